@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# The virtual environment is created once and re-installed only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test screenshots bench clean
+
+run: $(STAMP)
+	$(BIN)/nn-tutor
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/nn-tutor --screenshot screenshots
+
+bench: $(STAMP)
+	$(BIN)/python -m nncore.bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info screenshots

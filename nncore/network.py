@@ -1,0 +1,350 @@
+"""The fully connected network: parameters, the recorded forward pass and backpropagation.
+
+Shapes follow the article: `weights[i]` is (fan_in, fan_out) so a batch flows as
+`Z = A_prev @ W + b`, and `biases[i]` is (1, fan_out). `forward` returns a `ForwardRecord`
+holding every weighted sum and activation; `backward` consumes that record (the CS231n
+"cache" idea), so the step-through lesson, the training loop and the GUI all read the same
+numbers.
+
+The gradient is that of L = (1/m) Σ ½‖prediction − target‖², exactly the article's code:
+the output's error signal is prediction − target, carried back through each weight matrix
+and each activation's derivative.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .losses import as_targets, mse
+
+INITS = ("article", "he", "xavier")
+DTYPES = ("float64", "float32")
+
+
+@dataclass
+class ForwardRecord:
+    """Everything one forward pass computed.
+
+    `a[0]` is the input batch; for layer i (0-based), `z[i]` are its weighted sums
+    (batch, fan_out) and `a[i + 1]` its activations. `a[-1]` is the prediction.
+    """
+
+    a: list[np.ndarray]
+    z: list[np.ndarray]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a[-1]
+
+
+@dataclass
+class Gradients:
+    """dL/dW and dL/db for every layer, same shapes as the parameters.
+
+    `errors[i]` is dL/dz of layer i for each sample (already divided by the batch size),
+    the "how much this neuron's sum should change" signal the lesson narrates.
+    """
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    errors: list[np.ndarray] = field(default_factory=list)
+
+    def as_list(self) -> list[np.ndarray]:
+        """[dW0, db0, dW1, db1, ...]: the order of `Network.parameters()`."""
+        return [g for pair in zip(self.weights, self.biases) for g in pair]
+
+    def norms(self) -> list[float]:
+        """Frobenius norm of each layer's weight gradient."""
+        return [float(np.linalg.norm(g)) for g in self.weights]
+
+
+def _as_dtype(dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt.name not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}; got {dt.name!r}")
+    return dt
+
+
+def _resolve_activations(activations, n_layers: int) -> tuple[Activation, ...]:
+    if isinstance(activations, (str, Activation)):
+        hidden = get_activation(activations)
+        return tuple([hidden] * (n_layers - 1) + [get_activation("linear")])
+    acts = tuple(get_activation(a) for a in activations)
+    if len(acts) != n_layers:
+        raise ValueError(
+            f"need one activation per layer ({n_layers}, output included); got {len(acts)}"
+        )
+    return acts
+
+
+def init_parameters(sizes: Sequence[int], init: str = "article", seed: int | None = 99,
+                    dtype="float64") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Initial weights and biases for the given layer sizes.
+
+    - "article": the article's code, bit for bit: the legacy generator seeded with `seed`
+      draws uniform(−1, 1) matrices layer after layer (`np.random.seed(99)` followed by
+      `np.random.uniform` gives the same numbers); biases start at zero.
+    - "he": normal with std sqrt(2 / fan_in), suited to ReLU; "xavier": uniform in
+      ±sqrt(6 / (fan_in + fan_out)), suited to tanh/sigmoid. Both from a seeded
+      `np.random.Generator`, so every initialisation is reproducible from its seed.
+    """
+    dt = _as_dtype(dtype)
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    if init == "article":
+        rs = np.random.RandomState(seed)
+        weights = [rs.uniform(-1, 1, size=(i, o)) for i, o in pairs]
+    elif init == "he":
+        rng = np.random.default_rng(seed)
+        weights = [rng.normal(0.0, np.sqrt(2.0 / i), size=(i, o)) for i, o in pairs]
+    elif init == "xavier":
+        rng = np.random.default_rng(seed)
+        weights = [rng.uniform(-1, 1, size=(i, o)) * np.sqrt(6.0 / (i + o)) for i, o in pairs]
+    else:
+        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+    weights = [w.astype(dt, copy=False) for w in weights]
+    biases = [np.zeros((1, o), dtype=dt) for _, o in pairs]
+    return weights, biases
+
+
+class _Workspace:
+    """Pre-allocated buffers for one batch size: the training hot loop allocates nothing."""
+
+    def __init__(self, net: "Network", n: int):
+        dt = net.dtype
+        self.n = n
+        self.z = [np.empty((n, k), dt) for k in net.sizes[1:]]
+        self.a = [None] + [np.empty((n, k), dt) for k in net.sizes[1:]]
+        self.d = [np.empty((n, k), dt) for k in net.sizes[1:]]
+        self.dw = [np.empty_like(w) for w in net.weights]
+        self.db = [np.empty_like(b) for b in net.biases]
+
+
+class Network:
+    """A fully connected feed-forward network.
+
+    >>> net = Network([2, 3, 1], activations="relu", init="article", seed=99)
+    >>> rec = net.forward([[0.1, 0.3]])
+    >>> grads = net.backward(rec, [0.2])
+    """
+
+    def __init__(self, sizes: Sequence[int], activations="relu", init: str = "article",
+                 seed: int | None = 99, dtype="float64"):
+        sizes = tuple(int(s) for s in sizes)
+        if len(sizes) < 2 or any(s < 1 for s in sizes):
+            raise ValueError(f"layer sizes must be at least two positive integers; got {sizes}")
+        self.sizes = sizes
+        self.dtype = _as_dtype(dtype)
+        self.activations = _resolve_activations(activations, len(sizes) - 1)
+        self.init = init
+        self.seed = seed
+        self.weights, self.biases = init_parameters(sizes, init, seed, self.dtype)
+        self._workspaces: dict[int, _Workspace] = {}
+
+    # ---- description -------------------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    @property
+    def activation_names(self) -> list[str]:
+        return [a.name for a in self.activations]
+
+    @property
+    def architecture(self) -> str:
+        return "-".join(str(s) for s in self.sizes)
+
+    def __repr__(self) -> str:
+        acts = ",".join(self.activation_names)
+        return f"Network({self.architecture}, activations=[{acts}], dtype={self.dtype.name})"
+
+    def parameters(self) -> list[np.ndarray]:
+        """[W0, b0, W1, b1, ...], the arrays themselves (optimisers update them in place)."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    def copy(self) -> "Network":
+        clone = Network.__new__(Network)
+        clone.sizes, clone.dtype, clone.activations = self.sizes, self.dtype, self.activations
+        clone.init, clone.seed = self.init, self.seed
+        clone.weights = [w.copy() for w in self.weights]
+        clone.biases = [b.copy() for b in self.biases]
+        clone._workspaces = {}
+        return clone
+
+    def astype(self, dtype) -> "Network":
+        clone = self.copy()
+        clone.dtype = _as_dtype(dtype)
+        clone.weights = [w.astype(clone.dtype) for w in clone.weights]
+        clone.biases = [b.astype(clone.dtype) for b in clone.biases]
+        return clone
+
+    # ---- editing parameters ------------------------------------------------------------
+    def _check_layer(self, layer: int) -> int:
+        if not -self.n_layers <= layer < self.n_layers:
+            raise IndexError(f"layer {layer} does not exist; the network has {self.n_layers}")
+        return layer % self.n_layers
+
+    @staticmethod
+    def _finite(value, what: str):
+        arr = np.asarray(value, dtype=np.float64)
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{what} must be finite numbers")
+        return arr
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set the weight from neuron i of layer `layer`'s input to its neuron j."""
+        layer = self._check_layer(layer)
+        fan_in, fan_out = self.weights[layer].shape
+        if not (0 <= i < fan_in and 0 <= j < fan_out):
+            raise IndexError(f"weight ({i}, {j}) is outside layer {layer}'s {fan_in}×{fan_out}")
+        self.weights[layer][i, j] = self._finite(value, "a weight")
+
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        layer = self._check_layer(layer)
+        if not 0 <= j < self.sizes[layer + 1]:
+            raise IndexError(f"bias {j} is outside layer {layer}'s {self.sizes[layer + 1]} neurons")
+        self.biases[layer][0, j] = self._finite(value, "a bias")
+
+    def set_weights(self, layer: int, values) -> None:
+        """Replace a whole weight matrix (shape (fan_in, fan_out)), validated."""
+        layer = self._check_layer(layer)
+        arr = self._finite(values, f"layer {layer}'s weights")
+        if arr.shape != self.weights[layer].shape:
+            raise ValueError(f"layer {layer}'s weights must have shape "
+                             f"{self.weights[layer].shape}; got {arr.shape}")
+        self.weights[layer][...] = arr
+
+    def set_biases(self, layer: int, values) -> None:
+        """Replace a layer's biases (shape (1, fan_out) or (fan_out,)), validated."""
+        layer = self._check_layer(layer)
+        arr = self._finite(values, f"layer {layer}'s biases")
+        if arr.size != self.sizes[layer + 1] or arr.ndim > 2 or (arr.ndim == 2 and arr.shape[0] != 1):
+            raise ValueError(f"layer {layer}'s biases must have shape "
+                             f"{self.biases[layer].shape}; got {arr.shape}")
+        self.biases[layer][...] = arr.reshape(1, -1)
+
+    def load_parameters(self, weights: Sequence, biases: Sequence) -> None:
+        """Set every layer at once (e.g. from a file); checks all before changing any."""
+        if len(weights) != self.n_layers or len(biases) != self.n_layers:
+            raise ValueError(f"need {self.n_layers} weight matrices and bias vectors")
+        backup = [w.copy() for w in self.weights], [b.copy() for b in self.biases]
+        try:
+            for i, (w, b) in enumerate(zip(weights, biases)):
+                self.set_weights(i, w)
+                self.set_biases(i, b)
+        except Exception:
+            self.weights, self.biases = backup
+            raise
+
+    # ---- computing ---------------------------------------------------------------------
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 1 and X.shape[0] == self.n_inputs:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(f"inputs must have shape (n, {self.n_inputs}); got {np.shape(X)}")
+        return X
+
+    def forward(self, X, workspace: bool = False) -> ForwardRecord:
+        """Run a batch through the network, keeping every weighted sum and activation.
+
+        With `workspace=True` the arrays are pre-allocated buffers reused by the next call
+        of the same batch size (the training loop's fast path); copy what you keep.
+        """
+        X = self._inputs(X)
+        ws = self._workspace(X.shape[0]) if workspace else None
+        a, z = [X], []
+        A = X
+        for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+            if ws is None:
+                Z = A @ W + b                                   # (batch, fan_out)
+            else:
+                Z = np.matmul(A, W, out=ws.z[i])
+                Z += b
+            if act.name == "linear":
+                A = Z
+            elif act.name == "relu":
+                A = np.maximum(Z, 0) if ws is None else np.maximum(Z, 0, out=ws.a[i + 1])
+            else:
+                A = act.f(Z)
+            z.append(Z)
+            a.append(A)
+        return ForwardRecord(a=a, z=z)
+
+    def backward(self, rec: ForwardRecord, y, workspace: bool = False) -> Gradients:
+        """Gradients of L = (1/m) Σ ½‖prediction − target‖² for the recorded batch.
+
+        All gradients are computed from the recorded values before anything is changed,
+        as the article insists. With `workspace=True` the results live in reused buffers.
+        """
+        pred = rec.a[-1]
+        m = pred.shape[0]
+        y = as_targets(y, self.n_outputs, self.dtype)
+        if y.shape[0] != m:
+            raise ValueError(f"{m} predictions but {y.shape[0]} targets")
+        ws = self._workspace(m) if workspace else None
+        L = self.n_layers
+        dws, dbs, errors = [None] * L, [None] * L, [None] * L
+        dA = pred - y if ws is None else np.subtract(pred, y, out=ws.d[L - 1])
+        for i in reversed(range(L)):
+            act = self.activations[i]
+            if act.name == "linear":
+                dZ = dA
+            elif act.name == "relu":
+                dZ = dA * (rec.z[i] > 0) if ws is None else np.multiply(dA, rec.z[i] > 0, out=dA)
+            else:
+                dZ = dA * act.df(rec.z[i], rec.a[i + 1])
+            if ws is None:
+                dW = rec.a[i].T @ dZ / m                         # (fan_in, fan_out)
+                db = np.sum(dZ, axis=0, keepdims=True) / m       # (1, fan_out)
+            else:
+                dW = np.matmul(rec.a[i].T, dZ, out=ws.dw[i])
+                dW /= m
+                db = np.sum(dZ, axis=0, keepdims=True, out=ws.db[i])
+                db /= m
+            dws[i], dbs[i] = dW, db
+            errors[i] = dZ if ws is not None else dZ / m
+            if i > 0:
+                W = self.weights[i]
+                dA = dZ @ W.T if ws is None else np.matmul(dZ, W.T, out=ws.d[i - 1])
+        return Gradients(weights=dws, biases=dbs, errors=errors if ws is None else [])
+
+    def _workspace(self, n: int) -> _Workspace:
+        ws = self._workspaces.get(n)
+        if ws is None or ws.dw[0].dtype != self.dtype:
+            if len(self._workspaces) > 4:
+                self._workspaces.clear()
+            ws = self._workspaces[n] = _Workspace(self, n)
+        return ws
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions of shape (n, n_outputs)."""
+        return self.forward(X).output
+
+    def loss(self, X, y) -> float:
+        """Plain mean squared error of the predictions (the number the article prints)."""
+        return mse(self.predict(X), y)
+
+    def dead_fraction(self, rec: ForwardRecord) -> list[float]:
+        """Per hidden ReLU-like layer, the share of neurons inactive on every sample."""
+        out = []
+        for i, act in enumerate(self.activations):
+            if act.name in ("relu", "leaky_relu"):
+                out.append(float(np.mean(np.all(rec.z[i] <= 0, axis=0))))
+            else:
+                out.append(0.0)
+        return out
