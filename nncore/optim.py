@@ -1,0 +1,337 @@
+"""Optimisers and learning-rate schedules: how the computed gradients become weight changes.
+
+Backpropagation tells every parameter which way is downhill (its gradient). An optimiser
+decides how far to move:
+
+- `GradientDescent`, the article's rule: every parameter moves against its own gradient,
+  scaled by the learning rate, `p ← p − lr·g`, once all gradients have been computed.
+- `Momentum` keeps a running "velocity" of past gradients, `v ← β·v + g`, and moves by
+  `lr·v`; steady slopes speed up, zig-zags cancel out.
+- `Adam` keeps running averages of the gradient (m) and of its square (v), corrects their
+  start-up bias, and moves each parameter by `lr·m̂ / (√v̂ + ε)`: roughly `lr` per step
+  whatever the gradient's scale.
+
+Optimisers follow joelnet's shape: `step(params, grads, lr)` updates the parameter arrays in
+place (the lists come from `Network.parameters()` and `Gradients.as_list()`, in the same
+order) and keeps its own state for each parameter position. Arithmetic stays in the
+parameters' dtype: a float32 network is never silently promoted to float64.
+
+A schedule is a callable `lr_at(epoch) -> float` (epochs counted from 0): `ConstantLR`,
+`StepDecay` (multiply by `gamma` every `every` epochs) and `CosineAnnealing` (an optional
+linear warm-up, then a half cosine down to `min_lr`).
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+OPTIMIZERS = ("gd", "momentum", "adam")
+SCHEDULES = ("constant", "step", "cosine")
+
+
+def _positive_number(value, what: str, allow_zero: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number; got {value!r}") from None
+    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        bound = "zero or more" if allow_zero else "greater than zero"
+        raise ValueError(f"{what} must be a finite number {bound}; got {value!r}")
+    return number
+
+
+def _fraction(value, what: str) -> float:
+    number = _positive_number(value, what, allow_zero=True)
+    if number >= 1:
+        raise ValueError(f"{what} must be at least 0 and below 1; got {value!r}")
+    return number
+
+
+# ---- optimisers ---------------------------------------------------------------------------
+
+class Optimizer:
+    """Base class: checks the (param, grad) lists and owns per-parameter state.
+
+    Subclasses implement `_update(index, param, grad, lr)`. State is created lazily, with
+    each parameter's shape and dtype, the first time that parameter position is seen.
+    """
+
+    name = "optimizer"
+
+    def __init__(self):
+        self.steps = 0                      # updates made since creation or reset()
+        self._shapes: list[tuple] | None = None
+
+    def reset(self) -> None:
+        """Forget all state (velocities, moment estimates, step count)."""
+        self.steps = 0
+        self._shapes = None
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        pass
+
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray], lr: float) -> None:
+        """Move every parameter using its gradient; `params` are changed in place."""
+        lr = _positive_number(lr, "the learning rate", allow_zero=True)
+        if len(params) != len(grads):
+            raise ValueError(f"{len(params)} parameters but {len(grads)} gradients")
+        shapes = [(p.shape, p.dtype) for p in params]
+        if self._shapes is None:
+            self._shapes = shapes
+        elif shapes != self._shapes:
+            raise ValueError("this optimiser was used with differently shaped parameters; "
+                             "call reset() before using it with another network")
+        for p, g in zip(params, grads):
+            if p.shape != g.shape:
+                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape {g.shape}")
+        self.steps += 1
+        for index, (p, g) in enumerate(zip(params, grads)):
+            self._update(index, p, g, lr)
+
+    def _update(self, index: int, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class GradientDescent(Optimizer):
+    """Plain gradient descent, the article's update: `p ← p − lr·g`."""
+
+    name = "gd"
+
+    def __init__(self):
+        super().__init__()
+        self._scratch: dict[int, np.ndarray] = {}
+
+    def _reset_state(self) -> None:
+        self._scratch = {}
+
+    def _update(self, index, param, grad, lr):
+        # Same arithmetic as `W -= lr * dW`, without allocating a temporary each step.
+        change = self._scratch.get(index)
+        if change is None:
+            change = self._scratch[index] = np.empty_like(param)
+        np.multiply(grad, lr, out=change)
+        param -= change
+
+
+class Momentum(Optimizer):
+    """Gradient descent with momentum: `v ← β·v + g`, then `p ← p − lr·v`.
+
+    With β = 0 it is plain gradient descent. The velocity starts at zero.
+    """
+
+    name = "momentum"
+
+    def __init__(self, beta: float = 0.9):
+        super().__init__()
+        self.beta = _fraction(beta, "momentum's beta")
+        self.velocity: dict[int, np.ndarray] = {}
+        self._scratch: dict[int, np.ndarray] = {}
+
+    def _reset_state(self) -> None:
+        self.velocity, self._scratch = {}, {}
+
+    def _update(self, index, param, grad, lr):
+        v = self.velocity.get(index)
+        if v is None:
+            v = self.velocity[index] = np.zeros_like(param)
+            self._scratch[index] = np.empty_like(param)
+        v *= self.beta
+        v += grad
+        change = np.multiply(v, lr, out=self._scratch[index])
+        param -= change
+
+    def __repr__(self) -> str:
+        return f"Momentum(beta={self.beta})"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), step t counted from 1:
+
+        m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
+        m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
+        p ← p − lr · m̂ / (√v̂ + ε)
+    """
+
+    name = "adam"
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__()
+        self.beta1 = _fraction(beta1, "Adam's beta1")
+        self.beta2 = _fraction(beta2, "Adam's beta2")
+        self.eps = _positive_number(eps, "Adam's eps")
+        self.m: dict[int, np.ndarray] = {}
+        self.v: dict[int, np.ndarray] = {}
+        self._scratch: dict[int, np.ndarray] = {}
+
+    def _reset_state(self) -> None:
+        self.m, self.v, self._scratch = {}, {}, {}
+
+    def _update(self, index, param, grad, lr):
+        m = self.m.get(index)
+        if m is None:
+            m = self.m[index] = np.zeros_like(param)
+            self.v[index] = np.zeros_like(param)
+            self._scratch[index] = np.empty_like(param)
+        v, tmp = self.v[index], self._scratch[index]
+        t = self.steps
+        # Plain Python floats keep the arithmetic in the parameters' dtype.
+        m *= self.beta1
+        m += np.multiply(grad, 1.0 - self.beta1, out=tmp)
+        v *= self.beta2
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1.0 - self.beta2
+        v += tmp
+        np.divide(v, 1.0 - self.beta2 ** t, out=tmp)    # v̂
+        np.sqrt(tmp, out=tmp)
+        tmp += self.eps                                 # √v̂ + ε
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr / (1.0 - self.beta1 ** t)             # lr · m̂ / (√v̂ + ε)
+        param -= tmp
+
+    def __repr__(self) -> str:
+        return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+
+
+def make_optimizer(name: str, **kwargs) -> Optimizer:
+    """An optimiser by name: "gd" (also "sgd"), "momentum" or "adam"; keyword arguments
+    (beta, beta1, beta2, eps) go to its constructor."""
+    key = str(name).strip().lower()
+    classes = {"gd": GradientDescent, "sgd": GradientDescent, "momentum": Momentum,
+               "adam": Adam}
+    if key not in classes:
+        raise ValueError(f"unknown optimiser {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    try:
+        return classes[key](**kwargs)
+    except TypeError:
+        raise ValueError(f"the {key} optimiser does not take the options "
+                         f"{', '.join(sorted(kwargs))}") from None
+
+
+# ---- learning-rate schedules --------------------------------------------------------------
+
+class Schedule:
+    """A learning rate for every epoch (counted from 0); call it: `schedule(epoch)`."""
+
+    name = "schedule"
+
+    def lr_at(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def __call__(self, epoch: int) -> float:
+        return self.lr_at(epoch)
+
+    @staticmethod
+    def _epoch(epoch) -> int:
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
+            raise ValueError(f"epoch must be a whole number 0 or more; got {epoch!r}")
+        return int(epoch)
+
+
+class ConstantLR(Schedule):
+    """The same learning rate at every epoch (the article's choice)."""
+
+    name = "constant"
+
+    def __init__(self, lr: float):
+        self.lr = _positive_number(lr, "the learning rate")
+
+    def lr_at(self, epoch: int) -> float:
+        self._epoch(epoch)
+        return self.lr
+
+    def __repr__(self) -> str:
+        return f"ConstantLR({self.lr})"
+
+
+class StepDecay(Schedule):
+    """Multiply the learning rate by `gamma` every `every` epochs:
+    `lr · gamma^(epoch // every)`."""
+
+    name = "step"
+
+    def __init__(self, lr: float, every: int, gamma: float = 0.5):
+        self.lr = _positive_number(lr, "the learning rate")
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ValueError(f"step decay needs `every` as a whole number of epochs >= 1; got {every!r}")
+        self.every = int(every)
+        self.gamma = _positive_number(gamma, "step decay's gamma")
+
+    def lr_at(self, epoch: int) -> float:
+        return self.lr * self.gamma ** (self._epoch(epoch) // self.every)
+
+    def __repr__(self) -> str:
+        return f"StepDecay({self.lr}, every={self.every}, gamma={self.gamma})"
+
+
+class CosineAnnealing(Schedule):
+    """Linear warm-up, then cosine annealing from `lr` down to `min_lr`.
+
+    - warm-up (epochs 0 .. warmup−1): `lr · (epoch + 1) / warmup`, so the first epoch
+      already moves a little and epoch `warmup − 1` reaches the full rate;
+    - then, with progress p = (epoch − warmup) / (total_epochs − warmup) going from 0 to 1:
+      `min_lr + (lr − min_lr) · (1 + cos(π·p)) / 2`;
+    - from `total_epochs` on: `min_lr`.
+
+    Large steps early explore, small steps late settle into a minimum: "annealing", one of
+    the remedies the article names.
+    """
+
+    name = "cosine"
+
+    def __init__(self, lr: float, total_epochs: int, warmup: int = 0, min_lr: float = 0.0):
+        self.lr = _positive_number(lr, "the learning rate")
+        for value, what in ((total_epochs, "total_epochs"), (warmup, "warmup")):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"cosine annealing needs {what} as a whole number >= 0; got {value!r}")
+        if total_epochs < 1:
+            raise ValueError("cosine annealing needs total_epochs >= 1")
+        if warmup >= total_epochs:
+            raise ValueError(f"the warm-up ({warmup} epochs) must be shorter than the run "
+                             f"({total_epochs} epochs)")
+        self.total_epochs, self.warmup = int(total_epochs), int(warmup)
+        self.min_lr = _positive_number(min_lr, "min_lr", allow_zero=True)
+        if self.min_lr > self.lr:
+            raise ValueError(f"min_lr ({min_lr}) must not exceed the learning rate ({lr})")
+
+    def lr_at(self, epoch: int) -> float:
+        epoch = self._epoch(epoch)
+        if epoch < self.warmup:
+            return self.lr * (epoch + 1) / self.warmup
+        progress = min(1.0, (epoch - self.warmup) / (self.total_epochs - self.warmup))
+        return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    def __repr__(self) -> str:
+        return (f"CosineAnnealing({self.lr}, total_epochs={self.total_epochs}, "
+                f"warmup={self.warmup}, min_lr={self.min_lr})")
+
+
+def make_schedule(name: str, lr: float, epochs: int | None = None, **kw) -> Schedule:
+    """A schedule by name.
+
+    - "constant": `lr` throughout;
+    - "step": `every` (default: a tenth of `epochs`, at least 1) and `gamma` (default 0.5);
+    - "cosine": anneals over `epochs`; `warmup` (default 0) and `min_lr` (default 0).
+    Options that do not belong to the schedule are an error, not silently ignored.
+    """
+    key = str(name).strip().lower()
+    allowed = {"constant": set(), "step": {"every", "gamma"}, "cosine": {"warmup", "min_lr"}}
+    if key not in allowed:
+        raise ValueError(f"unknown schedule {name!r}; choose one of: {', '.join(SCHEDULES)}")
+    extra = set(kw) - allowed[key]
+    if extra:
+        raise ValueError(f"the {key} schedule does not take {', '.join(sorted(extra))}")
+    if key == "constant":
+        return ConstantLR(lr)
+    if epochs is None and (key == "cosine" or "every" not in kw):
+        raise ValueError(f"the {key} schedule needs the number of epochs")
+    if key == "step":
+        every = kw.get("every") or max(1, int(epochs) // 10)
+        return StepDecay(lr, every=every, gamma=kw.get("gamma", 0.5))
+    return CosineAnnealing(lr, total_epochs=epochs, warmup=kw.get("warmup", 0),
+                           min_lr=kw.get("min_lr", 0.0))
