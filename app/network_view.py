@@ -1,0 +1,875 @@
+"""The network drawing of the "Step through" tab: neurons as circles, weights as lines.
+
+`NetworkView` is a QGraphicsView that draws a small fully connected network (1–4 inputs,
+up to three hidden layers of 1–6 neurons, 1–3 outputs) and animates one lesson step at a
+time. Every item is created once per architecture and afterwards only updated:
+
+- an edge's colour says the sign of its weight (blue positive, orange negative, the
+  colour-blind-safe Okabe–Ito pair) and its thickness the weight's size;
+- a neuron's fill says the sign and size of its activation; its value is written inside,
+  its weighted sum z, bias b and error δ (dL/dz) beside it;
+- during a step the neurons and weights it uses stay bright and the rest is dimmed, while
+  a pulse runs along the edges: left to right in the forward pass, right to left (in
+  pink) in the backward pass; in the update every changed weight flashes and its line
+  takes its new thickness.
+
+One `QVariantAnimation` drives every moving part, so an animation costs one repaint a
+frame whatever the network's size; `skip_animation()` jumps to the end state. The view
+computes nothing about the network: it shows the numbers it is given (a `LessonState`
+from `nncore.lesson` or a plain `Network`). Clicking a neuron, weight or bias emits
+`itemClicked(key)`; double-clicking a weight or bias emits `itemDoubleClicked(key)`.
+Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer, j).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen)
+from PySide6.QtWidgets import (QApplication, QGraphicsEllipseItem, QGraphicsItem,
+                               QGraphicsLineItem, QGraphicsScene, QGraphicsView, QSizePolicy)
+
+from app import theme as app_theme
+
+# Okabe–Ito colours: the keys this view needs, should a theme lack one.
+FALLBACK_COLORS = {
+    "background": "#ffffff",
+    "foreground": "#1b1b1b",
+    "muted": "#5f5f5f",
+    "grid": "#d4d4d4",
+    "positive": "#0072B2",
+    "negative": "#E69F00",
+    "forward": "#009E73",
+    "backward": "#CC79A7",
+    "highlight": "#D55E00",
+    "dim": "#c8c8c8",
+}
+
+DEFAULT_DURATION_MS = 450
+# A layer with more weights than this shows a weight's number only while it is in use:
+# more labels than that turn the drawing into a wall of digits.
+MAX_LABELLED_EDGES = 12
+DIM_OPACITY = 0.22
+
+
+def theme_colors() -> dict:
+    """The app's current drawing colours (app.theme), completed by the fallback palette."""
+    colors = dict(FALLBACK_COLORS)
+    colors.update(app_theme.colors())
+    return colors
+
+
+def format_number(value) -> str:
+    """A number as the tutor writes it: four significant digits, a real minus sign."""
+    if value is None:
+        return ""
+    v = float(value)
+    if not math.isfinite(v):
+        return "∞" if v > 0 else ("−∞" if v < 0 else "NaN")
+    text = f"{v:.4g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}e{int(exp)}"
+    if text in ("-0", "0"):
+        text = "0"
+    return text.replace("-", "−")
+
+
+def layer_title(column: int, n_columns: int, activation: str | None) -> str:
+    if column == 0:
+        return "Inputs"
+    name = "Output" if column == n_columns - 1 else f"Hidden {column}"
+    return f"{name} ({activation})" if activation else name
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    """Colour between a (t = 0) and b (t = 1): a presentation blend, not model arithmetic."""
+    t = min(1.0, max(0.0, t))
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                           a.greenF() + (b.greenF() - a.greenF()) * t,
+                           a.blueF() + (b.blueF() - a.blueF()) * t, 1.0)
+
+
+# ---- items ---------------------------------------------------------------------------------
+
+class LabelItem(QGraphicsItem):
+    """One or more lines of text on a rounded, nearly opaque plate, centred on its position."""
+
+    def __init__(self, key=None, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self._lines: list[tuple[str, QColor]] = []
+        self._font = QFont()
+        self._plate = QColor("#ffffff")
+        self._border: QColor | None = None
+        self._rect = QRectF()
+        self.setAcceptHoverEvents(False)
+
+    def set_style(self, font: QFont, plate: QColor | None, border: QColor | None = None):
+        """Font, plate colour (None: no plate) and optional frame colour."""
+        self._font, self._border = QFont(font), border
+        self._plate = QColor(plate) if plate is not None else None
+        self._relayout()
+
+    def set_border(self, border: QColor | None):
+        if border != self._border:
+            self._border = border
+            self.update()
+
+    def set_lines(self, lines: list[tuple[str, QColor]]):
+        if lines == self._lines:
+            return
+        self._lines = list(lines)
+        self._relayout()
+
+    def text(self) -> str:
+        return "\n".join(t for t, _ in self._lines)
+
+    def _relayout(self):
+        self.prepareGeometryChange()
+        fm = QFontMetricsF(self._font)
+        width = max((fm.horizontalAdvance(t) for t, _ in self._lines), default=0.0)
+        height = fm.height() * len(self._lines)
+        pad = fm.height() * 0.18
+        self._rect = QRectF(-width / 2 - pad * 1.6, -height / 2 - pad, width + pad * 3.2,
+                            height + pad * 2)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def plate_rect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        if not self._lines:
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        if self._plate is not None or self._border is not None:
+            painter.setPen(QPen(self._border, 1.5) if self._border is not None else Qt.NoPen)
+            if self._plate is not None:
+                plate = QColor(self._plate)
+                plate.setAlpha(235)
+                painter.setBrush(plate)
+            else:
+                painter.setBrush(Qt.NoBrush)
+            radius = self._rect.height() * (0.2 if len(self._lines) > 1 else 0.35)
+            painter.drawRoundedRect(self._rect, radius, radius)
+        painter.setFont(self._font)
+        fm = QFontMetricsF(self._font)
+        y = self._rect.top() + fm.height() * 0.18
+        for text, colour in self._lines:
+            painter.setPen(colour)
+            painter.drawText(QRectF(self._rect.left(), y, self._rect.width(), fm.height()),
+                             Qt.AlignCenter, text)
+            y += fm.height()
+
+
+class EdgeItem(QGraphicsLineItem):
+    """A weight: a line whose click area is wider than its pen."""
+
+    def __init__(self, key, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self.pick_width = 10.0
+        self.setCursor(Qt.PointingHandCursor)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(self.pick_width, self.pen().widthF() + 4))
+        return stroker.createStroke(path)
+
+
+class NodeItem(QGraphicsEllipseItem):
+    """A neuron (or an input): a circle with its value written inside."""
+
+    def __init__(self, key, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self.setCursor(Qt.PointingHandCursor)
+
+
+class PulseItem(QGraphicsItem):
+    """Every moving pulse of the current animation, painted by one item.
+
+    `segments` are (start, end) points; `progress` in [0, 1] places a glowing dot along
+    each one. Painting them all in one item keeps an animation frame one cheap update.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.segments: list[tuple[QPointF, QPointF]] = []
+        self.colour = QColor("#009E73")
+        self.radius = 6.0
+        self.progress = 0.0
+        self._bounds = QRectF()
+        self.setZValue(50)
+
+    def set_segments(self, segments, colour: QColor, radius: float):
+        self.prepareGeometryChange()
+        self.segments, self.colour, self.radius = list(segments), QColor(colour), radius
+        if segments:
+            xs = [p.x() for s in segments for p in s]
+            ys = [p.y() for s in segments for p in s]
+            r = radius * 2.5
+            self._bounds = QRectF(min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r,
+                                  max(ys) - min(ys) + 2 * r)
+        else:
+            self._bounds = QRectF()
+        self.update()
+
+    def set_progress(self, t: float):
+        self.progress = t
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option, widget=None):
+        if not self.segments or self.progress <= 0.0 or self.progress >= 1.0:
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        t = self.progress
+        halo = QColor(self.colour)
+        halo.setAlpha(90)
+        for start, end in self.segments:
+            p = start + (end - start) * t
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(halo)
+            painter.drawEllipse(p, self.radius * 1.9, self.radius * 1.9)
+            painter.setBrush(self.colour)
+            painter.drawEllipse(p, self.radius, self.radius)
+
+
+# ---- what the view shows -------------------------------------------------------------------
+
+@dataclass
+class DisplayState:
+    """The numbers on screen: filled entries only (a lesson reveals them step by step)."""
+
+    weights: list = field(default_factory=list)        # arrays (fan_in, fan_out)
+    biases: list = field(default_factory=list)         # arrays (1, fan_out)
+    a: dict = field(default_factory=dict)              # node -> activation (inputs included)
+    z: dict = field(default_factory=dict)              # node -> weighted sum
+    errors: dict = field(default_factory=dict)         # node -> dL/dz
+    targets: tuple = ()                                # target per output, if known
+
+    @classmethod
+    def from_network(cls, network, x=None, target=None) -> "DisplayState":
+        a = {}
+        if x is not None:
+            a = {(0, i): float(v) for i, v in enumerate(x)}
+        return cls(weights=[w for w in network.weights], biases=[b for b in network.biases],
+                   a=a, targets=tuple(target) if target is not None else ())
+
+    @classmethod
+    def from_lesson_state(cls, state, targets=()) -> "DisplayState":
+        return cls(weights=list(state.weights), biases=list(state.biases), a=dict(state.a),
+                   z=dict(state.z), errors=dict(getattr(state, "errors", {}) or {}),
+                   targets=tuple(targets))
+
+
+@dataclass
+class StepFocus:
+    """What the current step involves, read from a LessonStep (or built by hand)."""
+
+    phase: str = ""
+    kind: str = ""
+    nodes: tuple = ()
+    edges: tuple = ()
+    value: float | None = None
+    caption: str = ""
+    biases: tuple = ()            # (layer, j) biases involved
+
+
+class NetworkView(QGraphicsView):
+    """Draws a network and animates lesson steps on it (see the module docstring)."""
+
+    itemClicked = Signal(object)          # key tuple
+    itemDoubleClicked = Signal(object)    # key tuple of an edge or bias
+    animationFinished = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumSize(360, 260)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setAccessibleName("Network drawing")
+        self.setAccessibleDescription(
+            "Neurons as circles with their values, weights as lines: blue positive, orange "
+            "negative, thicker for larger size. Click an item to inspect it.")
+
+        self.colors = {k: QColor(v) for k, v in theme_colors().items()}
+        self.sizes: tuple = ()
+        self.activation_names: list[str] = []
+        self.display = DisplayState()
+        self.previous = DisplayState()
+        self.focus = StepFocus()
+        self.selected = None
+
+        self.nodes: dict = {}          # (col, idx) -> NodeItem
+        self.node_text: dict = {}      # (col, idx) -> LabelItem (value inside the circle)
+        self.node_caption: dict = {}   # (col, idx) -> LabelItem (z, δ below the node)
+        self.edges: dict = {}          # (layer, i, j) -> EdgeItem
+        self.edge_labels: dict = {}    # (layer, i, j) -> LabelItem
+        self.bias_labels: dict = {}    # (layer, j) -> LabelItem
+        self.layer_labels: list = []
+        self.target_labels: dict = {}  # output index -> LabelItem
+        self.pulse = PulseItem()
+        self.bubble = LabelItem(("bubble",))
+        self.bubble.setZValue(60)
+        self._positions: dict = {}
+        self._radius = 20.0
+        self._base_width = 1.2
+        self._label_room: dict = {}    # edge -> bool (fits without overlapping)
+        self._roomy = True
+
+        self._animation = QVariantAnimation(self)
+        self._animation.setStartValue(0.0)
+        self._animation.setEndValue(1.0)
+        self._animation.setDuration(DEFAULT_DURATION_MS)
+        self._animation.setEasingCurve(QEasingCurve.InOutSine)
+        self._animation.valueChanged.connect(self._on_progress)
+        self._animation.finished.connect(self._on_finished)
+        self._progress = 1.0
+        self._font_set = self._make_fonts()
+
+        app_theme.theme.changed.connect(self.refresh_theme)
+
+    # ---- public API ------------------------------------------------------------------------
+    @property
+    def duration(self) -> int:
+        return self._animation.duration()
+
+    def set_duration(self, ms: int) -> None:
+        """Animation length in ms; 0 shows every step at once."""
+        self._animation.setDuration(max(0, int(ms)))
+
+    def is_animating(self) -> bool:
+        return self._animation.state() == QVariantAnimation.Running
+
+    def skip_animation(self) -> None:
+        """Jump to the end of the running animation."""
+        if self.is_animating():
+            self._animation.stop()
+            self._on_progress(1.0)
+            self.animationFinished.emit()
+
+    def refresh_theme(self, *_):
+        self.colors = {k: QColor(v) for k, v in theme_colors().items()}
+        self.setBackgroundBrush(self.colors["background"])
+        self._style_items()
+        self._apply(self._progress)
+
+    def set_architecture(self, sizes, activation_names=()) -> None:
+        """(Re)create the items for a network of these layer sizes."""
+        sizes = tuple(int(s) for s in sizes)
+        names = list(activation_names)
+        if sizes == self.sizes and names == self.activation_names and self.nodes:
+            return
+        self._animation.stop()
+        self.sizes, self.activation_names = sizes, names
+        self.display, self.previous, self.focus = DisplayState(), DisplayState(), StepFocus()
+        self.selected = None
+        scene = self.scene()
+        scene.clear()
+        self.nodes.clear(), self.node_text.clear(), self.node_caption.clear()
+        self.edges.clear(), self.edge_labels.clear(), self.bias_labels.clear()
+        self.target_labels.clear()
+        self.layer_labels = []
+        for layer in range(len(sizes) - 1):
+            for i in range(sizes[layer]):
+                for j in range(sizes[layer + 1]):
+                    key = (layer, i, j)
+                    edge = EdgeItem(("edge",) + key)
+                    edge.setZValue(1)
+                    scene.addItem(edge)
+                    self.edges[key] = edge
+                    label = LabelItem(("edge",) + key)
+                    label.setZValue(20)
+                    scene.addItem(label)
+                    self.edge_labels[key] = label
+        for col, n in enumerate(sizes):
+            for idx in range(n):
+                node = NodeItem(("node", col, idx))
+                node.setZValue(10)
+                scene.addItem(node)
+                self.nodes[(col, idx)] = node
+                text = LabelItem(("node", col, idx))
+                text.setZValue(12)
+                scene.addItem(text)
+                self.node_text[(col, idx)] = text
+                caption = LabelItem(("node", col, idx))
+                caption.setZValue(22)
+                scene.addItem(caption)
+                self.node_caption[(col, idx)] = caption
+                if col > 0:
+                    bias = LabelItem(("bias", col - 1, idx))
+                    bias.setZValue(21)
+                    scene.addItem(bias)
+                    self.bias_labels[(col - 1, idx)] = bias
+            title = LabelItem(("title", col))
+            scene.addItem(title)
+            self.layer_labels.append(title)
+        for k in range(sizes[-1]):
+            label = LabelItem(("target", k))
+            label.setZValue(21)
+            scene.addItem(label)
+            self.target_labels[k] = label
+        self.pulse = PulseItem()
+        scene.addItem(self.pulse)
+        self.bubble = LabelItem(("bubble",))
+        self.bubble.setZValue(60)
+        scene.addItem(self.bubble)
+        self.setBackgroundBrush(self.colors["background"])
+        self._style_items()
+        self._relayout()
+
+    def set_network(self, network, x=None, target=None) -> None:
+        """Show a Network's weights (and optionally an input and target), no step."""
+        self.set_architecture(network.sizes, network.activation_names)
+        self.show_display(DisplayState.from_network(network, x, target))
+
+    def show_display(self, display: DisplayState, focus: StepFocus | None = None,
+                     previous: DisplayState | None = None, animate: bool = False) -> None:
+        """Show `display`; with a focus, dim the rest and (optionally) animate from `previous`."""
+        self._animation.stop()
+        self.display = display
+        self.previous = previous if previous is not None else display
+        self.focus = focus or StepFocus()
+        self._update_texts(1.0)
+        self._place_edge_labels()
+        self._prepare_pulses()
+        if animate and self.duration > 0 and focus is not None and focus.phase:
+            self._progress = 0.0
+            self._apply(0.0)
+            self._animation.start()
+        else:
+            self._apply(1.0)
+            self.animationFinished.emit()
+
+    def select(self, key) -> None:
+        """Outline one item (the one the inspector describes); None clears."""
+        self.selected = key
+        self._apply(self._progress)
+
+    def texts(self) -> dict:
+        """Every visible number on the drawing, by item key (what the student reads)."""
+        out = {}
+        for node, label in self.node_text.items():
+            out[("node", *node)] = label.text()
+        for node, label in self.node_caption.items():
+            if label.isVisible():
+                out[("caption", *node)] = label.text()
+        for key, label in self.edge_labels.items():
+            if label.isVisible():
+                out[("edge", *key)] = label.text()
+        for key, label in self.bias_labels.items():
+            if label.isVisible():
+                out[("bias", *key)] = label.text()
+        for k, label in self.target_labels.items():
+            if label.isVisible():
+                out[("target", k)] = label.text()
+        if self.bubble.isVisible():
+            out[("bubble",)] = self.bubble.text()
+        return out
+
+    def item_position(self, key) -> QPointF:
+        """Centre of an item in viewport coordinates (tests click there)."""
+        kind = key[0]
+        if kind == "node":
+            p = self._positions[(key[1], key[2])]
+        elif kind == "edge":
+            p = self.edge_labels[tuple(key[1:])].pos() if self.edge_labels[tuple(key[1:])].isVisible() \
+                else self._edge_point(tuple(key[1:]), 0.5)
+        elif kind == "bias":
+            p = self.bias_labels[tuple(key[1:])].pos()
+        else:
+            raise KeyError(key)
+        return QPointF(self.mapFromScene(p))
+
+    # ---- geometry --------------------------------------------------------------------------
+    def _fonts(self):
+        """(base, value, small, title) fonts, derived from the application font."""
+        return self._font_set
+
+    def _make_fonts(self):
+        base = QFont(QApplication.font())
+        value = QFont(base)
+        value.setBold(True)
+        small = QFont(base)
+        small.setPointSizeF(max(6.0, base.pointSizeF() * 0.92))
+        title = QFont(base)
+        title.setBold(True)
+        return base, value, small, title
+
+    def _style_items(self):
+        self._font_set = self._make_fonts()
+        base, value, small, title = self._font_set
+        bg = self.colors["background"]
+        for label in self.node_text.values():
+            label.set_style(value, None)
+        for label in self.node_caption.values():
+            label.set_style(small, bg)
+        for label in self.edge_labels.values():
+            label.set_style(small, bg)
+        for label in self.bias_labels.values():
+            label.set_style(small, bg)
+        for label in self.target_labels.values():
+            label.set_style(base, bg, self.colors["grid"])
+        for label in self.layer_labels:
+            label.set_style(title, bg)
+        self.bubble.set_style(value, bg, self.colors["highlight"])
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange) and self.sizes:
+            self._style_items()
+            self._relayout()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self):
+        if not self.sizes:
+            return
+        rect = QRectF(self.viewport().rect())
+        self.scene().setSceneRect(rect)
+        _, value_font, small_font, title_font = self._fonts()
+        fm = QFontMetricsF(value_font)
+        sfm = QFontMetricsF(small_font)
+        line = fm.height()
+        self._base_width = max(1.0, line * 0.075)
+        n_cols = len(self.sizes)
+        top = rect.top() + line * 2.2
+        bottom = rect.bottom() - line * 1.0
+        left = rect.left() + fm.horizontalAdvance("−0.0000") * 0.9
+        right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 1.6
+        max_n = max(self.sizes)
+        spacing = (bottom - top) / max_n
+        self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62,
+                                            spacing * 0.30))
+        # Room for the bias above and z/δ below every neuron?
+        self._roomy = spacing >= 2 * self._radius + 3.2 * sfm.height()
+        col_step = (right - left) / max(1, n_cols - 1)
+        self._positions = {}
+        for col, n in enumerate(self.sizes):
+            x = left + col * col_step if n_cols > 1 else (left + right) / 2
+            col_spacing = min(spacing * 1.6, (bottom - top) / n)
+            y0 = (top + bottom) / 2 - col_spacing * (n - 1) / 2
+            for idx in range(n):
+                self._positions[(col, idx)] = QPointF(x, y0 + idx * col_spacing)
+        r = self._radius
+        for key, node in self.nodes.items():
+            p = self._positions[key]
+            node.setRect(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r))
+            self.node_text[key].setPos(p)
+            self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.95))
+            if key[0] > 0:
+                self.bias_labels[(key[0] - 1, key[1])].setPos(p + QPointF(0, -r - sfm.height() * 0.62))
+        for k, label in self.target_labels.items():
+            p = self._positions[(n_cols - 1, k)]
+            label.setPos(p + QPointF(r + line * 0.6 + fm.horizontalAdvance("target −0.0000") / 2, 0))
+        for col, label in enumerate(self.layer_labels):
+            x = self._positions[(col, 0)].x()
+            label.setPos(QPointF(x, rect.top() + line * 0.8))
+        for key, edge in self.edges.items():
+            layer, i, j = key
+            a, b = self._positions[(layer, i)], self._positions[(layer + 1, j)]
+            d = b - a
+            length = math.hypot(d.x(), d.y()) or 1.0
+            u = QPointF(d.x() / length, d.y() / length)
+            edge.setLine(a.x() + u.x() * r, a.y() + u.y() * r, b.x() - u.x() * r, b.y() - u.y() * r)
+            edge.pick_width = max(8.0, line * 0.6)
+        self.pulse.radius = max(4.0, line * 0.3)
+        self._update_texts(1.0)
+        self._place_edge_labels()
+        self._prepare_pulses()
+        self._apply(self._progress)
+
+    def _edge_point(self, key, t: float) -> QPointF:
+        line = self.edges[key].line()
+        return line.p1() + (line.p2() - line.p1()) * t
+
+    def _place_edge_labels(self):
+        """Put each weight's label on its line where it overlaps nothing else, if it can.
+
+        Tries a few spots along the line, from near the source outwards; a label that fits
+        nowhere is shown only while its weight takes part in the current step.
+        """
+        taken = [self.nodes[k].sceneBoundingRect().adjusted(-2, -2, 2, 2) for k in self.nodes]
+        taken += [lbl.mapRectToScene(lbl.plate_rect()) for lbl in self.bias_labels.values()]
+        self._label_room = {}
+        candidates = (0.3, 0.42, 0.22, 0.55, 0.66, 0.36, 0.48, 0.74)
+        for key in sorted(self.edges, key=lambda k: (k[0], k[2], k[1])):
+            label = self.edge_labels[key]
+            layer = key[0]
+            if self.sizes[layer] * self.sizes[layer + 1] > MAX_LABELLED_EDGES:
+                label.setPos(self._edge_point(key, 0.5))
+                self._label_room[key] = False
+                continue
+            plate = label.plate_rect()
+            placed = None
+            for t in candidates:
+                p = self._edge_point(key, t)
+                r = plate.translated(p).adjusted(-2, -1, 2, 1)
+                if not any(r.intersects(o) for o in taken):
+                    placed = (p, r)
+                    break
+            if placed is None:
+                label.setPos(self._edge_point(key, 0.5))
+                self._label_room[key] = False
+            else:
+                label.setPos(placed[0])
+                taken.append(placed[1])
+                self._label_room[key] = True
+
+    # ---- painting the state ----------------------------------------------------------------
+    def _weight(self, display: DisplayState, key):
+        layer, i, j = key
+        if layer < len(display.weights):
+            return float(display.weights[layer][i, j])
+        return None
+
+    def _bias(self, display: DisplayState, key):
+        layer, j = key
+        if layer < len(display.biases):
+            b = display.biases[layer]
+            return float(b[0, j] if getattr(b, "ndim", 1) == 2 else b[j])
+        return None
+
+    def _weight_scale(self) -> float:
+        biggest = 1.0
+        for w in self.display.weights:
+            if w.size:
+                biggest = max(biggest, float(abs(w).max()))
+        return biggest
+
+    def _update_texts(self, t: float):
+        """Labels' texts; while a forward value is being computed it counts up."""
+        fg, muted = self.colors["foreground"], self.colors["muted"]
+        back = self.colors["backward"]
+        d, prev, focus = self.display, self.previous, self.focus
+        n_cols = len(self.sizes)
+        for node, label in self.node_text.items():
+            value = d.a.get(node)
+            if value is None:
+                label.set_lines([("?" if node[0] > 0 else "", muted)])
+                continue
+            shown = value
+            old = prev.a.get(node)
+            counting = t < 1.0 and node in focus.nodes and focus.phase in ("forward", "check")
+            if counting:
+                shown = (old if old is not None else 0.0) + (value - (old or 0.0)) * t
+            label.set_lines([(format_number(shown), fg)])
+        for node, label in self.node_caption.items():
+            lines = []
+            if node[0] > 0 and node in d.z:
+                lines.append((f"z = {format_number(d.z[node])}", muted))
+            if node in d.errors:
+                lines.append((f"δ = {format_number(d.errors[node])}", back))
+            label.set_lines(lines)
+        for key, label in self.edge_labels.items():
+            w = self._weight(d, key)
+            colour = self.colors["positive"] if (w or 0) >= 0 else self.colors["negative"]
+            label.set_lines([(format_number(w), _mix(colour, fg, 0.35))])
+        for key, label in self.bias_labels.items():
+            label.set_lines([(f"b = {format_number(self._bias(d, key))}", muted)])
+        for k, label in self.target_labels.items():
+            if k < len(d.targets):
+                label.set_lines([(f"target {format_number(d.targets[k])}", fg)])
+            else:
+                label.set_lines([])
+        for col, label in enumerate(self.layer_labels):
+            act = self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
+            label.set_lines([(layer_title(col, n_cols, act), fg)])
+
+    def _prepare_pulses(self):
+        focus = self.focus
+        segments = []
+        if focus.phase in ("forward",) and focus.edges:
+            for key in focus.edges:
+                if key in self.edges:
+                    line = self.edges[key].line()
+                    segments.append((line.p1(), line.p2()))
+            colour = self.colors["forward"]
+        elif focus.phase == "backward" and focus.edges:
+            for key in focus.edges:
+                if key in self.edges:
+                    line = self.edges[key].line()
+                    segments.append((line.p2(), line.p1()))
+            colour = self.colors["backward"]
+        else:
+            colour = self.colors["forward"]
+        self.pulse.set_segments(segments, colour, self.pulse.radius)
+
+    def _on_progress(self, value):
+        self._progress = float(value)
+        self._apply(self._progress)
+
+    def _on_finished(self):
+        self._progress = 1.0
+        self._apply(1.0)
+        self.animationFinished.emit()
+
+    def _apply(self, t: float):
+        """Set every item's look for animation progress t (1 = the step's end state)."""
+        if not self.sizes:
+            return
+        self._progress = t
+        c = self.colors
+        focus, d, prev = self.focus, self.display, self.previous
+        active = bool(focus.phase)
+        focus_nodes = set(focus.nodes)
+        focus_edges = set(focus.edges)
+        focus_biases = set(focus.biases)
+        # A step on an edge also involves its two ends; a bias step involves its neuron.
+        for (layer, i, j) in focus_edges:
+            focus_nodes.add((layer, i))
+            focus_nodes.add((layer + 1, j))
+        for (layer, j) in focus_biases:
+            focus_nodes.add((layer + 1, j))
+        scale = self._weight_scale()
+        base_width = self._base_width
+        flash = math.sin(math.pi * t) if t < 1.0 else 0.0
+        updating = focus.phase == "update"
+        self._update_texts(t)
+
+        for key, edge in self.edges.items():
+            w = self._weight(d, key) or 0.0
+            involved = key in focus_edges
+            if updating and involved and t < 1.0:
+                old = self._weight(prev, key)
+                w_shown = old + (w - old) * t if old is not None else w
+            else:
+                w_shown = w
+            colour = c["positive"] if w_shown >= 0 else c["negative"]
+            width = base_width * (1.0 + 5.0 * min(1.0, abs(w_shown) / scale))
+            if involved and updating and flash > 0:
+                colour = _mix(colour, c["highlight"], flash)
+                width += base_width * 3 * flash
+            elif involved and focus.phase == "forward":
+                colour = _mix(colour, c["forward"], 0.35 * (1 - t) + 0.15)
+            elif involved and focus.phase == "backward":
+                colour = _mix(colour, c["backward"], 0.55)
+            pen = QPen(colour, width)
+            pen.setCapStyle(Qt.RoundCap)
+            edge.setPen(pen)
+            edge.setOpacity(1.0 if (not active or involved) else DIM_OPACITY)
+            label = self.edge_labels[key]
+            show = self._label_room.get(key, False) or involved or self.selected == ("edge", *key)
+            label.setVisible(show)
+            label.setOpacity(1.0 if (not active or involved) else DIM_OPACITY + 0.1)
+            label.setZValue(40 if involved else 20)
+
+        for node, item in self.nodes.items():
+            involved = node in focus_nodes
+            value = d.a.get(node)
+            fill = QColor(c["background"])
+            if value is not None and node[0] > 0 or (value is not None and node[0] == 0):
+                tint = c["positive"] if value >= 0 else c["negative"]
+                fill = _mix(c["background"], tint, 0.12 + 0.43 * min(1.0, abs(value)))
+            border = QColor(c["foreground"])
+            width = base_width * 1.6
+            if involved and active:
+                phase_colour = {"forward": c["forward"], "backward": c["backward"],
+                                "update": c["highlight"]}.get(focus.phase, c["highlight"])
+                border = phase_colour
+                width = base_width * 3.2
+            if node in d.errors and focus.phase == "backward" and involved:
+                fill = _mix(fill, c["backward"], 0.25)
+            if self.selected == ("node", *node):
+                border, width = c["highlight"], base_width * 4
+            pen = QPen(border, width)
+            if value is None:
+                pen.setStyle(Qt.DashLine)
+            item.setPen(pen)
+            item.setBrush(QBrush(fill))
+            opacity = 1.0 if (not active or involved) else DIM_OPACITY + 0.15
+            item.setOpacity(opacity)
+            self.node_text[node].setOpacity(opacity)
+            caption = self.node_caption[node]
+            caption.setVisible(bool(caption.text()) and (self._roomy or involved))
+            caption.setOpacity(opacity)
+        for key, label in self.bias_labels.items():
+            node = (key[0] + 1, key[1])
+            involved = key in focus_biases or (focus.phase == "forward" and focus.kind == "bias"
+                                               and node in focus_nodes)
+            label.setVisible(self._roomy or involved or self.selected == ("bias", *key))
+            label.setOpacity(1.0 if (not active or involved or node in focus_nodes) else DIM_OPACITY + 0.1)
+            label.set_border(c["highlight"] if (involved and active)
+                             or self.selected == ("bias", *key) else None)
+        for k, label in self.target_labels.items():
+            out_node = (len(self.sizes) - 1, k)
+            label.setVisible(k < len(d.targets))
+            label.setOpacity(1.0 if (not active or out_node in focus_nodes
+                                     or focus.phase in ("loss", "check")) else DIM_OPACITY + 0.1)
+
+        self.pulse.set_progress(t)
+        self._place_bubble(t)
+
+    def _place_bubble(self, t: float):
+        """The step's result, in a framed label beside what it belongs to."""
+        focus = self.focus
+        if not focus.phase or focus.value is None:
+            self.bubble.setVisible(False)
+            return
+        caption = focus.caption or focus.kind.replace("_", " ")
+        text = f"{caption} = {format_number(focus.value)}"
+        colour = {"forward": self.colors["forward"], "backward": self.colors["backward"],
+                  "update": self.colors["highlight"]}.get(focus.phase, self.colors["foreground"])
+        self.bubble.set_lines([(text, _mix(colour, self.colors["foreground"], 0.4))])
+        self.bubble.set_style(self._fonts()[1], self.colors["background"], colour)
+        rect = self.bubble.plate_rect()
+        if focus.edges and len(focus.edges) == 1:
+            key = focus.edges[0]
+            anchor = self._edge_point(key, 0.5)
+            pos = anchor + QPointF(0, -rect.height() * 1.1)
+        elif focus.nodes:
+            node = focus.nodes[-1]
+            p = self._positions.get(node, QPointF(0, 0))
+            pos = p + QPointF(0, self._radius + rect.height() * 1.9)
+        else:
+            pos = QPointF(self.viewport().width() / 2, self.viewport().height() - rect.height())
+        # Keep the bubble inside the view.
+        view = QRectF(self.viewport().rect()).adjusted(4, 4, -4, -4)
+        r = rect.translated(pos)
+        dx = max(0.0, view.left() - r.left()) - max(0.0, r.right() - view.right())
+        dy = max(0.0, view.top() - r.top()) - max(0.0, r.bottom() - view.bottom())
+        self.bubble.setPos(pos + QPointF(dx, dy))
+        self.bubble.setVisible(True)
+        self.bubble.setOpacity(min(1.0, 0.35 + t))
+
+    # ---- mouse -----------------------------------------------------------------------------
+    def _key_at(self, pos):
+        for item in self.items(pos):
+            key = getattr(item, "key", None)
+            if key and key[0] in ("node", "edge", "bias"):
+                return key
+        return None
+
+    def mousePressEvent(self, event):
+        key = self._key_at(event.position().toPoint())
+        if key is not None and event.button() == Qt.LeftButton:
+            self.itemClicked.emit(key)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event):
+        key = self._key_at(event.position().toPoint())
+        if key is not None and key[0] in ("edge", "bias") and event.button() == Qt.LeftButton:
+            self.itemDoubleClicked.emit(key)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
