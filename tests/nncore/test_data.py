@@ -1,0 +1,389 @@
+"""Tests for nncore.data: target functions, grids and samples, CSV import, the normaliser."""
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from nncore.data import (
+    DEFAULT_FUNCTION, FUNCTIONS, MIN_CSV_ROWS, DataError, Dataset, Normaliser, TargetFunction,
+    get_function, grid, grid_axes, load_csv, sample_uniform,
+)
+from nncore.formula import FormulaError
+
+
+def article_function(x, y):
+    """The article's target, transcribed as it is written there."""
+    return np.sin(x) + x * np.cos(y) + y + 3 ** (x / 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Target functions
+
+def test_registry_has_the_promised_functions_with_readable_text():
+    assert DEFAULT_FUNCTION == "article"
+    assert {"article", "mean", "saddle", "ripple", "bumps", "plane"} <= set(FUNCTIONS)
+    for key, fn in FUNCTIONS.items():
+        assert fn.name == key
+        assert fn.label and fn.description.endswith(".")
+        assert fn.domain == (-10, 10, -10, 10)
+    assert FUNCTIONS["article"].label == "sin x + x·cos y + y + 3^(x/3)"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("article", lambda x, y: np.sin(x) + x * np.cos(y) + y + np.power(3.0, x / 3)),
+    ("mean", lambda x, y: 0.5 * x + 0.5 * y),
+    ("plane", lambda x, y: 2 * x - y + 5),
+    ("saddle", lambda x, y: 0.1 * x ** 2 - 0.1 * y ** 2),
+    ("ripple", lambda x, y: np.sin(np.hypot(x, y))),
+    ("bumps", lambda x, y: 3 * np.exp(-((x - 4) ** 2 + (y - 4) ** 2) / 8)
+     - 2 * np.exp(-((x + 4) ** 2 + (y + 3) ** 2) / 8)),
+])
+def test_registered_functions_compute_what_their_label_says(name, expected):
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(-10, 10, 200), rng.uniform(-10, 10, 200)
+    np.testing.assert_allclose(FUNCTIONS[name](x, y), expected(x, y), rtol=1e-12, atol=1e-12)
+
+
+def test_hand_worked_values():
+    assert FUNCTIONS["mean"](0.1, 0.3) == pytest.approx(0.2)        # the lesson's example
+    assert FUNCTIONS["article"](0.0, 0.0) == pytest.approx(1.0)     # sin 0 + 0 + 0 + 3^0
+    assert FUNCTIONS["article"](3.0, 0.0) == pytest.approx(math.sin(3) + 3 + 3)
+    assert FUNCTIONS["saddle"](10.0, 0.0) == pytest.approx(10.0)
+    assert FUNCTIONS["bumps"](4.0, 4.0) == pytest.approx(3 - 2 * math.exp(-(64 + 49) / 8))
+
+
+def test_get_function_by_name_and_by_formula():
+    assert get_function("article") is FUNCTIONS["article"]
+    assert get_function("  Mean ") is FUNCTIONS["mean"]
+    custom = get_function("x*y / 10")
+    assert custom.name == "formula" and custom.label == "x*y / 10"
+    assert custom(2.0, 5.0) == pytest.approx(1.0)
+    assert get_function(custom) is custom
+    with pytest.raises(FormulaError, match="column 1: 'article2'"):
+        get_function("article2")
+    with pytest.raises(FormulaError, match="no function given"):
+        get_function("   ")
+
+
+def test_target_function_rejects_bad_domains():
+    with pytest.raises(ValueError, match="lo < hi"):
+        TargetFunction("bad", "x", lambda x, y: x, domain=(1, -1, 0, 1))
+    with pytest.raises(ValueError, match="domain"):
+        TargetFunction("bad", "x", lambda x, y: x, domain=(0, 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# The grid
+
+def test_grid_is_the_articles_grid_bit_for_bit():
+    # The article's construction, transcribed.
+    x = np.linspace(-10, 10, 100)
+    y = np.linspace(-10, 10, 100)
+    X, Y = np.meshgrid(x, y)
+    Z = article_function(X, Y)
+    inputs = np.column_stack((X.flatten(), Y.flatten()))
+    outputs = Z.flatten()
+
+    ds = grid(FUNCTIONS["article"])
+    assert ds.X.shape == (10_000, 2) and ds.y.shape == (10_000, 1)
+    assert ds.X.dtype == np.float64 and ds.y.dtype == np.float64
+    assert np.array_equal(ds.X, inputs)
+    assert np.array_equal(ds.y[:, 0], outputs)
+
+    xs, ys, Zg = grid_axes(FUNCTIONS["article"])
+    assert np.array_equal(xs, x) and np.array_equal(ys, y) and np.array_equal(Zg, Z)
+
+
+def test_grid_layout_rows_are_y_columns_are_x():
+    fn = get_function("x + 100*y")
+    ds = grid(fn, n=5)
+    xs, ys, Z = grid_axes(fn, n=5)
+    table = ds.y.reshape(5, 5)
+    for iy in range(5):
+        for ix in range(5):
+            assert table[iy, ix] == xs[ix] + 100 * ys[iy] == Z[iy, ix]
+    assert np.array_equal(ds.X[7], [xs[2], ys[1]])  # row 7 = mesh row 1, column 2
+
+
+def test_grid_over_a_custom_domain_and_noise():
+    fn = TargetFunction("t", "x", lambda x, y: x + 0 * y, domain=(0, 1, 2, 4))
+    ds = grid(fn, n=3)
+    assert np.array_equal(np.unique(ds.X[:, 0]), [0, 0.5, 1])
+    assert np.array_equal(np.unique(ds.X[:, 1]), [2, 3, 4])
+    noisy = grid(fn, n=3, noise=0.5, seed=1)
+    assert np.array_equal(noisy.X, ds.X)
+    assert np.array_equal(noisy.y, ds.y + np.random.default_rng(1).normal(0, 0.5, (9, 1)))
+    assert "noise 0.5" in noisy.source
+
+
+def test_constant_formula_gives_a_full_grid():
+    ds = grid("3", n=4)
+    assert ds.y.shape == (16, 1) and np.all(ds.y == 3)
+
+
+@pytest.mark.parametrize("n", [0, 1, -5, 2.5, True])
+def test_grid_rejects_bad_sizes(n):
+    with pytest.raises(ValueError, match="grid size"):
+        grid("article", n=n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random samples
+
+def test_sample_uniform_draws_x_then_y_from_the_seeded_generator():
+    ds = sample_uniform(FUNCTIONS["article"], 1000, seed=7)
+    rng = np.random.default_rng(7)
+    xs = rng.uniform(-10, 10, 1000)
+    ys = rng.uniform(-10, 10, 1000)
+    assert np.array_equal(ds.X, np.column_stack((xs, ys)))
+    assert np.array_equal(ds.y[:, 0], article_function(xs, ys))
+    assert len(ds) == 1000 and ds.X.min() >= -10 and ds.X.max() < 10
+
+
+def test_sample_uniform_noise_is_gaussian_with_the_given_std():
+    clean = sample_uniform("mean", 20_000, seed=3)
+    noisy = sample_uniform("mean", 20_000, seed=3, noise=0.5)
+    assert np.array_equal(clean.X, noisy.X)
+    residual = (noisy.y - clean.y).ravel()
+    assert abs(residual.mean()) < 0.02
+    assert residual.std() == pytest.approx(0.5, rel=0.03)
+
+
+def test_sample_uniform_is_reproducible_and_seed_dependent():
+    a = sample_uniform("saddle", 50, seed=1, noise=0.1)
+    b = sample_uniform("saddle", 50, seed=1, noise=0.1)
+    c = sample_uniform("saddle", 50, seed=2, noise=0.1)
+    assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
+    assert not np.array_equal(a.X, c.X)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n=0), "positive whole number"),
+    (dict(n=10, noise=-1), "noise"),
+    (dict(n=10, noise=float("nan")), "noise"),
+])
+def test_sample_uniform_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        sample_uniform("article", **kwargs)
+
+
+@pytest.mark.parametrize("formula, count, where", [
+    ("log(x)", 5000, "x=-10, y=-10"),        # left half of the grid
+    ("1/(x - 10)", 100, "x=10, y=-10"),      # the last column only
+    ("sqrt(y)", 5000, "x=-10, y=-10"),
+])
+def test_nan_and_inf_are_reported_with_count_and_place(formula, count, where):
+    with pytest.raises(DataError) as info:
+        grid(formula)
+    message = str(info.value)
+    assert f"gives NaN or inf at {count} of the 10000 points" in message
+    assert where in message and formula in message
+
+
+def test_nan_in_random_samples_is_reported():
+    with pytest.raises(DataError, match=r"gives NaN or inf at \d+ of the 100 points"):
+        sample_uniform("log(y)", 100)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dataset and split
+
+def test_dataset_shapes_are_checked_and_a_flat_target_becomes_a_column():
+    ds = Dataset(np.zeros((4, 2)), np.arange(4), "t")
+    assert ds.y.shape == (4, 1) and len(ds) == 4 and ds.n_inputs == 2 and ds.n_outputs == 1
+    with pytest.raises(ValueError, match="must have shape"):
+        Dataset(np.zeros((4, 2)), np.zeros(3))
+    with pytest.raises(ValueError, match="2-D"):
+        Dataset(np.zeros(4), np.zeros(4))
+
+
+def test_split_is_a_seeded_permutation_that_loses_nothing():
+    ds = sample_uniform("article", 101, seed=0)
+    train, val = ds.split(0.2, seed=4)
+    assert len(val) == 20 and len(train) == 81
+    # Nothing lost, nothing duplicated, rows stay paired with their targets.
+    both = np.vstack([np.hstack([train.X, train.y]), np.hstack([val.X, val.y])])
+    whole = np.hstack([ds.X, ds.y])
+    assert np.array_equal(np.sort(both, axis=0), np.sort(whole, axis=0))
+    # The validation rows are the first 20 of default_rng(4).permutation(101).
+    expected = np.sort(np.random.default_rng(4).permutation(101)[:20])
+    assert np.array_equal(val.X, ds.X[expected])
+    again, _ = ds.split(0.2, seed=4)
+    other, _ = ds.split(0.2, seed=5)
+    assert np.array_equal(again.X, train.X) and not np.array_equal(other.X, train.X)
+
+
+def test_split_with_zero_share_keeps_everything_for_training():
+    ds = sample_uniform("mean", 10)
+    train, val = ds.split(0.0, seed=0)
+    assert len(val) == 0 and val.X.shape == (0, 2) and val.y.shape == (0, 1)
+    assert np.array_equal(train.X, ds.X)
+
+
+def test_split_keeps_at_least_one_training_sample():
+    ds = Dataset(np.zeros((2, 2)), np.zeros(2))
+    train, val = ds.split(0.9, seed=0)
+    assert len(train) == 1 and len(val) == 1
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.0, 1.5, float("nan")])
+def test_split_rejects_bad_shares(share):
+    with pytest.raises(ValueError, match="val_share"):
+        sample_uniform("mean", 10).split(share, seed=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Normaliser
+
+def test_normaliser_matches_the_articles_statistics():
+    ds = grid("article")
+    norm = Normaliser.fit(ds.X, ds.y)
+    inputs, outputs = ds.X, ds.y[:, 0]
+    assert np.array_equal(norm.x_mean[0], np.mean(inputs, axis=0))
+    assert np.array_equal(norm.x_std[0], np.std(inputs, axis=0))
+    assert norm.y_mean.item() == np.mean(outputs) and norm.y_std.item() == np.std(outputs)
+    assert np.array_equal(norm.transform_x(inputs),
+                          (inputs - np.mean(inputs, axis=0)) / np.std(inputs, axis=0))
+    assert np.array_equal(norm.transform_y(outputs)[:, 0],
+                          (outputs - np.mean(outputs)) / np.std(outputs))
+
+
+def test_normaliser_uses_population_std_on_a_hand_worked_example():
+    X = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 10.0], [7.0, 10.0]])
+    y = np.array([2.0, 4.0, 4.0, 6.0])
+    norm = Normaliser.fit(X, y)
+    assert norm.x_mean.tolist() == [[4.0, 10.0]]
+    assert norm.x_std.tolist() == [[math.sqrt(5.0), 1.0]]   # (9+1+1+9)/4 = 5; constant -> 1
+    assert norm.y_mean.tolist() == [[4.0]] and norm.y_std.tolist() == [[math.sqrt(2.0)]]
+    assert norm.transform_x(X)[:, 1].tolist() == [0.0] * 4
+
+
+def test_a_constant_column_never_divides_by_zero():
+    X = np.full((6, 2), 0.1)   # std of a constant 0.1 column is a rounding crumb, not 0
+    y = np.full(6, -3.7)
+    norm = Normaliser.fit(X, y)
+    assert norm.x_std.tolist() == [[1.0, 1.0]] and norm.y_std.tolist() == [[1.0]]
+    assert np.all(np.isfinite(norm.transform_x(X))) and np.all(np.isfinite(norm.transform_y(y)))
+    np.testing.assert_allclose(norm.inverse_y(norm.transform_y(y)), y.reshape(-1, 1))
+
+
+def test_normaliser_round_trip_and_json():
+    ds = sample_uniform("article", 500, seed=2)
+    norm = Normaliser.fit(ds.X, ds.y)
+    z = norm.transform_y(ds.y)
+    assert abs(z.mean()) < 1e-12 and z.std() == pytest.approx(1.0)
+    np.testing.assert_allclose(norm.inverse_y(z), ds.y, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(norm.inverse_x(norm.transform_x(ds.X)), ds.X, atol=1e-12)
+    assert norm.inverse_y(z[:, 0]).shape == (500, 1)   # a flat prediction vector is accepted
+    d = json.loads(json.dumps(norm.to_dict()))
+    assert set(d) == {"x_mean", "x_std", "y_mean", "y_std"}
+    assert all(type(v) is list and all(type(f) is float for f in v) for v in d.values())
+    back = Normaliser.from_dict(d)
+    for key in d:
+        assert np.array_equal(getattr(back, key), getattr(norm, key))
+        assert getattr(back, key).shape == (1, 2 if key.startswith("x") else 1)
+
+
+def test_identity_normaliser_changes_nothing():
+    norm = Normaliser.identity(2, 1)
+    X = np.array([[1.5, -2.0]])
+    assert np.array_equal(norm.transform_x(X), X) and np.array_equal(norm.inverse_y([[7.0]]), [[7.0]])
+    assert norm.n_inputs == 2 and norm.n_outputs == 1
+
+
+def test_normaliser_checks_shapes_of_what_it_transforms():
+    norm = Normaliser.identity(2, 1)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+        norm.transform_x(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match=r"y must have shape \(n, 1\)"):
+        norm.inverse_y(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="finite"):
+        Normaliser.fit(np.array([[np.nan, 1.0]]), np.array([1.0]))
+
+
+GOOD = {"x_mean": [0.0, 1.0], "x_std": [1.0, 2.0], "y_mean": [3.0], "y_std": [4.0]}
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"x_std": [1.0, 0.0]}, r"'x_std'\[1\] is a standard deviation and must be positive; got 0.0"),
+    ({"y_std": [-2.0]}, r"'y_std'\[0\] .* must be positive"),
+    ({"x_mean": [0.0, float("nan")]}, r"'x_mean'\[1\] must be finite"),
+    ({"y_mean": [float("inf")]}, r"'y_mean'\[0\] must be finite"),
+    ({"x_mean": [0.0, "1"]}, r"'x_mean'\[1\] must be a number"),
+    ({"x_mean": [True, 1.0]}, r"'x_mean'\[0\] must be a number"),
+    ({"x_mean": [0.0]}, r"'x_mean' has 1 values but 'x_std' has 2"),
+    ({"y_std": []}, r"'y_std' must be a non-empty list"),
+    ({"y_std": 4.0}, r"'y_std' must be a non-empty list"),
+    ({"extra": [1.0]}, r"unknown key extra"),
+])
+def test_from_dict_rejects_bad_statistics_precisely(change, match):
+    with pytest.raises(ValueError, match=match):
+        Normaliser.from_dict({**GOOD, **change})
+
+
+def test_from_dict_rejects_missing_keys_and_non_dicts():
+    with pytest.raises(ValueError, match="missing keys y_mean, y_std"):
+        Normaliser.from_dict({"x_mean": [0.0], "x_std": [1.0]})
+    with pytest.raises(ValueError, match="expected a dict"):
+        Normaliser.from_dict([1, 2])
+
+
+def test_from_dict_accepts_the_nested_row_form():
+    norm = Normaliser.from_dict({k: [v] for k, v in GOOD.items()})
+    assert norm.x_std.tolist() == [[1.0, 2.0]]
+
+
+finite_columns = hnp.arrays(
+    np.float64, st.tuples(st.integers(1, 30), st.just(3)),
+    elements=st.floats(-1e6, 1e6, allow_nan=False, width=64))
+
+
+@settings(max_examples=60, deadline=None)
+@given(finite_columns)
+def test_normaliser_property_round_trip_and_unit_scale(data):
+    X, y = data[:, :2], data[:, 2:]
+    norm = Normaliser.fit(X, y)
+    assert np.all(norm.x_std > 0) and np.all(norm.y_std > 0)
+    zx, zy = norm.transform_x(X), norm.transform_y(y)
+    assert np.all(np.isfinite(zx)) and np.all(np.isfinite(zy))
+    # Every column is either centred with unit spread or (constant) merely shifted to ~0.
+    assert np.all(np.abs(zx.mean(axis=0)) < 1e-6)
+    assert np.all((np.abs(zx.std(axis=0) - 1) < 1e-6) | (zx.std(axis=0) < 1e-6))
+    np.testing.assert_allclose(norm.inverse_y(zy), y, rtol=1e-9, atol=1e-9 * (1 + np.abs(y).max()))
+    back = Normaliser.from_dict(json.loads(json.dumps(norm.to_dict())))
+    assert np.array_equal(back.transform_x(X), zx)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 60), st.floats(0, 0.95), st.integers(0, 2**32 - 1))
+def test_split_property_partitions_the_rows(n, share, seed):
+    ds = Dataset(np.arange(2 * n, dtype=float).reshape(n, 2), np.arange(n))
+    train, val = ds.split(share, seed)
+    assert len(train) >= 1 and len(train) + len(val) == n
+    ids = np.concatenate([train.y[:, 0], val.y[:, 0]])
+    assert sorted(ids.tolist()) == list(range(n))
+    assert np.array_equal(train.X[:, 0], 2 * train.y[:, 0])   # rows stay with their targets
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV import
+
+def write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows_text(n=12, sep=","):
+    return "".join(f"{i}{sep}{-i / 2}{sep}{i * 1.5}\n" for i in range(n))
+
+
+def test_csv_without_header(tmp_path):
+    ds = load_csv(write(tmp_path, rows_text()))
+    assert ds.X.shape == (12, 2) and ds.y.shape == (12, 1)
+    assert ds.X[3].tolist() == [3.0, -1.5] and ds.y[3, 0] == 4.5
+    assert "data.csv" in ds.source and "12 rows" in ds.source
