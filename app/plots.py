@@ -1,0 +1,292 @@
+"""Live training plots: the loss curve, per-layer health and the weight matrices.
+
+These views draw numbers that the training run already computed (nncore's `EpochReport`s
+and the network's weight arrays); they do no arithmetic beyond choosing colour ranges.
+
+- `LossPlot`: training and validation MSE per epoch on a log scale, the learning rate on a
+  second (right-hand) axis, an R² readout, and the previous run's curves greyed out behind
+  the current ones so two recipes or learning rates can be compared on the same seed.
+- `HealthPlots`: for every layer, the size (norm) of its weights and of their gradients,
+  and the share of "dead" ReLU neurons that output zero for every training point.
+- `WeightMatricesView`: each weight matrix as a heat map (blue positive, orange negative).
+  A drawing of all 8,384 connections of a 2-64-64-64-1 network is an unreadable hairball;
+  a matrix shows every weight at once.
+
+The contour maps live in `app.plot_contour` and are re-exported here.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from app.plot_contour import (ContourView, ScatterView, connect_theme_changed,  # noqa: F401
+                              contour_segments, diverging_colormap, nice_levels,
+                              symmetric_limit, theme_colors, value_colormap)
+
+# One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
+LAYER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+                "#000000")
+
+
+def _style_axes(plot: pg.PlotItem, colors: dict, axes=("left", "bottom")) -> None:
+    fg = colors["foreground"]
+    for name in axes:
+        axis = plot.getAxis(name)
+        axis.setPen(fg)
+        axis.setTextPen(fg)
+
+
+def layer_color(i: int) -> str:
+    return LAYER_COLORS[i % len(LAYER_COLORS)]
+
+
+class LossPlot(pg.GraphicsLayoutWidget):
+    """Training and validation loss per epoch (log scale) with the learning rate on the right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(300, 200)
+        self._colors = theme_colors()
+        self.readout = self.addLabel("", row=0, col=0, justify="left")
+        self.plot = self.addPlot(row=1, col=0)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setLogMode(x=False, y=True)
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setLabel("left", "mean squared error (normalised)")
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.previous_train = self.plot.plot([], [], name="previous run")
+        self.previous_val = self.plot.plot([], [])
+        self.train = self.plot.plot([], [], name="training MSE")
+        self.val = self.plot.plot([], [], name="validation MSE", connect="finite")
+        # learning rate on its own view box, sharing the x axis
+        self.lr_view = pg.ViewBox(enableMenu=False)
+        self.lr_view.setMouseEnabled(False, False)
+        self.plot.showAxis("right")
+        self.plot.scene().addItem(self.lr_view)
+        self.plot.getAxis("right").linkToView(self.lr_view)
+        self.plot.getAxis("right").setLabel("learning rate")
+        self.lr_view.setXLink(self.plot)
+        self.lr_curve = pg.PlotCurveItem([], [])
+        self.lr_view.addItem(self.lr_curve)
+        self.lr_view.enableAutoRange(axis=pg.ViewBox.YAxis)
+        self.plot.getViewBox().sigResized.connect(self._sync_lr_view)
+        self.legend.addItem(self.lr_curve, "learning rate")
+        self._previous_label = ""
+        self._current = (np.empty(0), np.empty(0), None)
+        self.apply_theme()
+
+    def _sync_lr_view(self) -> None:
+        self.lr_view.setGeometry(self.plot.getViewBox().sceneBoundingRect())
+        self.lr_view.linkedViewChanged(self.plot.getViewBox(), self.lr_view.XAxis)
+
+    def set_history(self, epochs: np.ndarray, train_mse: np.ndarray,
+                    val_mse: np.ndarray | None, lr: np.ndarray) -> None:
+        """The whole history so far (arrays of equal length; NaN where there is no value)."""
+        self._current = (epochs, train_mse, val_mse)
+        self.train.setData(epochs, train_mse)
+        if val_mse is not None and np.any(np.isfinite(val_mse)):
+            self.val.setData(epochs, val_mse)
+        else:
+            self.val.setData([], [])
+        self.lr_curve.setData(epochs, lr)
+
+    def set_readout(self, text: str) -> None:
+        self.readout.setText(text, color=self._colors["foreground"], size="9pt")
+
+    def keep_as_previous(self, label: str) -> None:
+        """Grey out the current curves as "previous run" and clear the live ones."""
+        epochs, train_mse, val_mse = self._current
+        if len(epochs):
+            self.previous_train.setData(epochs, train_mse)
+            if val_mse is not None and np.any(np.isfinite(val_mse)):
+                self.previous_val.setData(epochs, val_mse)
+            else:
+                self.previous_val.setData([], [])
+            self._previous_label = label
+            self._rename_previous(f"previous: {label}")
+        self.clear_current()
+
+    def clear_current(self) -> None:
+        self._current = (np.empty(0), np.empty(0), None)
+        self.train.setData([], [])
+        self.val.setData([], [])
+        self.lr_curve.setData([], [])
+
+    def has_previous(self) -> bool:
+        x = self.previous_train.getData()[0]
+        return x is not None and len(x) > 0
+
+    def _rename_previous(self, text: str) -> None:
+        for sample, label in self.legend.items:
+            if sample.item is self.previous_train:
+                label.setText(text)
+
+    def apply_theme(self, _name: str | None = None) -> None:
+        self._colors = c = theme_colors()
+        self.setBackground(c["background"])
+        _style_axes(self.plot, c, ("left", "bottom", "right"))
+        self.train.setPen(pg.mkPen(c["positive"], width=2))
+        self.val.setPen(pg.mkPen(c["negative"], width=2))
+        self.lr_curve.setPen(pg.mkPen(c["muted"], width=1, style=Qt.PenStyle.DashLine))
+        grey = QColor(c["dim"])
+        self.previous_train.setPen(pg.mkPen(grey, width=2))
+        self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
+        self.legend.setLabelTextColor(c["foreground"])
+        self.legend.setBrush(pg.mkBrush(QColor(c["background"])))
+
+
+class HealthPlots(pg.GraphicsLayoutWidget):
+    """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(300, 200)
+        self._colors = theme_colors()
+        self.weight_plot = self._make_plot(0, "weight norm ‖W‖", log=False)
+        self.grad_plot = self._make_plot(1, "gradient norm ‖∂L/∂W‖", log=True)
+        self.dead_plot = self._make_plot(2, "dead ReLU share", log=False)
+        self.dead_plot.setYRange(0, 1, padding=0.05)
+        self.dead_plot.getViewBox().disableAutoRange(pg.ViewBox.YAxis)
+        self.grad_plot.setXLink(self.weight_plot)
+        self.dead_plot.setXLink(self.weight_plot)
+        self.weight_curves: list[pg.PlotDataItem] = []
+        self.grad_curves: list[pg.PlotDataItem] = []
+        self.dead_curves: list[pg.PlotDataItem] = []
+        self.legend = self.weight_plot.addLegend(offset=(5, 5), labelTextSize="7pt",
+                                                 colCount=2)
+        self.apply_theme()
+
+    def _make_plot(self, col: int, title: str, log: bool) -> pg.PlotItem:
+        plot = self.addPlot(row=0, col=col)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setTitle(title, size="9pt")
+        plot.setLogMode(y=log)
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        plot.setLabel("bottom", "epoch")
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        return plot
+
+    def set_layers(self, n_layers: int, n_hidden: int) -> None:
+        """Make one curve per layer (weights, gradients) and per hidden layer (dead share)."""
+        for plot, curves in ((self.weight_plot, self.weight_curves),
+                             (self.grad_plot, self.grad_curves),
+                             (self.dead_plot, self.dead_curves)):
+            for curve in curves:
+                plot.removeItem(curve)
+            curves.clear()
+        self.legend.clear()
+        for i in range(n_layers):
+            pen = pg.mkPen(layer_color(i), width=1.5)
+            w = self.weight_plot.plot([], [], pen=pen)
+            self.legend.addItem(w, f"layer {i + 1}")
+            self.weight_curves.append(w)
+            self.grad_curves.append(self.grad_plot.plot([], [], pen=pen))
+        for i in range(n_hidden):
+            self.dead_curves.append(self.dead_plot.plot([], [],
+                                                        pen=pg.mkPen(layer_color(i), width=1.5)))
+
+    def set_history(self, epochs: np.ndarray, weight_norms: np.ndarray,
+                    grad_norms: np.ndarray, dead: np.ndarray) -> None:
+        """Arrays of shape (n_epochs, n_layers) / (n_epochs, n_hidden)."""
+        if weight_norms.ndim != 2:
+            return
+        if weight_norms.shape[1] != len(self.weight_curves) or dead.shape[1] != len(self.dead_curves):
+            self.set_layers(weight_norms.shape[1], dead.shape[1])
+        for k, curve in enumerate(self.weight_curves):
+            curve.setData(epochs, weight_norms[:, k])
+        for k, curve in enumerate(self.grad_curves):
+            curve.setData(epochs, grad_norms[:, k])
+        for k, curve in enumerate(self.dead_curves):
+            curve.setData(epochs, dead[:, k])
+
+    def clear(self) -> None:  # noqa: A003 - matches QGraphicsView.clear naming on purpose
+        for curve in self.weight_curves + self.grad_curves + self.dead_curves:
+            curve.setData([], [])
+
+    def apply_theme(self, _name: str | None = None) -> None:
+        self._colors = c = theme_colors()
+        self.setBackground(c["background"])
+        for plot, title in ((self.weight_plot, "weight norm ‖W‖"),
+                            (self.grad_plot, "gradient norm ‖∂L/∂W‖"),
+                            (self.dead_plot, "dead ReLU share")):
+            _style_axes(plot, c)
+            plot.setTitle(title, size="9pt", color=c["foreground"])
+        self.legend.setLabelTextColor(c["foreground"])
+
+
+class WeightMatricesView(pg.GraphicsLayoutWidget):
+    """Every weight matrix as a heat map: row = input neuron, column = output neuron.
+
+    Each matrix gets a symmetric colour range ±max|w| of its own (shown in its title), so
+    the pattern inside a small-weight layer stays visible next to a large-weight one.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent=parent)
+        self.setMinimumSize(300, 200)
+        self._colors = theme_colors()
+        self._cmap = diverging_colormap(self._colors)
+        self._lut = self._cmap.getLookupTable(0.0, 1.0, 256)
+        self.plots: list[pg.PlotItem] = []
+        self.images: list[pg.ImageItem] = []
+        self._shapes: list[tuple[int, int]] = []
+        self._titles: list[str] = []
+        self.apply_theme()
+
+    def _build(self, shapes: list[tuple[int, int]]) -> None:
+        self.clear()
+        self.plots, self.images, self._titles = [], [], ["" for _ in shapes]
+        self._shapes = list(shapes)
+        for k, (rows, cols) in enumerate(shapes):
+            plot = self.addPlot(row=0, col=k)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setAspectLocked(True)
+            plot.getViewBox().setMouseEnabled(False, False)
+            plot.getViewBox().invertY(True)
+            plot.hideAxis("bottom")
+            plot.hideAxis("left")
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setLookupTable(self._lut)
+            plot.addItem(image)
+            plot.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+            self.plots.append(plot)
+            self.images.append(image)
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Show the matrices (each (fan_in, fan_out))."""
+        shapes = [tuple(w.shape) for w in weights]
+        if shapes != self._shapes:
+            self._build(shapes)
+        fg = self._colors["foreground"]
+        for k, (w, image, plot) in enumerate(zip(weights, self.images, self.plots)):
+            limit = float(np.max(np.abs(w))) if w.size else 1.0
+            limit = limit if limit > 0 and np.isfinite(limit) else 1.0
+            image.setImage(w, levels=(-limit, limit), autoLevels=False)
+            title = f"W{k + 1}  {w.shape[0]}×{w.shape[1]}<br>±{limit:.2g}"
+            if title != self._titles[k]:
+                self._titles[k] = title
+                plot.setTitle(title, size="8pt", color=fg)
+
+    def apply_theme(self, _name: str | None = None) -> None:
+        self._colors = theme_colors()
+        self.setBackground(self._colors["background"])
+        for k, plot in enumerate(self.plots):
+            plot.setTitle(self._titles[k], size="8pt", color=self._colors["foreground"])
+
+
+__all__ = [
+    "LossPlot", "HealthPlots", "WeightMatricesView", "ContourView", "ScatterView",
+    "contour_segments", "nice_levels", "symmetric_limit", "value_colormap",
+    "diverging_colormap", "theme_colors", "connect_theme_changed", "layer_color",
+]
