@@ -486,6 +486,8 @@ def load_csv(path) -> Dataset:
     problems: list[tuple[int, str]] = []
     for number, line in rows:
         fields = split(line)
+        if len(fields) == n_fields + 1 and not fields[-1].strip():
+            fields = fields[:-1]  # a trailing separator, as some spreadsheets write
         if len(fields) != n_fields:
             expected = (f"{n_fields} values as in the header" if n_fields != 3 or names[0] != "x"
                         else "3 values (x, y, target)")

@@ -387,3 +387,128 @@ def test_csv_without_header(tmp_path):
     assert ds.X.shape == (12, 2) and ds.y.shape == (12, 1)
     assert ds.X[3].tolist() == [3.0, -1.5] and ds.y[3, 0] == 4.5
     assert "data.csv" in ds.source and "12 rows" in ds.source
+
+
+def test_csv_with_header_in_any_order_and_extra_columns(tmp_path):
+    text = "id,target,y,x\n" + "".join(f"{i},{i * 3},{i * 2},{i}\n" for i in range(10))
+    ds = load_csv(write(tmp_path, text))
+    assert ds.X[:, 0].tolist() == list(range(10)) and ds.X[:, 1].tolist() == [2 * i for i in range(10)]
+    assert ds.y[:, 0].tolist() == [3 * i for i in range(10)]
+
+
+@pytest.mark.parametrize("header", ["x,y,z", "X, Y, Target", '"x","y","value"', "a,b,c"])
+def test_csv_header_names(tmp_path, header):
+    ds = load_csv(write(tmp_path, header + "\n" + rows_text()))
+    assert len(ds) == 12 and ds.y[2, 0] == 3.0
+
+
+@pytest.mark.parametrize("sep", [";", "\t", " ", "   "])
+def test_csv_other_separators(tmp_path, sep):
+    ds = load_csv(write(tmp_path, f"x{sep}y{sep}target\n" + rows_text(sep=sep)))
+    assert ds.X[5].tolist() == [5.0, -2.5] and ds.y[5, 0] == 7.5
+
+
+def test_csv_semicolons_with_decimal_commas(tmp_path):
+    text = "x;y;target\n" + "".join(f"{i},5;-{i};{i}e1\n" for i in range(10))
+    ds = load_csv(write(tmp_path, text))
+    assert ds.X[2].tolist() == [2.5, -2.0] and ds.y[2, 0] == 20.0
+
+
+def test_csv_tolerates_comments_blank_lines_crlf_bom_quotes_and_trailing_separator(tmp_path):
+    text = "\ufeff# measured on Tuesday\r\nx,y,target\r\n\r\n" + "".join(
+        f'"{i}", {i},{i},\r\n' for i in range(10))
+    ds = load_csv(write(tmp_path, text))
+    assert len(ds) == 10 and ds.y[9, 0] == 9.0
+
+
+def test_csv_in_utf16_is_read(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("x\ty\ttarget\n" + rows_text(sep="\t")).encode("utf-16"))
+    assert len(load_csv(path)) == 12
+
+
+@pytest.mark.parametrize("lines, expected_line, expected", [
+    # (file lines, the line blamed, what the message says)
+    (["x,y,target", "1,2,3", "1,2", "1,2,3"], 3, "line 3: expected 3 values (x, y, target), found 2"),
+    (["1,2,3", "4,5,6,7"], 2, "line 2: expected 3 values (x, y, target), found 4"),
+    (["x,y,target", "1,2,3", "1,abc,3"], 3, "line 3: column 'y' holds 'abc', which is not a number"),
+    (["1,2,3", "1,,3"], 2, "line 2: column 'y' holds nothing, which is not a number"),
+    (["x,y,target", "", "# note", "1,2,nan"], 4, "line 4: column 'target' is nan; every value must be a finite"),
+    (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' is inf"),
+    (["a,b,c,d", "1,2,3,4", "1,2,3"], 1, "line 1: expected 3 values (x, y, target), found 4"),
+    (["x,y,f", "1,2,3", "1_000,2,3"], 3, "line 3: column 'x' holds '1_000'"),
+])
+def test_csv_bad_lines_are_named(tmp_path, lines, expected_line, expected):
+    body = lines + [f"{i},{i},{i}" for i in range(12)]
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, "\n".join(body) + "\n"))
+    assert expected in str(info.value)
+    assert expected_line in info.value.lines
+    assert "data.csv has" in str(info.value)
+
+
+def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
+    text = "x,y,target\n" + "".join("1,2,oops\n" for _ in range(20)) + rows_text()
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, text))
+    message = str(info.value)
+    assert message.startswith("data.csv has 20 bad lines:")
+    assert "line 2:" in message and "line 9:" in message and "line 10:" not in message
+    assert "... and 12 more lines" in message
+    assert info.value.lines == list(range(2, 22))
+
+
+def test_csv_with_too_few_rows(tmp_path):
+    with pytest.raises(DataError, match=rf"has only 4 data rows \(lines 2–5\); at least "
+                                        rf"{MIN_CSV_ROWS} are needed"):
+        load_csv(write(tmp_path, "x,y,target\n" + rows_text(4)))
+    with pytest.raises(DataError, match=r"only 0 data rows \(only a header on line 2\)"):
+        load_csv(write(tmp_path, "# header follows\nx,y,target\n"))
+    with pytest.raises(DataError, match=r"only 1 data row \(line 1\)"):
+        load_csv(write(tmp_path, "1,2,3\n"))
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "# only a comment\n"])
+def test_empty_csv(tmp_path, text):
+    with pytest.raises(DataError, match="data.csv is empty"):
+        load_csv(write(tmp_path, text))
+
+
+def test_missing_file_folder_and_bad_path(tmp_path):
+    with pytest.raises(DataError, match="file not found: .*nope.csv"):
+        load_csv(tmp_path / "nope.csv")
+    with pytest.raises(DataError, match="is a folder"):
+        load_csv(tmp_path)
+    with pytest.raises(DataError, match="expected a file path"):
+        load_csv(42)
+
+
+def test_undecodable_and_binary_files(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"x,y,target\n1,2,3\ncaf\xe9,2,3\n")
+    with pytest.raises(DataError, match="undecodable bytes on line 3") as info:
+        load_csv(path)
+    assert info.value.lines == [3]
+    path.write_bytes(b"x,y,target\n1,2,3\n\x00\x01\x02\n")
+    with pytest.raises(DataError, match=r"binary file.*line 3"):
+        load_csv(path)
+
+
+def test_csv_round_trip_of_a_sampled_dataset(tmp_path):
+    ds = sample_uniform("ripple", 50, seed=9, noise=0.01)
+    lines = ["x,y,target"] + [f"{a!r},{b!r},{c!r}" for (a, b), c in zip(ds.X.tolist(), ds.y[:, 0].tolist())]
+    back = load_csv(write(tmp_path, "\n".join(lines)))
+    assert np.array_equal(back.X, ds.X) and np.array_equal(back.y, ds.y)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[st.floats(allow_nan=False, allow_infinity=False, width=64)] * 3),
+                min_size=MIN_CSV_ROWS, max_size=40),
+       st.sampled_from([",", ";", "\t", " "]), st.booleans())
+def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows, sep, header):
+    lines = ([sep.join(["x", "y", "target"])] if header else []) + [
+        sep.join(repr(v) for v in row) for row in rows]
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ds = load_csv(path)
+    assert np.array_equal(np.hstack([ds.X, ds.y]), np.array(rows, dtype=np.float64).reshape(-1, 3))
