@@ -1,0 +1,197 @@
+"""Start nn-tutor: the `nn-tutor` command, `python -m app`, and the screenshot mode.
+
+    nn-tutor                      open the window (theme and layout as last time)
+    nn-tutor --theme dark         open it in the dark theme
+    nn-tutor --screenshot DIR     draw every tab (and every state a tab offers) into PNG
+                                  files in DIR at a fixed size, then exit; works without
+                                  a display (QT_QPA_PLATFORM=offscreen) and under xvfb
+    nn-tutor --version
+
+`main(argv)` returns the process exit code: 0 when the window was closed normally or all
+screenshots were written, 1 when a screenshot failed, 2 for bad command-line input.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import app as app_package
+from app.theme import THEMES
+
+SCREENSHOT_SIZE = (1280, 820)
+SETTLE_MS = 120
+"""How long the screenshot mode lets each state run its timers before grabbing it."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nn-tutor",
+        description="Watch and step through every number a neural network computes, "
+                    "then train a real regressor live.",
+    )
+    parser.add_argument("--theme", choices=THEMES,
+                        help="colour theme for this session (default: the one used last)")
+    parser.add_argument("--screenshot", metavar="DIR", type=Path,
+                        help="write a PNG of every tab (and tab state) into DIR, then exit")
+    parser.add_argument("--size", metavar="WxH", default="{}x{}".format(*SCREENSHOT_SIZE),
+                        type=_parse_size,
+                        help="window size for --screenshot (default: %(default)s)")
+    parser.add_argument("--version", action="version",
+                        version=f"nn-tutor {app_package.__version__}")
+    return parser
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x820, got {text!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(
+            f"size {width}x{height} is out of range (320x240 to 7680x4320)")
+    return width, height
+
+
+def create_application(argv: Sequence[str] | None = None):
+    """The QApplication, created once with nn-tutor's names, icon, style and theme."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.dialogs import app_icon
+    from app.theme import theme
+
+    qt_app = QApplication.instance()
+    if qt_app is None:
+        qt_app = QApplication([sys.argv[0] if sys.argv else "nn-tutor", *(argv or [])])
+    qt_app.setOrganizationName(app_package.ORGANIZATION)
+    qt_app.setApplicationName(app_package.APPLICATION)
+    qt_app.setApplicationDisplayName("nn-tutor")
+    qt_app.setApplicationVersion(app_package.__version__)
+    qt_app.setDesktopFileName("nn-tutor")
+    qt_app.setWindowIcon(app_icon())
+    qt_app.setStyle("Fusion")
+    theme.apply()
+    return qt_app
+
+
+def _settle(milliseconds: int) -> None:
+    """Let the event loop run (timers, repaints, layouts) for a while."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "tab"
+
+
+def save_screenshots(window, directory: Path) -> tuple[list[Path], list[str]]:
+    """Grab every tab of `window` into PNGs in `directory`.
+
+    A tab with `screenshot_states()` gives one file per state, `<tab>-<state>.png`;
+    other tabs give `<tab>.png`. Returns (files written, error messages).
+    """
+    written: list[Path] = []
+    errors: list[str] = []
+
+    def grab(name: str) -> None:
+        _settle(SETTLE_MS)
+        path = directory / f"{name}.png"
+        if window.grab().save(str(path)):
+            written.append(path)
+        else:
+            errors.append(f"could not write {path}")
+
+    for index, (label, tab) in enumerate(window.tab_entries()):
+        window.tabs.setCurrentIndex(index)
+        tab_slug = _slug(label)
+        states_of = getattr(tab, "screenshot_states", None)
+        try:
+            states = list(states_of()) if callable(states_of) else []
+        except Exception as exc:  # report the faulty tab, still shoot the others
+            errors.append(f"{label} tab: screenshot_states() failed: {exc!r}")
+            states = []
+        if not states:
+            grab(tab_slug)
+            continue
+        for state_name, enter_state in states:
+            try:
+                enter_state()
+            except Exception as exc:
+                errors.append(f"{label} tab, state {state_name!r}: {exc!r}")
+                continue
+            grab(f"{tab_slug}-{_slug(state_name)}")
+    return written, errors
+
+
+def _run_screenshots(qt_app, directory: Path, size: tuple[int, int], theme_name: str) -> int:
+    from app.main_window import MainWindow
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"nn-tutor: cannot create the screenshot folder {directory}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    window = MainWindow(persist=False, theme_name=theme_name)
+    window.resize(*size)
+    window.show()
+    written, errors = save_screenshots(window, directory)
+    window.close()
+    qt_app.processEvents()
+    for path in written:
+        print(path)
+    for message in errors:
+        print(f"nn-tutor: {message}", file=sys.stderr)
+    return 1 if errors or not written else 0
+
+
+def _close_on_ctrl_c(window):
+    """Make Ctrl+C in the terminal close the window cleanly instead of being ignored.
+
+    Returns the previous SIGINT handler, to be restored when the window has closed.
+
+    Qt's event loop runs in C++, so Python only sees the signal when Python code runs;
+    a slow timer gives it that chance.
+    """
+    from PySide6.QtCore import QTimer
+
+    previous = signal.signal(signal.SIGINT, lambda *_: window.close())
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
+    return previous
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run nn-tutor with command-line arguments `argv` (default: sys.argv[1:])."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # --help, --version, or a usage error
+        return int(exit_request.code or 0)
+
+    qt_app = create_application()
+    if args.screenshot is not None:
+        return _run_screenshots(qt_app, args.screenshot, args.size, args.theme or "light")
+
+    from app.main_window import MainWindow
+
+    window = MainWindow(theme_name=args.theme)
+    window.show()
+    previous_sigint = _close_on_ctrl_c(window)
+    try:
+        code = qt_app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous_sigint)
+    window.shutdown_tabs()  # no-op when closing already did it
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,380 @@
+"""The nn-tutor main window: two tabs, the menus, and the preferences it remembers.
+
+The window itself teaches nothing; it hosts the two tabs that do. "Step through"
+(`app.step_tab.StepThroughTab`) walks one example through a small network number by number,
+and "Train" (`app.train_tab.TrainTab`) trains a real regressor live. The window adds:
+
+- menus File (Open weights…, Export weights…, Quit), View (light/dark theme, tab switching,
+  full screen) and Help (Keyboard shortcuts, About), each action with a shortcut, a tooltip
+  and a status-bar tip. The File actions hand the work to the Train tab.
+- memory: window geometry, the current tab and the theme are saved in QSettings
+  (see `app.open_settings`) and restored the next time.
+- a clean exit: closing the window, or the application quitting for any other reason,
+  calls every tab's `shutdown()` once, so no timer or worker thread outlives its widgets.
+
+Tabs follow a small protocol (see docs/architecture.md): `shutdown()` is required;
+`shortcuts()` and `screenshot_states()` are optional and picked up when present.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QStyle,
+    QTabWidget,
+    QWidget,
+)
+
+from app import open_settings
+from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
+from app.step_tab import StepThroughTab
+from app.train_tab import TrainTab
+from app.theme import THEMES, theme
+
+APP_NAME = "nn-tutor"
+DEFAULT_SIZE = QSize(1280, 820)
+MINIMUM_SIZE = QSize(640, 480)  # small laptops; the tabs scroll or squeeze below their hints
+
+# QSettings keys
+KEY_GEOMETRY = "window/geometry"
+KEY_TAB = "window/tab"
+KEY_THEME = "view/theme"
+
+
+class MainWindow(QMainWindow):
+    """The application window holding the "Step through" and "Train" tabs.
+
+    Args:
+        parent: usually None.
+        persist: read preferences at start and save them on close. The screenshot command
+            turns it off so it neither depends on nor changes the user's preferences.
+        theme_name: "light" or "dark" to force a theme (the `--theme` option); None uses
+            the saved one (light the first time).
+
+    Attributes: `tabs` (the QTabWidget), `step_tab`, `train_tab`, and one QAction per menu
+    entry (`action_open`, `action_export`, `action_quit`, `action_light`, `action_dark`,
+    `action_step_tab`, `action_train_tab`, `action_full_screen`, `action_shortcuts`,
+    `action_about`). `about_dialog` and `shortcuts_dialog` are the last dialogs shown.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        persist: bool = True,
+        theme_name: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.persist = persist
+        self._shut_down = False
+        self.about_dialog: AboutDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+
+        # The theme goes first so the tabs are built with the right colours.
+        theme.set_theme(self._initial_theme(theme_name))
+
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(MINIMUM_SIZE)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.step_tab = StepThroughTab()
+        self.train_tab = TrainTab()
+        self.tabs.addTab(self.step_tab, "Step through")
+        self.tabs.addTab(self.train_tab, "Train")
+        self.tabs.setTabToolTip(0, "Follow one example through the network, number by number")
+        self.tabs.setTabToolTip(1, "Train a network on a whole data set and watch it learn")
+        self.setCentralWidget(self.tabs)
+
+        self._create_actions()
+        self._create_menus()
+        self.statusBar().showMessage("Ready", 3000)
+
+        self.tabs.currentChanged.connect(self._update_title)
+        theme.changed.connect(self._on_theme_changed)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown_tabs)
+
+        self._restore_layout()
+        self._update_title()
+        self._sync_theme_actions()
+
+    # ----------------------------------------------------------------- construction
+
+    def _initial_theme(self, forced: str | None) -> str:
+        if forced is not None:
+            if forced not in THEMES:
+                raise ValueError(f"unknown theme {forced!r}; choose one of {', '.join(THEMES)}")
+            return forced
+        if self.persist:
+            saved = open_settings().value(KEY_THEME, "light")
+            if saved in THEMES:
+                return str(saved)
+        return "light"
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        *,
+        shortcuts: tuple[str | QKeySequence, ...] = (),
+        tip: str,
+        icon: QStyle.StandardPixmap | None = None,
+        checkable: bool = False,
+    ) -> QAction:
+        """One menu action with its shortcut(s), tooltip and status-bar tip."""
+        action = QAction(text, self)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        keys = ", ".join(seq.toString(QKeySequence.SequenceFormat.NativeText)
+                         for seq in action.shortcuts())
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.setCheckable(checkable)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _create_actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        self.action_open = self._action(
+            "&Open weights…", self.open_weights_dialog,
+            shortcuts=("Ctrl+O",), icon=SP.SP_DialogOpenButton,
+            tip="Load a trained network from a weight file into the Train tab")
+        self.action_export = self._action(
+            "&Export weights…", self.export_weights_dialog,
+            shortcuts=("Ctrl+E", "Ctrl+Shift+S"), icon=SP.SP_DialogSaveButton,
+            tip="Save the Train tab's network to a weight file (.npz, .json or .safetensors)")
+        self.action_quit = self._action(
+            "&Quit", self.close, shortcuts=("Ctrl+Q",),
+            tip="Stop everything and close nn-tutor")
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.action_light = self._action(
+            "&Light theme", lambda: theme.set_theme("light"), checkable=True,
+            tip="Dark text on a light background")
+        self.action_dark = self._action(
+            "&Dark theme", lambda: theme.set_theme("dark"), checkable=True,
+            tip="Light text on a dark background")
+        self.theme_group = QActionGroup(self)
+        self.theme_group.setExclusive(True)
+        self.theme_group.addAction(self.action_light)
+        self.theme_group.addAction(self.action_dark)
+
+        self.action_step_tab = self._action(
+            "&Step through", lambda: self.tabs.setCurrentWidget(self.step_tab),
+            shortcuts=("Ctrl+1",), tip="Show the Step through tab")
+        self.action_train_tab = self._action(
+            "&Train", lambda: self.tabs.setCurrentWidget(self.train_tab),
+            shortcuts=("Ctrl+2",), tip="Show the Train tab")
+        self.action_full_screen = self._action(
+            "&Full screen", self._toggle_full_screen, checkable=True,
+            shortcuts=("F11",),
+            tip="Use the whole screen for the window")
+
+        self.action_shortcuts = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, shortcuts=("F1",),
+            icon=SP.SP_DialogHelpButton, tip="List every keyboard shortcut")
+        self.action_about = self._action(
+            "&About nn-tutor", self.show_about, icon=SP.SP_MessageBoxInformation,
+            tip="What nn-tutor is and which versions are running")
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _create_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.addAction(self.action_open)
+        file_menu.addAction(self.action_export)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+
+        view_menu = menu_bar.addMenu("&View")
+        view_menu.addAction(self.action_light)
+        view_menu.addAction(self.action_dark)
+        view_menu.addSeparator()
+        view_menu.addAction(self.action_step_tab)
+        view_menu.addAction(self.action_train_tab)
+        view_menu.addSeparator()
+        view_menu.addAction(self.action_full_screen)
+
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.addAction(self.action_shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction(self.action_about)
+
+        self.file_menu, self.view_menu, self.help_menu = file_menu, view_menu, help_menu
+        for menu in (file_menu, view_menu, help_menu):
+            menu.setToolTipsVisible(True)
+
+    # ----------------------------------------------------------------- tabs
+
+    def tab_entries(self) -> list[tuple[str, QWidget]]:
+        """(label, widget) of every tab, in order."""
+        return [(self.tabs.tabText(i), self.tabs.widget(i)) for i in range(self.tabs.count())]
+
+    def _update_title(self, *_args: object) -> None:
+        label = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
+        self.setWindowTitle(f"{label} — {APP_NAME}" if label else APP_NAME)
+
+    def _toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.action_full_screen.setChecked(self.isFullScreen())
+
+    # ----------------------------------------------------------------- file actions
+
+    def open_weights_dialog(self) -> None:
+        """Switch to the Train tab and let it ask for a weight file to open."""
+        self._delegate_to_train_tab("open_weights_dialog", "open weight files")
+
+    def export_weights_dialog(self) -> None:
+        """Switch to the Train tab and let it ask where to export its network."""
+        self._delegate_to_train_tab("export_weights_dialog", "export weight files")
+
+    def _delegate_to_train_tab(self, method_name: str, what: str) -> None:
+        self.tabs.setCurrentWidget(self.train_tab)
+        method = getattr(self.train_tab, method_name, None)
+        if method is None:
+            self.statusBar().showMessage(f"The Train tab cannot {what} in this version.", 5000)
+            return
+        method()
+
+    # ----------------------------------------------------------------- theme
+
+    def _on_theme_changed(self, name: str) -> None:
+        self._sync_theme_actions()
+        if self.persist and not self._shut_down:  # a closed window no longer speaks for the app
+            open_settings().setValue(KEY_THEME, name)
+        self.statusBar().showMessage(f"{name.capitalize()} theme", 2000)
+
+    def _sync_theme_actions(self) -> None:
+        self.action_light.setChecked(theme.name == "light")
+        self.action_dark.setChecked(theme.name == "dark")
+
+    # ----------------------------------------------------------------- help dialogs
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """The window's own shortcuts as (key, what it does), read from its actions."""
+        actions = (self.action_open, self.action_export, self.action_quit,
+                   self.action_step_tab, self.action_train_tab, self.action_full_screen,
+                   self.action_shortcuts)
+        entries = []
+        for action in actions:
+            keys = [seq.toString(QKeySequence.SequenceFormat.NativeText)
+                    for seq in action.shortcuts()]
+            if keys:
+                entries.append((" or ".join(keys), action.statusTip()))
+        return entries
+
+    def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Shortcut groups for the dialog: the window's, then each tab's `shortcuts()`."""
+        sections = [("Window", self.shortcuts())]
+        for label, tab in self.tab_entries():
+            provider = getattr(tab, "shortcuts", None)
+            if not callable(provider):
+                continue
+            try:
+                entries = list(provider())
+            except Exception:  # a faulty tab must not stop the dialog from opening
+                traceback.print_exc()
+                continue
+            sections.append((f"{label} tab", entries))
+        return sections
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Show the keyboard shortcuts dialog (non-modal, so it can stay open)."""
+        if self.shortcuts_dialog is not None and self.shortcuts_dialog.isVisible():
+            self.shortcuts_dialog.close()
+        self.shortcuts_dialog = ShortcutsDialog(self.shortcut_sections(), self)
+        self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.shortcuts_dialog.show()
+        return self.shortcuts_dialog
+
+    def show_about(self) -> AboutDialog:
+        """Show the About dialog (window-modal, without blocking the caller)."""
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
+
+    # ----------------------------------------------------------------- persistence
+
+    def _restore_layout(self) -> None:
+        self.resize(DEFAULT_SIZE)
+        if not self.persist:
+            return
+        settings = open_settings()
+        geometry = settings.value(KEY_GEOMETRY)
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+        if not restored:
+            self._centre_on_screen()
+        saved_tab = settings.value(KEY_TAB, "")
+        for index, (label, _tab) in enumerate(self.tab_entries()):
+            if label == saved_tab:
+                self.tabs.setCurrentIndex(index)
+
+    def _centre_on_screen(self) -> None:
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        size = DEFAULT_SIZE.boundedTo(available.size())
+        self.resize(size)
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+
+    def save_settings(self) -> None:
+        """Write geometry, current tab and theme to the app's QSettings (if persisting)."""
+        if not self.persist:
+            return
+        settings = open_settings()
+        settings.setValue(KEY_GEOMETRY, self.saveGeometry())
+        settings.setValue(KEY_TAB, self.tabs.tabText(self.tabs.currentIndex()))
+        settings.setValue(KEY_THEME, theme.name)
+        settings.sync()
+
+    # ----------------------------------------------------------------- shutting down
+
+    def shutdown_tabs(self) -> None:
+        """Call every tab's `shutdown()` exactly once (later calls do nothing).
+
+        Runs on close and on QApplication.aboutToQuit, whichever comes first. A tab whose
+        shutdown fails is reported on stderr; the others are still shut down.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
+        for label, tab in self.tab_entries():
+            shutdown = getattr(tab, "shutdown", None)
+            if not callable(shutdown):
+                continue
+            try:
+                shutdown()
+            except Exception:
+                print(f"nn-tutor: the {label} tab failed to shut down cleanly:", file=sys.stderr)
+                traceback.print_exc()
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut_down
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.save_settings()
+        for dialog in (self.about_dialog, self.shortcuts_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.shutdown_tabs()
+        event.accept()

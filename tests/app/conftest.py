@@ -1,0 +1,36 @@
+"""Shared set-up for the app's Qt tests.
+
+- Qt runs without a display (QT_QPA_PLATFORM=offscreen) unless the caller chose a platform.
+- Every test gets its own empty preferences: NN_TUTOR_SETTINGS points `app.open_settings()`
+  at a temporary INI file, and QSettings' default folders are moved into the test's tmp_path,
+  so no test reads or writes the user's real nn-tutor settings.
+- Every test starts in the light theme, whatever the previous test switched to.
+"""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """A private settings file for this test; returns its path."""
+    settings_file = tmp_path / "nn-tutor-settings.ini"
+    monkeypatch.setenv("NN_TUTOR_SETTINGS", str(settings_file))
+    folder = str(tmp_path / "qsettings")
+    for settings_format in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(settings_format, scope, folder)
+    return settings_file
+
+
+@pytest.fixture(autouse=True)
+def light_theme_at_start():
+    """Start each test in the light theme."""
+    from app.theme import theme
+
+    if theme.name != "light":
+        theme.set_theme("light")
+    yield
