@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEasingCurve, QEvent, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import QEasingCurve, QEvent, QLineF, QPointF, QRectF, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen)
 from PySide6.QtWidgets import (QApplication, QGraphicsEllipseItem, QGraphicsItem,
@@ -106,6 +106,8 @@ class LabelItem(QGraphicsItem):
         self._border: QColor | None = None
         self._rect = QRectF()
         self.setAcceptHoverEvents(False)
+        # Labels change far less often than frames are drawn: keep each one as a pixmap.
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def set_style(self, font: QFont, plate: QColor | None, border: QColor | None = None):
         """Font, plate colour (None: no plate) and optional frame colour."""
@@ -167,21 +169,61 @@ class LabelItem(QGraphicsItem):
             y += fm.height()
 
 
-class EdgeItem(QGraphicsLineItem):
-    """A weight: a line whose click area is wider than its pen."""
+class EdgeItem(QGraphicsItem):
+    """A weight: a line whose click area is wider than its pen.
+
+    Its bounds and click shape are cached and recomputed only when the line or the pen's
+    width changes, so an animation frame that recolours it costs no geometry work.
+    """
 
     def __init__(self, key, parent=None):
         super().__init__(parent)
         self.key = key
         self.pick_width = 10.0
+        self.dimmed = False
+        self._line = QLineF()
+        self._pen = QPen()
+        self._bounds = QRectF()
+        self._shape = QPainterPath()
         self.setCursor(Qt.PointingHandCursor)
 
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
+    def line(self) -> QLineF:
+        return QLineF(self._line)
+
+    def pen(self) -> QPen:
+        return QPen(self._pen)
+
+    def setLine(self, x1, y1, x2, y2):
+        self._line = QLineF(x1, y1, x2, y2)
+        self._update_geometry()
+
+    def setPen(self, pen: QPen):
+        width_changed = pen.widthF() != self._pen.widthF()
+        self._pen = QPen(pen)
+        if width_changed:
+            self._update_geometry()
+        else:
+            self.update()
+
+    def _update_geometry(self):
+        self.prepareGeometryChange()
+        width = max(self.pick_width, self._pen.widthF() + 4)
+        path = QPainterPath(self._line.p1())
+        path.lineTo(self._line.p2())
         stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pick_width, self.pen().widthF() + 4))
-        return stroker.createStroke(path)
+        stroker.setWidth(width)
+        self._shape = stroker.createStroke(path)
+        self._bounds = self._shape.boundingRect()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setPen(self._pen)
+        painter.drawLine(self._line)
 
 
 class NodeItem(QGraphicsEllipseItem):
@@ -655,13 +697,15 @@ class NetworkView(QGraphicsView):
                 biggest = max(biggest, float(abs(w).max()))
         return biggest
 
-    def _update_texts(self, t: float):
+    def _update_texts(self, t: float, only_focus: bool = False):
         """Labels' texts; while a forward value is being computed it counts up."""
         fg, muted = self.colors["foreground"], self.colors["muted"]
         back = self.colors["backward"]
         d, prev, focus = self.display, self.previous, self.focus
         n_cols = len(self.sizes)
-        for node, label in self.node_text.items():
+        nodes = ((n, self.node_text[n]) for n in focus.nodes if n in self.node_text) \
+            if only_focus else self.node_text.items()
+        for node, label in nodes:
             value = d.a.get(node)
             if value is None:
                 label.set_lines([("?" if node[0] > 0 else "", muted)])
@@ -672,6 +716,8 @@ class NetworkView(QGraphicsView):
             if counting:
                 shown = (old if old is not None else 0.0) + (value - (old or 0.0)) * t
             label.set_lines([(format_number(shown), fg)])
+        if only_focus:
+            return
         for node, label in self.node_caption.items():
             lines = []
             if node[0] > 0 and node in d.z:
@@ -715,15 +761,19 @@ class NetworkView(QGraphicsView):
 
     def _on_progress(self, value):
         self._progress = float(value)
-        self._apply(self._progress)
+        self._apply(self._progress, only_focus=0.0 < self._progress < 1.0)
 
     def _on_finished(self):
         self._progress = 1.0
         self._apply(1.0)
         self.animationFinished.emit()
 
-    def _apply(self, t: float):
-        """Set every item's look for animation progress t (1 = the step's end state)."""
+    def _apply(self, t: float, only_focus: bool = False):
+        """Set every item's look for animation progress t (1 = the step's end state).
+
+        During an animation only the step's own items change from frame to frame, so
+        `only_focus=True` touches just those (and the pulses).
+        """
         if not self.sizes:
             return
         self._progress = t
@@ -743,9 +793,11 @@ class NetworkView(QGraphicsView):
         base_width = self._base_width
         flash = math.sin(math.pi * t) if t < 1.0 else 0.0
         updating = focus.phase == "update"
-        self._update_texts(t)
+        self._update_texts(t, only_focus)
 
-        for key, edge in self.edges.items():
+        edges = ((k, self.edges[k]) for k in focus_edges if k in self.edges) if only_focus \
+            else self.edges.items()
+        for key, edge in edges:
             w = self._weight(d, key) or 0.0
             involved = key in focus_edges
             if updating and involved and t < 1.0:
@@ -762,16 +814,24 @@ class NetworkView(QGraphicsView):
                 colour = _mix(colour, c["forward"], 0.35 * (1 - t) + 0.15)
             elif involved and focus.phase == "backward":
                 colour = _mix(colour, c["backward"], 0.55)
+            edge.dimmed = active and not involved
+            if edge.dimmed:
+                # Fade towards the background with an opaque colour: translucent
+                # antialiased lines cost ten times more to draw.
+                colour = _mix(c["background"], colour, DIM_OPACITY)
             pen = QPen(colour, width)
-            pen.setCapStyle(Qt.RoundCap)
+            pen.setCapStyle(Qt.FlatCap)
             edge.setPen(pen)
-            edge.setOpacity(1.0 if (not active or involved) else DIM_OPACITY)
             label = self.edge_labels[key]
             show = self._label_room.get(key, False) or involved or self.selected == ("edge", *key)
             label.setVisible(show)
             label.setOpacity(1.0 if (not active or involved) else DIM_OPACITY + 0.1)
             label.setZValue(40 if involved else 20)
 
+        if only_focus:
+            self.pulse.set_progress(t)
+            self.bubble.setOpacity(min(1.0, 0.35 + t))
+            return
         for node, item in self.nodes.items():
             involved = node in focus_nodes
             value = d.a.get(node)

@@ -1,0 +1,267 @@
+"""The side panels of the "Step through" tab: explanation, inspector, timeline, loss chart.
+
+- `ExplanationPanel` writes the current step as a formula with its real numbers and one or
+  two sentences of narration (plain, selectable text that screen readers can read).
+- `InspectorPanel` describes the neuron, weight or bias the student clicked: its value,
+  the gradient backpropagation found and, beside it, the numerical gradient (a central
+  finite difference) so the student can check one against the other.
+- `TimelineTree` lists every step of the iteration grouped by phase; the current one is
+  selected, and choosing another jumps there.
+- `LossChart` plots the loss before each iteration and grows as the student iterates.
+
+None of these widgets computes anything about the network: they display the numbers of a
+`nncore.lesson.Lesson` and its `LessonStep`s, formatted by `format_number`.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QLabel, QSizePolicy,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from app import theme as app_theme
+from app.network_view import format_number
+
+PHASE_TITLES = {
+    "forward": "Forward pass",
+    "loss": "Loss",
+    "backward": "Backward pass",
+    "update": "Update",
+    "check": "Check",
+}
+
+KIND_TITLES = {
+    "product": "input × weight",
+    "bias": "add the bias",
+    "sum": "weighted sum z",
+    "activation": "activation a",
+    "prediction": "prediction",
+    "error": "error",
+    "loss": "loss",
+    "output_error": "output error δ",
+    "weight_grad": "weight gradient",
+    "bias_grad": "bias gradient",
+    "backprop_product": "error × weight",
+    "backprop_sum": "sum of errors",
+    "activation_grad": "through the activation",
+    "weight_update": "new weight",
+    "bias_update": "new bias",
+    "new_prediction": "new prediction",
+    "new_loss": "new loss",
+}
+
+
+def step_title(step) -> str:
+    """A short name for a step: 'weighted sum z, neuron 2 of layer 1'."""
+    what = KIND_TITLES.get(step.kind, step.kind.replace("_", " "))
+    where = []
+    if step.neuron is not None and step.layer is not None:
+        where.append(f"neuron {step.neuron + 1} of layer {step.layer + 1}")
+    elif step.layer is not None:
+        where.append(f"layer {step.layer + 1}")
+    return what + (", " + where[0] if where else "")
+
+
+def scaled_font(factor: float, bold: bool = False) -> QFont:
+    """The application font scaled by `factor` (so system font settings carry through)."""
+    from PySide6.QtWidgets import QApplication
+
+    font = QFont(QApplication.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    font.setBold(bold)
+    return font
+
+
+def _selectable_label(name: str, font: QFont | None = None) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.PlainText)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+    label.setFocusPolicy(Qt.StrongFocus)
+    label.setAccessibleName(name)
+    label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+    if font is not None:
+        label.setFont(font)
+    return label
+
+
+class ExplanationPanel(QFrame):
+    """Where am I, what is computed (formula with numbers), and why (narration)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        self.heading = _selectable_label("Current step", scaled_font(1.0, bold=True))
+        self.formula = _selectable_label("Formula with numbers", scaled_font(1.25, bold=True))
+        self.narration = _selectable_label("Explanation")
+        self.heading.setFocusPolicy(Qt.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.formula)
+        layout.addWidget(self.narration)
+        layout.addStretch(1)
+        self.setAccessibleName("Step explanation")
+
+    def show_start(self, lesson, preset_title: str = "") -> None:
+        self.heading.setText(f"Start · 0 of {len(lesson)} steps done")
+        inputs = ", ".join(format_number(v) for v in lesson.x)
+        targets = ", ".join(format_number(v) for v in lesson.target)
+        self.formula.setText(f"input ({inputs}) → target ({targets})")
+        self.narration.setText(
+            (preset_title + ". " if preset_title else "")
+            + "Press Step (Space or →) to watch the network compute its prediction one "
+            "operation at a time, then find how each weight should change, and change it.")
+
+    def show_step(self, step, position: int, total: int) -> None:
+        phase = PHASE_TITLES.get(step.phase, step.phase)
+        self.heading.setText(f"Step {position} of {total} · {phase} · {step_title(step)}")
+        self.formula.setText(step.formula)
+        self.narration.setText(step.narration)
+
+    def text(self) -> str:
+        return "\n".join((self.heading.text(), self.formula.text(), self.narration.text()))
+
+
+class InspectorPanel(QFrame):
+    """Value and gradients of one item; a combo box lets keyboard users pick the item."""
+
+    itemChosen = Signal(object)      # key tuple, or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        title = QLabel("Inspect")
+        title.setFont(scaled_font(1.0, bold=True))
+        self.chooser = QComboBox()
+        self.chooser.setAccessibleName("Item to inspect")
+        self.chooser.setToolTip("Choose a neuron, weight or bias (or click one in the drawing)")
+        self.details = _selectable_label("Inspected item")
+        self.details.setText("Click a neuron, a weight or a bias to see its value and gradient.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.chooser)
+        layout.addWidget(self.details)
+        self._keys: list = []
+        self.chooser.activated.connect(self._on_activated)
+
+    def set_items(self, items: list[tuple[object, str]]) -> None:
+        """(key, name) pairs; the first entry is always 'nothing'."""
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        self._keys = [None] + [k for k, _ in items]
+        self.chooser.addItem("(nothing selected)")
+        for _, name in items:
+            self.chooser.addItem(name)
+        self.chooser.blockSignals(False)
+
+    def choose(self, key) -> None:
+        index = self._keys.index(key) if key in self._keys else 0
+        self.chooser.blockSignals(True)
+        self.chooser.setCurrentIndex(index)
+        self.chooser.blockSignals(False)
+
+    def _on_activated(self, index: int) -> None:
+        self.itemChosen.emit(self._keys[index] if 0 <= index < len(self._keys) else None)
+
+    def show_text(self, text: str) -> None:
+        self.details.setText(text)
+
+
+class TimelineTree(QTreeWidget):
+    """Every step of the iteration, grouped by phase; activating one asks to jump there.
+
+    `jumpRequested(position)` carries the number of steps done after the chosen step
+    (0 for "Start").
+    """
+
+    jumpRequested = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setAccessibleName("Timeline of steps")
+        self.setUniformRowHeights(True)
+        self._items: list[QTreeWidgetItem] = []
+        self.itemActivated.connect(self._on_item)
+        self.itemClicked.connect(self._on_item)
+
+    def set_lesson(self, lesson) -> None:
+        self.blockSignals(True)
+        self.clear()
+        start = QTreeWidgetItem(["Start (nothing computed yet)"])
+        start.setData(0, Qt.UserRole, 0)
+        self.addTopLevelItem(start)
+        self._items = [start]
+        group = None
+        current_phase = None
+        for step in lesson.steps:
+            if step.phase != current_phase:
+                current_phase = step.phase
+                group = QTreeWidgetItem([PHASE_TITLES.get(step.phase, step.phase)])
+                group.setData(0, Qt.UserRole, step.index + 1)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                self.addTopLevelItem(group)
+            text = f"{step.index + 1}. {step_title(step)} = {format_number(step.value)}"
+            item = QTreeWidgetItem([text])
+            item.setData(0, Qt.UserRole, step.index + 1)
+            group.addChild(item)
+            self._items.append(item)
+        self.blockSignals(False)
+
+    def set_position(self, position: int) -> None:
+        if not 0 <= position < len(self._items):
+            return
+        self.blockSignals(True)
+        item = self._items[position]
+        parent = item.parent()
+        self.collapseAll()
+        if parent is not None:
+            parent.setExpanded(True)
+        self.setCurrentItem(item)
+        self.scrollToItem(item)
+        self.blockSignals(False)
+
+    def _on_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        position = item.data(0, Qt.UserRole)
+        if position is not None:
+            self.jumpRequested.emit(int(position))
+
+
+class LossChart(pg.PlotWidget):
+    """Loss before each iteration (and after the last, once the student gets there)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Loss per iteration chart")
+        self.setMinimumHeight(120)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.hideButtons()
+        self.getPlotItem().setLabel("bottom", "iteration")
+        self.getPlotItem().setLabel("left", "loss")
+        self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
+        self.curve = self.plot([], [], symbol="o", symbolSize=6)
+        self.values: list[float] = []
+        self.apply_theme()
+        app_theme.theme.changed.connect(self.apply_theme)
+
+    def set_values(self, values: list[float]) -> None:
+        self.values = list(values)
+        self.curve.setData(list(range(len(self.values))), self.values)
+
+    def apply_theme(self, *_):
+        c = app_theme.colors()
+        self.setBackground(c["background"])
+        for axis in ("left", "bottom"):
+            ax = self.getPlotItem().getAxis(axis)
+            ax.setPen(c["muted"])
+            ax.setTextPen(c["foreground"])
+        self.curve.setPen(pg.mkPen(c["positive"], width=2))
+        self.curve.setSymbolBrush(c["positive"])
+        self.curve.setSymbolPen(c["positive"])
