@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -125,6 +126,9 @@ def parse_formula(text: str) -> Formula:
     if not text.strip():
         raise FormulaError("the formula is empty; type an expression in x and y, e.g. sin(x) + y")
     source, origin = _rewrite(text)
+    # Python would read leading blanks as indentation; they mean nothing in a formula.
+    indent = len(source) - len(source.lstrip(" \t"))
+    source, origin = source[indent:], origin[indent:]
     tree = _parse(text, source, origin)
     checker = _Builder(source, origin)
     evaluate = checker.build(tree.body, depth=0)
@@ -153,7 +157,10 @@ def _parse(text: str, source: str, origin: list[int]) -> ast.Expression:
         if not char.isprintable() and char != "\t":
             raise FormulaError(f"the character {char!r} is not allowed", column)
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():
+            # e.g. "2(x)" makes Python warn "'int' object is not callable"; we explain it ourselves.
+            warnings.simplefilter("ignore")
+            return ast.parse(source, mode="eval")
     except SyntaxError as err:
         column = None
         if err.offset is not None:
