@@ -1,0 +1,225 @@
+"""Turning a `Lesson` into a hand-out: Markdown, a LaTeX document, or CSV.
+
+A teacher can print the Markdown or LaTeX version as a worked example: the set-up (network,
+example, target, learning rate, starting parameters), then every step of the iteration phase
+by phase with its formula, numbers written in, and its narration, and finally the loss before
+and after. The CSV version has one row per step for spreadsheets and notebooks, with values
+at full precision.
+
+Nothing here computes: every number comes from the lesson's steps.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from .lesson import PHASES, Lesson, LessonStep, fmt, fmt_tex
+
+FORMATS = ("markdown", "latex", "csv")
+
+PHASE_TITLES = {
+    "forward": "Forward pass",
+    "loss": "How wrong is the prediction?",
+    "backward": "Backward pass: who should change, and how much",
+    "update": "Update: move every parameter a little",
+    "check": "Check: the same example again",
+}
+
+PHASE_INTROS = {
+    "forward": "Each neuron multiplies every value flowing into it by the weight of that "
+               "connection, adds the products and its bias, then applies its activation.",
+    "loss": "Compare each prediction with the answer we want.",
+    "backward": "Starting at the output, work out how much each neuron's sum should change "
+                "and from that each weight's and bias's gradient. Nothing is changed yet.",
+    "update": "Only now is every parameter moved, by learning rate × gradient, subtracted.",
+    "check": "Run the same example forward through the updated network.",
+}
+
+SIGN_CONVENTION = (
+    "Two ways of saying the same thing appear side by side. The *desired change* of an output "
+    "is target − prediction: positive means \"this should increase\". The *gradient* is its "
+    "opposite, prediction − target, and training subtracts learning rate × gradient. So a "
+    "negative gradient means increase, a positive one decrease."
+)
+
+LABELS = (
+    "Labels: x₁, x₂, … are the inputs; h₁, h₂, … hidden neurons (h²₁ is neuron 1 of hidden "
+    "layer 2 when there are several); ŷ the prediction and y the target; w(a→b) the weight "
+    "from a to b and b(h₁) the bias of h₁; z(h₁) a neuron's weighted sum; δ(h₁) the error "
+    "signal of its sum (the gradient of the loss with respect to it)."
+)
+
+
+def render(lesson: Lesson, fmt: str = "markdown") -> str:
+    """The lesson as "markdown", "latex" or "csv" text."""
+    key = str(fmt).strip().lower()
+    if key in ("md", "markdown"):
+        return render_markdown(lesson)
+    if key in ("latex", "tex"):
+        return render_latex(lesson)
+    if key == "csv":
+        return render_csv(lesson)
+    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+# ---- shared pieces --------------------------------------------------------------------------
+def _numbers(values) -> str:
+    return ", ".join(fmt(v) for v in values)
+
+
+def _setup_lines(lesson: Lesson) -> list[str]:
+    """Plain-text facts about the set-up (one sentence each)."""
+    net = lesson.network
+    acts = ", ".join(f"layer {i + 1}: {name.replace('_', ' ')}"
+                     for i, name in enumerate(net.activation_names))
+    lines = [f"Network: {net.architecture} ({acts})."]
+    if lesson.batch_size == 1:
+        lines.append(f"Example: inputs {_numbers(lesson.X[0])}; target {_numbers(lesson.Y[0])}.")
+    else:
+        lines.append(f"A batch of {lesson.batch_size} examples; every gradient is averaged over them.")
+        for s in range(lesson.batch_size):
+            lines.append(f"Example {s + 1}: inputs {_numbers(lesson.X[s])}; "
+                         f"target {_numbers(lesson.Y[s])}.")
+    lines.append(f"Learning rate: {fmt(lesson.lr)}. Iteration {lesson.iteration}.")
+    return lines
+
+
+def _parameter_rows(lesson: Lesson) -> list[tuple[str, float, float, float]]:
+    """(name, before, gradient, after) for every parameter, from the lesson's steps."""
+    rows = []
+    for step in lesson.steps:
+        if step.kind in ("weight_update", "bias_update"):
+            name = step.formula.split(" ← ")[0]
+            rows.append((name, step.operands["old"], step.operands["grad"], step.value))
+    return rows
+
+
+def _steps_by_phase(lesson: Lesson) -> dict[str, list[LessonStep]]:
+    groups: dict[str, list[LessonStep]] = {p: [] for p in PHASES}
+    for step in lesson.steps:
+        groups[step.phase].append(step)
+    return groups
+
+
+def _title(lesson: Lesson) -> str:
+    return f"Worked example: {lesson.title or 'one training iteration'}"
+
+
+# ---- Markdown -------------------------------------------------------------------------------
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(lesson: Lesson) -> str:
+    out = [f"# {_title(lesson)}", ""]
+    out += [f"- {line}" for line in _setup_lines(lesson)]
+    out += ["", LABELS, "", SIGN_CONVENTION, "", "## Starting parameters", "",
+            "| parameter | value |", "|---|---|"]
+    out += [f"| {_md_cell(name)} | {fmt(before)} |" for name, before, _, _ in _parameter_rows(lesson)]
+    for number, (phase, steps) in enumerate(_steps_by_phase(lesson).items(), start=1):
+        out += ["", f"## {number}. {PHASE_TITLES[phase]}", "", PHASE_INTROS[phase], "",
+                "| step | formula | what it means |", "|---|---|---|"]
+        out += [f"| {s.index + 1} | {_md_cell(s.formula)} | {_md_cell(s.narration)} |" for s in steps]
+    out += ["", "## Summary", "",
+            "| parameter | before | gradient | after |", "|---|---|---|---|"]
+    out += [f"| {_md_cell(name)} | {fmt(before)} | {fmt(grad)} | {fmt(after, 6)} |"
+            for name, before, grad, after in _parameter_rows(lesson)]
+    out += ["", f"Loss (mean squared error) before the update: **{fmt(lesson.loss_before)}**; "
+                f"after: **{fmt(lesson.loss_after)}**.", ""]
+    return "\n".join(out)
+
+
+# ---- LaTeX ----------------------------------------------------------------------------------
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
+}
+_TEX_UNICODE = {
+    "−": "-", "×": r"\(\times\)", "½": r"\(\frac{1}{2}\)", "σ": r"\(\sigma\)", "δ": r"\(\delta\)",
+    "Δ": r"\(\Delta\)", "ŷ": r"\(\hat{y}\)", "∂": r"\(\partial\)", "→": r"\(\to\)",
+    "←": r"\(\leftarrow\)", "′": r"\('\)", "‖": r"\(\|\)", "≤": r"\(\le\)", "≥": r"\(\ge\)",
+    "≈": r"\(\approx\)", "–": "--", "—": "---", "…": r"\dots{}", "’": "'", "‘": "`",
+    "“": "``", "”": "''", "·": r"\(\cdot\)", "⊂": r"\(\subset\)",
+}
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
+_SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
+
+
+def tex_escape(text: str) -> str:
+    """Plain text (with the lesson's Unicode symbols) as LaTeX text-mode source, ASCII only."""
+    out = []
+    i = 0
+    open_quote = True
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            out.append("``" if open_quote else "''")
+            open_quote = not open_quote
+            i += 1
+            continue
+        if ch in _SUB or ch in _SUP:
+            table, marker = (_SUB, "_") if ch in _SUB else (_SUP, "^")
+            j = i
+            while j < len(text) and text[j] in table:
+                j += 1
+            out.append(f"\\({marker}{{{''.join(table[c] for c in text[i:j])}}}\\)")
+            i = j
+            continue
+        if ch in _TEX_SPECIAL:
+            out.append(_TEX_SPECIAL[ch])
+        elif ch in _TEX_UNICODE:
+            out.append(_TEX_UNICODE[ch])
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")          # never reached for the lesson's own texts (tested)
+        i += 1
+    # "\(a\)\(b\)" is fine LaTeX, but merge neighbours for readable source
+    return re.sub(r"\\\)\\\(", "", "".join(out))
+
+
+def render_latex(lesson: Lesson) -> str:
+    out = [
+        r"\documentclass[11pt]{article}",
+        r"\usepackage{amsmath}",
+        r"\usepackage[a4paper,margin=2cm]{geometry}",
+        r"\setlength{\parindent}{0pt}",
+        rf"\title{{{tex_escape(_title(lesson))}}}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+        r"\begin{itemize}",
+    ]
+    out += [rf"\item {tex_escape(line)}" for line in _setup_lines(lesson)]
+    out += [r"\end{itemize}", "", tex_escape(LABELS), "", tex_escape(SIGN_CONVENTION).replace(
+        "*desired change*", r"\emph{desired change}").replace("*gradient*", r"\emph{gradient}"), ""]
+    for phase, steps in _steps_by_phase(lesson).items():
+        out += [rf"\section{{{tex_escape(PHASE_TITLES[phase])}}}", tex_escape(PHASE_INTROS[phase]), "",
+                r"\begin{enumerate}", rf"\setcounter{{enumi}}{{{steps[0].index}}}"]
+        for step in steps:
+            out.append(rf"\item \(\displaystyle {step.latex}\)\\")
+            out.append(rf"{tex_escape(step.narration)}")
+        out.append(r"\end{enumerate}")
+    out += [r"\section{Summary}",
+            rf"Loss (mean squared error) before the update: \(\mathbf{{{fmt_tex(lesson.loss_before)}}}\); "
+            rf"after: \(\mathbf{{{fmt_tex(lesson.loss_after)}}}\).",
+            r"\end{document}", ""]
+    return "\n".join(out)
+
+
+# ---- CSV ------------------------------------------------------------------------------------
+CSV_COLUMNS = ("index", "phase", "kind", "layer", "neuron", "sample", "value", "formula", "narration")
+
+
+def render_csv(lesson: Lesson) -> str:
+    """One row per step; `value` at full precision (repr), empty cells for None."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in lesson.steps:
+        writer.writerow([s.index, s.phase, s.kind, "" if s.layer is None else s.layer,
+                         "" if s.neuron is None else s.neuron, "" if s.sample is None else s.sample,
+                         repr(s.value), s.formula, s.narration])
+    return buffer.getvalue()
