@@ -34,6 +34,8 @@ __all__ = [
 DEFAULT_FUNCTION = "article"
 MIN_CSV_ROWS = 10
 MAX_CSV_BYTES = 100_000_000  # about 2 million rows of three numbers
+MAX_GRID_SIZE = 2000          # a 2000 × 2000 grid is 4 million points
+MAX_SAMPLES = 5_000_000
 _MAX_LISTED_PROBLEMS = 8
 
 
@@ -235,9 +237,11 @@ def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.nd
         "sqrt(abs(x)) instead of sqrt(x), 1/(x^2 + 1) instead of 1/x")
 
 
-def _check_count(n, what: str) -> int:
+def _check_count(n, what: str, limit: int) -> int:
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive whole number; got {n!r}")
+    if n > limit:
+        raise ValueError(f"{what} is too large ({n}; at most {limit} to stay within memory)")
     return int(n)
 
 
@@ -254,7 +258,7 @@ def grid_axes(fn: TargetFunction, n: int = 100) -> tuple[np.ndarray, np.ndarray,
     Built exactly like the article: linspace in each axis, meshgrid, fn on the mesh.
     """
     fn = get_function(fn)
-    n = _check_count(n, "the grid size n")
+    n = _check_count(n, "the grid size n", MAX_GRID_SIZE)
     if n < 2:
         raise ValueError("the grid size n must be at least 2")
     x_lo, x_hi, y_lo, y_hi = fn.domain
@@ -290,7 +294,7 @@ def sample_uniform(fn: TargetFunction, n: int, seed: int = 0, noise: float = 0.0
     """n points drawn uniformly over the domain (all x first, then all y, from
     default_rng(seed)), targets fn(x, y) plus Gaussian noise of standard deviation `noise`."""
     fn = get_function(fn)
-    n = _check_count(n, "the number of samples n")
+    n = _check_count(n, "the number of samples n", MAX_SAMPLES)
     noise = _check_noise(noise)
     x_lo, x_hi, y_lo, y_hi = fn.domain
     rng = np.random.default_rng(seed)
@@ -510,6 +514,13 @@ def load_csv(path) -> Dataset:
         else:
             values.append(tuple(row))
 
+    counts = {len(split(line)) for _, line in rows}
+    if rows and not values and len(counts) == 1 and counts != {n_fields}:
+        (count,) = counts
+        lines = [number for number, _ in rows]
+        raise DataError(f"{name}: every row has {count} value{'s' if count != 1 else ''} but "
+                        f"{n_fields} are expected (x, y, target); check the separator and the "
+                        f"columns (first data row: line {lines[0]})", lines)
     if problems:
         listed = "\n".join(f"  line {number}: {what}" for number, what in
                            problems[:_MAX_LISTED_PROBLEMS])
@@ -598,6 +609,9 @@ def _header_columns(fields: list[str]) -> tuple[int, int, int] | None:
         for target in _TARGET_NAMES:
             if target in names:
                 return names.index("x"), names.index("y"), names.index(target)
+        if len(fields) == 3:  # x and y named; the third column, whatever its name, is the target
+            (rest,) = set(range(3)) - {names.index("x"), names.index("y")}
+            return names.index("x"), names.index("y"), rest
     if len(fields) == 3:
         return 0, 1, 2  # three named columns: taken in the order x, y, target
     return None

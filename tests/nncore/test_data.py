@@ -125,7 +125,7 @@ def test_constant_formula_gives_a_full_grid():
     assert ds.y.shape == (16, 1) and np.all(ds.y == 3)
 
 
-@pytest.mark.parametrize("n", [0, 1, -5, 2.5, True])
+@pytest.mark.parametrize("n", [0, 1, -5, 2.5, True, 10**6])
 def test_grid_rejects_bad_sizes(n):
     with pytest.raises(ValueError, match="grid size"):
         grid("article", n=n)
@@ -163,6 +163,7 @@ def test_sample_uniform_is_reproducible_and_seed_dependent():
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(n=0), "positive whole number"),
+    (dict(n=10**9), "too large"),
     (dict(n=10, noise=-1), "noise"),
     (dict(n=10, noise=float("nan")), "noise"),
 ])
@@ -396,10 +397,23 @@ def test_csv_with_header_in_any_order_and_extra_columns(tmp_path):
     assert ds.y[:, 0].tolist() == [3 * i for i in range(10)]
 
 
-@pytest.mark.parametrize("header", ["x,y,z", "X, Y, Target", '"x","y","value"', "a,b,c"])
+@pytest.mark.parametrize("header", ["x,y,z", "X, Y, Target", '"x","y","value"', "a,b,c", "x,y,w"])
 def test_csv_header_names(tmp_path, header):
     ds = load_csv(write(tmp_path, header + "\n" + rows_text()))
-    assert len(ds) == 12 and ds.y[2, 0] == 3.0
+    assert len(ds) == 12 and ds.y[2, 0] == 3.0 and ds.X[2].tolist() == [2.0, -1.0]
+
+
+def test_csv_header_with_x_and_y_swapped_and_an_unnamed_target(tmp_path):
+    ds = load_csv(write(tmp_path, "w,y,x\n" + rows_text()))
+    assert ds.X[2].tolist() == [3.0, -1.0] and ds.y[2, 0] == 2.0
+
+
+def test_csv_with_the_wrong_number_of_columns_everywhere_gets_one_message(tmp_path):
+    text = "".join(f"{i},{i}\n" for i in range(30))
+    with pytest.raises(DataError, match=r"every row has 2 values but 3 are expected \(x, y, "
+                                        r"target\); check the separator .*line 1\)") as info:
+        load_csv(write(tmp_path, text))
+    assert info.value.lines == list(range(1, 31))
 
 
 @pytest.mark.parametrize("sep", [";", "\t", " ", "   "])
