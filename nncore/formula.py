@@ -47,7 +47,7 @@ CONSTANTS: dict[str, float] = {"pi": float(np.pi), "e": float(np.e)}
 VARIABLES: tuple[str, ...] = ("x", "y")
 
 MAX_LENGTH = 500      # characters of formula text
-MAX_DEPTH = 40        # nesting levels: brackets, function calls, powers, signs
+MAX_DEPTH = 40        # nesting levels of the syntax tree (a chain a + b + c + ... is one)
 MAX_NODES = 250       # operations, numbers and names in total
 MAX_EXPONENT = 100.0  # largest |exponent| allowed when the exponent is a fixed number
 
@@ -61,6 +61,12 @@ _FORBIDDEN_OPERATORS = {
 }
 # Characters people write in maths, and what they mean here.
 _REWRITES = {"^": "**", "·": "*", "×": "*", "⋅": "*", "−": "-", "π": "pi"}
+
+# Names from other languages or calculators, and what to write here instead.
+_SUGGESTIONS = {
+    "ln": "log", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2",
+    "min": "minimum", "max": "maximum", "fabs": "abs", "absolute": "abs", "sgn": "sign",
+}
 
 _WHAT_IS_ALLOWED = "use x, y, numbers, pi, e, + - * / ^ and functions such as sin(x)"
 
@@ -111,6 +117,13 @@ class Formula:
 
     def __repr__(self) -> str:
         return f"Formula({self.text!r})"
+
+    # Two formulas are the same function when they were typed the same way.
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Formula) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("Formula", self.text))
 
 
 def parse_formula(text: str) -> Formula:
@@ -338,6 +351,12 @@ class _Builder:
         if name in VARIABLES or name in CONSTANTS:
             self.fail(f"'{name}' is not a function; write {name}*(...) to multiply", node.func,
                       end=True)
+        if name in _SUGGESTIONS:
+            better = _SUGGESTIONS[name]
+            self.fail(f"the function '{name}' is called {better} here: write {better}(...)",
+                      node.func)
+        if name in ("pow", "power"):
+            self.fail(f"for powers write a^b (or a**b) instead of {name}(a, b)", node.func)
         if name not in ALLOWED_FUNCTIONS:
             hint = ", ".join(ALLOWED_FUNCTIONS)
             self.fail(f"the function '{name}' is not allowed; available: {hint}", node.func)

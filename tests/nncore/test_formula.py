@@ -66,6 +66,8 @@ def test_accepted_formulas_match_numpy(text, expected):
 def test_formula_knows_its_text_and_variables():
     f = parse_formula("sin(x) + 2")
     assert f.text == "sin(x) + 2" and f.variables == {"x"}
+    assert f == parse_formula("sin(x) + 2") and hash(f) == hash(parse_formula("sin(x) + 2"))
+    assert f != parse_formula("sin(x)+2")
     assert parse_formula("3").variables == frozenset()
     assert "sin(x) + 2" in repr(f)
 
@@ -166,6 +168,9 @@ REFUSED = [
     ("sin(*[x])", 4, "does not accept '*' unpacking"),
     ("sin", 0, "'sin' is a function: write sin(...)"),
     ("x(2)", 1, "'x' is not a function; write x*(...)"),
+    ("ln(x)", 0, "the function 'ln' is called log here: write log(...)"),
+    ("max(x, y)", 0, "the function 'max' is called maximum here"),
+    ("pow(x, 2)", 0, "for powers write a^b (or a**b) instead of pow(a, b)"),
     # slips a student makes
     ("X + 1", 0, "did you mean 'x'?"),
     ("2*PI", 2, "did you mean 'pi'?"),
