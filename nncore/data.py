@@ -16,6 +16,7 @@ a ValueError whose message says what and where in words a student can act on.
 from __future__ import annotations
 
 import csv
+import difflib
 import math
 import os
 from dataclasses import dataclass, field
@@ -154,7 +155,16 @@ def get_function(name_or_formula: str) -> TargetFunction:
     if text == "":
         raise FormulaError("no function given; choose one of "
                            + ", ".join(FUNCTIONS) + " or type a formula in x and y")
-    formula = parse_formula(name_or_formula)
+    try:
+        formula = parse_formula(name_or_formula)
+    except FormulaError as err:
+        if not (text.isidentifier() and err.message.startswith(f"'{text}' is not allowed; use")):
+            raise
+        # A single unknown word: most likely a mistyped function name, so list the names.
+        close = difflib.get_close_matches(text.lower(), FUNCTIONS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise FormulaError(f"'{text}' is neither one of the functions ({', '.join(FUNCTIONS)}) "
+                           f"nor a formula in x and y{hint}", err.position) from None
     return TargetFunction("formula", text, formula,
                           description="Your own formula in x and y.")
 

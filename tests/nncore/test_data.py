@@ -63,8 +63,16 @@ def test_get_function_by_name_and_by_formula():
     assert custom.name == "formula" and custom.label == "x*y / 10"
     assert custom(2.0, 5.0) == pytest.approx(1.0)
     assert get_function(custom) is custom
-    with pytest.raises(FormulaError, match="column 1: 'article2'"):
-        get_function("article2")
+    with pytest.raises(FormulaError, match=r"column 1: 'artcle' is neither one of the functions "
+                                           r"\(article, mean, .*\) nor a formula in x and y; "
+                                           r"did you mean 'article'\?$"):
+        get_function("artcle")
+    with pytest.raises(FormulaError, match=r"column 3: 'qwerty' is neither .* x and y$"):
+        get_function("  qwerty")
+    with pytest.raises(FormulaError, match="'sin' is a function"):
+        get_function("sin")
+    with pytest.raises(FormulaError, match="column 3: 'os' is not allowed"):
+        get_function("x*os")
     with pytest.raises(FormulaError, match="no function given"):
         get_function("   ")
 
