@@ -419,6 +419,16 @@ class Lesson:
     def sizes(self) -> tuple[int, ...]:
         return self.network.sizes
 
+    @property
+    def x(self) -> tuple[float, ...]:
+        """The example's inputs (the first example's, for a batch: see `X`)."""
+        return tuple(float(v) for v in self.X[0])
+
+    @property
+    def target(self) -> tuple[float, ...]:
+        """The example's targets, one per output (the first example's, for a batch: see `Y`)."""
+        return tuple(float(v) for v in self.Y[0])
+
     def __len__(self) -> int:
         return len(self.steps)
 
@@ -584,15 +594,16 @@ class Lesson:
                           effects=(("desired", s, (L, j), desired),))
         loss, diffs = self._mse(preds)
         count = len(diffs)
-        squares = " + ".join(f"{_p(d)}²" for d in diffs)
-        squares_tex = " + ".join(f"{_pt(d)}^2" for d in diffs)
+        # written with the desired changes shown above; (y − ŷ)² = (ŷ − y)²
+        squares = " + ".join(f"{_p(-d)}²" for d in diffs)
+        squares_tex = " + ".join(f"{_pt(-d)}^2" for d in diffs)
         half_note = ("The gradient the network follows is that of half the squared error "
                      "(summed over outputs, averaged over examples); the ½ only makes the "
                      "derivative of ½e² come out as plain e.")
         self._add("loss", "loss", layer=None, neuron=None, nodes=tuple((L, j) for j in range(n_out)),
                   value=loss, operands={f"error_{k}": d for k, d in enumerate(diffs)},
                   formula=f"MSE = ({squares}) / {count} = {fmt(loss)}",
-                  latex=f"\\mathrm{{MSE}} = \\frac{{{squares_tex}}}{{{count}}} = {fmt_tex(loss)}",
+                  latex=f"\\mathrm{{MSE}} = \\frac{{1}}{{{count}}}\\bigl({squares_tex}\\bigr) = {fmt_tex(loss)}",
                   narration=f"The loss shown is the plain mean squared error, {fmt(loss)}. {half_note}",
                   group=("loss", "loss"), effects=(("loss", None, None, loss),))
         self.loss_before = loss
@@ -708,9 +719,9 @@ class Lesson:
                     else:
                         formula = (f"∂L/∂{wname} = (" + " + ".join(f"{_p(a)} × {_p(d)}" for a, d in zip(ins, ds))
                                    + f") / {m} = {fmt(g)}")
-                        latex = (f"\\frac{{\\partial L}}{{\\partial {wtex}}} = \\frac{{"
+                        latex = (f"\\frac{{\\partial L}}{{\\partial {wtex}}} = \\frac{{1}}{{{m}}}\\bigl("
                                  + " + ".join(f"{_pt(a)} \\cdot {_pt(d)}" for a, d in zip(ins, ds))
-                                 + f"}}{{{m}}} = {fmt_tex(g)}")
+                                 + f"\\bigr) = {fmt_tex(g)}")
                         ops = {**{f"input_{s}": a for s, a in enumerate(ins)},
                                **{f"error_{s}": d for s, d in enumerate(ds)}, "batch_size": float(m)}
                     if all(a == 0 for a in ins):
@@ -743,8 +754,8 @@ class Lesson:
                 else:
                     formula = (f"∂L/∂{bname} = (" + " + ".join(_p(dZ_col[s][i]) for s in range(m))
                                + f") / {m} = {fmt(gb)}")
-                    latex = (f"\\frac{{\\partial L}}{{\\partial {btex}}} = \\frac{{"
-                             + " + ".join(_pt(dZ_col[s][i]) for s in range(m)) + f"}}{{{m}}} = {fmt_tex(gb)}")
+                    latex = (f"\\frac{{\\partial L}}{{\\partial {btex}}} = \\frac{{1}}{{{m}}}\\bigl("
+                             + " + ".join(_pt(dZ_col[s][i]) for s in range(m)) + f"\\bigr) = {fmt_tex(gb)}")
                     narr = (f"The bias's change is {node}'s desired change averaged over the {m} examples: "
                             f"{_signed(-gb)} (gradient {fmt(gb)}).")
                 self._add("backward", "bias_grad", layer=l, neuron=i, nodes=((col, i),), value=gb,
@@ -774,8 +785,8 @@ class Lesson:
                                 "change scaled down by the learning rate.")
                     if first_update:
                         narr += (" All gradients were computed first, as if each parameter were the only one "
-                                 "to change; only now are they applied, and the small learning rate makes "
-                                 "one example only nudge the network.")
+                                 "to change; only now are they applied, each scaled down by the learning rate "
+                                 "so that one example only nudges the network.")
                         first_update = False
                     self._add("update", "weight_update", layer=l, neuron=j, nodes=((l, i), (l + 1, j)),
                               edges=((l, i, j),), value=new, operands={"old": old, "lr": lr, "grad": g},

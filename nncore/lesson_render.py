@@ -71,7 +71,7 @@ def _numbers(values) -> str:
 def _setup_lines(lesson: Lesson) -> list[str]:
     """Plain-text facts about the set-up (one sentence each)."""
     net = lesson.network
-    acts = ", ".join(f"layer {i + 1}: {name.replace('_', ' ')}"
+    acts = ", ".join(f"layer {i + 1}: {ACTIVATION_TITLES.get(name, name)}"
                      for i, name in enumerate(net.activation_names))
     lines = [f"Network: {net.architecture} ({acts})."]
     if lesson.batch_size == 1:
@@ -102,8 +102,13 @@ def _steps_by_phase(lesson: Lesson) -> dict[str, list[LessonStep]]:
     return groups
 
 
+SUBTITLE = "A worked example: one training iteration, step by step."
+ACTIVATION_TITLES = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
+                     "tanh": "tanh", "linear": "linear (no activation)"}
+
+
 def _title(lesson: Lesson) -> str:
-    return f"Worked example: {lesson.title or 'one training iteration'}"
+    return lesson.title or "One training iteration"
 
 
 # ---- Markdown -------------------------------------------------------------------------------
@@ -112,7 +117,7 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(lesson: Lesson) -> str:
-    out = [f"# {_title(lesson)}", ""]
+    out = [f"# {_title(lesson)}", "", f"*{SUBTITLE}*", ""]
     out += [f"- {line}" for line in _setup_lines(lesson)]
     out += ["", LABELS, "", SIGN_CONVENTION, "", "## Starting parameters", "",
             "| parameter | value |", "|---|---|"]
@@ -137,7 +142,7 @@ _TEX_SPECIAL = {
     "<": r"\textless{}", ">": r"\textgreater{}",
 }
 _TEX_UNICODE = {
-    "−": "-", "×": r"\(\times\)", "½": r"\(\frac{1}{2}\)", "σ": r"\(\sigma\)", "δ": r"\(\delta\)",
+    "−": r"\(-\)", "×": r"\(\times\)", "½": r"\(\frac{1}{2}\)", "σ": r"\(\sigma\)", "δ": r"\(\delta\)",
     "Δ": r"\(\Delta\)", "ŷ": r"\(\hat{y}\)", "∂": r"\(\partial\)", "→": r"\(\to\)",
     "←": r"\(\leftarrow\)", "′": r"\('\)", "‖": r"\(\|\)", "≤": r"\(\le\)", "≥": r"\(\ge\)",
     "≈": r"\(\approx\)", "–": "--", "—": "---", "…": r"\dots{}", "’": "'", "‘": "`",
@@ -186,8 +191,9 @@ def render_latex(lesson: Lesson) -> str:
         r"\usepackage{amsmath}",
         r"\usepackage[a4paper,margin=2cm]{geometry}",
         r"\setlength{\parindent}{0pt}",
+        r"\setlength{\parskip}{0.5em}",
         rf"\title{{{tex_escape(_title(lesson))}}}",
-        r"\date{}",
+        rf"\date{{{tex_escape(SUBTITLE)}}}",
         r"\begin{document}",
         r"\maketitle",
         r"\begin{itemize}",

@@ -151,6 +151,7 @@ def test_article_preset_shows_the_articles_numbers():
     for step in lesson.steps:
         by_kind.setdefault(step.kind, []).append(step)
     assert lesson.X.tolist() == [[0.1, 0.3]] and lesson.Y.tolist() == [[0.2]]
+    assert lesson.x == (0.1, 0.3) and lesson.target == (0.2,)
     prediction = by_kind["prediction"][0]
     assert math.isclose(prediction.value, -0.1, abs_tol=1e-15) and "−0.1" in prediction.formula
     desired = by_kind["error"][0]
