@@ -732,7 +732,7 @@ class Lesson:
                                 "so this weight gets no change.")
                     elif m == 1:
                         narr = (f"A weight's change is (how much its neuron should change) × (the value flowing "
-                                f"into it): {_signed(-ds[0])} × {fmt(ins[0])} = {_signed(-g)}, "
+                                f"into it): {_signed(-ds[0])} × {_p(ins[0])} = {_signed(-g)}, "
                                 f"i.e. gradient {fmt(g)}.")
                     else:
                         narr = (f"Each example's (desired change × value flowing in), averaged over the {m} "

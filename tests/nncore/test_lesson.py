@@ -6,6 +6,7 @@ numbers of the article and of the classic two-layer sigmoid example, and finite 
 from __future__ import annotations
 
 import math
+import re
 import random
 
 import numpy as np
@@ -402,3 +403,26 @@ def test_lesson_rejects_bad_examples():
         Lesson(net, [1, 2], [0], -1)
     with pytest.raises(ValueError, match="small networks"):
         Lesson(Network([2, 64, 64, 64, 1]), batch=(np.zeros((8, 2)), np.zeros((8, 1))), lr=0.1)
+
+
+def test_negative_operands_are_parenthesised():
+    # "0.7 × (−0.5)", never "0.7 × −0.5" or "0.2 − −0.1"
+    rng = np.random.default_rng(1)
+    lessons = [make_lesson(name) for name in PRESETS]
+    for activation in sorted(ACTIVATIONS):
+        net = Network([3, 4, 2, 2], activations=activation, seed=2)
+        lessons.append(Lesson(net, batch=(rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, (3, 2))),
+                              lr=0.3))
+    bare_negative = re.compile(r"(×|\+|− ) ?−\d")
+    for lesson in lessons:
+        for step in lesson.steps:
+            for text in (step.formula, step.narration):
+                assert not bare_negative.search(text), text
+
+
+def test_float32_networks_are_taught_in_float64():
+    net = Network([2, 3, 1], activations="tanh", seed=1, dtype="float32")
+    lesson = Lesson(net, [0.1, 0.3], [0.2], 0.1)
+    assert lesson.network.dtype == np.float64 and net.dtype == np.float32
+    assert_matches_network(lesson)
+    assert lesson.network_after().dtype == np.float64
