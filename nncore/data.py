@@ -190,6 +190,12 @@ class Dataset:
         if self.y.ndim != 2 or self.y.shape[0] != self.X.shape[0]:
             raise ValueError(f"y must have shape ({self.X.shape[0]}, outputs) to match X; "
                              f"got {self.y.shape}")
+        for name, values in (("X", self.X), ("y", self.y)):
+            bad = ~np.isfinite(values)
+            if bad.any():
+                row = int(np.argwhere(bad)[0][0])
+                raise ValueError(f"{name} holds NaN or inf (first at sample {row}); "
+                                 "a network cannot learn from them")
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -222,12 +228,12 @@ class Dataset:
             raise ValueError(f"val_share must be at least 0 and below 1; got {val_share!r}")
         n = len(self)
         n_val = min(int(round(n * share)), max(n - 1, 0))
-        order = np.random.default_rng(seed).permutation(n)
+        order = _rng(seed).permutation(n)
         val_idx = np.sort(order[:n_val])
         train_idx = np.sort(order[n_val:])
-        percent = f"{share * 100:.0f}%"
-        return (self.subset(train_idx, f"{self.source}, training part"),
-                self.subset(val_idx, f"{self.source}, validation part ({percent})"))
+        base = self.source or "data"
+        return (self.subset(train_idx, f"{base}, training part ({len(train_idx)} of {n})"),
+                self.subset(val_idx, f"{base}, validation part ({len(val_idx)} of {n})"))
 
 
 def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.ndarray):
@@ -247,6 +253,14 @@ def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.nd
         "sqrt(abs(x)) instead of sqrt(x), 1/(x^2 + 1) instead of 1/x")
 
 
+def _rng(seed) -> np.random.Generator:
+    """default_rng(seed), with a plain message for seeds it cannot take."""
+    if seed is not None and (isinstance(seed, (bool, np.bool_))
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"seed must be a whole number, 0 or more; got {seed!r}")
+    return np.random.default_rng(seed)
+
+
 def _check_count(n, what: str, limit: int) -> int:
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"{what} must be a positive whole number; got {n!r}")
@@ -256,7 +270,10 @@ def _check_count(n, what: str, limit: int) -> int:
 
 
 def _check_noise(noise) -> float:
-    noise = float(noise)
+    try:
+        noise = float(noise)
+    except (TypeError, ValueError):
+        raise ValueError(f"noise must be a number (a standard deviation); got {noise!r}") from None
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a standard deviation of 0 or more; got {noise!r}")
     return noise
@@ -295,7 +312,7 @@ def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0)
     targets = Z.flatten().reshape(-1, 1)                  # (n*n, 1)
     source = f"{n}×{n} grid of {fn.label}"
     if noise > 0:
-        targets = targets + np.random.default_rng(seed).normal(0.0, noise, targets.shape)
+        targets = targets + _rng(seed).normal(0.0, noise, targets.shape)
         source += f" (noise {noise:g}, seed {seed})"
     return Dataset(inputs, targets, source)
 
@@ -307,7 +324,7 @@ def sample_uniform(fn: TargetFunction, n: int, seed: int = 0, noise: float = 0.0
     n = _check_count(n, "the number of samples n", MAX_SAMPLES)
     noise = _check_noise(noise)
     x_lo, x_hi, y_lo, y_hi = fn.domain
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     xs = rng.uniform(x_lo, x_hi, n)
     ys = rng.uniform(y_lo, y_hi, n)
     z = fn(xs, ys)

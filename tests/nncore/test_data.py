@@ -174,6 +174,9 @@ def test_sample_uniform_is_reproducible_and_seed_dependent():
     (dict(n=10**9), "too large"),
     (dict(n=10, noise=-1), "noise"),
     (dict(n=10, noise=float("nan")), "noise"),
+    (dict(n=10, noise="lots"), "noise must be a number"),
+    (dict(n=10, seed=-1), "seed must be a whole number"),
+    (dict(n=10, seed=1.5), "seed must be a whole number"),
 ])
 def test_sample_uniform_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -208,6 +211,10 @@ def test_dataset_shapes_are_checked_and_a_flat_target_becomes_a_column():
         Dataset(np.zeros((4, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="2-D"):
         Dataset(np.zeros(4), np.zeros(4))
+    with pytest.raises(ValueError, match=r"y holds NaN or inf \(first at sample 2\)"):
+        Dataset(np.zeros((4, 2)), [0.0, 1.0, np.nan, np.inf])
+    with pytest.raises(ValueError, match=r"X holds NaN or inf \(first at sample 0\)"):
+        Dataset([[np.inf, 0.0]], [1.0])
 
 
 def test_split_is_a_seeded_permutation_that_loses_nothing():
@@ -231,6 +238,8 @@ def test_split_with_zero_share_keeps_everything_for_training():
     train, val = ds.split(0.0, seed=0)
     assert len(val) == 0 and val.X.shape == (0, 2) and val.y.shape == (0, 1)
     assert np.array_equal(train.X, ds.X)
+    assert train.source.endswith("training part (10 of 10)")
+    assert val.source.endswith("validation part (0 of 10)")
 
 
 def test_split_keeps_at_least_one_training_sample():
