@@ -309,23 +309,32 @@ def _act_formula(name: str, z: float, a: float, label: str, label_tex: str,
     return (f"{label} = {zlabel} = {fmt(a)}", f"{label_tex} = {zlabel_tex} = {fmt_tex(a)}")
 
 
-def _derivative_words(name: str, z: float, d: float) -> tuple[str, str]:
-    """Plain-text and LaTeX names of f'(z) and a sentence on what it does to the signal."""
+# How each activation's derivative f′(z) is written: (plain text, LaTeX).
+_DERIVATIVE_NAMES = {
+    "relu": ("ReLU′(z)", "\\mathrm{ReLU}'(z)"),
+    "leaky_relu": ("leakyReLU′(z)", "\\mathrm{LeakyReLU}'(z)"),
+    "sigmoid": ("σ′(z)", "\\sigma'(z)"),
+    "tanh": ("tanh′(z)", "\\tanh'(z)"),
+    "linear": ("1", "1"),
+}
+
+
+def _derivative_words(name: str, z: float, d: float) -> str:
+    """One sentence on what the activation's slope f′(z) does to the carried-back signal."""
     if name == "relu":
         if z > 0:
-            return "ReLU was active (its sum was above zero), so it passes the signal unchanged, like a weight of 1.", "1"
+            return "ReLU was active (its sum was above zero), so it passes the signal unchanged, like a weight of 1."
         return (f"ReLU was inactive (its sum {fmt(z)} was not above zero), so it blocks the signal, "
-                "like a weight of 0: nothing before this neuron can change the prediction through it."), "0"
+                "like a weight of 0: nothing before this neuron can change the prediction through it.")
     if name == "leaky_relu":
         if z > 0:
-            return "Leaky ReLU was active, so it passes the signal unchanged (slope 1).", "1"
-        return "Leaky ReLU was below zero, so only 0.01 of the signal leaks through.", "0.01"
+            return "Leaky ReLU was active, so it passes the signal unchanged (slope 1)."
+        return "Leaky ReLU was below zero, so only 0.01 of the signal leaks through."
     if name == "sigmoid":
-        return ("The sigmoid's slope here is a(1 − a) = " + fmt(d) +
-                ", so the signal is scaled by that much."), "a(1-a)"
+        return f"The sigmoid's slope here is a(1 − a) = {fmt(d)}, so the signal is scaled by that much."
     if name == "tanh":
-        return "The tanh's slope here is 1 − a² = " + fmt(d) + ", so the signal is scaled by that much.", "1-a^2"
-    return "A linear neuron has slope 1: the signal passes unchanged.", "1"
+        return f"The tanh's slope here is 1 − a² = {fmt(d)}, so the signal is scaled by that much."
+    return "A linear neuron has slope 1: the signal passes unchanged."
 
 
 def _should(change: float) -> str:
@@ -686,14 +695,13 @@ class Lesson:
                             dz = dA * (1.0 if z > 0 else 0.0)   # the code multiplies by the mask
                         else:
                             dz = dA * deriv
-                        words, dname = _derivative_words(act.name, z, deriv)
-                        fname = {"relu": "ReLU′", "leaky_relu": "leakyReLU′", "sigmoid": "σ′",
-                                 "tanh": "tanh′", "linear": "1"}[act.name]
+                        words = _derivative_words(act.name, z, deriv)
+                        slope, slope_tex = _DERIVATIVE_NAMES[act.name]
                         self._add("backward", "activation_grad", layer=l, neuron=i, nodes=((col, i),), value=dz,
                                   operands={"upstream": dA, "derivative": deriv, "z": z},
-                                  formula=f"δ({node}) = ∂L/∂{node} × {fname}(z) = {_p(dA)} × {_p(deriv)} = {fmt(dz)}",
+                                  formula=f"δ({node}) = ∂L/∂{node} × {slope} = {_p(dA)} × {_p(deriv)} = {fmt(dz)}",
                                   latex=f"\\delta_{{{node_tex}}} = \\frac{{\\partial L}}{{\\partial {node_tex}}} "
-                                        f"\\cdot f'(z) = {_pt(dA)} \\cdot {_pt(deriv)} = {fmt_tex(dz)}",
+                                        f"\\cdot {slope_tex} = {_pt(dA)} \\cdot {_pt(deriv)} = {fmt_tex(dz)}",
                                   narration=f"{words} Error signal of {node}'s sum: {fmt(dz)}.",
                                   sample=s, group=grp,
                                   effects=(("errors", s, (col, i), dz),))
