@@ -276,6 +276,45 @@ def test_state_at_is_path_independent(name):
         assert state_signature(lesson.state_at(k)) == state_signature(fresh_state(lesson, k))
 
 
+def expected_state_from_steps(lesson: Lesson, k: int) -> dict:
+    """What state_at(k) must hold, read straight off the step records (not via the engine)."""
+    m = lesson.batch_size
+    z = [dict() for _ in range(m)]
+    a = [{(0, i): float(v) for i, v in enumerate(lesson.X[s])} for s in range(m)]
+    errors = [dict() for _ in range(m)]
+    grads, weights = {}, [w.copy() for w in lesson.network.weights]
+    output_linear = lesson.network.activations[-1].name == "linear"
+    for step in lesson.steps[:k]:
+        if step.kind == "sum":
+            z[step.sample][step.nodes[0]] = step.value
+        elif step.kind == "activation":
+            a[step.sample][step.nodes[0]] = step.value
+        elif step.kind == "activation_grad" or (step.kind == "output_error" and output_linear):
+            errors[step.sample][step.nodes[0]] = step.value
+        elif step.kind == "weight_grad":
+            grads[step.edges[0]] = step.value
+        elif step.kind == "bias_grad":
+            grads[("bias", step.layer, step.neuron)] = step.value
+        elif step.kind == "weight_update":
+            l, i, j = step.edges[0]
+            weights[l][i, j] = step.value
+    return {"z": z, "a": a, "errors": errors, "grads": grads, "weights": [w.tolist() for w in weights]}
+
+
+@pytest.mark.parametrize("name", ["article", "sigmoid"])
+def test_state_at_holds_exactly_what_the_steps_revealed(name):
+    lesson = make_lesson(name)
+    for k in range(len(lesson) + 1):
+        state = lesson.state_at(k)
+        expected = expected_state_from_steps(lesson, k)
+        assert state.z_by_sample == expected["z"] and state.a_by_sample == expected["a"], k
+        assert state.errors_by_sample == expected["errors"], k
+        assert state.grads == expected["grads"], k
+        assert [w.tolist() for w in state.weights] == expected["weights"], k
+        assert (state.loss is None) == (k <= lesson.steps[[s.kind for s in lesson.steps].index("loss")].index)
+        assert state.last_step == (lesson.steps[k - 1] if k else None)
+
+
 def test_state_at_batch_and_bounds():
     net = Network([2, 3, 2], activations=["relu", "sigmoid"], seed=3)
     lesson = Lesson(net, batch=([[0.1, 0.2], [0.3, -0.4], [0.5, 0.9]], [[0, 1], [1, 0], [0.5, 0.5]]),
