@@ -43,12 +43,20 @@ SIGN_CONVENTION = (
     "negative gradient means increase, a positive one decrease."
 )
 
-LABELS = (
-    "Labels: x₁, x₂, … are the inputs; h₁, h₂, … hidden neurons (h²₁ is neuron 1 of hidden "
-    "layer 2 when there are several); ŷ the prediction and y the target; w(a→b) the weight "
-    "from a to b and b(h₁) the bias of h₁; z(h₁) a neuron's weighted sum; δ(h₁) the error "
-    "signal of its sum (the gradient of the loss with respect to it)."
-)
+def _labels(lesson: Lesson) -> str:
+    """The notation paragraph, mentioning only what this network has."""
+    n_hidden = len(lesson.sizes) - 2
+    outputs = "ŷ the prediction and y the target" if lesson.sizes[-1] == 1 else \
+        "ŷ₁, ŷ₂, … the predictions and y₁, y₂, … their targets"
+    parts = ["x₁, x₂, … are the inputs"]
+    if n_hidden == 1:
+        parts.append("h₁, h₂, … the hidden neurons")
+    elif n_hidden > 1:
+        parts.append("h¹₁, h¹₂, … the neurons of hidden layer 1, h²₁, … those of layer 2")
+    parts += [outputs, "w(a→b) the weight from a to b and b(n) the bias of neuron n",
+              "z(n) a neuron's weighted sum and δ(n) the error signal of that sum "
+              "(the gradient of the loss with respect to it)"]
+    return "Notation: " + "; ".join(parts) + "."
 
 
 def render(lesson: Lesson, fmt: str = "markdown") -> str:
@@ -119,7 +127,7 @@ def _md_cell(text: str) -> str:
 def render_markdown(lesson: Lesson) -> str:
     out = [f"# {_title(lesson)}", "", f"*{SUBTITLE}*", ""]
     out += [f"- {line}" for line in _setup_lines(lesson)]
-    out += ["", LABELS, "", SIGN_CONVENTION, "", "## Starting parameters", "",
+    out += ["", _labels(lesson), "", SIGN_CONVENTION, "", "## Starting parameters", "",
             "| parameter | value |", "|---|---|"]
     out += [f"| {_md_cell(name)} | {fmt(before)} |" for name, before, _, _ in _parameter_rows(lesson)]
     for number, (phase, steps) in enumerate(_steps_by_phase(lesson).items(), start=1):
@@ -199,7 +207,7 @@ def render_latex(lesson: Lesson) -> str:
         r"\begin{itemize}",
     ]
     out += [rf"\item {tex_escape(line)}" for line in _setup_lines(lesson)]
-    out += [r"\end{itemize}", "", tex_escape(LABELS), "", tex_escape(SIGN_CONVENTION).replace(
+    out += [r"\end{itemize}", "", tex_escape(_labels(lesson)), "", tex_escape(SIGN_CONVENTION).replace(
         "*desired change*", r"\emph{desired change}").replace("*gradient*", r"\emph{gradient}"), ""]
     for phase, steps in _steps_by_phase(lesson).items():
         out += [rf"\section{{{tex_escape(PHASE_TITLES[phase])}}}", tex_escape(PHASE_INTROS[phase]), "",
