@@ -244,7 +244,7 @@ Effect = tuple[str, int | None, Any, float]
 
 
 # ---- naming things for students -----------------------------------------------------------
-class _Names:
+class NodeNames:
     """Readable labels: inputs x₁, x₂; hidden h₁ (or h¹₂ = layer 1, neuron 2); outputs ŷ."""
 
     def __init__(self, sizes: Sequence[int]):
@@ -409,7 +409,7 @@ class Lesson:
         self.lr = lr
         self.title = title
         self.iteration = int(iteration)
-        self.names = _Names(network.sizes)
+        self.names = NodeNames(network.sizes)
         self._check_size()
         self.steps: list[LessonStep] = []
         self._effects: list[tuple[Effect, ...]] = []

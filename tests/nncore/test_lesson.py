@@ -465,3 +465,13 @@ def test_float32_networks_are_taught_in_float64():
     assert lesson.network.dtype == np.float64 and net.dtype == np.float32
     assert_matches_network(lesson)
     assert lesson.network_after().dtype == np.float64
+
+
+def test_node_names_for_students():
+    names = make_lesson("article").names
+    assert [names.node(0, 0), names.node(1, 2), names.node(2, 0)] == ["x₁", "h₃", "ŷ"]
+    assert names.weight(1, 2, 0) == "w(h₃→ŷ)" and names.bias(0, 1) == "b(h₂)"
+    assert names.target(0) == "y" and names.node_tex(1, 2) == "h_{3}"
+    deep = make_custom([2, 3, 2, 2], "relu", x=[0, 1], target=[0, 1]).names
+    assert deep.node(1, 0) == "h¹₁" and deep.node(2, 1) == "h²₂" and deep.node(3, 1) == "ŷ₂"
+    assert deep.target(1) == "y₂" and deep.node_tex(2, 1) == "h^{(2)}_{2}"
