@@ -19,6 +19,7 @@ import csv
 import difflib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -34,7 +35,7 @@ __all__ = [
 
 DEFAULT_FUNCTION = "article"
 MIN_CSV_ROWS = 10
-MAX_CSV_BYTES = 100_000_000  # about 2 million rows of three numbers
+MAX_CSV_BYTES = 30_000_000   # about 500,000 rows of three numbers (a few seconds to read)
 MAX_GRID_SIZE = 2000          # a 2000 × 2000 grid is 4 million points
 MAX_SAMPLES = 5_000_000
 _MAX_LISTED_PROBLEMS = 8
@@ -493,61 +494,39 @@ def load_csv(path) -> Dataset:
     A header row is optional: with one, the columns are found by name (x, y and target, or z,
     f, value, output), in any order, and extra columns are ignored; without one, each row
     holds exactly x, y, target. Commas, semicolons (with decimal commas allowed), tabs or
-    spaces separate the values; blank lines and lines starting with '#' are skipped.
+    spaces separate the values (Excel's "sep=;" first line is understood); blank lines and
+    lines starting with '#' are skipped.
     Raises DataError naming every faulty line (the first few in the message, all in `.lines`).
     """
     text, name = _read_text(path)
-    rows = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
-    if not rows:
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    delimiter = None
+    if lines and re.fullmatch(r"\s*sep=.\s*", lines[0][1], flags=re.IGNORECASE):
+        delimiter = lines[0][1].strip()[4]
+        lines = lines[1:]
+    if not lines:
         raise DataError(f"{name} is empty: it holds no rows of numbers "
                         "(expected columns x, y, target)")
-    split = _splitter(rows[0][1])
+    table = _split_lines(lines, delimiter)  # [(line number, [field, ...]), ...]
 
-    first_number, first_fields = rows[0][0], split(rows[0][1])
-    columns = _header_columns(first_fields)
+    header_line, header = table[0]
+    columns = _header_columns(header)
     if columns is not None:
-        rows = rows[1:]
-        n_fields = len(first_fields)
-        names = [first_fields[i].strip() for i in columns]
+        table = table[1:]
+        n_fields = len(header)
+        names = [header[i].strip().strip('"') for i in columns]
     else:
         columns, n_fields, names = (0, 1, 2), 3, ["x", "y", "target"]
 
-    values: list[tuple[float, float, float]] = []
-    problems: list[tuple[int, str]] = []
-    for number, line in rows:
-        fields = split(line)
-        if len(fields) == n_fields + 1 and not fields[-1].strip():
-            fields = fields[:-1]  # a trailing separator, as some spreadsheets write
-        if len(fields) != n_fields:
-            expected = (f"{n_fields} values as in the header" if n_fields != 3 or names[0] != "x"
-                        else "3 values (x, y, target)")
-            problems.append((number, f"expected {expected}, found {len(fields)}"))
-            continue
-        row = []
-        for column, column_name in zip(columns, names):
-            raw = fields[column].strip()
-            parsed = _number(raw)
-            if parsed is None:
-                shown = repr(raw) if raw else "nothing"
-                problems.append((number, f"column '{column_name}' holds {shown}, which is not "
-                                         "a number"))
-                break
-            if not math.isfinite(parsed):
-                problems.append((number, f"column '{column_name}' is {raw}; every value must be "
-                                         "a finite number"))
-                break
-            row.append(parsed)
-        else:
-            values.append(tuple(row))
-
-    counts = {len(split(line)) for _, line in rows}
-    if rows and not values and len(counts) == 1 and counts != {n_fields}:
-        (count,) = counts
-        lines = [number for number, _ in rows]
-        raise DataError(f"{name}: every row has {count} value{'s' if count != 1 else ''} but "
+    widths = {len(fields) for _, fields in table}
+    if len(widths) == 1 and widths != {n_fields}:
+        (width,) = widths
+        raise DataError(f"{name}: every row has {width} value{'s' if width != 1 else ''} but "
                         f"{n_fields} are expected (x, y, target); check the separator and the "
-                        f"columns (first data row: line {lines[0]})", lines)
+                        f"columns (first data row: line {table[0][0]})",
+                        [number for number, _ in table])
+    values, problems = _read_rows(table, columns, names, n_fields)
     if problems:
         listed = "\n".join(f"  line {number}: {what}" for number, what in
                            problems[:_MAX_LISTED_PROBLEMS])
@@ -556,13 +535,45 @@ def load_csv(path) -> Dataset:
         raise DataError(f"{name} has {len(problems)} bad line{'s' if len(problems) > 1 else ''}:"
                         f"\n{listed}{tail}", [number for number, _ in problems])
     if len(values) < MIN_CSV_ROWS:
-        where = f" (lines {rows[0][0]}–{rows[-1][0]})" if len(rows) > 1 else (
-            f" (line {rows[0][0]})" if rows else f" (only a header on line {first_number})")
+        numbers = [number for number, _ in table]
+        where = (f" (lines {numbers[0]}–{numbers[-1]})" if len(numbers) > 1 else
+                 f" (line {numbers[0]})" if numbers else f" (only a header on line {header_line})")
         raise DataError(f"{name} has only {len(values)} data row{'s' if len(values) != 1 else ''}"
                         f"{where}; at least {MIN_CSV_ROWS} are needed to train and check a "
-                        "network", [number for number, _ in rows])
-    data = np.array(values, dtype=np.float64)  # (n, 3)
+                        "network", numbers)
+    data = np.array(values, dtype=np.float64)  # (n, 3): x, y, target
     return Dataset(data[:, :2], data[:, 2:], f"{name} ({len(values)} rows)")
+
+
+def _read_rows(table, columns, names, n_fields):
+    """Numbers from the split lines: ([(x, y, target), ...], [(line number, problem), ...])."""
+    values: list[tuple[float, ...]] = []
+    problems: list[tuple[int, str]] = []
+    for number, fields in table:
+        if len(fields) != n_fields:
+            expected = ("3 values (x, y, target)" if n_fields == 3 and names[0] == "x"
+                        else f"{n_fields} values as in the header")
+            problems.append((number, f"expected {expected}, found {len(fields)}"))
+            continue
+        row = []
+        for column, column_name in zip(columns, names):
+            raw = fields[column]
+            parsed = _number(raw)
+            if parsed is None:
+                shown = repr(raw) if raw else "nothing"
+                hint = ("; for decimal commas separate the columns with ';'"
+                        if re.fullmatch(r"[-+]?\d+,\d+", raw) else "")
+                problems.append((number, f"column '{column_name}' holds {shown}, which is not "
+                                         f"a number{hint}"))
+                break
+            if not math.isfinite(parsed):
+                problems.append((number, f"column '{column_name}' is {raw}; every value must be "
+                                         "a finite number"))
+                break
+            row.append(parsed)
+        else:
+            values.append(tuple(row))
+    return values, problems
 
 
 def _read_text(path) -> tuple[str, str]:
@@ -603,19 +614,27 @@ def _read_text(path) -> tuple[str, str]:
     return text, name
 
 
-def _splitter(sample: str) -> Callable[[str], list[str]]:
-    """How to cut a line into fields, guessed from the first line."""
-    for delimiter in (";", ",", "\t"):
-        if delimiter in sample:
-            decimal_comma = delimiter == ";"
-
-            def split(line: str, delimiter=delimiter, decimal_comma=decimal_comma) -> list[str]:
-                fields = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
-                if decimal_comma:
-                    fields = [f.replace(",", ".") if "." not in f else f for f in fields]
-                return fields
-            return split
-    return str.split
+def _split_lines(lines: list[tuple[int, str]], delimiter: str | None):
+    """Cut each line into stripped fields. The separator, unless given, is guessed from the
+    first line: ';' (then decimal commas are allowed), ',', a tab, else runs of spaces.
+    A trailing separator at the end of a line (some spreadsheets write one) is ignored."""
+    first = lines[0][1]
+    if delimiter is None:
+        delimiter = next((d for d in (";", ",", "\t") if d in first), " ")
+    table = []
+    for number, line in lines:
+        if delimiter == " ":
+            fields = line.split()
+        elif '"' in line:  # quoted fields: let the csv module read them
+            fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
+        else:
+            fields = [f.strip() for f in line.split(delimiter)]
+        if len(fields) > 1 and fields[-1] == "":
+            fields.pop()
+        if delimiter == ";":
+            fields = [f.replace(",", ".") if "." not in f else f for f in fields]
+        table.append((number, fields))
+    return table
 
 
 def _number(text: str) -> float | None:

@@ -452,6 +452,18 @@ def test_csv_tolerates_comments_blank_lines_crlf_bom_quotes_and_trailing_separat
     assert len(ds) == 10 and ds.y[9, 0] == 9.0
 
 
+def test_csv_with_excels_separator_line(tmp_path):
+    ds = load_csv(write(tmp_path, "sep=;\nx;y;target\n" + rows_text(sep=";")))
+    assert len(ds) == 12 and ds.X[1].tolist() == [1.0, -0.5]
+
+
+def test_csv_decimal_commas_with_comma_separator_get_a_hint(tmp_path):
+    text = 'x,y,target\n"1,5",2,3\n' + rows_text()
+    with pytest.raises(DataError, match=r"line 2: column 'x' holds '1,5', which is not a number; "
+                                        r"for decimal commas separate the columns with ';'"):
+        load_csv(write(tmp_path, text))
+
+
 def test_csv_in_utf16_is_read(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(("x\ty\ttarget\n" + rows_text(sep="\t")).encode("utf-16"))
