@@ -20,7 +20,7 @@ import difflib
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -340,8 +340,8 @@ def sample_uniform(fn: TargetFunction, n: int, seed: int = 0, noise: float = 0.0
 # ---------------------------------------------------------------------------------------------
 # Normalisation
 
-def _row(values, name: str) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64).reshape(1, -1)
+def _row(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64).reshape(1, -1)  # (1, k)
 
 
 @dataclass(eq=False)
@@ -359,10 +359,10 @@ class Normaliser:
     y_std: np.ndarray
 
     def __post_init__(self):
-        self.x_mean = _row(self.x_mean, "x_mean")
-        self.x_std = _row(self.x_std, "x_std")
-        self.y_mean = _row(self.y_mean, "y_mean")
-        self.y_std = _row(self.y_std, "y_std")
+        self.x_mean = _row(self.x_mean)
+        self.x_std = _row(self.x_std)
+        self.y_mean = _row(self.y_mean)
+        self.y_std = _row(self.y_std)
         _validate_stats(self.to_dict())
 
     @property

@@ -555,3 +555,10 @@ def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows
     path.write_text("\n".join(lines), encoding="utf-8")
     ds = load_csv(path)
     assert np.array_equal(np.hstack([ds.X, ds.y]), np.array(rows, dtype=np.float64).reshape(-1, 3))
+
+
+def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
+    import nncore.data as data_module
+    monkeypatch.setattr(data_module, "MAX_CSV_BYTES", 100)
+    with pytest.raises(DataError, match=r"data.csv is too large"):
+        load_csv(write(tmp_path, rows_text(20)))
