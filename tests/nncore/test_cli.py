@@ -374,3 +374,14 @@ def test_python_dash_m_nncore_end_to_end(tmp_path):
     assert done.returncode == 0 and "2-6-6-1" in done.stdout and "epochs trained 5" in done.stdout
     done = nncore("predict", model)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_train_stops_at_the_target_r2(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "train", "plane", "--samples", "100", "--arch", "2-8-1",
+                             "--recipe", "modern", "--epochs", "2000", "--target-r2", "0.9",
+                             "-q", "-o", tmp_path / "m.npz")
+    assert code == 0, err
+    assert "Reached R²" in out
+    wf = weightfile.load(tmp_path / "m.npz")
+    assert wf.meta["stop_reason"]["kind"] == "target" and wf.epochs_trained < 2000
+    assert wf.history[-1]["train_r2"] >= 0.9 > wf.history[-2]["train_r2"]   # 100 < batch: full
