@@ -106,8 +106,8 @@ class ExplanationPanel(QFrame):
 
     def show_start(self, lesson, preset_title: str = "") -> None:
         self.heading.setText(f"Start · 0 of {len(lesson)} steps done")
-        inputs = ", ".join(format_number(v) for v in lesson.x)
-        targets = ", ".join(format_number(v) for v in lesson.target)
+        inputs = ", ".join(format_number(v) for v in lesson.X[0])
+        targets = ", ".join(format_number(v) for v in lesson.Y[0])
         self.formula.setText(f"input ({inputs}) → target ({targets})")
         self.narration.setText(
             (preset_title + ". " if preset_title else "")
@@ -243,9 +243,11 @@ class LossChart(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
-        self.getPlotItem().setLabel("bottom", "iteration")
+        self.getPlotItem().setLabel("bottom", "iterations done")
         self.getPlotItem().setLabel("left", "loss")
         self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
+        for axis in ("left", "bottom"):
+            self.getPlotItem().getAxis(axis).enableAutoSIPrefix(False)
         self.curve = self.plot([], [], symbol="o", symbolSize=6)
         self.values: list[float] = []
         self.apply_theme()
@@ -254,6 +256,10 @@ class LossChart(pg.PlotWidget):
     def set_values(self, values: list[float]) -> None:
         self.values = list(values)
         self.curve.setData(list(range(len(self.values))), self.values)
+        # Always start the axes at zero, so the drop reads as a share of the loss.
+        top = max(self.values) if self.values else 1.0
+        self.setXRange(0, max(4, len(self.values) - 1), padding=0.05)
+        self.setYRange(0, top if top > 0 else 1.0, padding=0.08)
 
     def apply_theme(self, *_):
         c = app_theme.colors()

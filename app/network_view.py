@@ -52,6 +52,7 @@ DEFAULT_DURATION_MS = 450
 # more labels than that turn the drawing into a wall of digits.
 MAX_LABELLED_EDGES = 12
 DIM_OPACITY = 0.22
+DIM_LABEL_OPACITY = 0.45     # dimmed numbers stay readable
 
 
 def theme_colors() -> dict:
@@ -61,14 +62,14 @@ def theme_colors() -> dict:
     return colors
 
 
-def format_number(value) -> str:
+def format_number(value, digits: int = 4) -> str:
     """A number as the tutor writes it: four significant digits, a real minus sign."""
     if value is None:
         return ""
     v = float(value)
     if not math.isfinite(v):
         return "∞" if v > 0 else ("−∞" if v < 0 else "NaN")
-    text = f"{v:.4g}"
+    text = f"{v:.{digits}g}"
     if "e" in text:
         mantissa, exp = text.split("e")
         text = f"{mantissa}e{int(exp)}"
@@ -326,6 +327,8 @@ class StepFocus:
     value: float | None = None
     caption: str = ""
     biases: tuple = ()            # (layer, j) biases involved
+    text: str = ""                # the step's formula, shown on the drawing when short
+    anchor: tuple | None = None   # ("node", c, i) or ("edge", l, i, j) the result belongs to
 
 
 class NetworkView(QGraphicsView):
@@ -361,6 +364,8 @@ class NetworkView(QGraphicsView):
         self.nodes: dict = {}          # (col, idx) -> NodeItem
         self.node_text: dict = {}      # (col, idx) -> LabelItem (value inside the circle)
         self.node_caption: dict = {}   # (col, idx) -> LabelItem (z, δ below the node)
+        self.node_name: dict = {}      # (col, idx) -> LabelItem (x₁, h₁, ŷ inside the node)
+        self.names: dict = {}          # (col, idx) -> name text
         self.edges: dict = {}          # (layer, i, j) -> EdgeItem
         self.edge_labels: dict = {}    # (layer, i, j) -> LabelItem
         self.bias_labels: dict = {}    # (layer, j) -> LabelItem
@@ -410,6 +415,8 @@ class NetworkView(QGraphicsView):
         self.colors = {k: QColor(v) for k, v in theme_colors().items()}
         self.setBackgroundBrush(self.colors["background"])
         self._style_items()
+        for node, label in self.node_name.items():
+            label.set_lines([(self.names[node], self.colors["muted"])] if self.names.get(node) else [])
         self._apply(self._progress)
 
     def set_architecture(self, sizes, activation_names=()) -> None:
@@ -422,9 +429,11 @@ class NetworkView(QGraphicsView):
         self.sizes, self.activation_names = sizes, names
         self.display, self.previous, self.focus = DisplayState(), DisplayState(), StepFocus()
         self.selected = None
+        self.names = {}
         scene = self.scene()
         scene.clear()
         self.nodes.clear(), self.node_text.clear(), self.node_caption.clear()
+        self.node_name.clear()
         self.edges.clear(), self.edge_labels.clear(), self.bias_labels.clear()
         self.target_labels.clear()
         self.layer_labels = []
@@ -450,6 +459,10 @@ class NetworkView(QGraphicsView):
                 text.setZValue(12)
                 scene.addItem(text)
                 self.node_text[(col, idx)] = text
+                name = LabelItem(("node", col, idx))
+                name.setZValue(12)
+                scene.addItem(name)
+                self.node_name[(col, idx)] = name
                 caption = LabelItem(("node", col, idx))
                 caption.setZValue(22)
                 scene.addItem(caption)
@@ -474,6 +487,14 @@ class NetworkView(QGraphicsView):
         scene.addItem(self.bubble)
         self.setBackgroundBrush(self.colors["background"])
         self._style_items()
+        self._relayout()
+
+    def set_names(self, names: dict) -> None:
+        """Names written inside the neurons, e.g. {(0, 0): "x₁", (1, 0): "h₁"}."""
+        self.names = dict(names)
+        muted = self.colors["muted"]
+        for node, label in self.node_name.items():
+            label.set_lines([(self.names[node], muted)] if self.names.get(node) else [])
         self._relayout()
 
     def set_network(self, network, x=None, target=None) -> None:
@@ -509,6 +530,9 @@ class NetworkView(QGraphicsView):
         out = {}
         for node, label in self.node_text.items():
             out[("node", *node)] = label.text()
+        for node, label in self.node_name.items():
+            if label.text():
+                out[("name", *node)] = label.text()
         for node, label in self.node_caption.items():
             if label.isVisible():
                 out[("caption", *node)] = label.text()
@@ -562,6 +586,8 @@ class NetworkView(QGraphicsView):
             label.set_style(value, None)
         for label in self.node_caption.values():
             label.set_style(small, bg)
+        for label in self.node_name.values():
+            label.set_style(small, None)
         for label in self.edge_labels.values():
             label.set_style(small, bg)
         for label in self.bias_labels.values():
@@ -596,7 +622,7 @@ class NetworkView(QGraphicsView):
         top = rect.top() + line * 2.2
         bottom = rect.bottom() - line * 1.0
         left = rect.left() + fm.horizontalAdvance("−0.0000") * 0.9
-        right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 1.6
+        right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 2.4
         max_n = max(self.sizes)
         spacing = (bottom - top) / max_n
         self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62,
@@ -615,7 +641,9 @@ class NetworkView(QGraphicsView):
         for key, node in self.nodes.items():
             p = self._positions[key]
             node.setRect(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r))
-            self.node_text[key].setPos(p)
+            has_name = bool(self.names.get(key))
+            self.node_text[key].setPos(p + QPointF(0, sfm.height() * 0.42 if has_name else 0))
+            self.node_name[key].setPos(p + QPointF(0, -sfm.height() * 0.55))
             self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.95))
             if key[0] > 0:
                 self.bias_labels[(key[0] - 1, key[1])].setPos(p + QPointF(0, -r - sfm.height() * 0.62))
@@ -825,7 +853,7 @@ class NetworkView(QGraphicsView):
             label = self.edge_labels[key]
             show = self._label_room.get(key, False) or involved or self.selected == ("edge", *key)
             label.setVisible(show)
-            label.setOpacity(1.0 if (not active or involved) else DIM_OPACITY + 0.1)
+            label.setOpacity(1.0 if (not active or involved) else DIM_LABEL_OPACITY)
             label.setZValue(40 if involved else 20)
 
         if only_focus:
@@ -846,8 +874,6 @@ class NetworkView(QGraphicsView):
                                 "update": c["highlight"]}.get(focus.phase, c["highlight"])
                 border = phase_colour
                 width = base_width * 3.2
-            if node in d.errors and focus.phase == "backward" and involved:
-                fill = _mix(fill, c["backward"], 0.25)
             if self.selected == ("node", *node):
                 border, width = c["highlight"], base_width * 4
             pen = QPen(border, width)
@@ -858,6 +884,7 @@ class NetworkView(QGraphicsView):
             opacity = 1.0 if (not active or involved) else DIM_OPACITY + 0.15
             item.setOpacity(opacity)
             self.node_text[node].setOpacity(opacity)
+            self.node_name[node].setOpacity(opacity)
             caption = self.node_caption[node]
             caption.setVisible(bool(caption.text()) and (self._roomy or involved))
             caption.setOpacity(opacity)
@@ -866,14 +893,14 @@ class NetworkView(QGraphicsView):
             involved = key in focus_biases or (focus.phase == "forward" and focus.kind == "bias"
                                                and node in focus_nodes)
             label.setVisible(self._roomy or involved or self.selected == ("bias", *key))
-            label.setOpacity(1.0 if (not active or involved or node in focus_nodes) else DIM_OPACITY + 0.1)
+            label.setOpacity(1.0 if (not active or involved or node in focus_nodes) else DIM_LABEL_OPACITY)
             label.set_border(c["highlight"] if (involved and active)
                              or self.selected == ("bias", *key) else None)
         for k, label in self.target_labels.items():
             out_node = (len(self.sizes) - 1, k)
             label.setVisible(k < len(d.targets))
             label.setOpacity(1.0 if (not active or out_node in focus_nodes
-                                     or focus.phase in ("loss", "check")) else DIM_OPACITY + 0.1)
+                                     or focus.phase in ("loss", "check")) else DIM_LABEL_OPACITY)
 
         self.pulse.set_progress(t)
         self._place_bubble(t)
@@ -885,22 +912,44 @@ class NetworkView(QGraphicsView):
             self.bubble.setVisible(False)
             return
         caption = focus.caption or focus.kind.replace("_", " ")
-        text = f"{caption} = {format_number(focus.value)}"
+        text = focus.text or f"{caption} = {format_number(focus.value)}"
         colour = {"forward": self.colors["forward"], "backward": self.colors["backward"],
                   "update": self.colors["highlight"]}.get(focus.phase, self.colors["foreground"])
         self.bubble.set_lines([(text, _mix(colour, self.colors["foreground"], 0.4))])
         self.bubble.set_style(self._fonts()[1], self.colors["background"], colour)
         rect = self.bubble.plate_rect()
-        if focus.edges and len(focus.edges) == 1:
-            key = focus.edges[0]
-            anchor = self._edge_point(key, 0.5)
-            pos = anchor + QPointF(0, -rect.height() * 1.1)
-        elif focus.nodes:
-            node = focus.nodes[-1]
-            p = self._positions.get(node, QPointF(0, 0))
-            pos = p + QPointF(0, self._radius + rect.height() * 1.9)
-        else:
-            pos = QPointF(self.viewport().width() / 2, self.viewport().height() - rect.height())
+        anchor = focus.anchor
+        if anchor is None and focus.edges:
+            anchor = ("edge", *focus.edges[-1])
+        elif anchor is None and focus.nodes:
+            anchor = ("node", *focus.nodes[-1])
+        candidates = []
+        if anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
+            key = tuple(anchor[1:])
+            for lift in (1.1, 2.3):
+                for t in (0.5, 0.62, 0.38):
+                    mid = self._edge_point(key, t)
+                    candidates += [mid + QPointF(0, -rect.height() * lift),
+                                   mid + QPointF(0, rect.height() * lift)]
+        elif anchor is not None and anchor[0] == "node" and tuple(anchor[1:]) in self._positions:
+            node = tuple(anchor[1:])
+            p = self._positions[node]
+            caption = self.node_caption[node].plate_rect()
+            bias = self.bias_labels.get((node[0] - 1, node[1]))
+            above = bias.plate_rect().height() if bias is not None else 0.0
+            candidates += [QPointF(p.x(), p.y() + self._radius + caption.height() + rect.height() * 0.7),
+                           QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8)]
+        candidates.append(QPointF(self.viewport().width() / 2,
+                                  self.viewport().height() - rect.height()))
+        # The first spot that covers no neuron (and stays in view) wins.
+        view_rect = QRectF(self.viewport().rect())
+        nodes = [n.sceneBoundingRect() for n in self.nodes.values()]
+        pos = candidates[0]
+        for candidate in candidates:
+            r = rect.translated(candidate)
+            if view_rect.contains(r) and not any(r.intersects(n) for n in nodes):
+                pos = candidate
+                break
         # Keep the bubble inside the view.
         view = QRectF(self.viewport().rect()).adjusted(4, 4, -4, -4)
         r = rect.translated(pos)

@@ -1,41 +1,879 @@
-"""The "Step through" tab: watch a small network compute, one operation per click.
+"""The "Step through" tab: watch a small network learn, one elementary operation per click.
 
-The tab shows the article's 2-3-1 network (two inputs, three ReLU neurons, one linear
-output) with its weights, as drawn by `app.network_view.NetworkView`. The lesson engine
-(`nncore.lesson`) supplies the steps; this module wires it to the drawing, the
-explanation panel and the controls.
+A `nncore.lesson.Lesson` lists every operation of one training iteration (forward pass,
+loss, backward pass, update, check). This tab walks through it: each Step shows the next
+operation on the drawing (`NetworkView`: what it uses lights up, the rest is dimmed, a pulse
+travels), writes its formula with the real numbers and a sentence of narration
+(`ExplanationPanel`), and marks it on the timeline. Back, Home, End and the timeline jump
+anywhere; the granularity selector makes one Step cover a neuron, a layer or a phase;
+Play steps by itself. "Next iteration" starts again with the updated weights, and the loss
+chart grows by one point per iteration.
+
+Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its value, the
+gradient backpropagation found and the numerical gradient beside it. Double-clicking a
+weight or bias lets the student type a new value, which restarts the iteration. The preset
+picker offers the article's lessons; "custom" opens an editor for a network of one's own.
+
+All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
+`app.step_gradcheck`): the tab only formats them.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import math
+import re
 
-from nncore import Network
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QSlider,
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from app.network_view import NetworkView
+from nncore.activations import ACTIVATIONS
+from nncore.lesson import CUSTOM_LIMITS, GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
-ARTICLE_SIZES = (2, 3, 1)
-ARTICLE_INPUT = (0.1, 0.3)
-ARTICLE_TARGET = (0.2,)
+from app import theme as app_theme
+from app.lesson_panel import (ExplanationPanel, InspectorPanel, LossChart, TimelineTree,
+                              scaled_font)
+from app.network_view import DisplayState, NetworkView, StepFocus, format_number
+from app.step_gradcheck import numerical_gradient
+
+# Animation speeds offered to the student: (label, milliseconds per step).
+SPEEDS = (("Slow", 900), ("Normal", 450), ("Fast", 200), ("No animation", 0))
+PLAY_PAUSE_MS = 350          # pause between two steps while playing, after the animation
+VALUE_LIMIT = 1000.0         # inputs, targets and typed weights must stay within ±this
+LR_LIMIT = 10.0
+BUBBLE_MAX_CHARS = 46        # longer formulas stay in the explanation panel only
+
+BUBBLE_CAPTIONS = {
+    "product": "input × weight", "bias": "b", "sum": "z", "activation": "a",
+    "prediction": "ŷ", "error": "y − ŷ", "loss": "MSE", "output_error": "δ",
+    "weight_grad": "∂L/∂w", "bias_grad": "∂L/∂b", "backprop_product": "δ × w",
+    "backprop_sum": "∂L/∂a", "activation_grad": "δ", "weight_update": "new w",
+    "bias_update": "new b", "new_prediction": "new ŷ", "new_loss": "new MSE",
+}
+BIAS_KINDS = ("bias", "bias_grad", "bias_update")
+
+
+class InputError(ValueError):
+    """A value typed by the student that cannot be used; the message says why."""
+
+
+def parse_numbers(text: str, what: str, count: int | None = None,
+                  limit: float = VALUE_LIMIT) -> list[float]:
+    """Numbers separated by commas or spaces ("0.1, 0.3"), finite and within ±limit."""
+    parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
+    if not parts:
+        raise InputError(f"{what}: type {count or 'some'} number(s), e.g. 0.1, 0.3")
+    values = []
+    for part in parts:
+        try:
+            value = float(part.replace("−", "-"))
+        except ValueError:
+            raise InputError(f"{what}: '{part}' is not a number") from None
+        if not math.isfinite(value):
+            raise InputError(f"{what}: '{part}' is not a finite number")
+        if abs(value) > limit:
+            raise InputError(f"{what}: {part} is out of range (keep within ±{limit:g})")
+        values.append(value)
+    if count is not None and len(values) != count:
+        raise InputError(f"{what}: the network needs {count} number(s); you typed {len(values)}")
+    return values
+
+
+def parse_learning_rate(text: str) -> float:
+    try:
+        value = float(text.strip().replace("−", "-"))
+    except ValueError:
+        raise InputError(f"learning rate: '{text.strip()}' is not a number") from None
+    if not math.isfinite(value) or not 0 < value <= LR_LIMIT:
+        raise InputError(f"learning rate: must be above 0 and at most {LR_LIMIT:g}")
+    return value
+
+
+def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[list]:
+    """One line per layer; rows separated by ';', numbers by spaces or commas."""
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    if len(lines) != len(shapes):
+        raise InputError(f"{what}: need {len(shapes)} line(s), one per layer; got {len(lines)}")
+    matrices = []
+    for n, (line, (rows, cols)) in enumerate(zip(lines, shapes), start=1):
+        row_texts = [r for r in line.split(";") if r.strip()]
+        if len(row_texts) != rows:
+            raise InputError(f"{what}, layer {n}: need {rows} row(s) separated by ';' "
+                             f"(one per input of the layer); got {len(row_texts)}")
+        matrix = [parse_numbers(r, f"{what}, layer {n}", cols) for r in row_texts]
+        matrices.append(matrix)
+    return matrices
+
+
+def focus_for(steps, sizes) -> StepFocus:
+    """What the drawing highlights for the steps just taken (one, or a neuron/layer's worth).
+
+    A weighted sum also lights the weights whose products it adds; a sum of error signals
+    the weights they came back along.
+    """
+    last = steps[-1]
+    nodes, edges, biases = [], [], []
+    for step in steps:
+        if step.phase != last.phase:
+            continue
+        step_edges = list(step.edges)
+        if step.kind == "sum" and step.layer is not None:
+            step_edges = [(step.layer, i, step.neuron) for i in range(sizes[step.layer])]
+        elif step.kind == "backprop_sum" and step.layer is not None:
+            step_edges = [(step.layer + 1, step.neuron, k) for k in range(sizes[step.layer + 2])]
+        nodes += [n for n in step.nodes if n not in nodes]
+        edges += [e for e in step_edges if e not in edges]
+        if (step.kind in BIAS_KINDS + ("sum",) and step.layer is not None
+                and step.neuron is not None):
+            if (step.layer, step.neuron) not in biases:
+                biases.append((step.layer, step.neuron))
+    text = last.formula if len(steps) == 1 and len(last.formula) <= BUBBLE_MAX_CHARS else ""
+    if last.edges and last.kind not in ("sum", "backprop_sum"):
+        anchor = ("edge", *last.edges[-1])
+    elif last.nodes:
+        anchor = ("node", *last.nodes[-1])
+    else:
+        anchor = None
+    return StepFocus(phase=last.phase, kind=last.kind, nodes=tuple(nodes), edges=tuple(edges),
+                     value=last.value, caption=BUBBLE_CAPTIONS.get(last.kind, last.kind),
+                     biases=tuple(biases), text=text, anchor=anchor)
+
+
+class CustomEditor(QGroupBox):
+    """The network editor of the custom preset: sizes, activations, seed or typed weights."""
+
+    buildRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__("Your network", parent)
+        lo, hi = CUSTOM_LIMITS["inputs"]
+        self.inputs = QSpinBox(minimum=lo, maximum=hi, value=2)
+        self.inputs.setAccessibleName("Number of inputs")
+        lo, hi = CUSTOM_LIMITS["hidden_layers"]
+        self.hidden_layers = QSpinBox(minimum=lo, maximum=hi, value=1)
+        self.hidden_layers.setAccessibleName("Number of hidden layers")
+        names = list(ACTIVATIONS)
+        self.hidden_sizes, self.hidden_acts = [], []
+        lo, hi = CUSTOM_LIMITS["hidden"]
+        for k in range(CUSTOM_LIMITS["hidden_layers"][1]):
+            size = QSpinBox(minimum=lo, maximum=hi, value=3)
+            size.setAccessibleName(f"Neurons in hidden layer {k + 1}")
+            act = QComboBox()
+            act.addItems(names)
+            act.setCurrentText("relu")
+            act.setAccessibleName(f"Activation of hidden layer {k + 1}")
+            self.hidden_sizes.append(size)
+            self.hidden_acts.append(act)
+        lo, hi = CUSTOM_LIMITS["outputs"]
+        self.outputs = QSpinBox(minimum=lo, maximum=hi, value=1)
+        self.outputs.setAccessibleName("Number of outputs")
+        self.output_act = QComboBox()
+        self.output_act.addItems(names)
+        self.output_act.setCurrentText("linear")
+        self.output_act.setAccessibleName("Activation of the output layer")
+        self.seed = QSpinBox(minimum=0, maximum=999_999, value=0)
+        self.seed.setAccessibleName("Random seed for the weights")
+        self.weights = QPlainTextEdit()
+        self.weights.setPlaceholderText("empty: random weights from the seed\n"
+                                        "or one line per layer, rows split by ';'\n"
+                                        "e.g. 0.6 0.5 -0.5; 0.8 0.5 -0.7")
+        self.weights.setAccessibleName("Typed weights, one line per layer")
+        self.weights.setTabChangesFocus(True)
+        self.weights.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.build = QPushButton("Build network")
+        self.build.setToolTip("Build the network and restart the lesson")
+
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel("Inputs"), 0, 0)
+        grid.addWidget(self.inputs, 0, 1)
+        grid.addWidget(QLabel("Hidden layers"), 0, 2)
+        grid.addWidget(self.hidden_layers, 0, 3)
+        for k, (size, act) in enumerate(zip(self.hidden_sizes, self.hidden_acts)):
+            grid.addWidget(QLabel(f"Hidden {k + 1}"), 1 + k, 0)
+            grid.addWidget(size, 1 + k, 1)
+            grid.addWidget(act, 1 + k, 2, 1, 2)
+        row = 1 + len(self.hidden_sizes)
+        grid.addWidget(QLabel("Outputs"), row, 0)
+        grid.addWidget(self.outputs, row, 1)
+        grid.addWidget(self.output_act, row, 2, 1, 2)
+        grid.addWidget(QLabel("Seed"), row + 1, 0)
+        grid.addWidget(self.seed, row + 1, 1)
+        grid.addWidget(QLabel("Weights"), row + 2, 0)
+        grid.addWidget(self.weights, row + 2, 1, 1, 3)
+        grid.addWidget(self.build, row + 3, 0, 1, 4)
+        self.hidden_layers.valueChanged.connect(self._enable_rows)
+        self.build.clicked.connect(self.buildRequested)
+        self._enable_rows()
+
+    def _enable_rows(self):
+        n = self.hidden_layers.value()
+        for k, (size, act) in enumerate(zip(self.hidden_sizes, self.hidden_acts)):
+            size.setEnabled(k < n)
+            act.setEnabled(k < n)
+
+    def sizes(self) -> list[int]:
+        n = self.hidden_layers.value()
+        return ([self.inputs.value()] + [s.value() for s in self.hidden_sizes[:n]]
+                + [self.outputs.value()])
+
+    def activations(self) -> list[str]:
+        n = self.hidden_layers.value()
+        return [a.currentText() for a in self.hidden_acts[:n]] + [self.output_act.currentText()]
+
+    def typed_weights(self):
+        """The typed weight matrices, or None when the box is empty (use the seed)."""
+        text = self.weights.toPlainText()
+        if not text.strip():
+            return None
+        sizes = self.sizes()
+        return parse_matrices(text, list(zip(sizes[:-1], sizes[1:])), "weights")
+
+    def show_network(self, sizes, activations):
+        """Set the controls to describe an existing network (when switching to custom)."""
+        blockers = [QSignalBlocker(w) for w in (self.inputs, self.hidden_layers, self.outputs)]
+        self.inputs.setValue(sizes[0])
+        self.outputs.setValue(sizes[-1])
+        hidden = list(sizes[1:-1])[:len(self.hidden_sizes)]
+        self.hidden_layers.setValue(len(hidden))
+        for k, h in enumerate(hidden):
+            self.hidden_sizes[k].setValue(h)
+            self.hidden_acts[k].setCurrentText(activations[k])
+        self.output_act.setCurrentText(activations[-1])
+        del blockers
+        self._enable_rows()
 
 
 class StepThroughTab(QWidget):
-    """The tab widget (see the tab protocol in docs/architecture.md)."""
+    """The tab widget (see the tab protocol in docs/architecture.md).
+
+    Signals:
+        positionChanged(int): the number of steps done changed.
+        lessonChanged(): a new lesson (preset, inputs, weights or iteration) was built.
+        messageShown(str): a message for the student (a refused input, an applied change).
+    """
+
+    positionChanged = Signal(int)
+    lessonChanged = Signal()
+    messageShown = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("StepThroughTab")
-        self.network = Network(ARTICLE_SIZES, activations="relu", init="article", seed=99)
-        self.view = NetworkView(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        self.view.set_network(self.network, x=ARTICLE_INPUT, target=ARTICLE_TARGET)
+        self.preset_name = "article"
+        self.lesson: Lesson | None = None
+        self.base_network = None      # the network at iteration 1 (with the student's edits)
+        self.position = 0
+        self.granularity = "operation"
+        self.loss_history: list[float] = []
+        self.selected = None
+        self._build_ui()
+        self._build_shortcuts()
+        self.load_preset("article")
 
+    # ---- construction ----------------------------------------------------------------------
+    def _build_ui(self):
+        # Lesson settings: preset, example, learning rate.
+        self.preset_box = QComboBox()
+        for name, preset in PRESETS.items():
+            self.preset_box.addItem(preset.title, name)
+        self.preset_box.setAccessibleName("Lesson preset")
+        self.preset_box.setToolTip("Choose a ready-made lesson, or 'Your own network'")
+        self.inputs_edit = QLineEdit()
+        self.inputs_edit.setAccessibleName("Inputs")
+        self.inputs_edit.setToolTip("The example's inputs, separated by commas")
+        self.target_edit = QLineEdit()
+        self.target_edit.setAccessibleName("Target")
+        self.target_edit.setToolTip("The answer the network should give, one per output")
+        self.lr_edit = QLineEdit()
+        self.lr_edit.setAccessibleName("Learning rate")
+        self.lr_edit.setToolTip(f"How far each step moves the weights (0 < rate ≤ {LR_LIMIT:g})")
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setToolTip("Restart this iteration with these inputs, target and rate")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        settings = QHBoxLayout()
+        for label, widget, stretch in (("Lesson", self.preset_box, 2), ("Inputs", self.inputs_edit, 2),
+                                       ("Target", self.target_edit, 1),
+                                       ("Learning rate", self.lr_edit, 1)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            settings.addWidget(caption)
+            settings.addWidget(widget, stretch)
+        settings.addWidget(self.apply_button)
+        self.editor = CustomEditor()
+        self.editor.setVisible(False)
+
+        # The drawing and the side panel.
+        self.view = NetworkView()
+        self.explanation = ExplanationPanel()
+        self.inspector = InspectorPanel()
+        self.loss_label = QLabel()
+        self.loss_label.setFont(scaled_font(1.0, bold=True))
+        self.loss_label.setAccessibleName("Loss before and after the iteration")
+        self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.loss_chart = LossChart()
+        self.timeline = TimelineTree()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.explanation, 2)
+        side_layout.addWidget(self.inspector, 0)
+        side_layout.addWidget(self.loss_label)
+        side_layout.addWidget(self.loss_chart, 2)
+        side_layout.addWidget(self.timeline, 3)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        # Controls.
+        self.home_button = QPushButton("|◀ Start")
+        self.back_button = QPushButton("◀ Back")
+        self.step_button = QPushButton("Step ▶")
+        self.play_button = QPushButton("Play")
+        self.play_button.setCheckable(True)
+        self.end_button = QPushButton("End ▶|")
+        self.next_button = QPushButton("Next iteration")
+        self.reset_button = QPushButton("Reset")
+        tips = {self.home_button: "Back to the start of the iteration (Home)",
+                self.back_button: "One step back (←)",
+                self.step_button: "One step forward (Space or →)",
+                self.play_button: "Step automatically (P)",
+                self.end_button: "Jump to the end of the iteration (End)",
+                self.next_button: "Start the next iteration with the updated weights (N)",
+                self.reset_button: "Back to iteration 1 with the starting weights (R)"}
+        for button, tip in tips.items():
+            button.setToolTip(tip)
+        self.speed_box = QComboBox()
+        for label, ms in SPEEDS:
+            self.speed_box.addItem(label, ms)
+        self.speed_box.setCurrentIndex(1)
+        self.speed_box.setAccessibleName("Animation speed")
+        self.granularity_box = QComboBox()
+        for g in GRANULARITIES:
+            self.granularity_box.addItem(f"by {g}", g)
+        self.granularity_box.setAccessibleName("Step size")
+        self.granularity_box.setToolTip("How much one Step covers")
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setAccessibleName("Position in the iteration")
+        self.slider.setPageStep(5)
+        self.position_label = QLabel()
+        self.position_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999"))
+        controls = QHBoxLayout()
+        for w in (self.home_button, self.back_button, self.step_button, self.play_button,
+                  self.end_button):
+            controls.addWidget(w)
+        controls.addWidget(QLabel("Speed"))
+        controls.addWidget(self.speed_box)
+        controls.addWidget(self.granularity_box)
+        controls.addWidget(self.next_button)
+        controls.addWidget(self.reset_button)
+        timeline_row = QHBoxLayout()
+        timeline_row.addWidget(self.slider, 1)
+        timeline_row.addWidget(self.position_label)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(settings)
+        layout.addWidget(self.message)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(timeline_row)
+        layout.addLayout(controls)
+
+        order = [self.preset_box, self.inputs_edit, self.target_edit, self.lr_edit,
+                 self.apply_button, self.step_button, self.back_button, self.play_button,
+                 self.home_button, self.end_button, self.speed_box, self.granularity_box,
+                 self.next_button, self.reset_button, self.slider, self.view,
+                 self.inspector.chooser, self.timeline]
+        for a, b in zip(order, order[1:]):
+            QWidget.setTabOrder(a, b)
+
+        self._play_timer = QTimer(self)
+        self._play_timer.setSingleShot(True)
+        self._play_timer.timeout.connect(self._play_tick)
+
+        self.preset_box.activated.connect(lambda i: self.load_preset(self.preset_box.itemData(i)))
+        for edit in (self.inputs_edit, self.target_edit, self.lr_edit):
+            edit.returnPressed.connect(self.apply_settings)
+        self.apply_button.clicked.connect(self.apply_settings)
+        self.editor.buildRequested.connect(self.build_custom)
+        self.home_button.clicked.connect(self.go_home)
+        self.back_button.clicked.connect(self.step_back)
+        self.step_button.clicked.connect(self.step_forward)
+        self.end_button.clicked.connect(self.go_end)
+        self.play_button.toggled.connect(self.set_playing)
+        self.next_button.clicked.connect(self.next_iteration)
+        self.reset_button.clicked.connect(self.reset)
+        self.speed_box.currentIndexChanged.connect(
+            lambda i: self.view.set_duration(self.speed_box.itemData(i)))
+        self.granularity_box.currentIndexChanged.connect(
+            lambda i: self.set_granularity(self.granularity_box.itemData(i)))
+        self.slider.valueChanged.connect(self._on_slider)
+        self.timeline.jumpRequested.connect(lambda k: self.go_to(k, animate=False))
+        self.view.itemClicked.connect(self.inspect)
+        self.view.itemDoubleClicked.connect(self.edit_parameter_dialog)
+        self.view.animationFinished.connect(self._on_animation_finished)
+        self.inspector.itemChosen.connect(self.inspect)
+        app_theme.theme.changed.connect(self._restyle)
+        self.view.set_duration(self.speed_box.currentData())
+        self._restyle()
+
+    def _build_shortcuts(self):
+        self._shortcut_table = [
+            ("Space", "Step forward", self._space),
+            ("Right", "Step forward", self.step_forward),
+            ("Left", "Step back", self.step_back),
+            ("Home", "Back to the start of the iteration", self.go_home),
+            ("End", "Jump to the end of the iteration", self.go_end),
+            ("P", "Play or pause", lambda: self.play_button.toggle()),
+            ("N", "Next iteration (with the updated weights)", self.next_iteration),
+            ("R", "Reset to iteration 1", self.reset),
+            ("Escape", "Finish the running animation at once", self.view.skip_animation),
+        ]
+        self._shortcuts = []
+        for key, _, slot in self._shortcut_table:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
+
+    def _restyle(self, *_):
+        error = app_theme.colors()["highlight"]
+        self.message.setStyleSheet(f"color: {error};" if self.message.property("error") else "")
+
+    # ---- tab protocol ----------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop the running animation (the tab has no threads)."""
+        """Stop playing and finish the animation (the tab starts no threads)."""
+        self._play_timer.stop()
+        if self.play_button.isChecked():
+            self.play_button.setChecked(False)
         self.view.skip_animation()
 
-    def screenshot_states(self):
-        return [("article-network", lambda: None)]
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [(key, what) for key, what, _ in self._shortcut_table]
 
-    def shortcuts(self):
-        return []
+    def screenshot_states(self):
+        def state(preset, phase, offset=0):
+            def enter():
+                self.speed_box.setCurrentIndex(len(SPEEDS) - 1)
+                self.load_preset(preset)
+                k = self.lesson.phase_start(phase) + 1 + offset
+                self.go_to(k, animate=False)
+            return enter
+
+        return [("article-forward", state("article", "forward", 3)),
+                ("article-backward", state("article", "backward", 7)),
+                ("article-update", state("article", "update", 0)),
+                ("sigmoid-forward", state("sigmoid", "forward", 8)),
+                ("perceptron-loss", state("perceptron", "loss", 2))]
+
+    # ---- messages --------------------------------------------------------------------------
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setProperty("error", error)
+        self.message.setText(text)
+        self.message.setAccessibleDescription(text)
+        self._restyle()
+        self.messageShown.emit(text)
+
+    # ---- building lessons ------------------------------------------------------------------
+    def load_preset(self, name: str) -> None:
+        """Start the preset lesson `name` from iteration 1."""
+        if name not in PRESETS:
+            self.show_message(f"Unknown lesson {name!r}.", error=True)
+            return
+        self.preset_name = name
+        with QSignalBlocker(self.preset_box):
+            self.preset_box.setCurrentIndex(self.preset_box.findData(name))
+        self.editor.setVisible(name == "custom")
+        if name == "custom":
+            if self.lesson is not None:
+                net = self.lesson.network
+                self.editor.show_network(net.sizes, net.activation_names)
+            self.build_custom()
+            return
+        lesson = make_lesson(name)
+        self.base_network = lesson.network.copy()
+        self._start(lesson, fresh=True)
+        self.show_message(PRESETS[name].description)
+
+    def build_custom(self) -> None:
+        """Build the custom network from the editor and the example fields."""
+        sizes, acts = self.editor.sizes(), self.editor.activations()
+        try:
+            weights = self.editor.typed_weights()
+            x, target, lr = self._read_fields(sizes[0], sizes[-1], fill=True)
+            lesson = make_custom(sizes=sizes, activations=acts, x=x, target=target, lr=lr,
+                                 seed=self.editor.seed.value(), weights=weights)
+        except ValueError as err:
+            self.show_message(f"Not built: {err}", error=True)
+            return
+        self.base_network = lesson.network.copy()
+        self._start(lesson, fresh=True)
+        self.show_message(f"Built a {lesson.network.architecture} network "
+                          f"({', '.join(acts)}).")
+
+    def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
+        """Inputs, targets and learning rate from the fields (InputError when refused).
+
+        With `fill`, a field whose count does not match a new architecture is refilled
+        with simple defaults instead of refused.
+        """
+        try:
+            x = parse_numbers(self.inputs_edit.text(), "inputs", n_in)
+        except InputError:
+            if not fill:
+                raise
+            x = [0.1, 0.3, 0.5, 0.7][:n_in]
+        try:
+            target = parse_numbers(self.target_edit.text(), "target", n_out)
+        except InputError:
+            if not fill:
+                raise
+            target = [0.2, 0.8, 0.5][:n_out]
+        try:
+            lr = parse_learning_rate(self.lr_edit.text())
+        except InputError:
+            if not fill:
+                raise
+            lr = 0.1
+        return x, target, lr
+
+    def apply_settings(self) -> None:
+        """Restart the current iteration with the typed inputs, target and learning rate."""
+        if self.lesson is None:
+            return
+        net = self.lesson.network
+        try:
+            x, target, lr = self._read_fields(net.n_inputs, net.n_outputs)
+            lesson = Lesson(net, x, target, lr, title=self.lesson.title,
+                            iteration=self.lesson.iteration)
+        except ValueError as err:
+            self.show_message(f"Not applied: {err}", error=True)
+            return
+        self._start(lesson, fresh=lesson.iteration == 1)
+        self.show_message("Applied: the iteration starts again with the new example.")
+
+    def _start(self, lesson: Lesson, fresh: bool) -> None:
+        """Show `lesson` from its first step; `fresh` restarts the loss history."""
+        self.shutdown()
+        self.lesson = lesson
+        if fresh:
+            self.loss_history = [lesson.loss_before]
+        elif self.loss_history:
+            self.loss_history[-1] = lesson.loss_before
+        else:
+            self.loss_history = [lesson.loss_before]
+        net = lesson.network
+        self.view.set_architecture(net.sizes, net.activation_names)
+        self.view.set_names({(c, i): lesson.names.node(c, i)
+                             for c, n in enumerate(net.sizes) for i in range(n)})
+        with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
+            self.inputs_edit.setText(", ".join(format_number(v, 6) for v in lesson.X[0]).replace("−", "-"))
+            self.target_edit.setText(", ".join(format_number(v, 6) for v in lesson.Y[0]).replace("−", "-"))
+            self.lr_edit.setText(format_number(lesson.lr, 6))
+        self.timeline.set_lesson(lesson)
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, len(lesson))
+        self.inspector.set_items(self._inspectable_items())
+        if self.selected is not None and self.selected not in dict(self._inspectable_items()):
+            self.selected = None
+        self.position = -1
+        self.go_to(0, animate=False)
+        self.lessonChanged.emit()
+
+    def _inspectable_items(self) -> list[tuple[tuple, str]]:
+        lesson = self.lesson
+        names = lesson.names
+        sizes = lesson.network.sizes
+        items = []
+        for c, n in enumerate(sizes):
+            for i in range(n):
+                items.append((("node", c, i), f"neuron {names.node(c, i)}" if c else
+                              f"input {names.node(c, i)}"))
+        for l in range(len(sizes) - 1):
+            for j in range(sizes[l + 1]):
+                for i in range(sizes[l]):
+                    items.append((("edge", l, i, j), f"weight {names.weight(l, i, j)}"))
+                items.append((("bias", l, j), f"bias {names.bias(l, j)}"))
+        return items
+
+    # ---- moving through the lesson ---------------------------------------------------------
+    @property
+    def steps_total(self) -> int:
+        return len(self.lesson) if self.lesson is not None else 0
+
+    def set_granularity(self, granularity: str) -> None:
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"unknown granularity {granularity!r}")
+        self.granularity = granularity
+        with QSignalBlocker(self.granularity_box):
+            self.granularity_box.setCurrentIndex(GRANULARITIES.index(granularity))
+
+    def _space(self):
+        """Space steps forward, unless a button or list has the focus (then it acts on it)."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractButton) and focus is not self.step_button:
+            focus.animateClick()
+        elif isinstance(focus, QComboBox):
+            focus.showPopup()
+        else:
+            self.step_forward()
+
+    def step_forward(self) -> None:
+        """Finish the running animation, then show the next step (or group of steps)."""
+        if self.lesson is None:
+            return
+        self.view.skip_animation()
+        if self.position >= self.steps_total:
+            self.show_message("This iteration is complete: press Next iteration (N) to use "
+                              "the updated weights.")
+            return
+        self.go_to(self.lesson.next_index(self.position, self.granularity), animate=True,
+                   group=True)
+
+    def step_back(self) -> None:
+        if self.lesson is None:
+            return
+        self.view.skip_animation()
+        if self.position > 0:
+            self.go_to(self.lesson.prev_index(self.position, self.granularity), animate=False)
+
+    def go_home(self) -> None:
+        self.go_to(0, animate=False)
+
+    def go_end(self) -> None:
+        self.go_to(self.steps_total, animate=False)
+
+    def go_to(self, k: int, animate: bool = False, group: bool = False) -> None:
+        """Show the lesson after k steps; forward moves animate when asked to.
+
+        With `group`, every step between the old and the new position is highlighted (a
+        Step by neuron, layer or phase); otherwise only the last step taken.
+        """
+        lesson = self.lesson
+        k = max(0, min(int(k), len(lesson)))
+        old = self.position
+        self.position = k
+        state = lesson.state_at(k)
+        display = DisplayState.from_lesson_state(state, targets=tuple(lesson.Y[state.sample]))
+        if k == 0:
+            self.view.show_display(display)
+            self.explanation.show_start(lesson, lesson.title)
+        else:
+            taken = lesson.steps[old:k] if group and 0 <= old < k else [lesson.steps[k - 1]]
+            previous = None
+            if animate and 0 <= old < k:
+                before = lesson.state_at(old)
+                previous = DisplayState.from_lesson_state(before,
+                                                          targets=tuple(lesson.Y[before.sample]))
+            self.view.show_display(display, focus_for(taken, lesson.sizes), previous=previous,
+                                   animate=animate and previous is not None)
+            step = lesson.steps[k - 1]
+            self.explanation.show_step(step, k, len(lesson))
+            if len(taken) > 1:
+                self.explanation.narration.setText(
+                    step.narration + f"\n({len(taken)} operations in this {self.granularity}; "
+                    "the formula is the last one.)")
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(k)
+        self.timeline.set_position(k)
+        self.position_label.setText(f"Iteration {lesson.iteration} · {k} / {len(lesson)}")
+        self._show_loss(state)
+        self._update_buttons()
+        if self.selected is not None:
+            self._describe(self.selected)
+        if k != old:
+            self.positionChanged.emit(k)
+
+    def _on_slider(self, value: int) -> None:
+        self.view.skip_animation()
+        self.go_to(value, animate=False)
+
+    def _update_buttons(self):
+        at_start, at_end = self.position <= 0, self.position >= self.steps_total
+        self.home_button.setEnabled(not at_start)
+        self.back_button.setEnabled(not at_start)
+        self.step_button.setEnabled(not at_end)
+        self.end_button.setEnabled(not at_end)
+        self.next_button.setDefault(at_end)
+
+    def _show_loss(self, state) -> None:
+        before = format_number(state.loss) if state.loss is not None else "not computed yet"
+        after = format_number(state.new_loss) if state.new_loss is not None else "—"
+        self.loss_label.setText(f"Iteration {self.lesson.iteration}: loss before {before}, "
+                                f"after {after}")
+        values = list(self.loss_history)
+        if state.new_loss is not None:
+            values.append(state.new_loss)
+        self.loss_chart.set_values(values)
+
+    # ---- iterations ------------------------------------------------------------------------
+    def next_iteration(self) -> None:
+        """Start the next iteration on the same example with the updated weights."""
+        if self.lesson is None:
+            return
+        after = self.lesson.loss_after
+        lesson = self.lesson.next_iteration()
+        self.loss_history.append(after)
+        self._start(lesson, fresh=False)
+        self.show_message(f"Iteration {lesson.iteration}: the weights now hold the update; "
+                          f"the loss starts at {format_number(lesson.loss_before)}.")
+
+    def reset(self) -> None:
+        """Back to iteration 1: the starting weights, the current example."""
+        if self.lesson is None or self.base_network is None:
+            return
+        lesson = Lesson(self.base_network.copy(), batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
+                        lr=self.lesson.lr, title=self.lesson.title, iteration=1)
+        self._start(lesson, fresh=True)
+        self.show_message("Reset: iteration 1 with the starting weights.")
+
+    # ---- playing ---------------------------------------------------------------------------
+    def set_playing(self, playing: bool) -> None:
+        with QSignalBlocker(self.play_button):
+            self.play_button.setChecked(playing)
+        self.play_button.setText("Pause" if playing else "Play")
+        if playing:
+            if self.position >= self.steps_total:
+                self.go_to(0)
+            self._play_timer.start(0)
+        else:
+            self._play_timer.stop()
+
+    def is_playing(self) -> bool:
+        return self.play_button.isChecked()
+
+    def _play_tick(self):
+        if not self.is_playing():
+            return
+        if self.position >= self.steps_total:
+            self.set_playing(False)
+            return
+        self.step_forward()
+        if not self.view.is_animating():
+            self._play_timer.start(PLAY_PAUSE_MS)
+
+    def _on_animation_finished(self):
+        if self.is_playing() and not self._play_timer.isActive():
+            self._play_timer.start(PLAY_PAUSE_MS)
+
+    # ---- inspecting and editing ------------------------------------------------------------
+    def inspect(self, key) -> None:
+        """Describe a neuron, weight or bias (key as emitted by the view), or clear."""
+        self.selected = key
+        self.view.select(key)
+        self.inspector.choose(key)
+        self._describe(key)
+
+    def _describe(self, key) -> None:
+        if key is None:
+            self.inspector.show_text("Click a neuron, a weight or a bias to see its value "
+                                     "and gradient.")
+            return
+        self.inspector.show_text(self.describe(key))
+
+    def describe(self, key) -> str:
+        """The inspector's text for an item at the current position."""
+        lesson, state = self.lesson, self.lesson.state_at(self.position)
+        names = lesson.names
+        net = lesson.network
+        lines = []
+        kind = key[0]
+        backprop = None
+        if kind == "node":
+            _, c, i = key
+            name = names.node(c, i)
+            if c == 0:
+                lines.append(f"Input {name} = {format_number(state.a.get((c, i)))}")
+                lines.append("Inputs are data, not learned: they get no gradient.")
+                return "\n".join(lines)
+            a, z = state.a.get((c, i)), state.z.get((c, i))
+            lines.append(f"Neuron {name}: sum z = {self._known(z)}, output a = {self._known(a)}")
+            backprop = state.errors.get((c, i))
+            label = f"error δ = ∂L/∂z({name})"
+        elif kind == "edge":
+            _, l, i, j = key
+            name = names.weight(l, i, j)
+            lines.append(f"Weight {name} = {format_number(state.weights[l][i, j], 6)}")
+            start = float(net.weights[l][i, j])
+            if start != float(state.weights[l][i, j]):
+                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
+            backprop = state.grads.get((l, i, j))
+            label = f"gradient ∂L/∂{name}"
+        elif kind == "bias":
+            _, l, j = key
+            name = names.bias(l, j)
+            lines.append(f"Bias {name} = {format_number(state.biases[l][0, j], 6)}")
+            start = float(net.biases[l][0, j])
+            if start != float(state.biases[l][0, j]):
+                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
+            backprop = state.grads.get(("bias", l, j))
+            label = f"gradient ∂L/∂{name}"
+        else:
+            return ""
+        lines.append(f"{label}, by backpropagation: "
+                     + (format_number(backprop, 6) if backprop is not None
+                        else "not computed yet (step on into the backward pass)"))
+        numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
+        lines.append(f"{label}, by finite differences: {format_number(numeric, 6)}")
+        lines.append("(central difference with h = 10⁻⁶ on the weights at the start of this "
+                     "iteration; when both agree, backpropagation did its job.)")
+        if kind in ("edge", "bias"):
+            lines.append("Double-click it in the drawing to type a new value.")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _known(value) -> str:
+        return format_number(value) if value is not None else "not computed yet"
+
+    def edit_parameter_dialog(self, key) -> None:
+        """Ask for a new value of a weight or bias (a non-blocking dialog)."""
+        if key[0] not in ("edge", "bias") or self.lesson is None:
+            return
+        net = self.lesson.network
+        if key[0] == "edge":
+            name = self.lesson.names.weight(*key[1:])
+            value = float(net.weights[key[1]][key[2], key[3]])
+        else:
+            name = self.lesson.names.bias(*key[1:])
+            value = float(net.biases[key[1]][0, key[2]])
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Change a parameter")
+        dialog.setLabelText(f"New value of {name} (now {format_number(value, 6)}).\n"
+                            "The iteration starts again from its first step.")
+        dialog.setTextValue(format_number(value, 6).replace("−", "-"))
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def set_parameter(self, key, text: str) -> bool:
+        """Set a weight or bias from typed text; restarts the iteration. False if refused."""
+        try:
+            value = parse_numbers(str(text), "new value", 1)[0]
+        except InputError as err:
+            self.show_message(f"Not changed: {err}", error=True)
+            return False
+        net = self.lesson.network.copy()
+        if key[0] == "edge":
+            net.set_weight(key[1], key[2], key[3], value)
+            name = self.lesson.names.weight(*key[1:])
+        elif key[0] == "bias":
+            net.set_bias(key[1], key[2], value)
+            name = self.lesson.names.bias(*key[1:])
+        else:
+            return False
+        lesson = Lesson(net, batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
+                        lr=self.lesson.lr, title=self.lesson.title,
+                        iteration=self.lesson.iteration)
+        if lesson.iteration == 1:
+            self.base_network = net.copy()
+        self._start(lesson, fresh=lesson.iteration == 1)
+        self.show_message(f"{name} is now {format_number(value, 6)}; the iteration starts again.")
+        return True
