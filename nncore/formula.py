@@ -13,8 +13,8 @@ NaN or inf (NumPy's warnings are silenced) and the dataset builders in `nncore.d
 where that happens.
 
 Small conveniences for people who write maths rather than Python: `^` means power (with the
-usual precedence, so `-x^2` is -(x²) and `2^x^2` is 2^(x²)), and `·`, `×`, `−` and `π` may be
-used for *, *, - and pi.
+usual precedence, so `-x^2` is -(x²) and `2^x^2` is 2^(x²)), `x²` and `x³` are squares and
+cubes, and `·`, `×`, `÷`, `−` and `π` may be used for *, *, /, - and pi.
 """
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ _FORBIDDEN_OPERATORS = {
     ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^",
 }
 # Characters people write in maths, and what they mean here.
-_REWRITES = {"^": "**", "·": "*", "×": "*", "⋅": "*", "−": "-", "π": "pi"}
+_REWRITES = {
+    "^": "**", "²": "**2", "³": "**3", "·": "*", "×": "*", "⋅": "*", "÷": "/", "−": "-",
+    "π": "pi", "\u00a0": " ", "\u2009": " ", "\u202f": " ",  # no-break and thin spaces
+}
 
 # Names from other languages or calculators, and what to write here instead.
 _SUGGESTIONS = {
@@ -167,7 +170,7 @@ def _parse(text: str, source: str, origin: list[int]) -> ast.Expression:
     for column, char in enumerate(text):
         if char in "\n\r":
             raise FormulaError("a formula must fit on one line", column)
-        if not char.isprintable() and char != "\t":
+        if not char.isprintable() and char != "\t" and char not in _REWRITES:
             raise FormulaError(f"the character {char!r} is not allowed", column)
     try:
         with warnings.catch_warnings():
@@ -198,7 +201,7 @@ def _explain_syntax_error(text: str, err: SyntaxError) -> tuple[str, int | None]
     if open_brackets:
         return "this '(' is never closed: a ')' is missing", open_brackets[-1]
     stripped = text.rstrip()
-    if stripped and stripped[-1] in "+-*/^·×−":
+    if stripped and stripped[-1] in "+-*/^·×÷−":
         return f"the formula ends with '{stripped[-1]}'; something must follow it", len(stripped) - 1
     for name in ALLOWED_FUNCTIONS:
         match = re.search(rf"\b{name}\s+[\w.]", text)

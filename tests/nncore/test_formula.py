@@ -32,6 +32,9 @@ ACCEPTED = [
     ("x**y", lambda x, y: np.power(x, y)),             # NaN for negative x: allowed, not raised
     ("x·y − 3×x", lambda x, y: x * y - 3 * x),
     ("π*x + pi + e", lambda x, y: np.pi * x + np.pi + np.e),
+    ("(x² − y²) ÷ 10 + x³", lambda x, y: (x ** 2 - y ** 2) / 10 + x ** 3),
+    ("-x²", lambda x, y: -(x ** 2)),
+    ("x\u00a0+\u2009y", lambda x, y: x + y),         # pasted no-break and thin spaces
     ("+x - -y", lambda x, y: x + y),
     ("--x", lambda x, y: x),
     (".5*x + 2. - 1e-3*y + 1E2", lambda x, y: 0.5 * x + 2.0 - 0.001 * y + 100.0),
@@ -193,6 +196,8 @@ REFUSED = [
     ("π*os", 2, "'os' is not allowed"),
     ("  π*os", 4, "'os' is not allowed"),
     ("ééé.real", 3, "'.real' is not allowed"),    # é is two bytes in UTF-8, one character
+    ("x² + foo", 5, "'foo' is not allowed"),
+    ("x\u200b", 1, "the character '\\u200b' is not allowed"),   # zero-width space
 ]
 
 
