@@ -29,6 +29,7 @@ import io
 import json
 import math
 import os
+import re
 import secrets
 import tempfile
 import zipfile
@@ -257,13 +258,12 @@ def _write_json(tmp: str, header: dict, network: Network) -> None:
     # Indented for reading, but a list of plain numbers or names (a matrix row, the sizes)
     # and each history entry stay on one line. Placeholders carry a random part no real
     # string can guess; they are swapped for the compact text after indenting.
-    compact: dict[str, str] = {}
+    compact: list[str] = []
     nonce = secrets.token_hex(8)
 
     def one_line(value) -> str:
-        token = f"@@{nonce}:{len(compact)}@@"
-        compact[json.dumps(token)] = json.dumps(value, ensure_ascii=False)
-        return token
+        compact.append(json.dumps(value, ensure_ascii=False))
+        return f"@@{nonce}:{len(compact) - 1}@@"
 
     def shorten(value):
         if isinstance(value, dict):
@@ -279,8 +279,7 @@ def _write_json(tmp: str, header: dict, network: Network) -> None:
     doc["history"] = [one_line(h) for h in history]
     doc["layers"] = doc.pop("layers")                       # keep the arrays last
     text = json.dumps(doc, indent=2, ensure_ascii=False)
-    for token, line in compact.items():
-        text = text.replace(token, line, 1)
+    text = re.sub(f'"@@{nonce}:([0-9]+)@@"', lambda m: compact[int(m.group(1))], text)
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text + "\n")
 
