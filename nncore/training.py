@@ -1,0 +1,736 @@
+"""Training runs: the article's loop made steerable, measurable and safe.
+
+A `TrainConfig` holds every choice of a run in one place (network shape, initialisation,
+optimiser, learning rate and its schedule, batch size, stop conditions). Two named recipes
+start from known-good settings:
+
+- "article": exactly the article's code: uniform(−1, 1) initialisation seeded with 99,
+  plain gradient descent at lr 0.001 on the full batch for 2000 epochs, float64.
+- "modern": what practitioners do today: He initialisation, Adam, shuffled mini-batches and
+  a learning rate that warms up and then anneals along a cosine.
+
+A `TrainingRun` trains a network on a `Dataset` in chunks of epochs (`run_chunk`), so a GUI
+can drive it from a worker thread: pausing is simply not calling it, `request_stop()` may be
+called from any thread, and the learning rate can be changed between chunks. After every
+epoch it writes an `EpochReport`: the losses the article prints (plain MSE on normalised
+data), R², the learning rate, and per layer the weight norms, gradient norms and the share of
+dead ReLU neurons. A run ends with a `StopReason`; when the numbers blow up ("diverged") the
+network is put back to its last good weights and the reason explains, in plain words, what
+happened and what to try.
+
+How an epoch works. Full batch (batch_size None): one forward pass over all the data, the
+loss of that pass is the epoch's training loss (measured before the update, as the
+article's loop does), then one backward pass and one update. Mini-batches: the data are
+visited in a fresh order every epoch, drawn from a generator seeded from `config.seed`, one
+update per batch; the epoch's training loss is the average of the batch losses met along
+the way (each measured just before its update), so no extra pass over the data is needed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .activations import get_activation
+from .data import Dataset, Normaliser
+from .losses import as_targets
+from .network import DTYPES, INITS, Network
+from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_optimizer, make_schedule
+
+STOP_KINDS = ("epochs", "target", "time", "plateau", "diverged", "stopped")
+
+# Plateau: the monitored loss must beat its best by this relative amount to count as progress.
+PLATEAU_MIN_IMPROVEMENT = 1e-4
+
+# Divergence. The yardstick is the larger of the first epoch's loss and the targets' variance
+# (the loss of a network that always predicts the mean, 1 on normalised data): a network
+# a million times worse than both is not going to recover ("exploded"), and neither is one
+# whose loss has gone up epoch after epoch for a long stretch and now sits a hundred times
+# above the yardstick ("runaway"). A single spike, common with large steps, stops nothing.
+EXPLODE_FACTOR = 1e6
+RUNAWAY_FACTOR = 100.0
+RUNAWAY_EPOCHS = 20
+
+
+# ---- configuration ------------------------------------------------------------------------
+
+def _whole(value, what: str, minimum: int, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        extra = " (or None)" if allow_none else ""
+        raise ValueError(f"{what} must be a whole number >= {minimum}{extra}; got {value!r}")
+    return int(value)
+
+
+def _number(value, what: str, low: float, high: float = math.inf, allow_none=False,
+            low_open=False):
+    if value is None and allow_none:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number; got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number) or number > high or number < low \
+            or (low_open and number == low):
+        lo = f"above {low:g}" if low_open else f"at least {low:g}"
+        hi = "" if high == math.inf else f" and at most {high:g}"
+        raise ValueError(f"{what} must be a finite number {lo}{hi}; got {value!r}")
+    return number
+
+
+@dataclass
+class TrainConfig:
+    """Every setting of a training run. The defaults are the article's recipe.
+
+    - `sizes`: layer sizes, inputs first; `activation`: hidden layers' activation (the output
+      is linear); `init`: "article", "he" or "xavier"; `dtype`: "float64" or "float32".
+    - `optimizer`: "gd", "momentum" or "adam"; `lr`: the (peak) learning rate.
+    - `schedule`: "constant", "step" (multiply by `step_gamma` every `step_every` epochs;
+      `step_every` None = a tenth of `epochs`) or "cosine" (after `warmup` epochs of linear
+      warm-up, anneal to 0 at `epochs`).
+    - `batch_size`: None = the whole training set at once (the article), else mini-batches
+      in a fresh seeded order every epoch.
+    - `weight_decay`: L2 penalty λ: λ·W is added to every weight gradient (biases are not
+      decayed), i.e. the loss gets ½·λ·‖W‖²; reported losses stay the plain MSE.
+    - `seed`: initial weights and the mini-batch order. Stop conditions: `epochs` (budget),
+      `target_r2` (validation R² when there is validation data, else training R²),
+      `time_budget` (seconds of training), `patience` (epochs without a relative 1e-4
+      improvement of the best loss: validation when present, else training).
+    """
+
+    recipe: str = "article"
+    sizes: tuple[int, ...] = (2, 64, 64, 64, 1)
+    activation: str = "relu"
+    init: str = "article"
+    optimizer: str = "gd"
+    lr: float = 0.001
+    schedule: str = "constant"
+    warmup: int = 0
+    step_every: int | None = None
+    step_gamma: float = 0.5
+    batch_size: int | None = None
+    epochs: int = 2000
+    weight_decay: float = 0.0
+    seed: int | None = 99
+    dtype: str = "float64"
+    target_r2: float | None = None
+    time_budget: float | None = None
+    patience: int | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.recipe, str) or not self.recipe.strip():
+            raise ValueError(f"recipe must be a name; got {self.recipe!r}")
+        try:
+            sizes = tuple(self.sizes)
+        except TypeError:
+            raise ValueError(f"sizes must be a list of layer sizes; got {self.sizes!r}") from None
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output size; got {self.sizes!r}")
+        self.sizes = tuple(_whole(s, "every layer size", 1) for s in sizes)
+        self.activation = get_activation(self.activation).name
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; choose one of: {', '.join(INITS)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of: "
+                             f"{', '.join(OPTIMIZERS)}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of: "
+                             f"{', '.join(SCHEDULES)}")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {self.dtype!r}")
+        self.lr = _number(self.lr, "the learning rate", 0.0, low_open=True)
+        self.warmup = _whole(self.warmup, "warmup", 0)
+        self.step_every = _whole(self.step_every, "step_every", 1, allow_none=True)
+        self.step_gamma = _number(self.step_gamma, "step_gamma", 0.0, low_open=True)
+        self.batch_size = _whole(self.batch_size, "batch_size", 1, allow_none=True)
+        self.epochs = _whole(self.epochs, "epochs", 1)
+        self.weight_decay = _number(self.weight_decay, "weight_decay", 0.0)
+        self.seed = _whole(self.seed, "seed", 0, allow_none=True)
+        self.target_r2 = _number(self.target_r2, "target_r2", -math.inf, 1.0, allow_none=True)
+        self.time_budget = _number(self.time_budget, "time_budget", 0.0, allow_none=True,
+                                   low_open=True)
+        self.patience = _whole(self.patience, "patience", 1, allow_none=True)
+        if self.schedule == "cosine" and self.warmup >= self.epochs:
+            raise ValueError(f"the warm-up ({self.warmup} epochs) must be shorter than the "
+                             f"run ({self.epochs} epochs)")
+
+    def make_schedule(self) -> Schedule:
+        """The learning-rate schedule these settings describe."""
+        if self.schedule == "step":
+            return make_schedule("step", self.lr, self.epochs,
+                                 every=self.step_every or max(1, self.epochs // 10),
+                                 gamma=self.step_gamma)
+        if self.schedule == "cosine":
+            return make_schedule("cosine", self.lr, self.epochs, warmup=self.warmup)
+        return make_schedule("constant", self.lr, self.epochs)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able values."""
+        d = dataclasses.asdict(self)
+        d["sizes"] = list(self.sizes)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        """Rebuild from `to_dict()` output; missing keys take the defaults, unknown keys and
+        bad values raise ValueError naming them."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a training configuration must be a dict; got {type(d).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(str(k) for k in d if k not in known)
+        if unknown:
+            raise ValueError(f"unknown training setting(s): {', '.join(unknown)}")
+        return cls(**d)
+
+
+RECIPES: dict[str, TrainConfig] = {
+    "article": TrainConfig(
+        recipe="article", sizes=(2, 64, 64, 64, 1), activation="relu", init="article",
+        optimizer="gd", lr=0.001, schedule="constant", batch_size=None, epochs=2000,
+        seed=99, dtype="float64"),
+    "modern": TrainConfig(
+        recipe="modern", sizes=(2, 64, 64, 64, 1), activation="relu", init="he",
+        optimizer="adam", lr=0.003, schedule="cosine", warmup=5, batch_size=128, epochs=300,
+        seed=99, dtype="float64"),
+}
+
+
+def recipe(name: str, **overrides) -> TrainConfig:
+    """A fresh copy of a named recipe ("article" or "modern"), with any settings changed,
+    e.g. `recipe("article", lr=0.01, epochs=100)`."""
+    key = str(name).strip().lower()
+    if key not in RECIPES:
+        raise ValueError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = sorted(k for k in overrides if k not in known)
+    if unknown:
+        raise ValueError(f"unknown training setting(s): {', '.join(unknown)}")
+    return dataclasses.replace(RECIPES[key], **overrides)
+
+
+# ---- what a run reports -------------------------------------------------------------------
+
+@dataclass
+class EpochReport:
+    """What one epoch did. `epoch` counts from 1 (the first epoch is 1, so after it
+    `run.epoch == history[-1].epoch`).
+
+    Losses are plain MSE on normalised data (the article's printed number); `train_*` are
+    measured before each update (see the module docstring), `val_*` after the epoch's last
+    update, and are None without validation data. `lr` is the rate the epoch used, `elapsed`
+    the seconds of training so far (pauses excluded). Per weight layer: `weight_norms`
+    (‖W‖ after the epoch), `grad_norms` (‖dL/dW‖, root-mean-square over the epoch's updates)
+    and `dead_fraction` (share of the layer's ReLU neurons that were inactive on every
+    sample seen this epoch; 0 for layers without ReLU).
+    """
+
+    epoch: int
+    train_mse: float
+    val_mse: float | None
+    train_r2: float
+    val_r2: float | None
+    lr: float
+    elapsed: float
+    weight_norms: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)
+    dead_fraction: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "EpochReport":
+        if not isinstance(d, dict):
+            raise ValueError(f"an epoch report must be a dict; got {type(d).__name__}")
+        names = [f.name for f in dataclasses.fields(cls)]
+        missing = [n for n in names[:7] if n not in d]
+        if missing:
+            raise ValueError(f"epoch report is missing {', '.join(missing)}")
+        unknown = sorted(str(k) for k in d if k not in names)
+        if unknown:
+            raise ValueError(f"epoch report has unknown field(s) {', '.join(unknown)}")
+        try:
+            return cls(
+                epoch=int(d["epoch"]), train_mse=float(d["train_mse"]),
+                val_mse=None if d["val_mse"] is None else float(d["val_mse"]),
+                train_r2=float(d["train_r2"]),
+                val_r2=None if d["val_r2"] is None else float(d["val_r2"]),
+                lr=float(d["lr"]), elapsed=float(d["elapsed"]),
+                weight_norms=[float(v) for v in d.get("weight_norms", [])],
+                grad_norms=[float(v) for v in d.get("grad_norms", [])],
+                dead_fraction=[float(v) for v in d.get("dead_fraction", [])])
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"epoch report holds a value that is not a number: {err}") from None
+
+
+@dataclass
+class StopReason:
+    """Why a run ended. `kind` is one of STOP_KINDS; `message` one short sentence; for
+    "diverged", `detail` says what happened, the likely cause and what to try."""
+
+    kind: str
+    message: str
+    detail: str = ""
+
+    def __post_init__(self):
+        if self.kind not in STOP_KINDS:
+            raise ValueError(f"unknown stop kind {self.kind!r}; one of: {', '.join(STOP_KINDS)}")
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "StopReason":
+        if not isinstance(d, dict) or "kind" not in d or "message" not in d:
+            raise ValueError("a stop reason needs 'kind' and 'message'")
+        return cls(str(d["kind"]), str(d["message"]), str(d.get("detail", "")))
+
+
+@dataclass
+class RunState:
+    """A consistent snapshot of a run (what `TrainingRun.state()` returns): safe to hand to
+    another thread, since the network is a copy."""
+
+    epoch: int
+    lr: float
+    done: bool
+    stop_reason: StopReason | None
+    report: EpochReport | None
+    network: Network
+    normaliser: Normaliser
+
+
+# ---- the run ------------------------------------------------------------------------------
+
+class _Diverged(Exception):
+    """Raised inside an epoch when the loss is no longer usable (internal)."""
+
+    def __init__(self, loss: float):
+        super().__init__(loss)
+        self.loss = loss
+
+
+def _sq_norm(a: np.ndarray) -> float:
+    flat = a.ravel()
+    return float(np.dot(flat, flat))
+
+
+class TrainingRun:
+    """Trains `network` on `train` as `config` says, a chunk of epochs at a time.
+
+    >>> run = TrainingRun(recipe("modern", target_r2=0.99), grid("article"))
+    >>> while not run.done:
+    ...     run.run_chunk(10)          # a GUI calls this from a worker thread
+    >>> run.stop_reason.kind
+    'target'
+    """
+
+    def __init__(self, config: TrainConfig | dict, train: Dataset, val: Dataset | None = None,
+                 network: Network | None = None, normaliser: Normaliser | None = None,
+                 history: Sequence[EpochReport | dict] | None = None):
+        if isinstance(config, dict):
+            config = TrainConfig.from_dict(config)
+        if not isinstance(config, TrainConfig):
+            raise TypeError(f"config must be a TrainConfig (see recipe()); got {type(config).__name__}")
+        self.config = config
+        n_in, n_out = config.sizes[0], config.sizes[-1]
+        X, y = self._check_data(train, "training", n_in, n_out)
+        if len(X) == 0:
+            raise ValueError("the training data is empty")
+
+        if network is None:
+            network = Network(config.sizes, config.activation, config.init, config.seed,
+                              config.dtype)
+        elif not isinstance(network, Network):
+            raise TypeError(f"network must be a Network; got {type(network).__name__}")
+        elif network.sizes != config.sizes:
+            raise ValueError(f"the network is {network.architecture} but the settings say "
+                             f"{'-'.join(map(str, config.sizes))}")
+        elif network.dtype.name != config.dtype:
+            raise ValueError(f"the network computes in {network.dtype.name} but the settings "
+                             f"say {config.dtype}; convert it with network.astype(...)")
+        self.network = network
+
+        if normaliser is None:
+            normaliser = Normaliser.fit(X, y)
+        elif normaliser.n_inputs != n_in or normaliser.n_outputs != n_out:
+            raise ValueError(f"the normaliser is for {normaliser.n_inputs} inputs and "
+                             f"{normaliser.n_outputs} outputs, the network has {n_in} and {n_out}")
+        self.normaliser = normaliser
+
+        dt = network.dtype
+        self._X = np.ascontiguousarray(normaliser.transform_x(X), dtype=dt)   # (n, n_in)
+        self._y = np.ascontiguousarray(normaliser.transform_y(y), dtype=dt)   # (n, n_out)
+        # Variance of the normalised targets per element: R² = 1 − MSE / variance.
+        self._y_var = self._variance(self._y)
+        self._Xv = self._yv = None
+        if val is not None:
+            Xv, yv = self._check_data(val, "validation", n_in, n_out)
+            if len(Xv):
+                self._Xv = np.ascontiguousarray(normaliser.transform_x(Xv), dtype=dt)
+                self._yv = np.ascontiguousarray(normaliser.transform_y(yv), dtype=dt)
+                self._yv_var = self._variance(self._yv)
+
+        self.history: list[EpochReport] = [
+            h if isinstance(h, EpochReport) else EpochReport.from_dict(h) for h in (history or [])]
+        self.epoch = len(self.history)
+        self.stop_reason: StopReason | None = None
+        self._optimizer = make_optimizer(config.optimizer)
+        self._schedule = config.make_schedule()
+        self._lr_override: float | None = None
+        self._stop_requested = threading.Event()
+        self._elapsed = self.history[-1].elapsed if self.history else 0.0
+        # The shuffling stream is separate from the initialisation's, derived from the seed.
+        self._rng = np.random.default_rng(None if config.seed is None else [config.seed, 1])
+
+        # Divergence and plateau bookkeeping (continues a given history).
+        monitored = [self._monitored(h) for h in self.history]
+        self._first_loss = self.history[0].train_mse if self.history else None
+        self._best = min(monitored) if monitored else math.inf
+        self._since_best = 0
+        if monitored:
+            best_at = int(np.argmin(monitored))
+            self._since_best = len(monitored) - 1 - best_at
+        self._rising = 0
+        for a, b in zip(self.history, self.history[1:]):
+            self._rising = self._rising + 1 if b.train_mse > a.train_mse else 0
+        self._last_train = self.history[-1].train_mse if self.history else None
+
+        # Two parameter snapshots: the weights at the start of the current epoch, and the
+        # last weights whose loss was measured and found sound. Copies of ~10k numbers.
+        self._candidate = [p.copy() for p in network.parameters()]
+        self._good: list[np.ndarray] | None = None
+        self._good_epoch = 0            # epochs completed when `_good` was taken
+        self._relu_layers = [i for i, a in enumerate(network.activations)
+                             if a.name in ("relu", "leaky_relu")]
+        self._ones: dict[int, np.ndarray] = {}
+
+    # ---- inputs ----------------------------------------------------------------------------
+    @staticmethod
+    def _check_data(ds, what: str, n_in: int, n_out: int):
+        if not hasattr(ds, "X") or not hasattr(ds, "y"):
+            raise TypeError(f"the {what} data must be a Dataset (with X and y); "
+                            f"got {type(ds).__name__}")
+        X = np.asarray(ds.X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != n_in:
+            raise ValueError(f"the {what} inputs must have shape (n, {n_in}); got {X.shape}")
+        y = as_targets(np.asarray(ds.y, dtype=np.float64), n_out)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"the {what} data has {X.shape[0]} inputs but {y.shape[0]} targets")
+        if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
+            raise ValueError(f"the {what} data holds NaN or infinite values")
+        return X, y
+
+    @staticmethod
+    def _variance(y: np.ndarray) -> float:
+        y64 = y.astype(np.float64)
+        var = float(np.mean((y64 - y64.mean(axis=0)) ** 2))
+        return var
+
+    def _monitored(self, report: EpochReport) -> float:
+        return report.val_mse if report.val_mse is not None else report.train_mse
+
+    # ---- steering --------------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        """True once a stop condition has ended the run."""
+        return self.stop_reason is not None
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the next epoch will use."""
+        if self._lr_override is not None:
+            return self._lr_override
+        return self._schedule(self.epoch)
+
+    @lr.setter
+    def lr(self, value: float | None) -> None:
+        """Use this rate from the next epoch on, instead of the schedule (None: back to it)."""
+        if value is None:
+            self._lr_override = None
+            return
+        number = _number(value, "the learning rate", 0.0, low_open=True)
+        self._lr_override = number
+
+    def request_stop(self) -> None:
+        """Ask the run to stop; safe from any thread. Takes effect at the next boundary
+        between mini-batches or epochs; the run then ends with kind "stopped"."""
+        self._stop_requested.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested.is_set()
+
+    # ---- running ---------------------------------------------------------------------------
+    def run_chunk(self, max_epochs: int) -> list[EpochReport]:
+        """Train for up to `max_epochs` epochs; returns their reports (fewer if a stop
+        condition ends the run, none if it is already done)."""
+        max_epochs = _whole(max_epochs, "max_epochs", 0)
+        reports: list[EpochReport] = []
+        for _ in range(max_epochs):
+            if self.done:
+                break
+            if self._stop_requested.is_set():
+                self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
+                break
+            report = self._run_epoch()
+            if report is not None:
+                reports.append(report)
+        return reports
+
+    def run(self, progress: Callable[[EpochReport], object] | None = None,
+            chunk: int = 10) -> StopReason:
+        """Train until a stop condition; `progress(report)` is called after every epoch."""
+        while not self.done:
+            for report in self.run_chunk(chunk):
+                if progress is not None:
+                    progress(report)
+        return self.stop_reason
+
+    def _finish(self, kind: str, message: str, detail: str = "") -> None:
+        self.stop_reason = StopReason(kind, message, detail)
+
+    def _run_epoch(self) -> EpochReport | None:
+        # Overflow is what divergence looks like; _check_loss handles it, so NumPy's warnings
+        # would only be noise on the console.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._train_one_epoch()
+
+    def _train_one_epoch(self) -> EpochReport | None:
+        started = time.perf_counter()
+        net, cfg = self.network, self.config
+        lr = self.lr
+        params = net.parameters()
+        for snap, p in zip(self._candidate, params):
+            np.copyto(snap, p)
+        n = self._X.shape[0]
+        batch = cfg.batch_size if cfg.batch_size is not None and cfg.batch_size < n else n
+        order = self._rng.permutation(n) if batch < n else None
+        n_layers = net.n_layers
+        grad_sq = [0.0] * n_layers
+        alive = {i: np.zeros(net.sizes[i + 1], dtype=bool) for i in self._relu_layers}
+        sse, seen, updates = 0.0, 0, 0
+        decay = cfg.weight_decay
+        try:
+            for start in range(0, n, batch):
+                if start and self._stop_requested.is_set():
+                    break
+                if order is None:
+                    Xb, yb = self._X, self._y
+                else:
+                    idx = order[start:start + batch]
+                    Xb, yb = self._X[idx], self._y[idx]
+                rec = net.forward(Xb, workspace=True)
+                diff = rec.a[-1] - yb                                  # (batch, n_out)
+                batch_sse = _sq_norm(diff)
+                self._check_loss(batch_sse / diff.size)
+                if start == 0:
+                    # The weights this epoch started from gave a sound loss: keep them as the
+                    # fallback, and reuse the previous fallback's arrays for the next epoch.
+                    spare = self._good if self._good is not None else [p.copy() for p in params]
+                    self._good, self._good_epoch = self._candidate, self.epoch
+                    self._candidate = spare
+                sse += batch_sse
+                seen += diff.size
+                self._mark_alive(rec, alive)
+                grads = net.backward(rec, yb, workspace=True)
+                for i, g in enumerate(grads.weights):
+                    grad_sq[i] += _sq_norm(g)
+                    if decay:
+                        g += decay * net.weights[i]
+                self._optimizer.step(params, grads.as_list(), lr)
+                updates += 1
+        except _Diverged as err:
+            self._elapsed += time.perf_counter() - started
+            self._diverged(err.loss, lr)
+            return None
+
+        train_mse = sse / seen
+        val_mse = val_r2 = None
+        if self._Xv is not None:
+            pred = net.forward(self._Xv, workspace=True).a[-1]
+            val_mse = _sq_norm(pred - self._yv) / self._yv.size
+            val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
+        train_r2 = 1.0 - train_mse / self._y_var if self._y_var > 0 else float(train_mse == 0)
+        self.epoch += 1
+        self._elapsed += time.perf_counter() - started
+        report = EpochReport(
+            epoch=self.epoch, train_mse=train_mse, val_mse=val_mse, train_r2=train_r2,
+            val_r2=val_r2, lr=lr, elapsed=self._elapsed,
+            weight_norms=[math.sqrt(_sq_norm(w)) for w in net.weights],
+            grad_norms=[math.sqrt(s / max(updates, 1)) for s in grad_sq],
+            dead_fraction=[1.0 - float(alive[i].mean()) if i in alive else 0.0
+                           for i in range(n_layers)])
+        self.history.append(report)
+        if self._first_loss is None:
+            self._first_loss = train_mse
+        self._after_epoch(report, interrupted=seen < self._y.size)
+        return report
+
+    def _mark_alive(self, rec, alive: dict[int, np.ndarray]) -> None:
+        """Flag the ReLU neurons that were active on at least one sample of this batch."""
+        n = rec.a[0].shape[0]
+        ones = self._ones.get(n)
+        if ones is None:
+            if len(self._ones) > 4:
+                self._ones.clear()
+            ones = self._ones[n] = np.ones((1, n), dtype=self.network.dtype)
+        for i in self._relu_layers:
+            if self.network.activations[i].name == "relu":
+                # ReLU outputs are >= 0, so a column sums to more than 0 exactly when the
+                # neuron fired somewhere; a matrix-vector product is the cheapest way to see it.
+                alive[i] |= (ones @ rec.a[i + 1])[0] > 0
+            else:
+                alive[i] |= rec.z[i].max(axis=0) > 0
+
+    # ---- stop conditions -------------------------------------------------------------------
+    def _yardstick(self) -> float:
+        first = self._first_loss if self._first_loss is not None else 0.0
+        return max(first, self._y_var, 1e-12)
+
+    def _check_loss(self, loss: float) -> None:
+        if not math.isfinite(loss):
+            raise _Diverged(loss)
+        if self._first_loss is not None and loss > EXPLODE_FACTOR * self._yardstick():
+            raise _Diverged(loss)
+
+    def _after_epoch(self, report: EpochReport, interrupted: bool) -> None:
+        cfg = self.config
+        # Runaway growth: the loss went up for RUNAWAY_EPOCHS epochs in a row and is far
+        # above where it started.
+        if self._last_train is not None and report.train_mse > self._last_train:
+            self._rising += 1
+        else:
+            self._rising = 0
+        self._last_train = report.train_mse
+        if self._rising >= RUNAWAY_EPOCHS and report.train_mse > RUNAWAY_FACTOR * self._yardstick():
+            self._diverged(report.train_mse, report.lr, runaway=True)
+            return
+
+        monitored = self._monitored(report)
+        if monitored < self._best * (1.0 - PLATEAU_MIN_IMPROVEMENT):
+            self._best, self._since_best = monitored, 0
+        else:
+            self._since_best += 1
+
+        on = "validation" if report.val_r2 is not None else "training"
+        if cfg.target_r2 is not None:
+            r2 = report.val_r2 if report.val_r2 is not None else report.train_r2
+            reached = r2 >= cfg.target_r2
+            minibatch = cfg.batch_size is not None and cfg.batch_size < self._X.shape[0]
+            if report.val_r2 is None and minibatch:
+                # Mini-batch training R² averages over weights that changed during the epoch:
+                # once it comes near the target, measure the whole training set with the
+                # weights as they are now and decide on that (costs a forward pass).
+                if r2 >= cfg.target_r2 - 0.5 * (1.0 - cfg.target_r2):
+                    r2 = self.evaluate("train")["r2"]
+                    reached = r2 >= cfg.target_r2
+            if reached:
+                self._finish("target", f"Reached R² = {r2:.4f} on the {on} data after "
+                                       f"{self.epoch} epochs (target {cfg.target_r2:g}).")
+                return
+        if interrupted or self._stop_requested.is_set():
+            self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
+            return
+        if self.epoch >= cfg.epochs:
+            self._finish("epochs", f"Finished the planned {cfg.epochs} epochs.")
+            return
+        if cfg.patience is not None and self._since_best >= cfg.patience:
+            self._finish("plateau", f"No progress for {cfg.patience} epochs: the best {on} "
+                                    f"loss stayed at {self._best:.4g}.")
+            return
+        if cfg.time_budget is not None and self._elapsed >= cfg.time_budget:
+            self._finish("time", f"Used the time budget of {cfg.time_budget:g} s "
+                                 f"after {self.epoch} epochs.")
+
+    def _diverged(self, loss: float, lr: float, runaway: bool = False) -> None:
+        """End the run as "diverged", explaining it, with the last sound weights restored."""
+        restored_from = None
+        if not runaway:
+            snapshot = self._good if self._good is not None else self._candidate
+            for p, s in zip(self.network.parameters(), snapshot):
+                np.copyto(p, s)
+            restored_from = self._good_epoch if self._good is not None else 0
+        start = self._first_loss
+        at = self.epoch + (0 if runaway else 1)
+        if math.isnan(loss):
+            what = f"At epoch {at} the loss became NaN (not a number): the arithmetic broke down."
+            short = "the loss became NaN"
+        elif math.isinf(loss):
+            what = f"At epoch {at} the loss became infinite: the numbers grew too large to store."
+            short = "the loss became infinite"
+        elif runaway:
+            what = (f"The loss has gone up for {self._rising} epochs in a row and reached "
+                    f"{loss:.3g}, more than {RUNAWAY_FACTOR:g} times where it started.")
+            short = f"the loss kept growing, to {loss:.3g}"
+        else:
+            what = (f"At epoch {at} the loss jumped to {loss:.3g}, more than a million times "
+                    f"larger than at the start.")
+            short = f"the loss exploded to {loss:.3g}"
+        if start is not None and math.isfinite(start):
+            what += f" The first epoch's loss was {start:.4g}."
+        opt = self.config.optimizer
+        if opt == "adam":
+            cause = (f"The likely cause is a learning rate too large for this network: Adam "
+                     f"moves every weight by about the learning rate ({lr:g}) at each update, "
+                     f"and steps that big overshoot.")
+        elif opt == "momentum":
+            cause = (f"The likely cause is a learning rate ({lr:g}) too large for momentum: the "
+                     f"velocity keeps building up and every step overshoots the valley by more "
+                     f"than the last.")
+        else:
+            cause = (f"The likely cause is a learning rate ({lr:g}) too large for gradient "
+                     f"descent: each update overshoots the bottom of the valley and lands "
+                     f"higher on the other side, so the next gradient is larger still.")
+        tips = [f"lower the learning rate 10× (to {lr / 10:g})"]
+        if opt != "adam":
+            tips.append("switch to Adam")
+        if self.config.recipe != "modern":
+            tips.append("start from the modern recipe")
+        advice = "Try: " + ", or ".join(tips) + "."
+        if restored_from is not None:
+            kept = (f"The network was put back to its weights after epoch {restored_from}, "
+                    "the last ones that gave a sound loss." if restored_from else
+                    "The network was put back to its starting weights.")
+        else:
+            kept = "The network keeps its current (finite) weights."
+        self._finish("diverged", f"Training diverged: {short}.",
+                     " ".join([what, cause, advice, kept]))
+
+    # ---- using the result ------------------------------------------------------------------
+    def evaluate(self, split: str = "train") -> dict:
+        """{"mse", "r2"} of the current weights on the "train" or "val" data, normalised
+        units (a full forward pass)."""
+        if split == "train":
+            X, y, var = self._X, self._y, self._y_var
+        elif split == "val":
+            if self._Xv is None:
+                raise ValueError("this run has no validation data")
+            X, y, var = self._Xv, self._yv, self._yv_var
+        else:
+            raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+        pred = self.network.forward(X, workspace=True).a[-1]
+        mse = _sq_norm(pred - y) / y.size
+        return {"mse": mse, "r2": 1.0 - mse / var if var > 0 else float(mse == 0)}
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions for inputs in original units, returned in original units (n, n_out)."""
+        Xn = self.normaliser.transform_x(X)
+        out = self.network.predict(Xn)
+        return self.normaliser.inverse_y(np.asarray(out, dtype=np.float64))
+
+    def state(self) -> RunState:
+        """A snapshot for display: epoch, next lr, stop reason, last report and a copy of the
+        network (call it between chunks, from the thread that runs them)."""
+        return RunState(epoch=self.epoch, lr=self.lr, done=self.done,
+                        stop_reason=self.stop_reason,
+                        report=self.history[-1] if self.history else None,
+                        network=self.network.copy(), normaliser=self.normaliser)
