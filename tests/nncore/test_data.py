@@ -48,6 +48,13 @@ def test_registered_functions_compute_what_their_label_says(name, expected):
     np.testing.assert_allclose(FUNCTIONS[name](x, y), expected(x, y), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["mean", "saddle", "bumps"])
+def test_labels_typed_into_the_formula_box_give_the_same_function(name):
+    typed = get_function(FUNCTIONS[name].label)
+    x, y = np.meshgrid(np.linspace(-10, 10, 41), np.linspace(-10, 10, 41))
+    np.testing.assert_allclose(typed(x, y), FUNCTIONS[name](x, y), rtol=1e-12, atol=1e-12)
+
+
 def test_hand_worked_values():
     assert FUNCTIONS["mean"](0.1, 0.3) == pytest.approx(0.2)        # the lesson's example
     assert FUNCTIONS["article"](0.0, 0.0) == pytest.approx(1.0)     # sin 0 + 0 + 0 + 3^0
