@@ -661,7 +661,7 @@ class NetworkView(QGraphicsView):
             u = QPointF(d.x() / length, d.y() / length)
             edge.setLine(a.x() + u.x() * r, a.y() + u.y() * r, b.x() - u.x() * r, b.y() - u.y() * r)
             edge.pick_width = max(8.0, line * 0.6)
-        self.pulse.radius = max(4.0, line * 0.3)
+        self.pulse.radius = max(5.0, line * 0.42)
         self._update_texts(1.0)
         self._place_edge_labels()
         self._prepare_pulses()
@@ -943,11 +943,15 @@ class NetworkView(QGraphicsView):
                                   self.viewport().height() - rect.height()))
         # The first spot that covers no neuron (and stays in view) wins.
         view_rect = QRectF(self.viewport().rect())
-        nodes = [n.sceneBoundingRect() for n in self.nodes.values()]
+        taken = [n.sceneBoundingRect() for n in self.nodes.values()]
+        taken += [lbl.mapRectToScene(lbl.plate_rect())
+                  for key, lbl in self.edge_labels.items() if key in focus.edges]
+        taken += [lbl.mapRectToScene(lbl.plate_rect())
+                  for lbl in self.node_caption.values() if lbl.text()]
         pos = candidates[0]
         for candidate in candidates:
             r = rect.translated(candidate)
-            if view_rect.contains(r) and not any(r.intersects(n) for n in nodes):
+            if view_rect.contains(r) and not any(r.intersects(n) for n in taken):
                 pos = candidate
                 break
         # Keep the bubble inside the view.

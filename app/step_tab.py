@@ -708,7 +708,11 @@ class StepThroughTab(QWidget):
         after = format_number(state.new_loss) if state.new_loss is not None else "—"
         self.loss_label.setText(f"Iteration {self.lesson.iteration}: loss before {before}, "
                                 f"after {after}")
+        # The chart shows what the student has seen computed: this iteration's starting
+        # loss once its loss step is done (or, after iteration 1, from the previous one).
         values = list(self.loss_history)
+        if state.loss is None and self.lesson.iteration == 1:
+            values = values[:-1]
         if state.new_loss is not None:
             values.append(state.new_loss)
         self.loss_chart.set_values(values)
