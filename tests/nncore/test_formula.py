@@ -304,3 +304,9 @@ def test_property_any_text_either_parses_or_raises_formula_error(text):
         return
     z = f(XS[:5], YS[:5])
     assert z.shape == (5,) and z.dtype == np.float64
+
+
+def test_the_articles_formula_typed_in_gives_the_articles_numbers_bit_for_bit():
+    x, y = np.meshgrid(np.linspace(-10, 10, 100), np.linspace(-10, 10, 100))
+    typed = parse_formula("sin(x) + x*cos(y) + y + 3^(x/3)")(x, y)
+    assert np.array_equal(typed, np.sin(x) + x * np.cos(y) + y + 3 ** (x / 3))
