@@ -190,6 +190,12 @@ def _parse(text: str, source: str, origin: list[int]) -> ast.Expression:
 
 def _explain_syntax_error(text: str, err: SyntaxError) -> tuple[str, int | None]:
     """A plain-words reason for a syntax error, and a better column when we know one."""
+    equals = re.search(r"(?<![=<>!])=(?!=)", text)
+    if equals:
+        return ("type only the expression, without 'z =' or 'f(x, y) =' in front, "
+                "e.g. x^2 + y"), equals.start()
+    if "|" in text:
+        return "for an absolute value |x| write abs(x)", text.index("|")
     open_brackets: list[int] = []
     for column, char in enumerate(text):
         if char == "(":
@@ -315,8 +321,9 @@ class _Builder:
         op_type = type(node.op)
         if op_type not in _OPERATORS:
             symbol = _FORBIDDEN_OPERATORS.get(op_type, type(node.op).__name__)
-            self.fail(f"the operator '{symbol}' is not allowed; {_WHAT_IS_ALLOWED}",
-                      node.left, end=True)
+            hint = ("for an absolute value |x| write abs(x)" if symbol == "|"
+                    else _WHAT_IS_ALLOWED)
+            self.fail(f"the operator '{symbol}' is not allowed; {hint}", node.left, end=True)
         # A long sum a + b + c + ... is a chain, not nesting: only the right side goes deeper.
         same_level = isinstance(node.left, ast.BinOp) and _level(node.left.op) == _level(node.op)
         left = self.build(node.left, depth if same_level else depth + 1)

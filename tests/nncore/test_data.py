@@ -569,3 +569,12 @@ def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch
     monkeypatch.setattr(data_module, "MAX_CSV_BYTES", 100)
     with pytest.raises(DataError, match=r"data.csv is too large"):
         load_csv(write(tmp_path, rows_text(20)))
+
+
+def test_data_and_formula_import_no_qt():
+    import subprocess
+    import sys
+    code = ("import sys, nncore.data, nncore.formula; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
