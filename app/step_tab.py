@@ -24,9 +24,9 @@ import re
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QSlider,
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox,
+                               QGroupBox, QHBoxLayout, QInputDialog, QLabel,
+                               QLineEdit, QPushButton, QSlider,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from nncore.activations import ACTIVATIONS
@@ -92,8 +92,8 @@ def parse_learning_rate(text: str) -> float:
 
 
 def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[list]:
-    """One line per layer; rows separated by ';', numbers by spaces or commas."""
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    """Layers separated by '/' or new lines; rows by ';'; numbers by spaces or commas."""
+    lines = [ln for ln in re.split(r"[/\n]", text.strip()) if ln.strip()]
     if len(lines) != len(shapes):
         raise InputError(f"{what}: need {len(shapes)} line(s), one per layer; got {len(lines)}")
     matrices = []
@@ -175,34 +175,37 @@ class CustomEditor(QGroupBox):
         self.output_act.setAccessibleName("Activation of the output layer")
         self.seed = QSpinBox(minimum=0, maximum=999_999, value=0)
         self.seed.setAccessibleName("Random seed for the weights")
-        self.weights = QPlainTextEdit()
-        self.weights.setPlaceholderText("empty: random weights from the seed\n"
-                                        "or one line per layer, rows split by ';'\n"
-                                        "e.g. 0.6 0.5 -0.5; 0.8 0.5 -0.7")
-        self.weights.setAccessibleName("Typed weights, one line per layer")
-        self.weights.setTabChangesFocus(True)
-        self.weights.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.weights = QLineEdit()
+        self.weights.setPlaceholderText("empty: random from the seed; or rows split by ';', "
+                                        "layers by '/', e.g. 0.6 0.5; 0.8 0.5 / -0.5; 0.25")
+        self.weights.setAccessibleName("Typed weights: rows split by semicolons, layers by slashes")
         self.build = QPushButton("Build network")
         self.build.setToolTip("Build the network and restart the lesson")
 
-        grid = QGridLayout(self)
-        grid.addWidget(QLabel("Inputs"), 0, 0)
-        grid.addWidget(self.inputs, 0, 1)
-        grid.addWidget(QLabel("Hidden layers"), 0, 2)
-        grid.addWidget(self.hidden_layers, 0, 3)
+        def pair(caption, *widgets):
+            box = QHBoxLayout()
+            box.setSpacing(4)
+            label = QLabel(caption)
+            label.setBuddy(widgets[0])
+            box.addWidget(label)
+            for w in widgets:
+                box.addWidget(w)
+            return box
+
+        top = QHBoxLayout()
+        top.addLayout(pair("Inputs", self.inputs))
+        top.addLayout(pair("Hidden layers", self.hidden_layers))
         for k, (size, act) in enumerate(zip(self.hidden_sizes, self.hidden_acts)):
-            grid.addWidget(QLabel(f"Hidden {k + 1}"), 1 + k, 0)
-            grid.addWidget(size, 1 + k, 1)
-            grid.addWidget(act, 1 + k, 2, 1, 2)
-        row = 1 + len(self.hidden_sizes)
-        grid.addWidget(QLabel("Outputs"), row, 0)
-        grid.addWidget(self.outputs, row, 1)
-        grid.addWidget(self.output_act, row, 2, 1, 2)
-        grid.addWidget(QLabel("Seed"), row + 1, 0)
-        grid.addWidget(self.seed, row + 1, 1)
-        grid.addWidget(QLabel("Weights"), row + 2, 0)
-        grid.addWidget(self.weights, row + 2, 1, 1, 3)
-        grid.addWidget(self.build, row + 3, 0, 1, 4)
+            top.addLayout(pair(f"Hidden {k + 1}", size, act))
+        top.addLayout(pair("Outputs", self.outputs, self.output_act))
+        top.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addLayout(pair("Seed", self.seed))
+        bottom.addLayout(pair("Weights", self.weights), 1)
+        bottom.addWidget(self.build)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
         self.hidden_layers.valueChanged.connect(self._enable_rows)
         self.build.clicked.connect(self.buildRequested)
         self._enable_rows()
@@ -224,7 +227,7 @@ class CustomEditor(QGroupBox):
 
     def typed_weights(self):
         """The typed weight matrices, or None when the box is empty (use the seed)."""
-        text = self.weights.toPlainText()
+        text = self.weights.text()
         if not text.strip():
             return None
         sizes = self.sizes()

@@ -303,10 +303,10 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     editor.hidden_layers.setValue(0)
     editor.inputs.setValue(2)
     editor.outputs.setValue(1)
-    editor.weights.setPlainText("0.5; 0.5, 1")
+    editor.weights.setText("0.5; 0.5, 1")
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     assert "layer 1" in tab.message.text() and tab.lesson is lesson
-    editor.weights.setPlainText("0.5; -0.25")
+    editor.weights.setText("0.5; -0.25")
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     assert tab.lesson.network.sizes == (2, 1)
     np.testing.assert_array_equal(tab.lesson.network.weights[0], [[0.5], [-0.25]])
@@ -320,6 +320,8 @@ def test_parsers_refuse_what_they_cannot_use():
         with pytest.raises(InputError):
             parse_numbers(text, "inputs")
     assert parse_matrices("1 2; 3 4\n5; 6", [(2, 2), (2, 1)], "weights") == \
+        [[[1, 2], [3, 4]], [[5], [6]]]
+    assert parse_matrices("1 2; 3 4 / 5; 6", [(2, 2), (2, 1)], "weights") == \
         [[[1, 2], [3, 4]], [[5], [6]]]
     with pytest.raises(InputError, match="need 2 row"):
         parse_matrices("1 2\n5; 6", [(2, 2), (2, 1)], "weights")
