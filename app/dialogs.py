@@ -150,6 +150,8 @@ class ShortcutsDialog(QDialog):
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
+        self.tree.setWordWrap(True)
+        self.tree.setStyleSheet("QTreeWidget::item { padding: 3px 6px; }")
 
         self.sections: list[tuple[str, list[tuple[str, str]]]] = []
         for title, entries in sections:
@@ -175,7 +177,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(520, 460)
+        self.resize(680, 520)
 
     def entries(self) -> list[tuple[str, str, str]]:
         """Every listed shortcut as (section, key, action), in display order."""

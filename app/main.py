@@ -3,8 +3,8 @@
     nn-tutor                      open the window (theme and layout as last time)
     nn-tutor --theme dark         open it in the dark theme
     nn-tutor --screenshot DIR     draw every tab (and every state a tab offers) into PNG
-                                  files in DIR at a fixed size, then exit; works without
-                                  a display (QT_QPA_PLATFORM=offscreen) and under xvfb
+                                  files in DIR at a fixed size, then exit; works under
+                                  xvfb, and without any display (it then renders offscreen)
     nn-tutor --version
 
 `main(argv)` returns the process exit code: 0 when the window was closed normally or all
@@ -13,6 +13,7 @@ screenshots were written, 1 when a screenshot failed, 2 for bad command-line inp
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
@@ -54,6 +55,21 @@ def _parse_size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(
             f"size {width}x{height} is out of range (320x240 to 7680x4320)")
     return width, height
+
+
+def _display_problem() -> str | None:
+    """Why a window cannot be shown here, or None when it probably can.
+
+    On Linux without X11 or Wayland, Qt would abort with a long plugin error; a short
+    sentence saying what to do serves a student better.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("there is no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY "
+            "is set). Run nn-tutor from a desktop session, or under a virtual display: "
+            "xvfb-run -a nn-tutor")
 
 
 def create_application(argv: Sequence[str] | None = None):
@@ -175,6 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # --help, --version, or a usage error
         return int(exit_request.code or 0)
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None and _display_problem():
+        if args.screenshot is None:
+            print(f"nn-tutor: {_display_problem()}", file=sys.stderr)
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen at all
 
     qt_app = create_application()
     if args.screenshot is not None:

@@ -25,6 +25,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QStyle,
     QTabWidget,
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        self._style_tab_bar()
         self.step_tab = StepThroughTab()
         self.train_tab = TrainTab()
         self.tabs.addTab(self.step_tab, "Step through")
@@ -96,6 +98,10 @@ class MainWindow(QMainWindow):
 
         self._create_actions()
         self._create_menus()
+        self.shortcut_hint = QLabel("Press F1 for keyboard shortcuts")
+        self.shortcut_hint.setObjectName("shortcutHint")
+        self.shortcut_hint.setEnabled(False)  # drawn in the palette's quieter text colour
+        self.statusBar().addPermanentWidget(self.shortcut_hint)
         self.statusBar().showMessage("Ready", 3000)
 
         self.tabs.currentChanged.connect(self._update_title)
@@ -154,7 +160,7 @@ class MainWindow(QMainWindow):
         self.action_export = self._action(
             "&Export weights…", self.export_weights_dialog,
             shortcuts=("Ctrl+E", "Ctrl+Shift+S"), icon=SP.SP_DialogSaveButton,
-            tip="Save the Train tab's network to a weight file (.npz, .json or .safetensors)")
+            tip="Save the Train tab's network to a weight file")
         self.action_quit = self._action(
             "&Quit", self.close, shortcuts=("Ctrl+Q",),
             tip="Stop everything and close nn-tutor")
@@ -255,9 +261,23 @@ class MainWindow(QMainWindow):
 
     def _on_theme_changed(self, name: str) -> None:
         self._sync_theme_actions()
+        self._style_tab_bar()
         if self.persist and not self._shut_down:  # a closed window no longer speaks for the app
             open_settings().setValue(KEY_THEME, name)
         self.statusBar().showMessage(f"{name.capitalize()} theme", 2000)
+
+    def _style_tab_bar(self) -> None:
+        """Flat tabs with a coloured underline on the current one, in the theme's colours."""
+        c = theme.colors()
+        accent = c["positive"] if theme.name == "light" else "#56B4E9"  # Okabe-Ito sky blue
+        self.tabs.tabBar().setStyleSheet(
+            "QTabBar::tab {"
+            f" padding: 7px 20px; margin-right: 2px; border: none;"
+            f" border-bottom: 3px solid transparent; color: {c['muted']};"
+            " background: transparent; }"
+            f"QTabBar::tab:hover {{ color: {c['foreground']}; border-bottom-color: {c['grid']}; }}"
+            f"QTabBar::tab:selected {{ color: {c['foreground']}; border-bottom-color: {accent}; }}"
+        )
 
     def _sync_theme_actions(self) -> None:
         self.action_light.setChecked(theme.name == "light")

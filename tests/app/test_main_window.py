@@ -333,19 +333,24 @@ def test_close_shuts_every_tab_down_exactly_once(window, monkeypatch, qtbot):
     window.close()
     assert sorted(calls) == ["Step through", "Train"]
     assert window.is_shut_down
-    window.shutdown_tabs()  # the later aboutToQuit call must not repeat it
-    QApplication.instance().aboutToQuit.emit()
+    window.shutdown_tabs()  # the later call from aboutToQuit must not repeat it
     assert sorted(calls) == ["Step through", "Train"]
 
 
 def test_a_failing_tab_shutdown_does_not_stop_the_others(window, monkeypatch, capsys):
     calls = []
+    real_step_shutdown, real_train_shutdown = window.step_tab.shutdown, window.train_tab.shutdown
 
     def broken():
+        real_step_shutdown()  # stop for real (no thread may outlive the test), then fail
         raise RuntimeError("cannot stop")
 
+    def recording():
+        calls.append("train")
+        real_train_shutdown()
+
     monkeypatch.setattr(window.step_tab, "shutdown", broken)
-    monkeypatch.setattr(window.train_tab, "shutdown", lambda: calls.append("train"))
+    monkeypatch.setattr(window.train_tab, "shutdown", recording)
     window.close()
     assert calls == ["train"]
     assert "Step through tab failed to shut down" in capsys.readouterr().err

@@ -21,9 +21,12 @@ import app
 HARMLESS = ("propagateSizeHints",)
 
 
-def run_app(args, tmp_path, timeout=120, code=None):
+def run_app(args, tmp_path, timeout=120, code=None, headless=False):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
                NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
+    if headless:  # a machine with no display and no platform chosen
+        for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(name, None)
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "app", *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
                           cwd=tmp_path)
@@ -52,7 +55,10 @@ def light_and_dark_shots(tmp_path_factory):
     shots = {}
     for theme_name in ("light", "dark"):
         folder = tmp_path_factory.mktemp(f"shots-{theme_name}")
-        result = run_app(["--screenshot", str(folder / "out"), "--theme", theme_name], folder)
+        # The light run also gets no display and no platform, as on a bare server: the
+        # screenshot command must then render offscreen by itself.
+        result = run_app(["--screenshot", str(folder / "out"), "--theme", theme_name], folder,
+                         headless=theme_name == "light")
         shots[theme_name] = (result, folder / "out")
     return shots
 
@@ -93,6 +99,14 @@ def test_screenshot_into_an_impossible_folder_fails_cleanly(tmp_path):
     result = run_app(["--screenshot", str(blocker / "shots")], tmp_path)
     assert result.returncode == 2
     assert "cannot create the screenshot folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display check is Linux-only")
+def test_without_a_display_the_window_explains_what_to_do(tmp_path):
+    result = run_app([], tmp_path, headless=True)
+    assert result.returncode == 1
+    assert "no display" in result.stderr and "xvfb-run" in result.stderr
     assert "Traceback" not in result.stderr
 
 
