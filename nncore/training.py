@@ -196,9 +196,12 @@ RECIPES: dict[str, TrainConfig] = {
         recipe="article", sizes=(2, 64, 64, 64, 1), activation="relu", init="article",
         optimizer="gd", lr=0.001, schedule="constant", batch_size=None, epochs=2000,
         seed=99, dtype="float64"),
+    # Tuned on the article's task (the 100 × 100 grid): R² >= 0.999 after 43-52 epochs for
+    # seeds 1, 2, 3, 4 and 99. 100 epochs leave room for smaller data sets (1,000 random points
+    # reach R² ≈ 0.99 in 100 epochs), and the annealing ends exactly at the last epoch.
     "modern": TrainConfig(
         recipe="modern", sizes=(2, 64, 64, 64, 1), activation="relu", init="he",
-        optimizer="adam", lr=0.003, schedule="cosine", warmup=5, batch_size=128, epochs=300,
+        optimizer="adam", lr=0.004, schedule="cosine", warmup=3, batch_size=64, epochs=100,
         seed=99, dtype="float64"),
 }
 
@@ -328,7 +331,7 @@ class TrainingRun:
 
     >>> run = TrainingRun(recipe("modern", target_r2=0.99), grid("article"))
     >>> while not run.done:
-    ...     run.run_chunk(10)          # a GUI calls this from a worker thread
+    ...     reports = run.run_chunk(10)    # a GUI calls this from a worker thread
     >>> run.stop_reason.kind
     'target'
     """
