@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QtMsgType, QSize, Qt, qInstallMessageHandler
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMenu
 
 import app
@@ -92,12 +92,23 @@ def test_every_menu_action_has_a_tooltip_and_status_tip(window):
                 assert sequence.toString(QKeySequence.SequenceFormat.NativeText) in action.toolTip()
 
 
-def test_no_two_window_actions_share_a_shortcut(window):
+def test_no_two_actions_or_shortcuts_in_the_window_share_a_key(window):
+    """Window actions and the tabs' own QActions/QShortcuts must not fight over a key."""
     seen = {}
-    for action in window.findChildren(type(window.action_open)):
+
+    def claim(key, owner):
+        assert key not in seen, f"{key} is used by both {seen[key]!r} and {owner!r}"
+        seen[key] = owner
+
+    for action in window.findChildren(QAction):
         for key in keys(action):
-            assert key not in seen, f"{key} is used by {seen.get(key)} and {action.text()}"
-            seen[key] = action.text()
+            claim(key, action.text())
+    for shortcut in window.findChildren(QShortcut):
+        if shortcut.isEnabled():
+            for sequence in shortcut.keys():
+                claim(sequence.toString(QKeySequence.SequenceFormat.PortableText),
+                      f"QShortcut in {shortcut.parent().objectName() or shortcut.parent()}")
+    assert {"Ctrl+O", "Ctrl+Q", "F1"} <= set(seen)
 
 
 # ----------------------------------------------------------------- tab switching
