@@ -222,7 +222,6 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.plot.setTitle(title)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setAspectLocked(True)
         self.plot.getViewBox().setMouseEnabled(False, False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(False)
@@ -244,6 +243,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._xs = np.array([0.0, 1.0])
         self._ys = np.array([0.0, 1.0])
         self._rect = (0.0, 0.0, 1.0, 1.0)
+        self._applied_rect = None
+        self._applied_levels = None
         self._Z: np.ndarray | None = None
         self._contour_pen_color = "#000000"
         self.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -260,20 +261,33 @@ class ContourView(pg.GraphicsLayoutWidget):
         self._rect = (self._xs[0] - dx / 2, self._ys[0] - dy / 2,
                       dx * self._xs.size, dy * self._ys.size)
         self.plot.setRange(xRange=(self._xs[0], self._xs[-1]), yRange=(self._ys[0], self._ys[-1]),
-                           padding=0.02)
+                           padding=0.0)
         self.message.setPos((self._xs[0] + self._xs[-1]) / 2, (self._ys[0] + self._ys[-1]) / 2)
 
     def set_values(self, Z: np.ndarray, levels: tuple[float, float],
                    contour_levels: Sequence[float] = ()) -> None:
         """Show grid values `Z[row=y, col=x]` coloured over `levels` with contour lines."""
         self._Z = Z
-        self.message.setText("")
-        self.image.setImage(Z, levels=levels, autoLevels=False, rect=self._rect)
-        self.colorbar.setLevels(levels)
+        if self.message.toPlainText():
+            self.message.setText("")
+        levels = (float(levels[0]), float(levels[1]))
+        options = {"autoLevels": False}
+        if self._applied_levels != levels:
+            # new levels re-lay out the colour bar (it listens to the image): only on change
+            options["levels"] = levels
+        if self._applied_rect != (self._rect, Z.shape):
+            # placing the image moves it in the scene: only when the grid changed
+            options["rect"] = self._rect
+        self.image.setImage(Z, **options)
+        if "levels" in options:
+            self.colorbar.setLevels(levels)
+            self._applied_levels = levels
+        self._applied_rect = (self._rect, Z.shape)
         px, py = contour_segments(Z, self._xs, self._ys, contour_levels)
         self.contours.setData(px, py)
-        self.image.setVisible(True)
-        self.contours.setVisible(True)
+        if not self.image.isVisible():
+            self.image.setVisible(True)
+            self.contours.setVisible(True)
 
     def set_points(self, X: np.ndarray | None, values: np.ndarray | None = None,
                    levels: tuple[float, float] | None = None) -> None:
@@ -288,6 +302,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     def clear_values(self, message: str = "") -> None:
         """Blank the map, optionally saying why (e.g. "no known function for CSV data")."""
         self._Z = None
+        self._applied_rect = self._applied_levels = None
         self.image.clear()
         self.image.setVisible(False)
         self.contours.setData([], [])

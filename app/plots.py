@@ -16,6 +16,7 @@ The contour maps live in `app.plot_contour` and are re-exported here.
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.plot_contour import (ContourView, ScatterView, connect_theme_changed,  # noqa: F401
-                              contour_segments, diverging_colormap, nice_levels,
+                              contour_segments, diverging_colormap, nice_levels, nice_step,
                               symmetric_limit, theme_colors, value_colormap)
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
@@ -44,6 +45,56 @@ def layer_color(i: int) -> str:
     return LAYER_COLORS[i % len(LAYER_COLORS)]
 
 
+def round_range(lo: float, hi: float, log: bool) -> tuple[float, float] | None:
+    """A rounded axis range holding [lo, hi]: whole decades on a log axis (in log10 units,
+    as pyqtgraph's log mode expects), 1-2-5 steps on a linear one. None without data.
+
+    Axes are re-laid out (tick labels re-measured) whenever their range changes; a range
+    that only moves in round steps keeps that from happening at every refresh.
+    """
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return None
+    if log:
+        if hi <= 0:
+            return None
+        lo = lo if lo > 0 else hi / 10
+        a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        return (float(a), float(b if b > a else a + 1))
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    step = nice_step(hi - lo, 4)
+    return (math.floor(lo / step) * step, math.ceil(hi / step) * step)
+
+
+class _StickyRange:
+    """Sets a plot's axis range only when its rounded value changes."""
+
+    def __init__(self, view: pg.ViewBox, axis: str, log: bool = False, floor: float | None = None):
+        self.view, self.axis, self.log, self.floor = view, axis, log, floor
+        self.current: tuple[float, float] | None = None
+
+    def update(self, values: np.ndarray) -> None:
+        finite = values[np.isfinite(values)]
+        if self.log:
+            finite = finite[finite > 0]
+        if finite.size == 0:
+            return
+        lo, hi = float(finite.min()), float(finite.max())
+        if self.floor is not None:
+            lo = min(lo, self.floor)
+        wanted = round_range(lo, hi, self.log)
+        if wanted is None or wanted == self.current:
+            return
+        self.current = wanted
+        if self.axis == "x":
+            self.view.setXRange(*wanted, padding=0)
+        else:
+            self.view.setYRange(*wanted, padding=0.02)
+
+    def reset(self) -> None:
+        self.current = None
+
+
 class LossPlot(pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
 
@@ -51,18 +102,18 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
-        self.readout = self.addLabel("", row=0, col=0, justify="left")
-        self.plot = self.addPlot(row=1, col=0)
+        self.plot = self.addPlot(row=0, col=0)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLogMode(x=False, y=True)
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.showGrid(x=False, y=False)
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "mean squared error (normalised)")
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
+        self.plot.getViewBox().disableAutoRange()
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
-        self.previous_train = self.plot.plot([], [], name="previous run")
+        self.previous_train = self.plot.plot([], [])
         self.previous_val = self.plot.plot([], [])
         self.train = self.plot.plot([], [], name="training MSE")
         self.val = self.plot.plot([], [], name="validation MSE", connect="finite")
@@ -76,12 +127,30 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.lr_view.setXLink(self.plot)
         self.lr_curve = pg.PlotCurveItem([], [])
         self.lr_view.addItem(self.lr_curve)
-        self.lr_view.enableAutoRange(axis=pg.ViewBox.YAxis)
+        self.lr_view.disableAutoRange()
+        self.plot.getAxis("right").setLogMode(False, False)
         self.plot.getViewBox().sigResized.connect(self._sync_lr_view)
         self.legend.addItem(self.lr_curve, "learning rate")
         self._previous_label = ""
         self._current = (np.empty(0), np.empty(0), None)
+        self._previous_mse = np.empty(0)
+        self._span = 1
+        self._x_range = _StickyRange(self.plot.getViewBox(), "x")
+        self._y_range = _StickyRange(self.plot.getViewBox(), "y", log=True)
+        self._lr_range = _StickyRange(self.lr_view, "y", floor=0.0)
+        self.set_span(100)
         self.apply_theme()
+
+    def set_span(self, epochs: int) -> None:
+        """Fix the x axis to 0 … `epochs` (the planned run), so it does not creep."""
+        self._span = max(int(epochs), 1)
+        self._update_x()
+
+    def _update_x(self) -> None:
+        last = self._current[0][-1] if len(self._current[0]) else 0
+        prev = self.previous_train.getData()[0]
+        prev_last = prev[-1] if prev is not None and len(prev) else 0
+        self._x_range.update(np.array([0.0, self._span, last, prev_last], dtype=float))
 
     def _sync_lr_view(self) -> None:
         self.lr_view.setGeometry(self.plot.getViewBox().sceneBoundingRect())
@@ -97,21 +166,30 @@ class LossPlot(pg.GraphicsLayoutWidget):
         else:
             self.val.setData([], [])
         self.lr_curve.setData(epochs, lr)
+        self._update_x()
+        self._update_y()
+        self._lr_range.update(np.asarray(lr, dtype=float))
 
-    def set_readout(self, text: str) -> None:
-        self.readout.setText(text, color=self._colors["foreground"], size="9pt")
+    def _update_y(self) -> None:
+        _, train_mse, val_mse = self._current
+        parts = [np.asarray(train_mse, dtype=float), self._previous_mse]
+        if val_mse is not None:
+            parts.append(np.asarray(val_mse, dtype=float))
+        self._y_range.update(np.concatenate(parts))
 
     def keep_as_previous(self, label: str) -> None:
         """Grey out the current curves as "previous run" and clear the live ones."""
         epochs, train_mse, val_mse = self._current
         if len(epochs):
+            self._previous_mse = np.array(train_mse, dtype=float)
             self.previous_train.setData(epochs, train_mse)
             if val_mse is not None and np.any(np.isfinite(val_mse)):
                 self.previous_val.setData(epochs, val_mse)
             else:
                 self.previous_val.setData([], [])
             self._previous_label = label
-            self._rename_previous(f"previous: {label}")
+            self.legend.removeItem(self.previous_train)
+            self.legend.addItem(self.previous_train, f"previous: {label}")
         self.clear_current()
 
     def clear_current(self) -> None:
@@ -123,11 +201,6 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def has_previous(self) -> bool:
         x = self.previous_train.getData()[0]
         return x is not None and len(x) > 0
-
-    def _rename_previous(self, text: str) -> None:
-        for sample, label in self.legend.items:
-            if sample.item is self.previous_train:
-                label.setText(text)
 
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = c = theme_colors()
@@ -146,35 +219,47 @@ class LossPlot(pg.GraphicsLayoutWidget):
 class HealthPlots(pg.GraphicsLayoutWidget):
     """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
 
+    TITLES = ("weight norm ‖W‖", "gradient norm ‖∂L/∂W‖", "dead ReLU share")
+
     def __init__(self, parent=None):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
-        self.weight_plot = self._make_plot(0, "weight norm ‖W‖", log=False)
-        self.grad_plot = self._make_plot(1, "gradient norm ‖∂L/∂W‖", log=True)
-        self.dead_plot = self._make_plot(2, "dead ReLU share", log=False)
+        self.key = self.addLabel("", row=0, col=0, colspan=3)
+        self.weight_plot = self._make_plot(0, log=False)
+        self.grad_plot = self._make_plot(1, log=True)
+        self.dead_plot = self._make_plot(2, log=False)
         self.dead_plot.setYRange(0, 1, padding=0.05)
-        self.dead_plot.getViewBox().disableAutoRange(pg.ViewBox.YAxis)
         self.grad_plot.setXLink(self.weight_plot)
         self.dead_plot.setXLink(self.weight_plot)
         self.weight_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self.dead_curves: list[pg.PlotDataItem] = []
-        self.legend = self.weight_plot.addLegend(offset=(5, 5), labelTextSize="7pt",
-                                                 colCount=2)
+        self._x_range = _StickyRange(self.weight_plot.getViewBox(), "x")
+        self._weight_range = _StickyRange(self.weight_plot.getViewBox(), "y", floor=0.0)
+        self._grad_range = _StickyRange(self.grad_plot.getViewBox(), "y", log=True)
+        self._span = 100
+        self._x_range.update(np.array([0.0, self._span]))
+        self._n_layers = 0
         self.apply_theme()
 
-    def _make_plot(self, col: int, title: str, log: bool) -> pg.PlotItem:
-        plot = self.addPlot(row=0, col=col)
+    def _make_plot(self, col: int, log: bool) -> pg.PlotItem:
+        plot = self.addPlot(row=1, col=col)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        plot.setTitle(title, size="9pt")
         plot.setLogMode(y=log)
-        plot.showGrid(x=True, y=True, alpha=0.2)
         plot.setLabel("bottom", "epoch")
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
+        plot.getViewBox().disableAutoRange()
+        plot.getViewBox().setMouseEnabled(False, False)
         return plot
+
+    def set_span(self, epochs: int) -> None:
+        """Fix the shared x axis to 0 … `epochs`."""
+        self._span = max(int(epochs), 1)
+        self._x_range.reset()
+        self._x_range.update(np.array([0.0, self._span]))
 
     def set_layers(self, n_layers: int, n_hidden: int) -> None:
         """Make one curve per layer (weights, gradients) and per hidden layer (dead share)."""
@@ -184,16 +269,22 @@ class HealthPlots(pg.GraphicsLayoutWidget):
             for curve in curves:
                 plot.removeItem(curve)
             curves.clear()
-        self.legend.clear()
         for i in range(n_layers):
-            pen = pg.mkPen(layer_color(i), width=1.5)
-            w = self.weight_plot.plot([], [], pen=pen)
-            self.legend.addItem(w, f"layer {i + 1}")
-            self.weight_curves.append(w)
+            pen = pg.mkPen(layer_color(i), width=1)
+            self.weight_curves.append(self.weight_plot.plot([], [], pen=pen))
             self.grad_curves.append(self.grad_plot.plot([], [], pen=pen))
         for i in range(n_hidden):
-            self.dead_curves.append(self.dead_plot.plot([], [],
-                                                        pen=pg.mkPen(layer_color(i), width=1.5)))
+            self.dead_curves.append(self.dead_plot.plot([], [], pen=pg.mkPen(layer_color(i))))
+        self._n_layers = n_layers
+        self._weight_range.reset()
+        self._grad_range.reset()
+        self._update_key()
+
+    def _update_key(self) -> None:
+        names = [f'<span style="color:{layer_color(i)}">━ layer {i + 1}</span>'
+                 for i in range(self._n_layers)]
+        self.key.setText("&nbsp;&nbsp;".join(names), size="8pt",
+                         color=self._colors["foreground"])
 
     def set_history(self, epochs: np.ndarray, weight_norms: np.ndarray,
                     grad_norms: np.ndarray, dead: np.ndarray) -> None:
@@ -208,20 +299,24 @@ class HealthPlots(pg.GraphicsLayoutWidget):
             curve.setData(epochs, grad_norms[:, k])
         for k, curve in enumerate(self.dead_curves):
             curve.setData(epochs, dead[:, k])
+        if len(epochs):
+            self._x_range.update(np.array([0.0, self._span, epochs[-1]], dtype=float))
+            self._weight_range.update(weight_norms.ravel())
+            self._grad_range.update(grad_norms.ravel())
 
-    def clear(self) -> None:  # noqa: A003 - matches QGraphicsView.clear naming on purpose
+    def clear_curves(self) -> None:
         for curve in self.weight_curves + self.grad_curves + self.dead_curves:
             curve.setData([], [])
+        self._weight_range.reset()
+        self._grad_range.reset()
 
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = c = theme_colors()
         self.setBackground(c["background"])
-        for plot, title in ((self.weight_plot, "weight norm ‖W‖"),
-                            (self.grad_plot, "gradient norm ‖∂L/∂W‖"),
-                            (self.dead_plot, "dead ReLU share")):
+        for plot, title in zip((self.weight_plot, self.grad_plot, self.dead_plot), self.TITLES):
             _style_axes(plot, c)
             plot.setTitle(title, size="9pt", color=c["foreground"])
-        self.legend.setLabelTextColor(c["foreground"])
+        self._update_key()
 
 
 class WeightMatricesView(pg.GraphicsLayoutWidget):

@@ -1,0 +1,195 @@
+"""Benchmark of the Train tab: is the window responsive, and what do the live views cost?
+
+Run it without a display:
+
+    QT_QPA_PLATFORM=offscreen python -m app.bench_train [--epochs N] [--recipe article]
+
+It prints four figures, each with its target:
+
+1. GUI-thread lateness: a 10 ms QTimer runs on the GUI thread while the tab trains; how
+   late its ticks come (p50, p99, max). Target p99 < 50 ms.
+2. Training throughput with the live views on, as a share of headless nncore training on
+   the same settings in the same process (TrainingRun.run_chunk in a loop, no Qt).
+   Target ≥ 85 %.
+3. Cost of one refresh of all live views (loss curve, the three contour maps with their
+   contour lines, layer health, weight matrices), including painting them, median over
+   repeated refreshes. Target < 15 ms.
+4. Start-up: from launching `python -m app` in a subprocess to the first paint of the main
+   window. The shell has no "quit after first paint" option, so the child process installs
+   an event filter that notes the window's first Paint event, prints the time and quits,
+   and then calls the real `app.main.main()`. Target < 2 s.
+
+The machine this runs on may be shared: the figures are medians of short runs and vary.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+STARTUP_CHILD = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QObject, QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([sys.argv[0]])
+
+class FirstPaint(QObject):
+    def __init__(self):
+        super().__init__()
+        self.seen = False
+    def eventFilter(self, obj, event):
+        if not self.seen and event.type() == QEvent.Type.Paint and obj.isWidgetType() \
+                and isinstance(obj.window(), QMainWindow):
+            self.seen = True
+            print(f"FIRST_PAINT {time.time() - t0:.4f}", flush=True)
+            QTimer.singleShot(0, lambda: obj.window().close())
+        return False
+
+watcher = FirstPaint()
+app.installEventFilter(watcher)
+import app.main
+code = app.main.main([])
+sys.exit(0)
+"""
+
+
+def percentile(values, q):
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def headless_speed(config, prepared, repeats: int = 2) -> float:
+    """Epochs per second of plain nncore training on the tab's data (no Qt involved)."""
+    from nncore.training import TrainingRun
+
+    speeds = []
+    for _ in range(repeats):
+        run = TrainingRun(config, prepared.train, prepared.val)
+        started = time.perf_counter()
+        while not run.done:
+            run.run_chunk(20)
+        speeds.append(run.epoch / (time.perf_counter() - started))
+    return statistics.median(speeds)
+
+
+def gui_run(tab, app, config) -> tuple[float, list[float], int]:
+    """Train in the tab with its views live; returns (epochs/s, timer lateness ms, refreshes)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    tab.model_panel.set_config(config)
+    app.processEvents()
+    lateness: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick():
+        now = clock.nsecsElapsed()
+        lateness.append(max(0.0, (now - last[0]) / 1e6 - 10.0))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setTimerType(timer.timerType().PreciseTimer)
+    timer.timeout.connect(tick)
+    refreshes = [0]
+    tab.refreshed.connect(lambda: refreshes.__setitem__(0, refreshes[0] + 1))
+    loop = QEventLoop()
+    tab.run_finished.connect(lambda _reason: loop.quit())
+    timer.start(10)
+    last[0] = clock.nsecsElapsed()
+    started = time.perf_counter()
+    tab.start()
+    loop.exec()
+    elapsed = time.perf_counter() - started
+    timer.stop()
+    return len(tab.history) / elapsed, lateness, refreshes[0]
+
+
+def refresh_cost(tab, app, repeats: int = 40) -> float:
+    """Median ms of redrawing every live view from the last snapshot and painting them."""
+    views = [tab.loss_plot, tab.truth_view, tab.prediction_view, tab.error_view]
+    costs = []
+    for k in range(repeats):
+        tab.lower_tabs.setCurrentIndex(k % 2)       # layer health, then weight matrices
+        app.processEvents()
+        started = time.perf_counter()
+        tab.truth_view.set_values(tab.prepared.truth, tab._levels, tab._contour_levels)
+        tab._dirty_maps = tab._dirty_curves = True
+        tab._refresh()
+        for view in views + [tab.lower_tabs.currentWidget()]:
+            view.repaint()
+        costs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(costs)
+
+
+def startup_time(repeats: int = 3) -> list[float]:
+    times = []
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["NN_TUTOR_SETTINGS"] = os.path.join("/tmp", f"nn-tutor-bench-{os.getpid()}.ini")
+    for _ in range(repeats):
+        t0 = time.time()
+        out = subprocess.run([sys.executable, "-c", STARTUP_CHILD, repr(t0)], env=env,
+                             capture_output=True, text=True, timeout=120)
+        for line in out.stdout.splitlines():
+            if line.startswith("FIRST_PAINT"):
+                times.append(float(line.split()[1]))
+                break
+        else:
+            print("  start-up child printed no first paint:", out.stdout[-300:], out.stderr[-500:])
+    return times
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--recipe", default="article", choices=("article", "modern"))
+    parser.add_argument("--epochs", type=int, default=1000)
+    parser.add_argument("--skip-startup", action="store_true")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from app.theme import theme
+    from app.train_tab import TrainTab
+    from nncore import training
+
+    theme.apply()
+    tab = TrainTab()
+    tab.resize(1400, 880)
+    tab.show()
+    app.processEvents()
+    config = training.recipe(args.recipe, epochs=args.epochs)
+    print(f"settings: {args.recipe} recipe, {args.epochs} epochs, "
+          f"{len(tab.prepared.train):,} training / {len(tab.prepared.val):,} validation points, "
+          f"{config.sizes}")
+
+    headless = headless_speed(config, tab.prepared)
+    print(f"headless nncore: {headless:,.0f} epochs/s")
+    gui_speed, lateness, refreshes = gui_run(tab, app, config)
+    share = gui_speed / headless * 100
+    print(f"with live views: {gui_speed:,.0f} epochs/s = {share:.0f}% of headless "
+          f"(target ≥ 85%); {refreshes} refreshes")
+    print(f"10 ms timer lateness on the GUI thread while training: p50 "
+          f"{percentile(lateness, 50):.1f} ms, p99 {percentile(lateness, 99):.1f} ms, "
+          f"max {max(lateness):.1f} ms over {len(lateness)} ticks (target p99 < 50 ms)")
+    cost = refresh_cost(tab, app)
+    print(f"one refresh of all live views incl. painting: median {cost:.1f} ms "
+          "(target < 15 ms)")
+    tab.shutdown()
+    if not args.skip_startup:
+        times = startup_time()
+        if times:
+            print(f"start-up of `python -m app` to the main window's first paint: median "
+                  f"{statistics.median(times):.2f} s over {len(times)} launches "
+                  f"({', '.join(f'{t:.2f}' for t in times)}) (target < 2 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
