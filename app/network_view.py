@@ -987,8 +987,8 @@ class NetworkView(QGraphicsView):
         candidates = []
         if anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
             key = tuple(anchor[1:])
-            for lift in (1.1, 2.3):
-                for t in (0.5, 0.62, 0.38):
+            for lift in (1.1, 2.3, 3.5):
+                for t in (0.5, 0.62, 0.38, 0.75, 0.25):
                     mid = self._edge_point(key, t)
                     candidates += [mid + QPointF(0, -rect.height() * lift),
                                    mid + QPointF(0, rect.height() * lift)]
@@ -1000,8 +1000,9 @@ class NetworkView(QGraphicsView):
             above = bias.plate_rect().height() if bias is not None else 0.0
             candidates += [QPointF(p.x(), p.y() + self._radius + caption.height() + rect.height() * 0.7),
                            QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8)]
+        legend = self.legend.sceneBoundingRect()
         candidates.append(QPointF(self.viewport().width() / 2,
-                                  self.viewport().height() - rect.height()))
+                                  legend.top() - rect.height() * 0.8))
         # The first spot that covers no neuron (and stays in view) wins.
         view_rect = QRectF(self.viewport().rect())
         taken = [n.sceneBoundingRect() for n in self.nodes.values()]
@@ -1009,6 +1010,7 @@ class NetworkView(QGraphicsView):
                   for key, lbl in self.edge_labels.items() if key in focus.edges]
         taken += [lbl.mapRectToScene(lbl.plate_rect())
                   for lbl in self.node_caption.values() if lbl.text()]
+        taken.append(legend)
         pos = candidates[0]
         for candidate in candidates:
             r = rect.translated(candidate)
