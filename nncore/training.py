@@ -484,6 +484,9 @@ class TrainingRun:
             if self._stop_requested.is_set():
                 self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
                 break
+            if self.epoch >= self.config.epochs:      # a continued history may already be there
+                self._finish("epochs", f"Finished the planned {self.config.epochs} epochs.")
+                break
             report = self._run_epoch()
             if report is not None:
                 reports.append(report)

@@ -369,3 +369,5 @@ def test_given_normaliser_and_history_are_used(small):
     assert more.epoch == 2
     reports = more.run_chunk(10)
     assert [r.epoch for r in reports] == [3, 4] and more.stop_reason.kind == "epochs"
+    full = TrainingRun(small_config(epochs=2), small, history=more.history)
+    assert full.run_chunk(5) == [] and full.stop_reason.kind == "epochs"
