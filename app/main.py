@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -167,21 +168,48 @@ def _run_screenshots(qt_app, directory: Path, size: tuple[int, int], theme_name:
     return 1 if errors or not written else 0
 
 
-def _close_on_ctrl_c(window):
-    """Make Ctrl+C in the terminal close the window cleanly instead of being ignored.
+class _CloseOnSignals:
+    """Ctrl+C in the terminal (SIGINT) and SIGTERM close the window cleanly.
 
-    Returns the previous SIGINT handler, to be restored when the window has closed.
-
-    Qt's event loop runs in C++, so Python only sees the signal when Python code runs;
-    a slow timer gives it that chance.
+    Without this, Qt ignores Ctrl+C and SIGTERM kills the app without shutting its worker
+    threads down. The handlers go in before the window is built, so a signal that arrives
+    meanwhile is remembered and honoured as soon as the window exists. Qt's event loop
+    runs in C++ and Python only notices a signal when Python code runs: a slow timer gives
+    it that chance.
     """
-    from PySide6.QtCore import QTimer
 
-    previous = signal.signal(signal.SIGINT, lambda *_: window.close())
-    heartbeat = QTimer(window)
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(250)
-    return previous
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.window = None
+        self.requested = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _CloseOnSignals:
+        if threading.current_thread() is threading.main_thread():
+            for number in self.SIGNALS:
+                self._previous[number] = signal.signal(number, self._on_signal)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _on_signal(self, *_args: object) -> None:
+        self.requested = True
+        if self.window is not None:
+            self.window.close()
+
+    def attach(self, window) -> None:
+        """Close `window` on the next signal (at once if one already came)."""
+        from PySide6.QtCore import QTimer
+
+        self.window = window
+        heartbeat = QTimer(window)
+        heartbeat.timeout.connect(lambda: None)
+        heartbeat.start(250)
+        if self.requested:
+            QTimer.singleShot(0, window.close)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,19 +228,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen at all
 
-    qt_app = create_application()
     if args.screenshot is not None:
-        return _run_screenshots(qt_app, args.screenshot, args.size, args.theme or "light")
+        return _run_screenshots(create_application(), args.screenshot, args.size,
+                                args.theme or "light")
 
-    from app.main_window import MainWindow
+    with _CloseOnSignals() as close_on_signals:
+        qt_app = create_application()
+        from app.main_window import MainWindow
 
-    window = MainWindow(theme_name=args.theme)
-    window.show()
-    previous_sigint = _close_on_ctrl_c(window)
-    try:
+        window = MainWindow(theme_name=args.theme)
+        window.show()
+        close_on_signals.attach(window)
         code = qt_app.exec()
-    finally:
-        signal.signal(signal.SIGINT, previous_sigint)
     window.shutdown_tabs()  # no-op when closing already did it
     return int(code)
 

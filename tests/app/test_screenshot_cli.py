@@ -7,6 +7,8 @@ interpreter shuts down, and blank renderings.
 from __future__ import annotations
 
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import textwrap
@@ -160,3 +162,40 @@ def test_real_app_closes_with_exit_code_0_and_no_warnings(tmp_path, delay, actio
     assert warnings_in(result.stderr) == []
     # The closing window saved its preferences to the private settings file.
     assert "theme=dark" in (tmp_path / "settings.ini").read_text()
+
+
+SIGNAL_WHEN_READY = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    from app.main import create_application, main
+
+    create_application()
+    # Fires once main() runs the event loop, i.e. once the window is up.
+    QTimer.singleShot(0, lambda: print("ready", flush=True))
+    sys.exit(main([]))
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM],
+                         ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_closes_the_window_cleanly(tmp_path, signal_number):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
+    process = subprocess.Popen([sys.executable, "-c", SIGNAL_WHEN_READY], env=env,
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=120), "the window never came up"
+        assert process.stdout.readline().strip() == "ready"
+        process.send_signal(signal_number)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stderr
+    assert warnings_in(stderr) == []
+    assert (tmp_path / "settings.ini").is_file()  # closed through closeEvent, which saves
