@@ -412,3 +412,28 @@ def test_version_option_prints_the_version(capsys):
 def test_bad_options_exit_with_code_2_and_a_message(argv, capsys):
     assert main(argv) == 2
     assert "nn-tutor: error:" in capsys.readouterr().err
+
+
+def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_path,
+                                                                   monkeypatch):
+    from app.main import save_screenshots
+
+    entered = []
+
+    def failing_state():
+        raise RuntimeError("state broke")
+
+    def failing_states():
+        raise RuntimeError("no states today")
+
+    monkeypatch.setattr(window.step_tab, "screenshot_states",
+                        lambda: [("Fine one", lambda: entered.append("fine")),
+                                 ("bad", failing_state)])
+    monkeypatch.setattr(window.train_tab, "screenshot_states", failing_states)
+    written, errors = save_screenshots(window, tmp_path)
+    assert entered == ["fine"]
+    assert sorted(p.name for p in written) == ["step-through-fine-one.png", "train.png"]
+    assert all(p.is_file() for p in written)
+    assert len(errors) == 2
+    assert "state 'bad'" in errors[0] and "state broke" in errors[0]
+    assert "Train tab" in errors[1] and "no states today" in errors[1]
