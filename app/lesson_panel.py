@@ -15,7 +15,7 @@ None of these widgets computes anything about the network: they display the numb
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QLabel, QSizePolicy,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -74,6 +74,25 @@ def scaled_font(factor: float, bold: bool = False) -> QFont:
     return font
 
 
+class ScaledFonts:
+    """Widgets whose font is a multiple of the application font, kept so when it changes.
+
+    Call `refresh()` on QEvent.ApplicationFontChange (the system or the user changed the
+    base font size): every registered widget gets its font derived again.
+    """
+
+    def __init__(self):
+        self._entries: list[tuple[QWidget, float, bool]] = []
+
+    def set(self, widget: QWidget, factor: float, bold: bool = False) -> None:
+        widget.setFont(scaled_font(factor, bold))
+        self._entries.append((widget, factor, bold))
+
+    def refresh(self) -> None:
+        for widget, factor, bold in self._entries:
+            widget.setFont(scaled_font(factor, bold))
+
+
 def _selectable_label(name: str, font: QFont | None = None) -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
@@ -93,9 +112,12 @@ class ExplanationPanel(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setFrameShape(QFrame.StyledPanel)
-        self.heading = _selectable_label("Current step", scaled_font(1.0, bold=True))
-        self.formula = _selectable_label("Formula with numbers", scaled_font(1.25, bold=True))
+        self.heading = _selectable_label("Current step")
+        self.formula = _selectable_label("Formula with numbers")
         self.narration = _selectable_label("Explanation")
+        self.fonts = ScaledFonts()
+        self.fonts.set(self.heading, 1.0, bold=True)
+        self.fonts.set(self.formula, 1.25, bold=True)
         self.heading.setFocusPolicy(Qt.NoFocus)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -103,6 +125,11 @@ class ExplanationPanel(QFrame):
         layout.addWidget(self.narration)
         layout.addStretch(1)
         self.setAccessibleName("Step explanation")
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.fonts.refresh()
 
     def show_start(self, lesson, preset_title: str = "") -> None:
         self.heading.setText(f"Start · 0 of {len(lesson)} steps done")
@@ -133,7 +160,8 @@ class InspectorPanel(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.StyledPanel)
         title = QLabel("Inspect")
-        title.setFont(scaled_font(1.0, bold=True))
+        self.fonts = ScaledFonts()
+        self.fonts.set(title, 1.0, bold=True)
         self.chooser = QComboBox()
         self.chooser.setAccessibleName("Item to inspect")
         self.chooser.setToolTip("Choose a neuron, weight or bias (or click one in the drawing)")
@@ -145,6 +173,11 @@ class InspectorPanel(QFrame):
         layout.addWidget(self.details)
         self._keys: list = []
         self.chooser.activated.connect(self._on_activated)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.fonts.refresh()
 
     def set_items(self, items: list[tuple[object, str]]) -> None:
         """(key, name) pairs; the first entry is always 'nothing'."""
@@ -258,7 +291,12 @@ class LossChart(pg.PlotWidget):
         self.curve.setData(list(range(len(self.values))), self.values)
         # Always start the axes at zero, so the drop reads as a share of the loss.
         top = max(self.values) if self.values else 1.0
-        self.setXRange(0, max(4, len(self.values) - 1), padding=0.05)
+        last = max(4, len(self.values) - 1)
+        self.setXRange(0, last, padding=0.05)
+        # Whole iterations only: ticks every 1, 2, 5, 10, ... iterations.
+        spacing = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9)
+                       if last / s <= 8)
+        self.getPlotItem().getAxis("bottom").setTickSpacing(major=spacing, minor=spacing)
         self.setYRange(0, top if top > 0 else 1.0, padding=0.08)
 
     def apply_theme(self, *_):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox,
                                QGroupBox, QHBoxLayout, QInputDialog, QLabel,
@@ -33,8 +33,8 @@ from nncore.activations import ACTIVATIONS
 from nncore.lesson import CUSTOM_LIMITS, GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
 from app import theme as app_theme
-from app.lesson_panel import (ExplanationPanel, InspectorPanel, LossChart, TimelineTree,
-                              scaled_font)
+from app.lesson_panel import (ExplanationPanel, InspectorPanel, LossChart, ScaledFonts,
+                              TimelineTree)
 from app.network_view import DisplayState, NetworkView, StepFocus, format_number
 from app.step_gradcheck import numerical_gradient
 
@@ -315,7 +315,8 @@ class StepThroughTab(QWidget):
         self.explanation = ExplanationPanel()
         self.inspector = InspectorPanel()
         self.loss_label = QLabel()
-        self.loss_label.setFont(scaled_font(1.0, bold=True))
+        self.fonts = ScaledFonts()
+        self.fonts.set(self.loss_label, 1.0, bold=True)
         self.loss_label.setAccessibleName("Loss before and after the iteration")
         self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.loss_chart = LossChart()
@@ -445,6 +446,11 @@ class StepThroughTab(QWidget):
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.fonts.refresh()
 
     def _restyle(self, *_):
         error = app_theme.colors()["highlight"]
@@ -689,6 +695,11 @@ class StepThroughTab(QWidget):
         self.position_label.setText(f"Iteration {lesson.iteration} · {k} / {len(lesson)}")
         self._show_loss(state)
         self._update_buttons()
+        if k == len(lesson) and k != old:
+            self.show_message(
+                f"Iteration {lesson.iteration} complete: the loss went from "
+                f"{format_number(lesson.loss_before)} to {format_number(lesson.loss_after)}. "
+                "Press Next iteration (N) to go on with the updated weights.")
         if self.selected is not None:
             self._describe(self.selected)
         if k != old:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from nncore.lesson import make_lesson
@@ -345,3 +346,19 @@ def test_space_on_a_focused_button_presses_that_button(tab, qtbot):
     qtbot.keyClick(tab.home_button, Qt.Key_Space)
     qtbot.waitUntil(lambda: tab.position == 0)
     QApplication.processEvents()
+
+
+def test_fonts_follow_the_application_font(tab, qtbot):
+    app = QApplication.instance()
+    original = app.font()
+    formula_before = tab.explanation.formula.font().pointSizeF()
+    radius_before = tab.view.nodes[(1, 0)].rect().width()
+    try:
+        bigger = QFont(original)
+        bigger.setPointSizeF(original.pointSizeF() * 1.5)
+        app.setFont(bigger)
+        qtbot.waitUntil(lambda: tab.explanation.formula.font().pointSizeF() > formula_before)
+        assert tab.explanation.formula.font().pointSizeF() == pytest.approx(formula_before * 1.5)
+        assert tab.view.nodes[(1, 0)].rect().width() > radius_before
+    finally:
+        app.setFont(original)
