@@ -1020,6 +1020,23 @@ class TrainTab(QWidget):
         self._mark_dirty(curves=True)
         return True
 
+    def configure(self, data: DataSettings | None = None, config=None) -> bool:
+        """Show these data settings and/or TrainConfig in the panels and prepare a fresh run
+        with them (any run in progress is put aside, its curve kept for comparison)."""
+        self._halt_worker()
+        self._set_state(FRESH)
+        if data is not None:
+            self.data_panel.set_settings(data)
+        if config is not None:
+            self.model_panel.blockSignals(True)
+            try:
+                self.model_panel.set_config(config)
+            finally:
+                self.model_panel.blockSignals(False)
+        if not self.reload_data():
+            return False
+        return self._new_run(keep_previous=True)
+
     # ---- buttons --------------------------------------------------------------------------
     @Slot()
     def start(self) -> None:
@@ -1027,9 +1044,6 @@ class TrainTab(QWidget):
         if self.state in (RUNNING, PAUSING) or self._closed:
             return
         if self.state == FINISHED or self.run is None:
-            if self.run is not None and self.run.stop_reason is not None \
-                    and self.run.stop_reason.kind == "diverged":
-                self.banner.clear()
             if not self._new_run(keep_previous=True):
                 return
         self._resume()
@@ -1057,34 +1071,22 @@ class TrainTab(QWidget):
             self._set_state(PAUSING)
         elif self.state == PAUSED:
             self._resume()
-        elif self.state == FINISHED and self._can_continue():
-            self._continue_finished_run()
 
-    def _can_continue(self) -> bool:
-        return (self.run is not None and self.run.stop_reason is not None
-                and self.run.stop_reason.kind == "diverged")
-
-    def _continue_finished_run(self) -> None:
-        """After divergence: carry on from the kept weights with the current settings."""
+    def _pause_after_divergence(self) -> None:
+        """nncore's guard ended the run and put back the last finite weights: continue from
+        them in a new run (same settings, same history), paused, so the student can lower
+        the learning rate and resume."""
         run, snap = self.run, self.last_snapshot
         if run is None or snap is None:
-            return
-        try:
-            cfg = self.model_panel.config()
-        except ValueError as err:
-            self.model_panel.show_message(str(err), error=True)
-            return
-        if cfg.sizes != run.config.sizes or cfg.dtype != run.config.dtype:
-            self.status_label.setText("The network's shape or precision changed: press Start "
-                                      "for a new run.")
+            self._set_state(FINISHED)
             return
         label = self._run_label
         if self._new_run(keep_previous=False, network=snap.state.network.copy(),
                          normaliser=run.normaliser, history=list(self.history.reports),
-                         config=self._continuation_config(cfg, len(self.history))):
+                         config=self._continuation_config(run.config, len(self.history))):
             self._run_label = label
-            self.banner.clear()
-            self._resume()
+        else:
+            self._set_state(FINISHED)
 
     @staticmethod
     def _continuation_config(cfg, done: int):
@@ -1166,7 +1168,10 @@ class TrainTab(QWidget):
                 self.status_label.setText("Paused because you left the Train tab; "
                                           "press Resume to go on.")
             return
-        self._set_state(FINISHED)
+        if reason.kind == "diverged":
+            self._pause_after_divergence()
+        else:
+            self._set_state(FINISHED)
         self._show_stop_reason(reason)
         self.run_finished.emit(reason)
 
@@ -1225,8 +1230,7 @@ class TrainTab(QWidget):
         live = s in (RUNNING, PAUSING, PAUSED)
         self.start_button.setEnabled(s in (FRESH, FINISHED))
         self.start_button.setText("Start again" if s == FINISHED else "Start")
-        self.pause_button.setEnabled(s in (RUNNING, PAUSED) or
-                                     (s == FINISHED and self._can_continue()))
+        self.pause_button.setEnabled(s in (RUNNING, PAUSED))
         self.pause_button.setText("Pause" if s in (RUNNING, PAUSING) else "Resume")
         self.stop_button.setEnabled(s in (RUNNING, PAUSED))
         self.step_button.setEnabled(s in (FRESH, PAUSED) and self.run is not None

@@ -59,3 +59,209 @@ def test_a_good_csv_is_used(tab, tmp_path, qtbot):
         assert tab.data_panel.load_csv(str(good))
     assert tab.prepared.function is None and tab.prepared.truth is None
     assert len(tab.prepared.dataset) == 60
+
+
+# ---- training in the tab ----------------------------------------------------------------
+
+from app.train_tab import DataSettings, parse_architecture  # noqa: E402
+from nncore import training, weightfile  # noqa: E402
+
+SMALL_DATA = DataSettings(function="article", samples=200, seed=3, val_share=0.2)
+
+
+def small_config(**overrides):
+    settings = {"sizes": (2, 16, 16, 1), "batch_size": 32, "epochs": 30, **overrides}
+    return training.recipe("modern", **settings)
+
+
+def run_to_end(tab, qtbot, timeout=30_000):
+    with qtbot.waitSignal(tab.run_finished, timeout=timeout) as finished:
+        tab.start_button.click()
+    reason = finished.args[0]
+    qtbot.waitUntil(lambda: tab.state == ("paused" if reason.kind == "diverged" else "finished"))
+    return reason
+
+
+def test_a_short_run_fills_the_views_and_lowers_the_loss(tab, qtbot):
+    assert tab.configure(SMALL_DATA, small_config())
+    assert tab.state == "fresh" and tab.start_button.isEnabled()
+    reason = run_to_end(tab, qtbot)
+    assert reason.kind == "epochs"
+    assert len(tab.history) == 30
+    x, _ = tab.loss_plot.train.getData()
+    assert len(x) == 30
+    losses = tab.history.column("train")
+    assert losses[-1] < losses[0]
+    snap = tab.last_snapshot
+    assert np.array_equal(tab.prediction_view.values(), snap.prediction)
+    assert np.array_equal(tab.error_view.values(), snap.prediction - tab.prepared.truth)
+    assert tab.prediction_view.contour_point_count() > 0
+    assert "30 / 30" in tab.progress.format()
+    assert not tab.export_button.isHidden() and tab.export_button.isEnabled()
+
+
+def test_pause_resume_step_and_stop(tab, qtbot):
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.start_button.click()
+    assert tab.state == "running" and not tab.data_panel.isEnabled()
+    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
+                          check_params_cb=lambda s: s == "paused"):
+        tab.pause_button.click()
+    assert tab.pause_button.text() == "Resume"
+    done = len(tab.history)
+    # the learning rate changed while paused is used from the next epoch on
+    tab.model_panel.lr_spin.setValue(0.0123)
+    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
+                          check_params_cb=lambda s: s == "paused"):
+        tab.step_button.click()
+    assert len(tab.history) == done + 1
+    assert tab.history.reports[-1].lr == pytest.approx(0.0123)
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000,
+                          check_params_cb=lambda *a: len(tab.history) > done + 1):
+        tab.pause_button.click()                      # Resume
+    assert tab.state == "running"
+    reason = None
+    with qtbot.waitSignal(tab.run_finished, timeout=30_000) as finished:
+        tab.stop_button.click()
+    reason = finished.args[0]
+    assert reason.kind == "stopped" and tab.state == "finished"
+    assert tab.start_button.text() == "Start again"
+
+
+def test_reset_with_the_same_seed_gives_the_same_run_and_keeps_the_previous_curve(tab, qtbot):
+    tab.configure(SMALL_DATA, small_config(epochs=15))
+    run_to_end(tab, qtbot)
+    first = tab.history.column("train").copy()
+    tab.reset_button.click()
+    assert tab.state == "fresh" and len(tab.history) == 0
+    assert tab.loss_plot.has_previous()
+    run_to_end(tab, qtbot)
+    assert np.array_equal(tab.history.column("train"), first)
+
+
+def test_export_then_open_gives_the_same_predictions_and_history(tab, qtbot, tmp_path):
+    from app.train_tab import TrainTab
+
+    tab.configure(SMALL_DATA, small_config(epochs=12))
+    run_to_end(tab, qtbot)
+    before = tab.prediction_view.values().copy()
+    for ext in (".npz", ".json", ".safetensors"):
+        path = tmp_path / f"net{ext}"
+        assert tab.export_weights(str(path)), tab.banner.text()
+        assert str(path) in tab.banner.text()
+        other = TrainTab()
+        qtbot.addWidget(other)
+        try:
+            assert other.open_weights(str(path)), other.banner.text()
+            qtbot.waitUntil(lambda: other.prediction_view.values() is not None)
+            assert other.banner.kind == "success"
+            assert other.prepared.settings == tab.prepared.settings
+            assert np.allclose(other.prediction_view.values(), before, rtol=0, atol=1e-9)
+            assert len(other.history) == 12
+            assert other.state == "paused"
+            # ready to continue: one more epoch continues the history
+            with qtbot.waitSignal(other.state_changed, timeout=10_000,
+                                  check_params_cb=lambda s: s == "paused"):
+                other.step_button.click()
+            assert other.history.reports[-1].epoch == 13
+        finally:
+            other.shutdown()
+    saved = weightfile.load(str(tmp_path / "net.npz"))
+    assert saved.network.architecture == "2-16-16-1"
+    assert len(saved.history) == 12
+
+
+def test_bad_weight_files_are_refused_with_a_message(tab, tmp_path):
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip file at all")
+    assert not tab.open_weights(str(junk))
+    assert tab.banner.kind == "error" and not tab.banner.isHidden()
+    assert "junk.npz" in tab.banner.text()
+    # a network of the wrong shape for this tab
+    from nncore.network import Network
+
+    wrong = tmp_path / "wrong.json"
+    weightfile.save(str(wrong), Network([3, 4, 2]))
+    assert not tab.open_weights(str(wrong))
+    assert "2 inputs" in tab.banner.text()
+    assert tab.state == "fresh"          # the tab still works
+    assert not tab.export_weights(str(tmp_path / "out.txt"))
+
+
+def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
+    cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=300)
+    tab.configure(SMALL_DATA, cfg)
+    reason = run_to_end(tab, qtbot)
+    assert reason.kind == "diverged"
+    assert not tab.banner.isHidden() and tab.banner.kind == "warning"
+    assert "diverged" in tab.banner.text().lower()
+    assert "learning rate" in tab.banner.text()
+    assert np.all(np.isfinite(tab.prediction_view.values()))
+    # paused on the kept weights: lower the learning rate and carry on from them
+    assert tab.state == "paused"
+    assert tab.pause_button.isEnabled() and tab.pause_button.text() == "Resume"
+    done = len(tab.history)
+    tab.model_panel.lr_spin.setValue(0.001)
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000,
+                          check_params_cb=lambda *a: len(tab.history) > done):
+        tab.pause_button.click()
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "finished", timeout=30_000)
+
+
+def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
+    from app.train_tab import TrainTab
+
+    tab = TrainTab()
+    qtbot.addWidget(tab)
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.start()
+    tab.shutdown()
+    assert tab._thread.thread.isFinished()
+    tab.shutdown()                           # a second call is harmless
+    tab.close()
+    assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
+
+
+def test_leaving_the_tab_pauses_the_run(tab, qtbot):
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    tab.show()
+    qtbot.waitExposed(tab)
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.start()
+    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
+                          check_params_cb=lambda s: s == "paused"):
+        tab.hide()
+    assert "left the Train tab" in tab.status_label.text()
+
+
+def test_the_modern_recipe_is_offered_after_an_article_run(tab, qtbot):
+    tab.configure(SMALL_DATA, training.recipe("article", sizes=(2, 16, 16, 1), epochs=5))
+    run_to_end(tab, qtbot)
+    assert tab.banner.kind == "info" and "Try the modern recipe" == tab.banner.action.text()
+    with qtbot.waitSignal(tab.run_finished, timeout=30_000):
+        tab.model_panel.epochs_spin.setValue(5)
+        tab.banner.action.click()
+        assert tab.model_panel.recipe_combo.currentData() == "modern"
+    assert tab.loss_plot.has_previous()
+
+
+def test_architecture_text_is_checked():
+    assert parse_architecture("2-64-64-64-1") == (2, 64, 64, 64, 1)
+    assert parse_architecture(" 2, 8 ,1") == (2, 8, 1)
+    for bad, words in (("2-x-1", "whole numbers"), ("3-8-1", "first size"), ("2-1", "hidden"),
+                       ("2-0-1", "between 1 and 512")):
+        with pytest.raises(ValueError, match=words):
+            parse_architecture(bad)
+
+
+def test_screenshot_states_and_shortcuts(tab, qtbot):
+    names = [name for name, _ in tab.screenshot_states()]
+    assert names == ["before", "trained", "diverged"]
+    states = dict(tab.screenshot_states())
+    states["before"]()
+    assert tab.state == "fresh" and tab.prediction_view.values() is not None
+    keys = [key for key, _ in tab.shortcuts()]
+    assert "F5" in keys and len(set(keys)) == len(keys)

@@ -1,0 +1,172 @@
+"""Tests for the training worker: a real QThread, real nncore runs, signals waited for."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from app.train_worker import TrainingThread, limit_blas_threads
+from nncore import data as nndata
+from nncore import training
+
+
+class Driver(QObject):
+    """Sends requests to the worker through queued signals, as the Train tab does."""
+
+    start = Signal(int)
+    step = Signal(int, int)
+
+
+@pytest.fixture
+def small_data():
+    fn = nndata.FUNCTIONS["saddle"]
+    train, val = nndata.sample_uniform(fn, 150, seed=1).split(0.2, seed=1)
+    grid = nndata.grid(fn, 12)
+    _, _, truth = nndata.grid_axes(fn, 12)
+    return train, val, grid.X, truth
+
+
+@pytest.fixture
+def worker_thread(qtbot):
+    thread = TrainingThread()
+    driver = Driver()
+    driver.start.connect(thread.worker.run_loop)
+    driver.step.connect(thread.worker.step)
+    collected = []
+    thread.worker.snapshot.connect(collected.append)
+    yield thread, driver, collected
+    assert thread.shutdown()
+    assert thread.thread.isFinished()
+
+
+def make_run(train, val, **overrides):
+    settings = {"sizes": (2, 16, 16, 1), "batch_size": 32, "epochs": 40, **overrides}
+    cfg = training.recipe("modern", **settings)
+    return training.TrainingRun(cfg, train, val)
+
+
+def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
+        qtbot, worker_thread, small_data):
+    thread, driver, collected = worker_thread
+    train, val, grid_X, truth = small_data
+    run = make_run(train, val)
+    thread.worker.set_run(run, 1, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as ended:
+        thread.worker.allow_run()
+        driver.start.emit(1)
+    run_id, reason = ended.args
+    assert run_id == 1 and reason.kind == "epochs"
+    reports = [r for snap in collected for r in snap.reports]
+    assert [r.epoch for r in reports] == list(range(1, 41))       # none lost, none twice
+    assert reports[-1].train_mse < reports[0].train_mse
+    final = collected[-1]
+    assert final.final and final.epoch == 40
+    # the snapshot holds a copy of the network, not the arrays the run keeps changing
+    for mine, live in zip(final.state.network.weights, run.network.weights):
+        assert not np.shares_memory(mine, live)
+        assert np.array_equal(mine, live)
+    # the grid prediction is the network's, mapped back to original units
+    expected = run.normaliser.inverse_y(
+        final.state.network.predict(run.normaliser.transform_x(grid_X))).reshape(12, 12)
+    assert np.allclose(final.prediction, expected, rtol=0, atol=1e-12)
+    assert np.allclose(final.error, expected - truth, rtol=0, atol=1e-12)
+
+
+def test_pause_resume_and_stop(qtbot, worker_thread, small_data):
+    thread, driver, collected = worker_thread
+    train, val, grid_X, truth = small_data
+    run = make_run(train, val, epochs=1_000_000)
+    thread.worker.set_run(run, 7, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+        thread.worker.allow_run()
+        driver.start.emit(7)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as paused:
+        thread.worker.request_pause()
+    assert paused.args == [7, None]                    # paused, not finished
+    assert thread.worker.is_idle() and not run.done
+    paused_at = run.epoch
+    # a request for another run id is ignored
+    driver.start.emit(99)
+    qtbot.wait(50)
+    assert run.epoch == paused_at
+    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000,
+                          check_params_cb=lambda s: s.epoch > paused_at):
+        thread.worker.allow_run()
+        driver.start.emit(7)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as stopped:
+        thread.worker.request_stop()
+    assert stopped.args[1].kind == "stopped"
+    assert run.epoch > paused_at
+
+
+def test_learning_rate_change_applies_from_the_next_epoch(qtbot, worker_thread, small_data):
+    thread, driver, collected = worker_thread
+    train, val, grid_X, truth = small_data
+    run = make_run(train, val, optimizer="gd", schedule="constant", lr=0.01)
+    thread.worker.set_run(run, 3, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000):
+        driver.step.emit(3, 2)
+    thread.worker.request_lr(0.05)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000):
+        driver.step.emit(3, 1)
+    lrs = [r.lr for snap in collected for r in snap.reports]
+    assert lrs == [0.01, 0.01, 0.05]
+
+
+def test_divergence_ends_the_loop_with_the_explanation_and_finite_weights(
+        qtbot, worker_thread, small_data):
+    thread, driver, collected = worker_thread
+    train, val, grid_X, truth = small_data
+    cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=200)
+    run = training.TrainingRun(cfg, train, val)
+    thread.worker.set_run(run, 2, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as ended:
+        thread.worker.allow_run()
+        driver.start.emit(2)
+    reason = ended.args[1]
+    assert reason.kind == "diverged"
+    assert "learning rate" in reason.detail
+    final = collected[-1]
+    assert all(np.all(np.isfinite(w)) for w in final.state.network.weights)
+    assert np.all(np.isfinite(final.prediction))
+
+
+def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, small_data):
+    train, val, grid_X, truth = small_data
+    thread = TrainingThread()
+    driver = Driver()
+    driver.start.connect(thread.worker.run_loop)
+    run = make_run(train, val, epochs=1_000_000)
+    thread.worker.set_run(run, 1, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+        thread.worker.allow_run()
+        driver.start.emit(1)
+    assert thread.shutdown()
+    assert thread.thread.isFinished() and thread.worker.is_idle()
+    assert thread.shutdown()                 # idempotent
+    assert not run.done                      # paused, not ended: nothing lost
+    assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
+
+
+def test_set_run_refuses_a_busy_worker(qtbot, worker_thread, small_data):
+    thread, driver, _ = worker_thread
+    train, val, grid_X, truth = small_data
+    run = make_run(train, val, epochs=1_000_000)
+    thread.worker.set_run(run, 1, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+        thread.worker.allow_run()
+        driver.start.emit(1)
+    with pytest.raises(RuntimeError, match="idle"):
+        thread.worker.set_run(make_run(train, val), 2)
+    thread.worker.request_pause()
+    assert thread.worker.wait_idle(10)
+
+
+def test_blas_threads_can_be_limited():
+    # NumPy's wheels bundle OpenBLAS; on other builds there may be nothing to limit
+    import numpy
+
+    config = str(numpy.show_config(mode="dicts")).lower()
+    if "openblas" not in config:
+        pytest.skip("NumPy is not built with OpenBLAS here")
+    assert limit_blas_threads(1)
