@@ -17,8 +17,9 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QLabel, QSizePolicy,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel,
+                               QPushButton, QSizePolicy, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from app import theme as app_theme
 from app.network_view import format_number
@@ -155,6 +156,7 @@ class InspectorPanel(QFrame):
     """Value and gradients of one item; a combo box lets keyboard users pick the item."""
 
     itemChosen = Signal(object)      # key tuple, or None
+    editRequested = Signal(object)   # key tuple of the weight or bias to change
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -167,12 +169,21 @@ class InspectorPanel(QFrame):
         self.chooser.setToolTip("Choose a neuron, weight or bias (or click one in the drawing)")
         self.details = _selectable_label("Inspected item")
         self.details.setText("Click a neuron, a weight or a bias to see its value and gradient.")
+        self.edit_button = QPushButton("Change value…")
+        self.edit_button.setToolTip("Type a new value for this weight or bias "
+                                    "(or double-click it in the drawing)")
+        self.edit_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.chooser, 1)
+        row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.chooser)
+        layout.addLayout(row)
         layout.addWidget(self.details)
         self._keys: list = []
+        self._current = None
         self.chooser.activated.connect(self._on_activated)
+        self.edit_button.clicked.connect(lambda: self.editRequested.emit(self._current))
 
     def changeEvent(self, event):
         super().changeEvent(event)
@@ -190,6 +201,8 @@ class InspectorPanel(QFrame):
         self.chooser.blockSignals(False)
 
     def choose(self, key) -> None:
+        self._current = key
+        self.edit_button.setEnabled(key is not None and key[0] in ("edge", "bias"))
         index = self._keys.index(key) if key in self._keys else 0
         self.chooser.blockSignals(True)
         self.chooser.setCurrentIndex(index)

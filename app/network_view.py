@@ -800,15 +800,21 @@ class NetworkView(QGraphicsView):
             if counting:
                 shown = (old if old is not None else 0.0) + (value - (old or 0.0)) * t
             label.set_lines([(format_number(shown), fg)])
-        if only_focus:
-            return
-        for node, label in self.node_caption.items():
+        captions = ((n, self.node_caption[n]) for n in focus.nodes if n in self.node_caption) \
+            if only_focus else self.node_caption.items()
+        for node, label in captions:
             lines = []
             if node[0] > 0 and node in d.z:
-                lines.append((f"z = {format_number(d.z[node])}", muted))
+                z = d.z[node]
+                if t < 1.0 and node in focus.nodes and focus.phase == "forward" \
+                        and node not in prev.z:
+                    z = z * t          # the new sum counts up from zero while it arrives
+                lines.append((f"z = {format_number(z)}", muted))
             if node in d.errors:
                 lines.append((f"δ = {format_number(d.errors[node])}", back))
             label.set_lines(lines)
+        if only_focus:
+            return
         for key, label in self.edge_labels.items():
             w = self._weight(d, key)
             colour = self.colors["positive"] if (w or 0) >= 0 else self.colors["negative"]

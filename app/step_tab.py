@@ -271,6 +271,7 @@ class StepThroughTab(QWidget):
         self.granularity = "operation"
         self.loss_history: list[float] = []
         self.selected = None
+        self.edit_dialog: QInputDialog | None = None
         self._build_ui()
         self._build_shortcuts()
         self.load_preset("article")
@@ -394,7 +395,7 @@ class StepThroughTab(QWidget):
                  self.apply_button, self.step_button, self.back_button, self.play_button,
                  self.home_button, self.end_button, self.speed_box, self.granularity_box,
                  self.next_button, self.reset_button, self.slider, self.view,
-                 self.inspector.chooser, self.timeline]
+                 self.inspector.chooser, self.inspector.edit_button, self.timeline]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -424,6 +425,7 @@ class StepThroughTab(QWidget):
         self.view.itemDoubleClicked.connect(self.edit_parameter_dialog)
         self.view.animationFinished.connect(self._on_animation_finished)
         self.inspector.itemChosen.connect(self.inspect)
+        self.inspector.editRequested.connect(self.edit_parameter_dialog)
         app_theme.theme.changed.connect(self._restyle)
         self.view.set_duration(self.speed_box.currentData())
         self._restyle()
@@ -852,7 +854,7 @@ class StepThroughTab(QWidget):
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""
-        if key[0] not in ("edge", "bias") or self.lesson is None:
+        if key is None or key[0] not in ("edge", "bias") or self.lesson is None:
             return
         net = self.lesson.network
         if key[0] == "edge":
@@ -868,8 +870,12 @@ class StepThroughTab(QWidget):
         dialog.setTextValue(format_number(value, 6).replace("−", "-"))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
+        dialog.destroyed.connect(self._forget_dialog)
         self.edit_dialog = dialog
         dialog.open()
+
+    def _forget_dialog(self, *_):
+        self.edit_dialog = None
 
     def set_parameter(self, key, text: str) -> bool:
         """Set a weight or bias from typed text; restarts the iteration. False if refused."""

@@ -362,3 +362,23 @@ def test_fonts_follow_the_application_font(tab, qtbot):
         assert tab.view.nodes[(1, 0)].rect().width() > radius_before
     finally:
         app.setFont(original)
+
+
+def test_keyboard_users_change_a_bias_through_the_inspector(tab, qtbot):
+    chooser = tab.inspector.chooser
+    index = tab.inspector._keys.index(("bias", 0, 2))
+    chooser.setCurrentIndex(index)
+    chooser.activated.emit(index)
+    assert tab.inspector.edit_button.isEnabled()
+    tab.inspector.edit_button.setFocus()
+    qtbot.keyClick(tab.inspector.edit_button, Qt.Key_Space)
+    qtbot.waitUntil(lambda: tab.edit_dialog is not None and tab.edit_dialog.isVisible())
+    dialog = tab.edit_dialog
+    dialog.setTextValue("0.5")
+    with qtbot.waitSignal(tab.lessonChanged):
+        dialog.accept()
+    assert tab.lesson.network.biases[0][0, 2] == 0.5
+    assert tab.view.texts()[("bias", 0, 2)] == "b = 0.5"
+    # Neurons cannot be "changed": the button is off for them.
+    tab.inspect(("node", 1, 0))
+    assert not tab.inspector.edit_button.isEnabled()
