@@ -169,6 +169,8 @@ class InspectorPanel(QFrame):
         self.chooser.setToolTip("Choose a neuron, weight or bias (or click one in the drawing)")
         self.details = _selectable_label("Inspected item")
         self.details.setText("Click a neuron, a weight or a bias to see its value and gradient.")
+        # Room for the whole description, so the panels around it give way first.
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 5)
         self.edit_button = QPushButton("Change value…")
         self.edit_button.setToolTip("Type a new value for this weight or bias "
                                     "(or double-click it in the drawing)")

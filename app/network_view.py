@@ -905,7 +905,10 @@ class NetworkView(QGraphicsView):
                 colour = _mix(colour, c["forward"], 0.35 * (1 - t) + 0.15)
             elif involved and focus.phase == "backward":
                 colour = _mix(colour, c["backward"], 0.55)
-            edge.dimmed = active and not involved
+            selected = self.selected == ("edge", *key)
+            if selected:
+                width += base_width * 3
+            edge.dimmed = active and not involved and not selected
             if edge.dimmed:
                 # Fade towards the background with an opaque colour: translucent
                 # antialiased lines cost ten times more to draw.
@@ -914,10 +917,11 @@ class NetworkView(QGraphicsView):
             pen.setCapStyle(Qt.FlatCap)
             edge.setPen(pen)
             label = self.edge_labels[key]
-            show = self._label_room.get(key, False) or involved or self.selected == ("edge", *key)
+            show = self._label_room.get(key, False) or involved or selected
             label.setVisible(show)
-            label.setOpacity(1.0 if (not active or involved) else DIM_LABEL_OPACITY)
-            label.setZValue(40 if involved else 20)
+            label.setOpacity(1.0 if (not active or involved or selected) else DIM_LABEL_OPACITY)
+            label.setZValue(40 if involved or selected else 20)
+            label.set_border(c["highlight"] if selected else None)
 
         if only_focus:
             self.pulse.set_progress(t)

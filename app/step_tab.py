@@ -325,7 +325,7 @@ class StepThroughTab(QWidget):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.explanation, 2)
+        side_layout.addWidget(self.explanation, 1)
         side_layout.addWidget(self.inspector, 0)
         side_layout.addWidget(self.loss_label)
         side_layout.addWidget(self.loss_chart, 2)
@@ -816,7 +816,7 @@ class StepThroughTab(QWidget):
             a, z = state.a.get((c, i)), state.z.get((c, i))
             lines.append(f"Neuron {name}: sum z = {self._known(z)}, output a = {self._known(a)}")
             backprop = state.errors.get((c, i))
-            label = f"error δ = ∂L/∂z({name})"
+            label = "δ = ∂L/∂z"
         elif kind == "edge":
             _, l, i, j = key
             name = names.weight(l, i, j)
@@ -825,7 +825,7 @@ class StepThroughTab(QWidget):
             if start != float(state.weights[l][i, j]):
                 lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
             backprop = state.grads.get((l, i, j))
-            label = f"gradient ∂L/∂{name}"
+            label = "∂L/∂w"
         elif kind == "bias":
             _, l, j = key
             name = names.bias(l, j)
@@ -834,18 +834,16 @@ class StepThroughTab(QWidget):
             if start != float(state.biases[l][0, j]):
                 lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
             backprop = state.grads.get(("bias", l, j))
-            label = f"gradient ∂L/∂{name}"
+            label = "∂L/∂b"
         else:
             return ""
-        lines.append(f"{label}, by backpropagation: "
+        lines.append(f"{label} by backpropagation: "
                      + (format_number(backprop, 6) if backprop is not None
                         else "not computed yet (step on into the backward pass)"))
         numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
-        lines.append(f"{label}, by finite differences: {format_number(numeric, 6)}")
-        lines.append("(central difference with h = 10⁻⁶ on the weights at the start of this "
-                     "iteration; when both agree, backpropagation did its job.)")
-        if kind in ("edge", "bias"):
-            lines.append("Double-click it in the drawing to type a new value.")
+        lines.append(f"{label} by finite differences: {format_number(numeric, 6)}")
+        lines.append("Finite differences nudge it by ±10⁻⁶ and run the network again; when "
+                     "both agree, backpropagation did its job.")
         return "\n".join(lines)
 
     @staticmethod
