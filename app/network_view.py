@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEasingCurve, QEvent, QLineF, QPointF, QRectF, Qt, QVariantAnimation, Signal
+from PySide6.QtCore import (QEasingCurve, QEvent, QLineF, QPointF, QRectF, Qt,
+                            QVariantAnimation, Signal)
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen)
 from PySide6.QtWidgets import (QApplication, QGraphicsEllipseItem, QGraphicsItem,
-                               QGraphicsLineItem, QGraphicsScene, QGraphicsView, QSizePolicy)
+                               QGraphicsScene, QGraphicsView, QSizePolicy)
 
 from app import theme as app_theme
 
@@ -461,7 +462,8 @@ class NetworkView(QGraphicsView):
         self.setBackgroundBrush(self.colors["background"])
         self._style_items()
         for node, label in self.node_name.items():
-            label.set_lines([(self.names[node], self.colors["muted"])] if self.names.get(node) else [])
+            name = self.names.get(node)
+            label.set_lines([(name, self.colors["muted"])] if name else [])
         self._apply(self._progress)
 
     def set_architecture(self, sizes, activation_names=()) -> None:
@@ -602,8 +604,8 @@ class NetworkView(QGraphicsView):
         if kind == "node":
             p = self._positions[(key[1], key[2])]
         elif kind == "edge":
-            p = self.edge_labels[tuple(key[1:])].pos() if self.edge_labels[tuple(key[1:])].isVisible() \
-                else self._edge_point(tuple(key[1:]), 0.5)
+            label = self.edge_labels[tuple(key[1:])]
+            p = label.pos() if label.isVisible() else self._edge_point(tuple(key[1:]), 0.5)
         elif kind == "bias":
             p = self.bias_labels[tuple(key[1:])].pos()
         else:
@@ -699,10 +701,12 @@ class NetworkView(QGraphicsView):
             self.node_name[key].setPos(p + QPointF(0, -sfm.height() * 0.55))
             self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.95))
             if key[0] > 0:
-                self.bias_labels[(key[0] - 1, key[1])].setPos(p + QPointF(0, -r - sfm.height() * 0.62))
+                above = QPointF(0, -r - sfm.height() * 0.62)
+                self.bias_labels[(key[0] - 1, key[1])].setPos(p + above)
         for k, label in self.target_labels.items():
             p = self._positions[(n_cols - 1, k)]
-            label.setPos(p + QPointF(r + line * 0.6 + fm.horizontalAdvance("target −0.0000") / 2, 0))
+            half = fm.horizontalAdvance("target −0.0000") / 2
+            label.setPos(p + QPointF(r + line * 0.6 + half, 0))
         for col, label in enumerate(self.layer_labels):
             x = self._positions[(col, 0)].x()
             label.setPos(QPointF(x, rect.top() + line * 0.8))
@@ -964,7 +968,8 @@ class NetworkView(QGraphicsView):
             involved = key in focus_biases or (focus.phase == "forward" and focus.kind == "bias"
                                                and node in focus_nodes)
             label.setVisible(self._roomy or involved or self.selected == ("bias", *key))
-            label.setOpacity(1.0 if (not active or involved or node in focus_nodes) else DIM_LABEL_OPACITY)
+            lit = not active or involved or node in focus_nodes
+            label.setOpacity(1.0 if lit else DIM_LABEL_OPACITY)
             label.set_border(c["highlight"] if (involved and active)
                              or self.selected == ("bias", *key) else None)
         for k, label in self.target_labels.items():
@@ -1008,7 +1013,8 @@ class NetworkView(QGraphicsView):
             caption = self.node_caption[node].plate_rect()
             bias = self.bias_labels.get((node[0] - 1, node[1]))
             above = bias.plate_rect().height() if bias is not None else 0.0
-            candidates += [QPointF(p.x(), p.y() + self._radius + caption.height() + rect.height() * 0.7),
+            below = self._radius + caption.height() + rect.height() * 0.7
+            candidates += [QPointF(p.x(), p.y() + below),
                            QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8)]
         legend = self.legend.sceneBoundingRect()
         candidates.append(QPointF(self.viewport().width() / 2,

@@ -107,6 +107,11 @@ def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[
     return matrices
 
 
+def _editable(values) -> str:
+    """Numbers for an input field: six significant digits, ASCII minus (easy to retype)."""
+    return ", ".join(format_number(v, 6) for v in values).replace("−", "-")
+
+
 def focus_for(steps, sizes) -> StepFocus:
     """What the drawing highlights for the steps just taken (one, or a neuron/layer's worth).
 
@@ -300,9 +305,9 @@ class StepThroughTab(QWidget):
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         settings = QHBoxLayout()
-        for label, widget, stretch in (("Lesson", self.preset_box, 2), ("Inputs", self.inputs_edit, 2),
-                                       ("Target", self.target_edit, 1),
-                                       ("Learning rate", self.lr_edit, 1)):
+        fields = (("Lesson", self.preset_box, 2), ("Inputs", self.inputs_edit, 2),
+                  ("Target", self.target_edit, 1), ("Learning rate", self.lr_edit, 1))
+        for label, widget, stretch in fields:
             caption = QLabel(label)
             caption.setBuddy(widget)
             settings.addWidget(caption)
@@ -369,7 +374,8 @@ class StepThroughTab(QWidget):
         self.slider.setAccessibleName("Position in the iteration")
         self.slider.setPageStep(5)
         self.position_label = QLabel()
-        self.position_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999"))
+        self.position_label.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999"))
         controls = QHBoxLayout()
         for w in (self.home_button, self.back_button, self.step_button, self.play_button,
                   self.end_button):
@@ -585,8 +591,8 @@ class StepThroughTab(QWidget):
         self.view.set_names({(c, i): lesson.names.node(c, i)
                              for c, n in enumerate(net.sizes) for i in range(n)})
         with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
-            self.inputs_edit.setText(", ".join(format_number(v, 6) for v in lesson.X[0]).replace("−", "-"))
-            self.target_edit.setText(", ".join(format_number(v, 6) for v in lesson.Y[0]).replace("−", "-"))
+            self.inputs_edit.setText(_editable(lesson.X[0]))
+            self.target_edit.setText(_editable(lesson.Y[0]))
             self.lr_edit.setText(format_number(lesson.lr, 6))
         self.timeline.set_lesson(lesson)
         with QSignalBlocker(self.slider):
@@ -749,8 +755,9 @@ class StepThroughTab(QWidget):
         """Back to iteration 1: the starting weights, the current example."""
         if self.lesson is None or self.base_network is None:
             return
-        lesson = Lesson(self.base_network.copy(), batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
-                        lr=self.lesson.lr, title=self.lesson.title, iteration=1)
+        example = (self.lesson.X.copy(), self.lesson.Y.copy())
+        lesson = Lesson(self.base_network.copy(), batch=example, lr=self.lesson.lr,
+                        title=self.lesson.title, iteration=1)
         self._start(lesson, fresh=True)
         self.show_message("Reset: iteration 1 with the starting weights.")
 

@@ -332,7 +332,8 @@ def test_tab_protocol(tab, qtbot):
     keys = [k for k, _ in tab.shortcuts()]
     assert {"Space", "Right", "Left", "Home", "End"} <= set(keys)
     names = [name for name, _ in tab.screenshot_states()]
-    assert {"article-forward", "article-backward", "article-update", "sigmoid-forward"} <= set(names)
+    wanted = {"article-forward", "article-backward", "article-update", "sigmoid-forward"}
+    assert wanted <= set(names)
     for name, enter in tab.screenshot_states():
         enter()
         assert tab.lesson.steps[tab.position - 1].phase == name.split("-")[1]
