@@ -276,6 +276,7 @@ class StepThroughTab(QWidget):
         self.granularity = "operation"
         self.loss_history: list[float] = []
         self.selected = None
+        self.refilled: list[str] = []
         self.edit_dialog: QInputDialog | None = None
         self._build_ui()
         self._build_shortcuts()
@@ -532,34 +533,35 @@ class StepThroughTab(QWidget):
             return
         self.base_network = lesson.network.copy()
         self._start(lesson, fresh=True)
+        note = ""
+        if self.refilled:
+            note = (f" The {' and '.join(self.refilled)} did not fit the new size, so simple "
+                    "values were filled in; change them above.")
         self.show_message(f"Built a {lesson.network.architecture} network "
-                          f"({', '.join(acts)}).")
+                          f"({', '.join(acts)}).{note}")
 
     def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
         """Inputs, targets and learning rate from the fields (InputError when refused).
 
-        With `fill`, a field whose count does not match a new architecture is refilled
-        with simple defaults instead of refused.
+        With `fill` (a new architecture), a field holding good numbers but the wrong count
+        of them is refilled with simple defaults, and `self.refilled` names it; anything
+        that is not a usable number is still refused.
         """
-        try:
-            x = parse_numbers(self.inputs_edit.text(), "inputs", n_in)
-        except InputError:
-            if not fill:
-                raise
-            x = [0.1, 0.3, 0.5, 0.7][:n_in]
-        try:
-            target = parse_numbers(self.target_edit.text(), "target", n_out)
-        except InputError:
-            if not fill:
-                raise
-            target = [0.2, 0.8, 0.5][:n_out]
-        try:
-            lr = parse_learning_rate(self.lr_edit.text())
-        except InputError:
-            if not fill:
-                raise
-            lr = 0.1
-        return x, target, lr
+        self.refilled = []
+        defaults = {"inputs": [0.1, 0.3, 0.5, 0.7][:n_in], "target": [0.2, 0.8, 0.5][:n_out]}
+        values = {}
+        for what, edit, count in (("inputs", self.inputs_edit, n_in),
+                                  ("target", self.target_edit, n_out)):
+            numbers = parse_numbers(edit.text(), what)
+            if len(numbers) != count:
+                if not fill:
+                    raise InputError(f"{what}: the network needs {count} number(s); "
+                                     f"you typed {len(numbers)}")
+                numbers = defaults[what]
+                self.refilled.append(what)
+            values[what] = numbers
+        lr = parse_learning_rate(self.lr_edit.text())
+        return values["inputs"], values["target"], lr
 
     def apply_settings(self) -> None:
         """Restart the current iteration with the typed inputs, target and learning rate."""

@@ -293,6 +293,8 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     lesson = tab.lesson
     assert lesson.network.sizes == (3, 4, 2, 2)
+    assert "filled in" in tab.message.text()        # 2 inputs typed, 3 needed
+    assert len(lesson.X[0]) == 3 and len(lesson.Y[0]) == 2
     assert tab.view.sizes == (3, 4, 2, 2)
     assert lesson.network.activation_names == ["tanh", "sigmoid", "linear"]
     assert len(tab.view.nodes) == 11
@@ -307,6 +309,12 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     editor.weights.setText("0.5; 0.5, 1")
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     assert "layer 1" in tab.message.text() and tab.lesson is lesson
+    # Non-numbers are never "filled in": they are refused.
+    editor.weights.setText("")
+    tab.inputs_edit.setText("0.1, oops")
+    qtbot.mouseClick(editor.build, Qt.LeftButton)
+    assert "not a number" in tab.message.text() and tab.lesson is lesson
+    tab.inputs_edit.setText("0.1, 0.3")
     editor.weights.setText("0.5; -0.25")
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     assert tab.lesson.network.sizes == (2, 1)
