@@ -102,6 +102,7 @@ def _selectable_label(name: str, font: QFont | None = None) -> QLabel:
     label.setFocusPolicy(Qt.StrongFocus)
     label.setAccessibleName(name)
     label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+    label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
     if font is not None:
         label.setFont(font)
     return label

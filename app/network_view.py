@@ -97,11 +97,16 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
 # ---- items ---------------------------------------------------------------------------------
 
 class LabelItem(QGraphicsItem):
-    """One or more lines of text on a rounded, nearly opaque plate, centred on its position."""
+    """One or more lines of text on a rounded, nearly opaque plate.
 
-    def __init__(self, key=None, parent=None):
+    Centred on its position, or, with `hang=True`, hanging below it (its top edge at the
+    position) so that extra lines grow downwards.
+    """
+
+    def __init__(self, key=None, parent=None, hang: bool = False):
         super().__init__(parent)
         self.key = key
+        self.hang = hang
         self._lines: list[tuple[str, QColor]] = []
         self._font = QFont()
         self._plate = QColor("#ffffff")
@@ -137,8 +142,8 @@ class LabelItem(QGraphicsItem):
         width = max((fm.horizontalAdvance(t) for t, _ in self._lines), default=0.0)
         height = fm.height() * len(self._lines)
         pad = fm.height() * 0.18
-        self._rect = QRectF(-width / 2 - pad * 1.6, -height / 2 - pad, width + pad * 3.2,
-                            height + pad * 2)
+        top = 0.0 if self.hang else -height / 2 - pad
+        self._rect = QRectF(-width / 2 - pad * 1.6, top, width + pad * 3.2, height + pad * 2)
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -345,6 +350,7 @@ class DisplayState:
     z: dict = field(default_factory=dict)              # node -> weighted sum
     errors: dict = field(default_factory=dict)         # node -> dL/dz
     targets: tuple = ()                                # target per output, if known
+    new_predictions: dict = field(default_factory=dict)  # output node -> after the update
 
     @classmethod
     def from_network(cls, network, x=None, target=None) -> "DisplayState":
@@ -358,7 +364,8 @@ class DisplayState:
     def from_lesson_state(cls, state, targets=()) -> "DisplayState":
         return cls(weights=list(state.weights), biases=list(state.biases), a=dict(state.a),
                    z=dict(state.z), errors=dict(getattr(state, "errors", {}) or {}),
-                   targets=tuple(targets))
+                   targets=tuple(targets),
+                   new_predictions=dict(getattr(state, "new_predictions", {}) or {}))
 
 
 @dataclass
@@ -510,7 +517,7 @@ class NetworkView(QGraphicsView):
                 name.setZValue(12)
                 scene.addItem(name)
                 self.node_name[(col, idx)] = name
-                caption = LabelItem(("node", col, idx))
+                caption = LabelItem(("node", col, idx), hang=True)
                 caption.setZValue(22)
                 scene.addItem(caption)
                 self.node_caption[(col, idx)] = caption
@@ -699,7 +706,7 @@ class NetworkView(QGraphicsView):
             has_name = bool(self.names.get(key))
             self.node_text[key].setPos(p + QPointF(0, sfm.height() * 0.42 if has_name else 0))
             self.node_name[key].setPos(p + QPointF(0, -sfm.height() * 0.55))
-            self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.95))
+            self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.15))
             if key[0] > 0:
                 above = QPointF(0, -r - sfm.height() * 0.62)
                 self.bias_labels[(key[0] - 1, key[1])].setPos(p + above)
@@ -816,6 +823,8 @@ class NetworkView(QGraphicsView):
                 lines.append((f"z = {format_number(z)}", muted))
             if node in d.errors:
                 lines.append((f"δ = {format_number(d.errors[node])}", back))
+            if node in d.new_predictions:
+                lines.append((f"after update: {format_number(d.new_predictions[node])}", fg))
             label.set_lines(lines)
         if only_focus:
             return

@@ -66,6 +66,10 @@ def _check_screen_after_step(tab, step, rec, grads, after):
     if step.kind == "weight_update":
         l, i, j = step.edges[0]
         assert texts[("edge", l, i, j)] == format_number(after.weights[l][i, j])
+    if step.kind == "new_prediction":
+        col, i = step.nodes[-1]
+        shown = after.forward(tab.lesson.X).output[0, i]
+        assert f"after update: {format_number(shown)}" in texts[("caption", col, i)]
     if step.kind == "bias_update":
         l, j = step.layer, step.neuron
         if ("bias", l, j) in texts:
