@@ -168,7 +168,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.lr_curve.setData(epochs, lr)
         self._update_x()
         self._update_y()
-        self._lr_range.update(np.asarray(lr, dtype=float))
+        lr = np.asarray(lr, dtype=float)
+        self._lr_range.update(lr * 1.15 if lr.size else lr)     # headroom above the line
 
     def _update_y(self) -> None:
         _, train_mse, val_mse = self._current
@@ -256,10 +257,13 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         return plot
 
     def set_span(self, epochs: int) -> None:
-        """Fix the shared x axis to 0 … `epochs`."""
+        """Fix the shared x axis to 0 … `epochs`, with few ticks (the plots are narrow)."""
         self._span = max(int(epochs), 1)
         self._x_range.reset()
         self._x_range.update(np.array([0.0, self._span]))
+        major = nice_step(self._span, 2)
+        for plot in (self.weight_plot, self.grad_plot, self.dead_plot):
+            plot.getAxis("bottom").setTickSpacing(major, major / 2)
 
     def set_layers(self, n_layers: int, n_hidden: int) -> None:
         """Make one curve per layer (weights, gradients) and per hidden layer (dead share)."""

@@ -41,9 +41,10 @@ from app.train_worker import TrainingSnapshot, TrainingThread, limit_blas_thread
 GRID_SIZE = 100          # the article's 100 × 100 grid for contour maps
 CONTOUR_LINES = 8        # about this many contour lines per map
 FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
-MAX_REFRESH_HZ = 25.0     # redraw the live views at most this often
+MAX_REFRESH_HZ = 20.0     # redraw the live views at most this often
+MIN_REFRESH_HZ = 4.0      # and at least this often while training
 LOWER_REFRESH_HZ = 4.0    # the layer-health and weight views at most this often
-GUI_CPU_BUDGET = 0.08     # target share of CPU time for the GUI thread while training
+GUI_CPU_BUDGET = 0.05     # target share of CPU time for the GUI thread while training
 
 
 # ---- data -----------------------------------------------------------------------------
@@ -756,7 +757,7 @@ class TrainTab(QWidget):
         self._closed = False
         self._dirty_maps = False
         self._dirty_curves = False
-        self._cycle_cpu = 0.004          # GUI-thread CPU seconds per refresh cycle (EMA)
+        self._refresh_gap = 1.0 / MAX_REFRESH_HZ   # seconds between refreshes, adapted
         self._last_refresh = 0.0
         self._last_refresh_cpu = time.thread_time()
         self._last_lower_refresh = 0.0
@@ -1258,8 +1259,7 @@ class TrainTab(QWidget):
             return
         # Keep the GUI thread's share of the CPU (drawing, painting, events) near
         # GUI_CPU_BUDGET: while it runs Python, the training thread waits for the GIL.
-        gap = max(1.0 / MAX_REFRESH_HZ, self._cycle_cpu / GUI_CPU_BUDGET)
-        wait = max(0.0, gap - (time.perf_counter() - self._last_refresh))
+        wait = max(0.0, self._refresh_gap - (time.perf_counter() - self._last_refresh))
         self._refresh_timer.start(int(wait * 1000))
 
     # ---- drawing --------------------------------------------------------------------------
@@ -1285,9 +1285,13 @@ class TrainTab(QWidget):
             self._draw_curves(snap, lower)
         self._dirty_maps = self._dirty_curves = False
         now, cpu = time.perf_counter(), time.thread_time()
-        if self.state == RUNNING and self._last_refresh:
-            # CPU of the whole cycle since the last refresh, including its painting
-            self._cycle_cpu = 0.7 * self._cycle_cpu + 0.3 * (cpu - self._last_refresh_cpu)
+        if self.state == RUNNING and self._last_refresh and now > self._last_refresh:
+            # the GUI thread's CPU share since the last refresh (drawing, painting, events):
+            # refresh less often while it is above budget, more often while below
+            share = (cpu - self._last_refresh_cpu) / (now - self._last_refresh)
+            factor = 1.25 if share > GUI_CPU_BUDGET else 0.9
+            self._refresh_gap = min(max(self._refresh_gap * factor, 1.0 / MAX_REFRESH_HZ),
+                                    1.0 / MIN_REFRESH_HZ)
         self._last_refresh, self._last_refresh_cpu = now, cpu
         self.refreshed.emit()
 
