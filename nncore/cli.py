@@ -277,6 +277,20 @@ def _dataset_for(args):
         raise InputError(str(exc)) from None
 
 
+def _data_settings(args) -> dict:
+    """How the data were made, in the keys the app's Train tab reads back from a file's meta
+    ("function": a registry name or formula text, "samples": a count or 0 for a grid, ...)."""
+    settings = {"noise": args.noise or 0.0, "seed": args.seed or 0,
+                "val_share": args.val_share or 0.0}
+    if args.csv is not None:
+        return {**settings, "csv_path": os.path.abspath(args.csv)}
+    settings["function"] = args.formula if args.formula is not None else (
+        args.function or "article").lower()
+    if args.grid is not None:
+        return {**settings, "samples": 0, "grid": args.grid}
+    return {**settings, "samples": 1000 if args.samples is None else args.samples}
+
+
 def _config_for(args, n_inputs: int, n_outputs: int):
     from .training import recipe
 
@@ -392,8 +406,8 @@ def cmd_train(args) -> int:
     if args.output is None:
         _err("Not saved: add -o model.npz (or .json, .safetensors) to keep the weights.")
         return 0
-    meta = {"data": data.source, "function": label, "points": len(data),
-            "val_share": args.val_share or 0.0, "stop_reason": stop.to_dict(),
+    meta = {"app": "nncore train", "data": _data_settings(args), "data_source": data.source,
+            "function": label, "points": len(data), "stop_reason": stop.to_dict(),
             "command": "nncore " + " ".join(shlex.quote(a) for a in args.argv),
             "nncore_version": __version__}
     try:
@@ -625,7 +639,8 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
         row("", f"targets mean [{show(d['y_mean'])}], std [{show(d['y_std'])}]")
     else:
         row("normaliser", "none (the network sees the numbers as they are)")
-    for key, name in (("data", "data"), ("function", "function"), ("command", "command")):
+    for key, name in (("data_source", "data"), ("function", "function"),
+                      ("command", "command")):
         value = wf.meta.get(key)
         if isinstance(value, str) and value:
             row(name, value)

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -51,6 +52,10 @@ def test_train_saves_exactly_what_the_library_trains(trained, capsys):
     assert wf.meta["stop_reason"]["kind"] == "epochs"
     assert wf.meta["function"] == "mean: (x + y) / 2"
     assert wf.meta["command"].startswith("nncore train mean --samples 120")
+    # the keys the app's Train tab reads to rebuild the data
+    assert wf.meta["data"] == {"function": "mean", "samples": 120, "noise": 0.0, "seed": 0,
+                               "val_share": 0.0}
+    assert wf.meta["data_source"] == data.source
 
 
 def test_train_prints_final_numbers_and_progress(tmp_path, capsys):
@@ -95,6 +100,8 @@ def test_train_options_reach_the_config(tmp_path, capsys):
     assert cfg["batch_size"] is None and cfg["epochs"] == 4 and cfg["weight_decay"] == 0.001
     assert wf.network.activation_names == ["tanh", "tanh", "linear"]
     assert wf.meta["points"] == 36 and wf.meta["function"] == "x*y/10"
+    assert wf.meta["data"] == {"function": "x*y/10", "samples": 0, "grid": 6, "noise": 0.1,
+                               "seed": 3, "val_share": 0.0}
 
 
 def test_train_on_csv(tmp_path, capsys):
@@ -106,7 +113,9 @@ def test_train_on_csv(tmp_path, capsys):
                              "--epochs", "3", "-o", tmp_path / "m.npz")
     assert code == 0, err
     assert "(40 points)" in out
-    assert weightfile.load(tmp_path / "m.npz").meta["function"].startswith("CSV file")
+    meta = weightfile.load(tmp_path / "m.npz").meta
+    assert meta["function"].startswith("CSV file")
+    assert meta["data"]["csv_path"] == str(tmp_path / "data.csv")
 
 
 def test_train_without_output_says_it_did_not_save(tmp_path, capsys, monkeypatch):
@@ -243,7 +252,8 @@ def test_info_describes_the_model(trained, capsys):
                      "recipe         article: gd, lr 0.001, constant schedule, full batch, "
                      "5 epochs planned", "epochs trained 5", "final loss     training MSE",
                      "stopped        Finished the planned 5 epochs.",
-                     "normaliser     inputs mean [", "function       mean: (x + y) / 2"):
+                     "normaliser     inputs mean [", "function       mean: (x + y) / 2",
+                     "data           120 random points of (x + y) / 2 (seed 0)"):
         assert expected in out
 
 
@@ -385,3 +395,29 @@ def test_train_stops_at_the_target_r2(tmp_path, capsys):
     wf = weightfile.load(tmp_path / "m.npz")
     assert wf.meta["stop_reason"]["kind"] == "target" and wf.epochs_trained < 2000
     assert wf.history[-1]["train_r2"] >= 0.9 > wf.history[-2]["train_r2"]   # 100 < batch: full
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends a real SIGINT")
+def test_real_ctrl_c_on_the_command_saves_the_weights(tmp_path):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    model = tmp_path / "m.npz"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nncore", "train", "mean", "--samples", "200", "--arch", "2-8-1",
+         "--epochs", "100000000", "-o", str(model)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    watchdog = threading.Timer(60, proc.kill)    # never hang the suite, whatever happens
+    watchdog.start()
+    try:
+        for line in proc.stderr:                 # wait until training has really started
+            if line.startswith("epoch "):
+                break
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Stopped on request after" in out and "Traceback" not in err
+    wf = weightfile.load(model)
+    assert wf.meta["stop_reason"]["kind"] == "stopped" and wf.epochs_trained >= 1
