@@ -492,6 +492,8 @@ def _read_points_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray |
         rows = rows[1:]
         if not rows:
             raise InputError(f"{path!r} has a header but no data rows")
+    elif len(first) == n_inputs + 1:
+        target = n_inputs                # no header: one column more than inputs = answers
     X, y = [], []
     for number, line in rows:
         cells = _split_row(line)
@@ -510,13 +512,6 @@ def _read_points_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray |
             raise InputError(f"{path}, line {number}: a value is not finite")
         X.append(values)
         y.append(answer)
-    if target is None and len(_split_row(rows[0][1])) == n_inputs + 1 \
-            and all(_is_float(c) for c in first):
-        try:
-            y = [float(_split_row(line)[n_inputs]) for _, line in rows]
-            target = n_inputs
-        except ValueError:
-            target = None
     return np.array(X, dtype=np.float64), (None if target is None
                                            else np.array(y, dtype=np.float64).reshape(-1, 1))
 

@@ -421,3 +421,16 @@ def test_real_ctrl_c_on_the_command_saves_the_weights(tmp_path):
     assert "Stopped on request after" in out and "Traceback" not in err
     wf = weightfile.load(model)
     assert wf.meta["stop_reason"]["kind"] == "stopped" and wf.epochs_trained >= 1
+
+
+def test_predict_csv_without_header(trained, tmp_path, capsys):
+    (tmp_path / "plain.csv").write_text("1 2\n3 4\n")
+    code, out, _ = run_cli(capsys, "predict", trained, "--csv", tmp_path / "plain.csv")
+    assert code == 0 and len(out.strip().splitlines()) == 3 and "against" not in out
+    (tmp_path / "scored.csv").write_text("1\t2\t1.5\n3\t4\t3.5\n")
+    code, out, _ = run_cli(capsys, "predict", trained, "--csv", tmp_path / "scored.csv")
+    assert code == 0 and "against the CSV's targets: MSE" in out and "(2 points)" in out
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    pred = _expected_predictions(trained, X)
+    mse = float(np.mean((pred[:, 0] - np.array([1.5, 3.5])) ** 2))
+    assert f"MSE {mse:.6g}" in out
