@@ -1030,17 +1030,22 @@ class NetworkView(QGraphicsView):
                                   legend.top() - rect.height() * 0.8))
         # The first spot that covers no neuron (and stays in view) wins.
         view_rect = QRectF(self.viewport().rect())
-        taken = [n.sceneBoundingRect() for n in self.nodes.values()]
-        taken += [lbl.mapRectToScene(lbl.plate_rect())
-                  for key, lbl in self.edge_labels.items() if key in focus.edges]
-        taken += [lbl.mapRectToScene(lbl.plate_rect())
-                  for lbl in self.node_caption.values() if lbl.text()]
-        taken.append(legend)
+        must_avoid = [n.sceneBoundingRect() for n in self.nodes.values()]
+        must_avoid += [lbl.mapRectToScene(lbl.plate_rect())
+                       for key, lbl in self.edge_labels.items() if key in focus.edges]
+        must_avoid += [lbl.mapRectToScene(lbl.plate_rect())
+                       for lbl in self.node_caption.values() if lbl.text() and lbl.isVisible()]
+        must_avoid.append(legend)
+        # Better still if it hides no other number (the dimmed ones included).
+        others = [lbl.mapRectToScene(lbl.plate_rect())
+                  for lbl in list(self.edge_labels.values()) + list(self.bias_labels.values())
+                  if lbl.isVisible()]
         pos = candidates[0]
-        for candidate in candidates:
-            r = rect.translated(candidate)
-            if view_rect.contains(r) and not any(r.intersects(n) for n in taken):
-                pos = candidate
+        for avoid in (must_avoid + others, must_avoid):
+            free = [c for c in candidates if view_rect.contains(rect.translated(c))
+                    and not any(rect.translated(c).intersects(o) for o in avoid)]
+            if free:
+                pos = free[0]
                 break
         # Keep the bubble inside the view.
         view = QRectF(self.viewport().rect()).adjusted(4, 4, -4, -4)
