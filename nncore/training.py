@@ -196,7 +196,7 @@ RECIPES: dict[str, TrainConfig] = {
         recipe="article", sizes=(2, 64, 64, 64, 1), activation="relu", init="article",
         optimizer="gd", lr=0.001, schedule="constant", batch_size=None, epochs=2000,
         seed=99, dtype="float64"),
-    # Tuned on the article's task (the 100 × 100 grid): R² >= 0.999 after 43-52 epochs for
+    # Tuned on the article's task (the 100 × 100 grid): R² >= 0.999 after 43-55 epochs for
     # seeds 1, 2, 3, 4 and 99. 100 epochs leave room for smaller data sets (1,000 random points
     # reach R² ≈ 0.99 in 100 epochs), and the annealing ends exactly at the last epoch.
     "modern": TrainConfig(
@@ -633,13 +633,12 @@ class TrainingRun:
             r2 = report.val_r2 if report.val_r2 is not None else report.train_r2
             reached = r2 >= cfg.target_r2
             minibatch = cfg.batch_size is not None and cfg.batch_size < self._X.shape[0]
-            if report.val_r2 is None and minibatch:
-                # Mini-batch training R² averages over weights that changed during the epoch:
-                # once it comes near the target, measure the whole training set with the
-                # weights as they are now and decide on that (costs a forward pass).
-                if r2 >= cfg.target_r2 - 0.5 * (1.0 - cfg.target_r2):
-                    r2 = self.evaluate("train")["r2"]
-                    reached = r2 >= cfg.target_r2
+            if reached and report.val_r2 is None and minibatch:
+                # Mini-batch training R² averages over weights that changed during the epoch
+                # (and over noisy batches): confirm it with one pass over the whole training
+                # set with the weights as they are now. The reported value stays the one
+                # shown in the history, so the curve crosses the target where the run stops.
+                reached = self.evaluate("train")["r2"] >= cfg.target_r2
             if reached:
                 self._finish("target", f"Reached R² = {r2:.4f} on the {on} data after "
                                        f"{self.epoch} epochs (target {cfg.target_r2:g}).")
