@@ -31,7 +31,6 @@ import math
 import os
 import re
 import secrets
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -201,19 +200,13 @@ def _write_atomically(path: str, write_to: Callable[[str], None]) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise WeightFileError(f"cannot write {path!r}: the folder {directory!r} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
-                                   suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise WeightFileError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-    os.close(fd)
+    tmp = _create_temporary(path, directory)
     try:
         write_to(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        # mkstemp makes owner-only files; keep an existing file's mode, else the usual 644.
-        mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-        os.chmod(tmp, mode)
+        if os.path.exists(path):                 # overwriting keeps the old file's mode
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -224,6 +217,25 @@ def _write_atomically(path: str, write_to: Callable[[str], None]) -> None:
             raise WeightFileError(f"cannot write {path!r}: {exc.strerror or exc}") from None
         raise
     _fsync_directory(directory)
+
+
+def _create_temporary(path: str, directory: str) -> str:
+    """A new, empty, uniquely named file beside `path`.
+
+    Created with mode 0o666 so the system applies the user's umask, exactly as for any
+    file a program writes (tempfile.mkstemp would make it readable by its owner only).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise WeightFileError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+    raise WeightFileError(f"cannot write {path!r}: no free temporary name in {directory!r}")
 
 
 def _fsync_directory(directory: str) -> None:

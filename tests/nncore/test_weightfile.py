@@ -254,9 +254,17 @@ def test_failed_rename_is_reported_and_cleaned(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_new_file_is_not_private(tmp_path):
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_file_modes_follow_the_umask_or_the_old_file(tmp_path):
+    old_mask = os.umask(0o027)
+    try:
+        save(tmp_path / "m.json", make_network())
+    finally:
+        os.umask(old_mask)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o640
+    os.chmod(tmp_path / "m.json", 0o600)
     save(tmp_path / "m.json", make_network())
-    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o600
 
 
 def test_refuses_to_save_non_finite_weights(tmp_path):
