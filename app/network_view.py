@@ -32,6 +32,8 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPain
 from PySide6.QtWidgets import (QApplication, QGraphicsEllipseItem, QGraphicsItem,
                                QGraphicsScene, QGraphicsView, QSizePolicy)
 
+from nncore.lesson import fmt
+
 from app import theme as app_theme
 
 # Okabe–Ito colours: the keys this view needs, should a theme lack one.
@@ -64,19 +66,11 @@ def theme_colors() -> dict:
 
 
 def format_number(value, digits: int = 4) -> str:
-    """A number as the tutor writes it: four significant digits, a real minus sign."""
+    """A number as the tutor writes it everywhere: `nncore.lesson.fmt` (four significant
+    digits, a real minus sign, ×10ⁿ for very small or large values); "" for None."""
     if value is None:
         return ""
-    v = float(value)
-    if not math.isfinite(v):
-        return "∞" if v > 0 else ("−∞" if v < 0 else "NaN")
-    text = f"{v:.{digits}g}"
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{int(exp)}"
-    if text in ("-0", "0"):
-        text = "0"
-    return text.replace("-", "−")
+    return fmt(float(value), digits)
 
 
 def layer_title(column: int, n_columns: int, activation: str | None) -> str:
@@ -552,6 +546,20 @@ class NetworkView(QGraphicsView):
         for node, label in self.node_name.items():
             label.set_lines([(self.names[node], muted)] if self.names.get(node) else [])
         self._relayout()
+
+    def set_tooltips(self, names: dict) -> None:
+        """Tooltips naming each item, e.g. {("edge", 0, 0, 1): "weight w(x₁→h₂)"}."""
+        for key, name in names.items():
+            kind, rest = key[0], tuple(key[1:])
+            if kind == "node" and rest in self.nodes:
+                self.nodes[rest].setToolTip(f"{name}: click to see its values and gradient")
+            elif kind == "edge" and rest in self.edges:
+                tip = f"{name}: click to inspect, double-click to change"
+                self.edges[rest].setToolTip(tip)
+                self.edge_labels[rest].setToolTip(tip)
+            elif kind == "bias" and rest in self.bias_labels:
+                self.bias_labels[rest].setToolTip(f"{name}: click to inspect, "
+                                                  "double-click to change")
 
     def set_network(self, network, x=None, target=None) -> None:
         """Show a Network's weights (and optionally an input and target), no step."""

@@ -108,8 +108,8 @@ def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[
 
 
 def _editable(values) -> str:
-    """Numbers for an input field: six significant digits, ASCII minus (easy to retype)."""
-    return ", ".join(format_number(v, 6) for v in values).replace("−", "-")
+    """Numbers for an input field: six significant digits in plain notation (easy to retype)."""
+    return ", ".join(f"{float(v):.6g}" for v in values)
 
 
 def focus_for(steps, sizes) -> StepFocus:
@@ -592,16 +592,20 @@ class StepThroughTab(QWidget):
         self.view.set_architecture(net.sizes, net.activation_names)
         self.view.set_names({(c, i): lesson.names.node(c, i)
                              for c, n in enumerate(net.sizes) for i in range(n)})
+        self.view.set_tooltips({key: name for key, name in self._inspectable_items()})
         with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
             self.inputs_edit.setText(_editable(lesson.X[0]))
             self.target_edit.setText(_editable(lesson.Y[0]))
-            self.lr_edit.setText(format_number(lesson.lr, 6))
+            self.lr_edit.setText(_editable([lesson.lr]))
         self.timeline.set_lesson(lesson)
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, len(lesson))
-        self.inspector.set_items(self._inspectable_items())
-        if self.selected is not None and self.selected not in dict(self._inspectable_items()):
+        items = self._inspectable_items()
+        self.inspector.set_items(items)
+        if self.selected is not None and self.selected not in dict(items):
             self.selected = None
+        self.view.select(self.selected)
+        self.inspector.choose(self.selected)
         self.position = -1
         self.go_to(0, animate=False)
         self.lessonChanged.emit()
@@ -874,7 +878,7 @@ class StepThroughTab(QWidget):
         dialog.setWindowTitle("Change a parameter")
         dialog.setLabelText(f"New value of {name} (now {format_number(value, 6)}).\n"
                             "The iteration starts again from its first step.")
-        dialog.setTextValue(format_number(value, 6).replace("−", "-"))
+        dialog.setTextValue(_editable([value]))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
         dialog.destroyed.connect(self._forget_dialog)

@@ -23,13 +23,13 @@ def view(qtbot):
     return v
 
 
-def test_format_number_uses_a_real_minus_and_four_digits():
+def test_format_number_writes_numbers_like_the_lesson_does():
     assert format_number(-0.46) == "−0.46"
     assert format_number(0.123456) == "0.1235"
     assert format_number(0.0) == "0"
     assert format_number(-0.0) == "0"
-    assert format_number(1.5e-7) == "1.5e−7"
-    assert format_number(float("nan")) == "NaN"
+    assert format_number(1.5e-7) == "1.5×10⁻⁷"
+    assert format_number(-2.5e6) == "−2.5×10⁶"
     assert format_number(None) == ""
 
 
