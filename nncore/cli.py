@@ -280,15 +280,15 @@ def _dataset_for(args):
 def _data_settings(args) -> dict:
     """How the data were made, in the keys the app's Train tab reads back from a file's meta
     ("function": a registry name or formula text, "samples": a count or 0 for a grid, ...)."""
-    settings = {"noise": args.noise or 0.0, "seed": args.seed or 0,
-                "val_share": args.val_share or 0.0}
+    common = {"noise": args.noise or 0.0, "seed": args.seed or 0,
+              "val_share": args.val_share or 0.0}
     if args.csv is not None:
-        return {**settings, "csv_path": os.path.abspath(args.csv)}
-    settings["function"] = args.formula if args.formula is not None else (
-        args.function or "article").lower()
+        return {"csv_path": os.path.abspath(args.csv), **common}
+    function = args.formula if args.formula is not None else (args.function or "article").lower()
     if args.grid is not None:
-        return {**settings, "samples": 0, "grid": args.grid}
-    return {**settings, "samples": 1000 if args.samples is None else args.samples}
+        return {"function": function, "samples": 0, "grid": args.grid, **common}
+    return {"function": function, "samples": 1000 if args.samples is None else args.samples,
+            **common}
 
 
 def _config_for(args, n_inputs: int, n_outputs: int):
