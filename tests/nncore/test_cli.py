@@ -434,3 +434,12 @@ def test_predict_csv_without_header(trained, tmp_path, capsys):
     pred = _expected_predictions(trained, X)
     mse = float(np.mean((pred[:, 0] - np.array([1.5, 3.5])) ** 2))
     assert f"MSE {mse:.6g}" in out
+
+
+def test_diverged_training_explains_and_saves_finite_weights(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "train", *SMALL[:4], "--epochs", "50", "--lr", "5", "-q",
+                             "-o", tmp_path / "m.npz")
+    assert code == 0, err
+    assert "Training diverged" in out and "Try: lower the learning rate" in out
+    wf = weightfile.load(tmp_path / "m.npz")                 # load checks finiteness
+    assert wf.meta["stop_reason"]["kind"] == "diverged"
