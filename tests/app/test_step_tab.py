@@ -395,3 +395,14 @@ def test_keyboard_users_change_a_bias_through_the_inspector(tab, qtbot):
     # Neurons cannot be "changed": the button is off for them.
     tab.inspect(("node", 1, 0))
     assert not tab.inspector.edit_button.isEnabled()
+
+
+def test_play_waits_for_each_animation_and_pauses(tab, qtbot):
+    tab.view.set_duration(30)
+    tab.set_playing(True)
+    qtbot.waitUntil(lambda: tab.position >= 3, timeout=10_000)
+    qtbot.keyClick(tab.view, Qt.Key_P)
+    assert not tab.is_playing() and tab.play_button.text() == "Play"
+    # Nothing is left that could take another step: no timer pending.
+    tab.view.skip_animation()
+    assert not tab._play_timer.isActive()
