@@ -122,6 +122,9 @@ class _Workspace:
       same additions in long contiguous runs (`add_bias`).
     - `np.maximum(z, 0)` against a scalar misses NumPy's vectorised loop; comparing the flat
       buffer, in long chunks, with a row of zeros of the same length takes it (`relu`).
+    - The bias gradient sums the error over the samples, row after row; `np.einsum("ij->j")`
+      adds in that same order, faster than `np.sum(axis=0)` (`sum_rows`). A single column
+      is left to `np.sum`, which adds a contiguous run pairwise.
     """
 
     BLOCK = 8192          # elements per contiguous run in the reshaped views
@@ -133,7 +136,10 @@ class _Workspace:
         outs = net.sizes[1:]
         self.z = [np.empty((n, k), dt) for k in outs]
         self.a = [None] + [np.empty((n, k), dt) for k in outs]
-        self.d = [np.empty((n, k), dt) for k in outs]
+        # Error signals: layer i's is only needed until layer i − 1's is computed, so layers
+        # of the same width and parity share a buffer (a smaller working set stays in cache).
+        shared: dict[tuple[int, int], np.ndarray] = {}
+        self.d = [shared.setdefault((k, i % 2), np.empty((n, k), dt)) for i, k in enumerate(outs)]
         self.mask = [np.empty((n, k), np.bool_) for k in outs]
         self.dw = [np.empty_like(w) for w in net.weights]
         self.db = [np.empty_like(b) for b in net.biases]
@@ -170,6 +176,14 @@ class _Workspace:
             tiled[...] = b                                     # b repeated R times
             np.add(blocks, tiled.reshape(1, -1), out=blocks)
         np.add(rest, b, out=rest)
+
+    @staticmethod
+    def sum_rows(dZ: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = np.sum(dZ, axis=0, keepdims=True), bit for bit."""
+        if dZ.shape[1] == 1:
+            return np.sum(dZ, axis=0, keepdims=True, out=out)
+        np.einsum("ij->j", dZ, out=out.reshape(-1))
+        return out
 
     def relu(self, i: int) -> np.ndarray:
         """a[i + 1] = max(z[i], 0)."""
@@ -408,14 +422,14 @@ class Network:
                 dZ = np.multiply(dA, act.df(rec.z[i], rec.a[i + 1]), out=dA)
             dW = np.matmul(rec.a[i].T, dZ, out=ws.dw[i])
             dW /= m
-            db = np.sum(dZ, axis=0, keepdims=True, out=ws.db[i])
+            db = ws.sum_rows(dZ, ws.db[i])
             db /= m
             if i > 0:
                 W = self.weights[i]
                 if W.shape[1] == 1:
-                    # A one-output layer sends back an outer product: one rounded product
-                    # per entry, as the matrix product computes it, at a fraction of the cost.
-                    dA = np.multiply(dZ, W.reshape(1, -1), out=ws.d[i - 1])
+                    # A one-output layer sends back an outer product; np.dot computes it
+                    # several times faster than np.matmul here (same rounded products).
+                    dA = np.dot(dZ, W.T, out=ws.d[i - 1])
                 else:
                     dA = np.matmul(dZ, W.T, out=ws.d[i - 1])
         return Gradients(weights=ws.dw, biases=ws.db, errors=[])
