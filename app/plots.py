@@ -29,6 +29,8 @@ from app.plot_contour import (ContourView, ScatterView, connect_theme_changed,  
                               symmetric_limit, theme_colors, value_colormap)
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
+FEW_POINTS = 30      # curves this short also get a dot per point
+
 LAYER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
                 "#000000")
 
@@ -43,6 +45,12 @@ def _style_axes(plot: pg.PlotItem, colors: dict, axes=("left", "bottom")) -> Non
 
 def layer_color(i: int) -> str:
     return LAYER_COLORS[i % len(LAYER_COLORS)]
+
+
+def _plain_log_axis(axis: pg.AxisItem) -> None:
+    """Label a log axis at whole decades only, without an SI-prefix factor in its title."""
+    axis.enableAutoSIPrefix(False)
+    axis.setStyle(maxTextLevel=0)
 
 
 def round_range(lo: float, hi: float, log: bool) -> tuple[float, float] | None:
@@ -109,6 +117,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.plot.showGrid(x=False, y=False)
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "mean squared error (normalised)")
+        _plain_log_axis(self.plot.getAxis("left"))
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.getViewBox().disableAutoRange()
@@ -160,9 +169,12 @@ class LossPlot(pg.GraphicsLayoutWidget):
                     val_mse: np.ndarray | None, lr: np.ndarray) -> None:
         """The whole history so far (arrays of equal length; NaN where there is no value)."""
         self._current = (epochs, train_mse, val_mse)
-        self.train.setData(epochs, train_mse)
+        few = len(epochs) <= FEW_POINTS          # a handful of epochs: show them as dots
+        symbol = {"symbol": "o", "symbolSize": 5, "symbolPen": None} if few else {"symbol": None}
+        self.train.setData(epochs, train_mse, symbolBrush=self.train.opts["pen"].color(),
+                           **symbol)
         if val_mse is not None and np.any(np.isfinite(val_mse)):
-            self.val.setData(epochs, val_mse)
+            self.val.setData(epochs, val_mse, symbolBrush=self.val.opts["pen"].color(), **symbol)
         else:
             self.val.setData([], [])
         self.lr_curve.setData(epochs, lr)
@@ -193,6 +205,13 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self.legend.addItem(self.previous_train, f"previous: {label}")
         self.clear_current()
 
+    def clear_previous(self) -> None:
+        """Forget the greyed previous run."""
+        self.previous_train.setData([], [])
+        self.previous_val.setData([], [])
+        self._previous_mse = np.empty(0)
+        self.legend.removeItem(self.previous_train)
+
     def clear_current(self) -> None:
         self._current = (np.empty(0), np.empty(0), None)
         self.train.setData([], [])
@@ -220,7 +239,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
 class HealthPlots(pg.GraphicsLayoutWidget):
     """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
 
-    TITLES = ("weight norm ‖W‖", "gradient norm ‖∂L/∂W‖", "dead ReLU share")
+    TITLES = ("weights ‖W‖", "gradients ‖∂L/∂W‖", "dead ReLUs (share)")
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -249,6 +268,8 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setLogMode(y=log)
+        if log:
+            _plain_log_axis(plot.getAxis("left"))
         plot.setLabel("bottom", "epoch")
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
@@ -350,7 +371,9 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             plot = self.addPlot(row=0, col=k)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.setAspectLocked(True)
+            # equal heights, widths by column count: a 2×64 matrix shows two tall bands
+            self.ci.layout.setColumnStretchFactor(k, max(cols, 10))
+            plot.setPreferredWidth(1)
             plot.getViewBox().setMouseEnabled(False, False)
             plot.getViewBox().invertY(True)
             plot.hideAxis("bottom")
@@ -361,6 +384,10 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             plot.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
             self.plots.append(plot)
             self.images.append(image)
+        self.caption = self.addLabel(
+            "one cell per weight · row: input · column: neuron<br>blue positive · orange negative",
+            row=1, col=0, colspan=max(len(shapes), 1),
+            size="8pt", color=self._colors["muted"])
 
     def set_weights(self, weights: Sequence[np.ndarray]) -> None:
         """Show the matrices (each (fan_in, fan_out))."""

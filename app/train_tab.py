@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
@@ -1487,37 +1487,48 @@ class TrainTab(QWidget):
         return [("before", self._screenshot_before), ("trained", self._screenshot_trained),
                 ("diverged", self._screenshot_diverged)]
 
-    def run_synchronously(self, epochs: int) -> None:
-        """Train `epochs` epochs in the calling (GUI) thread and draw the result; used by the
-        screenshot mode and tests that need a finished state without waiting."""
-        self._halt_worker()
-        self.worker.step(self._run_id, epochs)       # direct call: the worker is idle
+    def run_synchronously(self, epochs: int, timeout_ms: int = 120_000) -> None:
+        """Train `epochs` epochs in the worker and return when they are done and drawn; for
+        the screenshot mode and scripts that need a trained state without an event loop."""
+        if self.run is None or self.run.done or self.state not in (FRESH, PAUSED):
+            return
+        loop = QEventLoop()
+
+        def ended(run_id: int, _reason) -> None:
+            if run_id == self._run_id:
+                loop.quit()
+
+        self.worker.loop_ended.connect(ended)
+        guard = QTimer(loop)
+        guard.setSingleShot(True)
+        guard.timeout.connect(loop.quit)
+        guard.start(timeout_ms)
+        self._set_state(PAUSING)
+        self._step.emit(self._run_id, int(epochs))
+        loop.exec()
+        self.worker.loop_ended.disconnect(ended)
         self._refresh()
 
     def _screenshot_before(self) -> None:
         self.banner.clear()
-        self.data_panel.set_settings(DataSettings())
-        self.reload_data()
-        self.model_panel.set_recipe("article")
-        self._new_run(keep_previous=False)
-        self.worker.publish(self._run_id)
-        self._refresh()
+        self.configure(DataSettings(), training.recipe("article"))
+        self.loss_plot.clear_previous()
+        self.run_synchronously(0)
 
     def _screenshot_trained(self) -> None:
+        """The article's recipe for 300 epochs (its curve stays, grey), then the modern one."""
         self._screenshot_before()
-        self.model_panel.set_config(training.recipe("article", epochs=300))
-        self._new_run(keep_previous=False)
+        self.configure(None, training.recipe("article", epochs=300))
         self.run_synchronously(300)
-        self.model_panel.set_recipe("modern")
-        self._new_run(keep_previous=True)
+        self.configure(None, training.recipe("modern"))
         self.run_synchronously(training.RECIPES["modern"].epochs)
         self.banner.clear()
 
     def _screenshot_diverged(self) -> None:
+        """Gradient descent at learning rate 10: nncore's guard stops it, the banner explains."""
         self._screenshot_before()
-        self.model_panel.lr_spin.setValue(10.0)
-        self._new_run(keep_previous=False)
-        self.run_synchronously(50)
+        self.configure(None, training.recipe("article", lr=10.0))
+        self.run_synchronously(100)
 
 
 def _duration(seconds: float) -> str:

@@ -196,14 +196,15 @@ class TrainWorker(QObject):
 
     @Slot(int, int)
     def step(self, run_id: int, epochs: int = 1) -> None:
-        """Train exactly `epochs` epochs (fewer if the run ends) and send one snapshot."""
+        """Train exactly `epochs` epochs (fewer if the run ends; 0 = none) and send one
+        snapshot."""
         job = self._job
         if job is None or job.run_id != run_id:
             return
         self._idle.clear()
         try:
             self._apply_pending_lr(job.run)
-            reports = job.run.run_chunk(max(1, int(epochs)))
+            reports = job.run.run_chunk(max(0, int(epochs)))
             self._emit(job, reports, with_grid=True, final=True)
         except Exception as err:  # noqa: BLE001
             self._idle.set()
