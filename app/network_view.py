@@ -345,6 +345,7 @@ class DisplayState:
     errors: dict = field(default_factory=dict)         # node -> dL/dz
     targets: tuple = ()                                # target per output, if known
     new_predictions: dict = field(default_factory=dict)  # output node -> after the update
+    desired: dict = field(default_factory=dict)        # output node -> target − prediction
 
     @classmethod
     def from_network(cls, network, x=None, target=None) -> "DisplayState":
@@ -359,7 +360,8 @@ class DisplayState:
         return cls(weights=list(state.weights), biases=list(state.biases), a=dict(state.a),
                    z=dict(state.z), errors=dict(getattr(state, "errors", {}) or {}),
                    targets=tuple(targets),
-                   new_predictions=dict(getattr(state, "new_predictions", {}) or {}))
+                   new_predictions=dict(getattr(state, "new_predictions", {}) or {}),
+                   desired=dict(getattr(state, "desired", {}) or {}))
 
 
 @dataclass
@@ -829,6 +831,10 @@ class NetworkView(QGraphicsView):
                         and node not in prev.z:
                     z = z * t          # the new sum counts up from zero while it arrives
                 lines.append((f"z = {format_number(z)}", muted))
+            if node in d.desired:
+                want = d.desired[node]
+                sign = "+" if want > 0 else ""
+                lines.append((f"wants {sign}{format_number(want)}", fg))
             if node in d.errors:
                 lines.append((f"δ = {format_number(d.errors[node])}", back))
             if node in d.new_predictions:

@@ -66,6 +66,11 @@ def _check_screen_after_step(tab, step, rec, grads, after):
     if step.kind == "weight_update":
         l, i, j = step.edges[0]
         assert texts[("edge", l, i, j)] == format_number(after.weights[l][i, j])
+    if step.kind == "error":
+        col, i = step.nodes[-1]
+        want = tab.lesson.Y[0, i] - rec.a[-1][0, i]        # the article's desired change
+        assert f"wants {'+' if want > 0 else ''}{format_number(want)}" in \
+            texts[("caption", col, i)]
     if step.kind == "new_prediction":
         col, i = step.nodes[-1]
         shown = after.forward(tab.lesson.X).output[0, i]
