@@ -1,16 +1,32 @@
 """nncore: a small, readable neural-network engine in pure NumPy.
 
 It powers the nn-tutor app and works on its own from a notebook or the `nncore` command:
-networks with recorded forward passes and backpropagation, activations, losses, optimisers,
-data, training runs, the step-by-step lesson engine, and weight files.
+networks with recorded forward passes and backpropagation (`network`), activations, losses,
+optimisers and learning-rate schedules (`optim`), data and safe formulas (`data`, `formula`),
+training runs in chunks (`training`), the step-by-step lesson engine (`lesson`), and weight
+files readable by NumPy and PyTorch (`weightfile`). It never imports Qt.
 """
 from .activations import ACTIVATIONS, Activation, get_activation
+from .data import (FUNCTIONS, DataError, Dataset, Normaliser, TargetFunction, get_function, grid,
+                   grid_axes, load_csv, sample_uniform)
+from .formula import FormulaError, parse_formula
+from .lesson import GRANULARITIES, PRESETS, Lesson, LessonStep, make_custom, make_lesson, render
 from .losses import half_mse, mse, r2
 from .network import ForwardRecord, Gradients, Network, init_parameters
+from .optim import Adam, GradientDescent, Momentum, make_optimizer, make_schedule
+from .training import RECIPES, EpochReport, StopReason, TrainConfig, TrainingRun, recipe
+from .weightfile import WeightFile, WeightFileError, load, save
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
+    "FUNCTIONS", "DataError", "Dataset", "Normaliser", "TargetFunction", "get_function", "grid",
+    "grid_axes", "load_csv", "sample_uniform",
+    "FormulaError", "parse_formula",
+    "GRANULARITIES", "PRESETS", "Lesson", "LessonStep", "make_custom", "make_lesson", "render",
     "mse", "half_mse", "r2",
     "Network", "ForwardRecord", "Gradients", "init_parameters",
+    "Adam", "GradientDescent", "Momentum", "make_optimizer", "make_schedule",
+    "RECIPES", "EpochReport", "StopReason", "TrainConfig", "TrainingRun", "recipe",
+    "WeightFile", "WeightFileError", "load", "save",
 ]
 __version__ = "0.1.0"
