@@ -180,8 +180,9 @@ class _Workspace:
     @staticmethod
     def sum_rows(dZ: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = np.sum(dZ, axis=0, keepdims=True), bit for bit."""
-        if dZ.shape[1] == 1:
-            return np.sum(dZ, axis=0, keepdims=True, out=out)
+        n, k = dZ.shape
+        if k == 1 or n < 512:        # einsum's Python wrapper costs more than it saves
+            return np.add.reduce(dZ, axis=0, keepdims=True, out=out)
         np.einsum("ij->j", dZ, out=out.reshape(-1))
         return out
 
