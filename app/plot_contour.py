@@ -234,6 +234,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.points.setVisible(False)
         self.plot.addItem(self.points, ignoreBounds=True)
         self.message = pg.TextItem("", anchor=(0.5, 0.5))
+        self.message.setTextWidth(170)
         self.message.setZValue(20)
         self.plot.addItem(self.message, ignoreBounds=True)
         self.colorbar = pg.ColorBarItem(colorMap=colormap or value_colormap(), width=14,
@@ -295,8 +296,9 @@ class ContourView(pg.GraphicsLayoutWidget):
         if X is None or len(X) == 0:
             self.points.setVisible(False)
             return
-        self.points.setData(x=X[:, 0], y=X[:, 1], brush=value_brushes(
-            values, levels, self.colorbar.colorMap()) if values is not None else None)
+        brush = (value_brushes(values, levels, self.colorbar.colorMap()) if values is not None
+                 else pg.mkBrush(theme_colors()["foreground"]))
+        self.points.setData(x=X[:, 0], y=X[:, 1], brush=brush, size=4 if len(X) <= 2000 else 2.5)
         self.points.setVisible(True)
 
     def clear_values(self, message: str = "") -> None:
@@ -310,6 +312,13 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     def values(self) -> np.ndarray | None:
         return self._Z
+
+    def show_colorbar(self, visible: bool, levels: tuple[float, float] | None = None) -> None:
+        """Show or hide the colour bar (e.g. for a map that has nothing to show)."""
+        self.colorbar.setVisible(visible)
+        if levels is not None:
+            self.colorbar.setLevels(levels)
+            self._applied_levels = None
 
     def contour_point_count(self) -> int:
         """How many segment end points the contour curve holds (for tests)."""

@@ -47,10 +47,23 @@ def layer_color(i: int) -> str:
     return LAYER_COLORS[i % len(LAYER_COLORS)]
 
 
-def _plain_log_axis(axis: pg.AxisItem) -> None:
-    """Label a log axis at whole decades only, without an SI-prefix factor in its title."""
-    axis.enableAutoSIPrefix(False)
-    axis.setStyle(maxTextLevel=0)
+class DecadeAxis(pg.AxisItem):
+    """A log axis labelled at whole decades only (0.01, 0.1, 1, 10 …), with unlabelled minor
+    ticks at 2…9 times each decade, and no SI-prefix factor in its title."""
+
+    def __init__(self, orientation: str, **kw):
+        super().__init__(orientation, **kw)
+        self.enableAutoSIPrefix(False)
+        self.setStyle(maxTextLevel=0)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802 - pyqtgraph's name
+        lo, hi = math.floor(minVal), math.ceil(maxVal)
+        decades = [float(v) for v in range(lo, hi + 1) if minVal <= v <= maxVal]
+        step = max(1, math.ceil(len(decades) / 6))          # at most about six labels
+        major = decades[::step]
+        minor = [v + math.log10(k) for v in range(lo, hi) for k in range(2, 10)
+                 if minVal < v + math.log10(k) < maxVal] if step == 1 else []
+        return [(float(step), major), (None, minor)]
 
 
 def round_range(lo: float, hi: float, log: bool) -> tuple[float, float] | None:
@@ -110,14 +123,13 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLogMode(x=False, y=True)
         self.plot.showGrid(x=False, y=False)
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "mean squared error (normalised)")
-        _plain_log_axis(self.plot.getAxis("left"))
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.getViewBox().disableAutoRange()
@@ -264,12 +276,11 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         self.apply_theme()
 
     def _make_plot(self, col: int, log: bool) -> pg.PlotItem:
-        plot = self.addPlot(row=1, col=col)
+        axes = {"left": DecadeAxis("left")} if log else None
+        plot = self.addPlot(row=1, col=col, axisItems=axes)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setLogMode(y=log)
-        if log:
-            _plain_log_axis(plot.getAxis("left"))
         plot.setLabel("bottom", "epoch")
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)

@@ -969,14 +969,20 @@ class TrainTab(QWidget):
             view.set_grid(p.xs, p.ys)
         if p.truth is not None:
             self.truth_view.set_values(p.truth, levels, self._contour_levels)
+            self.truth_view.set_points(None)
             self.truth_view.set_title("True function")
+            self.error_view.clear_values("")
+            self.error_view.show_colorbar(True)
         else:
-            self.truth_view.clear_values("CSV data: the true function is unknown")
-            self.truth_view.set_title("Your data")
+            # CSV data: no function to draw, so show the points themselves
+            self.truth_view.clear_values("")
+            self.truth_view.set_points(p.train.X, p.train.y, levels)
+            self.truth_view.show_colorbar(True, levels)
+            self.truth_view.set_title("Your data (training points)")
+            self.error_view.clear_values("no known function to compare with")
+            self.error_view.show_colorbar(False)
         self.prediction_view.clear_values("")
-        self.prediction_view.colorbar.setLevels(levels)
-        self.error_view.clear_values("" if p.truth is not None
-                                     else "no known function to compare with")
+        self.prediction_view.show_colorbar(True, levels)
         self.scatter_view.set_points(p.train.X, p.train.y, levels,
                                      title=f"{len(p.train):,} training points (coloured by z)")
 

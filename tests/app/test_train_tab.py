@@ -265,3 +265,28 @@ def test_screenshot_states_and_shortcuts(tab, qtbot):
     assert tab.state == "fresh" and tab.prediction_view.values() is not None
     keys = [key for key, _ in tab.shortcuts()]
     assert "F5" in keys and len(set(keys)) == len(keys)
+
+
+def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
+    from app.main_window import MainWindow
+
+    window = MainWindow(persist=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.start()
+    # switching to the other tab pauses the run: nothing runs unseen
+    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
+                          check_params_cb=lambda s: s == "paused"):
+        window.tabs.setCurrentIndex(0)
+    window.tabs.setCurrentWidget(tab)
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.pause_button.click()                      # Resume
+    assert tab.state == "running"
+    window.close()
+    assert tab._thread.thread.isFinished()
+    assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
