@@ -15,7 +15,7 @@ None of these widgets computes anything about the network: they display the numb
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QTreeWidget, QTreeWidgetItem,
@@ -133,6 +133,11 @@ class ExplanationPanel(QFrame):
         if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
             self.fonts.refresh()
 
+    def minimumSizeHint(self) -> QSize:
+        # Its real need depends on the width (wrapped text): the scrolling side panel asks
+        # for that through heightForWidth, so the bare minimum here can stay small.
+        return QSize(super().minimumSizeHint().width(), self.fontMetrics().lineSpacing() * 4)
+
     def show_start(self, lesson, preset_title: str = "") -> None:
         self.heading.setText(f"Start · 0 of {len(lesson)} steps done")
         inputs = ", ".join(format_number(v) for v in lesson.X[0])
@@ -238,6 +243,10 @@ class TimelineTree(QTreeWidget):
         self.itemActivated.connect(self._on_item)
         self.itemClicked.connect(self._on_item)
 
+    def sizeHint(self) -> QSize:
+        # Ask for little: the panel gives the timeline whatever height is left over.
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
+
     def set_lesson(self, lesson) -> None:
         self.blockSignals(True)
         self.clear()
@@ -301,6 +310,9 @@ class LossChart(pg.PlotWidget):
         self.values: list[float] = []
         self.apply_theme()
         app_theme.theme.changed.connect(self.apply_theme)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
 
     def set_values(self, values: list[float]) -> None:
         self.values = list(values)

@@ -394,7 +394,7 @@ class NetworkView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.setMinimumSize(360, 260)
+        self.setMinimumSize(260, 200)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setAccessibleName("Network drawing")
         self.setAccessibleDescription(
@@ -426,6 +426,7 @@ class NetworkView(QGraphicsView):
         self._positions: dict = {}
         self._radius = 20.0
         self._base_width = 1.2
+        self._two_line_titles = False
         self._label_room: dict = {}    # edge -> bool (fits without overlapping)
         self._roomy = True
 
@@ -691,10 +692,15 @@ class NetworkView(QGraphicsView):
         line = fm.height()
         self._base_width = max(1.0, line * 0.075)
         n_cols = len(self.sizes)
-        top = rect.top() + line * 2.2
-        bottom = rect.bottom() - line * 2.2
         left = rect.left() + fm.horizontalAdvance("−0.0000") * 0.9
         right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 2.4
+        # Layer titles go on two lines ("Hidden 1" over "(relu)") when one would collide.
+        tfm = QFontMetricsF(title_font)
+        widest = max(tfm.horizontalAdvance(self._title(col)) for col in range(n_cols))
+        self._two_line_titles = (n_cols > 1
+                                 and widest + line > (right - left) / max(1, n_cols - 1))
+        top = rect.top() + line * (3.2 if self._two_line_titles else 2.2)
+        bottom = rect.bottom() - line * 2.2
         max_n = max(self.sizes)
         spacing = (bottom - top) / max_n
         self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62,
@@ -726,7 +732,7 @@ class NetworkView(QGraphicsView):
             label.setPos(p + QPointF(r + line * 0.6 + half, 0))
         for col, label in enumerate(self.layer_labels):
             x = self._positions[(col, 0)].x()
-            label.setPos(QPointF(x, rect.top() + line * 0.8))
+            label.setPos(QPointF(x, rect.top() + line * (1.3 if self._two_line_titles else 0.8)))
         legend = self.legend.boundingRect()
         self.legend.setPos(QPointF(rect.left() + line * 0.5,
                                    rect.bottom() - legend.height() - line * 0.35))
@@ -743,6 +749,10 @@ class NetworkView(QGraphicsView):
         self._place_edge_labels()
         self._prepare_pulses()
         self._apply(self._progress)
+
+    def _title(self, col: int) -> str:
+        act = self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
+        return layer_title(col, len(self.sizes), act)
 
     def _edge_point(self, key, t: float) -> QPointF:
         line = self.edges[key].line()
@@ -855,7 +865,12 @@ class NetworkView(QGraphicsView):
                 label.set_lines([])
         for col, label in enumerate(self.layer_labels):
             act = self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
-            label.set_lines([(layer_title(col, n_cols, act), fg)])
+            title = layer_title(col, n_cols, act)
+            if self._two_line_titles and " (" in title:
+                name, rest = title.split(" (", 1)
+                label.set_lines([(name, fg), ("(" + rest, fg)])
+            else:
+                label.set_lines([(title, fg)])
 
     def _prepare_pulses(self):
         focus = self.focus
@@ -1052,7 +1067,8 @@ class NetworkView(QGraphicsView):
         must_avoid.append(legend)
         # Better still if it hides no other number (the dimmed ones included).
         others = [lbl.mapRectToScene(lbl.plate_rect())
-                  for lbl in list(self.edge_labels.values()) + list(self.bias_labels.values())
+                  for lbl in (list(self.edge_labels.values()) + list(self.bias_labels.values())
+                              + self.layer_labels)
                   if lbl.isVisible()]
         pos = candidates[0]
         for avoid in (must_avoid + others, must_avoid):

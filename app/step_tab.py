@@ -24,7 +24,7 @@ import re
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox,
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFrame, QScrollArea,
                                QGroupBox, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QPushButton, QSlider,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
@@ -329,16 +329,28 @@ class StepThroughTab(QWidget):
         self.loss_chart = LossChart()
         self.timeline = TimelineTree()
         side = QWidget()
+        side.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.explanation, 1)
+        side_layout.addWidget(self.explanation, 0)
         side_layout.addWidget(self.inspector, 0)
         side_layout.addWidget(self.loss_label)
         side_layout.addWidget(self.loss_chart, 2)
         side_layout.addWidget(self.timeline, 3)
+        line = self.fontMetrics().lineSpacing()
+        self.timeline.setMinimumHeight(line * 7)
+        self.loss_chart.setMinimumHeight(line * 7)
+        self.loss_chart.setMaximumHeight(line * 13)
+        # In a small window the side panels scroll rather than squeeze their text away.
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        side_scroll.setMinimumWidth(side.minimumWidth())
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(side)
+        self.splitter.addWidget(side_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -379,16 +391,16 @@ class StepThroughTab(QWidget):
             self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999"))
         controls = QHBoxLayout()
         for w in (self.home_button, self.back_button, self.step_button, self.play_button,
-                  self.end_button):
+                  self.end_button, self.next_button, self.reset_button):
             controls.addWidget(w)
-        controls.addWidget(QLabel("Speed"))
-        controls.addWidget(self.speed_box)
-        controls.addWidget(self.granularity_box)
-        controls.addWidget(self.next_button)
-        controls.addWidget(self.reset_button)
+        speed_label = QLabel("Speed")
+        speed_label.setBuddy(self.speed_box)
         timeline_row = QHBoxLayout()
         timeline_row.addWidget(self.slider, 1)
         timeline_row.addWidget(self.position_label)
+        timeline_row.addWidget(speed_label)
+        timeline_row.addWidget(self.speed_box)
+        timeline_row.addWidget(self.granularity_box)
 
         layout = QVBoxLayout(self)
         layout.addLayout(settings)
