@@ -6,8 +6,9 @@ per grid point, `axisOrder="row-major"` so `Z[row=y, col=x]` reads like the data
 contour lines drawn on top and a colour bar beside it.
 
 The contour lines come from `contour_segments`, a marching-squares pass written with whole-
-array NumPy operations: every grid cell is classified at once, every crossing point is
-interpolated at once, and all levels end up in one pair of coordinate arrays that a single
+array NumPy operations: a binary search finds, for every grid cell at once, the levels that
+cut it; those (cell, level) pairs are classified and their crossing points interpolated at
+once, and all levels end up in one pair of coordinate arrays that a single
 `PlotCurveItem(connect="pairs")` draws. That is about five times faster than pyqtgraph's
 `IsocurveItem` (see STACK.md), which matters when the maps refresh twenty times a second.
 
@@ -142,51 +143,49 @@ def contour_segments(Z: np.ndarray, xs: np.ndarray, ys: np.ndarray,
                          f"got {Z.shape}")
     if Z.shape[0] < 2 or Z.shape[1] < 2 or len(levels) == 0:
         return np.empty(0), np.empty(0)
-    corners = (Z[:-1, :-1], Z[:-1, 1:], Z[1:, 1:], Z[1:, :-1])      # each (rows-1, cols-1)
-    finite = np.isfinite(corners[0]) & np.isfinite(corners[1]) \
-        & np.isfinite(corners[2]) & np.isfinite(corners[3])
-    centre = (corners[0] + corners[1] + corners[2] + corners[3]) / 4.0
-    rows, cols = np.nonzero(finite)
-    vals = np.stack([c[rows, cols] for c in corners])                # (4, n_cells)
-    mid = centre[rows, cols]
-    x0, x1 = xs[cols], xs[cols + 1]
-    y0, y1 = ys[rows], ys[rows + 1]
-    px_parts, py_parts = [], []
-    for level in levels:
-        above = vals > level                                          # (4, n_cells)
-        case = above[0] * 1 + above[1] * 2 + above[2] * 4 + above[3] * 8
-        case = np.where((case == 5) & (mid > level), 16, case)
-        case = np.where((case == 10) & (mid > level), 17, case)
-        active = np.nonzero((case != 0) & (case != 15))[0]
-        if active.size == 0:
-            continue
-        table = _SEGMENTS[case[active]]                               # (n_active, 2, 2)
-        for slot in (0, 1):
-            has = table[:, slot, 0] >= 0
-            if not np.any(has):
-                continue
-            cells = active[has]
-            for end in (0, 1):
-                edge = table[has, slot, end]
-                ex, ey = _edge_points(edge, vals[:, cells], level,
-                                      x0[cells], x1[cells], y0[cells], y1[cells])
-                if end == 0:
-                    sx0, sy0 = ex, ey
-                else:
-                    sx1, sy1 = ex, ey
-            px = np.empty(2 * cells.size)
-            py = np.empty(2 * cells.size)
-            px[0::2], px[1::2] = sx0, sx1
-            py[0::2], py[1::2] = sy0, sy1
-            px_parts.append(px)
-            py_parts.append(py)
-    if not px_parts:
+    n_cols = Z.shape[1] - 1
+    corners = np.stack([Z[:-1, :-1].ravel(), Z[:-1, 1:].ravel(),             # (4, n_cells)
+                        Z[1:, 1:].ravel(), Z[1:, :-1].ravel()])
+    finite = np.all(np.isfinite(corners), axis=0)                            # (n_cells,)
+    level_values = np.sort(np.asarray(levels, dtype=np.float64))
+    # A cell is cut by the levels in [its lowest corner, its highest corner): find them by
+    # binary search, so the work grows with the cut cells, not with cells × levels.
+    low = np.searchsorted(level_values, corners.min(axis=0), side="left")
+    high = np.searchsorted(level_values, corners.max(axis=0), side="left")
+    count = np.where(finite, high - low, 0)
+    cell = np.repeat(np.arange(count.size), count)                           # (n_cut,)
+    if cell.size == 0:
         return np.empty(0), np.empty(0)
-    return np.concatenate(px_parts), np.concatenate(py_parts)
+    first = np.cumsum(count) - count                                         # start per cell
+    level_index = low[cell] + (np.arange(cell.size) - first[cell])
+    level_at = level_values[level_index]
+    vals = corners[:, cell]                                                  # (4, n_cut)
+    above = vals > level_at
+    case = above[0] * 1 + above[1] * 2 + above[2] * 4 + above[3] * 8
+    centre_above = vals.mean(axis=0) > level_at
+    case = np.where((case == 5) & centre_above, 16, case)
+    case = np.where((case == 10) & centre_above, 17, case)
+    table = _SEGMENTS[case]                                                  # (n_cut, 2, 2)
+    second = table[:, 1, 0] >= 0                                             # saddles: 2 segments
+    cell = np.concatenate([cell, cell[second]])
+    level = np.concatenate([level_at, level_at[second]])
+    edge_a = np.concatenate([table[:, 0, 0], table[second, 1, 0]])
+    edge_b = np.concatenate([table[:, 0, 1], table[second, 1, 1]])
+    rows, cols = np.divmod(cell, n_cols)
+    vals = corners[:, cell]
+    x0, x1, y0, y1 = xs[cols], xs[cols + 1], ys[rows], ys[rows + 1]
+    ax, ay = _edge_points(edge_a, vals, level, x0, x1, y0, y1)
+    bx, by = _edge_points(edge_b, vals, level, x0, x1, y0, y1)
+    px = np.empty(2 * cell.size)
+    py = np.empty(2 * cell.size)
+    px[0::2], px[1::2] = ax, bx
+    py[0::2], py[1::2] = ay, by
+    return px, py
 
 
 def _edge_points(edge, vals, level, x0, x1, y0, y1):
-    """Where the level crosses the given edge of each cell (linear interpolation)."""
+    """Where `level` (one per cell) crosses the given edge of each cell, interpolating
+    linearly between the edge's two corner values `vals` (4, n)."""
     first = np.choose(edge, [0, 1, 3, 0])
     second = np.choose(edge, [1, 2, 2, 3])
     idx = np.arange(edge.size)

@@ -3,14 +3,28 @@
 This is the second half of the article made interactive. The student picks a target
 function (the article's own by default), draws training points from it, and trains the
 article's regressor on them while watching the true function, the network's prediction and
-their difference side by side.
+their difference side by side. The "article" recipe reproduces the article's run (roughly
+right, never one-to-one); the "modern" recipe is one click away and fits it closely.
 
 The tab is made of:
 - `DataPanel`: which function to learn (or a CSV file), how many points, noise, seed and
   validation share. It only gathers settings; `nncore.data` builds the datasets.
-- the views (`app.plots`): three contour maps on one colour scale, the training points.
+- `ModelPanel`: recipe, layer sizes, activation, initialisation, optimiser, learning rate,
+  schedule, batch size, epochs, seed and precision, as an nncore `TrainConfig`.
+- the run controls: Start, Pause/Resume, Stop, Reset, Step one epoch, a progress bar, a
+  status line, Open/Export weights (`nncore.weightfile`).
+- the views (`app.plots`): the true function, the prediction and the error as contour maps
+  (truth and prediction on one colour scale), the loss curve with the previous run greyed
+  behind it, per-layer health, the weight matrices and the training points.
+- a `Banner` for what must not be missed: divergence explained, errors, the invitation to
+  try the modern recipe.
 
-All numbers come from nncore; this module arranges widgets and hands arrays to plots.
+Training happens in a `TrainWorker` on its own thread (`app.train_worker`); the tab sends it
+requests through signals and draws the snapshots it sends back, at a rate that keeps the
+GUI thread's share of the CPU small. States: fresh → running ⇄ (pausing →) paused →
+finished; a diverged run is paused on the last finite weights, ready to resume with a
+smaller learning rate. All numbers come from nncore; this module arranges widgets and hands
+arrays to plots.
 """
 from __future__ import annotations
 
