@@ -718,16 +718,15 @@ class HistoryArrays:
                 grown = np.full((self._cap,) + col.shape[1:], np.nan)
                 grown[:self._n] = col[:self._n]
                 self._cols[key] = grown
-        c, k = self._cols, self._n
-        for r in reports:
-            c["epoch"][k] = r.epoch
-            c["train"][k] = r.train_mse
-            c["val"][k] = np.nan if r.val_mse is None else r.val_mse
-            c["lr"][k] = r.lr
-            c["weights"][k] = r.weight_norms
-            c["grads"][k] = r.grad_norms
-            c["dead"][k] = r.dead_fraction[:-1]
-            k += 1
+        c, k, end = self._cols, self._n, self._n + len(reports)
+        c["epoch"][k:end] = [r.epoch for r in reports]
+        c["train"][k:end] = [r.train_mse for r in reports]
+        c["val"][k:end] = [np.nan if r.val_mse is None else r.val_mse for r in reports]
+        c["lr"][k:end] = [r.lr for r in reports]
+        c["weights"][k:end] = [r.weight_norms for r in reports]
+        c["grads"][k:end] = [r.grad_norms for r in reports]
+        c["dead"][k:end] = [r.dead_fraction[:-1] for r in reports]
+        k = end
         self._n = k
         self.reports.extend(reports)
 

@@ -290,3 +290,24 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
     window.close()
     assert tab._thread.thread.isFinished()
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
+
+
+def test_history_columns_match_the_reports():
+    from app.train_tab import HistoryArrays
+
+    reports = [training.EpochReport(epoch=k, train_mse=1.0 / k, val_mse=None if k % 2 else 2.0 / k,
+                                    train_r2=0.5, val_r2=None, lr=0.1 * k, elapsed=0.0,
+                                    weight_norms=[k, 2 * k], grad_norms=[3 * k, 4 * k],
+                                    dead_fraction=[0.25, 0.0])
+               for k in range(1, 301)]
+    history = HistoryArrays()
+    history.extend(reports[:7])
+    history.extend(reports[7:])          # grows past its first capacity
+    assert len(history) == 300
+    assert np.array_equal(history.column("epoch"), np.arange(1, 301))
+    assert np.allclose(history.column("train"), [1.0 / k for k in range(1, 301)])
+    val = history.column("val")
+    assert np.isnan(val[0]) and val[1] == pytest.approx(1.0)
+    assert history.column("weights").shape == (300, 2)
+    assert np.array_equal(history.column("grads")[:, 1], 4.0 * np.arange(1, 301))
+    assert np.array_equal(history.column("dead"), np.full((300, 1), 0.25))
