@@ -32,6 +32,8 @@ PHASE_TITLES = {
     "check": "Check",
 }
 
+BIAS_STEP_KINDS = ("bias", "bias_grad", "bias_update")
+
 KIND_TITLES = {
     "product": "input × weight",
     "bias": "add the bias",
@@ -53,15 +55,22 @@ KIND_TITLES = {
 }
 
 
-def step_title(step) -> str:
-    """A short name for a step: 'weighted sum z, neuron 2 of layer 1'."""
+def step_title(step, names=None) -> str:
+    """A short name for a step: "weighted sum z · h₂" or "weight gradient · w(x₁→h₂)".
+
+    `names` is the lesson's namer (`Lesson.names`); without it the neuron is described by
+    its position ("neuron 2 of layer 1").
+    """
     what = KIND_TITLES.get(step.kind, step.kind.replace("_", " "))
-    where = []
-    if step.neuron is not None and step.layer is not None:
-        where.append(f"neuron {step.neuron + 1} of layer {step.layer + 1}")
-    elif step.layer is not None:
-        where.append(f"layer {step.layer + 1}")
-    return what + (", " + where[0] if where else "")
+    if step.neuron is None or step.layer is None:
+        return what
+    if names is not None:
+        if step.edges and step.kind not in ("sum", "backprop_sum"):
+            return f"{what} · {names.weight(*step.edges[0])}"
+        if step.kind in BIAS_STEP_KINDS:
+            return f"{what} · {names.bias(step.layer, step.neuron)}"
+        return f"{what} · {names.node(step.layer + 1, step.neuron)}"
+    return f"{what}, neuron {step.neuron + 1} of layer {step.layer + 1}"
 
 
 def scaled_font(factor: float, bold: bool = False) -> QFont:
@@ -148,9 +157,10 @@ class ExplanationPanel(QFrame):
             + "Press Step (Space or →) to watch the network compute its prediction one "
             "operation at a time, then find how each weight should change, and change it.")
 
-    def show_step(self, step, position: int, total: int) -> None:
+    def show_step(self, step, position: int, total: int, names=None) -> None:
         phase = PHASE_TITLES.get(step.phase, step.phase)
-        self.heading.setText(f"Step {position} of {total} · {phase} · {step_title(step)}")
+        self.heading.setText(f"Step {position} of {total} · {phase} · "
+                             f"{step_title(step, names)}")
         self.formula.setText(step.formula)
         self.narration.setText(step.narration)
 
@@ -265,7 +275,8 @@ class TimelineTree(QTreeWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 self.addTopLevelItem(group)
-            text = f"{step.index + 1}. {step_title(step)} = {format_number(step.value)}"
+            text = (f"{step.index + 1}. {step_title(step, lesson.names)} = "
+                    f"{format_number(step.value)}")
             item = QTreeWidgetItem([text])
             item.setData(0, Qt.UserRole, step.index + 1)
             group.addChild(item)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFrame,
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
 from app import theme as app_theme
-from app.lesson_panel import (ExplanationPanel, InspectorPanel, LossChart, ScaledFonts,
-                              TimelineTree)
+from app.lesson_panel import (BIAS_STEP_KINDS, ExplanationPanel, InspectorPanel, LossChart,
+                              ScaledFonts, TimelineTree)
 from app.network_view import DisplayState, NetworkView, StepFocus, format_number
 from app.step_editor import (LR_LIMIT, CustomEditor, InputError, parse_learning_rate,
                               parse_numbers)
@@ -50,7 +50,7 @@ BUBBLE_CAPTIONS = {
     "backprop_sum": "∂L/∂a", "activation_grad": "δ", "weight_update": "new w",
     "bias_update": "new b", "new_prediction": "new ŷ", "new_loss": "new MSE",
 }
-BIAS_KINDS = ("bias", "bias_grad", "bias_update")
+BIAS_KINDS = BIAS_STEP_KINDS
 
 
 def _editable(values) -> str:
@@ -549,7 +549,7 @@ class StepThroughTab(QWidget):
             self.view.show_display(display, focus_for(taken, lesson.sizes), previous=previous,
                                    animate=animate and previous is not None)
             step = lesson.steps[k - 1]
-            self.explanation.show_step(step, k, len(lesson))
+            self.explanation.show_step(step, k, len(lesson), lesson.names)
             if len(taken) > 1:
                 self.explanation.narration.setText(
                     step.narration + f"\n({len(taken)} operations in this {self.granularity}; "
