@@ -128,6 +128,7 @@ class _Workspace:
     """
 
     BLOCK = 8192          # elements per contiguous run in the reshaped views
+    RUN_BLOCKS = 8        # runs per ReLU part: 64 k values, 256-512 kB, fit in the L2 cache
 
     def __init__(self, net: "Network", n: int):
         dt = net.dtype
@@ -144,7 +145,8 @@ class _Workspace:
         self.dw = [np.empty_like(w) for w in net.weights]
         self.db = [np.empty_like(b) for b in net.biases]
         self._bias_parts = [self._bias_views(z) for z in self.z]
-        self._relu_parts = [self._relu_views(z, a) for z, a in zip(self.z, self.a[1:])]
+        self._relu_parts = [self._relu_views(z, a, mask)
+                            for z, a, mask in zip(self.z, self.a[1:], self.mask)]
 
     def _bias_views(self, z: np.ndarray):
         """(blocks of R rows seen as (n // R, R·k), the bias tiled R times, the leftover rows)."""
@@ -156,17 +158,19 @@ class _Workspace:
         blocks = z[:full].reshape(full // rows, rows * k)
         return blocks, np.empty((rows, k), self.dtype), z[full:]
 
-    def _relu_views(self, z: np.ndarray, a: np.ndarray):
-        """Pairs (z part, a part, zeros of the part's row length) covering the flat buffers."""
-        flat_z, flat_a = z.reshape(-1), a.reshape(-1)
-        size, block = flat_z.size, self.BLOCK
+    def _relu_views(self, z: np.ndarray, a: np.ndarray, mask: np.ndarray):
+        """(z, a, mask parts, a row of zeros) covering the flat buffers: each part is a few
+        rows of BLOCK elements (small enough to stay in the cache between the two passes)."""
+        flat = [z.reshape(-1), a.reshape(-1), mask.reshape(-1)]
+        size, block = z.size, self.BLOCK
         full = (size // block) * block
-        parts = []
-        if full:
-            parts.append((flat_z[:full].reshape(-1, block), flat_a[:full].reshape(-1, block),
-                          np.zeros(block, self.dtype)))
+        step = self.RUN_BLOCKS * block
+        zeros = np.zeros(block, self.dtype)
+        parts = [tuple(f[s:min(s + step, full)].reshape(-1, block) for f in flat) + (zeros,)
+                 for s in range(0, full, step)]
         if size > full:
-            parts.append((flat_z[full:], flat_a[full:], np.zeros(size - full, self.dtype)))
+            parts.append((flat[0][full:], flat[1][full:], flat[2][full:],
+                          np.zeros(size - full, self.dtype)))
         return parts
 
     def add_bias(self, i: int, b: np.ndarray) -> None:
@@ -187,9 +191,11 @@ class _Workspace:
         return out
 
     def relu(self, i: int) -> np.ndarray:
-        """a[i + 1] = max(z[i], 0)."""
-        for z_part, a_part, zeros in self._relu_parts[i]:
+        """a[i + 1] = max(z[i], 0), and mask[i] = z[i] > 0 for backpropagation, run by run
+        while each run of z is still in the cache."""
+        for z_part, a_part, mask_part, zeros in self._relu_parts[i]:
             np.maximum(z_part, zeros, out=a_part)
+            np.greater(z_part, 0, out=mask_part)
         return self.a[i + 1]
 
 
@@ -417,7 +423,10 @@ class Network:
                 dZ = dA
             elif act.name == "relu":
                 # ReLU passes the error where the neuron was active and blocks it elsewhere.
-                mask = np.greater(rec.z[i], 0, out=ws.mask[i])
+                if rec.z[i] is ws.z[i]:
+                    mask = ws.mask[i]            # the workspace forward pass filled it
+                else:
+                    mask = np.greater(rec.z[i], 0, out=ws.mask[i])
                 dZ = np.multiply(dA, mask, out=dA)
             else:
                 dZ = np.multiply(dA, act.df(rec.z[i], rec.a[i + 1]), out=dA)
