@@ -14,6 +14,8 @@ None of these widgets computes anything about the network: they display the numb
 """
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
@@ -327,9 +329,10 @@ class LossChart(pg.PlotWidget):
 
     def set_values(self, values: list[float]) -> None:
         self.values = list(values)
-        self.curve.setData(list(range(len(self.values))), self.values)
+        self.curve.setData(list(range(len(self.values))), self.values, connect="finite")
         # Always start the axes at zero, so the drop reads as a share of the loss.
-        top = max(self.values) if self.values else 1.0
+        finite = [v for v in self.values if math.isfinite(v)]
+        top = max(finite) if finite else 1.0
         last = max(4, len(self.values) - 1)
         self.setXRange(0, last, padding=0.05)
         # Whole iterations only: ticks every 1, 2, 5, 10, ... iterations.

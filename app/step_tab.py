@@ -20,6 +20,8 @@ All numbers come from the lesson (or, for the numerical gradient, from `Network.
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFrame,
@@ -602,7 +604,17 @@ class StepThroughTab(QWidget):
         if self.lesson is None:
             return
         after = self.lesson.loss_after
-        lesson = self.lesson.next_iteration()
+        refusal = ("The loss has grown too large to compute: the weights overflowed. The "
+                   "learning rate is too big for this example; press Reset (R) and try a "
+                   "smaller one.")
+        if not math.isfinite(after):
+            self.show_message(refusal, error=True)
+            return
+        try:
+            lesson = self.lesson.next_iteration()
+        except (ValueError, FloatingPointError, OverflowError):
+            self.show_message(refusal, error=True)
+            return
         self.loss_history.append(after)
         self._start(lesson, fresh=False)
         self.show_message(f"Iteration {lesson.iteration}: the weights now hold the update; "

@@ -412,3 +412,19 @@ def test_play_waits_for_each_animation_and_pauses(tab, qtbot):
     # Nothing is left that could take another step: no timer pending.
     tab.view.skip_animation()
     assert not tab._play_timer.isActive()
+
+
+def test_a_diverging_lesson_is_stopped_with_advice_not_a_crash(tab):
+    tab.lr_edit.setText("10")
+    tab.inputs_edit.setText("900, -900")
+    tab.apply_settings()
+    for _ in range(200):
+        tab.go_end()
+        before = tab.lesson.iteration
+        tab.next_iteration()
+        if tab.lesson.iteration == before:
+            break
+    assert "too large" in tab.message.text() and "Reset" in tab.message.text()
+    assert tab.loss_chart.values and tab.loss_label.text()
+    tab.reset()
+    assert tab.lesson.iteration == 1
