@@ -123,7 +123,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
-        self.plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
+        self.plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left"),
+                                                          "bottom": DecadeAxis("bottom")})
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLogMode(x=False, y=True)
@@ -155,7 +156,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._previous_label = ""
         self._current = (np.empty(0), np.empty(0), None)
         self._previous_mse = np.empty(0)
+        self._previous_last = 0.0
         self._span = 1
+        self._log_epochs = False
+        self._current_lr = np.empty(0)
         self._x_range = _StickyRange(self.plot.getViewBox(), "x")
         self._y_range = _StickyRange(self.plot.getViewBox(), "y", log=True)
         self._lr_range = _StickyRange(self.lr_view, "y", floor=0.0)
@@ -167,11 +171,25 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._span = max(int(epochs), 1)
         self._update_x()
 
+    def set_log_epochs(self, on: bool) -> None:
+        """A logarithmic epoch axis: a short run and a long one both get room to be seen."""
+        self._log_epochs = bool(on)
+        self.plot.setLogMode(x=self._log_epochs, y=True)
+        self.plot.getAxis("right").setLogMode(False, False)
+        self._x_range = _StickyRange(self.plot.getViewBox(), "x", log=self._log_epochs)
+        self.lr_curve.setData(self._lr_x(self._current[0]), self._current_lr)
+        self._update_x()
+
+    def _lr_x(self, epochs: np.ndarray) -> np.ndarray:
+        # the learning rate lives in its own view box, which knows nothing of log mode
+        epochs = np.asarray(epochs, dtype=float)
+        return np.log10(epochs) if self._log_epochs else epochs
+
     def _update_x(self) -> None:
         last = self._current[0][-1] if len(self._current[0]) else 0
-        prev = self.previous_train.getData()[0]
-        prev_last = prev[-1] if prev is not None and len(prev) else 0
-        self._x_range.update(np.array([0.0, self._span, last, prev_last], dtype=float))
+        first = 1.0 if self._log_epochs else 0.0
+        self._x_range.update(np.array([first, self._span, last, self._previous_last],
+                                      dtype=float))
 
     def _sync_lr_view(self) -> None:
         self.lr_view.setGeometry(self.plot.getViewBox().sceneBoundingRect())
@@ -189,7 +207,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self.val.setData(epochs, val_mse, symbolBrush=self.val.opts["pen"].color(), **symbol)
         else:
             self.val.setData([], [])
-        self.lr_curve.setData(epochs, lr)
+        self._current_lr = np.asarray(lr, dtype=float)
+        self.lr_curve.setData(self._lr_x(epochs), self._current_lr)
         self._update_x()
         self._update_y()
         lr = np.asarray(lr, dtype=float)
@@ -207,6 +226,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         epochs, train_mse, val_mse = self._current
         if len(epochs):
             self._previous_mse = np.array(train_mse, dtype=float)
+            self._previous_last = float(epochs[-1])
             self.previous_train.setData(epochs, train_mse)
             if val_mse is not None and np.any(np.isfinite(val_mse)):
                 self.previous_val.setData(epochs, val_mse)
@@ -222,10 +242,12 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.previous_train.setData([], [])
         self.previous_val.setData([], [])
         self._previous_mse = np.empty(0)
+        self._previous_last = 0.0
         self.legend.removeItem(self.previous_train)
 
     def clear_current(self) -> None:
         self._current = (np.empty(0), np.empty(0), None)
+        self._current_lr = np.empty(0)
         self.train.setData([], [])
         self.val.setData([], [])
         self.lr_curve.setData([], [])

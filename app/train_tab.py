@@ -37,7 +37,7 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
                                QSizePolicy, QSpinBox, QSplitter, QTabWidget, QToolButton,
@@ -910,13 +910,23 @@ class TrainTab(QWidget):
         self.readout_label.setTextFormat(Qt.TextFormat.RichText)
         self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.readout_label.setToolTip(
-            "Mean squared error of the normalised targets (the number the article prints) and "
-            "R², the share of the target's variation the network explains (1 = perfect).")
+            "Mean squared error on the normalised targets (the number the article prints) and "
+            "R², the share of the target's variation the network explains (1 = perfect), "
+            "measured on the validation points when there are any.")
+        self.log_epochs_box = QCheckBox("log epochs")
+        self.log_epochs_box.setToolTip(
+            "Spread the epoch axis logarithmically, so that a short run (the modern recipe) "
+            "and a long one (the article's 2,000 epochs) can be compared side by side.")
+        self.log_epochs_box.toggled.connect(self.loss_plot.set_log_epochs)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.readout_label, 1)
+        header.addWidget(self.log_epochs_box)
         loss_box = QWidget()
         loss_layout = QVBoxLayout(loss_box)
         loss_layout.setContentsMargins(0, 0, 0, 0)
         loss_layout.setSpacing(2)
-        loss_layout.addWidget(self.readout_label)
+        loss_layout.addLayout(header)
         loss_layout.addWidget(self.loss_plot, 1)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(loss_box)
@@ -1324,10 +1334,12 @@ class TrainTab(QWidget):
                 self.health_plots.set_history(epochs, h.column("weights"), h.column("grads"),
                                               h.column("dead"))
             r = h.reports[-1]
-            text = (f"<b>epoch {r.epoch}</b> &nbsp; training MSE {r.train_mse:.4g}, "
-                    f"R² {r.train_r2:.4f}")
             if r.val_mse is not None:
-                text += f" &nbsp; validation MSE {r.val_mse:.4g}, <b>R² {r.val_r2:.4f}</b>"
+                text = (f"<b>epoch {r.epoch}</b> &nbsp; MSE {r.train_mse:.4g} training, "
+                        f"{r.val_mse:.4g} validation &nbsp; <b>R² {r.val_r2:.4f}</b>")
+            else:
+                text = (f"<b>epoch {r.epoch}</b> &nbsp; MSE {r.train_mse:.4g} &nbsp; "
+                        f"<b>R² {r.train_r2:.4f}</b>")
             self.readout_label.setText(text)
         else:
             self.loss_plot.clear_current()

@@ -172,3 +172,26 @@ def test_health_and_weight_views_take_arrays(qtbot):
     mats = [np.ones((2, 8)), -np.ones((8, 8)), np.arange(8.0).reshape(8, 1)]
     weights.set_weights(mats)
     assert [img.image.shape for img in weights.images] == [(2, 8), (8, 8), (8, 1)]
+
+
+def test_loss_plot_axes_hold_both_runs_also_on_a_log_epoch_axis(qtbot):
+    from app.plots import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    long_run = np.arange(1, 2001)
+    plot.set_span(2000)
+    plot.set_history(long_run, 10.0 / long_run, None, np.full(2000, 1e-3))
+    plot.keep_as_previous("article")
+    plot.set_span(100)
+    short = np.arange(1, 101)
+    plot.set_history(short, 0.5 / short, 0.6 / short, np.linspace(4e-3, 0, 100))
+    (x0, x1), (y0, y1) = plot.plot.getViewBox().viewRange()
+    assert x0 <= 0 and x1 >= 2000                      # both runs fit
+    assert y0 <= np.log10(0.005) and y1 >= np.log10(10.0)   # log10 units, whole decades
+    assert -3.2 < y0 and y1 < 1.2                      # 0.001 … 10, padded a little
+    plot.set_log_epochs(True)
+    (x0, x1), _ = plot.plot.getViewBox().viewRange()
+    assert x0 <= 0 and x1 >= np.log10(2000)           # epoch 1 … 2000 on a log axis
+    lr_x, _ = plot.lr_curve.getData()
+    assert np.allclose(lr_x, np.log10(short))         # the learning rate follows the axis
