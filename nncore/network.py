@@ -121,7 +121,9 @@ class _Workspace:
       Viewing blocks of R rows as one long row and adding the bias repeated R times does the
       same additions in long contiguous runs (`add_bias`).
     - `np.maximum(z, 0)` against a scalar misses NumPy's vectorised loop; comparing the flat
-      buffer, in long chunks, with a row of zeros of the same length takes it (`relu`).
+      buffer, in long runs, with a row of zeros of the same length takes it. Bias, ReLU and
+      its mask are done a few runs at a time, while those values are in the cache
+      (`bias_relu`).
     - The bias gradient sums the error over the samples, row after row; `np.einsum("ij->j")`
       adds in that same order, faster than `np.sum(axis=0)` (`sum_rows`). A single column
       is left to `np.sum`, which adds a contiguous run pairwise.
@@ -147,6 +149,10 @@ class _Workspace:
         self._bias_parts = [self._bias_views(z) for z in self.z]
         self._relu_parts = [self._relu_views(z, a, mask)
                             for z, a, mask in zip(self.z, self.a[1:], self.mask)]
+        # When whole rows fill a run, the bias joins the ReLU's run-by-run loop: one run of
+        # the bias repeated is added to every run of z.
+        self._bias_runs = [np.empty(self.BLOCK, dt) if self.BLOCK % k == 0 else None
+                           for k in outs]
 
     def _bias_views(self, z: np.ndarray):
         """(blocks of R rows seen as (n // R, R·k), the bias tiled R times, the leftover rows)."""
@@ -190,10 +196,17 @@ class _Workspace:
         np.einsum("ij->j", dZ, out=out.reshape(-1))
         return out
 
-    def relu(self, i: int) -> np.ndarray:
-        """a[i + 1] = max(z[i], 0), and mask[i] = z[i] > 0 for backpropagation, run by run
-        while each run of z is still in the cache."""
+    def bias_relu(self, i: int, b: np.ndarray) -> np.ndarray:
+        """z[i] += b; a[i + 1] = max(z[i], 0); mask[i] = z[i] > 0 (for backpropagation),
+        run by run while each run of z is still in the cache."""
+        bias_run = self._bias_runs[i]
+        if bias_run is None:
+            self.add_bias(i, b)
+        else:
+            bias_run.reshape(-1, b.shape[1])[...] = b           # b repeated along a run
         for z_part, a_part, mask_part, zeros in self._relu_parts[i]:
+            if bias_run is not None:
+                np.add(z_part, bias_run[:z_part.shape[-1]], out=z_part)
             np.maximum(z_part, zeros, out=a_part)
             np.greater(z_part, 0, out=mask_part)
         return self.a[i + 1]
@@ -365,13 +378,11 @@ class Network:
         A = X
         for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             Z = np.matmul(A, W, out=ws.z[i])
-            ws.add_bias(i, b)
-            if act.name == "linear":
-                A = Z
-            elif act.name == "relu":
-                A = ws.relu(i)
+            if act.name == "relu":
+                A = ws.bias_relu(i, b)
             else:
-                A = act.f(Z)
+                ws.add_bias(i, b)
+                A = Z if act.name == "linear" else act.f(Z)
             z.append(Z)
             a.append(A)
         return ForwardRecord(a=a, z=z)
