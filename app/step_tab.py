@@ -16,7 +16,7 @@ picker offers the article's lessons; "custom" opens an editor for a network of o
 (`app.step_editor`).
 
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
-`app.step_gradcheck`): the tab only formats them.
+`nncore.gradcheck`): the tab only formats them.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from app.lesson_panel import (BIAS_STEP_KINDS, ExplanationPanel, InspectorPanel,
 from app.network_view import DisplayState, NetworkView, StepFocus, format_number
 from app.step_editor import (LR_LIMIT, CustomEditor, InputError, parse_learning_rate,
                               parse_numbers)
-from app.step_gradcheck import numerical_gradient
+from nncore.gradcheck import numerical_gradient
 
 __all__ = ["StepThroughTab", "focus_for", "SPEEDS"]
 

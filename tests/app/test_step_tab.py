@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from nncore.lesson import make_lesson
 from app.network_view import format_number
-from app.step_gradcheck import numerical_gradient
+from nncore.gradcheck import numerical_gradient
 from app.step_editor import InputError, parse_matrices, parse_numbers
 from app.step_tab import SPEEDS, StepThroughTab
 

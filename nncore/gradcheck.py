@@ -9,7 +9,8 @@ The loss is the one the lesson's gradients belong to, L = (1/m) Σ ½‖predicti
 (`nncore.losses.half_mse`). Every evaluation runs `Network.predict` on a copy of the
 network; the original is never touched.
 
-nncore has no such helper yet; this small module is the GUI's stand-in until it moves there.
+The Step through tab shows this number beside backpropagation's when a student clicks a
+weight, a bias or a neuron.
 """
 from __future__ import annotations
 
