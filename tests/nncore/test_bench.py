@@ -74,6 +74,14 @@ def test_torch_contender_matches_the_article_gradient():
     assert "SGD" in how
 
 
+def test_raw_points_are_the_same_points_in_original_units():
+    X, y, _ = bench.article_data(400)
+    raw_x, raw_y = bench.raw_article_points(400)
+    assert raw_x.shape == (400, 2) and raw_y.shape == (400, 1)
+    np.testing.assert_allclose((raw_x - raw_x.mean(axis=0)) / raw_x.std(axis=0), X, atol=1e-12)
+    np.testing.assert_allclose(raw_y.ravel(), bench.article_function(raw_x[:, 0], raw_x[:, 1]))
+
+
 def test_bad_arguments_get_a_clear_message(capsys):
     with pytest.raises(SystemExit) as exc:
         bench.main(["--samples", "0"])
@@ -92,7 +100,7 @@ def test_quick_run_prints_the_table_and_the_ratios():
     for text in ("nncore float64", "nncore float32", "article's code (float64)",
                  "measured matmul peak f64", "20.0 MFLOP", "article / nncore f64",
                  "PyTorch CPU float32", "skipped: --no-torch",
-                 "modern recipe: skipped (--no-modern)"):
+                 "TrainingRun, article recipe", "modern recipe: skipped (--no-modern)"):
         assert text in out, text
     assert "fidelity: after 5 epochs nncore float64 MSE is identical" in out
     assert "n/a" in out                 # the torch ratios cannot be formed without torch
