@@ -51,7 +51,7 @@ SETTLE_SECONDS = 0.3
 REPLY = "@@bench "            # prefix of the lines a worker answers with
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-FULL_DEFAULTS = {"samples": 10_000, "rounds": 5, "epochs_per_round": 20, "peak_size": 1536,
+FULL_DEFAULTS = {"samples": 10_000, "rounds": 7, "epochs_per_round": 15, "peak_size": 1536,
                  "modern_budget": 120.0, "modern_runs": 3}
 QUICK_DEFAULTS = {"samples": 400, "rounds": 2, "epochs_per_round": 3, "peak_size": 128,
                   "modern_budget": 10.0, "modern_runs": 1}
@@ -448,6 +448,8 @@ def report(args, source: str, contenders: dict[str, Contender], skipped: dict[st
         f"full batch, lr {LEARNING_RATE}")
     add(f"each contender in its own process; {args.rounds} rounds × {args.epochs_per_round} "
         f"epochs, contenders alternating; figures are medians over all timed epochs")
+    given = sys.argv[1:] if args.command_line is None else args.command_line
+    add("command: python -m nncore.bench" + "".join(f" {a}" for a in given))
     threads = args.threads or "library default"
     add(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
         f"BLAS threads: {threads}")
@@ -543,9 +545,9 @@ def parse_args(argv=None):
     parser.add_argument("--samples", type=int, default=None,
                         help="number of samples; a square number is the article's grid "
                              "(default 10000 = 100×100)")
-    parser.add_argument("--rounds", type=int, default=None, help="rounds of alternation (5)")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds of alternation (7)")
     parser.add_argument("--epochs-per-round", type=int, default=None,
-                        help="timed epochs per contender per round (20)")
+                        help="timed epochs per contender per round (15)")
     parser.add_argument("--quick", action="store_true",
                         help="tiny sizes for a smoke test: 400 samples, 2 rounds × 3 epochs")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
@@ -562,6 +564,7 @@ def parse_args(argv=None):
                         help="how many times to train the modern recipe; the median is shown (3)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.command_line = None if argv is None else list(argv)
     defaults = QUICK_DEFAULTS if args.quick else FULL_DEFAULTS
     for name, value in defaults.items():
         if getattr(args, name) is None:

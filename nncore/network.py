@@ -441,10 +441,10 @@ class Network:
                 dZ = np.multiply(dA, mask, out=dA)
             else:
                 dZ = np.multiply(dA, act.df(rec.z[i], rec.a[i + 1]), out=dA)
+            db = ws.sum_rows(dZ, ws.db[i])          # first, while dZ is in the cache
+            db /= m
             dW = np.matmul(rec.a[i].T, dZ, out=ws.dw[i])
             dW /= m
-            db = ws.sum_rows(dZ, ws.db[i])
-            db /= m
             if i > 0:
                 W = self.weights[i]
                 if W.shape[1] == 1:
