@@ -1525,11 +1525,11 @@ class TrainTab(QWidget):
             return
         loop = QEventLoop()
 
-        def ended(run_id: int, _reason) -> None:
-            if run_id == self._run_id:
+        def state_changed(state: str) -> None:      # emitted in this (GUI) thread
+            if state != PAUSING:
                 loop.quit()
 
-        self.worker.loop_ended.connect(ended)
+        self.state_changed.connect(state_changed)
         guard = QTimer(loop)
         guard.setSingleShot(True)
         guard.timeout.connect(loop.quit)
@@ -1537,7 +1537,7 @@ class TrainTab(QWidget):
         self._set_state(PAUSING)
         self._step.emit(self._run_id, int(epochs))
         loop.exec()
-        self.worker.loop_ended.disconnect(ended)
+        self.state_changed.disconnect(state_changed)
         self._refresh()
 
     def _screenshot_before(self) -> None:
