@@ -1457,10 +1457,12 @@ class TrainTab(QWidget):
         else:
             note = ""
         if cfg is None:
-            cfg = dataclasses.replace(self.model_panel.config(), sizes=net.sizes,
-                                      dtype=net.dtype.name)
+            cfg = training.recipe("article")      # the file says nothing of how it trained
         cfg = dataclasses.replace(cfg, sizes=net.sizes, dtype=net.dtype.name,
                                   activation=net.activation_names[0])
+        if wf.normaliser is None:
+            note += (" (the file has no normaliser: one was fitted on the current data, so "
+                     "its predictions may be off in scale)")
         try:
             history = [training.EpochReport.from_dict(h) for h in wf.history]
         except ValueError as err:
@@ -1482,6 +1484,9 @@ class TrainTab(QWidget):
                 self.data_panel.blockSignals(False)
         self._set_state(FRESH)
         if not self.reload_data():
+            self.banner.show_message("error", f"Could not use {path}",
+                                     "The data it was trained on could not be rebuilt: "
+                                     + self.data_panel.message.text())
             return False
         self.model_panel.blockSignals(True)
         self.model_panel.set_config(cfg)

@@ -311,3 +311,18 @@ def test_history_columns_match_the_reports():
     assert history.column("weights").shape == (300, 2)
     assert np.array_equal(history.column("grads")[:, 1], 4.0 * np.arange(1, 301))
     assert np.array_equal(history.column("dead"), np.full((300, 1), 0.25))
+
+
+def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_path):
+    from nncore.network import Network
+
+    bare = tmp_path / "bare.safetensors"
+    net = Network([2, 8, 8, 1], init="he", seed=5)
+    weightfile.save(str(bare), net)               # no normaliser, settings or history
+    assert tab.open_weights(str(bare)), tab.banner.text()
+    assert "no normaliser" in tab.banner.text()
+    assert tab.state == "fresh" and tab.run.network.architecture == "2-8-8-1"
+    assert np.array_equal(tab.run.network.weights[1], net.weights[1])
+    qtbot.waitUntil(lambda: tab.prediction_view.values() is not None)
+    run_to_end(tab, qtbot)                          # and it trains
+    assert len(tab.history) == tab.run.config.epochs
