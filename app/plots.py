@@ -349,7 +349,8 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         """Arrays of shape (n_epochs, n_layers) / (n_epochs, n_hidden)."""
         if weight_norms.ndim != 2:
             return
-        if weight_norms.shape[1] != len(self.weight_curves) or dead.shape[1] != len(self.dead_curves):
+        if (weight_norms.shape[1], dead.shape[1]) != (len(self.weight_curves),
+                                                      len(self.dead_curves)):
             self.set_layers(weight_norms.shape[1], dead.shape[1])
         for k, curve in enumerate(self.weight_curves):
             curve.setData(epochs, weight_norms[:, k])

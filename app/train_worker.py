@@ -363,7 +363,7 @@ def _loaded_openblas_paths() -> list[str]:
         pass
     if not paths:        # not Linux: look beside NumPy
         base = os.path.dirname(np.__file__)
-        for pattern in ("../numpy.libs/*openblas*", ".libs/*openblas*", "../numpy/.dylibs/*openblas*"):
+        for pattern in ("../numpy.libs/*openblas*", ".libs/*openblas*", ".dylibs/*openblas*"):
             paths.update(glob.glob(os.path.join(base, pattern)))
     return sorted(paths)
 
