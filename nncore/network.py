@@ -207,7 +207,7 @@ class _Workspace:
         for z_part, a_part, mask_part, zeros in self._relu_parts[i]:
             if bias_run is not None:
                 np.add(z_part, bias_run[:z_part.shape[-1]], out=z_part)
-            np.maximum(z_part, zeros, out=a_part)
+            np.maximum(zeros, z_part, out=a_part)      # max(0, z), operands as the article
             np.greater(z_part, 0, out=mask_part)
         return self.a[i + 1]
 

@@ -45,8 +45,11 @@ def test_non_square_sample_counts_are_uniform_draws():
     assert np.array_equal(X, X2)
 
 
-def test_nncore_and_article_contenders_train_identically():
-    X, y, _ = bench.article_data(64)
+@pytest.mark.parametrize("samples", [64, 1024, 1000])
+def test_nncore_and_article_contenders_train_identically(samples):
+    # 1024 and 1000 samples take the workspace's large-batch paths (tiled bias runs, einsum
+    # bias gradient, a ragged last run); 64 the small-batch ones. All must match bit for bit.
+    X, y, _ = bench.article_data(samples)
     nn_epoch, how = bench._nncore_epoch("float64", X, y)
     ref_epoch, _ = bench._article_epoch(X, y)
     for _ in range(5):
