@@ -611,9 +611,17 @@ def main(argv=None) -> int:
         for rnd in range(args.rounds):
             shift = rnd % len(order) if order else 0
             for name in order[shift:] + order[:shift]:
+                if name not in contenders:
+                    continue
                 count = args.epochs_per_round
                 time.sleep(SETTLE_SECONDS)
-                contenders[name].run(count if name not in PEAK_CONTENDERS else max(3, count // 4))
+                try:
+                    contenders[name].run(count if name not in PEAK_CONTENDERS
+                                         else max(3, count // 4))
+                except WorkerError as exc:           # one broken contender spoils no others
+                    print(f"{LABELS[name]}: {exc}", file=sys.stderr)
+                    skipped[name] = "its worker process failed (details on stderr)"
+                    contenders.pop(name).close()
             print(f"round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     finally:
         for c in contenders.values():
