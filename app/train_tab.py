@@ -1384,7 +1384,7 @@ class TrainTab(QWidget):
     # ---- visibility -----------------------------------------------------------------------
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Leaving the tab pauses a running run (minimising the window does not)."""
-        if not event.spontaneous() and self.state == RUNNING:
+        if not self._closed and not event.spontaneous() and self.state == RUNNING:
             self._hidden_pause = True
             self.worker.request_pause()
             self._set_state(PAUSING)
