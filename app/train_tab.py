@@ -784,8 +784,11 @@ class TrainTab(QWidget):
         layout.addWidget(self._views, 1)
 
         # the worker thread; connections after moveToThread (inside TrainingThread)
-        self._thread = TrainingThread(self)
+        self._thread = TrainingThread()
         self.worker = self._thread.worker
+        # a tab deleted without shutdown() must not take a running QThread down with it
+        thread = self._thread
+        self.destroyed.connect(lambda *_: thread.shutdown())
         self._start_loop.connect(self.worker.run_loop)
         self._step.connect(self.worker.step)
         self._publish.connect(self.worker.publish)

@@ -326,3 +326,18 @@ def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_pat
     qtbot.waitUntil(lambda: tab.prediction_view.values() is not None)
     run_to_end(tab, qtbot)                          # and it trains
     assert len(tab.history) == tab.run.config.epochs
+
+
+def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
+    import shiboken6
+
+    from app.train_tab import TrainTab
+
+    tab = TrainTab()
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
+        tab.start()
+    thread = tab._thread
+    shiboken6.delete(tab)                     # no shutdown() call: the C++ side just goes
+    assert thread.thread.isFinished()
+    assert not [r for r in qtlog.records if "QThread" in r.message]
