@@ -58,7 +58,7 @@ FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
 MAX_REFRESH_HZ = 20.0     # redraw the live views at most this often
 MIN_REFRESH_HZ = 4.0      # and at least this often while training
 LOWER_REFRESH_HZ = 4.0    # the layer-health and weight views at most this often
-GUI_CPU_BUDGET = 0.05     # target share of CPU time for the GUI thread while training
+GUI_CPU_BUDGET = 0.07     # target share of CPU time for the GUI thread while training
 
 
 # ---- data -----------------------------------------------------------------------------
