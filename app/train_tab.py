@@ -652,11 +652,13 @@ class Banner(QFrame):
         self.action.clicked.connect(self.action_clicked)
         self.close_button.clicked.connect(self.hide)
         self.kind = ""
+        self._shown: tuple[str, str, str, str] | None = None
         self.setVisible(False)
 
     def show_message(self, kind: str, title: str, detail: str = "", action: str = "") -> None:
         """kind: "warning", "error", "info" or "success"."""
         self.kind = kind
+        self._shown = (kind, title, detail, action)
         colors = theme_colors()
         accent = {"warning": colors["highlight"], "error": colors["highlight"],
                   "success": colors["forward"], "info": colors["positive"]}.get(kind,
@@ -673,6 +675,11 @@ class Banner(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+    def apply_theme(self, _name: str = "") -> None:
+        """Redraw the frame in the new theme's colours."""
+        if self.kind and self._shown:
+            self.show_message(*self._shown)
 
     def clear(self) -> None:
         self.kind = ""
@@ -1381,8 +1388,11 @@ class TrainTab(QWidget):
 
     def _apply_theme(self, name: str = "") -> None:
         for view in (self.truth_view, self.prediction_view, self.error_view, self.scatter_view,
-                     self.loss_plot, self.health_plots, self.weights_view):
+                     self.loss_plot, self.health_plots, self.weights_view, self.banner):
             view.apply_theme(name)
+        if self.prepared is not None:
+            self._show_truth()                 # re-colours the training points too
+            self._mark_dirty(maps=True, curves=True)
 
     # ---- visibility -----------------------------------------------------------------------
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt override

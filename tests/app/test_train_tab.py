@@ -341,3 +341,17 @@ def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
     shiboken6.delete(tab)                     # no shutdown() call: the C++ side just goes
     assert thread.thread.isFinished()
     assert not [r for r in qtlog.records if "QThread" in r.message]
+
+
+def test_switching_the_theme_keeps_what_is_shown(tab, qtbot):
+    from app.theme import theme
+
+    tab.configure(SMALL_DATA, small_config(epochs=5))
+    run_to_end(tab, qtbot)
+    before = tab.prediction_view.values().copy()
+    tab.banner.show_message("warning", "a message")
+    with qtbot.waitSignal(tab.refreshed, timeout=5_000):
+        theme.set_theme("dark")
+    assert np.array_equal(tab.prediction_view.values(), before)
+    assert tab.banner.kind == "warning" and "a message" in tab.banner.text()
+    assert tab.loss_plot.backgroundBrush().color().name() == theme.colors()["background"].lower()
