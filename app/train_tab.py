@@ -972,7 +972,8 @@ class TrainTab(QWidget):
         )
         for key, _text, slot in self._shortcut_table:
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # function keys do not clash with typing; a hidden tab's shortcuts are inactive
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
 
     # ---- data and runs --------------------------------------------------------------------

@@ -355,3 +355,29 @@ def test_switching_the_theme_keeps_what_is_shown(tab, qtbot):
     assert np.array_equal(tab.prediction_view.values(), before)
     assert tab.banner.kind == "warning" and "a message" in tab.banner.text()
     assert tab.loss_plot.backgroundBrush().color().name() == theme.colors()["background"].lower()
+
+
+def test_function_keys_drive_the_run_only_while_the_tab_is_shown(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.main_window import MainWindow
+
+    window = MainWindow(persist=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = window.train_tab
+    tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
+    window.tabs.setCurrentIndex(0)                    # the Step through tab
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_F10)
+    qtbot.wait(50)
+    assert len(tab.history) == 0 and tab.state == "fresh"
+    window.tabs.setCurrentWidget(tab)
+    window.tabs.tabBar().setFocus()                   # focus outside the tab itself
+    with qtbot.waitSignal(tab.state_changed, timeout=10_000,
+                          check_params_cb=lambda s: s == "paused"):
+        QTest.keyClick(window.tabs.tabBar(), Qt.Key.Key_F10)     # step one epoch
+    assert len(tab.history) == 1
+    window.close()
