@@ -153,11 +153,11 @@ class TrainWorker(QObject):
         """Block until the loop has returned (True) or the timeout passed (False)."""
         return self._idle.wait(timeout)
 
-    # ---- slots, run in the worker's thread ------------------------------------------------
     def allow_run(self) -> None:
-        """Clear a pause request before asking for `run_loop` again (GUI thread)."""
+        """Clear a pause request before asking for `run_loop` again."""
         self._pause.clear()
 
+    # ---- slots, run in the worker's thread ------------------------------------------------
     @Slot(int)
     def run_loop(self, run_id: int) -> None:
         """Train until paused, stopped or finished, sending throttled snapshots.
