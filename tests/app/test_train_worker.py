@@ -170,3 +170,29 @@ def test_blas_threads_can_be_limited():
     if "openblas" not in config:
         pytest.skip("NumPy is not built with OpenBLAS here")
     assert limit_blas_threads(1)
+
+
+class BrokenRun(training.TrainingRun):
+    """A run whose third chunk fails, as a bug in the engine would."""
+
+    def run_chunk(self, max_epochs):
+        if self.epoch >= 2:
+            raise FloatingPointError("something broke inside the engine")
+        return super().run_chunk(1)
+
+
+def test_an_error_inside_training_is_reported_and_the_worker_stays_usable(
+        qtbot, worker_thread, small_data):
+    thread, driver, _ = worker_thread
+    train, val, grid_X, truth = small_data
+    cfg = training.recipe("modern", sizes=(2, 8, 1), epochs=100)
+    thread.worker.set_run(BrokenRun(cfg, train, val), 5, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.failed, timeout=10_000) as failed:
+        thread.worker.allow_run()
+        driver.start.emit(5)
+    assert failed.args[0] == 5 and "something broke" in failed.args[1]
+    assert thread.worker.is_idle()
+    thread.worker.set_run(make_run(train, val, epochs=3), 6, grid_X, truth)
+    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000) as ended:
+        driver.start.emit(6)
+    assert ended.args[1].kind == "epochs"
