@@ -192,7 +192,7 @@ def test_an_error_inside_training_is_reported_and_the_worker_stays_usable(
         driver.start.emit(5)
     assert failed.args[0] == 5 and "something broke" in failed.args[1]
     assert thread.worker.is_idle()
-    thread.worker.set_run(make_run(train, val, epochs=3), 6, grid_X, truth)
+    thread.worker.set_run(make_run(train, val, epochs=6), 6, grid_X, truth)
     with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000) as ended:
         driver.start.emit(6)
     assert ended.args[1].kind == "epochs"
