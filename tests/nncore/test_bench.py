@@ -103,7 +103,7 @@ def test_quick_run_prints_the_table_and_the_ratios():
     for text in ("nncore float64", "nncore float32", "article's code (float64)",
                  "measured matmul peak f64", "20.0 MFLOP", "article / nncore f64",
                  "PyTorch CPU float32", "skipped: --no-torch",
-                 "TrainingRun, article recipe", "modern recipe: skipped (--no-modern)"):
+                 "app loop (TrainingRun)", "modern recipe: skipped (--no-modern)"):
         assert text in out, text
     assert "fidelity: after 5 epochs nncore float64 MSE is identical" in out
     assert "n/a" in out                 # the torch ratios cannot be formed without torch
