@@ -241,6 +241,8 @@ class ContourView(pg.GraphicsLayoutWidget):
                                         interactive=False, label=bar_label,
                                         colorMapMenu=False)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        # a fixed width: labels such as "−500" fit, and new levels never re-lay out the map
+        self.colorbar.axis.setWidth(64 if bar_label else 48)
         self._xs = np.array([0.0, 1.0])
         self._ys = np.array([0.0, 1.0])
         self._rect = (0.0, 0.0, 1.0, 1.0)

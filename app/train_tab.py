@@ -889,8 +889,9 @@ class TrainTab(QWidget):
         self.banner.action_clicked.connect(self._on_banner_action)
         self.truth_view = ContourView("True function", bar_label="z")
         self.prediction_view = ContourView("Network's prediction", bar_label="z")
-        self.error_view = ContourView("Error: prediction − truth",
-                                      colormap=diverging_colormap(), bar_label="error")
+        self.error_view = ContourView("Error",
+                                      colormap=diverging_colormap(),
+                                      bar_label="prediction − truth")
         maps = QWidget()
         maps_layout = QHBoxLayout(maps)
         maps_layout.setContentsMargins(0, 0, 0, 0)
@@ -1346,11 +1347,10 @@ class TrainTab(QWidget):
                                               h.column("dead"))
             r = h.reports[-1]
             if r.val_mse is not None:
-                text = (f"<b>epoch {r.epoch}</b> &nbsp; MSE {r.train_mse:.4g} training, "
-                        f"{r.val_mse:.4g} validation &nbsp; <b>R² {r.val_r2:.4f}</b>")
+                text = (f"<b>epoch {r.epoch}</b> · MSE {r.train_mse:.3g} train, "
+                        f"{r.val_mse:.3g} val · <b>R² {r.val_r2:.4f}</b>")
             else:
-                text = (f"<b>epoch {r.epoch}</b> &nbsp; MSE {r.train_mse:.4g} &nbsp; "
-                        f"<b>R² {r.train_r2:.4f}</b>")
+                text = f"<b>epoch {r.epoch}</b> · MSE {r.train_mse:.3g} · <b>R² {r.train_r2:.4f}</b>"
             self.readout_label.setText(text)
         else:
             self.loss_plot.clear_current()
