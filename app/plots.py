@@ -192,8 +192,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
                                       dtype=float))
 
     def _sync_lr_view(self) -> None:
-        self.lr_view.setGeometry(self.plot.getViewBox().sceneBoundingRect())
-        self.lr_view.linkedViewChanged(self.plot.getViewBox(), self.lr_view.XAxis)
+        """Keep the learning rate's view box exactly over the loss plot's."""
+        rect = self.plot.getViewBox().sceneBoundingRect()
+        if self.lr_view.sceneBoundingRect() != rect:
+            self.lr_view.setGeometry(rect)
+            self.lr_view.linkedViewChanged(self.plot.getViewBox(), self.lr_view.XAxis)
 
     def set_history(self, epochs: np.ndarray, train_mse: np.ndarray,
                     val_mse: np.ndarray | None, lr: np.ndarray) -> None:
@@ -211,8 +214,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.lr_curve.setData(self._lr_x(epochs), self._current_lr)
         self._update_x()
         self._update_y()
+        self._sync_lr_view()       # the axes may have changed width since the last resize
         lr = np.asarray(lr, dtype=float)
-        self._lr_range.update(lr * 1.15 if lr.size else lr)     # headroom above the line
+        # headroom: the line sits at about half height, clear of the legend in the corner
+        self._lr_range.update(lr * 1.6 if lr.size else lr)
 
     def _update_y(self) -> None:
         _, train_mse, val_mse = self._current
@@ -267,7 +272,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
         self.legend.setLabelTextColor(c["foreground"])
-        self.legend.setBrush(pg.mkBrush(QColor(c["background"])))
+        translucent = QColor(c["background"])
+        translucent.setAlpha(200)
+        self.legend.setBrush(pg.mkBrush(translucent))
 
 
 class HealthPlots(pg.GraphicsLayoutWidget):
