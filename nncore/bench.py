@@ -10,14 +10,17 @@ outputs z-scored as the article does. The contenders are
 - the article's code as transcribed in `nncore.reference.ArticleNet` (float64),
 - PyTorch on the CPU in float32 and float64 when it is installed (same data, same initial
   weights, `nn.Sequential` + half the mean squared error + `torch.optim.SGD`),
+- the app's own training loop, `nncore.training.TrainingRun` with the article recipe, to see
+  what its per-epoch bookkeeping costs (when `nncore.training` exists),
 - a large square NumPy matrix product, to know the machine's matmul peak (GFLOP/s),
-- and, once, the "modern" training recipe run until R² ≥ 0.999 (when `nncore.training`
-  exists).
+- and, after the rounds, the "modern" training recipe run until R² ≥ 0.999, three times
+  (when `nncore.training` exists).
 
 Every contender runs in its own process (thread pools of NumPy and PyTorch in one process
 disturb each other). The processes start once, then take turns: round after round each one
 runs a few epochs while the others wait, so a burst of load on a shared machine hits all of
-them alike. The report compares medians.
+them alike. The verdicts compare medians; the first quartiles are shown beside them as what
+a quieter machine would give.
 
 The useful work of an epoch is its matrix products: for layer sizes n0 … nL and m samples,
 the forward pass costs Σ 2·m·n_i·n_(i+1) floating-point operations, the weight gradients the
