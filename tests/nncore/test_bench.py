@@ -108,3 +108,15 @@ def test_quick_run_prints_the_table_and_the_ratios():
     assert "fidelity: after 5 epochs nncore float64 MSE is identical" in out
     assert "n/a" in out                 # the torch ratios cannot be formed without torch
     assert "PASS" in out or "MISS" in out
+
+
+def test_modern_worker_reports_its_run(capsys):
+    pytest.importorskip("nncore.training")
+    assert bench.modern_worker(samples=64, budget=5.0, runs=1) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith(bench.REPLY)
+    import json
+    reply = json.loads(line[len(bench.REPLY):])
+    assert reply["stop"] in ("target", "epochs", "time", "plateau", "diverged")
+    assert reply["epochs"] >= 1 and len(reply["times"]) == 1
+    assert reply["optimizer"] == "adam" and reply["max_kb"] > 0
