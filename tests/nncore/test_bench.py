@@ -3,6 +3,7 @@
 Speed itself is never asserted here (the machine is shared and noisy); these tests check
 that the benchmark measures the right thing and reports it.
 """
+import json
 import subprocess
 import sys
 
@@ -115,7 +116,6 @@ def test_modern_worker_reports_its_run(capsys):
     assert bench.modern_worker(samples=64, budget=5.0, runs=1) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith(bench.REPLY)
-    import json
     reply = json.loads(line[len(bench.REPLY):])
     assert reply["stop"] in ("target", "epochs", "time", "plateau", "diverged")
     assert reply["epochs"] >= 1 and len(reply["times"]) == 1
