@@ -12,8 +12,9 @@ It prints four figures, each with its target:
    the same settings in the same process (TrainingRun.run_chunk in a loop, no Qt).
    Target ≥ 85 %.
 3. Cost of one refresh of all live views (loss curve, the three contour maps with their
-   contour lines, layer health, weight matrices), including painting them, median over
-   repeated refreshes. Target < 15 ms.
+   contour lines, layer health, weight matrices), including painting them as the app does
+   (the event loop repaints what changed), median over repeated refreshes; also the upper
+   bound of repainting every view in full. Target < 15 ms.
 4. Start-up: from launching `python -m app` in a subprocess to the first paint of the main
    window. The shell has no "quit after first paint" option, so the child process installs
    an event filter that notes the window's first Paint event, prints the time and quits,
@@ -109,9 +110,14 @@ def gui_run(tab, app, config) -> tuple[float, list[float], int]:
     return len(tab.history) / elapsed, lateness, refreshes[0]
 
 
-def refresh_cost(tab, app, repeats: int = 40) -> tuple[float, float]:
+def refresh_cost(tab, app, repeats: int = 40, full_repaint: bool = False) -> tuple[float, float]:
     """Median (wall ms, CPU ms) of redrawing every live view from the last snapshot and
-    painting them: loss curve, the three contour maps, layer health or weight matrices."""
+    painting it: loss curve, the three contour maps, layer health or weight matrices.
+
+    By default the views are painted the way the app paints them: the event loop repaints
+    the regions that changed. With `full_repaint` every view's whole viewport is repainted
+    synchronously (an upper bound: axes and colour bars that did not change are redrawn).
+    """
     views = [tab.loss_plot, tab.truth_view, tab.prediction_view, tab.error_view]
     walls, cpus = [], []
     snap = tab.last_snapshot
@@ -126,10 +132,13 @@ def refresh_cost(tab, app, repeats: int = 40) -> tuple[float, float]:
         tab._dirty_maps = tab._dirty_curves = True
         tab._last_lower_refresh = 0.0
         tab._refresh()
-        for view in views + [tab.lower_tabs.currentWidget()]:
-            view.viewport().repaint()
-        tab.progress.repaint()
-        tab.readout_label.repaint()
+        if full_repaint:
+            for view in views + [tab.lower_tabs.currentWidget()]:
+                view.viewport().repaint()
+            tab.progress.repaint()
+            tab.readout_label.repaint()
+        else:
+            app.processEvents()
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.thread_time() - cpu) * 1000)
     return statistics.median(walls), statistics.median(cpus)
@@ -197,8 +206,10 @@ def main(argv=None) -> int:
           f"{percentile(lateness, 50):.1f} ms, p99 {percentile(lateness, 99):.1f} ms, "
           f"max {max(lateness):.1f} ms over {len(lateness)} ticks (target p99 < 50 ms)")
     wall, cpu = refresh_cost(tab, app)
+    full_wall, full_cpu = refresh_cost(tab, app, full_repaint=True)
     print(f"one refresh of all live views incl. painting: median {wall:.1f} ms wall, "
-          f"{cpu:.1f} ms CPU of the GUI thread (target < 15 ms)")
+          f"{cpu:.1f} ms CPU of the GUI thread (target < 15 ms); repainting every view "
+          f"in full: {full_wall:.1f} ms wall, {full_cpu:.1f} ms CPU")
     tab.shutdown()
     if not args.skip_startup:
         times = startup_time()
