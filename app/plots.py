@@ -4,8 +4,10 @@ These views draw numbers that the training run already computed (nncore's `Epoch
 and the network's weight arrays); they do no arithmetic beyond choosing colour ranges.
 
 - `LossPlot`: training and validation MSE per epoch on a log scale, the learning rate on a
-  second (right-hand) axis, an R² readout, and the previous run's curves greyed out behind
-  the current ones so two recipes or learning rates can be compared on the same seed.
+  second (right-hand) axis, and the previous run's curves greyed out behind the current
+  ones so two recipes or learning rates can be compared on the same seed (optionally on a
+  logarithmic epoch axis, when one run is much shorter than the other). Axis ranges move
+  in round steps only, so the axes are not re-laid out at every refresh.
 - `HealthPlots`: for every layer, the size (norm) of its weights and of their gradients,
   and the share of "dead" ReLU neurons that output zero for every training point.
 - `WeightMatricesView`: each weight matrix as a heat map (blue positive, orange negative).
