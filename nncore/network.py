@@ -157,8 +157,9 @@ class _Workspace:
                             for z, a, mask in zip(self.z, self.a[1:], self.mask)]
         # When whole rows fill a run, the bias joins the ReLU's run-by-run loop: one run of
         # the bias repeated is added to every run of z.
-        self._bias_runs = [np.empty(self.BLOCK, dt) if self.BLOCK % k == 0 else None
-                           for k in outs]
+        self._bias_runs = [np.empty(max((p[0].shape[-1] for p in parts), default=0), dt)
+                           if self.BLOCK % k == 0 else None
+                           for k, parts in zip(outs, self._relu_parts)]
 
     def _bias_views(self, z: np.ndarray):
         """(blocks of R rows seen as (n // R, R·k), the bias tiled R times, the leftover rows)."""
