@@ -11,8 +11,6 @@ import numpy as np
 import pytest
 
 from nncore import bench
-from nncore.network import Network
-from nncore.reference import ArticleNet
 
 
 def test_matmul_flops_counted_by_hand():
