@@ -101,37 +101,29 @@ def _parse_arch(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _whole_number(text: str, minimum: int, what: str = "", name: str = "") -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number{what}") from None
+    if value < minimum:
+        floor = "at least 1" if minimum == 1 else f"{minimum} or more"
+        raise argparse.ArgumentTypeError(f"{name + ' ' if name else ''}must be {floor}; got {value}")
+    return value
+
+
 def _batch_size(text: str):
     if text.strip().lower() in ("full", "all", "none"):
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number (or 'full' for the whole data set)") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"the batch size must be at least 1; got {value}")
-    return value
+    return _whole_number(text, 1, " (or 'full' for the whole data set)", name="the batch size")
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
-    return value
+    return _whole_number(text, 1)
 
 
 def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more; got {value}")
-    return value
+    return _whole_number(text, 0)
 
 
 def _finite_float(text: str) -> float:
