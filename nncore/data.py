@@ -4,7 +4,8 @@ A network in nn-tutor learns a function of two inputs, z = f(x, y). This module 
 functions on offer (`FUNCTIONS`, led by the article's own toy problem), turns a formula the
 student types into one (`get_function`), and builds datasets from them the two ways the
 article does: a regular 100 × 100 grid (`grid`) or points drawn at random (`sample_uniform`),
-optionally with measurement noise. Data can also come from a CSV file (`load_csv`).
+optionally with measurement noise. Data can also come from a CSV file (`load_csv`), and so
+can points to predict at, with or without known answers (`load_points_csv`).
 
 Before training, inputs and targets are z-scored (minus the mean, divided by the standard
 deviation) so every number the network sees is of order 1; `Normaliser` remembers those
@@ -21,7 +22,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from .formula import FormulaError, parse_formula
 __all__ = [
     "TargetFunction", "FUNCTIONS", "DEFAULT_FUNCTION", "get_function",
     "Dataset", "grid", "grid_axes", "sample_uniform",
-    "load_csv", "DataError", "MIN_CSV_ROWS", "Normaliser",
+    "load_csv", "load_points_csv", "DataError", "MIN_CSV_ROWS", "Normaliser",
 ]
 
 DEFAULT_FUNCTION = "article"
@@ -42,12 +43,16 @@ _MAX_LISTED_PROBLEMS = 8
 
 
 class DataError(ValueError):
-    """Data that cannot be used. `lines` lists the 1-based line numbers at fault, if any."""
+    """Data that cannot be used. `lines` lists the 1-based line numbers at fault, if any;
+    `problems`, for faults in particular rows of a file, pairs each such line number with
+    what is wrong there ("column 'y' holds 'abc', which is not a number")."""
 
-    def __init__(self, message: str, lines: list[int] | None = None):
+    def __init__(self, message: str, lines: list[int] | None = None,
+                 problems: list[tuple[int, str]] | None = None):
         super().__init__(message)
         self.message = message
         self.lines = list(lines or [])
+        self.problems = list(problems or [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -498,6 +503,49 @@ def load_csv(path) -> Dataset:
     lines starting with '#' are skipped.
     Raises DataError naming every faulty line (the first few in the message, all in `.lines`).
     """
+    X, y, name = _read_columns(path, ("x", "y"), target_required=True, min_rows=MIN_CSV_ROWS,
+                               purpose="to train and check a network")
+    return Dataset(X, y, f"{name} ({len(X)} rows)")
+
+
+def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | None]:
+    """Points to predict at, from a CSV file: (X of shape (n, n_inputs), targets (n, 1) or None).
+
+    The file is read by the same rules as `load_csv` (separators, comments, encodings, size
+    limit, messages naming the faulty lines), with two differences: the target column is
+    optional, and a single row is enough. The inputs are the columns named x and y (x1, x2,
+    ... for a network with other than two inputs), else the first columns; with a header, a
+    column named target (or z, f, value, output, label) holds known answers, and any other
+    column is ignored. Without a header, the first row decides: `n_inputs` values are inputs
+    only, one more is inputs then target. Raises DataError, as `load_csv` does.
+    """
+    if isinstance(n_inputs, (bool, np.bool_)) or not isinstance(n_inputs, (int, np.integer)) \
+            or n_inputs < 1:
+        raise ValueError(f"n_inputs must be a positive whole number; got {n_inputs!r}")
+    names = ("x", "y") if n_inputs == 2 else tuple(f"x{i + 1}" for i in range(n_inputs))
+    X, y, _ = _read_columns(path, names, target_required=False, min_rows=1,
+                            purpose="to make a prediction")
+    return X, y
+
+
+class _Layout(NamedTuple):
+    """Which fields of a row to read: the inputs' indices, then the target's if it has one."""
+
+    columns: tuple[int, ...]
+    names: tuple[str, ...]      # the same columns' names, for messages
+    n_fields: int               # how many fields every row must have
+    has_target: bool
+    expected: str               # what a row should hold, e.g. "3 values (x, y, target)"
+
+
+def _read_columns(path, input_names: tuple[str, ...], *, target_required: bool, min_rows: int,
+                  purpose: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """(X, y or None, the file's display name): the reader behind load_csv and load_points_csv.
+
+    `purpose` ends the message for a file with fewer than `min_rows` rows ("... needed to
+    train and check a network").
+    """
+    wanted = _column_list(input_names, target_required)
     text, name = _read_text(path)
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
@@ -506,57 +554,62 @@ def load_csv(path) -> Dataset:
         delimiter = lines[0][1].strip()[4]
         lines = lines[1:]
     if not lines:
-        raise DataError(f"{name} is empty: it holds no rows of numbers "
-                        "(expected columns x, y, target)")
+        raise DataError(f"{name} is empty: it holds no rows of numbers (expected columns {wanted})")
     table = _split_lines(lines, delimiter)  # [(line number, [field, ...]), ...]
 
     header_line, header = table[0]
-    columns = _header_columns(header)
-    if columns is not None:
+    layout = _header_layout(header, input_names, target_required)
+    if layout is not None:
         table = table[1:]
-        n_fields = len(header)
-        names = [header[i].strip().strip('"') for i in columns]
+        counts = f"{layout.n_fields}"
     else:
-        columns, n_fields, names = (0, 1, 2), 3, ["x", "y", "target"]
+        layout = _plain_layout(len(header), input_names, target_required)
+        n = len(input_names)
+        counts = f"{layout.n_fields}" if target_required else f"{n} or {n + 1}"
 
     widths = {len(fields) for _, fields in table}
-    if len(widths) == 1 and widths != {n_fields}:
+    if len(widths) == 1 and widths != {layout.n_fields}:
         (width,) = widths
         raise DataError(f"{name}: every row has {width} value{'s' if width != 1 else ''} but "
-                        f"{n_fields} are expected (x, y, target); check the separator and the "
+                        f"{counts} are expected ({wanted}); check the separator and the "
                         f"columns (first data row: line {table[0][0]})",
                         [number for number, _ in table])
-    values, problems = _read_rows(table, columns, names, n_fields)
+    values, problems = _read_rows(table, layout)
     if problems:
         listed = "\n".join(f"  line {number}: {what}" for number, what in
                            problems[:_MAX_LISTED_PROBLEMS])
         more = len(problems) - _MAX_LISTED_PROBLEMS
         tail = f"\n  ... and {more} more line{'s' if more > 1 else ''}" if more > 0 else ""
         raise DataError(f"{name} has {len(problems)} bad line{'s' if len(problems) > 1 else ''}:"
-                        f"\n{listed}{tail}", [number for number, _ in problems])
-    if len(values) < MIN_CSV_ROWS:
+                        f"\n{listed}{tail}", [number for number, _ in problems], problems)
+    if len(values) < min_rows:
         numbers = [number for number, _ in table]
         where = (f" (lines {numbers[0]}–{numbers[-1]})" if len(numbers) > 1 else
                  f" (line {numbers[0]})" if numbers else f" (only a header on line {header_line})")
         raise DataError(f"{name} has only {len(values)} data row{'s' if len(values) != 1 else ''}"
-                        f"{where}; at least {MIN_CSV_ROWS} are needed to train and check a "
-                        "network", numbers)
-    data = np.array(values, dtype=np.float64)  # (n, 3): x, y, target
-    return Dataset(data[:, :2], data[:, 2:], f"{name} ({len(values)} rows)")
+                        f"{where}; at least {min_rows} {'is' if min_rows == 1 else 'are'} "
+                        f"needed {purpose}", numbers)
+    data = np.array(values, dtype=np.float64).reshape(len(values), len(layout.columns))
+    n = len(input_names)
+    return data[:, :n], (data[:, n:] if layout.has_target else None), name
 
 
-def _read_rows(table, columns, names, n_fields):
-    """Numbers from the split lines: ([(x, y, target), ...], [(line number, problem), ...])."""
+def _column_list(input_names: tuple[str, ...], target_required: bool) -> str:
+    """"x, y, target", or "x, y and maybe a target" when the target is optional."""
+    inputs = ", ".join(input_names)
+    return f"{inputs}, target" if target_required else f"{inputs} and maybe a target"
+
+
+def _read_rows(table, layout: _Layout):
+    """Numbers from the split lines: ([(inputs..., target), ...], [(line number, problem), ...])."""
     values: list[tuple[float, ...]] = []
     problems: list[tuple[int, str]] = []
     for number, fields in table:
-        if len(fields) != n_fields:
-            expected = ("3 values (x, y, target)" if n_fields == 3 and names[0] == "x"
-                        else f"{n_fields} values as in the header")
-            problems.append((number, f"expected {expected}, found {len(fields)}"))
+        if len(fields) != layout.n_fields:
+            problems.append((number, f"expected {layout.expected}, found {len(fields)}"))
             continue
         row = []
-        for column, column_name in zip(columns, names):
+        for column, column_name in zip(layout.columns, layout.names):
             raw = fields[column]
             parsed = _number(raw)
             if parsed is None:
@@ -646,18 +699,49 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _header_columns(fields: list[str]) -> tuple[int, int, int] | None:
-    """(x, y, target) column indices if `fields` is a header row, else None."""
+def _header_layout(fields: list[str], input_names: tuple[str, ...],
+                   target_required: bool) -> _Layout | None:
+    """The columns to read if `fields` is a header row (no field is a number), else None.
+
+    The inputs are found by name. A required target is the column with a target name, else
+    the one column left besides the inputs; a header naming no inputs must then have exactly
+    one column more than the inputs, taken in order: inputs, then target. An optional target
+    is only ever found by name, and inputs not named are the first other columns.
+    """
     if any(_number(f.strip()) is not None for f in fields):
         return None
-    names = [f.strip().strip('"').lower() for f in fields]
-    if "x" in names and "y" in names:
-        for target in _TARGET_NAMES:
-            if target in names:
-                return names.index("x"), names.index("y"), names.index(target)
-        if len(fields) == 3:  # x and y named; the third column, whatever its name, is the target
-            (rest,) = set(range(3)) - {names.index("x"), names.index("y")}
-            return names.index("x"), names.index("y"), rest
-    if len(fields) == 3:
-        return 0, 1, 2  # three named columns: taken in the order x, y, target
-    return None
+    shown = [f.strip().strip('"') for f in fields]
+    names = [f.lower() for f in shown]
+    n = len(input_names)
+    target = next((names.index(t) for t in _TARGET_NAMES if t in names), None)
+    if all(name in names for name in input_names):
+        inputs = tuple(names.index(name) for name in input_names)
+        if target is None and target_required and len(fields) == n + 1:
+            (target,) = set(range(n + 1)) - set(inputs)  # the column left, whatever its name
+    elif target_required:
+        if len(fields) != n + 1:
+            return None
+        inputs, target = tuple(range(n)), n
+    else:
+        inputs = tuple(i for i in range(len(fields)) if i != target)[:n]
+        if len(inputs) < n:
+            return None
+    if target is None and target_required:
+        return None
+    columns = inputs if target is None else (*inputs, target)
+    has_target = target is not None
+    used = tuple(shown[i] for i in columns)
+    if len(fields) == len(columns) and used[0] == input_names[0]:
+        expected = f"{len(fields)} values ({', '.join(input_names + ('target',) * has_target)})"
+    else:
+        expected = f"{len(fields)} values as in the header"
+    return _Layout(columns, used, len(fields), has_target, expected)
+
+
+def _plain_layout(width: int, input_names: tuple[str, ...], target_required: bool) -> _Layout:
+    """The columns of a file without a header: the inputs, then the target (which, when it is
+    optional, is there if the first row, `width` fields wide, has more than the inputs)."""
+    has_target = target_required or width != len(input_names)
+    names = input_names + ("target",) * has_target
+    return _Layout(tuple(range(len(names))), names, len(names), has_target,
+                   f"{len(names)} values ({', '.join(names)})")

@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 
 from nncore.data import (
     DEFAULT_FUNCTION, FUNCTIONS, MIN_CSV_ROWS, DataError, Dataset, Normaliser, TargetFunction,
-    get_function, grid, grid_axes, load_csv, sample_uniform,
+    get_function, grid, grid_axes, load_csv, load_points_csv, sample_uniform,
 )
 from nncore.formula import FormulaError
 
@@ -569,6 +569,98 @@ def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch
     monkeypatch.setattr(data_module, "MAX_CSV_BYTES", 100)
     with pytest.raises(DataError, match=r"data.csv is too large"):
         load_csv(write(tmp_path, rows_text(20)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Points to predict at (CSV with an optional target)
+
+def test_points_csv_with_header_and_target_reads_the_named_columns(tmp_path):
+    X, y = load_points_csv(write(tmp_path, "id;target;y;x\n7;3,5;-1;2\n8;0;4;1e2\n"))
+    assert X.tolist() == [[2.0, -1.0], [100.0, 4.0]]
+    assert y.shape == (2, 1) and y[:, 0].tolist() == [3.5, 0.0]
+
+
+def test_points_csv_with_header_and_no_target(tmp_path):
+    X, y = load_points_csv(write(tmp_path, "# to try\ny,x\n1,2\n3,4\n"))
+    assert y is None and X.tolist() == [[2.0, 1.0], [4.0, 3.0]]
+    # x and y named: another column that is no target name is ignored, not taken as one
+    X, y = load_points_csv(write(tmp_path, "x,y,id\n1,2,a17\n"))
+    assert y is None and X.tolist() == [[1.0, 2.0]]
+
+
+def test_points_csv_header_without_input_names_takes_the_first_other_columns(tmp_path):
+    X, y = load_points_csv(write(tmp_path, "value\ta\tb\tnote\n9\t1\t2\t5\n"))
+    assert X.tolist() == [[1.0, 2.0]] and y.tolist() == [[9.0]]
+
+
+def test_points_csv_without_header_first_row_decides_on_a_target(tmp_path):
+    X, y = load_points_csv(write(tmp_path, "1 2\n3 4\n"))
+    assert y is None and X.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    X, y = load_points_csv(write(tmp_path, "1\t2\t1.5\n3\t4\t3.5\n"))
+    assert X.tolist() == [[1.0, 2.0], [3.0, 4.0]] and y[:, 0].tolist() == [1.5, 3.5]
+
+
+def test_points_csv_single_row_is_enough(tmp_path):
+    # MIN_CSV_ROWS is for training; one point is a whole prediction request
+    X, y = load_points_csv(write(tmp_path, "0.25,-8\n"))
+    assert X.shape == (1, 2) and X.tolist() == [[0.25, -8.0]] and y is None
+    with pytest.raises(DataError, match=r"only 1 data row"):
+        load_csv(write(tmp_path, "0.25,-8,1\n"))
+
+
+def test_points_csv_other_input_counts_use_numbered_names(tmp_path):
+    X, y = load_points_csv(write(tmp_path, "x3,x1,x2\n3,1,2\n"), n_inputs=3)
+    assert X.tolist() == [[1.0, 2.0, 3.0]] and y is None
+    X, y = load_points_csv(write(tmp_path, "5,6\n"), n_inputs=1)
+    assert X.tolist() == [[5.0]] and y.tolist() == [[6.0]]
+
+
+def test_points_csv_reads_what_load_csv_reads_the_same_way(tmp_path):
+    path = write(tmp_path, "sep=;\nw;y;x\n" + "".join(f"{i},5;{-i};{i * 3}\n" for i in range(12)))
+    ds = load_csv(path)            # x, y named: the column left (w) is load_csv's target
+    X, y = load_points_csv(path)   # optional target: only by name, so none here
+    assert np.array_equal(X, ds.X) and y is None
+
+
+@pytest.mark.parametrize("text, line, expected", [
+    ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
+    ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
+    ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
+    ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' is inf; every value must be a finite number"),
+    ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' is nan"),
+])
+def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
+    with pytest.raises(DataError) as info:
+        load_points_csv(write(tmp_path, text))
+    assert expected in str(info.value) and str(info.value).startswith("data.csv has 1 bad line:")
+    assert info.value.lines == [line]
+    ((problem_line, what),) = info.value.problems    # the same fault, for callers to format
+    assert problem_line == line and expected.split(": ", 1)[1] in what
+
+
+@pytest.mark.parametrize("text, match", [
+    ("", "data.csv is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
+         "target\\)"),
+    ("x,y\n", r"only 0 data rows \(only a header on line 1\); at least 1 is needed to make a "
+               r"prediction"),
+    ("1,2,3,4\n5,6,7,8\n", r"every row has 4 values but 2 or 3 are expected \(x, y and maybe a "
+                           r"target\); .*line 1\)"),
+])
+def test_points_csv_whole_file_problems(tmp_path, text, match):
+    with pytest.raises(DataError, match=match):
+        load_points_csv(write(tmp_path, text))
+
+
+def test_points_csv_file_problems_and_bad_arguments(tmp_path):
+    with pytest.raises(DataError, match="file not found: .*nope.csv"):
+        load_points_csv(tmp_path / "nope.csv")
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"x,y\n1,2\ncaf\xe9,2\n")
+    with pytest.raises(DataError, match="undecodable bytes on line 3"):
+        load_points_csv(path)
+    for bad in (0, 2.0, True):
+        with pytest.raises(ValueError, match="n_inputs must be a positive whole number"):
+            load_points_csv(write(tmp_path, "1,2\n"), n_inputs=bad)
 
 
 def test_data_and_formula_import_no_qt():
