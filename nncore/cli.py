@@ -41,7 +41,6 @@ from .weightfile import WeightFileError
 PROG = "nncore"
 MAX_SAMPLES = 10_000_000
 MAX_GRID = 3000
-TARGET_COLUMN_NAMES = ("target", "z", "f", "value", "output", "label")
 _NOT_GIVEN = object()      # tells "--batch-size full" (None) from no --batch-size at all
 
 
@@ -435,85 +434,20 @@ def _parse_points(text: str, n_inputs: int) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def _split_row(line: str) -> list[str]:
-    if "\t" in line:
-        sep = r"\t"
-    elif ";" in line:
-        sep = ";"
-    elif "," in line:
-        sep = ","
-    else:
-        sep = r"\s+"
-    return [cell.strip() for cell in re.split(sep, line.strip())]
+def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Inputs (and known targets, if the file has them) read by `nncore.data`, with a fault
+    in a row told on one line as "FILE, line N: what is wrong"."""
+    from .data import DataError, load_points_csv
 
-
-def _read_points_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Input columns (and a target column when one is named) from a CSV file.
-
-    With a header row, inputs are the columns named x, y (x1, x2, ... for other input
-    counts) when present, else the first columns; a column named target (or z, f, value,
-    output, label) is read as the known answer. Without a header, the first `n_inputs`
-    columns are the inputs and one more, if present, the target.
-    """
-    if os.path.isdir(path):
-        raise InputError(f"{path!r} is a folder, not a CSV file")
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read(200_000_001)
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path!r}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path!r} is not a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path!r}: {exc.strerror or exc}") from None
-    if len(text) > 200_000_000:
-        raise InputError(f"{path!r} is too large (over 200 MB)")
-    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
-    if not rows:
-        raise InputError(f"{path!r} holds no data rows")
-    first = _split_row(rows[0][1])
-    inputs = list(range(n_inputs))
-    target = None
-    if not all(_is_float(c) for c in first):
-        names = [c.lower() for c in first]
-        wanted = ["x", "y"] if n_inputs == 2 else [f"x{i + 1}" for i in range(n_inputs)]
-        if all(w in names for w in wanted):
-            inputs = [names.index(w) for w in wanted]
-        target = next((names.index(t) for t in TARGET_COLUMN_NAMES if t in names), None)
-        rows = rows[1:]
-        if not rows:
-            raise InputError(f"{path!r} has a header but no data rows")
-    elif len(first) == n_inputs + 1:
-        target = n_inputs                # no header: one column more than inputs = answers
-    X, y = [], []
-    for number, line in rows:
-        cells = _split_row(line)
-        need = max(inputs + ([target] if target is not None else [])) + 1
-        if len(cells) < need:
-            raise InputError(f"{path}, line {number}: {len(cells)} value(s), need at least "
-                             f"{need}")
-        try:
-            values = [float(cells[i]) for i in inputs]
-            answer = None if target is None else float(cells[target])
-        except ValueError:
-            raise InputError(f"{path}, line {number}: {line.strip()[:60]!r} holds something "
-                             "that is not a number") from None
-        if not all(math.isfinite(v) for v in values) or (answer is not None
-                                                         and not math.isfinite(answer)):
-            raise InputError(f"{path}, line {number}: a value is not finite")
-        X.append(values)
-        y.append(answer)
-    return np.array(X, dtype=np.float64), (None if target is None
-                                           else np.array(y, dtype=np.float64).reshape(-1, 1))
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+        return load_points_csv(path, n_inputs)
+    except DataError as exc:
+        if not exc.problems:
+            raise InputError(str(exc)) from None
+        number, what = exc.problems[0]
+        more = len(exc.problems) - 1
+        tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
+        raise InputError(f"{path}, line {number}: {what}{tail}") from None
 
 
 def _predict_with(wf, X: np.ndarray) -> np.ndarray:
@@ -534,7 +468,7 @@ def cmd_predict(args) -> int:
     if args.points is not None:
         X, y = _parse_points(args.points, n_in), None
     else:
-        X, y = _read_points_csv(args.csv, n_in)
+        X, y = _points_from_csv(args.csv, n_in)
     pred = _predict_with(wf, X)
     if wf.normaliser is None:
         _err("note: this model has no normaliser, so inputs and predictions are used as they are")
@@ -553,8 +487,9 @@ def cmd_predict(args) -> int:
         for xr, pr in zip(X, pred):
             _out("  ".join(f"{float(v):>14.8g}" for v in list(xr) + list(pr)))
     if y is not None and pred.shape[1] == 1:
+        points = f"{len(y):,} point{'s' if len(y) != 1 else ''}"
         _out(f"against the CSV's targets: MSE {_fmt(mse(pred, y), 6)}, "
-             f"{_r2_label(sys.stdout)} {r2(pred, y):.4f} ({len(y):,} points)")
+             f"{_r2_label(sys.stdout)} {r2(pred, y):.4f} ({points})")
     return 0
 
 

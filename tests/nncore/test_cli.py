@@ -443,3 +443,46 @@ def test_diverged_training_explains_and_saves_finite_weights(tmp_path, capsys):
     assert "Training diverged" in out and "Try: lower the learning rate" in out
     wf = weightfile.load(tmp_path / "m.npz")                 # load checks finiteness
     assert wf.meta["stop_reason"]["kind"] == "diverged"
+
+
+def test_predict_csv_with_a_single_point_and_spreadsheet_habits(trained, tmp_path, capsys):
+    # One row is a whole request (training needs at least ten); semicolons with decimal
+    # commas, as European spreadsheets write them, are read like `train --csv` reads them.
+    (tmp_path / "one.csv").write_text("sep=;\nx;y;target\n0,5;-2,25;-0,875\n")
+    code, out, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "one.csv")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    printed = [float(v) for v in lines[1].split()]
+    assert printed[:2] == [0.5, -2.25]
+    pred = _expected_predictions(trained, np.array([[0.5, -2.25]]))[0, 0]
+    assert printed[2] == pytest.approx(pred, rel=1e-7)
+    assert f"MSE {(pred + 0.875) ** 2:.6g}" in out and "(1 point)" in out
+
+
+def test_predict_csv_errors_are_one_line_naming_the_first_bad_line(trained, tmp_path, capsys):
+    (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,oops\n4\n5,6\n")
+    code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "bad.csv")
+    assert code == 1 and err.count("\n") == 1
+    assert f"{tmp_path / 'bad.csv'}, line 3: column 'y' holds 'oops', which is not a number " \
+           "(and 1 more bad line)" in err
+    (tmp_path / "head.csv").write_text("x,y,target\n")
+    code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "head.csv")
+    assert code == 1 and "head.csv has only 0 data rows (only a header on line 1)" in err
+    code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "missing.csv")
+    assert code == 1 and "file not found" in err and "missing.csv" in err
+
+
+def test_predict_csv_for_a_model_with_three_inputs(tmp_path, capsys):
+    from nncore.network import Network
+
+    net = Network([3, 1], activations=["linear"])
+    net.set_weights(0, [[1.0], [10.0], [100.0]])
+    net.set_biases(0, [0.0])
+    weightfile.save(tmp_path / "three.json", net)
+    (tmp_path / "in.csv").write_text("x3,x2,x1\n1,2,3\n")
+    code, out, err = run_cli(capsys, "predict", tmp_path / "three.json", "--csv",
+                             tmp_path / "in.csv")
+    assert code == 0, err
+    header, row = out.strip().splitlines()
+    assert header.split() == ["x1", "x2", "x3", "prediction"]
+    assert [float(v) for v in row.split()] == [3.0, 2.0, 1.0, 3.0 + 20.0 + 100.0]
