@@ -8,7 +8,7 @@ files readable by NumPy and PyTorch (`weightfile`). It never imports Qt.
 """
 from .activations import ACTIVATIONS, Activation, get_activation
 from .data import (FUNCTIONS, DataError, Dataset, Normaliser, TargetFunction, get_function, grid,
-                   grid_axes, load_csv, sample_uniform)
+                   grid_axes, load_csv, load_points_csv, sample_uniform)
 from .formula import FormulaError, parse_formula
 from .lesson import GRANULARITIES, PRESETS, Lesson, LessonStep, make_custom, make_lesson, render
 from .losses import half_mse, mse, r2
@@ -20,7 +20,7 @@ from .weightfile import WeightFile, WeightFileError, load, save
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
     "FUNCTIONS", "DataError", "Dataset", "Normaliser", "TargetFunction", "get_function", "grid",
-    "grid_axes", "load_csv", "sample_uniform",
+    "grid_axes", "load_csv", "load_points_csv", "sample_uniform",
     "FormulaError", "parse_formula",
     "GRANULARITIES", "PRESETS", "Lesson", "LessonStep", "make_custom", "make_lesson", "render",
     "mse", "half_mse", "r2",
