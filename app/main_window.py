@@ -262,6 +262,9 @@ class MainWindow(QMainWindow):
     def _on_theme_changed(self, name: str) -> None:
         self._sync_theme_actions()
         self._style_tab_bar()
+        # The tab bar's style sheet stops QApplication.setPalette from reaching the tab
+        # widget and everything in the tabs (measured with Qt 6.11): hand it over directly.
+        self.tabs.setPalette(QApplication.palette())
         if self.persist and not self._shut_down:  # a closed window no longer speaks for the app
             open_settings().setValue(KEY_THEME, name)
         self.statusBar().showMessage(f"{name.capitalize()} theme", 2000)

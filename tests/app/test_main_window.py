@@ -222,6 +222,21 @@ def test_theme_actions_switch_theme_palette_and_colors(window, qtbot):
     assert QApplication.instance().palette().window().color().lightness() > 180
 
 
+def test_a_theme_switch_reaches_the_widgets_inside_the_tabs(window, qtbot):
+    """The tab bar's style sheet once kept the tabs' labels black on the dark window."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    caption = next(w for w in window.step_tab.findChildren(QLabel) if w.text() == "Lesson")
+    readout = window.train_tab.readout_label
+    for name in ("dark", "light", "dark"):
+        with qtbot.waitSignal(theme.changed, timeout=1000):
+            theme.set_theme(name)
+        wanted = QApplication.instance().palette().color(QPalette.ColorRole.WindowText)
+        for label in (caption, readout):
+            assert label.palette().color(QPalette.ColorRole.WindowText) == wanted, name
+
+
 def test_setting_the_same_theme_again_emits_nothing(qtbot):
     with qtbot.assertNotEmitted(theme.changed):
         theme.set_theme("light")
