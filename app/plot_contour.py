@@ -202,6 +202,23 @@ def _edge_points(edge, vals, level, x0, x1, y0, y1):
 
 # ---- views ----------------------------------------------------------------------------
 
+def _style_map(view, colors: dict) -> str:
+    """Give a map view (plot, colour bar, title) the theme's colours; returns the text colour.
+
+    The colour bar's title sits on its own axis ("left" for a vertical bar), apart from
+    the axis with the numbers, so both are styled.
+    """
+    fg = colors["foreground"]
+    view.setBackground(colors["background"])
+    axes = [view.plot.getAxis("left"), view.plot.getAxis("bottom"),
+            view.colorbar.axis, view.colorbar.getAxis("left")]
+    for axis in axes:
+        axis.setPen(fg)
+        axis.setTextPen(fg)
+    view.plot.setTitle(view._title, color=fg)
+    return fg
+
+
 class ContourView(pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
@@ -348,15 +365,7 @@ class ContourView(pg.GraphicsLayoutWidget):
     # -- look --
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = theme_colors()
-        fg = self._colors["foreground"]
-        self.setBackground(self._colors["background"])
-        for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
-            axis.setPen(fg)
-            axis.setTextPen(fg)
-        self.colorbar.axis.setPen(fg)
-        self.colorbar.axis.setTextPen(fg)
-        self.plot.setTitle(self._title, color=fg)
+        fg = _style_map(self, self._colors)
         self.contours.setPen(pg.mkPen(QColor(20, 20, 20, 150), width=1))
         self.message.setColor(fg)
 
@@ -423,14 +432,7 @@ class ScatterView(pg.GraphicsLayoutWidget):
 
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = theme_colors()
-        fg = self._colors["foreground"]
-        self.setBackground(self._colors["background"])
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setPen(fg)
-            self.plot.getAxis(name).setTextPen(fg)
-        self.colorbar.axis.setPen(fg)
-        self.colorbar.axis.setTextPen(fg)
-        self.plot.setTitle(self._title, color=fg)
+        _style_map(self, self._colors)
 
 
 __all__ = [

@@ -274,6 +274,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
         self.legend.setLabelTextColor(c["foreground"])
+        for _sample, label in self.legend.items:    # pyqtgraph re-colours only new labels
+            label.setText(label.text)
         translucent = QColor(c["background"])
         translucent.setAlpha(200)
         self.legend.setBrush(pg.mkBrush(translucent))
