@@ -40,12 +40,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSizePolicy, QSpinBox, QSplitter, QTabWidget, QToolButton,
+                               QSizePolicy, QSpinBox, QSplitter, QStyle, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from nncore import data as nndata
 from nncore import training, weightfile
 from nncore.formula import FormulaError
+from nncore.lesson import fmt
 
 from app.plots import (ContourView, HealthPlots, LossPlot, ScatterView, WeightMatricesView,
                        connect_theme_changed, diverging_colormap, nice_levels, symmetric_limit,
@@ -134,6 +135,12 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
     return PreparedData(settings, fn, dataset, train, val, xs, ys, grid_X, truth)
 
 
+def _let_shrink(combo: QComboBox, chars: int = 16) -> None:
+    """Size `combo` for about `chars` characters, not for its longest item."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+
+
 class DataPanel(QGroupBox):
     """Settings for the training data: function or CSV, sample count, noise, seed, validation.
 
@@ -142,6 +149,7 @@ class DataPanel(QGroupBox):
     """
 
     changed = Signal()
+    validity_changed = Signal(bool)   # False while the settings cannot make data
 
     SAMPLE_CHOICES = (("1,000 random points", 1000), ("10,000 random points", 10000),
                       ("100 × 100 grid", 0), ("Custom count…", -1))
@@ -150,6 +158,7 @@ class DataPanel(QGroupBox):
         super().__init__("Data", parent)
         self._csv_path: str | None = None
         self._csv_dataset: nndata.Dataset | None = None
+        self.is_valid = True              # the settings make data (no error shown)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
@@ -159,9 +168,7 @@ class DataPanel(QGroupBox):
             self.function_combo.setItemData(self.function_combo.count() - 1, fn.description,
                                             Qt.ItemDataRole.ToolTipRole)
         self.function_combo.addItem("Your own formula…", FORMULA_ITEM)
-        self.function_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.function_combo.setMinimumContentsLength(16)
+        _let_shrink(self.function_combo)
         self.function_combo.setToolTip(
             "The function z = f(x, y) the network must learn from examples.\n"
             "'article' is the toy problem of the article; the others are easier or harder.")
@@ -267,10 +274,20 @@ class DataPanel(QGroupBox):
         try:
             prepared = prepare_data(self.settings(), self._csv_dataset)
         except (FormulaError, nndata.DataError, ValueError) as err:
-            self.show_message(str(err), error=True)
+            self._refuse(str(err))
             return None
         self.show_message("")
+        self._set_valid(True)
         return prepared
+
+    def _set_valid(self, valid: bool) -> None:
+        if valid != self.is_valid:
+            self.is_valid = valid
+            self.validity_changed.emit(valid)
+
+    def _refuse(self, text: str) -> None:
+        self.show_message(text, error=True)
+        self._set_valid(False)
 
     # -- writing --
     def set_settings(self, settings: DataSettings) -> None:
@@ -352,17 +369,18 @@ class DataPanel(QGroupBox):
     def _validate_and_emit(self) -> None:
         settings = self.settings()
         if settings.csv_path is None and settings.function == "":
-            self.show_message("Type a formula in x and y, e.g. sin(x) * y / 3.", error=True)
+            self._refuse("Type a formula in x and y, e.g. sin(x) * y / 3.")
             return
         try:
             fn = nndata.get_function(settings.function)
             nndata.grid_axes(fn, GRID_SIZE)     # refuses formulas undefined on the range
         except (FormulaError, nndata.DataError, ValueError) as err:
             if settings.csv_path is None:
-                self.show_message(str(err), error=True)
+                self._refuse(str(err))
                 return
         if settings.csv_path is None:
             self.show_message("")
+        self._set_valid(True)
         self.changed.emit()
 
 
@@ -439,8 +457,6 @@ class ModelPanel(QGroupBox):
                           ("he", "normal, scaled for ReLU (√(2/fan-in))"),
                           ("xavier", "uniform, scaled for tanh/sigmoid")):
             self.init_combo.addItem(f"{name}: {tip}", name)
-        self.init_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.init_combo.setToolTip(
             "How the starting weights are drawn. Weights that start too large make the "
             "signal explode through the layers; too small and it fades away.")
@@ -519,6 +535,10 @@ class ModelPanel(QGroupBox):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         form.addRow(self.message)
+
+        # Long item texts (shown whole in the drop-down) must not widen the side column.
+        for combo in (self.recipe_combo, self.init_combo):
+            _let_shrink(combo)
 
         self.set_recipe("article")
         self.recipe_combo.currentIndexChanged.connect(
@@ -811,6 +831,7 @@ class TrainTab(QWidget):
         self._refresh_timer.timeout.connect(self._refresh)
 
         self.data_panel.changed.connect(self._on_data_changed)
+        self.data_panel.validity_changed.connect(self._update_controls)
         self.model_panel.changed.connect(self._on_model_changed)
         self.model_panel.lr_changed.connect(self._on_lr_changed)
         connect_theme_changed(self._apply_theme)
@@ -879,8 +900,9 @@ class TrainTab(QWidget):
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(310)
-        scroll.setMaximumWidth(360)
+        # Wide enough for the panels and the vertical scroll bar, so nothing is cut off.
+        bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setFixedWidth(max(310, controls.minimumSizeHint().width() + bar + 4))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._controls_scroll = scroll
 
@@ -1085,6 +1107,8 @@ class TrainTab(QWidget):
         """Start training (a new run when the last one has finished)."""
         if self.state in (RUNNING, PAUSING) or self._closed:
             return
+        if self.state != PAUSED and not self.data_panel.is_valid:
+            return                      # the data panel says what to fix
         if self.state == FINISHED or self.run is None:
             if not self._new_run(keep_previous=True):
                 return
@@ -1099,8 +1123,8 @@ class TrainTab(QWidget):
     def _resume(self) -> None:
         if self.run is None or self.run.done:
             return
-        if self.banner.kind in ("info", "success"):
-            self.banner.clear()
+        if self.banner.kind in ("info", "success", "warning"):
+            self.banner.clear()        # a warning's advice (lower the rate, Resume) is taken
         self._hidden_pause = False
         self.worker.allow_run()
         self._set_state(RUNNING)
@@ -1159,6 +1183,8 @@ class TrainTab(QWidget):
     def step_one_epoch(self) -> None:
         if self.state not in (FRESH, PAUSED) or self.run is None or self.run.done:
             return
+        if self.state == FRESH and not self.data_panel.is_valid:
+            return
         self._set_state(PAUSING)
         self._step.emit(self._run_id, 1)
 
@@ -1196,6 +1222,8 @@ class TrainTab(QWidget):
         else:
             maps = snap.prediction is not None
         self.last_snapshot = snap
+        if previous is None:
+            self._update_controls()        # there is something to export now
         self._mark_dirty(maps=maps, curves=True)
         if snap.final:
             self._refresh()
@@ -1264,25 +1292,31 @@ class TrainTab(QWidget):
         changed = state != self.state
         self.state = state
         self._update_controls()
+        if changed and state not in (RUNNING, PAUSING):
+            self._update_progress(self.last_snapshot)     # no speed or time left when idle
         if changed:
             self.state_changed.emit(state)
 
     def _update_controls(self) -> None:
         s = self.state
         live = s in (RUNNING, PAUSING, PAUSED)
-        self.start_button.setEnabled(s in (FRESH, FINISHED))
+        data_ok = self.data_panel.is_valid
+        self.start_button.setEnabled(s in (FRESH, FINISHED) and data_ok)
         self.start_button.setText("Start again" if s == FINISHED else "Start")
         self.pause_button.setEnabled(s in (RUNNING, PAUSED))
         self.pause_button.setText("Pause" if s in (RUNNING, PAUSING) else "Resume")
         self.stop_button.setEnabled(s in (RUNNING, PAUSED))
         self.step_button.setEnabled(s in (FRESH, PAUSED) and self.run is not None
-                                    and not self.run.done)
+                                    and not self.run.done and (data_ok or s == PAUSED))
         self.reset_button.setEnabled(s != PAUSING)
         self.open_button.setEnabled(s != PAUSING)
         self.export_button.setEnabled(self.last_snapshot is not None)
         self.data_panel.setEnabled(not live)
         self.model_panel.set_running(live)
-        if s == FRESH and self.run is not None:
+        if s in (FRESH, FINISHED) and not data_ok:
+            self.status_label.setText("The data settings have a problem (see Data); fix it "
+                                      "to train.")
+        elif s == FRESH and self.run is not None:
             self.status_label.setText(
                 f"Ready: {self.run.network.architecture} network, "
                 f"{self.run.network.n_parameters:,} parameters, {len(self.prepared.train):,} "
@@ -1346,12 +1380,13 @@ class TrainTab(QWidget):
                 self.health_plots.set_history(epochs, h.column("weights"), h.column("grads"),
                                               h.column("dead"))
             r = h.reports[-1]
+            # fmt: the tutor's number style (a real minus, ×10ⁿ when a run blows up)
             if r.val_mse is not None:
-                text = (f"<b>epoch {r.epoch}</b> · MSE {r.train_mse:.3g} train, "
-                        f"{r.val_mse:.3g} val · <b>R² {r.val_r2:.4f}</b>")
+                mse, r2 = f"{fmt(r.train_mse, 3)} train, {fmt(r.val_mse, 3)} val", r.val_r2
             else:
-                text = f"<b>epoch {r.epoch}</b> · MSE {r.train_mse:.3g} · <b>R² {r.train_r2:.4f}</b>"
-            self.readout_label.setText(text)
+                mse, r2 = fmt(r.train_mse, 3), r.train_r2
+            self.readout_label.setText(
+                f"<b>epoch {r.epoch}</b> · MSE {mse} · <b>R² {fmt(r2, 4)}</b>")
         else:
             self.loss_plot.clear_current()
             self.readout_label.setText("No epochs yet: the loss curve appears here.")

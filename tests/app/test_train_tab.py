@@ -40,6 +40,44 @@ def test_a_bad_formula_is_refused_with_a_message(tab, qtbot):
     assert panel.message.isHidden()
 
 
+def test_start_waits_while_the_data_settings_are_wrong(tab, qtbot):
+    """A bad formula must not let Start train quietly on the previous data."""
+    panel = tab.data_panel
+    assert tab.start_button.isEnabled()
+    panel.function_combo.setCurrentIndex(panel.function_combo.findData("formula"))
+    panel.formula_edit.setText("sin(x) + (y")
+    qtbot.waitUntil(lambda: not panel.is_valid)
+    assert not tab.start_button.isEnabled() and not tab.step_button.isEnabled()
+    assert "Data" in tab.status_label.text()
+    tab.start()                                   # the F5 shortcut path
+    assert tab.state == "fresh"
+    with qtbot.waitSignal(panel.changed, timeout=3000):
+        panel.formula_edit.setText("sin(x) + y")
+    assert panel.is_valid and tab.start_button.isEnabled()
+
+
+def test_the_settings_column_shows_its_widgets_whole(tab):
+    """No field or button may be cut off at the right edge by the scroll area."""
+    scroll = tab._controls_scroll
+    bar = scroll.verticalScrollBar().sizeHint().width()
+    assert scroll.widget().minimumSizeHint().width() <= scroll.width() - bar
+
+
+def test_the_readout_writes_huge_numbers_in_the_tutors_style(tab):
+    from nncore.training import EpochReport
+
+    report = tab.history.reports[-1] if len(tab.history) else None
+    assert report is None                         # a fresh tab has no epochs yet
+    n = tab.run.network.n_layers
+    tab.history.extend([EpochReport(epoch=3, train_mse=4.5e5, val_mse=7.3e8, train_r2=-1.0,
+                                    val_r2=-622607053.5, lr=0.01, elapsed=0.1,
+                                    weight_norms=[1.0] * n, grad_norms=[1.0] * n,
+                                    dead_fraction=[0.0] * n)])
+    tab._draw_curves(None, lower=False)
+    text = tab.readout_label.text()
+    assert "−6.226×10⁸" in text and "7.3×10⁸ val" in text
+
+
 def test_a_bad_csv_is_refused_with_a_message(tab, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y,z\n1,2,3\n4,five,6\n")
