@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
 from app.theme import theme
@@ -219,6 +219,31 @@ def _style_map(view, colors: dict) -> str:
     return fg
 
 
+def let_title_overhang(plot: pg.PlotItem) -> None:
+    """Keep the plot's title from setting the plot's minimum width.
+
+    pyqtgraph's LabelItem makes its text width its minimum width after every change and
+    resize; in a narrow window a long title ("Network's prediction") then pushes the colour
+    bar out of the view. This label keeps only its height as a minimum and overhangs.
+    """
+    label = plot.titleLabel
+
+    def update_min() -> None:
+        bounds = label.itemRect()
+        label.setMinimumWidth(0)
+        label.setMinimumHeight(bounds.height())
+        label._sizeHint = {
+            Qt.SizeHint.MinimumSize: (0, bounds.height()),
+            Qt.SizeHint.PreferredSize: (bounds.width(), bounds.height()),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        label.updateGeometry()
+
+    label.updateMin = update_min
+    update_min()
+
+
 class ContourView(pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
@@ -237,6 +262,7 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.setMinimumSize(220, 200)
         self.plot = self.addPlot(row=0, col=0)
         self.plot.setTitle(title)
+        let_title_overhang(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
@@ -438,5 +464,6 @@ class ScatterView(pg.GraphicsLayoutWidget):
 __all__ = [
     "theme_colors", "connect_theme_changed", "value_colormap", "diverging_colormap",
     "nice_step", "nice_levels", "symmetric_limit", "contour_segments", "ContourView",
+    "let_title_overhang",
     "ScatterView", "value_brushes",
 ]

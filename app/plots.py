@@ -27,7 +27,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.plot_contour import (ContourView, ScatterView, connect_theme_changed,  # noqa: F401
-                              contour_segments, diverging_colormap, nice_levels, nice_step,
+                              contour_segments, diverging_colormap, let_title_overhang,
+                              nice_levels, nice_step,
                               symmetric_limit, theme_colors, value_colormap)
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
@@ -284,7 +285,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
 class HealthPlots(pg.GraphicsLayoutWidget):
     """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
 
-    TITLES = ("weights ‖W‖", "gradients ‖∂L/∂W‖", "dead ReLUs (share)")
+    # two short lines each, so three plots side by side fit a narrow window
+    TITLES = ("weights<br>‖W‖", "gradients<br>‖∂L/∂W‖", "dead ReLUs<br>(share)")
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -386,6 +388,7 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         for plot, title in zip((self.weight_plot, self.grad_plot, self.dead_plot), self.TITLES):
             _style_axes(plot, c)
             plot.setTitle(title, size="9pt", color=c["foreground"])
+            let_title_overhang(plot)
         self._update_key()
 
 

@@ -910,7 +910,7 @@ class TrainTab(QWidget):
         self.banner = Banner()
         self.banner.action_clicked.connect(self._on_banner_action)
         self.truth_view = ContourView("True function", bar_label="z")
-        self.prediction_view = ContourView("Network's prediction", bar_label="z")
+        self.prediction_view = ContourView("Prediction", bar_label="z")
         self.error_view = ContourView("Error",
                                       colormap=diverging_colormap(),
                                       bar_label="prediction − truth")
@@ -942,6 +942,7 @@ class TrainTab(QWidget):
         self.readout_label = QLabel("")
         self.readout_label.setTextFormat(Qt.TextFormat.RichText)
         self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout_label.setWordWrap(True)      # two lines in a narrow window, never cut
         self.readout_label.setToolTip(
             "Mean squared error on the normalised targets (the number the article prints) and "
             "R², the share of the target's variation the network explains (1 = perfect), "

@@ -419,3 +419,16 @@ def test_function_keys_drive_the_run_only_while_the_tab_is_shown(qtbot):
         QTest.keyClick(window.tabs.tabBar(), Qt.Key.Key_F10)     # step one epoch
     assert len(tab.history) == 1
     window.close()
+
+
+def test_maps_and_health_plots_fit_a_small_window(tab, qtbot):
+    """At 1024 × 700 nothing in the views may be wider than its widget (cut off)."""
+    from PySide6.QtCore import Qt
+
+    tab.resize(1000, 640)
+    tab.show()
+    qtbot.waitExposed(tab)
+    views = (tab.truth_view, tab.prediction_view, tab.error_view, tab.health_plots)
+    for view in views:
+        needed = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        assert needed <= view.width(), type(view).__name__
