@@ -28,11 +28,13 @@ multithreaded BLAS fights the GUI thread and the other processes for them; for m
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import glob
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -310,6 +312,11 @@ class TrainingThread:
         self.thread.finished.connect(self.worker.deleteLater)
         self.thread.start()
         self._closed = False
+        # A script or notebook that ends without closing the window would otherwise abort
+        # in Qt's "QThread: Destroyed while thread is still running"; a weak reference, so
+        # the hook keeps nothing alive.
+        this = weakref.ref(self)
+        atexit.register(lambda: this() is not None and this().shutdown())
 
     @property
     def running(self) -> bool:

@@ -196,3 +196,31 @@ def test_an_error_inside_training_is_reported_and_the_worker_stays_usable(
     with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000) as ended:
         driver.start.emit(6)
     assert ended.args[1].kind == "epochs"
+
+
+def test_a_script_that_ends_while_training_exits_cleanly(tmp_path):
+    """Leaving Python with a window still training (no close, no event loop) once aborted
+    in Qt's "QThread: Destroyed while thread is still running"."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "leave_while_training.py"
+    script.write_text(
+        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtTest import QTest\n"
+        "app = QApplication([])\n"
+        "from app.main_window import MainWindow\n"
+        "win = MainWindow(persist=False)\n"
+        "win.show()\n"
+        "win.train_tab.start()\n"
+        "QTest.qWait(200)\n"
+        "assert win.train_tab.state == 'running'\n"
+        "raise SystemExit\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=os.path.dirname(os.path.dirname(
+                              os.path.dirname(os.path.abspath(__file__)))))
+    assert done.returncode == 0, done.stderr
+    assert "Destroyed while thread" not in done.stderr
