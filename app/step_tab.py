@@ -52,7 +52,6 @@ BUBBLE_CAPTIONS = {
     "backprop_sum": "∂L/∂a", "activation_grad": "δ", "weight_update": "new w",
     "bias_update": "new b", "new_prediction": "new ŷ", "new_loss": "new MSE",
 }
-BIAS_KINDS = BIAS_STEP_KINDS
 
 
 def _editable(values) -> str:
@@ -78,7 +77,7 @@ def focus_for(steps, sizes) -> StepFocus:
             step_edges = [(step.layer + 1, step.neuron, k) for k in range(sizes[step.layer + 2])]
         nodes += [n for n in step.nodes if n not in nodes]
         edges += [e for e in step_edges if e not in edges]
-        if (step.kind in BIAS_KINDS + ("sum",) and step.layer is not None
+        if (step.kind in BIAS_STEP_KINDS + ("sum",) and step.layer is not None
                 and step.neuron is not None):
             if (step.layer, step.neuron) not in biases:
                 biases.append((step.layer, step.neuron))
@@ -188,6 +187,7 @@ class StepThroughTab(QWidget):
         side_scroll.setWidgetResizable(True)
         side_scroll.setFrameShape(QFrame.NoFrame)
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        side_scroll.setFocusPolicy(Qt.NoFocus)      # Tab goes to the panels' own controls
         side_scroll.setMinimumWidth(side.minimumWidth())
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.view)

@@ -904,6 +904,7 @@ class TrainTab(QWidget):
         bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         scroll.setFixedWidth(max(310, controls.minimumSizeHint().width() + bar + 4))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # Tab goes straight to the controls
         self._controls_scroll = scroll
 
     def _build_views(self) -> None:
@@ -1278,6 +1279,8 @@ class TrainTab(QWidget):
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == "Try the modern recipe":
             self.banner.clear()
+            # 100 modern epochs beside 2,000 article ones: only a log axis shows both
+            self.log_epochs_box.setChecked(True)
             self.model_panel.set_recipe("modern")      # rebuilds a fresh run (signal)
             if self.state == FRESH:
                 self.start()

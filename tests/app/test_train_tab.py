@@ -284,6 +284,7 @@ def test_the_modern_recipe_is_offered_after_an_article_run(tab, qtbot):
         tab.banner.action.click()
         assert tab.model_panel.recipe_combo.currentData() == "modern"
     assert tab.loss_plot.has_previous()
+    assert tab.log_epochs_box.isChecked()      # the short run beside the long one
 
 
 def test_architecture_text_is_checked():
