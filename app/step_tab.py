@@ -585,10 +585,14 @@ class StepThroughTab(QWidget):
         self.next_button.setDefault(at_end)
 
     def _show_loss(self, state) -> None:
-        before = format_number(state.loss) if state.loss is not None else "not computed yet"
-        after = format_number(state.new_loss) if state.new_loss is not None else "—"
-        self.loss_label.setText(f"Iteration {self.lesson.iteration}: loss before {before}, "
-                                f"after {after}")
+        text = f"Iteration {self.lesson.iteration}: loss "
+        if state.loss is None:
+            text += "not computed yet"
+        else:
+            text += f"before {format_number(state.loss)}"
+            if state.new_loss is not None:
+                text += f", after {format_number(state.new_loss)}"
+        self.loss_label.setText(text)
         # The chart shows what the student has seen computed: this iteration's starting
         # loss once its loss step is done (or, after iteration 1, from the previous one).
         values = list(self.loss_history)

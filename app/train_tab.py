@@ -59,6 +59,7 @@ FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
 MAX_REFRESH_HZ = 20.0     # redraw the live views at most this often
 MIN_REFRESH_HZ = 4.0      # and at least this often while training
 LOWER_REFRESH_HZ = 4.0    # the layer-health and weight views at most this often
+MID_RUN_NOTE = " (changed mid-run)"   # after a run's learning rate in its legend label
 GUI_CPU_BUDGET = 0.07     # target share of CPU time for the GUI thread while training
 
 
@@ -1208,6 +1209,8 @@ class TrainTab(QWidget):
     def _on_lr_changed(self, lr: float) -> None:
         if self.state in (RUNNING, PAUSING, PAUSED) and self.run is not None:
             self.worker.request_lr(lr)
+            if not self._run_label.endswith(MID_RUN_NOTE):
+                self._run_label += MID_RUN_NOTE        # its legend entry must not mislead
             done = len(self.history)
             self.status_label.setText(f"Learning rate {lr:g} from epoch {done + 1} on.")
 
