@@ -420,8 +420,9 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             # equal heights, widths by column count: a 2×64 matrix shows two tall bands
-            self.ci.layout.setColumnStretchFactor(k, max(cols, 10))
+            self.ci.layout.setColumnStretchFactor(k, max(cols, 16))
             plot.setPreferredWidth(1)
+            let_title_overhang(plot)       # a one-column matrix is narrower than its title
             plot.getViewBox().setMouseEnabled(False, False)
             plot.getViewBox().invertY(True)
             plot.hideAxis("bottom")
