@@ -111,12 +111,7 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
     if settings.csv_path is not None:
         dataset = csv_dataset if csv_dataset is not None else nndata.load_csv(settings.csv_path)
         fn = None
-        lo = dataset.X.min(axis=0)
-        hi = dataset.X.max(axis=0)
-        xs = np.linspace(lo[0], hi[0], GRID_SIZE)
-        ys = np.linspace(lo[1], hi[1], GRID_SIZE)
-        gx, gy = np.meshgrid(xs, ys)
-        grid_X = np.column_stack((gx.ravel(), gy.ravel()))
+        xs, ys, grid_X = nndata.mesh_points(dataset.bounds(), GRID_SIZE)
         truth = None
     else:
         fn = nndata.get_function(settings.function)

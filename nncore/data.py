@@ -22,7 +22,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -217,6 +217,11 @@ class Dataset:
     def n_outputs(self) -> int:
         return self.y.shape[1]
 
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(x_lo, x_hi, y_lo, y_hi): the rectangle the first two inputs span."""
+        lo, hi = self.X[:, :2].min(axis=0), self.X[:, :2].max(axis=0)
+        return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
     def subset(self, indices, source: str | None = None) -> "Dataset":
         """The samples at `indices` (copied), in that order."""
         indices = np.asarray(indices, dtype=np.intp)
@@ -301,6 +306,23 @@ def grid_axes(fn: TargetFunction, n: int = 100) -> tuple[np.ndarray, np.ndarray,
     Z = fn(X, Y)
     _finite_targets(fn, X, Y, Z)
     return xs, ys, Z
+
+
+def mesh_points(domain: Sequence[float], n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs, ys, points): an n × n mesh over (x_lo, x_hi, y_lo, y_hi), flattened like `grid`.
+
+    `points` is (n², 2), row k being (xs[k % n], ys[k // n]), so values computed on it reshape
+    to (n, n) indexed [row=y, col=x]. For contour views of data without a known function,
+    pass `dataset.bounds()`.
+    """
+    x_lo, x_hi, y_lo, y_hi = (float(v) for v in domain)
+    n = _check_count(n, "the grid size n", MAX_GRID_SIZE)
+    if n < 2:
+        raise ValueError("the grid size n must be at least 2")
+    xs = np.linspace(x_lo, x_hi, n)
+    ys = np.linspace(y_lo, y_hi, n)
+    X, Y = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack((X.ravel(), Y.ravel()))
 
 
 def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0) -> Dataset:

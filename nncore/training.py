@@ -485,7 +485,7 @@ class TrainingRun:
                 self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
                 break
             if self.epoch >= self.config.epochs:      # a continued history may already be there
-                self._finish("epochs", f"Finished the planned {self.config.epochs} epochs.")
+                self._finish("epochs", f"Finished the planned {self.config.epochs:,} epochs.")
                 break
             report = self._run_epoch()
             if report is not None:
@@ -647,7 +647,7 @@ class TrainingRun:
             self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
             return
         if self.epoch >= cfg.epochs:
-            self._finish("epochs", f"Finished the planned {cfg.epochs} epochs.")
+            self._finish("epochs", f"Finished the planned {cfg.epochs:,} epochs.")
             return
         if cfg.patience is not None and self._since_best >= cfg.patience:
             self._finish("plateau", f"No progress for {cfg.patience} epochs: the best {on} "

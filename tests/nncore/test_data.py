@@ -674,3 +674,21 @@ def test_data_and_formula_import_no_qt():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_mesh_points_lay_out_a_rectangle_like_the_grid():
+    from nncore.data import FUNCTIONS, grid, mesh_points
+    fn = FUNCTIONS["article"]
+    xs, ys, points = mesh_points(fn.domain, 100)
+    assert np.array_equal(points, grid(fn, 100).X)
+    xs, ys, points = mesh_points((0.0, 1.0, -2.0, 2.0), 3)
+    assert xs.tolist() == [0.0, 0.5, 1.0] and ys.tolist() == [-2.0, 0.0, 2.0]
+    assert points[1].tolist() == [0.5, -2.0] and points[3].tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError):
+        mesh_points((0, 1, 0, 1), 1)
+
+
+def test_dataset_bounds_span_the_inputs():
+    from nncore.data import Dataset
+    ds = Dataset(np.array([[1.0, -3.0], [4.0, 2.0], [-1.0, 0.0]]), np.zeros((3, 1)), "t")
+    assert ds.bounds() == (-1.0, 4.0, -3.0, 2.0)
