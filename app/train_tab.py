@@ -815,9 +815,11 @@ class TrainTab(QWidget):
         self._start_loop.connect(self.worker.run_loop)
         self._step.connect(self.worker.step)
         self._publish.connect(self.worker.publish)
-        self.worker.snapshot.connect(self._on_snapshot)
-        self.worker.loop_ended.connect(self._on_loop_ended)
-        self.worker.failed.connect(self._on_failed)
+        # Explicitly queued: these handlers touch widgets, so they must run in this thread
+        # whatever PySide6 infers from the receiver.
+        self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
+        self.worker.loop_ended.connect(self._on_loop_ended, Qt.QueuedConnection)
+        self.worker.failed.connect(self._on_failed, Qt.QueuedConnection)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from app.train_worker import TrainingThread, limit_blas_threads
 from nncore import data as nndata
@@ -11,10 +11,25 @@ from nncore import training
 
 
 class Driver(QObject):
-    """Sends requests to the worker through queued signals, as the Train tab does."""
+    """Sends requests to the worker through queued signals, as the Train tab does, and
+    re-emits the worker's signals in this (GUI) thread, where the tests wait for them.
+
+    Waiting with qtbot.waitSignal directly on a signal emitted in the worker thread races:
+    pytest-qt's handler then runs in the worker thread, and when it lands between the
+    blocker starting its timeout and entering its event loop, it cancels the timeout and
+    the loop never quits (seen once: a full-suite run hung for 15 minutes). Queued into
+    this thread, the handler runs inside the loop.
+    """
 
     start = Signal(int)
     step = Signal(int, int)
+    snapshot = Signal(object)
+    loop_ended = Signal(int, object)
+    failed = Signal(int, str)
+
+    def listen_to(self, worker) -> None:
+        for name in ("snapshot", "loop_ended", "failed"):
+            getattr(worker, name).connect(getattr(self, name), Qt.QueuedConnection)
 
 
 @pytest.fixture
@@ -32,6 +47,7 @@ def worker_thread(qtbot):
     driver = Driver()
     driver.start.connect(thread.worker.run_loop)
     driver.step.connect(thread.worker.step)
+    driver.listen_to(thread.worker)
     collected = []
     thread.worker.snapshot.connect(collected.append)
     yield thread, driver, collected
@@ -51,7 +67,7 @@ def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
     train, val, grid_X, truth = small_data
     run = make_run(train, val)
     thread.worker.set_run(run, 1, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as ended:
+    with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as ended:
         thread.worker.allow_run()
         driver.start.emit(1)
     run_id, reason = ended.args
@@ -77,10 +93,10 @@ def test_pause_resume_and_stop(qtbot, worker_thread, small_data):
     train, val, grid_X, truth = small_data
     run = make_run(train, val, epochs=1_000_000)
     thread.worker.set_run(run, 7, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
         thread.worker.allow_run()
         driver.start.emit(7)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as paused:
+    with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as paused:
         thread.worker.request_pause()
     assert paused.args == [7, None]                    # paused, not finished
     assert thread.worker.is_idle() and not run.done
@@ -89,11 +105,11 @@ def test_pause_resume_and_stop(qtbot, worker_thread, small_data):
     driver.start.emit(99)
     qtbot.wait(50)
     assert run.epoch == paused_at
-    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000,
+    with qtbot.waitSignal(driver.snapshot, timeout=30_000,
                           check_params_cb=lambda s: s.epoch > paused_at):
         thread.worker.allow_run()
         driver.start.emit(7)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as stopped:
+    with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as stopped:
         thread.worker.request_stop()
     assert stopped.args[1].kind == "stopped"
     assert run.epoch > paused_at
@@ -104,10 +120,10 @@ def test_learning_rate_change_applies_from_the_next_epoch(qtbot, worker_thread, 
     train, val, grid_X, truth = small_data
     run = make_run(train, val, optimizer="gd", schedule="constant", lr=0.01)
     thread.worker.set_run(run, 3, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000):
+    with qtbot.waitSignal(driver.loop_ended, timeout=10_000):
         driver.step.emit(3, 2)
     thread.worker.request_lr(0.05)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000):
+    with qtbot.waitSignal(driver.loop_ended, timeout=10_000):
         driver.step.emit(3, 1)
     lrs = [r.lr for snap in collected for r in snap.reports]
     assert lrs == [0.01, 0.01, 0.05]
@@ -120,7 +136,7 @@ def test_divergence_ends_the_loop_with_the_explanation_and_finite_weights(
     cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=200)
     run = training.TrainingRun(cfg, train, val)
     thread.worker.set_run(run, 2, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=30_000) as ended:
+    with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as ended:
         thread.worker.allow_run()
         driver.start.emit(2)
     reason = ended.args[1]
@@ -136,9 +152,10 @@ def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, smal
     thread = TrainingThread()
     driver = Driver()
     driver.start.connect(thread.worker.run_loop)
+    driver.listen_to(thread.worker)
     run = make_run(train, val, epochs=1_000_000)
     thread.worker.set_run(run, 1, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
         thread.worker.allow_run()
         driver.start.emit(1)
     assert thread.shutdown()
@@ -153,7 +170,7 @@ def test_set_run_refuses_a_busy_worker(qtbot, worker_thread, small_data):
     train, val, grid_X, truth = small_data
     run = make_run(train, val, epochs=1_000_000)
     thread.worker.set_run(run, 1, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.snapshot, timeout=30_000):
+    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
         thread.worker.allow_run()
         driver.start.emit(1)
     with pytest.raises(RuntimeError, match="idle"):
@@ -187,13 +204,13 @@ def test_an_error_inside_training_is_reported_and_the_worker_stays_usable(
     train, val, grid_X, truth = small_data
     cfg = training.recipe("modern", sizes=(2, 8, 1), epochs=100)
     thread.worker.set_run(BrokenRun(cfg, train, val), 5, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.failed, timeout=10_000) as failed:
+    with qtbot.waitSignal(driver.failed, timeout=10_000) as failed:
         thread.worker.allow_run()
         driver.start.emit(5)
     assert failed.args[0] == 5 and "something broke" in failed.args[1]
     assert thread.worker.is_idle()
     thread.worker.set_run(make_run(train, val, epochs=6), 6, grid_X, truth)
-    with qtbot.waitSignal(thread.worker.loop_ended, timeout=10_000) as ended:
+    with qtbot.waitSignal(driver.loop_ended, timeout=10_000) as ended:
         driver.start.emit(6)
     assert ended.args[1].kind == "epochs"
 
