@@ -61,6 +61,17 @@ def make_run(train, val, **overrides):
     return training.TrainingRun(cfg, train, val)
 
 
+def start_endless_run(qtbot, thread, driver, data, run_id):
+    """Start a run too long to finish and return it once its first snapshot arrived."""
+    train, val, grid_X, truth = data
+    run = make_run(train, val, epochs=1_000_000)
+    thread.worker.set_run(run, run_id, grid_X, truth)
+    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
+        thread.worker.allow_run()
+        driver.start.emit(run_id)
+    return run
+
+
 def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
         qtbot, worker_thread, small_data):
     thread, driver, collected = worker_thread
@@ -90,12 +101,7 @@ def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
 
 def test_pause_resume_and_stop(qtbot, worker_thread, small_data):
     thread, driver, collected = worker_thread
-    train, val, grid_X, truth = small_data
-    run = make_run(train, val, epochs=1_000_000)
-    thread.worker.set_run(run, 7, grid_X, truth)
-    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
-        thread.worker.allow_run()
-        driver.start.emit(7)
+    run = start_endless_run(qtbot, thread, driver, small_data, 7)
     with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as paused:
         thread.worker.request_pause()
     assert paused.args == [7, None]                    # paused, not finished
@@ -148,16 +154,11 @@ def test_divergence_ends_the_loop_with_the_explanation_and_finite_weights(
 
 
 def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, small_data):
-    train, val, grid_X, truth = small_data
     thread = TrainingThread()
     driver = Driver()
     driver.start.connect(thread.worker.run_loop)
     driver.listen_to(thread.worker)
-    run = make_run(train, val, epochs=1_000_000)
-    thread.worker.set_run(run, 1, grid_X, truth)
-    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
-        thread.worker.allow_run()
-        driver.start.emit(1)
+    run = start_endless_run(qtbot, thread, driver, small_data, 1)
     assert thread.shutdown()
     assert thread.thread.isFinished() and thread.worker.is_idle()
     assert thread.shutdown()                 # idempotent
@@ -167,12 +168,8 @@ def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, smal
 
 def test_set_run_refuses_a_busy_worker(qtbot, worker_thread, small_data):
     thread, driver, _ = worker_thread
-    train, val, grid_X, truth = small_data
-    run = make_run(train, val, epochs=1_000_000)
-    thread.worker.set_run(run, 1, grid_X, truth)
-    with qtbot.waitSignal(driver.snapshot, timeout=30_000):
-        thread.worker.allow_run()
-        driver.start.emit(1)
+    train, val, _, _ = small_data
+    start_endless_run(qtbot, thread, driver, small_data, 1)
     with pytest.raises(RuntimeError, match="idle"):
         thread.worker.set_run(make_run(train, val), 2)
     thread.worker.request_pause()
