@@ -5,13 +5,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test screenshots bench clean
+.PHONY: run test lint format screenshots bench clean
 
 run: $(STAMP)
 	$(BIN)/nn-tutor
 
-test: $(STAMP)
+# Everything CI checks: the fast checks, then the whole suite headless.
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The fast checks: style and format, types of the engine, and the import contracts.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Rewrite the code in the house format and apply the safe lint fixes.
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/nn-tutor --screenshot screenshots

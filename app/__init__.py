@@ -9,20 +9,17 @@ tabs: "Step through" walks one training example through the network number by nu
 that tests (and curious users) can point it at a file of their own with the
 `NN_TUTOR_SETTINGS` environment variable.
 """
+
 from __future__ import annotations
 
 import os
-from importlib import metadata
+
+from nncore import __version__ as __version__  # the one place the version is written
 
 ORGANIZATION = "nn-tutor"
 APPLICATION = "nn-tutor"
 SETTINGS_ENV = "NN_TUTOR_SETTINGS"
 """Environment variable: path of an INI file to use instead of the user's settings."""
-
-try:
-    __version__ = metadata.version("nn-tutor")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 
 def open_settings():

@@ -1,4 +1,5 @@
 """`python -m app` starts nn-tutor, exactly like the `nn-tutor` command."""
+
 import sys
 
 from app.main import main

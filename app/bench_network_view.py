@@ -13,6 +13,7 @@ time and as this process's CPU time; a smooth 60 Hz animation needs them under 1
 machine shared with other busy programs the wall-clock numbers grow with the load while the
 CPU numbers stay what the drawing costs; the exit status follows the CPU numbers.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,8 @@ def _percentile(values, share):
 def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from nncore import Network
     from app.network_view import DisplayState, NetworkView, StepFocus
+    from nncore import Network
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     net = Network(sizes, activations="tanh", init="xavier", seed=1)
@@ -57,29 +58,50 @@ def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     after_update = DisplayState.from_network(updated, x, [0.0] * sizes[-1])
     first_layer = tuple((0, i, j) for i in range(sizes[0]) for j in range(sizes[1]))
     scenarios = {
-        "forward": (after, before, StepFocus(phase="forward", kind="sum",
-                                             nodes=tuple((1, j) for j in range(sizes[1])),
-                                             edges=first_layer, value=after.z[(1, 0)])),
-        "backward": (after, after, StepFocus(phase="backward", kind="backprop_sum",
-                                             nodes=tuple((1, j) for j in range(sizes[1])),
-                                             edges=first_layer, value=after.errors[(1, 0)])),
-        "update": (after_update, after, StepFocus(phase="update", kind="weight_update",
-                                                  edges=first_layer, value=0.0)),
+        "forward": (
+            after,
+            before,
+            StepFocus(
+                phase="forward",
+                kind="sum",
+                nodes=tuple((1, j) for j in range(sizes[1])),
+                edges=first_layer,
+                value=after.z[(1, 0)],
+            ),
+        ),
+        "backward": (
+            after,
+            after,
+            StepFocus(
+                phase="backward",
+                kind="backprop_sum",
+                nodes=tuple((1, j) for j in range(sizes[1])),
+                edges=first_layer,
+                value=after.errors[(1, 0)],
+            ),
+        ),
+        "update": (
+            after_update,
+            after,
+            StepFocus(phase="update", kind="weight_update", edges=first_layer, value=0.0),
+        ),
     }
     results = {}
     for name, (display, previous, focus) in scenarios.items():
         view.show_display(display, focus, previous=previous, animate=False)
-        view.grab()     # warm-up
+        view.grab()  # warm-up
         wall, cpu = [], []
         for k in range(frames):
             t = (k + 0.5) / frames
             start, start_cpu = time.perf_counter(), time.process_time()
-            view._on_progress(t)       # what the animation's valueChanged does each frame
-            view.grab()                # full repaint of the view
+            view._on_progress(t)  # what the animation's valueChanged does each frame
+            view.grab()  # full repaint of the view
             wall.append((time.perf_counter() - start) * 1000.0)
             cpu.append((time.process_time() - start_cpu) * 1000.0)
-        results[name] = {"wall": (statistics.median(wall), _percentile(wall, 0.95)),
-                         "cpu": (statistics.median(cpu), _percentile(cpu, 0.95))}
+        results[name] = {
+            "wall": (statistics.median(wall), _percentile(wall, 0.95)),
+            "cpu": (statistics.median(cpu), _percentile(cpu, 0.95)),
+        }
     view.close()
     return results
 
@@ -100,8 +122,10 @@ def main() -> int:
         print(f"  {name:<9} " + "   ".join(row))
     for clock in ("wall", "cpu"):
         verdict = "OK" if worst[clock] < FRAME_BUDGET_MS else "TOO SLOW"
-        print(f"worst p95 ({clock}) {worst[clock]:.2f} ms against a "
-              f"{FRAME_BUDGET_MS:.0f} ms budget: {verdict}")
+        print(
+            f"worst p95 ({clock}) {worst[clock]:.2f} ms against a "
+            f"{FRAME_BUDGET_MS:.0f} ms budget: {verdict}"
+        )
     try:
         load = os.getloadavg()[0]
         print(f"load average during the run: {load:.2f} on {os.cpu_count()} core(s)")

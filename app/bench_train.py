@@ -22,6 +22,7 @@ It prints four figures, each with its target:
 
 The machine this runs on may be shared: the figures are medians of short runs and vary.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -102,7 +103,7 @@ def gui_run(tab, app, config) -> tuple[float, list[float], int]:
     timer.start(10)
     last[0] = clock.nsecsElapsed()
     started = time.perf_counter()
-    tab.configure(None, config)        # a fresh run (the previous one stays greyed)
+    tab.configure(None, config)  # a fresh run (the previous one stays greyed)
     tab.start()
     loop.exec()
     elapsed = time.perf_counter() - started
@@ -122,12 +123,11 @@ def refresh_cost(tab, app, repeats: int = 40, full_repaint: bool = False) -> tup
     walls, cpus = [], []
     snap = tab.last_snapshot
     for k in range(repeats):
-        tab.lower_tabs.setCurrentIndex(k % 2)       # layer health, then weight matrices
+        tab.lower_tabs.setCurrentIndex(k % 2)  # layer health, then weight matrices
         app.processEvents()
         wall, cpu = time.perf_counter(), time.thread_time()
         # new values for every map, as during training (the truth map normally stays)
-        tab.truth_view.set_values(tab.prepared.truth + 1e-9 * k, tab._levels,
-                                  tab._contour_levels)
+        tab.truth_view.set_values(tab.prepared.truth + 1e-9 * k, tab._levels, tab._contour_levels)
         snap.prediction = snap.prediction + 1e-9
         tab._dirty_maps = tab._dirty_curves = True
         tab._last_lower_refresh = 0.0
@@ -151,8 +151,13 @@ def startup_time(repeats: int = 3) -> list[float]:
     env["NN_TUTOR_SETTINGS"] = os.path.join("/tmp", f"nn-tutor-bench-{os.getpid()}.ini")
     for _ in range(repeats):
         t0 = time.time()
-        out = subprocess.run([sys.executable, "-c", STARTUP_CHILD, repr(t0)], env=env,
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", STARTUP_CHILD, repr(t0)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         for line in out.stdout.splitlines():
             if line.startswith("FIRST_PAINT"):
                 times.append(float(line.split()[1]))
@@ -183,9 +188,11 @@ def main(argv=None) -> int:
     tab.show()
     app.processEvents()
     config = training.recipe(args.recipe, epochs=args.epochs)
-    print(f"settings: {args.recipe} recipe, {args.epochs} epochs, "
-          f"{len(tab.prepared.train):,} training / {len(tab.prepared.val):,} validation points, "
-          f"{config.sizes}")
+    print(
+        f"settings: {args.recipe} recipe, {args.epochs} epochs, "
+        f"{len(tab.prepared.train):,} training / {len(tab.prepared.val):,} validation points, "
+        f"{config.sizes}"
+    )
 
     # alternate headless and GUI runs so that both see the same (shared) machine
     headless, gui, shares, lateness, refreshes = [], [], [], [], 0
@@ -197,26 +204,36 @@ def main(argv=None) -> int:
         shares.append(g / h * 100)
         lateness.extend(late)
         refreshes += n
-        print(f"  round {round_ + 1}: headless {h:,.0f} epochs/s, with live views {g:,.0f} "
-              f"epochs/s ({g / h * 100:.0f}%), {n} refreshes")
+        print(
+            f"  round {round_ + 1}: headless {h:,.0f} epochs/s, with live views {g:,.0f} "
+            f"epochs/s ({g / h * 100:.0f}%), {n} refreshes"
+        )
     print(f"headless nncore: median {statistics.median(headless):,.0f} epochs/s")
-    print(f"with live views: median {statistics.median(gui):,.0f} epochs/s; share of headless "
-          f"per round, median {statistics.median(shares):.0f}% (target ≥ 85%)")
-    print(f"10 ms timer lateness on the GUI thread while training: p50 "
-          f"{percentile(lateness, 50):.1f} ms, p99 {percentile(lateness, 99):.1f} ms, "
-          f"max {max(lateness):.1f} ms over {len(lateness)} ticks (target p99 < 50 ms)")
+    print(
+        f"with live views: median {statistics.median(gui):,.0f} epochs/s; share of headless "
+        f"per round, median {statistics.median(shares):.0f}% (target ≥ 85%)"
+    )
+    print(
+        f"10 ms timer lateness on the GUI thread while training: p50 "
+        f"{percentile(lateness, 50):.1f} ms, p99 {percentile(lateness, 99):.1f} ms, "
+        f"max {max(lateness):.1f} ms over {len(lateness)} ticks (target p99 < 50 ms)"
+    )
     wall, cpu = refresh_cost(tab, app)
     full_wall, full_cpu = refresh_cost(tab, app, full_repaint=True)
-    print(f"one refresh of all live views incl. painting: median {wall:.1f} ms wall, "
-          f"{cpu:.1f} ms CPU of the GUI thread (target < 15 ms); repainting every view "
-          f"in full: {full_wall:.1f} ms wall, {full_cpu:.1f} ms CPU")
+    print(
+        f"one refresh of all live views incl. painting: median {wall:.1f} ms wall, "
+        f"{cpu:.1f} ms CPU of the GUI thread (target < 15 ms); repainting every view "
+        f"in full: {full_wall:.1f} ms wall, {full_cpu:.1f} ms CPU"
+    )
     tab.shutdown()
     if not args.skip_startup:
         times = startup_time()
         if times:
-            print(f"start-up of `python -m app` to the main window's first paint: median "
-                  f"{statistics.median(times):.2f} s over {len(times)} launches "
-                  f"({', '.join(f'{t:.2f}' for t in times)}) (target < 2 s)")
+            print(
+                f"start-up of `python -m app` to the main window's first paint: median "
+                f"{statistics.median(times):.2f} s over {len(times)} launches "
+                f"({', '.join(f'{t:.2f}' for t in times)}) (target < 2 s)"
+            )
     return 0
 
 

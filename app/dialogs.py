@@ -4,6 +4,7 @@ Both are ordinary QDialogs that the main window shows without blocking (`show()`
 `open()`), so the student can keep the shortcut list open beside the window while trying
 the keys, and tests can open and close them without a modal event loop.
 """
+
 from __future__ import annotations
 
 import platform

@@ -12,6 +12,7 @@
 None of these widgets computes anything about the network: they display the numbers of a
 `nncore.lesson.Lesson` and its `LessonStep`s, formatted by `format_number`.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,9 +20,19 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import theme as app_theme
 from app.network_view import format_number
@@ -157,12 +168,12 @@ class ExplanationPanel(QFrame):
         self.narration.setText(
             (preset_title + ". " if preset_title else "")
             + "Press Step (Space or →) to watch the network compute its prediction one "
-            "operation at a time, then find how each weight should change, and change it.")
+            "operation at a time, then find how each weight should change, and change it."
+        )
 
     def show_step(self, step, position: int, total: int, names=None) -> None:
         phase = PHASE_TITLES.get(step.phase, step.phase)
-        self.heading.setText(f"Step {position} of {total} · {phase} · "
-                             f"{step_title(step, names)}")
+        self.heading.setText(f"Step {position} of {total} · {phase} · {step_title(step, names)}")
         self.formula.setText(step.formula)
         self.narration.setText(step.narration)
 
@@ -173,8 +184,8 @@ class ExplanationPanel(QFrame):
 class InspectorPanel(QFrame):
     """Value and gradients of one item; a combo box lets keyboard users pick the item."""
 
-    itemChosen = Signal(object)      # key tuple, or None
-    editRequested = Signal(object)   # key tuple of the weight or bias to change
+    itemChosen = Signal(object)  # key tuple, or None
+    editRequested = Signal(object)  # key tuple of the weight or bias to change
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -190,8 +201,9 @@ class InspectorPanel(QFrame):
         # Room for the whole description, so the panels around it give way first.
         self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 5)
         self.edit_button = QPushButton("Change value…")
-        self.edit_button.setToolTip("Type a new value for this weight or bias "
-                                    "(or double-click it in the drawing)")
+        self.edit_button.setToolTip(
+            "Type a new value for this weight or bias (or double-click it in the drawing)"
+        )
         self.edit_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.chooser, 1)
@@ -277,8 +289,9 @@ class TimelineTree(QTreeWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 self.addTopLevelItem(group)
-            text = (f"{step.index + 1}. {step_title(step, lesson.names)} = "
-                    f"{format_number(step.value)}")
+            text = (
+                f"{step.index + 1}. {step_title(step, lesson.names)} = {format_number(step.value)}"
+            )
             item = QTreeWidgetItem([text])
             item.setData(0, Qt.UserRole, step.index + 1)
             group.addChild(item)
@@ -336,8 +349,9 @@ class LossChart(pg.PlotWidget):
         last = max(4, len(self.values) - 1)
         self.setXRange(0, last, padding=0.05)
         # Whole iterations only: ticks every 1, 2, 5, 10, ... iterations.
-        spacing = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9)
-                       if last / s <= 8)
+        spacing = next(
+            s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if last / s <= 8
+        )
         self.getPlotItem().getAxis("bottom").setTickSpacing(major=spacing, minor=spacing)
         self.setYRange(0, top if top > 0 else 1.0, padding=0.08)
 

@@ -10,6 +10,7 @@
 `main(argv)` returns the process exit code: 0 when the window was closed normally or all
 screenshots were written, 1 when a screenshot failed, 2 for bad command-line input.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,17 +34,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nn-tutor",
         description="Watch and step through every number a neural network computes, "
-                    "then train a real regressor live.",
+        "then train a real regressor live.",
     )
-    parser.add_argument("--theme", choices=THEMES,
-                        help="colour theme for this session (default: the one used last)")
-    parser.add_argument("--screenshot", metavar="DIR", type=Path,
-                        help="write a PNG of every tab (and tab state) into DIR, then exit")
-    parser.add_argument("--size", metavar="WxH", default="{}x{}".format(*SCREENSHOT_SIZE),
-                        type=_parse_size,
-                        help="window size for --screenshot (default: %(default)s)")
-    parser.add_argument("--version", action="version",
-                        version=f"nn-tutor {app_package.__version__}")
+    parser.add_argument(
+        "--theme", choices=THEMES, help="colour theme for this session (default: the one used last)"
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        type=Path,
+        help="write a PNG of every tab (and tab state) into DIR, then exit",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        default="{}x{}".format(*SCREENSHOT_SIZE),
+        type=_parse_size,
+        help="window size for --screenshot (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"nn-tutor {app_package.__version__}"
+    )
     return parser
 
 
@@ -54,7 +65,8 @@ def _parse_size(text: str) -> tuple[int, int]:
     width, height = int(match.group(1)), int(match.group(2))
     if not (320 <= width <= 7680 and 240 <= height <= 4320):
         raise argparse.ArgumentTypeError(
-            f"size {width}x{height} is out of range (320x240 to 7680x4320)")
+            f"size {width}x{height} is out of range (320x240 to 7680x4320)"
+        )
     return width, height
 
 
@@ -68,9 +80,11 @@ def _display_problem() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return ("there is no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY "
-            "is set). Run nn-tutor from a desktop session, or under a virtual display: "
-            "xvfb-run -a nn-tutor")
+    return (
+        "there is no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY "
+        "is set). Run nn-tutor from a desktop session, or under a virtual display: "
+        "xvfb-run -a nn-tutor"
+    )
 
 
 def create_application(argv: Sequence[str] | None = None):
@@ -152,8 +166,10 @@ def _run_screenshots(qt_app, directory: Path, size: tuple[int, int], theme_name:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"nn-tutor: cannot create the screenshot folder {directory}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"nn-tutor: cannot create the screenshot folder {directory}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 2
     window = MainWindow(persist=False, theme_name=theme_name)
     window.resize(*size)
@@ -229,8 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # screenshots need no screen at all
 
     if args.screenshot is not None:
-        return _run_screenshots(create_application(), args.screenshot, args.size,
-                                args.theme or "light")
+        return _run_screenshots(
+            create_application(), args.screenshot, args.size, args.theme or "light"
+        )
 
     with _CloseOnSignals() as close_on_signals:
         qt_app = create_application()

@@ -15,6 +15,7 @@ and "Train" (`app.train_tab.TrainTab`) trains a real regressor live. The window 
 Tabs follow a small protocol (see docs/architecture.md): `shutdown()` is required;
 `shortcuts()` and `screenshot_states()` are optional and picked up when present.
 """
+
 from __future__ import annotations
 
 import sys
@@ -35,8 +36,8 @@ from PySide6.QtWidgets import (
 from app import open_settings
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
 from app.step_tab import StepThroughTab
-from app.train_tab import TrainTab
 from app.theme import THEMES, theme
+from app.train_tab import TrainTab
 
 APP_NAME = "nn-tutor"
 DEFAULT_SIZE = QSize(1280, 820)
@@ -141,8 +142,9 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcuts:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        keys = ", ".join(seq.toString(QKeySequence.SequenceFormat.NativeText)
-                         for seq in action.shortcuts())
+        keys = ", ".join(
+            seq.toString(QKeySequence.SequenceFormat.NativeText) for seq in action.shortcuts()
+        )
         action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.setStatusTip(tip)
         if icon is not None:
@@ -154,46 +156,74 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         SP = QStyle.StandardPixmap
         self.action_open = self._action(
-            "&Open weights…", self.open_weights_dialog,
-            shortcuts=("Ctrl+O",), icon=SP.SP_DialogOpenButton,
-            tip="Load a trained network from a weight file into the Train tab")
+            "&Open weights…",
+            self.open_weights_dialog,
+            shortcuts=("Ctrl+O",),
+            icon=SP.SP_DialogOpenButton,
+            tip="Load a trained network from a weight file into the Train tab",
+        )
         self.action_export = self._action(
-            "&Export weights…", self.export_weights_dialog,
-            shortcuts=("Ctrl+E", "Ctrl+Shift+S"), icon=SP.SP_DialogSaveButton,
-            tip="Save the Train tab's network to a weight file")
+            "&Export weights…",
+            self.export_weights_dialog,
+            shortcuts=("Ctrl+E", "Ctrl+Shift+S"),
+            icon=SP.SP_DialogSaveButton,
+            tip="Save the Train tab's network to a weight file",
+        )
         self.action_quit = self._action(
-            "&Quit", self.close, shortcuts=("Ctrl+Q",),
-            tip="Stop everything and close nn-tutor")
+            "&Quit", self.close, shortcuts=("Ctrl+Q",), tip="Stop everything and close nn-tutor"
+        )
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
 
         self.action_light = self._action(
-            "&Light theme", lambda: theme.set_theme("light"), checkable=True,
-            tip="Dark text on a light background")
+            "&Light theme",
+            lambda: theme.set_theme("light"),
+            checkable=True,
+            tip="Dark text on a light background",
+        )
         self.action_dark = self._action(
-            "&Dark theme", lambda: theme.set_theme("dark"), checkable=True,
-            tip="Light text on a dark background")
+            "&Dark theme",
+            lambda: theme.set_theme("dark"),
+            checkable=True,
+            tip="Light text on a dark background",
+        )
         self.theme_group = QActionGroup(self)
         self.theme_group.setExclusive(True)
         self.theme_group.addAction(self.action_light)
         self.theme_group.addAction(self.action_dark)
 
         self.action_step_tab = self._action(
-            "&Step through", lambda: self.tabs.setCurrentWidget(self.step_tab),
-            shortcuts=("Ctrl+1",), tip="Show the Step through tab")
+            "&Step through",
+            lambda: self.tabs.setCurrentWidget(self.step_tab),
+            shortcuts=("Ctrl+1",),
+            tip="Show the Step through tab",
+        )
         self.action_train_tab = self._action(
-            "&Train", lambda: self.tabs.setCurrentWidget(self.train_tab),
-            shortcuts=("Ctrl+2",), tip="Show the Train tab")
+            "&Train",
+            lambda: self.tabs.setCurrentWidget(self.train_tab),
+            shortcuts=("Ctrl+2",),
+            tip="Show the Train tab",
+        )
         self.action_full_screen = self._action(
-            "&Full screen", self._toggle_full_screen, checkable=True,
+            "&Full screen",
+            self._toggle_full_screen,
+            checkable=True,
             shortcuts=("F11",),
-            tip="Use the whole screen for the window")
+            tip="Use the whole screen for the window",
+        )
 
         self.action_shortcuts = self._action(
-            "&Keyboard shortcuts", self.show_shortcuts, shortcuts=("F1",),
-            icon=SP.SP_DialogHelpButton, tip="List every keyboard shortcut")
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            shortcuts=("F1",),
+            icon=SP.SP_DialogHelpButton,
+            tip="List every keyboard shortcut",
+        )
         self.action_about = self._action(
-            "&About nn-tutor", self.show_about, icon=SP.SP_MessageBoxInformation,
-            tip="What nn-tutor is and which versions are running")
+            "&About nn-tutor",
+            self.show_about,
+            icon=SP.SP_MessageBoxInformation,
+            tip="What nn-tutor is and which versions are running",
+        )
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _create_menus(self) -> None:
@@ -290,13 +320,20 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         """The window's own shortcuts as (key, what it does), read from its actions."""
-        actions = (self.action_open, self.action_export, self.action_quit,
-                   self.action_step_tab, self.action_train_tab, self.action_full_screen,
-                   self.action_shortcuts)
+        actions = (
+            self.action_open,
+            self.action_export,
+            self.action_quit,
+            self.action_step_tab,
+            self.action_train_tab,
+            self.action_full_screen,
+            self.action_shortcuts,
+        )
         entries = []
         for action in actions:
-            keys = [seq.toString(QKeySequence.SequenceFormat.NativeText)
-                    for seq in action.shortcuts()]
+            keys = [
+                seq.toString(QKeySequence.SequenceFormat.NativeText) for seq in action.shortcuts()
+            ]
             if keys:
                 entries.append((" or ".join(keys), action.statusTip()))
         return entries
@@ -394,7 +431,7 @@ class MainWindow(QMainWindow):
     def is_shut_down(self) -> bool:
         return self._shut_down
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         for dialog in (self.about_dialog, self.shortcuts_dialog):
             if dialog is not None:

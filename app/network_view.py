@@ -20,21 +20,43 @@ from `nncore.lesson` or a plain `Network`). Clicking a neuron, weight or bias em
 `itemClicked(key)`; double-clicking a weight or bias emits `itemDoubleClicked(key)`.
 Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer, j).
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import (QEasingCurve, QEvent, QLineF, QPointF, QRectF, Qt,
-                            QVariantAnimation, Signal)
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
-                           QPainterPathStroker, QPen)
-from PySide6.QtWidgets import (QApplication, QGraphicsEllipseItem, QGraphicsItem,
-                               QGraphicsScene, QGraphicsView, QSizePolicy)
-
-from nncore.lesson import fmt
+from PySide6.QtCore import (
+    QEasingCurve,
+    QEvent,
+    QLineF,
+    QPointF,
+    QRectF,
+    Qt,
+    QVariantAnimation,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QSizePolicy,
+)
 
 from app import theme as app_theme
+from nncore.formatting import fmt
 
 # Okabe–Ito colours: the keys this view needs, should a theme lack one.
 FALLBACK_COLORS = {
@@ -55,7 +77,7 @@ DEFAULT_DURATION_MS = 450
 # more labels than that turn the drawing into a wall of digits.
 MAX_LABELLED_EDGES = 12
 DIM_OPACITY = 0.22
-DIM_LABEL_OPACITY = 0.45     # dimmed numbers stay readable
+DIM_LABEL_OPACITY = 0.45  # dimmed numbers stay readable
 
 
 def theme_colors() -> dict:
@@ -83,12 +105,16 @@ def layer_title(column: int, n_columns: int, activation: str | None) -> str:
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
     """Colour between a (t = 0) and b (t = 1): a presentation blend, not model arithmetic."""
     t = min(1.0, max(0.0, t))
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                           a.greenF() + (b.greenF() - a.greenF()) * t,
-                           a.blueF() + (b.blueF() - a.blueF()) * t, 1.0)
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+        1.0,
+    )
 
 
 # ---- items ---------------------------------------------------------------------------------
+
 
 class LabelItem(QGraphicsItem):
     """One or more lines of text on a rounded, nearly opaque plate.
@@ -165,8 +191,9 @@ class LabelItem(QGraphicsItem):
         y = self._rect.top() + fm.height() * 0.18
         for text, colour in self._lines:
             painter.setPen(colour)
-            painter.drawText(QRectF(self._rect.left(), y, self._rect.width(), fm.height()),
-                             Qt.AlignCenter, text)
+            painter.drawText(
+                QRectF(self._rect.left(), y, self._rect.width(), fm.height()), Qt.AlignCenter, text
+            )
             y += fm.height()
 
 
@@ -261,8 +288,9 @@ class PulseItem(QGraphicsItem):
             xs = [p.x() for s in segments for p in s]
             ys = [p.y() for s in segments for p in s]
             r = radius * 2.5
-            self._bounds = QRectF(min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r,
-                                  max(ys) - min(ys) + 2 * r)
+            self._bounds = QRectF(
+                min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r, max(ys) - min(ys) + 2 * r
+            )
         else:
             self._bounds = QRectF()
         self.update()
@@ -291,7 +319,7 @@ class LegendItem(QGraphicsItem):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.entries: list[tuple[str, QColor, str]] = []   # (text, colour, "line"|"dot")
+        self.entries: list[tuple[str, QColor, str]] = []  # (text, colour, "line"|"dot")
         self.font = QFont()
         self.text_colour = QColor("#000000")
         self._rect = QRectF()
@@ -327,41 +355,54 @@ class LegendItem(QGraphicsItem):
                 painter.drawEllipse(QPointF(x + h * 0.55, mid), h * 0.3, h * 0.3)
             x += h * 1.4
             painter.setPen(self.text_colour)
-            painter.drawText(QRectF(x, 0, fm.horizontalAdvance(text) + 2, self._rect.height()),
-                             Qt.AlignVCenter | Qt.AlignLeft, text)
+            painter.drawText(
+                QRectF(x, 0, fm.horizontalAdvance(text) + 2, self._rect.height()),
+                Qt.AlignVCenter | Qt.AlignLeft,
+                text,
+            )
             x += fm.horizontalAdvance(text) + h * 0.8
 
 
 # ---- what the view shows -------------------------------------------------------------------
 
+
 @dataclass
 class DisplayState:
     """The numbers on screen: filled entries only (a lesson reveals them step by step)."""
 
-    weights: list = field(default_factory=list)        # arrays (fan_in, fan_out)
-    biases: list = field(default_factory=list)         # arrays (1, fan_out)
-    a: dict = field(default_factory=dict)              # node -> activation (inputs included)
-    z: dict = field(default_factory=dict)              # node -> weighted sum
-    errors: dict = field(default_factory=dict)         # node -> dL/dz
-    targets: tuple = ()                                # target per output, if known
+    weights: list = field(default_factory=list)  # arrays (fan_in, fan_out)
+    biases: list = field(default_factory=list)  # arrays (1, fan_out)
+    a: dict = field(default_factory=dict)  # node -> activation (inputs included)
+    z: dict = field(default_factory=dict)  # node -> weighted sum
+    errors: dict = field(default_factory=dict)  # node -> dL/dz
+    targets: tuple = ()  # target per output, if known
     new_predictions: dict = field(default_factory=dict)  # output node -> after the update
-    desired: dict = field(default_factory=dict)        # output node -> target − prediction
+    desired: dict = field(default_factory=dict)  # output node -> target − prediction
 
     @classmethod
-    def from_network(cls, network, x=None, target=None) -> "DisplayState":
+    def from_network(cls, network, x=None, target=None) -> DisplayState:
         a = {}
         if x is not None:
             a = {(0, i): float(v) for i, v in enumerate(x)}
-        return cls(weights=[w for w in network.weights], biases=[b for b in network.biases],
-                   a=a, targets=tuple(target) if target is not None else ())
+        return cls(
+            weights=list(network.weights),
+            biases=list(network.biases),
+            a=a,
+            targets=tuple(target) if target is not None else (),
+        )
 
     @classmethod
-    def from_lesson_state(cls, state, targets=()) -> "DisplayState":
-        return cls(weights=list(state.weights), biases=list(state.biases), a=dict(state.a),
-                   z=dict(state.z), errors=dict(getattr(state, "errors", {}) or {}),
-                   targets=tuple(targets),
-                   new_predictions=dict(getattr(state, "new_predictions", {}) or {}),
-                   desired=dict(getattr(state, "desired", {}) or {}))
+    def from_lesson_state(cls, state, targets=()) -> DisplayState:
+        return cls(
+            weights=list(state.weights),
+            biases=list(state.biases),
+            a=dict(state.a),
+            z=dict(state.z),
+            errors=dict(getattr(state, "errors", {}) or {}),
+            targets=tuple(targets),
+            new_predictions=dict(getattr(state, "new_predictions", {}) or {}),
+            desired=dict(getattr(state, "desired", {}) or {}),
+        )
 
 
 @dataclass
@@ -374,16 +415,16 @@ class StepFocus:
     edges: tuple = ()
     value: float | None = None
     caption: str = ""
-    biases: tuple = ()            # (layer, j) biases involved
-    text: str = ""                # the step's formula, shown on the drawing when short
-    anchor: tuple | None = None   # ("node", c, i) or ("edge", l, i, j) the result belongs to
+    biases: tuple = ()  # (layer, j) biases involved
+    text: str = ""  # the step's formula, shown on the drawing when short
+    anchor: tuple | None = None  # ("node", c, i) or ("edge", l, i, j) the result belongs to
 
 
 class NetworkView(QGraphicsView):
     """Draws a network and animates lesson steps on it (see the module docstring)."""
 
-    itemClicked = Signal(object)          # key tuple
-    itemDoubleClicked = Signal(object)    # key tuple of an edge or bias
+    itemClicked = Signal(object)  # key tuple
+    itemDoubleClicked = Signal(object)  # key tuple of an edge or bias
     animationFinished = Signal()
 
     def __init__(self, parent=None):
@@ -399,7 +440,8 @@ class NetworkView(QGraphicsView):
         self.setAccessibleName("Network drawing")
         self.setAccessibleDescription(
             "Neurons as circles with their values, weights as lines: blue positive, orange "
-            "negative, thicker for larger size. Click an item to inspect it.")
+            "negative, thicker for larger size. Click an item to inspect it."
+        )
 
         self.colors = {k: QColor(v) for k, v in theme_colors().items()}
         self.sizes: tuple = ()
@@ -409,14 +451,14 @@ class NetworkView(QGraphicsView):
         self.focus = StepFocus()
         self.selected = None
 
-        self.nodes: dict = {}          # (col, idx) -> NodeItem
-        self.node_text: dict = {}      # (col, idx) -> LabelItem (value inside the circle)
-        self.node_caption: dict = {}   # (col, idx) -> LabelItem (z, δ below the node)
-        self.node_name: dict = {}      # (col, idx) -> LabelItem (x₁, h₁, ŷ inside the node)
-        self.names: dict = {}          # (col, idx) -> name text
-        self.edges: dict = {}          # (layer, i, j) -> EdgeItem
-        self.edge_labels: dict = {}    # (layer, i, j) -> LabelItem
-        self.bias_labels: dict = {}    # (layer, j) -> LabelItem
+        self.nodes: dict = {}  # (col, idx) -> NodeItem
+        self.node_text: dict = {}  # (col, idx) -> LabelItem (value inside the circle)
+        self.node_caption: dict = {}  # (col, idx) -> LabelItem (z, δ below the node)
+        self.node_name: dict = {}  # (col, idx) -> LabelItem (x₁, h₁, ŷ inside the node)
+        self.names: dict = {}  # (col, idx) -> name text
+        self.edges: dict = {}  # (layer, i, j) -> EdgeItem
+        self.edge_labels: dict = {}  # (layer, i, j) -> LabelItem
+        self.bias_labels: dict = {}  # (layer, j) -> LabelItem
         self.layer_labels: list = []
         self.target_labels: dict = {}  # output index -> LabelItem
         self.pulse = PulseItem()
@@ -427,7 +469,7 @@ class NetworkView(QGraphicsView):
         self._radius = 20.0
         self._base_width = 1.2
         self._two_line_titles = False
-        self._label_room: dict = {}    # edge -> bool (fits without overlapping)
+        self._label_room: dict = {}  # edge -> bool (fits without overlapping)
         self._roomy = True
 
         self._animation = QVariantAnimation(self)
@@ -561,16 +603,22 @@ class NetworkView(QGraphicsView):
                 self.edges[rest].setToolTip(tip)
                 self.edge_labels[rest].setToolTip(tip)
             elif kind == "bias" and rest in self.bias_labels:
-                self.bias_labels[rest].setToolTip(f"{name}: click to inspect, "
-                                                  "double-click to change")
+                self.bias_labels[rest].setToolTip(
+                    f"{name}: click to inspect, double-click to change"
+                )
 
     def set_network(self, network, x=None, target=None) -> None:
         """Show a Network's weights (and optionally an input and target), no step."""
         self.set_architecture(network.sizes, network.activation_names)
         self.show_display(DisplayState.from_network(network, x, target))
 
-    def show_display(self, display: DisplayState, focus: StepFocus | None = None,
-                     previous: DisplayState | None = None, animate: bool = False) -> None:
+    def show_display(
+        self,
+        display: DisplayState,
+        focus: StepFocus | None = None,
+        previous: DisplayState | None = None,
+        animate: bool = False,
+    ) -> None:
         """Show `display`; with a focus, dim the rest and (optionally) animate from `previous`."""
         self._animation.stop()
         self.display = display
@@ -665,11 +713,17 @@ class NetworkView(QGraphicsView):
             label.set_style(title, bg)
         self.bubble.set_style(value, bg, self.colors["highlight"])
         c = self.colors
-        self.legend.set_entries([("positive weight", c["positive"], "line"),
-                                 ("negative weight", c["negative"], "line"),
-                                 ("thicker = larger", c["muted"], "line"),
-                                 ("forward", c["forward"], "dot"),
-                                 ("backward", c["backward"], "dot")], small, c["muted"])
+        self.legend.set_entries(
+            [
+                ("positive weight", c["positive"], "line"),
+                ("negative weight", c["negative"], "line"),
+                ("thicker = larger", c["muted"], "line"),
+                ("forward", c["forward"], "dot"),
+                ("backward", c["backward"], "dot"),
+            ],
+            small,
+            c["muted"],
+        )
 
     def changeEvent(self, event):
         super().changeEvent(event)
@@ -697,14 +751,12 @@ class NetworkView(QGraphicsView):
         # Layer titles go on two lines ("Hidden 1" over "(relu)") when one would collide.
         tfm = QFontMetricsF(title_font)
         widest = max(tfm.horizontalAdvance(self._title(col)) for col in range(n_cols))
-        self._two_line_titles = (n_cols > 1
-                                 and widest + line > (right - left) / max(1, n_cols - 1))
+        self._two_line_titles = n_cols > 1 and widest + line > (right - left) / max(1, n_cols - 1)
         top = rect.top() + line * (3.2 if self._two_line_titles else 2.2)
         bottom = rect.bottom() - line * 2.2
         max_n = max(self.sizes)
         spacing = (bottom - top) / max_n
-        self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62,
-                                            spacing * 0.30))
+        self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62, spacing * 0.30))
         # Room for the bias above and z/δ below every neuron?
         self._roomy = spacing >= 2 * self._radius + 3.2 * sfm.height()
         col_step = (right - left) / max(1, n_cols - 1)
@@ -734,8 +786,9 @@ class NetworkView(QGraphicsView):
             x = self._positions[(col, 0)].x()
             label.setPos(QPointF(x, rect.top() + line * (1.3 if self._two_line_titles else 0.8)))
         legend = self.legend.boundingRect()
-        self.legend.setPos(QPointF(rect.left() + line * 0.5,
-                                   rect.bottom() - legend.height() - line * 0.35))
+        self.legend.setPos(
+            QPointF(rect.left() + line * 0.5, rect.bottom() - legend.height() - line * 0.35)
+        )
         for key, edge in self.edges.items():
             layer, i, j = key
             a, b = self._positions[(layer, i)], self._positions[(layer + 1, j)]
@@ -818,8 +871,11 @@ class NetworkView(QGraphicsView):
         back = self.colors["backward"]
         d, prev, focus = self.display, self.previous, self.focus
         n_cols = len(self.sizes)
-        nodes = ((n, self.node_text[n]) for n in focus.nodes if n in self.node_text) \
-            if only_focus else self.node_text.items()
+        nodes = (
+            ((n, self.node_text[n]) for n in focus.nodes if n in self.node_text)
+            if only_focus
+            else self.node_text.items()
+        )
         for node, label in nodes:
             value = d.a.get(node)
             if value is None:
@@ -831,15 +887,22 @@ class NetworkView(QGraphicsView):
             if counting:
                 shown = (old if old is not None else 0.0) + (value - (old or 0.0)) * t
             label.set_lines([(format_number(shown), fg)])
-        captions = ((n, self.node_caption[n]) for n in focus.nodes if n in self.node_caption) \
-            if only_focus else self.node_caption.items()
+        captions = (
+            ((n, self.node_caption[n]) for n in focus.nodes if n in self.node_caption)
+            if only_focus
+            else self.node_caption.items()
+        )
         for node, label in captions:
             lines = []
             if node[0] > 0 and node in d.z:
                 z = d.z[node]
-                if t < 1.0 and node in focus.nodes and focus.phase == "forward" \
-                        and node not in prev.z:
-                    z = z * t          # the new sum counts up from zero while it arrives
+                if (
+                    t < 1.0
+                    and node in focus.nodes
+                    and focus.phase == "forward"
+                    and node not in prev.z
+                ):
+                    z = z * t  # the new sum counts up from zero while it arrives
                 lines.append((f"z = {format_number(z)}", muted))
             if node in d.desired:
                 want = d.desired[node]
@@ -917,10 +980,10 @@ class NetworkView(QGraphicsView):
         focus_edges = set(focus.edges)
         focus_biases = set(focus.biases)
         # A step on an edge also involves its two ends; a bias step involves its neuron.
-        for (layer, i, j) in focus_edges:
+        for layer, i, j in focus_edges:
             focus_nodes.add((layer, i))
             focus_nodes.add((layer + 1, j))
-        for (layer, j) in focus_biases:
+        for layer, j in focus_biases:
             focus_nodes.add((layer + 1, j))
         scale = self._weight_scale()
         base_width = self._base_width
@@ -928,8 +991,11 @@ class NetworkView(QGraphicsView):
         updating = focus.phase == "update"
         self._update_texts(t, only_focus)
 
-        edges = ((k, self.edges[k]) for k in focus_edges if k in self.edges) if only_focus \
+        edges = (
+            ((k, self.edges[k]) for k in focus_edges if k in self.edges)
+            if only_focus
             else self.edges.items()
+        )
         for key, edge in edges:
             w = self._weight(d, key) or 0.0
             involved = key in focus_edges
@@ -973,14 +1039,17 @@ class NetworkView(QGraphicsView):
             involved = node in focus_nodes
             value = d.a.get(node)
             fill = QColor(c["background"])
-            if value is not None and node[0] > 0 or (value is not None and node[0] == 0):
+            if (value is not None and node[0] > 0) or (value is not None and node[0] == 0):
                 tint = c["positive"] if value >= 0 else c["negative"]
                 fill = _mix(c["background"], tint, 0.12 + 0.43 * min(1.0, abs(value)))
             border = QColor(c["foreground"])
             width = base_width * 1.6
             if involved and active:
-                phase_colour = {"forward": c["forward"], "backward": c["backward"],
-                                "update": c["highlight"]}.get(focus.phase, c["highlight"])
+                phase_colour = {
+                    "forward": c["forward"],
+                    "backward": c["backward"],
+                    "update": c["highlight"],
+                }.get(focus.phase, c["highlight"])
                 border = phase_colour
                 width = base_width * 3.2
             if self.selected == ("node", *node):
@@ -1003,18 +1072,23 @@ class NetworkView(QGraphicsView):
             caption.setOpacity(opacity)
         for key, label in self.bias_labels.items():
             node = (key[0] + 1, key[1])
-            involved = key in focus_biases or (focus.phase == "forward" and focus.kind == "bias"
-                                               and node in focus_nodes)
+            involved = key in focus_biases or (
+                focus.phase == "forward" and focus.kind == "bias" and node in focus_nodes
+            )
             label.setVisible(self._roomy or involved or self.selected == ("bias", *key))
             lit = not active or involved or node in focus_nodes
             label.setOpacity(1.0 if lit else DIM_LABEL_OPACITY)
-            label.set_border(c["highlight"] if (involved and active)
-                             or self.selected == ("bias", *key) else None)
+            label.set_border(
+                c["highlight"] if (involved and active) or self.selected == ("bias", *key) else None
+            )
         for k, label in self.target_labels.items():
             out_node = (len(self.sizes) - 1, k)
             label.setVisible(k < len(d.targets))
-            label.setOpacity(1.0 if (not active or out_node in focus_nodes
-                                     or focus.phase in ("loss", "check")) else DIM_LABEL_OPACITY)
+            label.setOpacity(
+                1.0
+                if (not active or out_node in focus_nodes or focus.phase in ("loss", "check"))
+                else DIM_LABEL_OPACITY
+            )
 
         self.pulse.set_progress(t)
         self._place_bubble(t)
@@ -1027,8 +1101,11 @@ class NetworkView(QGraphicsView):
             return
         caption = focus.caption or focus.kind.replace("_", " ")
         text = focus.text or f"{caption} = {format_number(focus.value)}"
-        colour = {"forward": self.colors["forward"], "backward": self.colors["backward"],
-                  "update": self.colors["highlight"]}.get(focus.phase, self.colors["foreground"])
+        colour = {
+            "forward": self.colors["forward"],
+            "backward": self.colors["backward"],
+            "update": self.colors["highlight"],
+        }.get(focus.phase, self.colors["foreground"])
         self.bubble.set_lines([(text, _mix(colour, self.colors["foreground"], 0.4))])
         self.bubble.set_style(self._fonts()[1], self.colors["background"], colour)
         rect = self.bubble.plate_rect()
@@ -1043,8 +1120,10 @@ class NetworkView(QGraphicsView):
             for lift in (1.1, 2.3, 3.5):
                 for t in (0.5, 0.62, 0.38, 0.75, 0.25):
                     mid = self._edge_point(key, t)
-                    candidates += [mid + QPointF(0, -rect.height() * lift),
-                                   mid + QPointF(0, rect.height() * lift)]
+                    candidates += [
+                        mid + QPointF(0, -rect.height() * lift),
+                        mid + QPointF(0, rect.height() * lift),
+                    ]
         elif anchor is not None and anchor[0] == "node" and tuple(anchor[1:]) in self._positions:
             node = tuple(anchor[1:])
             p = self._positions[node]
@@ -1052,28 +1131,44 @@ class NetworkView(QGraphicsView):
             bias = self.bias_labels.get((node[0] - 1, node[1]))
             above = bias.plate_rect().height() if bias is not None else 0.0
             below = self._radius + caption.height() + rect.height() * 0.7
-            candidates += [QPointF(p.x(), p.y() + below),
-                           QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8)]
+            candidates += [
+                QPointF(p.x(), p.y() + below),
+                QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8),
+            ]
         legend = self.legend.sceneBoundingRect()
-        candidates.append(QPointF(self.viewport().width() / 2,
-                                  legend.top() - rect.height() * 0.8))
+        candidates.append(QPointF(self.viewport().width() / 2, legend.top() - rect.height() * 0.8))
         # The first spot that covers no neuron (and stays in view) wins.
         view_rect = QRectF(self.viewport().rect())
         must_avoid = [n.sceneBoundingRect() for n in self.nodes.values()]
-        must_avoid += [lbl.mapRectToScene(lbl.plate_rect())
-                       for key, lbl in self.edge_labels.items() if key in focus.edges]
-        must_avoid += [lbl.mapRectToScene(lbl.plate_rect())
-                       for lbl in self.node_caption.values() if lbl.text() and lbl.isVisible()]
+        must_avoid += [
+            lbl.mapRectToScene(lbl.plate_rect())
+            for key, lbl in self.edge_labels.items()
+            if key in focus.edges
+        ]
+        must_avoid += [
+            lbl.mapRectToScene(lbl.plate_rect())
+            for lbl in self.node_caption.values()
+            if lbl.text() and lbl.isVisible()
+        ]
         must_avoid.append(legend)
         # Better still if it hides no other number (the dimmed ones included).
-        others = [lbl.mapRectToScene(lbl.plate_rect())
-                  for lbl in (list(self.edge_labels.values()) + list(self.bias_labels.values())
-                              + self.layer_labels)
-                  if lbl.isVisible()]
+        others = [
+            lbl.mapRectToScene(lbl.plate_rect())
+            for lbl in (
+                list(self.edge_labels.values())
+                + list(self.bias_labels.values())
+                + self.layer_labels
+            )
+            if lbl.isVisible()
+        ]
         pos = candidates[0]
         for avoid in (must_avoid + others, must_avoid):
-            free = [c for c in candidates if view_rect.contains(rect.translated(c))
-                    and not any(rect.translated(c).intersects(o) for o in avoid)]
+            free = [
+                c
+                for c in candidates
+                if view_rect.contains(rect.translated(c))
+                and not any(rect.translated(c).intersects(o) for o in avoid)
+            ]
             if free:
                 pos = free[0]
                 break

@@ -14,10 +14,11 @@ once, and all levels end up in one pair of coordinate arrays that a single
 
 Nothing here knows about networks: the views take NumPy arrays and draw them.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -27,6 +28,7 @@ from PySide6.QtGui import QColor
 from app.theme import theme
 
 # ---- colours --------------------------------------------------------------------------
+
 
 def theme_colors() -> dict:
     """The app's current drawing colours (see app.theme)."""
@@ -49,11 +51,13 @@ def diverging_colormap(colors: dict | None = None) -> pg.ColorMap:
     The same two colours mean "negative" and "positive" everywhere in the app.
     """
     colors = colors or theme_colors()
-    return pg.ColorMap([0.0, 0.5, 1.0],
-                       [QColor(colors["negative"]), QColor("#f2f2f2"), QColor(colors["positive"])])
+    return pg.ColorMap(
+        [0.0, 0.5, 1.0], [QColor(colors["negative"]), QColor("#f2f2f2"), QColor(colors["positive"])]
+    )
 
 
 # ---- contour geometry -----------------------------------------------------------------
+
 
 def nice_step(span: float, n: int) -> float:
     """A round step (1, 2, 2.5 or 5 times a power of ten) giving about `n` steps in `span`."""
@@ -87,7 +91,7 @@ def symmetric_limit(values: np.ndarray, quantile: float = 0.99) -> float:
     if finite.size == 0:
         return 1.0
     k = min(int(np.ceil(quantile * finite.size)) - 1, finite.size - 1)
-    bound = float(np.partition(finite, max(k, 0))[max(k, 0)])     # the quantile, in O(n)
+    bound = float(np.partition(finite, max(k, 0))[max(k, 0)])  # the quantile, in O(n)
     if bound <= 0:
         bound = float(finite.max()) or 1.0
     power = 10.0 ** math.floor(math.log10(bound))
@@ -118,7 +122,7 @@ def _segment_table() -> np.ndarray:
             table[case, 0] = crossed
     # Saddle 5: corners 0 and 2 above. Centre below: each high corner is cut off on its own.
     table[5] = [[0, 3], [1, 2]]
-    table[16] = [[0, 1], [2, 3]]          # centre above: the low corners 1 and 3 are cut off
+    table[16] = [[0, 1], [2, 3]]  # centre above: the low corners 1 and 3 are cut off
     # Saddle 10: corners 1 and 3 above.
     table[10] = [[0, 1], [2, 3]]
     table[17] = [[0, 3], [1, 2]]
@@ -128,8 +132,9 @@ def _segment_table() -> np.ndarray:
 _SEGMENTS = _segment_table()
 
 
-def contour_segments(Z: np.ndarray, xs: np.ndarray, ys: np.ndarray,
-                     levels: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def contour_segments(
+    Z: np.ndarray, xs: np.ndarray, ys: np.ndarray, levels: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
     """Contour lines of a grid as line segments, for `connect="pairs"` drawing.
 
     `Z[i, j]` is the value at (xs[j], ys[i]). Returns `(px, py)`: points 2k and 2k+1 are the
@@ -140,34 +145,41 @@ def contour_segments(Z: np.ndarray, xs: np.ndarray, ys: np.ndarray,
     xs = np.asarray(xs, dtype=np.float64)
     ys = np.asarray(ys, dtype=np.float64)
     if Z.ndim != 2 or Z.shape != (ys.size, xs.size):
-        raise ValueError(f"Z must have shape (len(ys), len(xs)) = ({ys.size}, {xs.size}); "
-                         f"got {Z.shape}")
+        raise ValueError(
+            f"Z must have shape (len(ys), len(xs)) = ({ys.size}, {xs.size}); got {Z.shape}"
+        )
     if Z.shape[0] < 2 or Z.shape[1] < 2 or len(levels) == 0:
         return np.empty(0), np.empty(0)
     n_cols = Z.shape[1] - 1
-    corners = np.stack([Z[:-1, :-1].ravel(), Z[:-1, 1:].ravel(),             # (4, n_cells)
-                        Z[1:, 1:].ravel(), Z[1:, :-1].ravel()])
-    finite = np.all(np.isfinite(corners), axis=0)                            # (n_cells,)
+    corners = np.stack(
+        [
+            Z[:-1, :-1].ravel(),
+            Z[:-1, 1:].ravel(),  # (4, n_cells)
+            Z[1:, 1:].ravel(),
+            Z[1:, :-1].ravel(),
+        ]
+    )
+    finite = np.all(np.isfinite(corners), axis=0)  # (n_cells,)
     level_values = np.sort(np.asarray(levels, dtype=np.float64))
     # A cell is cut by the levels in [its lowest corner, its highest corner): find them by
     # binary search, so the work grows with the cut cells, not with cells × levels.
     low = np.searchsorted(level_values, corners.min(axis=0), side="left")
     high = np.searchsorted(level_values, corners.max(axis=0), side="left")
     count = np.where(finite, high - low, 0)
-    cell = np.repeat(np.arange(count.size), count)                           # (n_cut,)
+    cell = np.repeat(np.arange(count.size), count)  # (n_cut,)
     if cell.size == 0:
         return np.empty(0), np.empty(0)
-    first = np.cumsum(count) - count                                         # start per cell
+    first = np.cumsum(count) - count  # start per cell
     level_index = low[cell] + (np.arange(cell.size) - first[cell])
     level_at = level_values[level_index]
-    vals = corners[:, cell]                                                  # (4, n_cut)
+    vals = corners[:, cell]  # (4, n_cut)
     above = vals > level_at
     case = above[0] * 1 + above[1] * 2 + above[2] * 4 + above[3] * 8
     centre_above = vals.mean(axis=0) > level_at
     case = np.where((case == 5) & centre_above, 16, case)
     case = np.where((case == 10) & centre_above, 17, case)
-    table = _SEGMENTS[case]                                                  # (n_cut, 2, 2)
-    second = table[:, 1, 0] >= 0                                             # saddles: 2 segments
+    table = _SEGMENTS[case]  # (n_cut, 2, 2)
+    second = table[:, 1, 0] >= 0  # saddles: 2 segments
     cell = np.concatenate([cell, cell[second]])
     level = np.concatenate([level_at, level_at[second]])
     edge_a = np.concatenate([table[:, 0, 0], table[second, 1, 0]])
@@ -202,6 +214,7 @@ def _edge_points(edge, vals, level, x0, x1, y0, y1):
 
 # ---- views ----------------------------------------------------------------------------
 
+
 def _style_map(view, colors: dict) -> str:
     """Give a map view (plot, colour bar, title) the theme's colours; returns the text colour.
 
@@ -210,8 +223,12 @@ def _style_map(view, colors: dict) -> str:
     """
     fg = colors["foreground"]
     view.setBackground(colors["background"])
-    axes = [view.plot.getAxis("left"), view.plot.getAxis("bottom"),
-            view.colorbar.axis, view.colorbar.getAxis("left")]
+    axes = [
+        view.plot.getAxis("left"),
+        view.plot.getAxis("bottom"),
+        view.colorbar.axis,
+        view.colorbar.getAxis("left"),
+    ]
     for axis in axes:
         axis.setPen(fg)
         axis.setTextPen(fg)
@@ -254,8 +271,9 @@ class ContourView(pg.GraphicsLayoutWidget):
 
     hovered = Signal(float, float, bool)
 
-    def __init__(self, title: str = "", colormap: pg.ColorMap | None = None,
-                 bar_label: str = "", parent=None):
+    def __init__(
+        self, title: str = "", colormap: pg.ColorMap | None = None, bar_label: str = "", parent=None
+    ):
         super().__init__(parent=parent)
         self._colors = theme_colors()
         self._title = title
@@ -280,9 +298,13 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.message.setTextWidth(170)
         self.message.setZValue(20)
         self.plot.addItem(self.message, ignoreBounds=True)
-        self.colorbar = pg.ColorBarItem(colorMap=colormap or value_colormap(), width=14,
-                                        interactive=False, label=bar_label,
-                                        colorMapMenu=False)
+        self.colorbar = pg.ColorBarItem(
+            colorMap=colormap or value_colormap(),
+            width=14,
+            interactive=False,
+            label=bar_label,
+            colorMapMenu=False,
+        )
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         # a fixed width: labels such as "−500" fit, and new levels never re-lay out the map
         self.colorbar.axis.setWidth(64 if bar_label else 48)
@@ -304,14 +326,20 @@ class ContourView(pg.GraphicsLayoutWidget):
         dx = (self._xs[-1] - self._xs[0]) / max(self._xs.size - 1, 1)
         dy = (self._ys[-1] - self._ys[0]) / max(self._ys.size - 1, 1)
         # pixel centres sit on the grid points
-        self._rect = (self._xs[0] - dx / 2, self._ys[0] - dy / 2,
-                      dx * self._xs.size, dy * self._ys.size)
-        self.plot.setRange(xRange=(self._xs[0], self._xs[-1]), yRange=(self._ys[0], self._ys[-1]),
-                           padding=0.0)
+        self._rect = (
+            self._xs[0] - dx / 2,
+            self._ys[0] - dy / 2,
+            dx * self._xs.size,
+            dy * self._ys.size,
+        )
+        self.plot.setRange(
+            xRange=(self._xs[0], self._xs[-1]), yRange=(self._ys[0], self._ys[-1]), padding=0.0
+        )
         self.message.setPos((self._xs[0] + self._xs[-1]) / 2, (self._ys[0] + self._ys[-1]) / 2)
 
-    def set_values(self, Z: np.ndarray, levels: tuple[float, float],
-                   contour_levels: Sequence[float] = ()) -> None:
+    def set_values(
+        self, Z: np.ndarray, levels: tuple[float, float], contour_levels: Sequence[float] = ()
+    ) -> None:
         """Show grid values `Z[row=y, col=x]` coloured over `levels` with contour lines."""
         self._Z = Z
         if self.message.toPlainText():
@@ -335,14 +363,21 @@ class ContourView(pg.GraphicsLayoutWidget):
             self.image.setVisible(True)
             self.contours.setVisible(True)
 
-    def set_points(self, X: np.ndarray | None, values: np.ndarray | None = None,
-                   levels: tuple[float, float] | None = None) -> None:
+    def set_points(
+        self,
+        X: np.ndarray | None,
+        values: np.ndarray | None = None,
+        levels: tuple[float, float] | None = None,
+    ) -> None:
         """Overlay data points (n, 2), coloured by value over `levels`; None hides them."""
         if X is None or len(X) == 0:
             self.points.setVisible(False)
             return
-        brush = (value_brushes(values, levels, self.colorbar.colorMap()) if values is not None
-                 else pg.mkBrush(theme_colors()["foreground"]))
+        brush = (
+            value_brushes(values, levels, self.colorbar.colorMap())
+            if values is not None
+            else pg.mkBrush(theme_colors()["foreground"])
+        )
         self.points.setData(x=X[:, 0], y=X[:, 1], brush=brush, size=4 if len(X) <= 2000 else 2.5)
         self.points.setVisible(True)
 
@@ -378,10 +413,8 @@ class ContourView(pg.GraphicsLayoutWidget):
         i = int(np.searchsorted(self._ys, y))
         if not (self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]):
             return None
-        j = min(range(max(j - 1, 0), min(j + 1, self._xs.size)),
-                key=lambda k: abs(self._xs[k] - x))
-        i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)),
-                key=lambda k: abs(self._ys[k] - y))
+        j = min(range(max(j - 1, 0), min(j + 1, self._xs.size)), key=lambda k: abs(self._xs[k] - x))
+        i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)), key=lambda k: abs(self._ys[k] - y))
         return float(self._Z[i, j])
 
     def set_title(self, title: str) -> None:
@@ -405,8 +438,12 @@ class ContourView(pg.GraphicsLayoutWidget):
         self.hovered.emit(float(p.x()), float(p.y()), bool(inside))
 
 
-def value_brushes(values: np.ndarray, levels: tuple[float, float] | None,
-                  colormap: pg.ColorMap, n_colors: int = 64) -> list:
+def value_brushes(
+    values: np.ndarray,
+    levels: tuple[float, float] | None,
+    colormap: pg.ColorMap,
+    n_colors: int = 64,
+) -> list:
     """One brush per value, picked from `n_colors` shared brushes (fast for 10,000 points)."""
     values = np.asarray(values, dtype=np.float64).ravel()
     if levels is None:
@@ -433,8 +470,9 @@ class ScatterView(pg.GraphicsLayoutWidget):
         self.plot.setAspectLocked(True)
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.plot.addItem(self.scatter)
-        self.colorbar = pg.ColorBarItem(colorMap=value_colormap(), width=14, interactive=False,
-                                        colorMapMenu=False)
+        self.colorbar = pg.ColorBarItem(
+            colorMap=value_colormap(), width=14, interactive=False, colorMapMenu=False
+        )
         self.colorbar.setImageItem([], insert_in=self.plot)
         self.apply_theme()
 
@@ -445,8 +483,12 @@ class ScatterView(pg.GraphicsLayoutWidget):
         if levels is None or levels[1] <= levels[0]:
             levels = (levels[0] - 1, levels[0] + 1) if levels else (0.0, 1.0)
         size = 4 if len(X) <= 2000 else 2.5
-        self.scatter.setData(x=X[:, 0], y=X[:, 1], size=size,
-                             brush=value_brushes(values, levels, self.colorbar.colorMap()))
+        self.scatter.setData(
+            x=X[:, 0],
+            y=X[:, 1],
+            size=size,
+            brush=value_brushes(values, levels, self.colorbar.colorMap()),
+        )
         self.colorbar.setLevels(levels)
         if title:
             self._title = title
@@ -462,8 +504,16 @@ class ScatterView(pg.GraphicsLayoutWidget):
 
 
 __all__ = [
-    "theme_colors", "connect_theme_changed", "value_colormap", "diverging_colormap",
-    "nice_step", "nice_levels", "symmetric_limit", "contour_segments", "ContourView",
+    "theme_colors",
+    "connect_theme_changed",
+    "value_colormap",
+    "diverging_colormap",
+    "nice_step",
+    "nice_levels",
+    "symmetric_limit",
+    "contour_segments",
+    "ContourView",
     "let_title_overhang",
-    "ScatterView", "value_brushes",
+    "ScatterView",
+    "value_brushes",
 ]

@@ -16,26 +16,44 @@ and the network's weight arrays); they do no arithmetic beyond choosing colour r
 
 The contour maps live in `app.plot_contour` and are re-exported here.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.plot_contour import (ContourView, ScatterView, connect_theme_changed,  # noqa: F401
-                              contour_segments, diverging_colormap, let_title_overhang,
-                              nice_levels, nice_step,
-                              symmetric_limit, theme_colors, value_colormap)
+from app.plot_contour import (
+    ContourView,
+    ScatterView,
+    connect_theme_changed,
+    contour_segments,
+    diverging_colormap,
+    let_title_overhang,
+    nice_levels,
+    nice_step,
+    symmetric_limit,
+    theme_colors,
+    value_colormap,
+)
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
-FEW_POINTS = 30      # curves this short also get a dot per point
+FEW_POINTS = 30  # curves this short also get a dot per point
 
-LAYER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-                "#000000")
+LAYER_COLORS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
 
 
 def _style_axes(plot: pg.PlotItem, colors: dict, axes=("left", "bottom")) -> None:
@@ -59,13 +77,21 @@ class DecadeAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)
         self.setStyle(maxTextLevel=0)
 
-    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802 - pyqtgraph's name
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
         lo, hi = math.floor(minVal), math.ceil(maxVal)
         decades = [float(v) for v in range(lo, hi + 1) if minVal <= v <= maxVal]
-        step = max(1, math.ceil(len(decades) / 6))          # at most about six labels
+        step = max(1, math.ceil(len(decades) / 6))  # at most about six labels
         major = decades[::step]
-        minor = [v + math.log10(k) for v in range(lo, hi) for k in range(2, 10)
-                 if minVal < v + math.log10(k) < maxVal] if step == 1 else []
+        minor = (
+            [
+                v + math.log10(k)
+                for v in range(lo, hi)
+                for k in range(2, 10)
+                if minVal < v + math.log10(k) < maxVal
+            ]
+            if step == 1
+            else []
+        )
         return [(float(step), major), (None, minor)]
 
 
@@ -126,8 +152,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
-        self.plot = self.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left"),
-                                                          "bottom": DecadeAxis("bottom")})
+        self.plot = self.addPlot(
+            row=0, col=0, axisItems={"left": DecadeAxis("left"), "bottom": DecadeAxis("bottom")}
+        )
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setLogMode(x=False, y=True)
@@ -191,8 +218,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def _update_x(self) -> None:
         last = self._current[0][-1] if len(self._current[0]) else 0
         first = 1.0 if self._log_epochs else 0.0
-        self._x_range.update(np.array([first, self._span, last, self._previous_last],
-                                      dtype=float))
+        self._x_range.update(np.array([first, self._span, last, self._previous_last], dtype=float))
 
     def _sync_lr_view(self) -> None:
         """Keep the learning rate's view box exactly over the loss plot's."""
@@ -201,14 +227,14 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self.lr_view.setGeometry(rect)
             self.lr_view.linkedViewChanged(self.plot.getViewBox(), self.lr_view.XAxis)
 
-    def set_history(self, epochs: np.ndarray, train_mse: np.ndarray,
-                    val_mse: np.ndarray | None, lr: np.ndarray) -> None:
+    def set_history(
+        self, epochs: np.ndarray, train_mse: np.ndarray, val_mse: np.ndarray | None, lr: np.ndarray
+    ) -> None:
         """The whole history so far (arrays of equal length; NaN where there is no value)."""
         self._current = (epochs, train_mse, val_mse)
-        few = len(epochs) <= FEW_POINTS          # a handful of epochs: show them as dots
+        few = len(epochs) <= FEW_POINTS  # a handful of epochs: show them as dots
         symbol = {"symbol": "o", "symbolSize": 5, "symbolPen": None} if few else {"symbol": None}
-        self.train.setData(epochs, train_mse, symbolBrush=self.train.opts["pen"].color(),
-                           **symbol)
+        self.train.setData(epochs, train_mse, symbolBrush=self.train.opts["pen"].color(), **symbol)
         if val_mse is not None and np.any(np.isfinite(val_mse)):
             self.val.setData(epochs, val_mse, symbolBrush=self.val.opts["pen"].color(), **symbol)
         else:
@@ -217,7 +243,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.lr_curve.setData(self._lr_x(epochs), self._current_lr)
         self._update_x()
         self._update_y()
-        self._sync_lr_view()       # the axes may have changed width since the last resize
+        self._sync_lr_view()  # the axes may have changed width since the last resize
         lr = np.asarray(lr, dtype=float)
         # headroom: the line sits at about half height, clear of the legend in the corner
         self._lr_range.update(lr * 1.6 if lr.size else lr)
@@ -275,7 +301,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
         self.legend.setLabelTextColor(c["foreground"])
-        for _sample, label in self.legend.items:    # pyqtgraph re-colours only new labels
+        for _sample, label in self.legend.items:  # pyqtgraph re-colours only new labels
             label.setText(label.text)
         translucent = QColor(c["background"])
         translucent.setAlpha(200)
@@ -334,9 +360,11 @@ class HealthPlots(pg.GraphicsLayoutWidget):
 
     def set_layers(self, n_layers: int, n_hidden: int) -> None:
         """Make one curve per layer (weights, gradients) and per hidden layer (dead share)."""
-        for plot, curves in ((self.weight_plot, self.weight_curves),
-                             (self.grad_plot, self.grad_curves),
-                             (self.dead_plot, self.dead_curves)):
+        for plot, curves in (
+            (self.weight_plot, self.weight_curves),
+            (self.grad_plot, self.grad_curves),
+            (self.dead_plot, self.dead_curves),
+        ):
             for curve in curves:
                 plot.removeItem(curve)
             curves.clear()
@@ -352,18 +380,22 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         self._update_key()
 
     def _update_key(self) -> None:
-        names = [f'<span style="color:{layer_color(i)}">━ layer {i + 1}</span>'
-                 for i in range(self._n_layers)]
-        self.key.setText("&nbsp;&nbsp;".join(names), size="8pt",
-                         color=self._colors["foreground"])
+        names = [
+            f'<span style="color:{layer_color(i)}">━ layer {i + 1}</span>'
+            for i in range(self._n_layers)
+        ]
+        self.key.setText("&nbsp;&nbsp;".join(names), size="8pt", color=self._colors["foreground"])
 
-    def set_history(self, epochs: np.ndarray, weight_norms: np.ndarray,
-                    grad_norms: np.ndarray, dead: np.ndarray) -> None:
+    def set_history(
+        self, epochs: np.ndarray, weight_norms: np.ndarray, grad_norms: np.ndarray, dead: np.ndarray
+    ) -> None:
         """Arrays of shape (n_epochs, n_layers) / (n_epochs, n_hidden)."""
         if weight_norms.ndim != 2:
             return
-        if (weight_norms.shape[1], dead.shape[1]) != (len(self.weight_curves),
-                                                      len(self.dead_curves)):
+        if (weight_norms.shape[1], dead.shape[1]) != (
+            len(self.weight_curves),
+            len(self.dead_curves),
+        ):
             self.set_layers(weight_norms.shape[1], dead.shape[1])
         for k, curve in enumerate(self.weight_curves):
             curve.setData(epochs, weight_norms[:, k])
@@ -422,7 +454,7 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             # equal heights, widths by column count: a 2×64 matrix shows two tall bands
             self.ci.layout.setColumnStretchFactor(k, max(cols, 16))
             plot.setPreferredWidth(1)
-            let_title_overhang(plot)       # a one-column matrix is narrower than its title
+            let_title_overhang(plot)  # a one-column matrix is narrower than its title
             plot.getViewBox().setMouseEnabled(False, False)
             plot.getViewBox().invertY(True)
             plot.hideAxis("bottom")
@@ -435,8 +467,12 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             self.images.append(image)
         self.caption = self.addLabel(
             "one cell per weight · row: input · column: neuron<br>blue positive · orange negative",
-            row=1, col=0, colspan=max(len(shapes), 1),
-            size="8pt", color=self._colors["muted"])
+            row=1,
+            col=0,
+            colspan=max(len(shapes), 1),
+            size="8pt",
+            color=self._colors["muted"],
+        )
 
     def set_weights(self, weights: Sequence[np.ndarray]) -> None:
         """Show the matrices (each (fan_in, fan_out))."""
@@ -461,7 +497,17 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
 
 
 __all__ = [
-    "LossPlot", "HealthPlots", "WeightMatricesView", "ContourView", "ScatterView",
-    "contour_segments", "nice_levels", "symmetric_limit", "value_colormap",
-    "diverging_colormap", "theme_colors", "connect_theme_changed", "layer_color",
+    "LossPlot",
+    "HealthPlots",
+    "WeightMatricesView",
+    "ContourView",
+    "ScatterView",
+    "contour_segments",
+    "nice_levels",
+    "symmetric_limit",
+    "value_colormap",
+    "diverging_colormap",
+    "theme_colors",
+    "connect_theme_changed",
+    "layer_color",
 ]

@@ -7,19 +7,28 @@
   layers of 1–6 neurons, 1–3 outputs, an activation per layer, and either a random seed or
   typed weights. It only collects choices; `nncore.lesson.make_custom` builds the network.
 """
+
 from __future__ import annotations
 
 import math
 import re
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from nncore.activations import ACTIVATIONS
 from nncore.lesson import CUSTOM_LIMITS
 
-VALUE_LIMIT = 1000.0         # inputs, targets and typed weights must stay within ±this
+VALUE_LIMIT = 1000.0  # inputs, targets and typed weights must stay within ±this
 LR_LIMIT = 10.0
 
 
@@ -27,8 +36,9 @@ class InputError(ValueError):
     """A value typed by the student that cannot be used; the message says why."""
 
 
-def parse_numbers(text: str, what: str, count: int | None = None,
-                  limit: float = VALUE_LIMIT) -> list[float]:
+def parse_numbers(
+    text: str, what: str, count: int | None = None, limit: float = VALUE_LIMIT
+) -> list[float]:
     """Numbers separated by commas or spaces ("0.1, 0.3"), finite and within ±limit."""
     parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
     if not parts:
@@ -68,8 +78,10 @@ def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[
     for n, (line, (rows, cols)) in enumerate(zip(lines, shapes), start=1):
         row_texts = [r for r in line.split(";") if r.strip()]
         if len(row_texts) != rows:
-            raise InputError(f"{what}, layer {n}: need {rows} row(s) separated by ';' "
-                             f"(one per input of the layer); got {len(row_texts)}")
+            raise InputError(
+                f"{what}, layer {n}: need {rows} row(s) separated by ';' "
+                f"(one per input of the layer); got {len(row_texts)}"
+            )
         matrix = [parse_numbers(r, f"{what}, layer {n}", cols) for r in row_texts]
         matrices.append(matrix)
     return matrices
@@ -110,8 +122,10 @@ class CustomEditor(QGroupBox):
         self.seed = QSpinBox(minimum=0, maximum=999_999, value=0)
         self.seed.setAccessibleName("Random seed for the weights")
         self.weights = QLineEdit()
-        self.weights.setPlaceholderText("empty: random from the seed; or rows split by ';', "
-                                        "layers by '/', e.g. 0.6 0.5; 0.8 0.5 / -0.5; 0.25")
+        self.weights.setPlaceholderText(
+            "empty: random from the seed; or rows split by ';', "
+            "layers by '/', e.g. 0.6 0.5; 0.8 0.5 / -0.5; 0.25"
+        )
         self.weights.setAccessibleName("Typed weights: rows split by semicolons, layers by slashes")
         self.build = QPushButton("Build network")
         self.build.setToolTip("Build the network and restart the lesson")
@@ -152,8 +166,11 @@ class CustomEditor(QGroupBox):
 
     def sizes(self) -> list[int]:
         n = self.hidden_layers.value()
-        return ([self.inputs.value()] + [s.value() for s in self.hidden_sizes[:n]]
-                + [self.outputs.value()])
+        return (
+            [self.inputs.value()]
+            + [s.value() for s in self.hidden_sizes[:n]]
+            + [self.outputs.value()]
+        )
 
     def activations(self) -> list[str]:
         n = self.hidden_layers.value()
@@ -172,7 +189,7 @@ class CustomEditor(QGroupBox):
         blockers = [QSignalBlocker(w) for w in (self.inputs, self.hidden_layers, self.outputs)]
         self.inputs.setValue(sizes[0])
         self.outputs.setValue(sizes[-1])
-        hidden = list(sizes[1:-1])[:len(self.hidden_sizes)]
+        hidden = list(sizes[1:-1])[: len(self.hidden_sizes)]
         self.hidden_layers.setValue(len(hidden))
         for k, h in enumerate(hidden):
             self.hidden_sizes[k].setValue(h)

@@ -18,39 +18,69 @@ picker offers the article's lessons; "custom" opens an editor for a network of o
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
 """
+
 from __future__ import annotations
 
 import math
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QFrame,
-                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QSlider, QSplitter, QVBoxLayout, QWidget)
-
-from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import theme as app_theme
-from app.lesson_panel import (BIAS_STEP_KINDS, ExplanationPanel, InspectorPanel, LossChart,
-                              ScaledFonts, TimelineTree)
+from app.lesson_panel import (
+    BIAS_STEP_KINDS,
+    ExplanationPanel,
+    InspectorPanel,
+    LossChart,
+    ScaledFonts,
+    TimelineTree,
+)
 from app.network_view import DisplayState, NetworkView, StepFocus, format_number
-from app.step_editor import (LR_LIMIT, CustomEditor, InputError, parse_learning_rate,
-                              parse_numbers)
+from app.step_editor import LR_LIMIT, CustomEditor, InputError, parse_learning_rate, parse_numbers
 from nncore.gradcheck import numerical_gradient
+from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
 __all__ = ["StepThroughTab", "focus_for", "SPEEDS"]
 
 # Animation speeds offered to the student: (label, milliseconds per step).
 SPEEDS = (("Slow", 900), ("Normal", 450), ("Fast", 200), ("No animation", 0))
-PLAY_PAUSE_MS = 350          # pause between two steps while playing, after the animation
-BUBBLE_MAX_CHARS = 46        # longer formulas stay in the explanation panel only
+PLAY_PAUSE_MS = 350  # pause between two steps while playing, after the animation
+BUBBLE_MAX_CHARS = 46  # longer formulas stay in the explanation panel only
 
 BUBBLE_CAPTIONS = {
-    "product": "input × weight", "bias": "b", "sum": "z", "activation": "a",
-    "prediction": "ŷ", "error": "y − ŷ", "loss": "MSE", "output_error": "δ",
-    "weight_grad": "∂L/∂w", "bias_grad": "∂L/∂b", "backprop_product": "δ × w",
-    "backprop_sum": "∂L/∂a", "activation_grad": "δ", "weight_update": "new w",
-    "bias_update": "new b", "new_prediction": "new ŷ", "new_loss": "new MSE",
+    "product": "input × weight",
+    "bias": "b",
+    "sum": "z",
+    "activation": "a",
+    "prediction": "ŷ",
+    "error": "y − ŷ",
+    "loss": "MSE",
+    "output_error": "δ",
+    "weight_grad": "∂L/∂w",
+    "bias_grad": "∂L/∂b",
+    "backprop_product": "δ × w",
+    "backprop_sum": "∂L/∂a",
+    "activation_grad": "δ",
+    "weight_update": "new w",
+    "bias_update": "new b",
+    "new_prediction": "new ŷ",
+    "new_loss": "new MSE",
 }
 
 
@@ -77,10 +107,12 @@ def focus_for(steps, sizes) -> StepFocus:
             step_edges = [(step.layer + 1, step.neuron, k) for k in range(sizes[step.layer + 2])]
         nodes += [n for n in step.nodes if n not in nodes]
         edges += [e for e in step_edges if e not in edges]
-        if (step.kind in BIAS_STEP_KINDS + ("sum",) and step.layer is not None
-                and step.neuron is not None):
-            if (step.layer, step.neuron) not in biases:
-                biases.append((step.layer, step.neuron))
+        if (
+            step.kind in BIAS_STEP_KINDS + ("sum",)
+            and step.layer is not None
+            and step.neuron is not None
+        ) and (step.layer, step.neuron) not in biases:
+            biases.append((step.layer, step.neuron))
     text = last.formula if len(steps) == 1 and len(last.formula) <= BUBBLE_MAX_CHARS else ""
     if last.edges and last.kind not in ("sum", "backprop_sum"):
         anchor = ("edge", *last.edges[-1])
@@ -88,9 +120,17 @@ def focus_for(steps, sizes) -> StepFocus:
         anchor = ("node", *last.nodes[-1])
     else:
         anchor = None
-    return StepFocus(phase=last.phase, kind=last.kind, nodes=tuple(nodes), edges=tuple(edges),
-                     value=last.value, caption=BUBBLE_CAPTIONS.get(last.kind, last.kind),
-                     biases=tuple(biases), text=text, anchor=anchor)
+    return StepFocus(
+        phase=last.phase,
+        kind=last.kind,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        value=last.value,
+        caption=BUBBLE_CAPTIONS.get(last.kind, last.kind),
+        biases=tuple(biases),
+        text=text,
+        anchor=anchor,
+    )
 
 
 class StepThroughTab(QWidget):
@@ -111,7 +151,7 @@ class StepThroughTab(QWidget):
         self.setObjectName("StepThroughTab")
         self.preset_name = "article"
         self.lesson: Lesson | None = None
-        self.base_network = None      # the network at iteration 1 (with the student's edits)
+        self.base_network = None  # the network at iteration 1 (with the student's edits)
         self.position = 0
         self.granularity = "operation"
         self.loss_history: list[float] = []
@@ -146,8 +186,12 @@ class StepThroughTab(QWidget):
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         settings = QHBoxLayout()
-        fields = (("Lesson", self.preset_box, 2), ("Inputs", self.inputs_edit, 2),
-                  ("Target", self.target_edit, 1), ("Learning rate", self.lr_edit, 1))
+        fields = (
+            ("Lesson", self.preset_box, 2),
+            ("Inputs", self.inputs_edit, 2),
+            ("Target", self.target_edit, 1),
+            ("Learning rate", self.lr_edit, 1),
+        )
         for label, widget, stretch in fields:
             caption = QLabel(label)
             caption.setBuddy(widget)
@@ -187,7 +231,7 @@ class StepThroughTab(QWidget):
         side_scroll.setWidgetResizable(True)
         side_scroll.setFrameShape(QFrame.NoFrame)
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        side_scroll.setFocusPolicy(Qt.NoFocus)      # Tab goes to the panels' own controls
+        side_scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
         side_scroll.setMinimumWidth(side.minimumWidth())
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.view)
@@ -205,13 +249,15 @@ class StepThroughTab(QWidget):
         self.end_button = QPushButton("End ▶|")
         self.next_button = QPushButton("Next iteration")
         self.reset_button = QPushButton("Reset")
-        tips = {self.home_button: "Back to the start of the iteration (Home)",
-                self.back_button: "One step back (←)",
-                self.step_button: "One step forward (Space or →)",
-                self.play_button: "Step automatically (P)",
-                self.end_button: "Jump to the end of the iteration (End)",
-                self.next_button: "Start the next iteration with the updated weights (N)",
-                self.reset_button: "Back to iteration 1 with the starting weights (R)"}
+        tips = {
+            self.home_button: "Back to the start of the iteration (Home)",
+            self.back_button: "One step back (←)",
+            self.step_button: "One step forward (Space or →)",
+            self.play_button: "Step automatically (P)",
+            self.end_button: "Jump to the end of the iteration (End)",
+            self.next_button: "Start the next iteration with the updated weights (N)",
+            self.reset_button: "Back to iteration 1 with the starting weights (R)",
+        }
         for button, tip in tips.items():
             button.setToolTip(tip)
         self.speed_box = QComboBox()
@@ -229,10 +275,18 @@ class StepThroughTab(QWidget):
         self.slider.setPageStep(5)
         self.position_label = QLabel()
         self.position_label.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999"))
+            self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999")
+        )
         controls = QHBoxLayout()
-        for w in (self.home_button, self.back_button, self.step_button, self.play_button,
-                  self.end_button, self.next_button, self.reset_button):
+        for w in (
+            self.home_button,
+            self.back_button,
+            self.step_button,
+            self.play_button,
+            self.end_button,
+            self.next_button,
+            self.reset_button,
+        ):
             controls.addWidget(w)
         speed_label = QLabel("Speed")
         speed_label.setBuddy(self.speed_box)
@@ -251,11 +305,27 @@ class StepThroughTab(QWidget):
         layout.addLayout(timeline_row)
         layout.addLayout(controls)
 
-        order = [self.preset_box, self.inputs_edit, self.target_edit, self.lr_edit,
-                 self.apply_button, self.step_button, self.back_button, self.play_button,
-                 self.home_button, self.end_button, self.speed_box, self.granularity_box,
-                 self.next_button, self.reset_button, self.slider, self.view,
-                 self.inspector.chooser, self.inspector.edit_button, self.timeline]
+        order = [
+            self.preset_box,
+            self.inputs_edit,
+            self.target_edit,
+            self.lr_edit,
+            self.apply_button,
+            self.step_button,
+            self.back_button,
+            self.play_button,
+            self.home_button,
+            self.end_button,
+            self.speed_box,
+            self.granularity_box,
+            self.next_button,
+            self.reset_button,
+            self.slider,
+            self.view,
+            self.inspector.chooser,
+            self.inspector.edit_button,
+            self.timeline,
+        ]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -276,9 +346,11 @@ class StepThroughTab(QWidget):
         self.next_button.clicked.connect(self.next_iteration)
         self.reset_button.clicked.connect(self.reset)
         self.speed_box.currentIndexChanged.connect(
-            lambda i: self.view.set_duration(self.speed_box.itemData(i)))
+            lambda i: self.view.set_duration(self.speed_box.itemData(i))
+        )
         self.granularity_box.currentIndexChanged.connect(
-            lambda i: self.set_granularity(self.granularity_box.itemData(i)))
+            lambda i: self.set_granularity(self.granularity_box.itemData(i))
+        )
         self.slider.valueChanged.connect(self._on_slider)
         self.timeline.jumpRequested.connect(lambda k: self.go_to(k, animate=False))
         self.view.itemClicked.connect(self.inspect)
@@ -336,13 +408,16 @@ class StepThroughTab(QWidget):
                 self.load_preset(preset)
                 k = self.lesson.phase_start(phase) + 1 + offset
                 self.go_to(k, animate=False)
+
             return enter
 
-        return [("article-forward", state("article", "forward", 3)),
-                ("article-backward", state("article", "backward", 7)),
-                ("article-update", state("article", "update", 0)),
-                ("sigmoid-forward", state("sigmoid", "forward", 8)),
-                ("perceptron-loss", state("perceptron", "loss", 2))]
+        return [
+            ("article-forward", state("article", "forward", 3)),
+            ("article-backward", state("article", "backward", 7)),
+            ("article-update", state("article", "update", 0)),
+            ("sigmoid-forward", state("sigmoid", "forward", 8)),
+            ("perceptron-loss", state("perceptron", "loss", 2)),
+        ]
 
     # ---- messages --------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
@@ -379,8 +454,15 @@ class StepThroughTab(QWidget):
         try:
             weights = self.editor.typed_weights()
             x, target, lr = self._read_fields(sizes[0], sizes[-1], fill=True)
-            lesson = make_custom(sizes=sizes, activations=acts, x=x, target=target, lr=lr,
-                                 seed=self.editor.seed.value(), weights=weights)
+            lesson = make_custom(
+                sizes=sizes,
+                activations=acts,
+                x=x,
+                target=target,
+                lr=lr,
+                seed=self.editor.seed.value(),
+                weights=weights,
+            )
         except ValueError as err:
             self.show_message(f"Not built: {err}", error=True)
             return
@@ -388,10 +470,13 @@ class StepThroughTab(QWidget):
         self._start(lesson, fresh=True)
         note = ""
         if self.refilled:
-            note = (f" The {' and '.join(self.refilled)} did not fit the new size, so simple "
-                    "values were filled in; change them above.")
-        self.show_message(f"Built a {lesson.network.architecture} network "
-                          f"({', '.join(acts)}).{note}")
+            note = (
+                f" The {' and '.join(self.refilled)} did not fit the new size, so simple "
+                "values were filled in; change them above."
+            )
+        self.show_message(
+            f"Built a {lesson.network.architecture} network ({', '.join(acts)}).{note}"
+        )
 
     def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
         """Inputs, targets and learning rate from the fields (InputError when refused).
@@ -403,13 +488,16 @@ class StepThroughTab(QWidget):
         self.refilled = []
         defaults = {"inputs": [0.1, 0.3, 0.5, 0.7][:n_in], "target": [0.2, 0.8, 0.5][:n_out]}
         values = {}
-        for what, edit, count in (("inputs", self.inputs_edit, n_in),
-                                  ("target", self.target_edit, n_out)):
+        for what, edit, count in (
+            ("inputs", self.inputs_edit, n_in),
+            ("target", self.target_edit, n_out),
+        ):
             numbers = parse_numbers(edit.text(), what)
             if len(numbers) != count:
                 if not fill:
-                    raise InputError(f"{what}: the network needs {count} number(s); "
-                                     f"you typed {len(numbers)}")
+                    raise InputError(
+                        f"{what}: the network needs {count} number(s); you typed {len(numbers)}"
+                    )
                 numbers = defaults[what]
                 self.refilled.append(what)
             values[what] = numbers
@@ -423,8 +511,9 @@ class StepThroughTab(QWidget):
         net = self.lesson.network
         try:
             x, target, lr = self._read_fields(net.n_inputs, net.n_outputs)
-            lesson = Lesson(net, x, target, lr, title=self.lesson.title,
-                            iteration=self.lesson.iteration)
+            lesson = Lesson(
+                net, x, target, lr, title=self.lesson.title, iteration=self.lesson.iteration
+            )
         except ValueError as err:
             self.show_message(f"Not applied: {err}", error=True)
             return
@@ -443,9 +532,10 @@ class StepThroughTab(QWidget):
             self.loss_history = [lesson.loss_before]
         net = lesson.network
         self.view.set_architecture(net.sizes, net.activation_names)
-        self.view.set_names({(c, i): lesson.names.node(c, i)
-                             for c, n in enumerate(net.sizes) for i in range(n)})
-        self.view.set_tooltips({key: name for key, name in self._inspectable_items()})
+        self.view.set_names(
+            {(c, i): lesson.names.node(c, i) for c, n in enumerate(net.sizes) for i in range(n)}
+        )
+        self.view.set_tooltips(dict(self._inspectable_items()))
         with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
             self.inputs_edit.setText(_editable(lesson.X[0]))
             self.target_edit.setText(_editable(lesson.Y[0]))
@@ -470,8 +560,12 @@ class StepThroughTab(QWidget):
         items = []
         for c, n in enumerate(sizes):
             for i in range(n):
-                items.append((("node", c, i), f"neuron {names.node(c, i)}" if c else
-                              f"input {names.node(c, i)}"))
+                items.append(
+                    (
+                        ("node", c, i),
+                        f"neuron {names.node(c, i)}" if c else f"input {names.node(c, i)}",
+                    )
+                )
         for l in range(len(sizes) - 1):
             for j in range(sizes[l + 1]):
                 for i in range(sizes[l]):
@@ -507,11 +601,13 @@ class StepThroughTab(QWidget):
             return
         self.view.skip_animation()
         if self.position >= self.steps_total:
-            self.show_message("This iteration is complete: press Next iteration (N) to use "
-                              "the updated weights.")
+            self.show_message(
+                "This iteration is complete: press Next iteration (N) to use the updated weights."
+            )
             return
-        self.go_to(self.lesson.next_index(self.position, self.granularity), animate=True,
-                   group=True)
+        self.go_to(
+            self.lesson.next_index(self.position, self.granularity), animate=True, group=True
+        )
 
     def step_back(self) -> None:
         if self.lesson is None:
@@ -546,16 +642,22 @@ class StepThroughTab(QWidget):
             previous = None
             if animate and 0 <= old < k:
                 before = lesson.state_at(old)
-                previous = DisplayState.from_lesson_state(before,
-                                                          targets=tuple(lesson.Y[before.sample]))
-            self.view.show_display(display, focus_for(taken, lesson.sizes), previous=previous,
-                                   animate=animate and previous is not None)
+                previous = DisplayState.from_lesson_state(
+                    before, targets=tuple(lesson.Y[before.sample])
+                )
+            self.view.show_display(
+                display,
+                focus_for(taken, lesson.sizes),
+                previous=previous,
+                animate=animate and previous is not None,
+            )
             step = lesson.steps[k - 1]
             self.explanation.show_step(step, k, len(lesson), lesson.names)
             if len(taken) > 1:
                 self.explanation.narration.setText(
                     step.narration + f"\n({len(taken)} operations in this {self.granularity}; "
-                    "the formula is the last one.)")
+                    "the formula is the last one.)"
+                )
         with QSignalBlocker(self.slider):
             self.slider.setValue(k)
         self.timeline.set_position(k)
@@ -566,7 +668,8 @@ class StepThroughTab(QWidget):
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
                 f"{format_number(lesson.loss_before)} to {format_number(lesson.loss_after)}. "
-                "Press Next iteration (N) to go on with the updated weights.")
+                "Press Next iteration (N) to go on with the updated weights."
+            )
         if self.selected is not None:
             self._describe(self.selected)
         if k != old:
@@ -608,9 +711,11 @@ class StepThroughTab(QWidget):
         if self.lesson is None:
             return
         after = self.lesson.loss_after
-        refusal = ("The loss has grown too large to compute: the weights overflowed. The "
-                   "learning rate is too big for this example; press Reset (R) and try a "
-                   "smaller one.")
+        refusal = (
+            "The loss has grown too large to compute: the weights overflowed. The "
+            "learning rate is too big for this example; press Reset (R) and try a "
+            "smaller one."
+        )
         if not math.isfinite(after):
             self.show_message(refusal, error=True)
             return
@@ -621,16 +726,23 @@ class StepThroughTab(QWidget):
             return
         self.loss_history.append(after)
         self._start(lesson, fresh=False)
-        self.show_message(f"Iteration {lesson.iteration}: the weights now hold the update; "
-                          f"the loss starts at {format_number(lesson.loss_before)}.")
+        self.show_message(
+            f"Iteration {lesson.iteration}: the weights now hold the update; "
+            f"the loss starts at {format_number(lesson.loss_before)}."
+        )
 
     def reset(self) -> None:
         """Back to iteration 1: the starting weights, the current example."""
         if self.lesson is None or self.base_network is None:
             return
         example = (self.lesson.X.copy(), self.lesson.Y.copy())
-        lesson = Lesson(self.base_network.copy(), batch=example, lr=self.lesson.lr,
-                        title=self.lesson.title, iteration=1)
+        lesson = Lesson(
+            self.base_network.copy(),
+            batch=example,
+            lr=self.lesson.lr,
+            title=self.lesson.title,
+            iteration=1,
+        )
         self._start(lesson, fresh=True)
         self.show_message("Reset: iteration 1 with the starting weights.")
 
@@ -673,8 +785,9 @@ class StepThroughTab(QWidget):
 
     def _describe(self, key) -> None:
         if key is None:
-            self.inspector.show_text("Click a neuron, a weight or a bias to see its value "
-                                     "and gradient.")
+            self.inspector.show_text(
+                "Click a neuron, a weight or a bias to see its value and gradient."
+            )
             return
         self.inspector.show_text(self.describe(key))
 
@@ -717,13 +830,20 @@ class StepThroughTab(QWidget):
             label = "∂L/∂b"
         else:
             return ""
-        lines.append(f"{label} by backpropagation: "
-                     + (format_number(backprop, 6) if backprop is not None
-                        else "not computed yet (step on into the backward pass)"))
+        lines.append(
+            f"{label} by backpropagation: "
+            + (
+                format_number(backprop, 6)
+                if backprop is not None
+                else "not computed yet (step on into the backward pass)"
+            )
+        )
         numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
         lines.append(f"{label} by finite differences: {format_number(numeric, 6)}")
-        lines.append("Finite differences nudge it by ±10⁻⁶ and run the network again; when "
-                     "both agree, backpropagation did its job.")
+        lines.append(
+            "Finite differences nudge it by ±10⁻⁶ and run the network again; when "
+            "both agree, backpropagation did its job."
+        )
         return "\n".join(lines)
 
     @staticmethod
@@ -743,8 +863,10 @@ class StepThroughTab(QWidget):
             value = float(net.biases[key[1]][0, key[2]])
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Change a parameter")
-        dialog.setLabelText(f"New value of {name} (now {format_number(value, 6)}).\n"
-                            "The iteration starts again from its first step.")
+        dialog.setLabelText(
+            f"New value of {name} (now {format_number(value, 6)}).\n"
+            "The iteration starts again from its first step."
+        )
         dialog.setTextValue(_editable([value]))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
@@ -771,9 +893,13 @@ class StepThroughTab(QWidget):
             name = self.lesson.names.bias(*key[1:])
         else:
             return False
-        lesson = Lesson(net, batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
-                        lr=self.lesson.lr, title=self.lesson.title,
-                        iteration=self.lesson.iteration)
+        lesson = Lesson(
+            net,
+            batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
+            lr=self.lesson.lr,
+            title=self.lesson.title,
+            iteration=self.lesson.iteration,
+        )
         if lesson.iteration == 1:
             self.base_network = net.copy()
         self._start(lesson, fresh=lesson.iteration == 1)

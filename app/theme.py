@@ -19,6 +19,7 @@ common form of colour blindness:
 The data hues are the same in both themes, so "blue means positive" never changes; only the
 neutral colours (background, text, grid, dimmed items) follow the theme.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
@@ -28,21 +29,21 @@ THEMES = ("light", "dark")
 """Names accepted by `set_theme`."""
 
 _OKABE_ITO = {
-    "positive": "#0072B2",   # blue: positive weights and values
-    "negative": "#E69F00",   # orange: negative weights and values
-    "forward": "#009E73",    # bluish green: the pulse travelling forward
-    "backward": "#CC79A7",   # reddish purple: the error travelling backward
+    "positive": "#0072B2",  # blue: positive weights and values
+    "negative": "#E69F00",  # orange: negative weights and values
+    "forward": "#009E73",  # bluish green: the pulse travelling forward
+    "backward": "#CC79A7",  # reddish purple: the error travelling backward
 }
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {
         "background": "#FFFFFF",  # plot and canvas background
         "foreground": "#1F1F1F",  # text, axes, node outlines
-        "muted": "#5F6368",       # secondary text, captions
-        "grid": "#E3E3E3",        # grid lines, faint guides
+        "muted": "#5F6368",  # secondary text, captions
+        "grid": "#E3E3E3",  # grid lines, faint guides
         **_OKABE_ITO,
-        "highlight": "#D55E00",   # vermillion: the current step's node or edge
-        "dim": "#C9CDD2",         # items not involved in the current step
+        "highlight": "#D55E00",  # vermillion: the current step's node or edge
+        "dim": "#C9CDD2",  # items not involved in the current step
     },
     "dark": {
         "background": "#1B1E23",
@@ -50,7 +51,7 @@ _PALETTES: dict[str, dict[str, str]] = {
         "muted": "#A0A6AD",
         "grid": "#363B42",
         **_OKABE_ITO,
-        "highlight": "#F0E442",   # yellow reads best on a dark background
+        "highlight": "#F0E442",  # yellow reads best on a dark background
         "dim": "#4A5058",
     },
 }
@@ -65,7 +66,7 @@ _DARK_WIDGETS = {
     "text": "#E8EAED",
     "disabled_text": "#7C828A",
     "tooltip_base": "#30343B",
-    "link": "#56B4E9",          # Okabe-Ito sky blue, readable on dark
+    "link": "#56B4E9",  # Okabe-Ito sky blue, readable on dark
     "selection": "#0072B2",
 }
 

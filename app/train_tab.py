@@ -26,50 +26,80 @@ finished; a diverged run is paused on the last finite weights, ready to resume w
 smaller learning rate. All numbers come from nncore; this module arranges widgets and hands
 arrays to plots.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import html
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSizePolicy, QSpinBox, QSplitter, QStyle, QTabWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.plots import (
+    ContourView,
+    HealthPlots,
+    LossPlot,
+    ScatterView,
+    WeightMatricesView,
+    connect_theme_changed,
+    diverging_colormap,
+    nice_levels,
+    symmetric_limit,
+    theme_colors,
+)
+from app.train_worker import TrainingSnapshot, TrainingThread, limit_blas_threads
 from nncore import data as nndata
 from nncore import training, weightfile
+from nncore.formatting import fmt
 from nncore.formula import FormulaError
-from nncore.lesson import fmt
 
-from app.plots import (ContourView, HealthPlots, LossPlot, ScatterView, WeightMatricesView,
-                       connect_theme_changed, diverging_colormap, nice_levels, symmetric_limit,
-                       theme_colors)
-from app.train_worker import TrainingSnapshot, TrainingThread, limit_blas_threads
-
-GRID_SIZE = 100          # the article's 100 × 100 grid for contour maps
-CONTOUR_LINES = 8        # about this many contour lines per map
+GRID_SIZE = 100  # the article's 100 × 100 grid for contour maps
+CONTOUR_LINES = 8  # about this many contour lines per map
 FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
-MAX_REFRESH_HZ = 20.0     # redraw the live views at most this often
-MIN_REFRESH_HZ = 4.0      # and at least this often while training
-LOWER_REFRESH_HZ = 4.0    # the layer-health and weight views at most this often
-MID_RUN_NOTE = " (changed mid-run)"   # after a run's learning rate in its legend label
-GUI_CPU_BUDGET = 0.07     # target share of CPU time for the GUI thread while training
+MAX_REFRESH_HZ = 20.0  # redraw the live views at most this often
+MIN_REFRESH_HZ = 4.0  # and at least this often while training
+LOWER_REFRESH_HZ = 4.0  # the layer-health and weight views at most this often
+MID_RUN_NOTE = " (changed mid-run)"  # after a run's learning rate in its legend label
+GUI_CPU_BUDGET = 0.07  # target share of CPU time for the GUI thread while training
 
 
 # ---- data -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DataSettings:
     """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid."""
 
-    function: str = nndata.DEFAULT_FUNCTION   # registry name or formula text
+    function: str = nndata.DEFAULT_FUNCTION  # registry name or formula text
     samples: int = 1000
     noise: float = 0.0
     seed: int = 0
@@ -92,8 +122,8 @@ class PreparedData:
     val: nndata.Dataset | None
     xs: np.ndarray
     ys: np.ndarray
-    grid_X: np.ndarray            # (GRID_SIZE², 2), row-major like nncore.data.grid
-    truth: np.ndarray | None      # (GRID_SIZE, GRID_SIZE) [row=y, col=x]
+    grid_X: np.ndarray  # (GRID_SIZE², 2), row-major like nncore.data.grid
+    truth: np.ndarray | None  # (GRID_SIZE, GRID_SIZE) [row=y, col=x]
 
     @property
     def title(self) -> str:
@@ -121,8 +151,9 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
         if settings.samples == 0:
             dataset = nndata.grid(fn, GRID_SIZE, noise=settings.noise, seed=settings.seed)
         else:
-            dataset = nndata.sample_uniform(fn, settings.samples, seed=settings.seed,
-                                            noise=settings.noise)
+            dataset = nndata.sample_uniform(
+                fn, settings.samples, seed=settings.seed, noise=settings.noise
+            )
     if settings.val_share > 0:
         train, val = dataset.split(settings.val_share, seed=settings.seed)
         val = val if len(val) else None
@@ -145,36 +176,43 @@ class DataPanel(QGroupBox):
     """
 
     changed = Signal()
-    validity_changed = Signal(bool)   # False while the settings cannot make data
+    validity_changed = Signal(bool)  # False while the settings cannot make data
 
-    SAMPLE_CHOICES = (("1,000 random points", 1000), ("10,000 random points", 10000),
-                      ("100 × 100 grid", 0), ("Custom count…", -1))
+    SAMPLE_CHOICES = (
+        ("1,000 random points", 1000),
+        ("10,000 random points", 10000),
+        ("100 × 100 grid", 0),
+        ("Custom count…", -1),
+    )
 
     def __init__(self, parent=None):
         super().__init__("Data", parent)
         self._csv_path: str | None = None
         self._csv_dataset: nndata.Dataset | None = None
-        self.is_valid = True              # the settings make data (no error shown)
+        self.is_valid = True  # the settings make data (no error shown)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.function_combo = QComboBox()
         for name, fn in nndata.FUNCTIONS.items():
             self.function_combo.addItem(f"{name}: {fn.label}", name)
-            self.function_combo.setItemData(self.function_combo.count() - 1, fn.description,
-                                            Qt.ItemDataRole.ToolTipRole)
+            self.function_combo.setItemData(
+                self.function_combo.count() - 1, fn.description, Qt.ItemDataRole.ToolTipRole
+            )
         self.function_combo.addItem("Your own formula…", FORMULA_ITEM)
         _let_shrink(self.function_combo)
         self.function_combo.setToolTip(
             "The function z = f(x, y) the network must learn from examples.\n"
-            "'article' is the toy problem of the article; the others are easier or harder.")
+            "'article' is the toy problem of the article; the others are easier or harder."
+        )
         form.addRow("Function", self.function_combo)
 
         self.formula_edit = QLineEdit()
         self.formula_edit.setPlaceholderText("e.g. sin(x) * y / 3 or x^2 - y^2")
         self.formula_edit.setToolTip(
             "Type any formula in x and y. Allowed: + − * / ^, brackets, numbers, pi, e and "
-            "functions such as sin, cos, exp, log, sqrt, abs.")
+            "functions such as sin, cos, exp, log, sqrt, abs."
+        )
         form.addRow("Formula", self.formula_edit)
 
         self.message = QLabel("")
@@ -187,7 +225,8 @@ class DataPanel(QGroupBox):
             self.samples_combo.addItem(text, count)
         self.samples_combo.setToolTip(
             "How many examples the network learns from. The article starts with 1,000 random "
-            "points, then tries 10,000. The grid is the same 100 × 100 points the maps show.")
+            "points, then tries 10,000. The grid is the same 100 × 100 points the maps show."
+        )
         form.addRow("Samples", self.samples_combo)
 
         self.custom_count = QSpinBox()
@@ -204,14 +243,16 @@ class DataPanel(QGroupBox):
         self.noise_spin.setSingleStep(0.1)
         self.noise_spin.setToolTip(
             "Measurement noise: random numbers with this standard deviation are added to every "
-            "target. Real data is noisy; a network that fits the noise has learnt it by heart.")
+            "target. Real data is noisy; a network that fits the noise has learnt it by heart."
+        )
         form.addRow("Noise", self.noise_spin)
 
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip(
             "Which random points are drawn (and which go to validation). The same seed always "
-            "gives the same data.")
+            "gives the same data."
+        )
         form.addRow("Data seed", self.seed_spin)
 
         self.val_spin = QSpinBox()
@@ -220,14 +261,16 @@ class DataPanel(QGroupBox):
         self.val_spin.setValue(20)
         self.val_spin.setToolTip(
             "Share of the points kept aside and never trained on. Their loss (validation) shows "
-            "whether the network learnt the function or only memorised its training points.")
+            "whether the network learnt the function or only memorised its training points."
+        )
         form.addRow("Validation", self.val_spin)
 
         csv_row = QHBoxLayout()
         self.csv_button = QPushButton("Load CSV…")
         self.csv_button.setToolTip(
             "Train on your own data: a CSV file with three numeric columns x, y, z "
-            "(a header row is optional).")
+            "(a header row is optional)."
+        )
         self.csv_clear = QPushButton("Use function")
         self.csv_clear.setToolTip("Forget the CSV file and go back to the chosen function.")
         self.csv_clear.setVisible(False)
@@ -251,7 +294,7 @@ class DataPanel(QGroupBox):
         self.csv_clear.clicked.connect(self.clear_csv)
         self._on_function_changed()
         self._on_samples_changed()
-        self._debounce.stop()       # nothing has changed yet
+        self._debounce.stop()  # nothing has changed yet
 
     # -- reading --
     def settings(self) -> DataSettings:
@@ -261,9 +304,14 @@ class DataPanel(QGroupBox):
         count = self.samples_combo.currentData()
         if count == -1:
             count = self.custom_count.value()
-        return DataSettings(function=function, samples=count, noise=self.noise_spin.value(),
-                            seed=self.seed_spin.value(), val_share=self.val_spin.value() / 100.0,
-                            csv_path=self._csv_path)
+        return DataSettings(
+            function=function,
+            samples=count,
+            noise=self.noise_spin.value(),
+            seed=self.seed_spin.value(),
+            val_share=self.val_spin.value() / 100.0,
+            csv_path=self._csv_path,
+        )
 
     def prepare(self) -> PreparedData | None:
         """Build the data from the settings, or show what is wrong and return None."""
@@ -301,7 +349,7 @@ class DataPanel(QGroupBox):
         self.noise_spin.setValue(settings.noise)
         self.seed_spin.setValue(settings.seed)
         self.val_spin.setValue(int(round(settings.val_share * 100)))
-        self._debounce.stop()       # the caller rebuilds the data itself
+        self._debounce.stop()  # the caller rebuilds the data itself
 
     def show_message(self, text: str, error: bool = False) -> None:
         colors = theme_colors()
@@ -311,8 +359,9 @@ class DataPanel(QGroupBox):
 
     # -- CSV --
     def load_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load training data", "",
-                                              "CSV files (*.csv *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load training data", "", "CSV files (*.csv *.txt);;All files (*)"
+        )
         if path:
             self.load_csv(path)
 
@@ -325,9 +374,12 @@ class DataPanel(QGroupBox):
             self.show_message(f"Could not use {path}: {err}", error=True)
             return False
         if dataset.n_inputs != 2 or dataset.n_outputs != 1:
-            self.show_message(f"Could not use {path}: the Train tab needs two inputs (x, y) and "
-                              f"one target (z); the file has {dataset.n_inputs} input(s) and "
-                              f"{dataset.n_outputs} target(s).", error=True)
+            self.show_message(
+                f"Could not use {path}: the Train tab needs two inputs (x, y) and "
+                f"one target (z); the file has {dataset.n_inputs} input(s) and "
+                f"{dataset.n_outputs} target(s).",
+                error=True,
+            )
             return False
         self._csv_path, self._csv_dataset = path, dataset
         self._set_csv_mode(True)
@@ -341,8 +393,13 @@ class DataPanel(QGroupBox):
         self._validate_and_emit()
 
     def _set_csv_mode(self, on: bool) -> None:
-        for widget in (self.function_combo, self.formula_edit, self.samples_combo,
-                       self.custom_count, self.noise_spin):
+        for widget in (
+            self.function_combo,
+            self.formula_edit,
+            self.samples_combo,
+            self.custom_count,
+            self.noise_spin,
+        ):
             widget.setEnabled(not on)
         self.csv_clear.setVisible(on)
         if not on:
@@ -369,7 +426,7 @@ class DataPanel(QGroupBox):
             return
         try:
             fn = nndata.get_function(settings.function)
-            nndata.grid_axes(fn, GRID_SIZE)     # refuses formulas undefined on the range
+            nndata.grid_axes(fn, GRID_SIZE)  # refuses formulas undefined on the range
         except (FormulaError, nndata.DataError, ValueError) as err:
             if settings.csv_path is None:
                 self._refuse(str(err))
@@ -382,23 +439,25 @@ class DataPanel(QGroupBox):
 
 # ---- model and recipe -----------------------------------------------------------------
 
+
 def parse_architecture(text: str) -> tuple[int, ...]:
-    """"2-64-64-64-1" -> (2, 64, 64, 64, 1); raises ValueError with a readable message.
+    """ "2-64-64-64-1" -> (2, 64, 64, 64, 1); raises ValueError with a readable message.
 
     The Train tab learns z = f(x, y): two inputs and one output, with 1 to 8 hidden layers
     of 1 to 512 neurons.
     """
-    parts = [p for p in text.replace(",", "-").replace(" ", "-").replace("×", "-").split("-")
-             if p]
+    parts = [p for p in text.replace(",", "-").replace(" ", "-").replace("×", "-").split("-") if p]
     if not parts or not all(p.isdigit() for p in parts):
-        raise ValueError("write the layer sizes as whole numbers joined by dashes, "
-                         "e.g. 2-64-64-64-1")
+        raise ValueError(
+            "write the layer sizes as whole numbers joined by dashes, e.g. 2-64-64-64-1"
+        )
     sizes = tuple(int(p) for p in parts)
     if len(sizes) < 3:
         raise ValueError("give at least one hidden layer, e.g. 2-16-1")
     if sizes[0] != 2 or sizes[-1] != 1:
-        raise ValueError("the first size must be 2 (the inputs x and y) and the last 1 "
-                         "(the output z)")
+        raise ValueError(
+            "the first size must be 2 (the inputs x and y) and the last 1 (the output z)"
+        )
     if len(sizes) > 10:
         raise ValueError("at most 8 hidden layers")
     if any(not 1 <= s <= 512 for s in sizes[1:-1]):
@@ -431,13 +490,15 @@ class ModelPanel(QGroupBox):
             "article: the article's run: weights drawn uniformly in ±1 (seed 99), plain "
             "gradient descent at lr 0.001 on the whole data set at once, 2,000 epochs.\n"
             "modern: what practitioners use today: He initialisation, the Adam optimiser, "
-            "mini-batches of 128 and a learning rate that warms up, then decays along a cosine.")
+            "mini-batches of 128 and a learning rate that warms up, then decays along a cosine."
+        )
         form.addRow("Recipe", self.recipe_combo)
 
         self.arch_edit = QLineEdit()
         self.arch_edit.setToolTip(
             "Layer sizes from input to output. 2-64-64-64-1 is the article's network: 2 inputs "
-            "(x, y), three hidden layers of 64 neurons, 1 output (z).")
+            "(x, y), three hidden layers of 64 neurons, 1 output (z)."
+        )
         form.addRow("Layers", self.arch_edit)
 
         self.activation_combo = QComboBox()
@@ -445,28 +506,32 @@ class ModelPanel(QGroupBox):
             self.activation_combo.addItem(name, name)
         self.activation_combo.setToolTip(
             "The bend each hidden neuron applies to its sum. ReLU (the article's) passes "
-            "positive sums and blocks negative ones; the output layer is always linear.")
+            "positive sums and blocks negative ones; the output layer is always linear."
+        )
         form.addRow("Activation", self.activation_combo)
 
         self.init_combo = QComboBox()
-        for name, tip in (("article", "uniform in ±1, as in the article"),
-                          ("he", "normal, scaled for ReLU (√(2/fan-in))"),
-                          ("xavier", "uniform, scaled for tanh/sigmoid")):
+        for name, tip in (
+            ("article", "uniform in ±1, as in the article"),
+            ("he", "normal, scaled for ReLU (√(2/fan-in))"),
+            ("xavier", "uniform, scaled for tanh/sigmoid"),
+        ):
             self.init_combo.addItem(f"{name}: {tip}", name)
         self.init_combo.setToolTip(
             "How the starting weights are drawn. Weights that start too large make the "
-            "signal explode through the layers; too small and it fades away.")
+            "signal explode through the layers; too small and it fades away."
+        )
         form.addRow("Initial weights", self.init_combo)
 
         self.optimizer_combo = QComboBox()
-        for name, text in (("gd", "gradient descent"), ("momentum", "momentum"),
-                           ("adam", "Adam")):
+        for name, text in (("gd", "gradient descent"), ("momentum", "momentum"), ("adam", "Adam")):
             self.optimizer_combo.addItem(text, name)
         self.optimizer_combo.setToolTip(
             "How each gradient turns into a weight change.\n"
             "gradient descent: step against the gradient (the article).\n"
             "momentum: keep rolling in the direction of recent steps.\n"
-            "Adam: scale every weight's step by how noisy its gradient has been.")
+            "Adam: scale every weight's step by how noisy its gradient has been."
+        )
         form.addRow("Optimiser", self.optimizer_combo)
 
         self.lr_spin = QDoubleSpinBox()
@@ -476,24 +541,31 @@ class ModelPanel(QGroupBox):
         self.lr_spin.setToolTip(
             "Learning rate: how big a step each update takes. Too small and learning crawls; "
             "too large and the loss jumps around or blows up. You may change it while the "
-            "run is paused (or running): it applies from the next epoch.")
+            "run is paused (or running): it applies from the next epoch."
+        )
         form.addRow("Learning rate", self.lr_spin)
 
         self.schedule_combo = QComboBox()
-        for name, text in (("constant", "constant"), ("step", "step decay"),
-                           ("cosine", "cosine with warm-up")):
+        for name, text in (
+            ("constant", "constant"),
+            ("step", "step decay"),
+            ("cosine", "cosine with warm-up"),
+        ):
             self.schedule_combo.addItem(text, name)
         self.schedule_combo.setToolTip(
             "How the learning rate changes over the run: constant (the article), halved in "
             "steps, or warmed up for a few epochs and then lowered smoothly to zero "
-            "(annealing, one of the article's suggested improvements).")
+            "(annealing, one of the article's suggested improvements)."
+        )
         form.addRow("Schedule", self.schedule_combo)
 
         self.warmup_spin = QSpinBox()
         self.warmup_spin.setRange(0, 10_000)
         self.warmup_spin.setSuffix(" epochs")
-        self.warmup_spin.setToolTip("Cosine schedule only: epochs spent raising the learning "
-                                    "rate from 0 to its peak, so the first steps are gentle.")
+        self.warmup_spin.setToolTip(
+            "Cosine schedule only: epochs spent raising the learning "
+            "rate from 0 to its peak, so the first steps are gentle."
+        )
         form.addRow("Warm-up", self.warmup_spin)
 
         self.batch_spin = QSpinBox()
@@ -503,20 +575,24 @@ class ModelPanel(QGroupBox):
         self.batch_spin.setToolTip(
             "Examples per update. 'full batch' (the article) uses all training points for "
             "each update; mini-batches of, say, 128 give many smaller, noisier updates per "
-            "epoch and usually learn much faster.")
+            "epoch and usually learn much faster."
+        )
         form.addRow("Batch size", self.batch_spin)
 
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 1_000_000)
         self.epochs_spin.setGroupSeparatorShown(True)
-        self.epochs_spin.setToolTip("Passes over the whole training set. The article trains "
-                                    "for 2,000, later 4,000.")
+        self.epochs_spin.setToolTip(
+            "Passes over the whole training set. The article trains for 2,000, later 4,000."
+        )
         form.addRow("Epochs", self.epochs_spin)
 
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setToolTip("Seed for the starting weights and the mini-batch order. "
-                                  "The same seed and settings give exactly the same run.")
+        self.seed_spin.setToolTip(
+            "Seed for the starting weights and the mini-batch order. "
+            "The same seed and settings give exactly the same run."
+        )
         form.addRow("Seed", self.seed_spin)
 
         self.dtype_combo = QComboBox()
@@ -524,7 +600,8 @@ class ModelPanel(QGroupBox):
         self.dtype_combo.addItem("float32 (single)", "float32")
         self.dtype_combo.setToolTip(
             "Number precision. float64 keeps about 16 digits (the article's NumPy default); "
-            "float32 keeps about 7, is faster, and is what GPUs usually train in.")
+            "float32 keeps about 7, is faster, and is what GPUs usually train in."
+        )
         form.addRow("Precision", self.dtype_combo)
 
         self.message = QLabel("")
@@ -538,9 +615,15 @@ class ModelPanel(QGroupBox):
 
         self.set_recipe("article")
         self.recipe_combo.currentIndexChanged.connect(
-            lambda _i: self.set_recipe(self.recipe_combo.currentData()))
-        for combo in (self.activation_combo, self.init_combo, self.optimizer_combo,
-                      self.schedule_combo, self.dtype_combo):
+            lambda _i: self.set_recipe(self.recipe_combo.currentData())
+        )
+        for combo in (
+            self.activation_combo,
+            self.init_combo,
+            self.optimizer_combo,
+            self.schedule_combo,
+            self.dtype_combo,
+        ):
             combo.currentIndexChanged.connect(self._on_edit)
         for spin in (self.warmup_spin, self.batch_spin, self.epochs_spin, self.seed_spin):
             spin.valueChanged.connect(self._on_edit)
@@ -554,12 +637,19 @@ class ModelPanel(QGroupBox):
         batch = self.batch_spin.value() or None
         schedule = self.schedule_combo.currentData()
         return training.TrainConfig(
-            recipe=self.recipe_combo.currentData(), sizes=sizes,
-            activation=self.activation_combo.currentData(), init=self.init_combo.currentData(),
-            optimizer=self.optimizer_combo.currentData(), lr=self.lr_spin.value(),
-            schedule=schedule, warmup=self.warmup_spin.value() if schedule == "cosine" else 0,
-            batch_size=batch, epochs=self.epochs_spin.value(), seed=self.seed_spin.value(),
-            dtype=self.dtype_combo.currentData())
+            recipe=self.recipe_combo.currentData(),
+            sizes=sizes,
+            activation=self.activation_combo.currentData(),
+            init=self.init_combo.currentData(),
+            optimizer=self.optimizer_combo.currentData(),
+            lr=self.lr_spin.value(),
+            schedule=schedule,
+            warmup=self.warmup_spin.value() if schedule == "cosine" else 0,
+            batch_size=batch,
+            epochs=self.epochs_spin.value(),
+            seed=self.seed_spin.value(),
+            dtype=self.dtype_combo.currentData(),
+        )
 
     def set_recipe(self, name: str) -> None:
         """Fill every field from nncore's recipe `name` ("article" or "modern")."""
@@ -598,10 +688,19 @@ class ModelPanel(QGroupBox):
 
     def set_running(self, running: bool) -> None:
         """Lock everything but the learning rate while a run is under way."""
-        for widget in (self.recipe_combo, self.arch_edit, self.activation_combo,
-                       self.init_combo, self.optimizer_combo, self.schedule_combo,
-                       self.warmup_spin, self.batch_spin, self.epochs_spin, self.seed_spin,
-                       self.dtype_combo):
+        for widget in (
+            self.recipe_combo,
+            self.arch_edit,
+            self.activation_combo,
+            self.init_combo,
+            self.optimizer_combo,
+            self.schedule_combo,
+            self.warmup_spin,
+            self.batch_spin,
+            self.epochs_spin,
+            self.seed_spin,
+            self.dtype_combo,
+        ):
             widget.setEnabled(not running)
         if not running:
             self._update_enabled()
@@ -676,11 +775,16 @@ class Banner(QFrame):
         self.kind = kind
         self._shown = (kind, title, detail, action)
         colors = theme_colors()
-        accent = {"warning": colors["highlight"], "error": colors["highlight"],
-                  "success": colors["forward"], "info": colors["positive"]}.get(kind,
-                                                                                colors["muted"])
-        self.setStyleSheet(f"#trainBanner {{ border: 1px solid {accent}; "
-                           f"border-left: 5px solid {accent}; border-radius: 3px; }}")
+        accent = {
+            "warning": colors["highlight"],
+            "error": colors["highlight"],
+            "success": colors["forward"],
+            "info": colors["positive"],
+        }.get(kind, colors["muted"])
+        self.setStyleSheet(
+            f"#trainBanner {{ border: 1px solid {accent}; "
+            f"border-left: 5px solid {accent}; border-radius: 3px; }}"
+        )
         text = f"<b>{html.escape(title)}</b>"
         if detail:
             text += f"<br>{html.escape(detail)}"
@@ -704,6 +808,7 @@ class Banner(QFrame):
 
 
 # ---- history --------------------------------------------------------------------------
+
 
 class HistoryArrays:
     """The epoch reports of a run, plus the same numbers as growing NumPy columns for the
@@ -730,16 +835,21 @@ class HistoryArrays:
         first = reports[0]
         if not self._cols:
             n_layers = len(first.weight_norms)
-            self._cols = {"epoch": np.empty(0), "train": np.empty(0), "val": np.empty(0),
-                          "lr": np.empty(0), "weights": np.empty((0, n_layers)),
-                          "grads": np.empty((0, n_layers)),
-                          "dead": np.empty((0, max(n_layers - 1, 0)))}
+            self._cols = {
+                "epoch": np.empty(0),
+                "train": np.empty(0),
+                "val": np.empty(0),
+                "lr": np.empty(0),
+                "weights": np.empty((0, n_layers)),
+                "grads": np.empty((0, n_layers)),
+                "dead": np.empty((0, max(n_layers - 1, 0))),
+            }
         need = self._n + len(reports)
         if need > self._cap:
             self._cap = max(need, 2 * self._cap, 256)
             for key, col in self._cols.items():
                 grown = np.full((self._cap,) + col.shape[1:], np.nan)
-                grown[:self._n] = col[:self._n]
+                grown[: self._n] = col[: self._n]
                 self._cols[key] = grown
         c, k, end = self._cols, self._n, self._n + len(reports)
         c["epoch"][k:end] = [r.epoch for r in reports]
@@ -757,7 +867,7 @@ class HistoryArrays:
         """A view of the first len(self) rows of column `key`."""
         if not self._cols:
             return np.empty(0)
-        return self._cols[key][:self._n]
+        return self._cols[key][: self._n]
 
 
 # ---- the tab --------------------------------------------------------------------------
@@ -793,7 +903,7 @@ class TrainTab(QWidget):
         self._closed = False
         self._dirty_maps = False
         self._dirty_curves = False
-        self._refresh_gap = 1.0 / MAX_REFRESH_HZ   # seconds between refreshes, adapted
+        self._refresh_gap = 1.0 / MAX_REFRESH_HZ  # seconds between refreshes, adapted
         self._last_refresh = 0.0
         self._last_refresh_cpu = time.thread_time()
         self._last_lower_refresh = 0.0
@@ -848,14 +958,16 @@ class TrainTab(QWidget):
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Train with these settings (F5)")
         self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Pause after the current chunk of epochs; Resume goes on "
-                                     "from there (F6)")
+        self.pause_button.setToolTip(
+            "Pause after the current chunk of epochs; Resume goes on from there (F6)"
+        )
         self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("End this run here; its curve stays for comparison "
-                                    "(Shift+F5)")
+        self.stop_button.setToolTip("End this run here; its curve stays for comparison (Shift+F5)")
         self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Start over from the initial weights. The same seed and "
-                                     "settings give exactly the same run (Ctrl+R)")
+        self.reset_button.setToolTip(
+            "Start over from the initial weights. The same seed and "
+            "settings give exactly the same run (Ctrl+R)"
+        )
         self.step_button = QPushButton("Step one epoch")
         self.step_button.setToolTip("Train exactly one epoch and show the result (F10)")
         grid.addWidget(self.start_button, 0, 0)
@@ -871,11 +983,14 @@ class TrainTab(QWidget):
         self.status_label.setWordWrap(True)
         grid.addWidget(self.status_label, 3, 0, 1, 3)
         self.export_button = QPushButton("Export weights…")
-        self.export_button.setToolTip("Save the trained network with its normaliser, settings "
-                                      "and loss history (.npz, .json or .safetensors)")
+        self.export_button.setToolTip(
+            "Save the trained network with its normaliser, settings "
+            "and loss history (.npz, .json or .safetensors)"
+        )
         self.open_button = QPushButton("Open weights…")
-        self.open_button.setToolTip("Load a saved network, show its predictions and history, "
-                                    "and continue training it")
+        self.open_button.setToolTip(
+            "Load a saved network, show its predictions and history, and continue training it"
+        )
         grid.addWidget(self.open_button, 4, 0, 1, 1)
         grid.addWidget(self.export_button, 4, 1, 1, 2)
 
@@ -902,7 +1017,7 @@ class TrainTab(QWidget):
         bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         scroll.setFixedWidth(max(310, controls.minimumSizeHint().width() + bar + 4))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # Tab goes straight to the controls
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the controls
         self._controls_scroll = scroll
 
     def _build_views(self) -> None:
@@ -910,9 +1025,9 @@ class TrainTab(QWidget):
         self.banner.action_clicked.connect(self._on_banner_action)
         self.truth_view = ContourView("True function", bar_label="z")
         self.prediction_view = ContourView("Prediction", bar_label="z")
-        self.error_view = ContourView("Error",
-                                      colormap=diverging_colormap(),
-                                      bar_label="prediction − truth")
+        self.error_view = ContourView(
+            "Error", colormap=diverging_colormap(), bar_label="prediction − truth"
+        )
         maps = QWidget()
         maps_layout = QHBoxLayout(maps)
         maps_layout.setContentsMargins(0, 0, 0, 0)
@@ -931,25 +1046,32 @@ class TrainTab(QWidget):
         self.lower_tabs.addTab(self.health_plots, "Layer health")
         self.lower_tabs.addTab(self.weights_view, "Weight matrices")
         self.lower_tabs.addTab(self.scatter_view, "Training data")
-        self.lower_tabs.setTabToolTip(0, "Per layer: how large the weights and their gradients "
-                                         "are, and how many ReLU neurons are dead (never fire)")
-        self.lower_tabs.setTabToolTip(1, "Every weight as a coloured cell: blue positive, "
-                                         "orange negative")
-        self.lower_tabs.setTabToolTip(2, "The points the network learns from, coloured by "
-                                         "their target value")
+        self.lower_tabs.setTabToolTip(
+            0,
+            "Per layer: how large the weights and their gradients "
+            "are, and how many ReLU neurons are dead (never fire)",
+        )
+        self.lower_tabs.setTabToolTip(
+            1, "Every weight as a coloured cell: blue positive, orange negative"
+        )
+        self.lower_tabs.setTabToolTip(
+            2, "The points the network learns from, coloured by their target value"
+        )
         self.lower_tabs.currentChanged.connect(lambda _i: self._mark_dirty(curves=True))
         self.readout_label = QLabel("")
         self.readout_label.setTextFormat(Qt.TextFormat.RichText)
         self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout_label.setWordWrap(True)      # two lines in a narrow window, never cut
+        self.readout_label.setWordWrap(True)  # two lines in a narrow window, never cut
         self.readout_label.setToolTip(
             "Mean squared error on the normalised targets (the number the article prints) and "
             "R², the share of the target's variation the network explains (1 = perfect), "
-            "measured on the validation points when there are any.")
+            "measured on the validation points when there are any."
+        )
         self.log_epochs_box = QCheckBox("log epochs")
         self.log_epochs_box.setToolTip(
             "Spread the epoch axis logarithmically, so that a short run (the modern recipe) "
-            "and a long one (the article's 2,000 epochs) can be compared side by side.")
+            "and a long one (the article's 2,000 epochs) can be compared side by side."
+        )
         self.log_epochs_box.toggled.connect(self.loss_plot.set_log_epochs)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -1040,8 +1162,9 @@ class TrainTab(QWidget):
             self.error_view.show_colorbar(False)
         self.prediction_view.clear_values("")
         self.prediction_view.show_colorbar(True, levels)
-        self.scatter_view.set_points(p.train.X, p.train.y, levels,
-                                     title=f"{len(p.train):,} training points (coloured by z)")
+        self.scatter_view.set_points(
+            p.train.X, p.train.y, levels, title=f"{len(p.train):,} training points (coloured by z)"
+        )
 
     def _halt_worker(self) -> None:
         """Pause the worker and wait until it is idle (a chunk takes ~20 ms)."""
@@ -1049,15 +1172,22 @@ class TrainTab(QWidget):
         if not self.worker.wait_idle(10.0):
             raise RuntimeError("the training thread did not pause within 10 s")
 
-    def _new_run(self, keep_previous: bool = True, network=None, normaliser=None,
-                 history=None, config=None) -> bool:
+    def _new_run(
+        self, keep_previous: bool = True, network=None, normaliser=None, history=None, config=None
+    ) -> bool:
         """Build a fresh TrainingRun from the panels (or the given parts) and show it."""
         if self.prepared is None:
             return False
         try:
             cfg = config if config is not None else self.model_panel.config()
-            run = training.TrainingRun(cfg, self.prepared.train, self.prepared.val,
-                                       network=network, normaliser=normaliser, history=history)
+            run = training.TrainingRun(
+                cfg,
+                self.prepared.train,
+                self.prepared.val,
+                network=network,
+                normaliser=normaliser,
+                history=history,
+            )
         except (ValueError, TypeError) as err:
             self.model_panel.show_message(f"Cannot build this network: {err}", error=True)
             return False
@@ -1108,7 +1238,7 @@ class TrainTab(QWidget):
         if self.state in (RUNNING, PAUSING) or self._closed:
             return
         if self.state != PAUSED and not self.data_panel.is_valid:
-            return                      # the data panel says what to fix
+            return  # the data panel says what to fix
         if self.state == FINISHED or self.run is None:
             if not self._new_run(keep_previous=True):
                 return
@@ -1124,7 +1254,7 @@ class TrainTab(QWidget):
         if self.run is None or self.run.done:
             return
         if self.banner.kind in ("info", "success", "warning"):
-            self.banner.clear()        # a warning's advice (lower the rate, Resume) is taken
+            self.banner.clear()  # a warning's advice (lower the rate, Resume) is taken
         self._hidden_pause = False
         self.worker.allow_run()
         self._set_state(RUNNING)
@@ -1147,9 +1277,13 @@ class TrainTab(QWidget):
             self._set_state(FINISHED)
             return
         label = self._run_label
-        if self._new_run(keep_previous=False, network=snap.state.network.copy(),
-                         normaliser=run.normaliser, history=list(self.history.reports),
-                         config=self._continuation_config(run.config, len(self.history))):
+        if self._new_run(
+            keep_previous=False,
+            network=snap.state.network.copy(),
+            normaliser=run.normaliser,
+            history=list(self.history.reports),
+            config=self._continuation_config(run.config, len(self.history)),
+        ):
             self._run_label = label
         else:
             self._set_state(FINISHED)
@@ -1169,7 +1303,7 @@ class TrainTab(QWidget):
         if self.state == PAUSED:
             self.worker.allow_run()
             self._set_state(RUNNING)
-            self._start_loop.emit(self._run_id)    # the loop sees the request and ends
+            self._start_loop.emit(self._run_id)  # the loop sees the request and ends
 
     @Slot()
     def reset(self) -> None:
@@ -1192,8 +1326,11 @@ class TrainTab(QWidget):
     def _on_data_changed(self) -> None:
         if self.state in (RUNNING, PAUSING, PAUSED):
             return
-        if self.prepared is not None and self.data_panel.settings() == self.prepared.settings \
-                and self.prepared.settings.csv_path is None:
+        if (
+            self.prepared is not None
+            and self.data_panel.settings() == self.prepared.settings
+            and self.prepared.settings.csv_path is None
+        ):
             return
         if self.reload_data():
             self._new_run(keep_previous=True)
@@ -1207,7 +1344,7 @@ class TrainTab(QWidget):
         if self.state in (RUNNING, PAUSING, PAUSED) and self.run is not None:
             self.worker.request_lr(lr)
             if not self._run_label.endswith(MID_RUN_NOTE):
-                self._run_label += MID_RUN_NOTE        # its legend entry must not mislead
+                self._run_label += MID_RUN_NOTE  # its legend entry must not mislead
             done = len(self.history)
             self.status_label.setText(f"Learning rate {lr:g} from epoch {done + 1} on.")
 
@@ -1225,7 +1362,7 @@ class TrainTab(QWidget):
             maps = snap.prediction is not None
         self.last_snapshot = snap
         if previous is None:
-            self._update_controls()        # there is something to export now
+            self._update_controls()  # there is something to export now
         self._mark_dirty(maps=maps, curves=True)
         if snap.final:
             self._refresh()
@@ -1237,8 +1374,9 @@ class TrainTab(QWidget):
         if reason is None:
             self._set_state(PAUSED if len(self.history) else FRESH)
             if self._hidden_pause:
-                self.status_label.setText("Paused because you left the Train tab; "
-                                          "press Resume to go on.")
+                self.status_label.setText(
+                    "Paused because you left the Train tab; press Resume to go on."
+                )
             return
         if reason.kind == "diverged":
             self._pause_after_divergence()
@@ -1252,36 +1390,43 @@ class TrainTab(QWidget):
         if run_id != self._run_id or self._closed:
             return
         self._set_state(FINISHED)
-        self.banner.show_message("error", "Training stopped because of an unexpected error.",
-                                 text)
+        self.banner.show_message("error", "Training stopped because of an unexpected error.", text)
 
     def _show_stop_reason(self, reason) -> None:
         if reason.kind == "diverged":
             self.banner.show_message(
-                "warning", reason.message,
+                "warning",
+                reason.message,
                 reason.detail + " The maps show the network with the kept weights. Lower the "
-                "learning rate and press Resume to carry on from them, or Reset.")
+                "learning rate and press Resume to carry on from them, or Reset.",
+            )
             return
         self.status_label.setText(reason.message)
         cfg = self.run.config if self.run is not None else None
-        if cfg is not None and cfg.recipe == "article" and cfg.optimizer == "gd" \
-                and reason.kind != "stopped":
+        if (
+            cfg is not None
+            and cfg.recipe == "article"
+            and cfg.optimizer == "gd"
+            and reason.kind != "stopped"
+        ):
             r2 = self._last_r2()
             fit = f"R² = {r2:.3f}: " if r2 is not None else ""
             self.banner.show_message(
-                "info", f"{fit}roughly right, but not one-to-one, just as in the article.",
+                "info",
+                f"{fit}roughly right, but not one-to-one, just as in the article.",
                 "The article suggests better data, tuned learning rates, longer training and "
                 "annealing. The modern recipe does several of these at once: He "
                 "initialisation, the Adam optimiser, mini-batches and a cosine schedule. "
                 "Its loss curve will appear beside this one (grey).",
-                action="Try the modern recipe")
+                action="Try the modern recipe",
+            )
 
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == "Try the modern recipe":
             self.banner.clear()
             # 100 modern epochs beside 2,000 article ones: only a log axis shows both
             self.log_epochs_box.setChecked(True)
-            self.model_panel.set_recipe("modern")      # rebuilds a fresh run (signal)
+            self.model_panel.set_recipe("modern")  # rebuilds a fresh run (signal)
             if self.state == FRESH:
                 self.start()
 
@@ -1297,7 +1442,7 @@ class TrainTab(QWidget):
         self.state = state
         self._update_controls()
         if changed and state not in (RUNNING, PAUSING):
-            self._update_progress(self.last_snapshot)     # no speed or time left when idle
+            self._update_progress(self.last_snapshot)  # no speed or time left when idle
         if changed:
             self.state_changed.emit(state)
 
@@ -1310,26 +1455,34 @@ class TrainTab(QWidget):
         self.pause_button.setEnabled(s in (RUNNING, PAUSED))
         self.pause_button.setText("Pause" if s in (RUNNING, PAUSING) else "Resume")
         self.stop_button.setEnabled(s in (RUNNING, PAUSED))
-        self.step_button.setEnabled(s in (FRESH, PAUSED) and self.run is not None
-                                    and not self.run.done and (data_ok or s == PAUSED))
+        self.step_button.setEnabled(
+            s in (FRESH, PAUSED)
+            and self.run is not None
+            and not self.run.done
+            and (data_ok or s == PAUSED)
+        )
         self.reset_button.setEnabled(s != PAUSING)
         self.open_button.setEnabled(s != PAUSING)
         self.export_button.setEnabled(self.last_snapshot is not None)
         self.data_panel.setEnabled(not live)
         self.model_panel.set_running(live)
         if s in (FRESH, FINISHED) and not data_ok:
-            self.status_label.setText("The data settings have a problem (see Data); fix it "
-                                      "to train.")
+            self.status_label.setText(
+                "The data settings have a problem (see Data); fix it to train."
+            )
         elif s == FRESH and self.run is not None:
             self.status_label.setText(
                 f"Ready: {self.run.network.architecture} network, "
                 f"{self.run.network.n_parameters:,} parameters, {len(self.prepared.train):,} "
-                "training points. Press Start.")
+                "training points. Press Start."
+            )
         elif s == RUNNING:
             self.status_label.setText("Training…")
         elif s == PAUSED and not self._hidden_pause:
-            self.status_label.setText(f"Paused after epoch {len(self.history)}. Resume, step "
-                                      "one epoch, or change the learning rate.")
+            self.status_label.setText(
+                f"Paused after epoch {len(self.history)}. Resume, step "
+                "one epoch, or change the learning rate."
+            )
 
     def _mark_dirty(self, maps: bool = False, curves: bool = False) -> None:
         self._dirty_maps |= maps
@@ -1352,13 +1505,18 @@ class TrainTab(QWidget):
             self.prediction_view.set_values(snap.prediction, self._levels, self._contour_levels)
             if snap.error is not None:
                 bound = symmetric_limit(snap.error)
-                self.error_view.set_values(snap.error, (-bound, bound),
-                                           nice_levels(-bound, bound, 4))
+                self.error_view.set_values(
+                    snap.error, (-bound, bound), nice_levels(-bound, bound, 4)
+                )
         if self._dirty_curves:
             # the health and weight views change slowly: a few times a second is plenty
             now = time.perf_counter()
-            lower = (self.state != RUNNING or snap is None or snap.final
-                     or now - self._last_lower_refresh >= 1.0 / LOWER_REFRESH_HZ)
+            lower = (
+                self.state != RUNNING
+                or snap is None
+                or snap.final
+                or now - self._last_lower_refresh >= 1.0 / LOWER_REFRESH_HZ
+            )
             if lower:
                 self._last_lower_refresh = now
             self._draw_curves(snap, lower)
@@ -1369,8 +1527,9 @@ class TrainTab(QWidget):
             # refresh less often while it is above budget, more often while below
             share = (cpu - self._last_refresh_cpu) / (now - self._last_refresh)
             factor = 1.25 if share > GUI_CPU_BUDGET else 0.9
-            self._refresh_gap = min(max(self._refresh_gap * factor, 1.0 / MAX_REFRESH_HZ),
-                                    1.0 / MIN_REFRESH_HZ)
+            self._refresh_gap = min(
+                max(self._refresh_gap * factor, 1.0 / MAX_REFRESH_HZ), 1.0 / MIN_REFRESH_HZ
+            )
         self._last_refresh, self._last_refresh_cpu = now, cpu
         self.refreshed.emit()
 
@@ -1378,11 +1537,11 @@ class TrainTab(QWidget):
         h = self.history
         if len(h):
             epochs = h.column("epoch")
-            self.loss_plot.set_history(epochs, h.column("train"), h.column("val"),
-                                       h.column("lr"))
+            self.loss_plot.set_history(epochs, h.column("train"), h.column("val"), h.column("lr"))
             if lower and self.lower_tabs.currentWidget() is self.health_plots:
-                self.health_plots.set_history(epochs, h.column("weights"), h.column("grads"),
-                                              h.column("dead"))
+                self.health_plots.set_history(
+                    epochs, h.column("weights"), h.column("grads"), h.column("dead")
+                )
             r = h.reports[-1]
             # fmt: the tutor's number style (a real minus, ×10ⁿ when a run blows up)
             if r.val_mse is not None:
@@ -1390,7 +1549,8 @@ class TrainTab(QWidget):
             else:
                 mse, r2 = fmt(r.train_mse, 3), r.train_r2
             self.readout_label.setText(
-                f"<b>epoch {r.epoch}</b> · MSE {mse} · <b>R² {fmt(r2, 4)}</b>")
+                f"<b>epoch {r.epoch}</b> · MSE {mse} · <b>R² {fmt(r2, 4)}</b>"
+            )
         else:
             self.loss_plot.clear_current()
             self.readout_label.setText("No epochs yet: the loss curve appears here.")
@@ -1399,8 +1559,11 @@ class TrainTab(QWidget):
         self._update_progress(snap)
 
     def _update_progress(self, snap: TrainingSnapshot | None) -> None:
-        total = snap.total_epochs if snap is not None else (
-            self.run.config.epochs if self.run is not None else 1)
+        total = (
+            snap.total_epochs
+            if snap is not None
+            else (self.run.config.epochs if self.run is not None else 1)
+        )
         done = len(self.history)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, total))
@@ -1416,8 +1579,11 @@ class TrainTab(QWidget):
         if not inside:
             return
         parts = []
-        for name, view in (("truth", self.truth_view), ("prediction", self.prediction_view),
-                           ("error", self.error_view)):
+        for name, view in (
+            ("truth", self.truth_view),
+            ("prediction", self.prediction_view),
+            ("error", self.error_view),
+        ):
             value = view.value_at(x, y)
             if value is not None:
                 parts.append(f"{name} {value:.4g}")
@@ -1427,15 +1593,23 @@ class TrainTab(QWidget):
         self.hover_label.setText(text)
 
     def _apply_theme(self, name: str = "") -> None:
-        for view in (self.truth_view, self.prediction_view, self.error_view, self.scatter_view,
-                     self.loss_plot, self.health_plots, self.weights_view, self.banner):
+        for view in (
+            self.truth_view,
+            self.prediction_view,
+            self.error_view,
+            self.scatter_view,
+            self.loss_plot,
+            self.health_plots,
+            self.weights_view,
+            self.banner,
+        ):
             view.apply_theme(name)
         if self.prepared is not None:
-            self._show_truth()                 # re-colours the training points too
+            self._show_truth()  # re-colours the training points too
             self._mark_dirty(maps=True, curves=True)
 
     # ---- visibility -----------------------------------------------------------------------
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def hideEvent(self, event) -> None:
         """Leaving the tab pauses a running run (minimising the window does not)."""
         if not self._closed and not event.spontaneous() and self.state == RUNNING:
             self._hidden_pause = True
@@ -1443,21 +1617,25 @@ class TrainTab(QWidget):
             self._set_state(PAUSING)
         super().hideEvent(event)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._mark_dirty(maps=True, curves=True)
 
     # ---- weight files ---------------------------------------------------------------------
     def open_weights_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open weights", "", "Weight files (*.npz *.json *.safetensors);;All files (*)")
+            self, "Open weights", "", "Weight files (*.npz *.json *.safetensors);;All files (*)"
+        )
         if path:
             self.open_weights(path)
 
     def export_weights_dialog(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export weights", "weights.npz",
-            "NumPy archive (*.npz);;JSON text (*.json);;safetensors (PyTorch) (*.safetensors)")
+            self,
+            "Export weights",
+            "weights.npz",
+            "NumPy archive (*.npz);;JSON text (*.json);;safetensors (PyTorch) (*.safetensors)",
+        )
         if not path:
             return
         if not path.lower().endswith(weightfile.FORMATS):
@@ -1470,21 +1648,32 @@ class TrainTab(QWidget):
         if snap is None or run is None:
             self.banner.show_message("error", "There is no network to export yet.")
             return False
-        meta = {"app": "nn-tutor Train tab", "data": dataclasses.asdict(self.prepared.settings),
-                "data_source": self.prepared.dataset.source}
+        meta = {
+            "app": "nn-tutor Train tab",
+            "data": dataclasses.asdict(self.prepared.settings),
+            "data_source": self.prepared.dataset.source,
+        }
         if self.prepared.settings.csv_path is not None:
             meta["data"]["csv_path"] = self.prepared.settings.csv_path
-        history = self.history.reports[:snap.epoch]
+        history = self.history.reports[: snap.epoch]
         try:
-            weightfile.save(path, snap.state.network, normaliser=run.normaliser,
-                            config=run.config, history=history, meta=meta)
+            weightfile.save(
+                path,
+                snap.state.network,
+                normaliser=run.normaliser,
+                config=run.config,
+                history=history,
+                meta=meta,
+            )
         except (weightfile.WeightFileError, OSError, ValueError) as err:
             self.banner.show_message("error", f"Could not export to {path}", str(err))
             return False
         self.banner.show_message(
-            "success", f"Saved the network to {path}",
+            "success",
+            f"Saved the network to {path}",
             f"{snap.state.network.architecture}, {snap.epoch} epochs of history, with its "
-            "normaliser and settings.")
+            "normaliser and settings.",
+        )
         self.status_label.setText(f"Exported to {path}.")
         return True
 
@@ -1498,9 +1687,11 @@ class TrainTab(QWidget):
         net = wf.network
         if net.n_inputs != 2 or net.n_outputs != 1:
             self.banner.show_message(
-                "error", f"Could not open {path}",
+                "error",
+                f"Could not open {path}",
                 f"The Train tab learns z = f(x, y), so it needs a network with 2 inputs and 1 "
-                f"output; this file holds a {net.architecture} network.")
+                f"output; this file holds a {net.architecture} network.",
+            )
             return False
         try:
             cfg = training.TrainConfig.from_dict(wf.config) if wf.config else None
@@ -1510,12 +1701,15 @@ class TrainTab(QWidget):
         else:
             note = ""
         if cfg is None:
-            cfg = training.recipe("article")      # the file says nothing of how it trained
-        cfg = dataclasses.replace(cfg, sizes=net.sizes, dtype=net.dtype.name,
-                                  activation=net.activation_names[0])
+            cfg = training.recipe("article")  # the file says nothing of how it trained
+        cfg = dataclasses.replace(
+            cfg, sizes=net.sizes, dtype=net.dtype.name, activation=net.activation_names[0]
+        )
         if wf.normaliser is None:
-            note += (" (the file has no normaliser: one was fitted on the current data, so "
-                     "its predictions may be off in scale)")
+            note += (
+                " (the file has no normaliser: one was fitted on the current data, so "
+                "its predictions may be off in scale)"
+            )
         try:
             history = [training.EpochReport.from_dict(h) for h in wf.history]
         except ValueError as err:
@@ -1526,8 +1720,13 @@ class TrainTab(QWidget):
         data_meta = wf.meta.get("data") if isinstance(wf.meta, dict) else None
         if isinstance(data_meta, dict) and data_meta.get("csv_path") is None:
             try:
-                settings = DataSettings(**{k: data_meta[k] for k in (
-                    "function", "samples", "noise", "seed", "val_share") if k in data_meta})
+                settings = DataSettings(
+                    **{
+                        k: data_meta[k]
+                        for k in ("function", "samples", "noise", "seed", "val_share")
+                        if k in data_meta
+                    }
+                )
                 self._set_state(FRESH)
                 self.data_panel.blockSignals(True)
                 self.data_panel.set_settings(settings)
@@ -1537,25 +1736,35 @@ class TrainTab(QWidget):
                 self.data_panel.blockSignals(False)
         self._set_state(FRESH)
         if not self.reload_data():
-            self.banner.show_message("error", f"Could not use {path}",
-                                     "The data it was trained on could not be rebuilt: "
-                                     + self.data_panel.message.text())
+            self.banner.show_message(
+                "error",
+                f"Could not use {path}",
+                "The data it was trained on could not be rebuilt: "
+                + self.data_panel.message.text(),
+            )
             return False
         self.model_panel.blockSignals(True)
         self.model_panel.set_config(cfg)
         self.model_panel.blockSignals(False)
         normaliser = wf.normaliser
-        ok = self._new_run(keep_previous=True, network=net, normaliser=normaliser,
-                           history=history,
-                           config=self._continuation_config(cfg, len(history)))
+        ok = self._new_run(
+            keep_previous=True,
+            network=net,
+            normaliser=normaliser,
+            history=history,
+            config=self._continuation_config(cfg, len(history)),
+        )
         if not ok:
-            self.banner.show_message("error", f"Could not use {path}",
-                                     self.model_panel.message.text())
+            self.banner.show_message(
+                "error", f"Could not use {path}", self.model_panel.message.text()
+            )
             return False
         self.banner.show_message(
-            "success", f"Opened {path}",
+            "success",
+            f"Opened {path}",
             f"{net.architecture} network trained for {len(history)} epochs{note}. Its "
-            "predictions are on the maps; press Resume to continue training it.")
+            "predictions are on the maps; press Resume to continue training it.",
+        )
         return True
 
     # ---- tab protocol ---------------------------------------------------------------------
@@ -1571,10 +1780,13 @@ class TrainTab(QWidget):
         return [(key, text) for key, text, _slot in self._shortcut_table]
 
     def screenshot_states(self) -> list[tuple[str, Callable[[], None]]]:
-        """"before": the article's setup untrained; "trained": after a short deterministic
+        """ "before": the article's setup untrained; "trained": after a short deterministic
         modern run (computed synchronously); "diverged": gradient descent at lr 10."""
-        return [("before", self._screenshot_before), ("trained", self._screenshot_trained),
-                ("diverged", self._screenshot_diverged)]
+        return [
+            ("before", self._screenshot_before),
+            ("trained", self._screenshot_trained),
+            ("diverged", self._screenshot_diverged),
+        ]
 
     def run_synchronously(self, epochs: int, timeout_ms: int = 120_000) -> None:
         """Train `epochs` epochs in the worker and return when they are done and drawn; for
@@ -1583,7 +1795,7 @@ class TrainTab(QWidget):
             return
         loop = QEventLoop()
 
-        def state_changed(state: str) -> None:      # emitted in this (GUI) thread
+        def state_changed(state: str) -> None:  # emitted in this (GUI) thread
             if state != PAUSING:
                 loop.quit()
 

@@ -26,6 +26,7 @@ applied between chunks, so no array is ever shared while it changes.
 multithreaded BLAS fights the GUI thread and the other processes for them; for matrices of
 64 × 64 one thread is also simply faster (twenty times, measured on a busy 2-core machine).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -42,11 +43,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from nncore.training import EpochReport, RunState, TrainingRun
 
-SNAPSHOT_HZ = 20.0          # at most this many snapshots a second
-CHUNK_SECONDS = 0.02        # aim for chunks of about this long
-PREDICTION_SHARE = 0.04     # grid predictions may use at most this share of the worker's time
-PREDICTION_MAX_HZ = 12.0    # and never more often than this
-PREDICTION_MIN_HZ = 2.0     # but at least this often, so the maps always look alive
+SNAPSHOT_HZ = 20.0  # at most this many snapshots a second
+CHUNK_SECONDS = 0.02  # aim for chunks of about this long
+PREDICTION_SHARE = 0.04  # grid predictions may use at most this share of the worker's time
+PREDICTION_MAX_HZ = 12.0  # and never more often than this
+PREDICTION_MIN_HZ = 2.0  # but at least this often, so the maps always look alive
 
 
 @dataclass
@@ -66,7 +67,7 @@ class TrainingSnapshot:
     epochs_per_second: float
     prediction: np.ndarray | None = None
     error: np.ndarray | None = None
-    final: bool = False                # the last snapshot before the worker went idle
+    final: bool = False  # the last snapshot before the worker went idle
 
     @property
     def epoch(self) -> int:
@@ -84,10 +85,10 @@ class _Job:
     run: TrainingRun
     run_id: int
     grid_X: np.ndarray | None
-    truth: np.ndarray | None            # (n, n) or None
+    truth: np.ndarray | None  # (n, n) or None
     grid_shape: tuple[int, int] | None
-    recent: list[tuple[float, int]] = field(default_factory=list)   # (time, epoch) samples
-    grid_X_norm32: np.ndarray | None = None     # the grid, normalised, for live frames
+    recent: list[tuple[float, int]] = field(default_factory=list)  # (time, epoch) samples
+    grid_X_norm32: np.ndarray | None = None  # the grid, normalised, for live frames
 
 
 class TrainWorker(QObject):
@@ -116,8 +117,13 @@ class TrainWorker(QObject):
         self._last_prediction = 0.0
 
     # ---- called from the GUI thread -------------------------------------------------------
-    def set_run(self, run: TrainingRun, run_id: int, grid_X: np.ndarray | None = None,
-                truth: np.ndarray | None = None) -> None:
+    def set_run(
+        self,
+        run: TrainingRun,
+        run_id: int,
+        grid_X: np.ndarray | None = None,
+        truth: np.ndarray | None = None,
+    ) -> None:
         """Hand over a run (only while idle). `grid_X` (n², 2) are the contour grid's points
         in original units, row-major; `truth` the true values there as (n, n) or None."""
         if not self._idle.is_set():
@@ -189,7 +195,7 @@ class TrainWorker(QObject):
                     pending = []
                     last_emit = time.perf_counter()
             self._emit(job, pending, with_grid=True, final=True)
-        except Exception as err:  # noqa: BLE001 - reported to the GUI, never lost
+        except Exception as err:
             self._idle.set()
             self.failed.emit(job.run_id, f"{type(err).__name__}: {err}")
             return
@@ -208,7 +214,7 @@ class TrainWorker(QObject):
             self._apply_pending_lr(job.run)
             reports = job.run.run_chunk(max(0, int(epochs)))
             self._emit(job, reports, with_grid=True, final=True)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self._idle.set()
             self.failed.emit(job.run_id, f"{type(err).__name__}: {err}")
             return
@@ -240,8 +246,10 @@ class TrainWorker(QObject):
     def _prediction_due(self, now: float) -> bool:
         if self._job is None or self._job.grid_X is None:
             return False
-        gap = min(max(1.0 / PREDICTION_MAX_HZ, self._prediction_cost / PREDICTION_SHARE),
-                  1.0 / PREDICTION_MIN_HZ)
+        gap = min(
+            max(1.0 / PREDICTION_MAX_HZ, self._prediction_cost / PREDICTION_SHARE),
+            1.0 / PREDICTION_MIN_HZ,
+        )
         return now - self._last_prediction >= gap
 
     @staticmethod
@@ -257,7 +265,7 @@ class TrainWorker(QObject):
             return run.predict(job.grid_X).reshape(job.grid_shape)
         if job.grid_X_norm32 is None:
             job.grid_X_norm32 = run.normaliser.transform_x(job.grid_X).astype(np.float32)
-        out = run.network.astype("float32").predict(job.grid_X_norm32)      # (n², 1)
+        out = run.network.astype("float32").predict(job.grid_X_norm32)  # (n², 1)
         return run.normaliser.inverse_y(out.astype(np.float64)).reshape(job.grid_shape)
 
     @staticmethod
@@ -273,25 +281,35 @@ class TrainWorker(QObject):
         (t0, e0), (t1, e1) = job.recent[0], job.recent[-1]
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
 
-    def _emit(self, job: _Job, reports: list[EpochReport], with_grid: bool,
-              final: bool = False) -> None:
+    def _emit(
+        self, job: _Job, reports: list[EpochReport], with_grid: bool, final: bool = False
+    ) -> None:
         run = job.run
         prediction = error = None
         if with_grid and job.grid_X is not None and job.grid_shape is not None:
             # CPU time of this thread: what the prediction costs the training, unaffected by
             # other threads and processes competing for the cores
             started = time.thread_time()
-            prediction = self._grid_prediction(job, exact=final)            # (n, n)
+            prediction = self._grid_prediction(job, exact=final)  # (n, n)
             if job.truth is not None:
                 error = prediction - job.truth
             cost = time.thread_time() - started
-            self._prediction_cost = (cost if self._prediction_cost == 0.0
-                                     else 0.7 * self._prediction_cost + 0.3 * cost)
+            self._prediction_cost = (
+                cost if self._prediction_cost == 0.0 else 0.7 * self._prediction_cost + 0.3 * cost
+            )
             self._last_prediction = time.perf_counter()
-        self.snapshot.emit(TrainingSnapshot(
-            run_id=job.run_id, reports=list(reports), state=run.state(),
-            total_epochs=run.config.epochs, epochs_per_second=self._speed(job),
-            prediction=prediction, error=error, final=final))
+        self.snapshot.emit(
+            TrainingSnapshot(
+                run_id=job.run_id,
+                reports=list(reports),
+                state=run.state(),
+                total_epochs=run.config.epochs,
+                epochs_per_second=self._speed(job),
+                prediction=prediction,
+                error=error,
+                final=final,
+            )
+        )
 
 
 class TrainingThread:
@@ -339,9 +357,13 @@ def limit_blas_threads(n: int = 1) -> bool:
     Works at run time (after NumPy was imported), like threadpoolctl: it finds the loaded
     OpenBLAS library and calls its `*_set_num_threads` function.
     """
-    names = ("openblas_set_num_threads", "scipy_openblas_set_num_threads64_",
-             "scipy_openblas_set_num_threads_64_", "scipy_openblas_set_num_threads",
-             "openblas_set_num_threads64_")
+    names = (
+        "openblas_set_num_threads",
+        "scipy_openblas_set_num_threads64_",
+        "scipy_openblas_set_num_threads_64_",
+        "scipy_openblas_set_num_threads",
+        "openblas_set_num_threads64_",
+    )
     done = False
     for path in _loaded_openblas_paths():
         try:
@@ -368,12 +390,11 @@ def _loaded_openblas_paths() -> list[str]:
                     paths.add(parts[-1])
     except OSError:
         pass
-    if not paths:        # not Linux: look beside NumPy
+    if not paths:  # not Linux: look beside NumPy
         base = os.path.dirname(np.__file__)
         for pattern in ("../numpy.libs/*openblas*", ".libs/*openblas*", ".dylibs/*openblas*"):
             paths.update(glob.glob(os.path.join(base, pattern)))
     return sorted(paths)
 
 
-__all__ = ["TrainWorker", "TrainingThread", "TrainingSnapshot", "limit_blas_threads",
-           "SNAPSHOT_HZ"]
+__all__ = ["TrainWorker", "TrainingThread", "TrainingSnapshot", "limit_blas_threads", "SNAPSHOT_HZ"]

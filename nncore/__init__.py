@@ -6,9 +6,21 @@ optimisers and learning-rate schedules (`optim`), data and safe formulas (`data`
 training runs in chunks (`training`), the step-by-step lesson engine (`lesson`), and weight
 files readable by NumPy and PyTorch (`weightfile`). It never imports Qt.
 """
+
 from .activations import ACTIVATIONS, Activation, get_activation
-from .data import (FUNCTIONS, DataError, Dataset, Normaliser, TargetFunction, get_function, grid,
-                   grid_axes, load_csv, load_points_csv, sample_uniform)
+from .data import (
+    FUNCTIONS,
+    DataError,
+    Dataset,
+    Normaliser,
+    TargetFunction,
+    get_function,
+    grid,
+    grid_axes,
+    load_csv,
+    load_points_csv,
+    sample_uniform,
+)
 from .formula import FormulaError, parse_formula
 from .lesson import GRANULARITIES, PRESETS, Lesson, LessonStep, make_custom, make_lesson, render
 from .losses import half_mse, mse, r2
@@ -18,15 +30,50 @@ from .training import RECIPES, EpochReport, StopReason, TrainConfig, TrainingRun
 from .weightfile import WeightFile, WeightFileError, load, save
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "get_activation",
-    "FUNCTIONS", "DataError", "Dataset", "Normaliser", "TargetFunction", "get_function", "grid",
-    "grid_axes", "load_csv", "load_points_csv", "sample_uniform",
-    "FormulaError", "parse_formula",
-    "GRANULARITIES", "PRESETS", "Lesson", "LessonStep", "make_custom", "make_lesson", "render",
-    "mse", "half_mse", "r2",
-    "Network", "ForwardRecord", "Gradients", "init_parameters",
-    "Adam", "GradientDescent", "Momentum", "make_optimizer", "make_schedule",
-    "RECIPES", "EpochReport", "StopReason", "TrainConfig", "TrainingRun", "recipe",
-    "WeightFile", "WeightFileError", "load", "save",
+    "ACTIVATIONS",
+    "Activation",
+    "get_activation",
+    "FUNCTIONS",
+    "DataError",
+    "Dataset",
+    "Normaliser",
+    "TargetFunction",
+    "get_function",
+    "grid",
+    "grid_axes",
+    "load_csv",
+    "load_points_csv",
+    "sample_uniform",
+    "FormulaError",
+    "parse_formula",
+    "GRANULARITIES",
+    "PRESETS",
+    "Lesson",
+    "LessonStep",
+    "make_custom",
+    "make_lesson",
+    "render",
+    "mse",
+    "half_mse",
+    "r2",
+    "Network",
+    "ForwardRecord",
+    "Gradients",
+    "init_parameters",
+    "Adam",
+    "GradientDescent",
+    "Momentum",
+    "make_optimizer",
+    "make_schedule",
+    "RECIPES",
+    "EpochReport",
+    "StopReason",
+    "TrainConfig",
+    "TrainingRun",
+    "recipe",
+    "WeightFile",
+    "WeightFileError",
+    "load",
+    "save",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
 """`python -m nncore` runs the `nncore` command line (see nncore.cli)."""
+
 import sys
 
 from nncore.cli import main

@@ -5,10 +5,11 @@ da/dz, given both the weighted sum `z` and the already computed output `a = f(z)
 and tanh are cheapest from `a`, ReLU from `z`). Every function keeps the dtype of its input,
 so a float32 network stays float32.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -29,6 +29,7 @@ same again, and carrying the error back to the layers below Σ_(i≥1) 2·m·n_i
 beside the measured matmul peak: the gap is what the elementwise work (biases, ReLU, masks,
 sums, updates) and the Python overhead cost.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,13 +52,25 @@ WARMUP_EPOCHS = 2
 # BLAS and OpenMP worker threads keep spinning for a while after their last task (OpenBLAS
 # ~0.1 s): the next contender waits this long so it does not compete with a spinning pool.
 SETTLE_SECONDS = 0.3
-REPLY = "@@bench "            # prefix of the lines a worker answers with
+REPLY = "@@bench "  # prefix of the lines a worker answers with
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-FULL_DEFAULTS = {"samples": 10_000, "rounds": 12, "epochs_per_round": 8, "peak_size": 1536,
-                 "modern_budget": 120.0, "modern_runs": 3}
-QUICK_DEFAULTS = {"samples": 400, "rounds": 2, "epochs_per_round": 3, "peak_size": 128,
-                  "modern_budget": 10.0, "modern_runs": 1}
+FULL_DEFAULTS = {
+    "samples": 10_000,
+    "rounds": 12,
+    "epochs_per_round": 8,
+    "peak_size": 1536,
+    "modern_budget": 120.0,
+    "modern_runs": 3,
+}
+QUICK_DEFAULTS = {
+    "samples": 400,
+    "rounds": 2,
+    "epochs_per_round": 3,
+    "peak_size": 128,
+    "modern_budget": 10.0,
+    "modern_runs": 1,
+}
 
 EPOCH_CONTENDERS = ("nncore-f64", "nncore-f32", "article", "torch-f64", "torch-f32", "loop-f64")
 PEAK_CONTENDERS = ("peak-f64", "peak-f32")
@@ -128,8 +141,12 @@ def matmul_flops(sizes, samples: int) -> dict[str, int]:
     forward = sum(pairs)
     weight_grads = sum(pairs)
     errors = sum(pairs[1:])
-    return {"forward": forward, "weight_grads": weight_grads, "errors": errors,
-            "total": forward + weight_grads + errors}
+    return {
+        "forward": forward,
+        "weight_grads": weight_grads,
+        "errors": errors,
+        "total": forward + weight_grads + errors,
+    }
 
 
 # ---- the worker side: one contender per process -----------------------------------------------
@@ -143,13 +160,15 @@ def _rss_now_kb() -> int:
 
 
 def _max_rss_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
 
 
 def _nncore_epoch(dtype: str, inputs, targets):
     from .network import Network
+
     try:
         from .optim import GradientDescent
+
         optimiser, how = GradientDescent(), "nncore.optim.GradientDescent"
     except ImportError:
         optimiser, how = None, "in-place p -= lr * g"
@@ -175,6 +194,7 @@ def _nncore_epoch(dtype: str, inputs, targets):
 
 def _article_epoch(inputs, targets):
     from .reference import ArticleNet
+
     net = ArticleNet(list(SIZES))
     X = np.array(inputs, dtype=np.float64)
     y = np.array(targets, dtype=np.float64)
@@ -183,10 +203,12 @@ def _article_epoch(inputs, targets):
 
 def _torch_epoch(dtype: str, inputs, targets, threads: int | None):
     import torch
+
     if threads:
         torch.set_num_threads(threads)
     tdt = getattr(torch, dtype)
     from .network import init_parameters
+
     weights, biases = init_parameters(SIZES, "article", 99, dtype)
     layers = []
     for k, (w, b) in enumerate(zip(weights, biases)):
@@ -206,7 +228,7 @@ def _torch_epoch(dtype: str, inputs, targets, threads: int | None):
     def epoch() -> float:
         sgd.zero_grad(set_to_none=True)
         loss = mse_loss(model(X), y)
-        (0.5 * loss).backward()          # ½·MSE: the gradient the article's code uses
+        (0.5 * loss).backward()  # ½·MSE: the gradient the article's code uses
         sgd.step()
         return float(loss.item())
 
@@ -217,6 +239,7 @@ def _loop_epoch(samples: int):
     """One epoch of the real training loop (`TrainingRun.run_chunk(1)`), article recipe."""
     from .data import Dataset
     from .training import TrainingRun, recipe
+
     raw_x, raw_y = raw_article_points(samples)
     run = TrainingRun(recipe("article", epochs=10**9), Dataset(X=raw_x, y=raw_y, source="bench"))
 
@@ -224,8 +247,10 @@ def _loop_epoch(samples: int):
         run.run_chunk(1)
         return float(run.history[-1].train_mse)
 
-    return epoch, ("TrainingRun.run_chunk(1): the article recipe as the app trains it, "
-                   "with its per-epoch bookkeeping")
+    return epoch, (
+        "TrainingRun.run_chunk(1): the article recipe as the app trains it, "
+        "with its per-epoch bookkeeping"
+    )
 
 
 def _peak_step(dtype: str, size: int):
@@ -250,17 +275,19 @@ def worker(name: str, samples: int, peak_size: int, threads: int | None) -> int:
     """Serve one contender: set up, then answer "run K" with K timed steps until "quit"."""
     try:
         if name.startswith("torch"):
-            import torch  # noqa: F401  (so that the memory baseline includes the library)
+            pass
         base_kb = _rss_now_kb()
         inputs, targets, _ = article_data(samples)
         if name in ("nncore-f64", "nncore-f32"):
-            step, how = _nncore_epoch("float64" if name.endswith("64") else "float32",
-                                      inputs, targets)
+            step, how = _nncore_epoch(
+                "float64" if name.endswith("64") else "float32", inputs, targets
+            )
         elif name == "article":
             step, how = _article_epoch(inputs, targets)
         elif name in ("torch-f64", "torch-f32"):
-            step, how = _torch_epoch("float64" if name.endswith("64") else "float32",
-                                     inputs, targets, threads)
+            step, how = _torch_epoch(
+                "float64" if name.endswith("64") else "float32", inputs, targets, threads
+            )
         elif name == "loop-f64":
             step, how = _loop_epoch(samples)
         elif name in PEAK_CONTENDERS:
@@ -279,7 +306,7 @@ def worker(name: str, samples: int, peak_size: int, threads: int | None) -> int:
         if not words or words[0] == "quit":
             break
         count = int(words[1])
-        step()            # untimed: wakes the thread pools and refills the caches
+        step()  # untimed: wakes the thread pools and refills the caches
         steps_done += 1
         times, value = [], 0.0
         for _ in range(count):
@@ -295,8 +322,8 @@ def modern_worker(samples: int, budget: float, runs: int) -> int:
     """Train the "modern" recipe until R² ≥ 0.999 (or the time budget), `runs` times from
     the same start, and report the run with the median time."""
     try:
-        from .training import TrainingRun, recipe
         from .data import Dataset
+        from .training import TrainingRun, recipe
     except ImportError as exc:
         _reply({"skipped": f"nncore.training is not available ({exc})"})
         return 0
@@ -311,16 +338,29 @@ def modern_worker(samples: int, budget: float, runs: int) -> int:
             run = TrainingRun(config, train)
             reason = run.run()
             elapsed = time.perf_counter() - start
-            if hasattr(run, "evaluate"):          # R² of the final weights on all the data
+            if hasattr(run, "evaluate"):  # R² of the final weights on all the data
                 r2 = float(run.evaluate("train")["r2"])
             else:
                 r2 = run.history[-1].train_r2 if run.history else None
-            results.append({"elapsed": elapsed, "epochs": run.epoch, "stop": reason.kind,
-                            "message": reason.message, "r2": r2})
+            results.append(
+                {
+                    "elapsed": elapsed,
+                    "epochs": run.epoch,
+                    "stop": reason.kind,
+                    "message": reason.message,
+                    "r2": r2,
+                }
+            )
         middle = sorted(results, key=lambda r: r["elapsed"])[len(results) // 2]
-        _reply(dict(middle, times=[r["elapsed"] for r in results],
-                    batch_size=config.batch_size, optimizer=config.optimizer,
-                    max_kb=_max_rss_kb()))
+        _reply(
+            dict(
+                middle,
+                times=[r["elapsed"] for r in results],
+                batch_size=config.batch_size,
+                optimizer=config.optimizer,
+                max_kb=_max_rss_kb(),
+            )
+        )
     except Exception as exc:
         _reply({"error": f"{type(exc).__name__}: {exc}"})
         return 1
@@ -353,7 +393,7 @@ class Contender:
                 tail = self.errlog.read()[-2000:]
                 raise WorkerError(f"{self.name} worker ended unexpectedly:\n{tail}")
             if line.startswith(REPLY):
-                return json.loads(line[len(REPLY):])
+                return json.loads(line[len(REPLY) :])
 
     def run(self, count: int) -> None:
         self.process.stdin.write(f"run {count}\n")
@@ -383,9 +423,21 @@ def _worker_env(threads: int | None) -> dict:
 
 
 def _worker_command(args, name: str) -> list[str]:
-    cmd = [sys.executable, "-m", "nncore.bench", "--worker", name, "--samples", str(args.samples),
-           "--peak-size", str(args.peak_size), "--modern-budget", str(args.modern_budget),
-           "--modern-runs", str(args.modern_runs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "nncore.bench",
+        "--worker",
+        name,
+        "--samples",
+        str(args.samples),
+        "--peak-size",
+        str(args.peak_size),
+        "--modern-budget",
+        str(args.modern_budget),
+        "--modern-runs",
+        str(args.modern_runs),
+    ]
     if args.threads:
         cmd += ["--threads", str(args.threads)]
     return cmd
@@ -394,9 +446,14 @@ def _worker_command(args, name: str) -> list[str]:
 def start_worker(args, name: str) -> Contender | str:
     """Start a contender's process and wait until it is set up; a string says why not."""
     errlog = tempfile.TemporaryFile("w+")
-    process = subprocess.Popen(_worker_command(args, name), stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=errlog, text=True,
-                               env=_worker_env(args.threads))
+    process = subprocess.Popen(
+        _worker_command(args, name),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errlog,
+        text=True,
+        env=_worker_env(args.threads),
+    )
     contender = Contender(name, process, errlog)
     try:
         reply = contender.read_reply()
@@ -413,6 +470,7 @@ def start_worker(args, name: str) -> Contender | str:
 def torch_available() -> bool:
     try:
         import importlib.util
+
         return importlib.util.find_spec("torch") is not None
     except (ImportError, ValueError):
         return False
@@ -421,8 +479,14 @@ def torch_available() -> bool:
 def run_modern(args) -> dict:
     errlog = tempfile.TemporaryFile("w+")
     cmd = _worker_command(args, "modern")
-    process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=errlog, text=True, env=_worker_env(args.threads))
+    process = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=errlog,
+        text=True,
+        env=_worker_env(args.threads),
+    )
     contender = Contender("modern", process, errlog)
     try:
         return contender.read_reply()
@@ -441,37 +505,55 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def report(args, source: str, contenders: dict[str, Contender], skipped: dict[str, str],
-           modern: dict | None, total_seconds: float) -> str:
+def report(
+    args,
+    source: str,
+    contenders: dict[str, Contender],
+    skipped: dict[str, str],
+    modern: dict | None,
+    total_seconds: float,
+) -> str:
     flops = matmul_flops(SIZES, args.samples)
     lines = []
     add = lines.append
     arch = "[" + ", ".join(str(s) for s in SIZES) + "]"
-    add(f"nncore training benchmark: {arch}, {args.samples:,} samples ({source}, z-scored), "
-        f"full batch, lr {LEARNING_RATE}")
-    add(f"each contender in its own process; {args.rounds} rounds × {args.epochs_per_round} "
-        f"epochs, contenders alternating; figures are medians over all timed epochs")
+    add(
+        f"nncore training benchmark: {arch}, {args.samples:,} samples ({source}, z-scored), "
+        f"full batch, lr {LEARNING_RATE}"
+    )
+    add(
+        f"each contender in its own process; {args.rounds} rounds × {args.epochs_per_round} "
+        f"epochs, contenders alternating; figures are medians over all timed epochs"
+    )
     given = sys.argv[1:] if args.command_line is None else args.command_line
     add("command: python -m nncore.bench" + "".join(f" {a}" for a in given))
     threads = args.threads or "library default"
-    add(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-        f"BLAS threads: {threads}")
-    add(f"matrix-product work per epoch: forward {flops['forward'] / 1e6:.1f} M + weight "
+    add(
+        f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"BLAS threads: {threads}"
+    )
+    add(
+        f"matrix-product work per epoch: forward {flops['forward'] / 1e6:.1f} M + weight "
         f"gradients {flops['weight_grads'] / 1e6:.1f} M + errors {flops['errors'] / 1e6:.1f} M "
-        f"= {flops['total'] / 1e6:.1f} MFLOP")
+        f"= {flops['total'] / 1e6:.1f} MFLOP"
+    )
     add("")
     peaks = {}
     for name in PEAK_CONTENDERS:
         c = contenders.get(name)
         if c is not None and c.times:
-            peaks[name[-3:]] = 2 * args.peak_size ** 3 / statistics.median(c.times) / 1e9
+            peaks[name[-3:]] = 2 * args.peak_size**3 / statistics.median(c.times) / 1e9
     for dt in ("f64", "f32"):
         if dt in peaks:
-            add(f"measured matmul peak {dt}: {peaks[dt]:7.1f} GFLOP/s "
-                f"({args.peak_size}×{args.peak_size} np.matmul, median)")
+            add(
+                f"measured matmul peak {dt}: {peaks[dt]:7.1f} GFLOP/s "
+                f"({args.peak_size}×{args.peak_size} np.matmul, median)"
+            )
     add("")
-    header = (f"{'contender':<26} {'ms/epoch':>8} {'q1':>7} {'min':>7} {'rounds':>17} {'GFLOP/s':>8} "
-              f"{'of peak':>7} {'RSS MB':>7} {'+work':>6}  MSE after N epochs")
+    header = (
+        f"{'contender':<26} {'ms/epoch':>8} {'q1':>7} {'min':>7} {'rounds':>17} {'GFLOP/s':>8} "
+        f"{'of peak':>7} {'RSS MB':>7} {'+work':>6}  MSE after N epochs"
+    )
     add(header)
     add("-" * len(header))
     medians, quartiles = {}, {}
@@ -487,34 +569,46 @@ def report(args, source: str, contenders: dict[str, Contender], skipped: dict[st
         dt = "f32" if name.endswith("f32") else "f64"
         of_peak = f"{100 * gflops / peaks[dt]:6.0f}%" if dt in peaks else "     ?"
         spread = f"{min(c.round_medians) * 1e3:.2f}–{max(c.round_medians) * 1e3:.2f}"
-        add(f"{LABELS[name]:<26} {_fmt_ms(med)} {quartiles[name] * 1e3:7.2f} "
+        add(
+            f"{LABELS[name]:<26} {_fmt_ms(med)} {quartiles[name] * 1e3:7.2f} "
             f"{min(c.times) * 1e3:7.2f} {spread:>17} "
             f"{gflops:8.1f} {of_peak:>7} {c.max_kb / 1024:7.0f} "
-            f"{max(c.max_kb - c.base_kb, 0) / 1024:6.0f}  {c.value:.10g} (N={c.steps})")
+            f"{max(c.max_kb - c.base_kb, 0) / 1024:6.0f}  {c.value:.10g} (N={c.steps})"
+        )
     add("")
     add("each turn starts with one untimed epoch; N counts every epoch run, timed or not;")
-    add("app loop: TrainingRun.run_chunk(1) with the article recipe, bookkeeping included "
-        "(it normalises the data itself; not part of the ratios)")
-    add("ms/epoch: median; q1: first quartile; rounds: lowest–highest per-round median; "
+    add(
+        "app loop: TrainingRun.run_chunk(1) with the article recipe, bookkeeping included "
+        "(it normalises the data itself; not part of the ratios)"
+    )
+    add(
+        "ms/epoch: median; q1: first quartile; rounds: lowest–highest per-round median; "
         "RSS MB: the process's "
         "peak resident memory (ru_maxrss); +work: growth over the process right after "
-        "its imports")
+        "its imports"
+    )
     for name in EPOCH_CONTENDERS:
         if name in contenders:
             add(f"  {LABELS[name]}: {contenders[name].how}")
     add("")
-    add("ratios (time per epoch; the verdict uses the medians; the first quartiles, in "
-        "brackets, are what a quieter machine shows):")
-    checks = [("nncore-f32", "torch-f32", "nncore f32 / torch f32", "<=", 1.0),
-              ("nncore-f64", "torch-f64", "nncore f64 / torch f64", "<=", 1.0),
-              ("article", "nncore-f64", "article / nncore f64", ">=", 2.0)]
+    add(
+        "ratios (time per epoch; the verdict uses the medians; the first quartiles, in "
+        "brackets, are what a quieter machine shows):"
+    )
+    checks = [
+        ("nncore-f32", "torch-f32", "nncore f32 / torch f32", "<=", 1.0),
+        ("nncore-f64", "torch-f64", "nncore f64 / torch f64", "<=", 1.0),
+        ("article", "nncore-f64", "article / nncore f64", ">=", 2.0),
+    ]
     for top, bottom, label, op, target in checks:
         if top in medians and bottom in medians:
             ratio = medians[top] / medians[bottom]
             quiet = quartiles[top] / quartiles[bottom]
             ok = ratio <= target if op == "<=" else ratio >= target
-            add(f"  {label:<24} {ratio:6.2f}  ({quiet:4.2f})   target {op} {target:.1f}   "
-                f"{_verdict(ok)}")
+            add(
+                f"  {label:<24} {ratio:6.2f}  ({quiet:4.2f})   target {op} {target:.1f}   "
+                f"{_verdict(ok)}"
+            )
         else:
             add(f"  {label:<24}   n/a   (a contender was skipped)")
     if "nncore-f64" in contenders and "article" in contenders:
@@ -522,9 +616,11 @@ def report(args, source: str, contenders: dict[str, Contender], skipped: dict[st
         if a.steps == b.steps:
             same = a.value == b.value
             rel = abs(a.value - b.value) / abs(b.value) if b.value else abs(a.value)
-            add(f"fidelity: after {a.steps} epochs nncore float64 MSE "
+            add(
+                f"fidelity: after {a.steps} epochs nncore float64 MSE "
                 f"{'is identical to' if same else f'differs by {rel:.2e} (relative) from'} "
-                f"the article's code")
+                f"the article's code"
+            )
     add("")
     if modern is None:
         add("modern recipe: skipped (--no-modern)")
@@ -537,11 +633,13 @@ def report(args, source: str, contenders: dict[str, Contender], skipped: dict[st
         r2_text = "?" if r2 is None else f"{r2:.5f}"
         reached = modern["stop"] == "target"
         times = ", ".join(f"{t:.2f}" for t in modern.get("times", [modern["elapsed"]]))
-        add(f"modern recipe (he init, {modern.get('optimizer', '?')}, batch "
+        add(
+            f"modern recipe (he init, {modern.get('optimizer', '?')}, batch "
             f"{modern.get('batch_size')}, cosine) to R² >= 0.999: {modern['elapsed']:.2f} s "
             f"(median of {times} s), {modern['epochs']} epochs, R² of the final weights "
             f"{r2_text}: {'reached' if reached else 'NOT reached'} ({modern['message']}); "
-            f"peak RSS {modern['max_kb'] / 1024:.0f} MB")
+            f"peak RSS {modern['max_kb'] / 1024:.0f} MB"
+        )
     add(f"benchmark wall time {total_seconds:.1f} s")
     return "\n".join(lines)
 
@@ -550,27 +648,52 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m nncore.bench",
         description="Time a full-batch training epoch of the article's network: nncore "
-                    "float64/float32, the article's code and PyTorch, side by side.")
-    parser.add_argument("--samples", type=int, default=None,
-                        help="number of samples; a square number is the article's grid "
-                             "(default 10000 = 100×100)")
+        "float64/float32, the article's code and PyTorch, side by side.",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        help="number of samples; a square number is the article's grid (default 10000 = 100×100)",
+    )
     parser.add_argument("--rounds", type=int, default=None, help="rounds of alternation (12)")
-    parser.add_argument("--epochs-per-round", type=int, default=None,
-                        help="timed epochs per contender per round (8)")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny sizes for a smoke test: 400 samples, 2 rounds × 3 epochs")
+    parser.add_argument(
+        "--epochs-per-round",
+        type=int,
+        default=None,
+        help="timed epochs per contender per round (8)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes for a smoke test: 400 samples, 2 rounds × 3 epochs",
+    )
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
-    parser.add_argument("--no-modern", action="store_true",
-                        help="leave out the modern recipe's time to R² >= 0.999")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="set OPENBLAS/OMP/MKL_NUM_THREADS (and torch's threads) in every "
-                             "worker; default: the libraries' own choice")
-    parser.add_argument("--peak-size", type=int, default=None,
-                        help="matrix size for the matmul peak (1536)")
-    parser.add_argument("--modern-budget", type=float, default=None,
-                        help="seconds the modern recipe may take at most (120)")
-    parser.add_argument("--modern-runs", type=int, default=None,
-                        help="how many times to train the modern recipe; the median is shown (3)")
+    parser.add_argument(
+        "--no-modern", action="store_true", help="leave out the modern recipe's time to R² >= 0.999"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="set OPENBLAS/OMP/MKL_NUM_THREADS (and torch's threads) in every "
+        "worker; default: the libraries' own choice",
+    )
+    parser.add_argument(
+        "--peak-size", type=int, default=None, help="matrix size for the matmul peak (1536)"
+    )
+    parser.add_argument(
+        "--modern-budget",
+        type=float,
+        default=None,
+        help="seconds the modern recipe may take at most (120)",
+    )
+    parser.add_argument(
+        "--modern-runs",
+        type=int,
+        default=None,
+        help="how many times to train the modern recipe; the median is shown (3)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.command_line = None if argv is None else list(argv)
@@ -612,7 +735,9 @@ def main(argv=None) -> int:
         for name in names:
             started_worker = start_worker(args, name)
             if isinstance(started_worker, str):
-                skipped[name] = started_worker.strip().splitlines()[-1] if started_worker else "failed"
+                skipped[name] = (
+                    started_worker.strip().splitlines()[-1] if started_worker else "failed"
+                )
                 print(f"{LABELS[name]}: could not start: {started_worker}", file=sys.stderr)
             else:
                 contenders[name] = started_worker
@@ -625,9 +750,10 @@ def main(argv=None) -> int:
                 count = args.epochs_per_round
                 time.sleep(SETTLE_SECONDS)
                 try:
-                    contenders[name].run(count if name not in PEAK_CONTENDERS
-                                         else max(3, count // 4))
-                except WorkerError as exc:           # one broken contender spoils no others
+                    contenders[name].run(
+                        count if name not in PEAK_CONTENDERS else max(3, count // 4)
+                    )
+                except WorkerError as exc:  # one broken contender spoils no others
                     print(f"{LABELS[name]}: {exc}", file=sys.stderr)
                     skipped[name] = "its worker process failed (details on stderr)"
                     contenders.pop(name).close()

@@ -18,9 +18,11 @@ status 2 for a wrong command line (an unknown option, a bad number, a formula th
 parse), 1 for a file or data problem (a missing or damaged file, an unusable CSV).
 `main(argv)` returns the status instead of exiting, so tests and notebooks can call it.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
@@ -29,7 +31,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 import numpy as np
 
@@ -41,7 +44,7 @@ from .weightfile import WeightFileError
 PROG = "nncore"
 MAX_SAMPLES = 10_000_000
 MAX_GRID = 3000
-_NOT_GIVEN = object()      # tells "--batch-size full" (None) from no --batch-size at all
+_NOT_GIVEN = object()  # tells "--batch-size full" (None) from no --batch-size at all
 
 
 class UsageError(Exception):
@@ -91,12 +94,16 @@ def _parse_arch(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p) for p in parts)
     except ValueError:
-        raise UsageError(f"--arch {text!r} is not a list of layer sizes like 2-64-64-64-1") from None
+        raise UsageError(
+            f"--arch {text!r} is not a list of layer sizes like 2-64-64-64-1"
+        ) from None
     if len(sizes) < 2 or any(s < 1 for s in sizes):
         raise UsageError(f"--arch {text!r} needs at least two positive sizes, like 2-64-1")
     if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])) > weightfile.MAX_PARAMETERS:
-        raise UsageError(f"--arch {text!r} has more than {weightfile.MAX_PARAMETERS:,} "
-                         "parameters; choose smaller layers")
+        raise UsageError(
+            f"--arch {text!r} has more than {weightfile.MAX_PARAMETERS:,} "
+            "parameters; choose smaller layers"
+        )
     return sizes
 
 
@@ -107,7 +114,9 @@ def _whole_number(text: str, minimum: int, what: str = "", name: str = "") -> in
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number{what}") from None
     if value < minimum:
         floor = "at least 1" if minimum == 1 else f"{minimum} or more"
-        raise argparse.ArgumentTypeError(f"{name + ' ' if name else ''}must be {floor}; got {value}")
+        raise argparse.ArgumentTypeError(
+            f"{name + ' ' if name else ''}must be {floor}; got {value}"
+        )
     return value
 
 
@@ -139,6 +148,7 @@ def _write_text_atomically(path: str, text: str) -> None:
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+
     if os.path.isdir(path):
         raise InputError(f"{path!r} is a folder; give a file name")
     try:
@@ -155,8 +165,13 @@ class ProgressBar:
     (a log), it writes a plain line every tenth of the run instead, so logs stay readable.
     """
 
-    def __init__(self, total_epochs: int, stream: TextIO | None = None,
-                 interactive: bool | None = None, width: int = 20):
+    def __init__(
+        self,
+        total_epochs: int,
+        stream: TextIO | None = None,
+        interactive: bool | None = None,
+        width: int = 20,
+    ):
         self.stream = sys.stderr if stream is None else stream
         self.total = max(1, int(total_epochs))
         if interactive is None:
@@ -175,8 +190,10 @@ class ProgressBar:
         filled = int(round(done * self.width))
         bar = "#" * filled + "." * (self.width - filled)
         rate = report.epoch / report.elapsed if report.elapsed > 0 else float("nan")
-        text = (f"epoch {report.epoch:>{len(str(self.total))}}/{self.total} [{bar}] "
-                f"loss {_fmt(report.train_mse)}  {self._r2} {report.train_r2:.4f}")
+        text = (
+            f"epoch {report.epoch:>{len(str(self.total))}}/{self.total} [{bar}] "
+            f"loss {_fmt(report.train_mse)}  {self._r2} {report.train_r2:.4f}"
+        )
         if report.val_mse is not None:
             text += f"  val loss {_fmt(report.val_mse)}  val {self._r2} {report.val_r2:.4f}"
         if math.isfinite(rate):
@@ -216,23 +233,34 @@ def _dataset_for(args):
     from .data import get_function, grid, load_csv, sample_uniform
     from .formula import FormulaError
 
-    sources = [name for name, given in (("a function name", args.function is not None),
-                                        ("--formula", args.formula is not None),
-                                        ("--csv", args.csv is not None)) if given]
+    sources = [
+        name
+        for name, given in (
+            ("a function name", args.function is not None),
+            ("--formula", args.formula is not None),
+            ("--csv", args.csv is not None),
+        )
+        if given
+    ]
     if len(sources) > 1:
-        raise UsageError(f"give only one of a function name, --formula or --csv "
-                         f"(got {' and '.join(sources)})")
+        raise UsageError(
+            f"give only one of a function name, --formula or --csv (got {' and '.join(sources)})"
+        )
     if args.csv is not None:
-        for option, value in (("--samples", args.samples), ("--grid", args.grid),
-                              ("--noise", args.noise)):
+        for option, value in (
+            ("--samples", args.samples),
+            ("--grid", args.grid),
+            ("--noise", args.noise),
+        ):
             if value is not None:
-                raise UsageError(f"{option} makes data from a function; it cannot be used "
-                                 "with --csv")
+                raise UsageError(
+                    f"{option} makes data from a function; it cannot be used with --csv"
+                )
         try:
             return load_csv(args.csv), f"CSV file {args.csv}"
         except OSError as exc:
             raise InputError(f"cannot read {args.csv!r}: {exc.strerror or exc}") from None
-        except ValueError as exc:                      # DataError, naming the lines
+        except ValueError as exc:  # DataError, naming the lines
             raise InputError(str(exc)) from None
     if args.formula is not None:
         try:
@@ -245,10 +273,13 @@ def _dataset_for(args):
             fn_label = args.formula
     else:
         from .data import FUNCTIONS
+
         name = args.function or "article"
         if name.lower() not in FUNCTIONS:
-            raise UsageError(f"unknown function {name!r}; choose one of "
-                             f"{', '.join(FUNCTIONS)}, or give your own with --formula")
+            raise UsageError(
+                f"unknown function {name!r}; choose one of "
+                f"{', '.join(FUNCTIONS)}, or give your own with --formula"
+            )
         fn = FUNCTIONS[name.lower()]
         fn_label = f"{fn.name}: {fn.label}"
     noise = 0.0 if args.noise is None else args.noise
@@ -264,34 +295,49 @@ def _dataset_for(args):
         if args.grid is not None:
             return grid(fn, args.grid, noise=noise, seed=seed), fn_label
         return sample_uniform(fn, samples, seed=seed, noise=noise), fn_label
-    except ValueError as exc:         # DataError: e.g. the formula is undefined somewhere
+    except ValueError as exc:  # DataError: e.g. the formula is undefined somewhere
         raise InputError(str(exc)) from None
 
 
 def _data_settings(args) -> dict:
     """How the data were made, in the keys the app's Train tab reads back from a file's meta
     ("function": a registry name or formula text, "samples": a count or 0 for a grid, ...)."""
-    common = {"noise": args.noise or 0.0, "seed": args.seed or 0,
-              "val_share": args.val_share or 0.0}
+    common = {
+        "noise": args.noise or 0.0,
+        "seed": args.seed or 0,
+        "val_share": args.val_share or 0.0,
+    }
     if args.csv is not None:
         return {"csv_path": os.path.abspath(args.csv), **common}
     function = args.formula if args.formula is not None else (args.function or "article").lower()
     if args.grid is not None:
         return {"function": function, "samples": 0, "grid": args.grid, **common}
-    return {"function": function, "samples": 1000 if args.samples is None else args.samples,
-            **common}
+    return {
+        "function": function,
+        "samples": 1000 if args.samples is None else args.samples,
+        **common,
+    }
 
 
 def _config_for(args, n_inputs: int, n_outputs: int):
     from .training import recipe
 
     overrides = {}
-    for option, key in (("epochs", "epochs"), ("lr", "lr"), ("optimizer", "optimizer"),
-                        ("schedule", "schedule"), ("seed", "seed"), ("dtype", "dtype"),
-                        ("activation", "activation"), ("init", "init"),
-                        ("warmup", "warmup"), ("target_r2", "target_r2"),
-                        ("patience", "patience"), ("time_budget", "time_budget"),
-                        ("weight_decay", "weight_decay")):
+    for option, key in (
+        ("epochs", "epochs"),
+        ("lr", "lr"),
+        ("optimizer", "optimizer"),
+        ("schedule", "schedule"),
+        ("seed", "seed"),
+        ("dtype", "dtype"),
+        ("activation", "activation"),
+        ("init", "init"),
+        ("warmup", "warmup"),
+        ("target_r2", "target_r2"),
+        ("patience", "patience"),
+        ("time_budget", "time_budget"),
+        ("weight_decay", "weight_decay"),
+    ):
         value = getattr(args, option)
         if value is not None:
             overrides[key] = value
@@ -300,15 +346,18 @@ def _config_for(args, n_inputs: int, n_outputs: int):
     if args.arch is not None:
         sizes = _parse_arch(args.arch)
         if sizes[0] != n_inputs or sizes[-1] != n_outputs:
-            raise UsageError(f"--arch {args.arch}: the data has {n_inputs} inputs and "
-                             f"{n_outputs} target(s), so the sizes must start with {n_inputs} "
-                             f"and end with {n_outputs}")
+            raise UsageError(
+                f"--arch {args.arch}: the data has {n_inputs} inputs and "
+                f"{n_outputs} target(s), so the sizes must start with {n_inputs} "
+                f"and end with {n_outputs}"
+            )
         overrides["sizes"] = sizes
     try:
         config = recipe(args.recipe, **overrides)
         if args.arch is None and (config.sizes[0], config.sizes[-1]) != (n_inputs, n_outputs):
-            config = recipe(args.recipe, **overrides,
-                            sizes=(n_inputs, *config.sizes[1:-1], n_outputs))
+            config = recipe(
+                args.recipe, **overrides, sizes=(n_inputs, *config.sizes[1:-1], n_outputs)
+            )
     except ValueError as exc:
         hint = " (set it with --warmup)" if "warm-up" in str(exc) else ""
         raise UsageError(f"{exc}{hint}") from None
@@ -324,8 +373,9 @@ def _install_interrupt(run) -> object | None:
         if run.stop_requested:
             raise KeyboardInterrupt
         run.request_stop()
-        sys.stderr.write("\nStopping after this epoch and saving; press Ctrl+C again to "
-                         "abort without saving.\n")
+        sys.stderr.write(
+            "\nStopping after this epoch and saving; press Ctrl+C again to abort without saving.\n"
+        )
         sys.stderr.flush()
 
     return signal.signal(signal.SIGINT, on_interrupt)
@@ -342,8 +392,10 @@ def cmd_train(args) -> int:
             raise UsageError(f"-o: {exc}") from None
         folder = os.path.dirname(os.path.abspath(args.output))
         if os.path.isdir(args.output) or not os.path.isdir(folder):
-            raise UsageError(f"-o {args.output!r}: cannot write there (a folder, or a folder "
-                             "that does not exist)")
+            raise UsageError(
+                f"-o {args.output!r}: cannot write there (a folder, or a folder "
+                "that does not exist)"
+            )
     if args.val_share is not None and not 0 <= args.val_share < 1:
         raise UsageError(f"--val-share must be at least 0 and below 1; got {args.val_share}")
 
@@ -357,11 +409,13 @@ def cmd_train(args) -> int:
         raise InputError(str(exc)) from None
 
     batch = "full batch" if config.batch_size is None else f"batches of {config.batch_size}"
-    _err(f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.init} "
-         f"init, {config.dtype}) on {len(train):,} points"
-         + (f" (+{len(val):,} for validation)" if len(val) else "")
-         + f" of {label}; recipe {config.recipe}: {config.optimizer}, lr {config.lr:g}, "
-         f"{config.schedule} schedule, {batch}, up to {config.epochs:,} epochs.")
+    _err(
+        f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.init} "
+        f"init, {config.dtype}) on {len(train):,} points"
+        + (f" (+{len(val):,} for validation)" if len(val) else "")
+        + f" of {label}; recipe {config.recipe}: {config.optimizer}, lr {config.lr:g}, "
+        f"{config.schedule} schedule, {batch}, up to {config.epochs:,} epochs."
+    )
 
     bar = ProgressBar(config.epochs, sys.stderr) if not args.quiet else None
     previous = _install_interrupt(run)
@@ -387,27 +441,45 @@ def cmd_train(args) -> int:
     if len(val):
         lines.append(("validation", val, run.predict(val.X)))
     for name, ds, p in lines:
-        _out(f"{name:<10}  MSE {_fmt(mse(p, ds.y), 6)} in the target's units, "
-             f"{r2_name} {r2(p, ds.y):.4f}  ({len(ds):,} points)")
+        _out(
+            f"{name:<10}  MSE {_fmt(mse(p, ds.y), 6)} in the target's units, "
+            f"{r2_name} {r2(p, ds.y):.4f}  ({len(ds):,} points)"
+        )
     if run.history:
         last = run.history[-1]
-        _out(f"last epoch  MSE {_fmt(last.train_mse, 6)} on normalised data (the number the "
-             f"article prints), epoch {last.epoch}, {last.elapsed:.2f} s of training")
+        _out(
+            f"last epoch  MSE {_fmt(last.train_mse, 6)} on normalised data (the number the "
+            f"article prints), epoch {last.epoch}, {last.elapsed:.2f} s of training"
+        )
 
     if args.output is None:
         _err("Not saved: add -o model.npz (or .json, .safetensors) to keep the weights.")
         return 0
-    meta = {"app": "nncore train", "data": _data_settings(args), "data_source": data.source,
-            "function": label, "points": len(data), "stop_reason": stop.to_dict(),
-            "command": "nncore " + " ".join(shlex.quote(a) for a in args.argv),
-            "nncore_version": __version__}
+    meta = {
+        "app": "nncore train",
+        "data": _data_settings(args),
+        "data_source": data.source,
+        "function": label,
+        "points": len(data),
+        "stop_reason": stop.to_dict(),
+        "command": "nncore " + " ".join(shlex.quote(a) for a in args.argv),
+        "nncore_version": __version__,
+    }
     try:
-        weightfile.save(args.output, run.network, normaliser=run.normaliser, config=run.config,
-                        history=run.history, meta=meta)
+        weightfile.save(
+            args.output,
+            run.network,
+            normaliser=run.normaliser,
+            config=run.config,
+            history=run.history,
+            meta=meta,
+        )
     except WeightFileError as exc:
         raise InputError(str(exc)) from None
-    _out(f"saved {args.output} ({run.network.architecture}, "
-         f"{run.network.n_parameters:,} parameters, {run.epoch} epochs)")
+    _out(
+        f"saved {args.output} ({run.network.architecture}, "
+        f"{run.network.n_parameters:,} parameters, {run.epoch} epochs)"
+    )
     return 0
 
 
@@ -421,16 +493,19 @@ def _parse_points(text: str, n_inputs: int) -> np.ndarray:
         try:
             values = [float(p) for p in parts]
         except ValueError:
-            raise UsageError(f"--points: point {i + 1} ({chunk.strip()!r}) holds something "
-                             "that is not a number") from None
+            raise UsageError(
+                f"--points: point {i + 1} ({chunk.strip()!r}) holds something that is not a number"
+            ) from None
         if len(values) != n_inputs:
-            raise UsageError(f"--points: point {i + 1} ({chunk.strip()!r}) has {len(values)} "
-                             f"number(s) but the model takes {n_inputs} inputs")
+            raise UsageError(
+                f"--points: point {i + 1} ({chunk.strip()!r}) has {len(values)} "
+                f"number(s) but the model takes {n_inputs} inputs"
+            )
         if not all(math.isfinite(v) for v in values):
             raise UsageError(f"--points: point {i + 1} holds a value that is not finite")
         rows.append(values)
     if not rows:
-        raise UsageError("--points is empty; write points like \"1,2; 3,4\"")
+        raise UsageError('--points is empty; write points like "1,2; 3,4"')
     return np.array(rows, dtype=np.float64)
 
 
@@ -462,7 +537,7 @@ def cmd_predict(args) -> int:
     from .losses import mse, r2
 
     if (args.points is None) == (args.csv is None):
-        raise UsageError("give the inputs with --points \"x,y; x,y\" or --csv FILE (one of them)")
+        raise UsageError('give the inputs with --points "x,y; x,y" or --csv FILE (one of them)')
     wf = _load_weights(args.weights)
     n_in = wf.network.n_inputs
     if args.points is not None:
@@ -473,8 +548,11 @@ def cmd_predict(args) -> int:
     if wf.normaliser is None:
         _err("note: this model has no normaliser, so inputs and predictions are used as they are")
     in_names = ["x", "y"] if n_in == 2 else [f"x{i + 1}" for i in range(n_in)]
-    out_names = (["prediction"] if pred.shape[1] == 1
-                 else [f"prediction{i + 1}" for i in range(pred.shape[1])])
+    out_names = (
+        ["prediction"]
+        if pred.shape[1] == 1
+        else [f"prediction{i + 1}" for i in range(pred.shape[1])]
+    )
     if args.output is not None:
         lines = [",".join(in_names + out_names)]
         for xr, pr in zip(X, pred):
@@ -488,8 +566,10 @@ def cmd_predict(args) -> int:
             _out("  ".join(f"{float(v):>14.8g}" for v in list(xr) + list(pr)))
     if y is not None and pred.shape[1] == 1:
         points = f"{len(y):,} point{'s' if len(y) != 1 else ''}"
-        _out(f"against the CSV's targets: MSE {_fmt(mse(pred, y), 6)}, "
-             f"{_r2_label(sys.stdout)} {r2(pred, y):.4f} ({points})")
+        _out(
+            f"against the CSV's targets: MSE {_fmt(mse(pred, y), 6)}, "
+            f"{_r2_label(sys.stdout)} {r2(pred, y):.4f} ({points})"
+        )
     return 0
 
 
@@ -507,27 +587,38 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
     r2_name = _r2_label(stream)
     net = wf.network
     hidden = net.n_layers - 1
-    lines = [f"{path or 'weights'}: nn-tutor weights, format version {wf.format_version} "
-             f"({wf.format or '?'})"]
+    lines = [
+        f"{path or 'weights'}: nn-tutor weights, format version {wf.format_version} "
+        f"({wf.format or '?'})"
+    ]
 
     def row(name: str, value: str) -> None:
         lines.append(f"  {name:<15}{value}")
 
-    row("architecture", f"{net.architecture}  ({net.n_inputs} input(s), {hidden} hidden "
-                        f"layer(s), {net.n_outputs} output(s))")
+    row(
+        "architecture",
+        f"{net.architecture}  ({net.n_inputs} input(s), {hidden} hidden "
+        f"layer(s), {net.n_outputs} output(s))",
+    )
     row("activations", ", ".join(net.activation_names))
     row("parameters", f"{net.n_parameters:,}")
     row("dtype", net.dtype.name)
     if net.init is not None:
-        row("initialisation", f"{net.init}" + (f" (seed {net.seed})" if net.seed is not None
-                                                else ""))
+        row(
+            "initialisation",
+            f"{net.init}" + (f" (seed {net.seed})" if net.seed is not None else ""),
+        )
     cfg = wf.config
     if cfg:
         batch = cfg.get("batch_size")
         batch_text = "full batch" if batch is None else f"batches of {batch}"
-        parts = [str(cfg.get("optimizer", "?")), f"lr {cfg.get('lr', '?')}",
-                 f"{cfg.get('schedule', '?')} schedule", batch_text,
-                 f"{cfg.get('epochs', '?')} epochs planned"]
+        parts = [
+            str(cfg.get("optimizer", "?")),
+            f"lr {cfg.get('lr', '?')}",
+            f"{cfg.get('schedule', '?')} schedule",
+            batch_text,
+            f"{cfg.get('epochs', '?')} epochs planned",
+        ]
         if cfg.get("weight_decay"):
             parts.append(f"weight decay {cfg['weight_decay']}")
         row("recipe", f"{cfg.get('recipe', '?')}: " + ", ".join(parts))
@@ -556,13 +647,15 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
         row("stopped", stop["message"])
     if wf.normaliser is not None:
         d = wf.normaliser.to_dict()
-        show = lambda vals: ", ".join(_fmt(v, 6) for v in vals)  # noqa: E731
+
+        def show(vals):
+            return ", ".join(_fmt(v, 6) for v in vals)
+
         row("normaliser", f"inputs mean [{show(d['x_mean'])}], std [{show(d['x_std'])}]")
         row("", f"targets mean [{show(d['y_mean'])}], std [{show(d['y_std'])}]")
     else:
         row("normaliser", "none (the network sees the numbers as they are)")
-    for key, name in (("data_source", "data"), ("function", "function"),
-                      ("command", "command")):
+    for key, name in (("data_source", "data"), ("function", "function"), ("command", "command")):
         value = wf.meta.get(key)
         if isinstance(value, str) and value:
             row(name, value)
@@ -578,24 +671,25 @@ def cmd_info(args) -> int:
 
 # ---- lesson -------------------------------------------------------------------------------
 LESSON_FORMATS = ("markdown", "latex", "csv")
-_LESSON_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex",
-                      ".csv": "csv"}
+_LESSON_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".tex": "latex", ".csv": "csv"}
 
 
 def cmd_lesson(args) -> int:
     try:
         from . import lesson as lessons
     except ImportError as exc:
-        raise InputError(f"the lesson engine is not available in this installation ({exc})") \
-            from None
+        raise InputError(
+            f"the lesson engine is not available in this installation ({exc})"
+        ) from None
     if args.preset is None:
         _out("Lessons (nncore lesson NAME):")
         for name, preset in lessons.PRESETS.items():
             _out(f"  {name:<12}{getattr(preset, 'title', '')}")
         return 0
     if args.preset not in lessons.PRESETS:
-        raise UsageError(f"unknown lesson {args.preset!r}; choose one of "
-                         f"{', '.join(lessons.PRESETS)}")
+        raise UsageError(
+            f"unknown lesson {args.preset!r}; choose one of {', '.join(lessons.PRESETS)}"
+        )
     fmt = args.format
     if fmt is None and args.output is not None:
         fmt = _LESSON_EXTENSIONS.get(os.path.splitext(args.output)[1].lower())
@@ -604,8 +698,9 @@ def cmd_lesson(args) -> int:
         lesson = lessons.make_lesson(args.preset)
         text = lessons.render(lesson, fmt)
     except ImportError as exc:
-        raise InputError(f"lesson rendering is not available in this installation ({exc})") \
-            from None
+        raise InputError(
+            f"lesson rendering is not available in this installation ({exc})"
+        ) from None
     if not text.endswith("\n"):
         text += "\n"
     if args.output is None:
@@ -626,73 +721,124 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .data import FUNCTIONS  # noqa: F401  (names listed in the help)
+    from .data import FUNCTIONS
 
-    parser = _Parser(prog=PROG, description="Train, use and inspect small neural networks "
-                     "(the engine of nn-tutor).")
+    parser = _Parser(
+        prog=PROG,
+        description="Train, use and inspect small neural networks (the engine of nn-tutor).",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    t = sub.add_parser("train", help="train a network and save its weights",
-                       description="Train a network on a function of x and y (or a CSV file) "
-                       "and save the weights. Ctrl+C stops cleanly and still saves.")
-    t.add_argument("function", nargs="?", metavar="FUNCTION",
-                   help=f"built-in function: {', '.join(FUNCTIONS)} (default: article)")
+    t = sub.add_parser(
+        "train",
+        help="train a network and save its weights",
+        description="Train a network on a function of x and y (or a CSV file) "
+        "and save the weights. Ctrl+C stops cleanly and still saves.",
+    )
+    t.add_argument(
+        "function",
+        nargs="?",
+        metavar="FUNCTION",
+        help=f"built-in function: {', '.join(FUNCTIONS)} (default: article)",
+    )
     t.add_argument("--formula", metavar="TEXT", help='your own function, e.g. "sin(x) * y"')
     t.add_argument("--csv", metavar="FILE", help="train on the columns x, y, target of a CSV")
-    t.add_argument("--recipe", default="article", choices=("article", "modern"),
-                   help="starting settings (default: article)")
+    t.add_argument(
+        "--recipe",
+        default="article",
+        choices=("article", "modern"),
+        help="starting settings (default: article)",
+    )
     t.add_argument("--epochs", type=_positive_int)
     t.add_argument("--lr", type=_finite_float, help="learning rate")
-    t.add_argument("--batch-size", type=_batch_size, default=_NOT_GIVEN, metavar="N|full",
-                   help="mini-batch size, or 'full' for the whole data set at once")
+    t.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=_NOT_GIVEN,
+        metavar="N|full",
+        help="mini-batch size, or 'full' for the whole data set at once",
+    )
     t.add_argument("--optimizer", choices=("gd", "momentum", "adam"))
     t.add_argument("--schedule", choices=("constant", "step", "cosine"))
     t.add_argument("--warmup", type=_nonneg_int, help="warm-up epochs (cosine schedule)")
     t.add_argument("--weight-decay", type=_finite_float)
     t.add_argument("--seed", type=_nonneg_int, help="initial weights, samples and batches")
     data = t.add_mutually_exclusive_group()
-    data.add_argument("--samples", type=_positive_int, metavar="N",
-                      help="N random points from the function (default 1000)")
-    data.add_argument("--grid", type=_positive_int, nargs="?", const=100, metavar="N",
-                      help="an N×N grid instead of random points (default N: 100)")
+    data.add_argument(
+        "--samples",
+        type=_positive_int,
+        metavar="N",
+        help="N random points from the function (default 1000)",
+    )
+    data.add_argument(
+        "--grid",
+        type=_positive_int,
+        nargs="?",
+        const=100,
+        metavar="N",
+        help="an N×N grid instead of random points (default N: 100)",
+    )
     t.add_argument("--noise", type=_finite_float, help="std of Gaussian noise on the targets")
-    t.add_argument("--val-share", type=_finite_float, metavar="SHARE",
-                   help="share of the points kept for validation, e.g. 0.2 (default 0)")
+    t.add_argument(
+        "--val-share",
+        type=_finite_float,
+        metavar="SHARE",
+        help="share of the points kept for validation, e.g. 0.2 (default 0)",
+    )
     t.add_argument("--dtype", choices=DTYPES)
     t.add_argument("--arch", metavar="SIZES", help="layer sizes, e.g. 2-64-64-64-1")
     t.add_argument("--activation", choices=tuple(ACTIVATIONS), help="hidden layers' activation")
     t.add_argument("--init", choices=INITS)
-    t.add_argument("--target-r2", type=_finite_float, metavar="R2",
-                   help="stop once R² reaches this")
-    t.add_argument("--patience", type=_positive_int, metavar="EPOCHS",
-                   help="stop after this many epochs without progress")
+    t.add_argument(
+        "--target-r2", type=_finite_float, metavar="R2", help="stop once R² reaches this"
+    )
+    t.add_argument(
+        "--patience",
+        type=_positive_int,
+        metavar="EPOCHS",
+        help="stop after this many epochs without progress",
+    )
     t.add_argument("--time-budget", type=_finite_float, metavar="SECONDS")
-    t.add_argument("-o", "--output", metavar="FILE",
-                   help="weights file to write: .npz, .json or .safetensors")
+    t.add_argument(
+        "-o", "--output", metavar="FILE", help="weights file to write: .npz, .json or .safetensors"
+    )
     t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     t.set_defaults(handler=cmd_train)
 
-    p = sub.add_parser("predict", help="predict with a saved model",
-                       description="Predict with a weights file, in the data's original units.")
+    p = sub.add_parser(
+        "predict",
+        help="predict with a saved model",
+        description="Predict with a weights file, in the data's original units.",
+    )
     p.add_argument("weights", metavar="WEIGHTS", help="a .npz, .json or .safetensors file")
     p.add_argument("--points", metavar='"x,y; x,y"', help="points separated by ';'")
     p.add_argument("--csv", metavar="FILE", help="a CSV with columns x, y (and maybe target)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the predictions as CSV")
     p.set_defaults(handler=cmd_predict)
 
-    i = sub.add_parser("info", help="describe a weights file",
-                       description="Describe a weights file: architecture, training, data.")
+    i = sub.add_parser(
+        "info",
+        help="describe a weights file",
+        description="Describe a weights file: architecture, training, data.",
+    )
     i.add_argument("weights", metavar="WEIGHTS")
     i.set_defaults(handler=cmd_info)
 
-    s = sub.add_parser("lesson", help="write a step-by-step lesson",
-                       description="Write a step-by-step lesson as Markdown, LaTeX or CSV. "
-                       "Without a name, list the lessons.")
-    s.add_argument("preset", nargs="?", metavar="PRESET",
-                   help="perceptron, article, sigmoid or custom")
-    s.add_argument("--format", choices=LESSON_FORMATS,
-                   help="default: from the -o extension (.md, .tex, .csv), else markdown")
+    s = sub.add_parser(
+        "lesson",
+        help="write a step-by-step lesson",
+        description="Write a step-by-step lesson as Markdown, LaTeX or CSV. "
+        "Without a name, list the lessons.",
+    )
+    s.add_argument(
+        "preset", nargs="?", metavar="PRESET", help="perceptron, article, sigmoid or custom"
+    )
+    s.add_argument(
+        "--format",
+        choices=LESSON_FORMATS,
+        help="default: from the -o extension (.md, .tex, .csv), else markdown",
+    )
     s.add_argument("-o", "--output", metavar="FILE")
     s.set_defaults(handler=cmd_lesson)
     return parser
@@ -706,7 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             args = parser.parse_args(argv)
-        except SystemExit as exc:          # --help and --version print and "exit" here
+        except SystemExit as exc:  # --help and --version print and "exit" here
             return int(exc.code or 0)
         if args.command is None:
             parser.print_help(sys.stderr)
@@ -721,8 +867,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         # The reader went away (e.g. `nncore predict ... | head`): nothing more to say.
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
         return 1

@@ -14,6 +14,7 @@ statistics and travels with the model, so predictions come back in the original 
 Problems with data (unreadable files, bad rows, a formula that gives NaN) raise `DataError`,
 a ValueError whose message says what and where in words a student can act on.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,23 +22,34 @@ import difflib
 import math
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from .formula import FormulaError, parse_formula
 
 __all__ = [
-    "TargetFunction", "FUNCTIONS", "DEFAULT_FUNCTION", "get_function",
-    "Dataset", "grid", "grid_axes", "sample_uniform",
-    "load_csv", "load_points_csv", "DataError", "MIN_CSV_ROWS", "Normaliser",
+    "TargetFunction",
+    "FUNCTIONS",
+    "DEFAULT_FUNCTION",
+    "get_function",
+    "Dataset",
+    "grid",
+    "grid_axes",
+    "sample_uniform",
+    "load_csv",
+    "load_points_csv",
+    "DataError",
+    "MIN_CSV_ROWS",
+    "Normaliser",
 ]
 
 DEFAULT_FUNCTION = "article"
 MIN_CSV_ROWS = 10
-MAX_CSV_BYTES = 30_000_000   # about 500,000 rows of three numbers (a few seconds to read)
-MAX_GRID_SIZE = 2000          # a 2000 × 2000 grid is 4 million points
+MAX_CSV_BYTES = 30_000_000  # about 500,000 rows of three numbers (a few seconds to read)
+MAX_GRID_SIZE = 2000  # a 2000 × 2000 grid is 4 million points
 MAX_SAMPLES = 5_000_000
 _MAX_LISTED_PROBLEMS = 8
 
@@ -47,8 +59,12 @@ class DataError(ValueError):
     `problems`, for faults in particular rows of a file, pairs each such line number with
     what is wrong there ("column 'y' holds 'abc', which is not a number")."""
 
-    def __init__(self, message: str, lines: list[int] | None = None,
-                 problems: list[tuple[int, str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        lines: list[int] | None = None,
+        problems: list[tuple[int, str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.lines = list(lines or [])
@@ -57,6 +73,7 @@ class DataError(ValueError):
 
 # ---------------------------------------------------------------------------------------------
 # Target functions
+
 
 @dataclass(frozen=True)
 class TargetFunction:
@@ -77,7 +94,9 @@ class TargetFunction:
             raise ValueError(f"domain must be (x_lo, x_hi, y_lo, y_hi); got {self.domain!r}")
         x_lo, x_hi, y_lo, y_hi = self.domain
         if not all(math.isfinite(v) for v in self.domain) or not (x_lo < x_hi and y_lo < y_hi):
-            raise ValueError(f"domain must be finite with lo < hi on both axes; got {self.domain!r}")
+            raise ValueError(
+                f"domain must be finite with lo < hi on both axes; got {self.domain!r}"
+            )
 
     def __call__(self, x, y) -> np.ndarray:
         """fn(x, y) as a float64 array of the inputs' broadcast shape, NumPy warnings silenced."""
@@ -115,31 +134,50 @@ def _bumps(x, y):
 
 
 FUNCTIONS: dict[str, TargetFunction] = {
-    f.name: f for f in (
+    f.name: f
+    for f in (
         TargetFunction(
-            "article", "sin x + x·cos y + y + 3^(x/3)", _article,
+            "article",
+            "sin x + x·cos y + y + 3^(x/3)",
+            _article,
             description="The article's toy problem: a slope that rises steeply towards large x, "
-                        "with waves along y that grow stronger away from x = 0."),
+            "with waves along y that grow stronger away from x = 0.",
+        ),
         TargetFunction(
-            "mean", "(x + y) / 2", _mean,
+            "mean",
+            "(x + y) / 2",
+            _mean,
             description="The lesson's task, the average of the two inputs: a flat tilted plane "
-                        "that a single neuron with no activation can learn exactly."),
+            "that a single neuron with no activation can learn exactly.",
+        ),
         TargetFunction(
-            "plane", "2x − y + 5", _plane,
+            "plane",
+            "2x − y + 5",
+            _plane,
             description="Another flat tilted plane: a straight-line model fits it perfectly, so "
-                        "any remaining error comes from training, not from the model."),
+            "any remaining error comes from training, not from the model.",
+        ),
         TargetFunction(
-            "saddle", "(x² − y²) / 10", _saddle,
+            "saddle",
+            "(x² − y²) / 10",
+            _saddle,
             description="A saddle, rising along x and falling along y: no flat plane can fit it, "
-                        "so the network needs its hidden layers to bend."),
+            "so the network needs its hidden layers to bend.",
+        ),
         TargetFunction(
-            "ripple", "sin √(x² + y²)", _ripple,
+            "ripple",
+            "sin √(x² + y²)",
+            _ripple,
             description="Rings of waves spreading from the centre: each ring needs its own "
-                        "neurons, a good test of how much a network can represent."),
+            "neurons, a good test of how much a network can represent.",
+        ),
         TargetFunction(
-            "bumps", "3·e^(−((x−4)² + (y−4)²)/8) − 2·e^(−((x+4)² + (y+3)²)/8)", _bumps,
+            "bumps",
+            "3·e^(−((x−4)² + (y−4)²)/8) − 2·e^(−((x+4)² + (y+3)²)/8)",
+            _bumps,
             description="A hill and a hollow on flat ground: the network must learn where "
-                        "things happen, not just an overall trend."),
+            "things happen, not just an overall trend.",
+        ),
     )
 }
 
@@ -153,14 +191,18 @@ def get_function(name_or_formula: str) -> TargetFunction:
     if isinstance(name_or_formula, TargetFunction):
         return name_or_formula
     if not isinstance(name_or_formula, str):
-        raise FormulaError(f"expected a function name or a formula, not "
-                           f"{type(name_or_formula).__name__}")
+        raise FormulaError(
+            f"expected a function name or a formula, not {type(name_or_formula).__name__}"
+        )
     text = name_or_formula.strip()
     if text.lower() in FUNCTIONS:
         return FUNCTIONS[text.lower()]
     if text == "":
-        raise FormulaError("no function given; choose one of "
-                           + ", ".join(FUNCTIONS) + " or type a formula in x and y")
+        raise FormulaError(
+            "no function given; choose one of "
+            + ", ".join(FUNCTIONS)
+            + " or type a formula in x and y"
+        )
     try:
         formula = parse_formula(name_or_formula)
     except FormulaError as err:
@@ -169,14 +211,17 @@ def get_function(name_or_formula: str) -> TargetFunction:
         # A single unknown word: most likely a mistyped function name, so list the names.
         close = difflib.get_close_matches(text.lower(), FUNCTIONS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise FormulaError(f"'{text}' is neither one of the functions ({', '.join(FUNCTIONS)}) "
-                           f"nor a formula in x and y{hint}", err.position) from None
-    return TargetFunction("formula", text, formula,
-                          description="Your own formula in x and y.")
+        raise FormulaError(
+            f"'{text}' is neither one of the functions ({', '.join(FUNCTIONS)}) "
+            f"nor a formula in x and y{hint}",
+            err.position,
+        ) from None
+    return TargetFunction("formula", text, formula, description="Your own formula in x and y.")
 
 
 # ---------------------------------------------------------------------------------------------
 # Datasets
+
 
 @dataclass(eq=False)
 class Dataset:
@@ -194,14 +239,17 @@ class Dataset:
         if self.X.ndim != 2:
             raise ValueError(f"X must be a 2-D array (n, inputs); got shape {self.X.shape}")
         if self.y.ndim != 2 or self.y.shape[0] != self.X.shape[0]:
-            raise ValueError(f"y must have shape ({self.X.shape[0]}, outputs) to match X; "
-                             f"got {self.y.shape}")
+            raise ValueError(
+                f"y must have shape ({self.X.shape[0]}, outputs) to match X; got {self.y.shape}"
+            )
         for name, values in (("X", self.X), ("y", self.y)):
             bad = ~np.isfinite(values)
             if bad.any():
                 row = int(np.argwhere(bad)[0][0])
-                raise ValueError(f"{name} holds NaN or inf (first at sample {row}); "
-                                 "a network cannot learn from them")
+                raise ValueError(
+                    f"{name} holds NaN or inf (first at sample {row}); "
+                    "a network cannot learn from them"
+                )
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -222,12 +270,12 @@ class Dataset:
         lo, hi = self.X[:, :2].min(axis=0), self.X[:, :2].max(axis=0)
         return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
-    def subset(self, indices, source: str | None = None) -> "Dataset":
+    def subset(self, indices, source: str | None = None) -> Dataset:
         """The samples at `indices` (copied), in that order."""
         indices = np.asarray(indices, dtype=np.intp)
         return Dataset(self.X[indices], self.y[indices], self.source if source is None else source)
 
-    def split(self, val_share: float, seed: int = 0) -> tuple["Dataset", "Dataset"]:
+    def split(self, val_share: float, seed: int = 0) -> tuple[Dataset, Dataset]:
         """Split into (train, validation) by a permutation drawn from default_rng(seed).
 
         round(n · val_share) samples go to validation (so validation is empty when the share
@@ -243,8 +291,10 @@ class Dataset:
         val_idx = np.sort(order[:n_val])
         train_idx = np.sort(order[n_val:])
         base = self.source or "data"
-        return (self.subset(train_idx, f"{base}, training part ({len(train_idx)} of {n})"),
-                self.subset(val_idx, f"{base}, validation part ({len(val_idx)} of {n})"))
+        return (
+            self.subset(train_idx, f"{base}, training part ({len(train_idx)} of {n})"),
+            self.subset(val_idx, f"{base}, validation part ({len(val_idx)} of {n})"),
+        )
 
 
 def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.ndarray):
@@ -261,13 +311,15 @@ def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.nd
         f"{what} gives NaN or inf at {n_bad} of the {z.size} points, e.g. "
         f"{kind} at x={xs.flat[first]:.6g}, y={ys.flat[first]:.6g}; change the formula so it is "
         "defined everywhere on the range, e.g. log(abs(x) + 1) instead of log(x), "
-        "sqrt(abs(x)) instead of sqrt(x), 1/(x^2 + 1) instead of 1/x")
+        "sqrt(abs(x)) instead of sqrt(x), 1/(x^2 + 1) instead of 1/x"
+    )
 
 
 def _rng(seed) -> np.random.Generator:
     """default_rng(seed), with a plain message for seeds it cannot take."""
-    if seed is not None and (isinstance(seed, (bool, np.bool_))
-                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+    if seed is not None and (
+        isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
         raise ValueError(f"seed must be a whole number, 0 or more; got {seed!r}")
     return np.random.default_rng(seed)
 
@@ -337,7 +389,7 @@ def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0)
     xs, ys, Z = grid_axes(fn, n)
     X, Y = np.meshgrid(xs, ys)
     inputs = np.column_stack((X.flatten(), Y.flatten()))  # (n*n, 2)
-    targets = Z.flatten().reshape(-1, 1)                  # (n*n, 1)
+    targets = Z.flatten().reshape(-1, 1)  # (n*n, 1)
     source = f"{n}×{n} grid of {fn.label}"
     if noise > 0:
         targets = targets + _rng(seed).normal(0.0, noise, targets.shape)
@@ -366,6 +418,7 @@ def sample_uniform(fn: TargetFunction, n: int, seed: int = 0, noise: float = 0.0
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
+
 
 def _row(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float64).reshape(1, -1)  # (1, k)
@@ -403,21 +456,23 @@ class Normaliser:
     @staticmethod
     def _stats(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mean = np.mean(columns, axis=0, keepdims=True)  # (1, k)
-        std = np.std(columns, axis=0, keepdims=True)    # (1, k), population std (ddof=0)
+        std = np.std(columns, axis=0, keepdims=True)  # (1, k), population std (ddof=0)
         # A constant column: its std is 0, or a rounding crumb of the mean; use 1 instead.
         constant = ~(std > 1e-12 * np.abs(mean))
         return mean, np.where(constant, 1.0, std)
 
     @classmethod
-    def fit(cls, X, y) -> "Normaliser":
+    def fit(cls, X, y) -> Normaliser:
         """Means and population standard deviations of each input and target column."""
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         if y.ndim == 1:
             y = y.reshape(-1, 1)
         if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0] or X.shape[0] == 0:
-            raise ValueError(f"fit needs X (n, inputs) and y (n, outputs) with the same n ≥ 1; "
-                             f"got X {X.shape} and y {y.shape}")
+            raise ValueError(
+                f"fit needs X (n, inputs) and y (n, outputs) with the same n ≥ 1; "
+                f"got X {X.shape} and y {y.shape}"
+            )
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
             raise ValueError("fit needs finite data; X or y holds NaN or inf")
         x_mean, x_std = cls._stats(X)
@@ -425,9 +480,11 @@ class Normaliser:
         return cls(x_mean, x_std, y_mean, y_std)
 
     @classmethod
-    def identity(cls, n_in: int, n_out: int) -> "Normaliser":
+    def identity(cls, n_in: int, n_out: int) -> Normaliser:
         """A normaliser that changes nothing (mean 0, std 1)."""
-        return cls(np.zeros((1, n_in)), np.ones((1, n_in)), np.zeros((1, n_out)), np.ones((1, n_out)))
+        return cls(
+            np.zeros((1, n_in)), np.ones((1, n_in)), np.zeros((1, n_out)), np.ones((1, n_out))
+        )
 
     def _columns(self, a, k: int, what: str) -> np.ndarray:
         a = np.asarray(a, dtype=np.float64)
@@ -455,11 +512,15 @@ class Normaliser:
 
     def to_dict(self) -> dict[str, list[float]]:
         """Plain lists of floats, ready for JSON."""
-        return {"x_mean": self.x_mean.ravel().tolist(), "x_std": self.x_std.ravel().tolist(),
-                "y_mean": self.y_mean.ravel().tolist(), "y_std": self.y_std.ravel().tolist()}
+        return {
+            "x_mean": self.x_mean.ravel().tolist(),
+            "x_std": self.x_std.ravel().tolist(),
+            "y_mean": self.y_mean.ravel().tolist(),
+            "y_std": self.y_std.ravel().tolist(),
+        }
 
     @classmethod
-    def from_dict(cls, d) -> "Normaliser":
+    def from_dict(cls, d) -> Normaliser:
         """Rebuild from `to_dict()` output; raises ValueError saying exactly what is wrong."""
         return cls(**_validate_stats(d))
 
@@ -473,16 +534,19 @@ _STAT_KEYS = ("x_mean", "x_std", "y_mean", "y_std")
 
 def _validate_stats(d) -> dict[str, np.ndarray]:
     if not isinstance(d, dict):
-        raise ValueError(f"normaliser: expected a dict with keys {', '.join(_STAT_KEYS)}; "
-                         f"got {type(d).__name__}")
+        raise ValueError(
+            f"normaliser: expected a dict with keys {', '.join(_STAT_KEYS)}; got {type(d).__name__}"
+        )
     missing = [k for k in _STAT_KEYS if k not in d]
     if missing:
-        raise ValueError(f"normaliser: missing key{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(missing)}")
+        raise ValueError(
+            f"normaliser: missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
     unknown = sorted(str(k) for k in d if k not in _STAT_KEYS)
     if unknown:
-        raise ValueError(f"normaliser: unknown key{'s' if len(unknown) > 1 else ''} "
-                         f"{', '.join(unknown)}")
+        raise ValueError(
+            f"normaliser: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+        )
     out = {}
     for key in _STAT_KEYS:
         value = d[key]
@@ -491,21 +555,28 @@ def _validate_stats(d) -> dict[str, np.ndarray]:
         if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
             value = value[0]  # also accept the (1, k) nesting
         if not isinstance(value, (list, tuple)) or len(value) == 0:
-            raise ValueError(f"normaliser: '{key}' must be a non-empty list of numbers; "
-                             f"got {value!r:.80}")
+            raise ValueError(
+                f"normaliser: '{key}' must be a non-empty list of numbers; got {value!r:.80}"
+            )
         for i, item in enumerate(value):
-            if isinstance(item, bool) or not isinstance(item, (int, float, np.floating, np.integer)):
+            if isinstance(item, bool) or not isinstance(
+                item, (int, float, np.floating, np.integer)
+            ):
                 raise ValueError(f"normaliser: '{key}'[{i}] must be a number; got {item!r:.40}")
             if not math.isfinite(item):
                 raise ValueError(f"normaliser: '{key}'[{i}] must be finite; got {item!r}")
             if key.endswith("std") and not item > 0:
-                raise ValueError(f"normaliser: '{key}'[{i}] is a standard deviation and must be "
-                                 f"positive; got {item!r}")
+                raise ValueError(
+                    f"normaliser: '{key}'[{i}] is a standard deviation and must be "
+                    f"positive; got {item!r}"
+                )
         out[key] = np.asarray(value, dtype=np.float64).reshape(1, -1)
     for a, b in (("x_mean", "x_std"), ("y_mean", "y_std")):
         if out[a].shape != out[b].shape:
-            raise ValueError(f"normaliser: '{a}' has {out[a].shape[1]} values but '{b}' has "
-                             f"{out[b].shape[1]}; they must match")
+            raise ValueError(
+                f"normaliser: '{a}' has {out[a].shape[1]} values but '{b}' has "
+                f"{out[b].shape[1]}; they must match"
+            )
     return out
 
 
@@ -525,8 +596,13 @@ def load_csv(path) -> Dataset:
     lines starting with '#' are skipped.
     Raises DataError naming every faulty line (the first few in the message, all in `.lines`).
     """
-    X, y, name = _read_columns(path, ("x", "y"), target_required=True, min_rows=MIN_CSV_ROWS,
-                               purpose="to train and check a network")
+    X, y, name = _read_columns(
+        path,
+        ("x", "y"),
+        target_required=True,
+        min_rows=MIN_CSV_ROWS,
+        purpose="to train and check a network",
+    )
     return Dataset(X, y, f"{name} ({len(X)} rows)")
 
 
@@ -541,12 +617,16 @@ def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | N
     column is ignored. Without a header, the first row decides: `n_inputs` values are inputs
     only, one more is inputs then target. Raises DataError, as `load_csv` does.
     """
-    if isinstance(n_inputs, (bool, np.bool_)) or not isinstance(n_inputs, (int, np.integer)) \
-            or n_inputs < 1:
+    if (
+        isinstance(n_inputs, (bool, np.bool_))
+        or not isinstance(n_inputs, (int, np.integer))
+        or n_inputs < 1
+    ):
         raise ValueError(f"n_inputs must be a positive whole number; got {n_inputs!r}")
     names = ("x", "y") if n_inputs == 2 else tuple(f"x{i + 1}" for i in range(n_inputs))
-    X, y, _ = _read_columns(path, names, target_required=False, min_rows=1,
-                            purpose="to make a prediction")
+    X, y, _ = _read_columns(
+        path, names, target_required=False, min_rows=1, purpose="to make a prediction"
+    )
     return X, y
 
 
@@ -554,14 +634,15 @@ class _Layout(NamedTuple):
     """Which fields of a row to read: the inputs' indices, then the target's if it has one."""
 
     columns: tuple[int, ...]
-    names: tuple[str, ...]      # the same columns' names, for messages
-    n_fields: int               # how many fields every row must have
+    names: tuple[str, ...]  # the same columns' names, for messages
+    n_fields: int  # how many fields every row must have
     has_target: bool
-    expected: str               # what a row should hold, e.g. "3 values (x, y, target)"
+    expected: str  # what a row should hold, e.g. "3 values (x, y, target)"
 
 
-def _read_columns(path, input_names: tuple[str, ...], *, target_required: bool, min_rows: int,
-                  purpose: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+def _read_columns(
+    path, input_names: tuple[str, ...], *, target_required: bool, min_rows: int, purpose: str
+) -> tuple[np.ndarray, np.ndarray | None, str]:
     """(X, y or None, the file's display name): the reader behind load_csv and load_points_csv.
 
     `purpose` ends the message for a file with fewer than `min_rows` rows ("... needed to
@@ -569,8 +650,11 @@ def _read_columns(path, input_names: tuple[str, ...], *, target_required: bool, 
     """
     wanted = _column_list(input_names, target_required)
     text, name = _read_text(path)
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     delimiter = None
     if lines and re.fullmatch(r"\s*sep=.\s*", lines[0][1], flags=re.IGNORECASE):
         delimiter = lines[0][1].strip()[4]
@@ -592,32 +676,47 @@ def _read_columns(path, input_names: tuple[str, ...], *, target_required: bool, 
     widths = {len(fields) for _, fields in table}
     if len(widths) == 1 and widths != {layout.n_fields}:
         (width,) = widths
-        raise DataError(f"{name}: every row has {width} value{'s' if width != 1 else ''} but "
-                        f"{counts} are expected ({wanted}); check the separator and the "
-                        f"columns (first data row: line {table[0][0]})",
-                        [number for number, _ in table])
+        raise DataError(
+            f"{name}: every row has {width} value{'s' if width != 1 else ''} but "
+            f"{counts} are expected ({wanted}); check the separator and the "
+            f"columns (first data row: line {table[0][0]})",
+            [number for number, _ in table],
+        )
     values, problems = _read_rows(table, layout)
     if problems:
-        listed = "\n".join(f"  line {number}: {what}" for number, what in
-                           problems[:_MAX_LISTED_PROBLEMS])
+        listed = "\n".join(
+            f"  line {number}: {what}" for number, what in problems[:_MAX_LISTED_PROBLEMS]
+        )
         more = len(problems) - _MAX_LISTED_PROBLEMS
         tail = f"\n  ... and {more} more line{'s' if more > 1 else ''}" if more > 0 else ""
-        raise DataError(f"{name} has {len(problems)} bad line{'s' if len(problems) > 1 else ''}:"
-                        f"\n{listed}{tail}", [number for number, _ in problems], problems)
+        raise DataError(
+            f"{name} has {len(problems)} bad line{'s' if len(problems) > 1 else ''}:"
+            f"\n{listed}{tail}",
+            [number for number, _ in problems],
+            problems,
+        )
     if len(values) < min_rows:
         numbers = [number for number, _ in table]
-        where = (f" (lines {numbers[0]}–{numbers[-1]})" if len(numbers) > 1 else
-                 f" (line {numbers[0]})" if numbers else f" (only a header on line {header_line})")
-        raise DataError(f"{name} has only {len(values)} data row{'s' if len(values) != 1 else ''}"
-                        f"{where}; at least {min_rows} {'is' if min_rows == 1 else 'are'} "
-                        f"needed {purpose}", numbers)
+        where = (
+            f" (lines {numbers[0]}–{numbers[-1]})"
+            if len(numbers) > 1
+            else f" (line {numbers[0]})"
+            if numbers
+            else f" (only a header on line {header_line})"
+        )
+        raise DataError(
+            f"{name} has only {len(values)} data row{'s' if len(values) != 1 else ''}"
+            f"{where}; at least {min_rows} {'is' if min_rows == 1 else 'are'} "
+            f"needed {purpose}",
+            numbers,
+        )
     data = np.array(values, dtype=np.float64).reshape(len(values), len(layout.columns))
     n = len(input_names)
     return data[:, :n], (data[:, n:] if layout.has_target else None), name
 
 
 def _column_list(input_names: tuple[str, ...], target_required: bool) -> str:
-    """"x, y, target", or "x, y and maybe a target" when the target is optional."""
+    """ "x, y, target", or "x, y and maybe a target" when the target is optional."""
     inputs = ", ".join(input_names)
     return f"{inputs}, target" if target_required else f"{inputs} and maybe a target"
 
@@ -636,14 +735,22 @@ def _read_rows(table, layout: _Layout):
             parsed = _number(raw)
             if parsed is None:
                 shown = repr(raw) if raw else "nothing"
-                hint = ("; for decimal commas separate the columns with ';'"
-                        if re.fullmatch(r"[-+]?\d+,\d+", raw) else "")
-                problems.append((number, f"column '{column_name}' holds {shown}, which is not "
-                                         f"a number{hint}"))
+                hint = (
+                    "; for decimal commas separate the columns with ';'"
+                    if re.fullmatch(r"[-+]?\d+,\d+", raw)
+                    else ""
+                )
+                problems.append(
+                    (number, f"column '{column_name}' holds {shown}, which is not a number{hint}")
+                )
                 break
             if not math.isfinite(parsed):
-                problems.append((number, f"column '{column_name}' is {raw}; every value must be "
-                                         "a finite number"))
+                problems.append(
+                    (
+                        number,
+                        f"column '{column_name}' is {raw}; every value must be a finite number",
+                    )
+                )
                 break
             row.append(parsed)
         else:
@@ -661,8 +768,9 @@ def _read_text(path) -> tuple[str, str]:
     try:
         size = os.path.getsize(path)
         if size > MAX_CSV_BYTES:
-            raise DataError(f"{name} is too large ({size / 1e6:.0f} MB; at most "
-                            f"{MAX_CSV_BYTES / 1e6:.0f} MB)")
+            raise DataError(
+                f"{name} is too large ({size / 1e6:.0f} MB; at most {MAX_CSV_BYTES / 1e6:.0f} MB)"
+            )
         with open(path, "rb") as handle:
             raw = handle.read()
     except FileNotFoundError:
@@ -680,11 +788,14 @@ def _read_text(path) -> tuple[str, str]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
-        line = raw[:err.start].count(b"\n") + 1
-        raise DataError(f"{name} is not a text file in UTF-8 (undecodable bytes on line {line}); "
-                        "save it as CSV UTF-8", [line]) from None
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(
+            f"{name} is not a text file in UTF-8 (undecodable bytes on line {line}); "
+            "save it as CSV UTF-8",
+            [line],
+        ) from None
     if "\x00" in text:
-        line = text[:text.index("\x00")].count("\n") + 1
+        line = text[: text.index("\x00")].count("\n") + 1
         raise DataError(f"{name} looks like a binary file, not CSV text (line {line})", [line])
     return text, name
 
@@ -721,8 +832,9 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _header_layout(fields: list[str], input_names: tuple[str, ...],
-                   target_required: bool) -> _Layout | None:
+def _header_layout(
+    fields: list[str], input_names: tuple[str, ...], target_required: bool
+) -> _Layout | None:
     """The columns to read if `fields` is a header row (no field is a number), else None.
 
     The inputs are found by name. A required target is the column with a target name, else
@@ -765,5 +877,10 @@ def _plain_layout(width: int, input_names: tuple[str, ...], target_required: boo
     optional, is there if the first row, `width` fields wide, has more than the inputs)."""
     has_target = target_required or width != len(input_names)
     names = input_names + ("target",) * has_target
-    return _Layout(tuple(range(len(names))), names, len(names), has_target,
-                   f"{len(names)} values ({', '.join(names)})")
+    return _Layout(
+        tuple(range(len(names))),
+        names,
+        len(names),
+        has_target,
+        f"{len(names)} values ({', '.join(names)})",
+    )

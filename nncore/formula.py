@@ -16,72 +16,137 @@ Small conveniences for people who write maths rather than Python: `^` means powe
 usual precedence, so `-x^2` is -(x²) and `2^x^2` is 2^(x²)), `x²` and `x³` are squares and
 cubes, and `·`, `×`, `÷`, `−` and `π` may be used for *, *, /, - and pi.
 """
+
 from __future__ import annotations
 
 import ast
 import re
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 __all__ = [
-    "ALLOWED_FUNCTIONS", "CONSTANTS", "VARIABLES", "FormulaError", "Formula", "parse_formula",
-    "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "MAX_EXPONENT",
+    "ALLOWED_FUNCTIONS",
+    "CONSTANTS",
+    "VARIABLES",
+    "FormulaError",
+    "Formula",
+    "parse_formula",
+    "MAX_LENGTH",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_EXPONENT",
 ]
 
 # One-argument functions: name -> NumPy ufunc.
 _UNARY_FUNCTIONS: dict[str, Callable] = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan,
-    "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan,
-    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
-    "exp": np.exp, "log": np.log, "log2": np.log2, "log10": np.log10,
-    "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign, "floor": np.floor, "ceil": np.ceil,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "arcsin": np.arcsin,
+    "arccos": np.arccos,
+    "arctan": np.arctan,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "tanh": np.tanh,
+    "exp": np.exp,
+    "log": np.log,
+    "log2": np.log2,
+    "log10": np.log10,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "sign": np.sign,
+    "floor": np.floor,
+    "ceil": np.ceil,
 }
 # Two-argument functions.
 _BINARY_FUNCTIONS: dict[str, Callable] = {
-    "arctan2": np.arctan2, "hypot": np.hypot, "minimum": np.minimum, "maximum": np.maximum,
+    "arctan2": np.arctan2,
+    "hypot": np.hypot,
+    "minimum": np.minimum,
+    "maximum": np.maximum,
 }
 ALLOWED_FUNCTIONS: tuple[str, ...] = tuple(_UNARY_FUNCTIONS) + tuple(_BINARY_FUNCTIONS)
 CONSTANTS: dict[str, float] = {"pi": float(np.pi), "e": float(np.e)}
 VARIABLES: tuple[str, ...] = ("x", "y")
 
-MAX_LENGTH = 500      # characters of formula text
-MAX_DEPTH = 40        # nesting levels of the syntax tree (a chain a + b + c + ... is one)
-MAX_NODES = 250       # operations, numbers and names in total
+MAX_LENGTH = 500  # characters of formula text
+MAX_DEPTH = 40  # nesting levels of the syntax tree (a chain a + b + c + ... is one)
+MAX_NODES = 250  # operations, numbers and names in total
 MAX_EXPONENT = 100.0  # largest |exponent| allowed when the exponent is a fixed number
 
 _OPERATORS = {
-    ast.Add: ("+", np.add), ast.Sub: ("-", np.subtract), ast.Mult: ("*", np.multiply),
-    ast.Div: ("/", np.true_divide), ast.Pow: ("**", np.power),
+    ast.Add: ("+", np.add),
+    ast.Sub: ("-", np.subtract),
+    ast.Mult: ("*", np.multiply),
+    ast.Div: ("/", np.true_divide),
+    ast.Pow: ("**", np.power),
 }
 _FORBIDDEN_OPERATORS = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
 }
 # Characters people write in maths, and what they mean here.
 _REWRITES = {
-    "^": "**", "²": "**2", "³": "**3", "·": "*", "×": "*", "⋅": "*", "÷": "/", "−": "-",
-    "π": "pi", "\u00a0": " ", "\u2009": " ", "\u202f": " ",  # no-break and thin spaces
+    "^": "**",
+    "²": "**2",
+    "³": "**3",
+    "·": "*",
+    "×": "*",
+    "⋅": "*",
+    "÷": "/",
+    "−": "-",
+    "π": "pi",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",  # no-break and thin spaces
 }
 
 # Names from other languages or calculators, and what to write here instead.
 _SUGGESTIONS = {
-    "ln": "log", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2",
-    "min": "minimum", "max": "maximum", "fabs": "abs", "absolute": "abs", "sgn": "sign",
+    "ln": "log",
+    "asin": "arcsin",
+    "acos": "arccos",
+    "atan": "arctan",
+    "atan2": "arctan2",
+    "min": "minimum",
+    "max": "maximum",
+    "fabs": "abs",
+    "absolute": "abs",
+    "sgn": "sign",
 }
 
 _WHAT_IS_ALLOWED = "use x, y, numbers, pi, e, + - * / ^ and functions such as sin(x)"
 
 _NODE_NAMES = {  # what the student wrote, in words; each reads "... is not allowed"
-    ast.Subscript: "indexing with [ ]", ast.Slice: "a slice",
-    ast.List: "a list [ ]", ast.Tuple: "a tuple (a, b)", ast.Set: "a set { }",
-    ast.Dict: "a dict { }", ast.Lambda: "a lambda", ast.Compare: "a comparison",
-    ast.BoolOp: "'and' / 'or'", ast.IfExp: "'if ... else'", ast.NamedExpr: "':='",
-    ast.Starred: "'*' unpacking", ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator expression",
-    ast.JoinedStr: "text in quotes", ast.FormattedValue: "text in quotes", ast.Await: "'await'",
-    ast.Yield: "'yield'", ast.YieldFrom: "'yield'",
+    ast.Subscript: "indexing with [ ]",
+    ast.Slice: "a slice",
+    ast.List: "a list [ ]",
+    ast.Tuple: "a tuple (a, b)",
+    ast.Set: "a set { }",
+    ast.Dict: "a dict { }",
+    ast.Lambda: "a lambda",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "'and' / 'or'",
+    ast.IfExp: "'if ... else'",
+    ast.NamedExpr: "':='",
+    ast.Starred: "'*' unpacking",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.JoinedStr: "text in quotes",
+    ast.FormattedValue: "text in quotes",
+    ast.Await: "'await'",
+    ast.Yield: "'yield'",
+    ast.YieldFrom: "'yield'",
 }
 
 
@@ -137,8 +202,9 @@ def parse_formula(text: str) -> Formula:
     if not isinstance(text, str):
         raise FormulaError(f"a formula must be text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})",
-                           MAX_LENGTH)
+        raise FormulaError(
+            f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH
+        )
     if not text.strip():
         raise FormulaError("the formula is empty; type an expression in x and y, e.g. sin(x) + y")
     source, origin = _rewrite(text)
@@ -153,6 +219,7 @@ def parse_formula(text: str) -> Formula:
 
 # ---------------------------------------------------------------------------------------------
 # Text -> syntax tree
+
 
 def _rewrite(text: str) -> tuple[str, list[int]]:
     """Apply `_REWRITES`; `origin[i]` is the column in `text` of character i of the result."""
@@ -192,8 +259,9 @@ def _explain_syntax_error(text: str, err: SyntaxError) -> tuple[str, int | None]
     """A plain-words reason for a syntax error, and a better column when we know one."""
     equals = re.search(r"(?<![=<>!])=(?!=)", text)
     if equals:
-        return ("type only the expression, without 'z =' or 'f(x, y) =' in front, "
-                "e.g. x^2 + y"), equals.start()
+        return (
+            "type only the expression, without 'z =' or 'f(x, y) =' in front, e.g. x^2 + y"
+        ), equals.start()
     if "|" in text:
         return "for an absolute value |x| write abs(x)", text.index("|")
     open_brackets: list[int] = []
@@ -208,7 +276,9 @@ def _explain_syntax_error(text: str, err: SyntaxError) -> tuple[str, int | None]
         return "this '(' is never closed: a ')' is missing", open_brackets[-1]
     stripped = text.rstrip()
     if stripped and stripped[-1] in "+-*/^·×÷−":
-        return f"the formula ends with '{stripped[-1]}'; something must follow it", len(stripped) - 1
+        return f"the formula ends with '{stripped[-1]}'; something must follow it", len(
+            stripped
+        ) - 1
     for name in ALLOWED_FUNCTIONS:
         match = re.search(rf"\b{name}\s+[\w.]", text)
         if match:
@@ -216,17 +286,22 @@ def _explain_syntax_error(text: str, err: SyntaxError) -> tuple[str, int | None]
     match = re.search(r"(?<![\w.])(\d+\.?\d*(?:[eE][-+]?\d+)?)([a-zA-Z(])", text)
     if match:
         number, after = match.groups()
-        return (f"write a '*' for multiplication, e.g. {number}*{after} instead of "
-                f"{number}{after}", match.start(2))
+        return (
+            f"write a '*' for multiplication, e.g. {number}*{after} instead of {number}{after}",
+            match.start(2),
+        )
     match = re.search(r"[\w.)]\s+([\w(])", text)
     if match or "forgot a comma" in (err.msg or ""):
-        return ("two values stand side by side; put an operator between them, e.g. x*y",
-                match.start(1) if match else None)
+        return (
+            "two values stand side by side; put an operator between them, e.g. x*y",
+            match.start(1) if match else None,
+        )
     return "this is not a valid formula here; " + _WHAT_IS_ALLOWED, None
 
 
 # ---------------------------------------------------------------------------------------------
 # Syntax tree -> checked closure tree
+
 
 def _level(op: ast.operator) -> int:
     """Precedence level of an arithmetic operator: 0 for + -, 1 for * /, 2 for **."""
@@ -256,8 +331,10 @@ class _Builder:
     def build(self, node: ast.AST, depth: int) -> Callable:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.fail(f"the formula is too long (more than {MAX_NODES} numbers, names and "
-                      "operations)", node)
+            self.fail(
+                f"the formula is too long (more than {MAX_NODES} numbers, names and operations)",
+                node,
+            )
         if depth > MAX_DEPTH:
             self.fail(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", node)
         method = getattr(self, "_" + type(node).__name__, None)
@@ -267,8 +344,12 @@ class _Builder:
 
     def _refuse(self, node: ast.AST):
         if isinstance(node, ast.Attribute):
-            self.fail(f"'.{node.attr}' is not allowed: attributes (a dot after a value) are not "
-                      f"part of formulas; {_WHAT_IS_ALLOWED}", node.value, end=True)
+            self.fail(
+                f"'.{node.attr}' is not allowed: attributes (a dot after a value) are not "
+                f"part of formulas; {_WHAT_IS_ALLOWED}",
+                node.value,
+                end=True,
+            )
         what = _NODE_NAMES.get(type(node), f"'{type(node).__name__}'")
         self.fail(f"{what} is not allowed in a formula; {_WHAT_IS_ALLOWED}", node)
 
@@ -276,8 +357,11 @@ class _Builder:
     def _Constant(self, node: ast.Constant, depth: int) -> Callable:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            kind = {str: "text in quotes", bytes: "text in quotes",
-                    complex: "a complex number"}.get(type(value), f"'{value!r}'")
+            kind = {
+                str: "text in quotes",
+                bytes: "text in quotes",
+                complex: "a complex number",
+            }.get(type(value), f"'{value!r}'")
             self.fail(f"{kind} is not allowed in a formula; {_WHAT_IS_ALLOWED}", node)
         try:
             number = float(value)
@@ -300,11 +384,14 @@ class _Builder:
             constant = np.float64(CONSTANTS[name])
             return lambda x, y: constant
         if name in ALLOWED_FUNCTIONS:
-            self.fail(f"'{name}' is a function: write {name}(...) with its argument in brackets",
-                      node)
+            self.fail(
+                f"'{name}' is a function: write {name}(...) with its argument in brackets", node
+            )
         if name.lower() in VARIABLES or name.lower() in CONSTANTS:
-            self.fail(f"'{name}' is not allowed; did you mean '{name.lower()}'? "
-                      "Names are lower case", node)
+            self.fail(
+                f"'{name}' is not allowed; did you mean '{name.lower()}'? Names are lower case",
+                node,
+            )
         self.fail(f"'{name}' is not allowed; {_WHAT_IS_ALLOWED}", node)
 
     # Operations ------------------------------------------------------------------------------
@@ -321,8 +408,7 @@ class _Builder:
         op_type = type(node.op)
         if op_type not in _OPERATORS:
             symbol = _FORBIDDEN_OPERATORS.get(op_type, type(node.op).__name__)
-            hint = ("for an absolute value |x| write abs(x)" if symbol == "|"
-                    else _WHAT_IS_ALLOWED)
+            hint = "for an absolute value |x| write abs(x)" if symbol == "|" else _WHAT_IS_ALLOWED
             self.fail(f"the operator '{symbol}' is not allowed; {hint}", node.left, end=True)
         # A long sum a + b + c + ... is a chain, not nesting: only the right side goes deeper.
         same_level = isinstance(node.left, ast.BinOp) and _level(node.left.op) == _level(node.op)
@@ -341,8 +427,11 @@ class _Builder:
             value = float(exponent(np.float64(0.0), np.float64(0.0)))
         if not abs(value) <= MAX_EXPONENT:  # also catches NaN
             shown = f"{value:.6g}" if np.isfinite(value) else "too large to compute"
-            self.fail(f"the exponent is too large ({shown}); use exponents between "
-                      f"-{MAX_EXPONENT:g} and {MAX_EXPONENT:g}", node)
+            self.fail(
+                f"the exponent is too large ({shown}); use exponents between "
+                f"-{MAX_EXPONENT:g} and {MAX_EXPONENT:g}",
+                node,
+            )
 
     @staticmethod
     def _uses_variables(node: ast.AST) -> bool:
@@ -353,18 +442,22 @@ class _Builder:
             if isinstance(node.func, ast.Attribute):
                 self._refuse(node.func)
             if isinstance(node.func, ast.Constant) and isinstance(node.func.value, (int, float)):
-                self.fail("write a '*' for multiplication before '(', e.g. 2*(x + 1)",
-                          node.func, end=True)
-            self.fail(f"only named functions can be called, e.g. sin(x); {_WHAT_IS_ALLOWED}",
-                      node.func)
+                self.fail(
+                    "write a '*' for multiplication before '(', e.g. 2*(x + 1)", node.func, end=True
+                )
+            self.fail(
+                f"only named functions can be called, e.g. sin(x); {_WHAT_IS_ALLOWED}", node.func
+            )
         name = node.func.id
         if name in VARIABLES or name in CONSTANTS:
-            self.fail(f"'{name}' is not a function; write {name}*(...) to multiply", node.func,
-                      end=True)
+            self.fail(
+                f"'{name}' is not a function; write {name}*(...) to multiply", node.func, end=True
+            )
         if name in _SUGGESTIONS:
             better = _SUGGESTIONS[name]
-            self.fail(f"the function '{name}' is called {better} here: write {better}(...)",
-                      node.func)
+            self.fail(
+                f"the function '{name}' is called {better} here: write {better}(...)", node.func
+            )
         if name in ("pow", "power"):
             self.fail(f"for powers write a^b (or a**b) instead of {name}(a, b)", node.func)
         if name not in ALLOWED_FUNCTIONS:
@@ -379,8 +472,11 @@ class _Builder:
         wanted = 1 if name in _UNARY_FUNCTIONS else 2
         if len(node.args) != wanted:
             example = f"{name}(x)" if wanted == 1 else f"{name}(x, y)"
-            self.fail(f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, "
-                      f"got {len(node.args)}; write it like {example}", node.func)
+            self.fail(
+                f"{name} takes {wanted} argument{'s' if wanted > 1 else ''}, "
+                f"got {len(node.args)}; write it like {example}",
+                node.func,
+            )
         args = [self.build(arg, depth + 1) for arg in node.args]
         if wanted == 1:
             ufunc, (arg,) = _UNARY_FUNCTIONS[name], args

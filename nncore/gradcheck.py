@@ -12,6 +12,7 @@ network; the original is never touched.
 The Step through tab shows this number beside backpropagation's when a student clicks a
 weight, a bias or a neuron.
 """
+
 from __future__ import annotations
 
 from nncore.losses import half_mse

@@ -30,16 +30,28 @@ too low.
 of k, rebuilt from cached checkpoints, so stepping forward, backward or jumping to k always
 shows the same numbers.
 """
+
 from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .activations import get_activation
+from .formatting import (
+    SUBSCRIPT,
+    SUPERSCRIPT,
+    digits_to_show,
+    fmt,
+    fmt_tex,
+    operand,
+    operand_tex,
+    signed,
+)
 from .network import Network
 
 PHASES = ("forward", "loss", "backward", "update", "check")
@@ -47,80 +59,24 @@ GRANULARITIES = ("operation", "neuron", "layer", "phase", "iteration")
 KINDS = {
     "forward": ("product", "bias", "sum", "activation"),
     "loss": ("prediction", "error", "loss"),
-    "backward": ("output_error", "weight_grad", "bias_grad", "backprop_product",
-                 "backprop_sum", "activation_grad"),
+    "backward": (
+        "output_error",
+        "weight_grad",
+        "bias_grad",
+        "backprop_product",
+        "backprop_sum",
+        "activation_grad",
+    ),
     "update": ("weight_update", "bias_update"),
     "check": ("new_prediction", "new_loss"),
 }
 
-MAX_BATCH = 8          # a lesson is read step by step; more examples would drown the student
-MAX_STEPS = 50_000     # guards against building a lesson for a 64-wide training network
+MAX_BATCH = 8  # a lesson is read step by step; more examples would drown the student
+MAX_STEPS = 50_000  # guards against building a lesson for a 64-wide training network
 _CHECKPOINT_EVERY = 64
 
 Node = tuple[int, int]
 Edge = tuple[int, int, int]
-
-
-# ---- number formatting ------------------------------------------------------------------
-MINUS = "\u2212"
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _short(x: float, digits: int = 4) -> tuple[str, int | None]:
-    """Mantissa text (ASCII '-') and decimal exponent (None for plain notation)."""
-    x = float(x)
-    if x == 0.0:
-        return "0", None
-    if not math.isfinite(x):
-        return ("inf" if x > 0 else "-inf") if math.isinf(x) else "nan", None
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return mantissa, int(exponent)
-    return text, None
-
-
-def fmt(x: float, digits: int = 4) -> str:
-    """A number for people: 4 significant digits, the true minus sign, ×10ⁿ for extremes.
-
-    >>> fmt(-0.08000000000000002)
-    '−0.08'
-    """
-    mantissa, exponent = _short(x, digits)
-    text = mantissa if exponent is None else f"{mantissa}×10{str(exponent).translate(_SUPERSCRIPT)}"
-    return text.replace("-", MINUS)
-
-
-def fmt_tex(x: float, digits: int = 4) -> str:
-    """The same number for LaTeX math mode (ASCII minus)."""
-    mantissa, exponent = _short(x, digits)
-    return mantissa if exponent is None else f"{mantissa}\\times 10^{{{exponent}}}"
-
-
-def _p(x: float) -> str:
-    """A number as an operand: negative numbers in parentheses, '0.7 × (−0.5)'."""
-    text = fmt(x)
-    return f"({text})" if text.startswith(MINUS) else text
-
-
-def _pt(x: float) -> str:
-    text = fmt_tex(x)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _digits_to_show(new: float, change: float) -> int:
-    """Enough significant digits for a small change to stay visible in the updated value."""
-    if change == 0 or new == 0:
-        return 4
-    gap = math.floor(math.log10(abs(new))) - math.floor(math.log10(abs(change)))
-    return min(10, 4 + max(0, gap))
-
-
-def _signed(x: float) -> str:
-    """A change with its sign spelled out: '+0.3', '−0.3', '0'."""
-    text = fmt(x)
-    return text if text.startswith(MINUS) or text == "0" else "+" + text
 
 
 # ---- the record ---------------------------------------------------------------------------
@@ -220,21 +176,26 @@ class LessonState:
     def new_predictions(self) -> dict[Node, float]:
         return self.new_predictions_by_sample[self.sample]
 
-    def copy(self) -> "LessonState":
+    def copy(self) -> LessonState:
         def dicts(rows):
             return [dict(d) for d in rows]
 
         return LessonState(
-            step_index=self.step_index, sample=self.sample,
-            weights=[w.copy() for w in self.weights], biases=[b.copy() for b in self.biases],
-            z_by_sample=dicts(self.z_by_sample), a_by_sample=dicts(self.a_by_sample),
+            step_index=self.step_index,
+            sample=self.sample,
+            weights=[w.copy() for w in self.weights],
+            biases=[b.copy() for b in self.biases],
+            z_by_sample=dicts(self.z_by_sample),
+            a_by_sample=dicts(self.a_by_sample),
             act_grads_by_sample=dicts(self.act_grads_by_sample),
             errors_by_sample=dicts(self.errors_by_sample),
             desired_by_sample=dicts(self.desired_by_sample),
             products_by_sample=dicts(self.products_by_sample),
             backprop_products_by_sample=dicts(self.backprop_products_by_sample),
             new_predictions_by_sample=dicts(self.new_predictions_by_sample),
-            grads=dict(self.grads), loss=self.loss, new_loss=self.new_loss,
+            grads=dict(self.grads),
+            loss=self.loss,
+            new_loss=self.new_loss,
             last_step=self.last_step,
         )
 
@@ -252,14 +213,14 @@ class NodeNames:
         self.L = len(sizes) - 1
 
     def node(self, col: int, i: int) -> str:
-        sub = str(i + 1).translate(_SUBSCRIPT)
+        sub = str(i + 1).translate(SUBSCRIPT)
         if col == 0:
             return "x" + sub
         if col == self.L:
             return "ŷ" if self.sizes[-1] == 1 else "ŷ" + sub
         if self.L == 2:
             return "h" + sub
-        return "h" + str(col).translate(_SUPERSCRIPT) + sub
+        return "h" + str(col).translate(SUPERSCRIPT) + sub
 
     def node_tex(self, col: int, i: int) -> str:
         if col == 0:
@@ -271,7 +232,7 @@ class NodeNames:
         return f"h^{{({col})}}_{{{i + 1}}}"
 
     def target(self, j: int) -> str:
-        return "y" if self.sizes[-1] == 1 else "y" + str(j + 1).translate(_SUBSCRIPT)
+        return "y" if self.sizes[-1] == 1 else "y" + str(j + 1).translate(SUBSCRIPT)
 
     def target_tex(self, j: int) -> str:
         return "y" if self.sizes[-1] == 1 else f"y_{{{j + 1}}}"
@@ -289,23 +250,32 @@ class NodeNames:
         return f"b_{{{self.node_tex(l + 1, j)}}}"
 
 
-def _act_formula(name: str, z: float, a: float, label: str, label_tex: str,
-                 zlabel: str, zlabel_tex: str) -> tuple[str, str]:
+def _act_formula(
+    name: str, z: float, a: float, label: str, label_tex: str, zlabel: str, zlabel_tex: str
+) -> tuple[str, str]:
     """Plain and LaTeX text of `a = f(z)` with numbers in."""
     if name == "relu":
-        return (f"{label} = ReLU({zlabel}) = max(0, {fmt(z)}) = {fmt(a)}",
-                f"{label_tex} = \\mathrm{{ReLU}}({zlabel_tex}) = \\max(0, {fmt_tex(z)}) = {fmt_tex(a)}")
+        return (
+            f"{label} = ReLU({zlabel}) = max(0, {fmt(z)}) = {fmt(a)}",
+            f"{label_tex} = \\mathrm{{ReLU}}({zlabel_tex}) = \\max(0, {fmt_tex(z)}) = {fmt_tex(a)}",
+        )
     if name == "leaky_relu":
-        rule = f"{fmt(z)}" if z > 0 else f"0.01 × {_p(z)}"
-        rule_tex = f"{fmt_tex(z)}" if z > 0 else f"0.01 \\times {_pt(z)}"
-        return (f"{label} = leakyReLU({zlabel}) = {rule} = {fmt(a)}",
-                f"{label_tex} = \\mathrm{{LeakyReLU}}({zlabel_tex}) = {rule_tex} = {fmt_tex(a)}")
+        rule = f"{fmt(z)}" if z > 0 else f"0.01 × {operand(z)}"
+        rule_tex = f"{fmt_tex(z)}" if z > 0 else f"0.01 \\times {operand_tex(z)}"
+        return (
+            f"{label} = leakyReLU({zlabel}) = {rule} = {fmt(a)}",
+            f"{label_tex} = \\mathrm{{LeakyReLU}}({zlabel_tex}) = {rule_tex} = {fmt_tex(a)}",
+        )
     if name == "sigmoid":
-        return (f"{label} = σ({zlabel}) = 1 / (1 + e^({fmt(-z)})) = {fmt(a)}",
-                f"{label_tex} = \\sigma({zlabel_tex}) = \\frac{{1}}{{1 + e^{{{fmt_tex(-z)}}}}} = {fmt_tex(a)}")
+        return (
+            f"{label} = σ({zlabel}) = 1 / (1 + e^({fmt(-z)})) = {fmt(a)}",
+            f"{label_tex} = \\sigma({zlabel_tex}) = \\frac{{1}}{{1 + e^{{{fmt_tex(-z)}}}}} = {fmt_tex(a)}",
+        )
     if name == "tanh":
-        return (f"{label} = tanh({zlabel}) = tanh({fmt(z)}) = {fmt(a)}",
-                f"{label_tex} = \\tanh({zlabel_tex}) = \\tanh({fmt_tex(z)}) = {fmt_tex(a)}")
+        return (
+            f"{label} = tanh({zlabel}) = tanh({fmt(z)}) = {fmt(a)}",
+            f"{label_tex} = \\tanh({zlabel_tex}) = \\tanh({fmt_tex(z)}) = {fmt_tex(a)}",
+        )
     return (f"{label} = {zlabel} = {fmt(a)}", f"{label_tex} = {zlabel_tex} = {fmt_tex(a)}")
 
 
@@ -324,8 +294,10 @@ def _derivative_words(name: str, z: float, d: float) -> str:
     if name == "relu":
         if z > 0:
             return "ReLU was active (its sum was above zero), so it passes the signal unchanged, like a weight of 1."
-        return (f"ReLU was inactive (its sum {fmt(z)} was not above zero), so it blocks the signal, "
-                "like a weight of 0: nothing before this neuron can change the prediction through it.")
+        return (
+            f"ReLU was inactive (its sum {fmt(z)} was not above zero), so it blocks the signal, "
+            "like a weight of 0: nothing before this neuron can change the prediction through it."
+        )
     if name == "leaky_relu":
         if z > 0:
             return "Leaky ReLU was active, so it passes the signal unchanged (slope 1)."
@@ -374,8 +346,10 @@ def _as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.n
     if Y.ndim == 1:
         Y = Y.reshape(m, -1) if Y.size == m * n_out else Y.reshape(1, -1)
     if Y.ndim != 2 or Y.shape != (m, n_out):
-        raise ValueError(f"need {m} target row(s) of {n_out} value(s) (one per output); "
-                         f"got shape {np.shape(target)}")
+        raise ValueError(
+            f"need {m} target row(s) of {n_out} value(s) (one per output); "
+            f"got shape {np.shape(target)}"
+        )
     if not 1 <= m <= MAX_BATCH:
         raise ValueError(f"a lesson works on 1 to {MAX_BATCH} examples; got {m}")
     if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
@@ -394,8 +368,16 @@ class Lesson:
     updated copy and `next_iteration()` the lesson for the next iteration on the same data.
     """
 
-    def __init__(self, network: Network, x=None, target=None, lr: float = 0.1, batch=None,
-                 title: str = "", iteration: int = 1):
+    def __init__(
+        self,
+        network: Network,
+        x=None,
+        target=None,
+        lr: float = 0.1,
+        batch=None,
+        title: str = "",
+        iteration: int = 1,
+    ):
         if not isinstance(network, Network):
             raise ValueError("a lesson needs an nncore Network")
         try:
@@ -442,24 +424,47 @@ class Lesson:
         return len(self.steps)
 
     def __repr__(self) -> str:
-        return (f"Lesson({self.network.architecture}, {self.batch_size} example(s), "
-                f"lr={self.lr:g}, {len(self.steps)} steps)")
+        return (
+            f"Lesson({self.network.architecture}, {self.batch_size} example(s), "
+            f"lr={self.lr:g}, {len(self.steps)} steps)"
+        )
 
     def _check_size(self) -> None:
         s, m = self.network.sizes, self.X.shape[0]
         per_pass = sum(o * (i + 3) for i, o in zip(s[:-1], s[1:]))
         estimate = 3 * m * per_pass + self.network.n_parameters
         if estimate > MAX_STEPS:
-            raise ValueError(f"a {self.network.architecture} network on {m} example(s) would need "
-                             f"about {estimate} steps; lessons are for small networks "
-                             f"(at most {MAX_STEPS} steps)")
+            raise ValueError(
+                f"a {self.network.architecture} network on {m} example(s) would need "
+                f"about {estimate} steps; lessons are for small networks "
+                f"(at most {MAX_STEPS} steps)"
+            )
 
     # ---- building the steps ------------------------------------------------------------
-    def _add(self, phase: str, kind: str, *, layer, neuron, nodes=(), edges=(), value: float,
-             operands: dict, formula: str, latex: str, narration: str, sample=None,
-             group: tuple, effects: Sequence[Effect] = ()) -> float:
+    def _add(
+        self,
+        phase: str,
+        kind: str,
+        *,
+        layer,
+        neuron,
+        nodes=(),
+        edges=(),
+        value: float,
+        operands: dict,
+        formula: str,
+        latex: str,
+        narration: str,
+        sample=None,
+        group: tuple,
+        effects: Sequence[Effect] = (),
+    ) -> float:
         """Append a step; `group` = (layer key, neuron key) inside the phase."""
-        keys = {"phase": (phase,), "layer": (phase, group[0]), "neuron": (phase, group[0], group[1])}
+        keys = {
+            "phase": (phase,),
+            "layer": (phase, group[0]),
+            "neuron": (phase, group[0], group[1]),
+        }
         for g in ("phase", "layer", "neuron"):
             if keys[g] != self._group_keys[g]:
                 self._group_keys[g] = keys[g]
@@ -469,18 +474,34 @@ class Lesson:
         if sample is not None and self.batch_size > 1:
             prefix, prefix_tex = f"[example {sample + 1}] ", f"\\text{{[example {sample + 1}]}}\\ "
         step = LessonStep(
-            index=len(self.steps), phase=phase, kind=kind, layer=layer, neuron=neuron,
-            nodes=tuple(nodes), edges=tuple(edges), value=value,
+            index=len(self.steps),
+            phase=phase,
+            kind=kind,
+            layer=layer,
+            neuron=neuron,
+            nodes=tuple(nodes),
+            edges=tuple(edges),
+            value=value,
             operands={k: float(v) for k, v in operands.items()},
-            formula=prefix + formula, latex=prefix_tex + latex, narration=narration,
-            group=dict(self._group_ids), sample=sample,
+            formula=prefix + formula,
+            latex=prefix_tex + latex,
+            narration=narration,
+            group=dict(self._group_ids),
+            sample=sample,
         )
         self.steps.append(step)
         self._effects.append(tuple(effects))
         return value
 
-    def _forward_scalar(self, weights, biases, x: Sequence[float], record: bool, sample: int,
-                        phase_tag: str = "forward"):
+    def _forward_scalar(
+        self,
+        weights,
+        biases,
+        x: Sequence[float],
+        record: bool,
+        sample: int,
+        phase_tag: str = "forward",
+    ):
         """Scalar forward pass of one example; adds steps when `record` is true.
 
         Sums run input by input and add the bias last: the order of `A @ W + b`.
@@ -502,55 +523,104 @@ class Lesson:
                     products.append(p)
                     if record:
                         inp, inp_tex = nm.node(l, i), nm.node_tex(l, i)
-                        narr = (f"{inp} = {fmt(ai)} flows along the weight {fmt(w)} into {out}: "
-                                f"it contributes {fmt(p)}.")
+                        narr = (
+                            f"{inp} = {fmt(ai)} flows along the weight {fmt(w)} into {out}: "
+                            f"it contributes {fmt(p)}."
+                        )
                         if ai == 0 and l > 0:
                             narr = f"{inp} is 0, so whatever the weight, it contributes nothing to {out}."
-                        self._add("forward", "product", layer=l, neuron=j,
-                                  nodes=((l, i), (l + 1, j)), edges=((l, i, j),), value=p,
-                                  operands={"input": ai, "weight": w},
-                                  formula=f"{inp} × {nm.weight(l, i, j)} = {fmt(ai)} × {_p(w)} = {fmt(p)}",
-                                  latex=f"{inp_tex} \\cdot {nm.weight_tex(l, i, j)} = {fmt_tex(ai)} "
-                                        f"\\cdot {_pt(w)} = {fmt_tex(p)}",
-                                  narration=narr, sample=sample, group=grp,
-                                  effects=(("products", sample, (l, i, j), p),))
+                        self._add(
+                            "forward",
+                            "product",
+                            layer=l,
+                            neuron=j,
+                            nodes=((l, i), (l + 1, j)),
+                            edges=((l, i, j),),
+                            value=p,
+                            operands={"input": ai, "weight": w},
+                            formula=f"{inp} × {nm.weight(l, i, j)} = {fmt(ai)} × {operand(w)} = {fmt(p)}",
+                            latex=f"{inp_tex} \\cdot {nm.weight_tex(l, i, j)} = {fmt_tex(ai)} "
+                            f"\\cdot {operand_tex(w)} = {fmt_tex(p)}",
+                            narration=narr,
+                            sample=sample,
+                            group=grp,
+                            effects=(("products", sample, (l, i, j), p),),
+                        )
                 total = products[0]
                 for p in products[1:]:
                     total = total + p
                 bias = float(b[0, j])
                 z = total + bias
                 if record:
-                    self._add("forward", "bias", layer=l, neuron=j, nodes=((l + 1, j),),
-                              value=bias, operands={"bias": bias},
-                              formula=f"{nm.bias(l, j)} = {fmt(bias)}",
-                              latex=f"{nm.bias_tex(l, j)} = {fmt_tex(bias)}",
-                              narration=f"{out} also has its own bias, {fmt(bias)}, added whatever the inputs.",
-                              sample=sample, group=grp)
-                    terms = " + ".join(_p(p) for p in products) + " + " + _p(bias)
-                    terms_tex = " + ".join(_pt(p) for p in products) + " + " + _pt(bias)
+                    self._add(
+                        "forward",
+                        "bias",
+                        layer=l,
+                        neuron=j,
+                        nodes=((l + 1, j),),
+                        value=bias,
+                        operands={"bias": bias},
+                        formula=f"{nm.bias(l, j)} = {fmt(bias)}",
+                        latex=f"{nm.bias_tex(l, j)} = {fmt_tex(bias)}",
+                        narration=f"{out} also has its own bias, {fmt(bias)}, added whatever the inputs.",
+                        sample=sample,
+                        group=grp,
+                    )
+                    terms = " + ".join(operand(p) for p in products) + " + " + operand(bias)
+                    terms_tex = (
+                        " + ".join(operand_tex(p) for p in products) + " + " + operand_tex(bias)
+                    )
                     ops = {f"product_{i}": p for i, p in enumerate(products)}
                     ops["bias"] = bias
-                    self._add("forward", "sum", layer=l, neuron=j, nodes=((l + 1, j),), value=z,
-                              operands=ops, formula=f"z({out}) = {terms} = {fmt(z)}",
-                              latex=f"z_{{{out_tex}}} = {terms_tex} = {fmt_tex(z)}",
-                              narration=f"Adding the products and the bias gives {out}'s weighted sum, {fmt(z)}.",
-                              sample=sample, group=grp,
-                              effects=(("z", sample, (l + 1, j), z),))
+                    self._add(
+                        "forward",
+                        "sum",
+                        layer=l,
+                        neuron=j,
+                        nodes=((l + 1, j),),
+                        value=z,
+                        operands=ops,
+                        formula=f"z({out}) = {terms} = {fmt(z)}",
+                        latex=f"z_{{{out_tex}}} = {terms_tex} = {fmt_tex(z)}",
+                        narration=f"Adding the products and the bias gives {out}'s weighted sum, {fmt(z)}.",
+                        sample=sample,
+                        group=grp,
+                        effects=(("z", sample, (l + 1, j), z),),
+                    )
                 a = float(act.f(np.array([z]))[0])
                 if record:
-                    plain, tex = _act_formula(act.name, z, a, out, out_tex, f"z({out})", f"z_{{{out_tex}}}")
+                    plain, tex = _act_formula(
+                        act.name, z, a, out, out_tex, f"z({out})", f"z_{{{out_tex}}}"
+                    )
                     if act.name == "relu":
-                        narr = (f"The sum is above zero, so ReLU lets it through: {out} = {fmt(a)}." if z > 0 else
-                                f"The sum {fmt(z)} is not above zero, so ReLU outputs 0: {out} does not fire.")
+                        narr = (
+                            f"The sum is above zero, so ReLU lets it through: {out} = {fmt(a)}."
+                            if z > 0
+                            else f"The sum {fmt(z)} is not above zero, so ReLU outputs 0: {out} does not fire."
+                        )
                     elif act.name == "linear":
-                        narr = (f"{out} has no activation (linear), so its output is its sum, {fmt(a)}."
-                                if l == L - 1 else f"{out} is linear: its output is its sum, {fmt(a)}.")
+                        narr = (
+                            f"{out} has no activation (linear), so its output is its sum, {fmt(a)}."
+                            if l == L - 1
+                            else f"{out} is linear: its output is its sum, {fmt(a)}."
+                        )
                     else:
                         narr = f"The {act.name.replace('_', ' ')} activation turns the sum {fmt(z)} into {fmt(a)}."
-                    self._add("forward", "activation", layer=l, neuron=j, nodes=((l + 1, j),), value=a,
-                              operands={"z": z}, formula=plain, latex=tex, narration=narr,
-                              sample=sample, group=grp,
-                              effects=(("a", sample, (l + 1, j), a),))
+                    self._add(
+                        "forward",
+                        "activation",
+                        layer=l,
+                        neuron=j,
+                        nodes=((l + 1, j),),
+                        value=a,
+                        operands={"z": z},
+                        formula=plain,
+                        latex=tex,
+                        narration=narr,
+                        sample=sample,
+                        group=grp,
+                        effects=(("a", sample, (l + 1, j), a),),
+                    )
                 z_row.append(z)
                 a_row.append(a)
             zs.append(z_row)
@@ -586,44 +656,71 @@ class Lesson:
                 out, out_tex = nm.node(L, j), nm.node_tex(L, j)
                 y, pred = float(self.Y[s, j]), preds[s][j]
                 grp = ("outputs", (s, j))
-                self._add("loss", "prediction", layer=L - 1, neuron=j, nodes=((L, j),), value=pred,
-                          operands={"prediction": pred},
-                          formula=f"{out} = {fmt(pred)}", latex=f"{out_tex} = {fmt_tex(pred)}",
-                          narration=f"The network predicts {fmt(pred)}; the answer we want is {fmt(y)}.",
-                          sample=s, group=grp)
+                self._add(
+                    "loss",
+                    "prediction",
+                    layer=L - 1,
+                    neuron=j,
+                    nodes=((L, j),),
+                    value=pred,
+                    operands={"prediction": pred},
+                    formula=f"{out} = {fmt(pred)}",
+                    latex=f"{out_tex} = {fmt_tex(pred)}",
+                    narration=f"The network predicts {fmt(pred)}; the answer we want is {fmt(y)}.",
+                    sample=s,
+                    group=grp,
+                )
                 desired = y - pred
-                self._add("loss", "error", layer=L - 1, neuron=j, nodes=((L, j),), value=desired,
-                          operands={"target": y, "prediction": pred},
-                          formula=f"Δ{out} = {nm.target(j)} − {out} = {fmt(y)} − {_p(pred)} = {fmt(desired)}",
-                          latex=f"\\Delta {out_tex} = {nm.target_tex(j)} - {out_tex} = {fmt_tex(y)} - "
-                                f"{_pt(pred)} = {fmt_tex(desired)}",
-                          narration=f"So the output {_should(desired)}: this difference, target − prediction, "
-                                    "is what the article calls the desired change.",
-                          sample=s, group=grp,
-                          effects=(("desired", s, (L, j), desired),))
+                self._add(
+                    "loss",
+                    "error",
+                    layer=L - 1,
+                    neuron=j,
+                    nodes=((L, j),),
+                    value=desired,
+                    operands={"target": y, "prediction": pred},
+                    formula=f"Δ{out} = {nm.target(j)} − {out} = {fmt(y)} − {operand(pred)} = {fmt(desired)}",
+                    latex=f"\\Delta {out_tex} = {nm.target_tex(j)} - {out_tex} = {fmt_tex(y)} - "
+                    f"{operand_tex(pred)} = {fmt_tex(desired)}",
+                    narration=f"So the output {_should(desired)}: this difference, target − prediction, "
+                    "is what the article calls the desired change.",
+                    sample=s,
+                    group=grp,
+                    effects=(("desired", s, (L, j), desired),),
+                )
         loss, diffs = self._mse(preds)
         count = len(diffs)
         # written with the desired changes shown above; (y − ŷ)² = (ŷ − y)²
-        squares = " + ".join(f"{_p(-d)}²" for d in diffs)
-        squares_tex = " + ".join(f"{_pt(-d)}^2" for d in diffs)
-        half_note = ("The gradient the network follows is that of half the squared error "
-                     "(summed over outputs, averaged over examples); the ½ only makes the "
-                     "derivative of ½e² come out as plain e.")
-        self._add("loss", "loss", layer=None, neuron=None, nodes=tuple((L, j) for j in range(n_out)),
-                  value=loss, operands={f"error_{k}": d for k, d in enumerate(diffs)},
-                  formula=f"MSE = ({squares}) / {count} = {fmt(loss)}",
-                  latex=f"\\mathrm{{MSE}} = \\frac{{1}}{{{count}}}\\bigl({squares_tex}\\bigr) = {fmt_tex(loss)}",
-                  narration=f"The loss shown is the plain mean squared error, {fmt(loss)}. {half_note}",
-                  group=("loss", "loss"), effects=(("loss", None, None, loss),))
+        squares = " + ".join(f"{operand(-d)}²" for d in diffs)
+        squares_tex = " + ".join(f"{operand_tex(-d)}^2" for d in diffs)
+        half_note = (
+            "The gradient the network follows is that of half the squared error "
+            "(summed over outputs, averaged over examples); the ½ only makes the "
+            "derivative of ½e² come out as plain e."
+        )
+        self._add(
+            "loss",
+            "loss",
+            layer=None,
+            neuron=None,
+            nodes=tuple((L, j) for j in range(n_out)),
+            value=loss,
+            operands={f"error_{k}": d for k, d in enumerate(diffs)},
+            formula=f"MSE = ({squares}) / {count} = {fmt(loss)}",
+            latex=f"\\mathrm{{MSE}} = \\frac{{1}}{{{count}}}\\bigl({squares_tex}\\bigr) = {fmt_tex(loss)}",
+            narration=f"The loss shown is the plain mean squared error, {fmt(loss)}. {half_note}",
+            group=("loss", "loss"),
+            effects=(("loss", None, None, loss),),
+        )
         self.loss_before = loss
 
         # 3. backward: per column from the output down; each neuron gets its error signal,
         #    then the gradients of the weights and bias that feed it.
-        dZ_next: list[list[float]] = []       # δ of the column above, per example
+        dZ_next: list[list[float]] = []  # δ of the column above, per example
         grads_w = [np.zeros_like(w) for w in W]
         grads_b = [np.zeros_like(b) for b in B]
         for col in range(L, 0, -1):
-            l = col - 1                        # the weight layer feeding this column
+            l = col - 1  # the weight layer feeding this column
             act = net.activations[l]
             dZ_col = [[0.0] * self.sizes[col] for _ in range(m)]
             for i in range(self.sizes[col]):
@@ -636,22 +733,35 @@ class Lesson:
                         first = not self._sign_explained
                         self._sign_explained = True
                         if first:
-                            narr = (f"The output {_should(-dA)} (desired change {_signed(-dA)} = target − "
-                                    f"prediction). The code uses the gradient, prediction − target = {fmt(dA)}: "
-                                    "the same amount with the opposite sign. Every parameter is later moved "
-                                    "by −(learning rate × gradient), so a negative gradient means increase "
-                                    "and a positive one means decrease.")
+                            narr = (
+                                f"The output {_should(-dA)} (desired change {signed(-dA)} = target − "
+                                f"prediction). The code uses the gradient, prediction − target = {fmt(dA)}: "
+                                "the same amount with the opposite sign. Every parameter is later moved "
+                                "by −(learning rate × gradient), so a negative gradient means increase "
+                                "and a positive one means decrease."
+                            )
                         else:
-                            narr = (f"{node} {_should(-dA)}: its gradient is prediction − target = {fmt(dA)} "
-                                    f"(desired change {_signed(-dA)}).")
-                        self._add("backward", "output_error", layer=l, neuron=i, nodes=((col, i),),
-                                  value=dA, operands={"prediction": pred, "target": y},
-                                  formula=f"∂L/∂{node} = {node} − {nm.target(i)} = {fmt(pred)} − {_p(y)} = {fmt(dA)}",
-                                  latex=f"\\frac{{\\partial L}}{{\\partial {node_tex}}} = {node_tex} - "
-                                        f"{nm.target_tex(i)} = {fmt_tex(pred)} - {_pt(y)} = {fmt_tex(dA)}",
-                                  narration=narr, sample=s, group=grp,
-                                  effects=(("act_grads", s, (col, i), dA),)
-                                  + ((("errors", s, (col, i), dA),) if act.name == "linear" else ()))
+                            narr = (
+                                f"{node} {_should(-dA)}: its gradient is prediction − target = {fmt(dA)} "
+                                f"(desired change {signed(-dA)})."
+                            )
+                        self._add(
+                            "backward",
+                            "output_error",
+                            layer=l,
+                            neuron=i,
+                            nodes=((col, i),),
+                            value=dA,
+                            operands={"prediction": pred, "target": y},
+                            formula=f"∂L/∂{node} = {node} − {nm.target(i)} = {fmt(pred)} − {operand(y)} = {fmt(dA)}",
+                            latex=f"\\frac{{\\partial L}}{{\\partial {node_tex}}} = {node_tex} - "
+                            f"{nm.target_tex(i)} = {fmt_tex(pred)} - {operand_tex(y)} = {fmt_tex(dA)}",
+                            narration=narr,
+                            sample=s,
+                            group=grp,
+                            effects=(("act_grads", s, (col, i), dA),)
+                            + ((("errors", s, (col, i), dA),) if act.name == "linear" else ()),
+                        )
                     else:
                         terms = []
                         for j in range(self.sizes[col + 1]):
@@ -660,51 +770,90 @@ class Lesson:
                             p = d * w
                             terms.append(p)
                             above = nm.node(col + 1, j)
-                            self._add("backward", "backprop_product", layer=l, neuron=i,
-                                      nodes=((col, i), (col + 1, j)), edges=((col, i, j),), value=p,
-                                      operands={"error": d, "weight": w},
-                                      formula=f"δ({above}) × {nm.weight(col, i, j)} = {_p(d)} × {_p(w)} = {fmt(p)}",
-                                      latex=f"\\delta_{{{nm.node_tex(col + 1, j)}}} \\cdot {nm.weight_tex(col, i, j)} "
-                                            f"= {_pt(d)} \\cdot {_pt(w)} = {fmt_tex(p)}",
-                                      narration=(f"{above}'s error signal {fmt(d)} (desired change {_signed(-d)}) is "
-                                                 f"carried back to {node} by multiplying it by the weight between "
-                                                 f"them, {fmt(w)}."),
-                                      sample=s, group=grp,
-                                      effects=(("backprop_products", s, (col, i, j), p),))
+                            self._add(
+                                "backward",
+                                "backprop_product",
+                                layer=l,
+                                neuron=i,
+                                nodes=((col, i), (col + 1, j)),
+                                edges=((col, i, j),),
+                                value=p,
+                                operands={"error": d, "weight": w},
+                                formula=f"δ({above}) × {nm.weight(col, i, j)} = {operand(d)} × {operand(w)} = {fmt(p)}",
+                                latex=f"\\delta_{{{nm.node_tex(col + 1, j)}}} \\cdot {nm.weight_tex(col, i, j)} "
+                                f"= {operand_tex(d)} \\cdot {operand_tex(w)} = {fmt_tex(p)}",
+                                narration=(
+                                    f"{above}'s error signal {fmt(d)} (desired change {signed(-d)}) is "
+                                    f"carried back to {node} by multiplying it by the weight between "
+                                    f"them, {fmt(w)}."
+                                ),
+                                sample=s,
+                                group=grp,
+                                effects=(("backprop_products", s, (col, i, j), p),),
+                            )
                         dA = terms[0]
                         for p in terms[1:]:
                             dA = dA + p
-                        self._add("backward", "backprop_sum", layer=l, neuron=i, nodes=((col, i),), value=dA,
-                                  operands={f"product_{j}": p for j, p in enumerate(terms)},
-                                  formula=(f"∂L/∂{node} = " + " + ".join(_p(p) for p in terms) + f" = {fmt(dA)}"
-                                           if len(terms) > 1 else f"∂L/∂{node} = {fmt(dA)}"),
-                                  latex=(f"\\frac{{\\partial L}}{{\\partial {node_tex}}} = "
-                                         + (" + ".join(_pt(p) for p in terms) + " = " if len(terms) > 1 else "")
-                                         + fmt_tex(dA)),
-                                  narration=(f"Summed over every path to the output: {node}'s output "
-                                             f"{_should(-dA)} (gradient {fmt(dA)})."
-                                             if len(terms) > 1 else
-                                             f"With one path to the output, {node}'s output {_should(-dA)} "
-                                             f"(gradient {fmt(dA)})."),
-                                  sample=s, group=grp,
-                                  effects=(("act_grads", s, (col, i), dA),))
+                        self._add(
+                            "backward",
+                            "backprop_sum",
+                            layer=l,
+                            neuron=i,
+                            nodes=((col, i),),
+                            value=dA,
+                            operands={f"product_{j}": p for j, p in enumerate(terms)},
+                            formula=(
+                                f"∂L/∂{node} = "
+                                + " + ".join(operand(p) for p in terms)
+                                + f" = {fmt(dA)}"
+                                if len(terms) > 1
+                                else f"∂L/∂{node} = {fmt(dA)}"
+                            ),
+                            latex=(
+                                f"\\frac{{\\partial L}}{{\\partial {node_tex}}} = "
+                                + (
+                                    " + ".join(operand_tex(p) for p in terms) + " = "
+                                    if len(terms) > 1
+                                    else ""
+                                )
+                                + fmt_tex(dA)
+                            ),
+                            narration=(
+                                f"Summed over every path to the output: {node}'s output "
+                                f"{_should(-dA)} (gradient {fmt(dA)})."
+                                if len(terms) > 1
+                                else f"With one path to the output, {node}'s output {_should(-dA)} "
+                                f"(gradient {fmt(dA)})."
+                            ),
+                            sample=s,
+                            group=grp,
+                            effects=(("act_grads", s, (col, i), dA),),
+                        )
                     z, a = Z[s][l][i], A[s][col][i]
                     if col != L or act.name != "linear":
                         deriv = float(act.df(np.array([z]), np.array([a]))[0])
                         if act.name == "relu":
-                            dz = dA * (1.0 if z > 0 else 0.0)   # the code multiplies by the mask
+                            dz = dA * (1.0 if z > 0 else 0.0)  # the code multiplies by the mask
                         else:
                             dz = dA * deriv
                         words = _derivative_words(act.name, z, deriv)
                         slope, slope_tex = _DERIVATIVE_NAMES[act.name]
-                        self._add("backward", "activation_grad", layer=l, neuron=i, nodes=((col, i),), value=dz,
-                                  operands={"upstream": dA, "derivative": deriv, "z": z},
-                                  formula=f"δ({node}) = ∂L/∂{node} × {slope} = {_p(dA)} × {_p(deriv)} = {fmt(dz)}",
-                                  latex=f"\\delta_{{{node_tex}}} = \\frac{{\\partial L}}{{\\partial {node_tex}}} "
-                                        f"\\cdot {slope_tex} = {_pt(dA)} \\cdot {_pt(deriv)} = {fmt_tex(dz)}",
-                                  narration=f"{words} Error signal of {node}'s sum: {fmt(dz)}.",
-                                  sample=s, group=grp,
-                                  effects=(("errors", s, (col, i), dz),))
+                        self._add(
+                            "backward",
+                            "activation_grad",
+                            layer=l,
+                            neuron=i,
+                            nodes=((col, i),),
+                            value=dz,
+                            operands={"upstream": dA, "derivative": deriv, "z": z},
+                            formula=f"δ({node}) = ∂L/∂{node} × {slope} = {operand(dA)} × {operand(deriv)} = {fmt(dz)}",
+                            latex=f"\\delta_{{{node_tex}}} = \\frac{{\\partial L}}{{\\partial {node_tex}}} "
+                            f"\\cdot {slope_tex} = {operand_tex(dA)} \\cdot {operand_tex(deriv)} = {fmt_tex(dz)}",
+                            narration=f"{words} Error signal of {node}'s sum: {fmt(dz)}.",
+                            sample=s,
+                            group=grp,
+                            effects=(("errors", s, (col, i), dz),),
+                        )
                     else:
                         dz = dA
                     dZ_col[s][i] = dz
@@ -720,34 +869,66 @@ class Lesson:
                     grads_w[l][k, i] = g
                     wname, wtex = nm.weight(l, k, i), nm.weight_tex(l, k, i)
                     if m == 1:
-                        formula = f"∂L/∂{wname} = {inp} × δ({node}) = {fmt(ins[0])} × {_p(ds[0])} = {fmt(g)}"
-                        latex = (f"\\frac{{\\partial L}}{{\\partial {wtex}}} = {inp_tex} \\cdot \\delta_{{{node_tex}}} "
-                                 f"= {fmt_tex(ins[0])} \\cdot {_pt(ds[0])} = {fmt_tex(g)}")
+                        formula = f"∂L/∂{wname} = {inp} × δ({node}) = {fmt(ins[0])} × {operand(ds[0])} = {fmt(g)}"
+                        latex = (
+                            f"\\frac{{\\partial L}}{{\\partial {wtex}}} = {inp_tex} \\cdot \\delta_{{{node_tex}}} "
+                            f"= {fmt_tex(ins[0])} \\cdot {operand_tex(ds[0])} = {fmt_tex(g)}"
+                        )
                         ops = {"input": ins[0], "error": ds[0]}
                     else:
-                        formula = (f"∂L/∂{wname} = (" + " + ".join(f"{_p(a)} × {_p(d)}" for a, d in zip(ins, ds))
-                                   + f") / {m} = {fmt(g)}")
-                        latex = (f"\\frac{{\\partial L}}{{\\partial {wtex}}} = \\frac{{1}}{{{m}}}\\bigl("
-                                 + " + ".join(f"{_pt(a)} \\cdot {_pt(d)}" for a, d in zip(ins, ds))
-                                 + f"\\bigr) = {fmt_tex(g)}")
-                        ops = {**{f"input_{s}": a for s, a in enumerate(ins)},
-                               **{f"error_{s}": d for s, d in enumerate(ds)}, "batch_size": float(m)}
+                        formula = (
+                            f"∂L/∂{wname} = ("
+                            + " + ".join(f"{operand(a)} × {operand(d)}" for a, d in zip(ins, ds))
+                            + f") / {m} = {fmt(g)}"
+                        )
+                        latex = (
+                            f"\\frac{{\\partial L}}{{\\partial {wtex}}} = \\frac{{1}}{{{m}}}\\bigl("
+                            + " + ".join(
+                                f"{operand_tex(a)} \\cdot {operand_tex(d)}" for a, d in zip(ins, ds)
+                            )
+                            + f"\\bigr) = {fmt_tex(g)}"
+                        )
+                        ops = {
+                            **{f"input_{s}": a for s, a in enumerate(ins)},
+                            **{f"error_{s}": d for s, d in enumerate(ds)},
+                            "batch_size": float(m),
+                        }
                     if all(a == 0 for a in ins):
-                        narr = (f"{inp} was 0, so changing this weight cannot change the prediction: "
-                                "its change is 0.")
+                        narr = (
+                            f"{inp} was 0, so changing this weight cannot change the prediction: "
+                            "its change is 0."
+                        )
                     elif all(d == 0 for d in ds):
-                        narr = (f"{node}'s error signal is 0 (nothing reaches it from the output), "
-                                "so this weight gets no change.")
+                        narr = (
+                            f"{node}'s error signal is 0 (nothing reaches it from the output), "
+                            "so this weight gets no change."
+                        )
                     elif m == 1:
-                        narr = (f"A weight's change is (how much its neuron should change) × (the value flowing "
-                                f"into it): {_signed(-ds[0])} × {_p(ins[0])} = {_signed(-g)}, "
-                                f"i.e. gradient {fmt(g)}.")
+                        narr = (
+                            f"A weight's change is (how much its neuron should change) × (the value flowing "
+                            f"into it): {signed(-ds[0])} × {operand(ins[0])} = {signed(-g)}, "
+                            f"i.e. gradient {fmt(g)}."
+                        )
                     else:
-                        narr = (f"Each example's (desired change × value flowing in), averaged over the {m} "
-                                f"examples: desired change {_signed(-g)}, i.e. gradient {fmt(g)}.")
-                    self._add("backward", "weight_grad", layer=l, neuron=i, nodes=((l, k), (col, i)),
-                              edges=((l, k, i),), value=g, operands=ops, formula=formula, latex=latex,
-                              narration=narr, group=grp, effects=(("grads", None, (l, k, i), g),))
+                        narr = (
+                            f"Each example's (desired change × value flowing in), averaged over the {m} "
+                            f"examples: desired change {signed(-g)}, i.e. gradient {fmt(g)}."
+                        )
+                    self._add(
+                        "backward",
+                        "weight_grad",
+                        layer=l,
+                        neuron=i,
+                        nodes=((l, k), (col, i)),
+                        edges=((l, k, i),),
+                        value=g,
+                        operands=ops,
+                        formula=formula,
+                        latex=latex,
+                        narration=narr,
+                        group=grp,
+                        effects=(("grads", None, (l, k, i), g),),
+                    )
                 ds_sum = dZ_col[0][i]
                 for s in range(1, m):
                     ds_sum = ds_sum + dZ_col[s][i]
@@ -757,19 +938,39 @@ class Lesson:
                 if m == 1:
                     formula = f"∂L/∂{bname} = δ({node}) = {fmt(gb)}"
                     latex = f"\\frac{{\\partial L}}{{\\partial {btex}}} = \\delta_{{{node_tex}}} = {fmt_tex(gb)}"
-                    narr = (f"The bias is added straight into {node}'s sum, so its change is the neuron's own "
-                            f"desired change, {_signed(-gb)} (gradient {fmt(gb)}).")
+                    narr = (
+                        f"The bias is added straight into {node}'s sum, so its change is the neuron's own "
+                        f"desired change, {signed(-gb)} (gradient {fmt(gb)})."
+                    )
                 else:
-                    formula = (f"∂L/∂{bname} = (" + " + ".join(_p(dZ_col[s][i]) for s in range(m))
-                               + f") / {m} = {fmt(gb)}")
-                    latex = (f"\\frac{{\\partial L}}{{\\partial {btex}}} = \\frac{{1}}{{{m}}}\\bigl("
-                             + " + ".join(_pt(dZ_col[s][i]) for s in range(m)) + f"\\bigr) = {fmt_tex(gb)}")
-                    narr = (f"The bias's change is {node}'s desired change averaged over the {m} examples: "
-                            f"{_signed(-gb)} (gradient {fmt(gb)}).")
-                self._add("backward", "bias_grad", layer=l, neuron=i, nodes=((col, i),), value=gb,
-                          operands={f"error_{s}": dZ_col[s][i] for s in range(m)}, formula=formula,
-                          latex=latex, narration=narr, group=grp,
-                          effects=(("grads", None, ("bias", l, i), gb),))
+                    formula = (
+                        f"∂L/∂{bname} = ("
+                        + " + ".join(operand(dZ_col[s][i]) for s in range(m))
+                        + f") / {m} = {fmt(gb)}"
+                    )
+                    latex = (
+                        f"\\frac{{\\partial L}}{{\\partial {btex}}} = \\frac{{1}}{{{m}}}\\bigl("
+                        + " + ".join(operand_tex(dZ_col[s][i]) for s in range(m))
+                        + f"\\bigr) = {fmt_tex(gb)}"
+                    )
+                    narr = (
+                        f"The bias's change is {node}'s desired change averaged over the {m} examples: "
+                        f"{signed(-gb)} (gradient {fmt(gb)})."
+                    )
+                self._add(
+                    "backward",
+                    "bias_grad",
+                    layer=l,
+                    neuron=i,
+                    nodes=((col, i),),
+                    value=gb,
+                    operands={f"error_{s}": dZ_col[s][i] for s in range(m)},
+                    formula=formula,
+                    latex=latex,
+                    narration=narr,
+                    group=grp,
+                    effects=(("grads", None, ("bias", l, i), gb),),
+                )
             dZ_next = dZ_col
 
         # 4. update: every parameter moves by −lr × its gradient, all after the gradients
@@ -785,37 +986,61 @@ class Lesson:
                     new = old - lr * g
                     W_new[l][i, j] = new
                     wname = nm.weight(l, i, j)
-                    nd = _digits_to_show(new, lr * g)
+                    nd = digits_to_show(new, lr * g)
                     if g == 0:
                         narr = f"{wname} has a zero gradient, so it stays at {fmt(old)}."
                     else:
-                        narr = (f"{wname} moves by −{fmt(lr)} × {_p(g)} = {_signed(-lr * g)}: its desired "
-                                "change scaled down by the learning rate.")
+                        narr = (
+                            f"{wname} moves by −{fmt(lr)} × {operand(g)} = {signed(-lr * g)}: its desired "
+                            "change scaled down by the learning rate."
+                        )
                     if first_update:
-                        narr += (" All gradients were computed first, as if each parameter were the only one "
-                                 "to change; only now are they applied, each scaled down by the learning rate "
-                                 "so that one example only nudges the network.")
+                        narr += (
+                            " All gradients were computed first, as if each parameter were the only one "
+                            "to change; only now are they applied, each scaled down by the learning rate "
+                            "so that one example only nudges the network."
+                        )
                         first_update = False
-                    self._add("update", "weight_update", layer=l, neuron=j, nodes=((l, i), (l + 1, j)),
-                              edges=((l, i, j),), value=new, operands={"old": old, "lr": lr, "grad": g},
-                              formula=f"{wname} ← {fmt(old)} − {fmt(lr)} × {_p(g)} = {fmt(new, nd)}",
-                              latex=f"{nm.weight_tex(l, i, j)} \\leftarrow {fmt_tex(old)} - {fmt_tex(lr)} "
-                                    f"\\cdot {_pt(g)} = {fmt_tex(new, nd)}",
-                              narration=narr, group=grp, effects=(("weights", None, (l, i, j), new),))
+                    self._add(
+                        "update",
+                        "weight_update",
+                        layer=l,
+                        neuron=j,
+                        nodes=((l, i), (l + 1, j)),
+                        edges=((l, i, j),),
+                        value=new,
+                        operands={"old": old, "lr": lr, "grad": g},
+                        formula=f"{wname} ← {fmt(old)} − {fmt(lr)} × {operand(g)} = {fmt(new, nd)}",
+                        latex=f"{nm.weight_tex(l, i, j)} \\leftarrow {fmt_tex(old)} - {fmt_tex(lr)} "
+                        f"\\cdot {operand_tex(g)} = {fmt_tex(new, nd)}",
+                        narration=narr,
+                        group=grp,
+                        effects=(("weights", None, (l, i, j), new),),
+                    )
                 old, g = float(B[l][0, j]), float(grads_b[l][0, j])
                 new = old - lr * g
                 B_new[l][0, j] = new
                 bname = nm.bias(l, j)
-                nd = _digits_to_show(new, lr * g)
-                self._add("update", "bias_update", layer=l, neuron=j, nodes=((l + 1, j),), value=new,
-                          operands={"old": old, "lr": lr, "grad": g},
-                          formula=f"{bname} ← {fmt(old)} − {fmt(lr)} × {_p(g)} = {fmt(new, nd)}",
-                          latex=f"{nm.bias_tex(l, j)} \\leftarrow {fmt_tex(old)} - {fmt_tex(lr)} "
-                                f"\\cdot {_pt(g)} = {fmt_tex(new, nd)}",
-                          narration=(f"{bname} moves by −{fmt(lr)} × {_p(g)} = {_signed(-lr * g)}."
-                                     if g != 0 else f"{bname} has a zero gradient, so it stays at {fmt(old)}."),
-                          group=grp,
-                          effects=(("biases", None, (l, j), new),))
+                nd = digits_to_show(new, lr * g)
+                self._add(
+                    "update",
+                    "bias_update",
+                    layer=l,
+                    neuron=j,
+                    nodes=((l + 1, j),),
+                    value=new,
+                    operands={"old": old, "lr": lr, "grad": g},
+                    formula=f"{bname} ← {fmt(old)} − {fmt(lr)} × {operand(g)} = {fmt(new, nd)}",
+                    latex=f"{nm.bias_tex(l, j)} \\leftarrow {fmt_tex(old)} - {fmt_tex(lr)} "
+                    f"\\cdot {operand_tex(g)} = {fmt_tex(new, nd)}",
+                    narration=(
+                        f"{bname} moves by −{fmt(lr)} × {operand(g)} = {signed(-lr * g)}."
+                        if g != 0
+                        else f"{bname} has a zero gradient, so it stays at {fmt(old)}."
+                    ),
+                    group=grp,
+                    effects=(("biases", None, (l, j), new),),
+                )
         self._weights_after, self._biases_after = W_new, B_new
 
         # 5. check: the same example through the updated network
@@ -827,27 +1052,56 @@ class Lesson:
                 out, out_tex = nm.node(L, j), nm.node_tex(L, j)
                 new, old, y = acts[L][j], preds[s][j], float(self.Y[s, j])
                 closer = abs(new - y) < abs(old - y)
-                verdict = "closer to" if closer else ("no closer to" if abs(new - y) == abs(old - y)
-                                                      else "further from")
-                self._add("check", "new_prediction", layer=L - 1, neuron=j, nodes=((L, j),), value=new,
-                          operands={"prediction": new, "previous": old, "target": y},
-                          formula=f"{out} = {fmt(new)} (was {fmt(old)}, target {fmt(y)})",
-                          latex=f"{out_tex} = {fmt_tex(new)}\\quad(\\text{{was }} {fmt_tex(old)}, "
-                                f"\\text{{ target }} {fmt_tex(y)})",
-                          narration=(f"Run forward again with the new parameters: the prediction is {fmt(new)}, "
-                                     f"{verdict} the target {fmt(y)} than before ({fmt(old)})."),
-                          sample=s, group=("outputs", (s, j)),
-                          effects=(("new_predictions", s, (L, j), new),))
+                verdict = (
+                    "closer to"
+                    if closer
+                    else ("no closer to" if abs(new - y) == abs(old - y) else "further from")
+                )
+                self._add(
+                    "check",
+                    "new_prediction",
+                    layer=L - 1,
+                    neuron=j,
+                    nodes=((L, j),),
+                    value=new,
+                    operands={"prediction": new, "previous": old, "target": y},
+                    formula=f"{out} = {fmt(new)} (was {fmt(old)}, target {fmt(y)})",
+                    latex=f"{out_tex} = {fmt_tex(new)}\\quad(\\text{{was }} {fmt_tex(old)}, "
+                    f"\\text{{ target }} {fmt_tex(y)})",
+                    narration=(
+                        f"Run forward again with the new parameters: the prediction is {fmt(new)}, "
+                        f"{verdict} the target {fmt(y)} than before ({fmt(old)})."
+                    ),
+                    sample=s,
+                    group=("outputs", (s, j)),
+                    effects=(("new_predictions", s, (L, j), new),),
+                )
         new_loss, _ = self._mse(new_preds)
         self.loss_after = new_loss
-        change = "went down" if new_loss < loss else ("stayed the same" if new_loss == loss else "went up")
-        advice = "" if new_loss <= loss else " The learning rate is too large for this example: try a smaller one."
-        self._add("check", "new_loss", layer=None, neuron=None, nodes=tuple((L, j) for j in range(n_out)),
-                  value=new_loss, operands={"loss_before": loss},
-                  formula=f"MSE = {fmt(new_loss)} (was {fmt(loss)})",
-                  latex=f"\\mathrm{{MSE}} = {fmt_tex(new_loss)}\\quad(\\text{{was }} {fmt_tex(loss)})",
-                  narration=f"The loss {change}, from {fmt(loss)} to {fmt(new_loss)}.{advice}",
-                  group=("loss", "loss"), effects=(("new_loss", None, None, new_loss),))
+        change = (
+            "went down"
+            if new_loss < loss
+            else ("stayed the same" if new_loss == loss else "went up")
+        )
+        advice = (
+            ""
+            if new_loss <= loss
+            else " The learning rate is too large for this example: try a smaller one."
+        )
+        self._add(
+            "check",
+            "new_loss",
+            layer=None,
+            neuron=None,
+            nodes=tuple((L, j) for j in range(n_out)),
+            value=new_loss,
+            operands={"loss_before": loss},
+            formula=f"MSE = {fmt(new_loss)} (was {fmt(loss)})",
+            latex=f"\\mathrm{{MSE}} = {fmt_tex(new_loss)}\\quad(\\text{{was }} {fmt_tex(loss)})",
+            narration=f"The loss {change}, from {fmt(loss)} to {fmt(new_loss)}.{advice}",
+            group=("loss", "loss"),
+            effects=(("new_loss", None, None, new_loss),),
+        )
 
     # ---- state -------------------------------------------------------------------------
     def _initial_state(self) -> LessonState:
@@ -858,12 +1112,18 @@ class Lesson:
 
         inputs = [{(0, i): float(v) for i, v in enumerate(self.X[s])} for s in range(m)]
         return LessonState(
-            step_index=0, sample=0,
+            step_index=0,
+            sample=0,
             weights=[w.copy() for w in self.network.weights],
             biases=[b.copy() for b in self.network.biases],
-            z_by_sample=empty(), a_by_sample=inputs, act_grads_by_sample=empty(),
-            errors_by_sample=empty(), desired_by_sample=empty(), products_by_sample=empty(),
-            backprop_products_by_sample=empty(), new_predictions_by_sample=empty(),
+            z_by_sample=empty(),
+            a_by_sample=inputs,
+            act_grads_by_sample=empty(),
+            errors_by_sample=empty(),
+            desired_by_sample=empty(),
+            products_by_sample=empty(),
+            backprop_products_by_sample=empty(),
+            new_predictions_by_sample=empty(),
         )
 
     def _apply(self, state: LessonState, k: int) -> None:
@@ -917,7 +1177,9 @@ class Lesson:
         operation.
         """
         if granularity not in GRANULARITIES:
-            raise ValueError(f"unknown granularity {granularity!r}; choose one of: {', '.join(GRANULARITIES)}")
+            raise ValueError(
+                f"unknown granularity {granularity!r}; choose one of: {', '.join(GRANULARITIES)}"
+            )
         n = len(self.steps)
         if granularity == "operation":
             return list(range(n + 1))
@@ -962,10 +1224,15 @@ class Lesson:
         net.biases = [b.copy() for b in self._biases_after]
         return net
 
-    def next_iteration(self) -> "Lesson":
+    def next_iteration(self) -> Lesson:
         """The next iteration: same example(s), same learning rate, the updated network."""
-        return Lesson(self.network_after(), batch=(self.X.copy(), self.Y.copy()), lr=self.lr,
-                      title=self.title, iteration=self.iteration + 1)
+        return Lesson(
+            self.network_after(),
+            batch=(self.X.copy(), self.Y.copy()),
+            lr=self.lr,
+            title=self.title,
+            iteration=self.iteration + 1,
+        )
 
 
 # ---- presets --------------------------------------------------------------------------------
@@ -981,8 +1248,10 @@ class Preset:
 
 def _fixed_network(sizes, activations, weights, biases) -> Network:
     net = Network(sizes, activations=activations, init="article", seed=0)
-    net.load_parameters([np.array(w, dtype=np.float64) for w in weights],
-                        [np.array(b, dtype=np.float64).reshape(1, -1) for b in biases])
+    net.load_parameters(
+        [np.array(w, dtype=np.float64) for w in weights],
+        [np.array(b, dtype=np.float64).reshape(1, -1) for b in biases],
+    )
     return net
 
 
@@ -992,15 +1261,15 @@ PERCEPTRON_WEIGHTS = ([[0.3], [0.1], [0.5]], [[0.01]])
 def perceptron_lesson(x=(0.3, 0.7, -0.5), target=0.0, lr=0.5) -> Lesson:
     """The article's single perceptron: (0.3×0.3) + (0.7×0.1) + (−0.5×0.5) + 0.01 = −0.08."""
     net = _fixed_network((3, 1), ["linear"], [PERCEPTRON_WEIGHTS[0]], [PERCEPTRON_WEIGHTS[1]])
-    return Lesson(net, x, [target] if np.ndim(target) == 0 else target, lr,
-                  title="A single perceptron")
+    return Lesson(
+        net, x, [target] if np.ndim(target) == 0 else target, lr, title="A single perceptron"
+    )
 
 
 # Chosen so the article's numbers appear exactly: hidden sums 0.4, 0.2, −0.46 (ReLU → 0),
 # prediction −0.5·0.4 + 0.25·0.2 + 0.9·0 + 0.05 = −0.1 for inputs 0.1, 0.3 and target 0.2.
 ARTICLE_WEIGHTS = (
-    [[0.6, 0.5, -0.5],
-     [0.8, 0.5, -0.7]],
+    [[0.6, 0.5, -0.5], [0.8, 0.5, -0.7]],
     [[-0.5], [0.25], [0.9]],
 )
 ARTICLE_BIASES = ([0.1, 0.0, -0.2], [0.05])
@@ -1012,8 +1281,13 @@ def article_network() -> Network:
 
 def article_lesson(x=(0.1, 0.3), target=0.2, lr=0.1) -> Lesson:
     """The article's 2-3-1 ReLU network learning the mean of its two inputs."""
-    return Lesson(article_network(), x, [target] if np.ndim(target) == 0 else target, lr,
-                  title="The article's network: learning the mean")
+    return Lesson(
+        article_network(),
+        x,
+        [target] if np.ndim(target) == 0 else target,
+        lr,
+        title="The article's network: learning the mean",
+    )
 
 
 # The classic two-layer sigmoid example (inputs 0.05, 0.10 → targets 0.01, 0.99).
@@ -1049,8 +1323,16 @@ def _finite_list(values, what: str, length: int | None = None) -> list[float]:
     return arr.tolist()
 
 
-def make_custom(sizes=(2, 3, 1), activations=("relu", "linear"), x=(0.1, 0.3), target=(0.2,),
-                lr: float = 0.1, seed: int = 0, weights=None, biases=None) -> Lesson:
+def make_custom(
+    sizes=(2, 3, 1),
+    activations=("relu", "linear"),
+    x=(0.1, 0.3),
+    target=(0.2,),
+    lr: float = 0.1,
+    seed: int = 0,
+    weights=None,
+    biases=None,
+) -> Lesson:
     """A lesson on a network the student builds.
 
     `sizes`: 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs. `activations`:
@@ -1084,10 +1366,11 @@ def make_custom(sizes=(2, 3, 1), activations=("relu", "linear"), x=(0.1, 0.3), t
         activations = [activations] * (n_layers - 1) + ["linear"]
     activations = list(activations)
     if len(activations) != n_layers:
-        raise ValueError(f"need one activation per layer, output included ({n_layers}); "
-                         f"got {len(activations)}")
+        raise ValueError(
+            f"need one activation per layer, output included ({n_layers}); got {len(activations)}"
+        )
     for name in activations:
-        get_activation(name)           # raises ValueError naming the choices
+        get_activation(name)  # raises ValueError naming the choices
     x = _finite_list(x, "the inputs", sizes[0])
     target = _finite_list(target, "the target", sizes[-1])
     try:
@@ -1107,8 +1390,10 @@ def make_custom(sizes=(2, 3, 1), activations=("relu", "linear"), x=(0.1, 0.3), t
             except (TypeError, ValueError):
                 raise ValueError(f"layer {l + 1}'s weights must be numbers") from None
             if arr.shape != shape:
-                raise ValueError(f"layer {l + 1}'s weights must be {shape[0]}×{shape[1]} "
-                                 f"(inputs × neurons); got shape {arr.shape}")
+                raise ValueError(
+                    f"layer {l + 1}'s weights must be {shape[0]}×{shape[1]} "
+                    f"(inputs × neurons); got shape {arr.shape}"
+                )
             if not np.all(np.isfinite(arr)):
                 raise ValueError(f"layer {l + 1}'s weights must be finite numbers (no inf or nan)")
             net.set_weights(l, arr)
@@ -1122,25 +1407,33 @@ def make_custom(sizes=(2, 3, 1), activations=("relu", "linear"), x=(0.1, 0.3), t
 
 PRESETS: dict[str, Preset] = {
     "perceptron": Preset(
-        "perceptron", "A single perceptron",
+        "perceptron",
+        "A single perceptron",
         "Three inputs (0.3, 0.7, −0.5), weights 0.3, 0.1, 0.5 and bias 0.01: the weighted sum "
         "is −0.08. With target 0 and learning rate 0.5, one step of learning.",
-        perceptron_lesson),
+        perceptron_lesson,
+    ),
     "article": Preset(
-        "article", "The article's network",
+        "article",
+        "The article's network",
         "A 2-3-1 ReLU network learning the mean of its inputs: inputs 0.1 and 0.3, target 0.2, "
         "prediction −0.1. The third hidden neuron's sum is −0.46, so ReLU blocks it.",
-        article_lesson),
+        article_lesson,
+    ),
     "sigmoid": Preset(
-        "sigmoid", "Sigmoid neurons, two outputs",
+        "sigmoid",
+        "Sigmoid neurons, two outputs",
         "A 2-2-2 network with sigmoid hidden and output layers: inputs 0.05, 0.10, targets "
         "0.01 and 0.99 (the classic worked example), learning rate 0.5.",
-        sigmoid_lesson),
+        sigmoid_lesson,
+    ),
     "custom": Preset(
-        "custom", "Your own network",
+        "custom",
+        "Your own network",
         "Choose 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs, an activation "
         "per layer, the example, the target, the learning rate and the weights.",
-        make_custom),
+        make_custom,
+    ),
 }
 
 
@@ -1154,4 +1447,5 @@ def make_lesson(name: str, **kw) -> Lesson:
 def render(lesson: Lesson, fmt: str = "markdown") -> str:
     """The lesson as a hand-out: "markdown", "latex" or "csv" (see `nncore.lesson_render`)."""
     from .lesson_render import render as _render
+
     return _render(lesson, fmt)

@@ -8,13 +8,15 @@ at full precision.
 
 Nothing here computes: every number comes from the lesson's steps.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
 
-from .lesson import PHASES, Lesson, LessonStep, fmt, fmt_tex
+from .formatting import fmt, fmt_tex
+from .lesson import PHASES, Lesson, LessonStep
 
 FORMATS = ("markdown", "latex", "csv")
 
@@ -28,34 +30,41 @@ PHASE_TITLES = {
 
 PHASE_INTROS = {
     "forward": "Each neuron multiplies every value flowing into it by the weight of that "
-               "connection, adds the products and its bias, then applies its activation.",
+    "connection, adds the products and its bias, then applies its activation.",
     "loss": "Compare each prediction with the answer we want.",
     "backward": "Starting at the output, work out how much each neuron's sum should change "
-                "and from that each weight's and bias's gradient. Nothing is changed yet.",
+    "and from that each weight's and bias's gradient. Nothing is changed yet.",
     "update": "Only now is every parameter moved, by learning rate × gradient, subtracted.",
     "check": "Run the same example forward through the updated network.",
 }
 
 SIGN_CONVENTION = (
     "Two ways of saying the same thing appear side by side. The *desired change* of an output "
-    "is target − prediction: positive means \"this should increase\". The *gradient* is its "
+    'is target − prediction: positive means "this should increase". The *gradient* is its '
     "opposite, prediction − target, and training subtracts learning rate × gradient. So a "
     "negative gradient means increase, a positive one decrease."
 )
 
+
 def _labels(lesson: Lesson) -> str:
     """The notation paragraph, mentioning only what this network has."""
     n_hidden = len(lesson.sizes) - 2
-    outputs = "ŷ the prediction and y the target" if lesson.sizes[-1] == 1 else \
-        "ŷ₁, ŷ₂, … the predictions and y₁, y₂, … their targets"
+    outputs = (
+        "ŷ the prediction and y the target"
+        if lesson.sizes[-1] == 1
+        else "ŷ₁, ŷ₂, … the predictions and y₁, y₂, … their targets"
+    )
     parts = ["x₁, x₂, … are the inputs"]
     if n_hidden == 1:
         parts.append("h₁, h₂, … the hidden neurons")
     elif n_hidden > 1:
         parts.append("h¹₁, h¹₂, … the neurons of hidden layer 1, h²₁, … those of layer 2")
-    parts += [outputs, "w(a→b) the weight from a to b and b(n) the bias of neuron n",
-              "z(n) a neuron's weighted sum and δ(n) the error signal of that sum "
-              "(the gradient of the loss with respect to it)"]
+    parts += [
+        outputs,
+        "w(a→b) the weight from a to b and b(n) the bias of neuron n",
+        "z(n) a neuron's weighted sum and δ(n) the error signal of that sum "
+        "(the gradient of the loss with respect to it)",
+    ]
     return "Notation: " + "; ".join(parts) + "."
 
 
@@ -79,16 +88,21 @@ def _numbers(values) -> str:
 def _setup_lines(lesson: Lesson) -> list[str]:
     """Plain-text facts about the set-up (one sentence each)."""
     net = lesson.network
-    acts = ", ".join(f"layer {i + 1}: {ACTIVATION_TITLES.get(name, name)}"
-                     for i, name in enumerate(net.activation_names))
+    acts = ", ".join(
+        f"layer {i + 1}: {ACTIVATION_TITLES.get(name, name)}"
+        for i, name in enumerate(net.activation_names)
+    )
     lines = [f"Network: {net.architecture} ({acts})."]
     if lesson.batch_size == 1:
         lines.append(f"Example: inputs {_numbers(lesson.X[0])}; target {_numbers(lesson.Y[0])}.")
     else:
-        lines.append(f"A batch of {lesson.batch_size} examples; every gradient is averaged over them.")
+        lines.append(
+            f"A batch of {lesson.batch_size} examples; every gradient is averaged over them."
+        )
         for s in range(lesson.batch_size):
-            lines.append(f"Example {s + 1}: inputs {_numbers(lesson.X[s])}; "
-                         f"target {_numbers(lesson.Y[s])}.")
+            lines.append(
+                f"Example {s + 1}: inputs {_numbers(lesson.X[s])}; target {_numbers(lesson.Y[s])}."
+            )
     lines.append(f"Learning rate: {fmt(lesson.lr)}. Iteration {lesson.iteration}.")
     return lines
 
@@ -111,8 +125,13 @@ def _steps_by_phase(lesson: Lesson) -> dict[str, list[LessonStep]]:
 
 
 SUBTITLE = "A worked example: one training iteration, step by step."
-ACTIVATION_TITLES = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid",
-                     "tanh": "tanh", "linear": "linear (no activation)"}
+ACTIVATION_TITLES = {
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "linear": "linear (no activation)",
+}
 
 
 def _title(lesson: Lesson) -> str:
@@ -127,34 +146,87 @@ def _md_cell(text: str) -> str:
 def render_markdown(lesson: Lesson) -> str:
     out = [f"# {_title(lesson)}", "", f"*{SUBTITLE}*", ""]
     out += [f"- {line}" for line in _setup_lines(lesson)]
-    out += ["", _labels(lesson), "", SIGN_CONVENTION, "", "## Starting parameters", "",
-            "| parameter | value |", "|---|---|"]
-    out += [f"| {_md_cell(name)} | {fmt(before)} |" for name, before, _, _ in _parameter_rows(lesson)]
+    out += [
+        "",
+        _labels(lesson),
+        "",
+        SIGN_CONVENTION,
+        "",
+        "## Starting parameters",
+        "",
+        "| parameter | value |",
+        "|---|---|",
+    ]
+    out += [
+        f"| {_md_cell(name)} | {fmt(before)} |" for name, before, _, _ in _parameter_rows(lesson)
+    ]
     for number, (phase, steps) in enumerate(_steps_by_phase(lesson).items(), start=1):
-        out += ["", f"## {number}. {PHASE_TITLES[phase]}", "", PHASE_INTROS[phase], "",
-                "| step | formula | what it means |", "|---|---|---|"]
-        out += [f"| {s.index + 1} | {_md_cell(s.formula)} | {_md_cell(s.narration)} |" for s in steps]
-    out += ["", "## Summary", "",
-            "| parameter | before | gradient | after |", "|---|---|---|---|"]
-    out += [f"| {_md_cell(name)} | {fmt(before)} | {fmt(grad)} | {fmt(after, 6)} |"
-            for name, before, grad, after in _parameter_rows(lesson)]
-    out += ["", f"Loss (mean squared error) before the update: **{fmt(lesson.loss_before)}**; "
-                f"after: **{fmt(lesson.loss_after)}**.", ""]
+        out += [
+            "",
+            f"## {number}. {PHASE_TITLES[phase]}",
+            "",
+            PHASE_INTROS[phase],
+            "",
+            "| step | formula | what it means |",
+            "|---|---|---|",
+        ]
+        out += [
+            f"| {s.index + 1} | {_md_cell(s.formula)} | {_md_cell(s.narration)} |" for s in steps
+        ]
+    out += ["", "## Summary", "", "| parameter | before | gradient | after |", "|---|---|---|---|"]
+    out += [
+        f"| {_md_cell(name)} | {fmt(before)} | {fmt(grad)} | {fmt(after, 6)} |"
+        for name, before, grad, after in _parameter_rows(lesson)
+    ]
+    out += [
+        "",
+        f"Loss (mean squared error) before the update: **{fmt(lesson.loss_before)}**; "
+        f"after: **{fmt(lesson.loss_after)}**.",
+        "",
+    ]
     return "\n".join(out)
 
 
 # ---- LaTeX ----------------------------------------------------------------------------------
 _TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
 }
 _TEX_UNICODE = {
-    "−": r"\(-\)", "×": r"\(\times\)", "½": r"\(\frac{1}{2}\)", "σ": r"\(\sigma\)", "δ": r"\(\delta\)",
-    "Δ": r"\(\Delta\)", "ŷ": r"\(\hat{y}\)", "∂": r"\(\partial\)", "→": r"\(\to\)",
-    "←": r"\(\leftarrow\)", "′": r"\('\)", "‖": r"\(\|\)", "≤": r"\(\le\)", "≥": r"\(\ge\)",
-    "≈": r"\(\approx\)", "–": "--", "—": "---", "…": r"\dots{}", "’": "'", "‘": "`",
-    "“": "``", "”": "''", "·": r"\(\cdot\)", "⊂": r"\(\subset\)",
+    "−": r"\(-\)",
+    "×": r"\(\times\)",
+    "½": r"\(\frac{1}{2}\)",
+    "σ": r"\(\sigma\)",
+    "δ": r"\(\delta\)",
+    "Δ": r"\(\Delta\)",
+    "ŷ": r"\(\hat{y}\)",
+    "∂": r"\(\partial\)",
+    "→": r"\(\to\)",
+    "←": r"\(\leftarrow\)",
+    "′": r"\('\)",
+    "‖": r"\(\|\)",
+    "≤": r"\(\le\)",
+    "≥": r"\(\ge\)",
+    "≈": r"\(\approx\)",
+    "–": "--",
+    "—": "---",
+    "…": r"\dots{}",
+    "’": "'",
+    "‘": "`",
+    "“": "``",
+    "”": "''",
+    "·": r"\(\cdot\)",
+    "⊂": r"\(\subset\)",
 }
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
 _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
@@ -187,7 +259,7 @@ def tex_escape(text: str) -> str:
         elif ord(ch) < 128:
             out.append(ch)
         else:
-            out.append("?")          # never reached for the lesson's own texts (tested)
+            out.append("?")  # never reached for the lesson's own texts (tested)
         i += 1
     # "\(a\)\(b\)" is fine LaTeX, but merge neighbours for readable source
     return re.sub(r"\\\)\\\(", "", "".join(out))
@@ -207,24 +279,50 @@ def render_latex(lesson: Lesson) -> str:
         r"\begin{itemize}",
     ]
     out += [rf"\item {tex_escape(line)}" for line in _setup_lines(lesson)]
-    out += [r"\end{itemize}", "", tex_escape(_labels(lesson)), "", tex_escape(SIGN_CONVENTION).replace(
-        "*desired change*", r"\emph{desired change}").replace("*gradient*", r"\emph{gradient}"), ""]
+    out += [
+        r"\end{itemize}",
+        "",
+        tex_escape(_labels(lesson)),
+        "",
+        tex_escape(SIGN_CONVENTION)
+        .replace("*desired change*", r"\emph{desired change}")
+        .replace("*gradient*", r"\emph{gradient}"),
+        "",
+    ]
     for phase, steps in _steps_by_phase(lesson).items():
-        out += [rf"\section{{{tex_escape(PHASE_TITLES[phase])}}}", tex_escape(PHASE_INTROS[phase]), "",
-                r"\begin{enumerate}", rf"\setcounter{{enumi}}{{{steps[0].index}}}"]
+        out += [
+            rf"\section{{{tex_escape(PHASE_TITLES[phase])}}}",
+            tex_escape(PHASE_INTROS[phase]),
+            "",
+            r"\begin{enumerate}",
+            rf"\setcounter{{enumi}}{{{steps[0].index}}}",
+        ]
         for step in steps:
             out.append(rf"\item \(\displaystyle {step.latex}\)\\")
             out.append(rf"{tex_escape(step.narration)}")
         out.append(r"\end{enumerate}")
-    out += [r"\section{Summary}",
-            rf"Loss (mean squared error) before the update: \(\mathbf{{{fmt_tex(lesson.loss_before)}}}\); "
-            rf"after: \(\mathbf{{{fmt_tex(lesson.loss_after)}}}\).",
-            r"\end{document}", ""]
+    out += [
+        r"\section{Summary}",
+        rf"Loss (mean squared error) before the update: \(\mathbf{{{fmt_tex(lesson.loss_before)}}}\); "
+        rf"after: \(\mathbf{{{fmt_tex(lesson.loss_after)}}}\).",
+        r"\end{document}",
+        "",
+    ]
     return "\n".join(out)
 
 
 # ---- CSV ------------------------------------------------------------------------------------
-CSV_COLUMNS = ("index", "phase", "kind", "layer", "neuron", "sample", "value", "formula", "narration")
+CSV_COLUMNS = (
+    "index",
+    "phase",
+    "kind",
+    "layer",
+    "neuron",
+    "sample",
+    "value",
+    "formula",
+    "narration",
+)
 
 
 def render_csv(lesson: Lesson) -> str:
@@ -233,7 +331,17 @@ def render_csv(lesson: Lesson) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in lesson.steps:
-        writer.writerow([s.index, s.phase, s.kind, "" if s.layer is None else s.layer,
-                         "" if s.neuron is None else s.neuron, "" if s.sample is None else s.sample,
-                         repr(s.value), s.formula, s.narration])
+        writer.writerow(
+            [
+                s.index,
+                s.phase,
+                s.kind,
+                "" if s.layer is None else s.layer,
+                "" if s.neuron is None else s.neuron,
+                "" if s.sample is None else s.sample,
+                repr(s.value),
+                s.formula,
+                s.narration,
+            ]
+        )
     return buffer.getvalue()

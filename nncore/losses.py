@@ -5,6 +5,7 @@ Training follows the article: the gradient is that of L = (1/m) Σ ½‖predicti
 prediction − target. What users see is the plain mean squared error, mean((pred − y)²),
 the number the article prints, and R², the share of the target's variance explained.
 """
+
 from __future__ import annotations
 
 import numpy as np

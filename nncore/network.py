@@ -10,10 +10,11 @@ The gradient is that of L = (1/m) Σ ½‖prediction − target‖², exactly th
 the output's error signal is prediction − target, carried back through each weight matrix
 and each activation's derivative.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -80,8 +81,9 @@ def _resolve_activations(activations, n_layers: int) -> tuple[Activation, ...]:
     return acts
 
 
-def init_parameters(sizes: Sequence[int], init: str = "article", seed: int | None = 99,
-                    dtype="float64") -> tuple[list[np.ndarray], list[np.ndarray]]:
+def init_parameters(
+    sizes: Sequence[int], init: str = "article", seed: int | None = 99, dtype="float64"
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Initial weights and biases for the given layer sizes.
 
     - "article": the article's code, bit for bit: the legacy generator seeded with `seed`
@@ -134,11 +136,11 @@ class _Workspace:
     BLAS with the same shapes), which is what keeps the float64 results identical.
     """
 
-    BLOCK = 8192          # elements per contiguous run in the reshaped views
-    RUN_BLOCKS = 8        # runs per ReLU part: 65,536 values (256 kB in float32, 512 kB in
-                          # float64), which stay in the L2 cache from one pass to the next
+    BLOCK = 8192  # elements per contiguous run in the reshaped views
+    RUN_BLOCKS = 8  # runs per ReLU part: 65,536 values (256 kB in float32, 512 kB in
+    # float64), which stay in the L2 cache from one pass to the next
 
-    def __init__(self, net: "Network", n: int):
+    def __init__(self, net: Network, n: int):
         dt = net.dtype
         self.n = n
         self.dtype = dt
@@ -153,13 +155,17 @@ class _Workspace:
         self.dw = [np.empty_like(w) for w in net.weights]
         self.db = [np.empty_like(b) for b in net.biases]
         self._bias_parts = [self._bias_views(z) for z in self.z]
-        self._relu_parts = [self._relu_views(z, a, mask)
-                            for z, a, mask in zip(self.z, self.a[1:], self.mask)]
+        self._relu_parts = [
+            self._relu_views(z, a, mask) for z, a, mask in zip(self.z, self.a[1:], self.mask)
+        ]
         # When whole rows fill a run, the bias joins the ReLU's run-by-run loop: one run of
         # the bias repeated is added to every run of z.
-        self._bias_runs = [np.empty(max((p[0].shape[-1] for p in parts), default=0), dt)
-                           if self.BLOCK % k == 0 else None
-                           for k, parts in zip(outs, self._relu_parts)]
+        self._bias_runs = [
+            np.empty(max((p[0].shape[-1] for p in parts), default=0), dt)
+            if self.BLOCK % k == 0
+            else None
+            for k, parts in zip(outs, self._relu_parts)
+        ]
 
     def _bias_views(self, z: np.ndarray):
         """(blocks of R rows seen as (n // R, R·k), the bias tiled R times, the leftover rows)."""
@@ -179,18 +185,21 @@ class _Workspace:
         full = (size // block) * block
         step = self.RUN_BLOCKS * block
         zeros = np.zeros(block, self.dtype)
-        parts = [tuple(f[s:min(s + step, full)].reshape(-1, block) for f in flat) + (zeros,)
-                 for s in range(0, full, step)]
+        parts = [
+            tuple(f[s : min(s + step, full)].reshape(-1, block) for f in flat) + (zeros,)
+            for s in range(0, full, step)
+        ]
         if size > full:
-            parts.append((flat[0][full:], flat[1][full:], flat[2][full:],
-                          np.zeros(size - full, self.dtype)))
+            parts.append(
+                (flat[0][full:], flat[1][full:], flat[2][full:], np.zeros(size - full, self.dtype))
+            )
         return parts
 
     def add_bias(self, i: int, b: np.ndarray) -> None:
         """z[i] += b, row by row."""
         blocks, tiled, rest = self._bias_parts[i]
         if blocks is not None:
-            tiled[...] = b                                     # b repeated R times
+            tiled[...] = b  # b repeated R times
             np.add(blocks, tiled.reshape(1, -1), out=blocks)
         np.add(rest, b, out=rest)
 
@@ -198,7 +207,7 @@ class _Workspace:
     def sum_rows(dZ: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = np.sum(dZ, axis=0, keepdims=True), bit for bit."""
         n, k = dZ.shape
-        if k == 1 or n < 512:        # einsum's Python wrapper costs more than it saves
+        if k == 1 or n < 512:  # einsum's Python wrapper costs more than it saves
             return np.add.reduce(dZ, axis=0, keepdims=True, out=out)
         np.einsum("ij->j", dZ, out=out.reshape(-1))
         return out
@@ -210,11 +219,11 @@ class _Workspace:
         if bias_run is None:
             self.add_bias(i, b)
         else:
-            bias_run.reshape(-1, b.shape[1])[...] = b           # b repeated along a run
+            bias_run.reshape(-1, b.shape[1])[...] = b  # b repeated along a run
         for z_part, a_part, mask_part, zeros in self._relu_parts[i]:
             if bias_run is not None:
-                np.add(z_part, bias_run[:z_part.shape[-1]], out=z_part)
-            np.maximum(zeros, z_part, out=a_part)      # max(0, z), operands as the article
+                np.add(z_part, bias_run[: z_part.shape[-1]], out=z_part)
+            np.maximum(zeros, z_part, out=a_part)  # max(0, z), operands as the article
             np.greater(z_part, 0, out=mask_part)
         return self.a[i + 1]
 
@@ -227,8 +236,14 @@ class Network:
     >>> grads = net.backward(rec, [0.2])
     """
 
-    def __init__(self, sizes: Sequence[int], activations="relu", init: str = "article",
-                 seed: int | None = 99, dtype="float64"):
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activations="relu",
+        init: str = "article",
+        seed: int | None = 99,
+        dtype="float64",
+    ):
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or any(s < 1 for s in sizes):
             raise ValueError(f"layer sizes must be at least two positive integers; got {sizes}")
@@ -273,7 +288,7 @@ class Network:
         """[W0, b0, W1, b1, ...], the arrays themselves (optimisers update them in place)."""
         return [p for pair in zip(self.weights, self.biases) for p in pair]
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         clone = Network.__new__(Network)
         clone.sizes, clone.dtype, clone.activations = self.sizes, self.dtype, self.activations
         clone.init, clone.seed = self.init, self.seed
@@ -282,7 +297,7 @@ class Network:
         clone._workspaces = {}
         return clone
 
-    def astype(self, dtype) -> "Network":
+    def astype(self, dtype) -> Network:
         clone = self.copy()
         clone.dtype = _as_dtype(dtype)
         clone.weights = [w.astype(clone.dtype) for w in clone.weights]
@@ -321,17 +336,25 @@ class Network:
         layer = self._check_layer(layer)
         arr = self._finite(values, f"layer {layer}'s weights")
         if arr.shape != self.weights[layer].shape:
-            raise ValueError(f"layer {layer}'s weights must have shape "
-                             f"{self.weights[layer].shape}; got {arr.shape}")
+            raise ValueError(
+                f"layer {layer}'s weights must have shape "
+                f"{self.weights[layer].shape}; got {arr.shape}"
+            )
         self.weights[layer][...] = arr
 
     def set_biases(self, layer: int, values) -> None:
         """Replace a layer's biases (shape (1, fan_out) or (fan_out,)), validated."""
         layer = self._check_layer(layer)
         arr = self._finite(values, f"layer {layer}'s biases")
-        if arr.size != self.sizes[layer + 1] or arr.ndim > 2 or (arr.ndim == 2 and arr.shape[0] != 1):
-            raise ValueError(f"layer {layer}'s biases must have shape "
-                             f"{self.biases[layer].shape}; got {arr.shape}")
+        if (
+            arr.size != self.sizes[layer + 1]
+            or arr.ndim > 2
+            or (arr.ndim == 2 and arr.shape[0] != 1)
+        ):
+            raise ValueError(
+                f"layer {layer}'s biases must have shape "
+                f"{self.biases[layer].shape}; got {arr.shape}"
+            )
         self.biases[layer][...] = arr.reshape(1, -1)
 
     def load_parameters(self, weights: Sequence, biases: Sequence) -> None:
@@ -368,7 +391,7 @@ class Network:
         a, z = [X], []
         A = X
         for W, b, act in zip(self.weights, self.biases, self.activations):
-            Z = A @ W + b                                       # (batch, fan_out)
+            Z = A @ W + b  # (batch, fan_out)
             if act.name == "linear":
                 A = Z
             elif act.name == "relu":
@@ -418,15 +441,14 @@ class Network:
                 dZ = dA * (rec.z[i] > 0)
             else:
                 dZ = dA * act.df(rec.z[i], rec.a[i + 1])
-            dws[i] = rec.a[i].T @ dZ / m                         # (fan_in, fan_out)
-            dbs[i] = np.sum(dZ, axis=0, keepdims=True) / m       # (1, fan_out)
+            dws[i] = rec.a[i].T @ dZ / m  # (fan_in, fan_out)
+            dbs[i] = np.sum(dZ, axis=0, keepdims=True) / m  # (1, fan_out)
             errors[i] = dZ / m
             if i > 0:
                 dA = dZ @ self.weights[i].T
         return Gradients(weights=dws, biases=dbs, errors=errors)
 
-    def _backward_workspace(self, rec: ForwardRecord, y: np.ndarray,
-                            ws: _Workspace) -> Gradients:
+    def _backward_workspace(self, rec: ForwardRecord, y: np.ndarray, ws: _Workspace) -> Gradients:
         """Backpropagation into reused buffers: the same arithmetic, fewer memory passes.
 
         The error signal of each layer is overwritten in place (masked by ReLU, then carried
@@ -442,13 +464,13 @@ class Network:
             elif act.name == "relu":
                 # ReLU passes the error where the neuron was active and blocks it elsewhere.
                 if rec.z[i] is ws.z[i]:
-                    mask = ws.mask[i]            # the workspace forward pass filled it
+                    mask = ws.mask[i]  # the workspace forward pass filled it
                 else:
                     mask = np.greater(rec.z[i], 0, out=ws.mask[i])
                 dZ = np.multiply(dA, mask, out=dA)
             else:
                 dZ = np.multiply(dA, act.df(rec.z[i], rec.a[i + 1]), out=dA)
-            db = ws.sum_rows(dZ, ws.db[i])          # first, while dZ is in the cache
+            db = ws.sum_rows(dZ, ws.db[i])  # first, while dZ is in the cache
             db /= m
             dW = np.matmul(rec.a[i].T, dZ, out=ws.dw[i])
             dW /= m

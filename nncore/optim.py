@@ -20,10 +20,11 @@ A schedule is a callable `lr_at(epoch) -> float` (epochs counted from 0): `Const
 `StepDecay` (multiply by `gamma` every `every` epochs) and `CosineAnnealing` (an optional
 linear warm-up, then a half cosine down to `min_lr`).
 """
+
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -51,6 +52,7 @@ def _fraction(value, what: str) -> float:
 
 # ---- optimisers ---------------------------------------------------------------------------
 
+
 class Optimizer:
     """Base class: checks the (param, grad) lists and owns per-parameter state.
 
@@ -61,7 +63,7 @@ class Optimizer:
     name = "optimizer"
 
     def __init__(self):
-        self.steps = 0                      # updates made since creation or reset()
+        self.steps = 0  # updates made since creation or reset()
         self._shapes: list[tuple] | None = None
 
     def reset(self) -> None:
@@ -82,11 +84,15 @@ class Optimizer:
         if self._shapes is None:
             self._shapes = shapes
         elif shapes != self._shapes:
-            raise ValueError("this optimiser was used with differently shaped parameters; "
-                             "call reset() before using it with another network")
+            raise ValueError(
+                "this optimiser was used with differently shaped parameters; "
+                "call reset() before using it with another network"
+            )
         for p, g in zip(params, grads):
             if p.shape != g.shape:
-                raise ValueError(f"a parameter of shape {p.shape} got a gradient of shape {g.shape}")
+                raise ValueError(
+                    f"a parameter of shape {p.shape} got a gradient of shape {g.shape}"
+                )
         self.steps += 1
         for index, (p, g) in enumerate(zip(params, grads)):
             self._update(index, p, g, lr)
@@ -153,9 +159,9 @@ class Momentum(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), step t counted from 1:
 
-        m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
-        m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
-        p ← p − lr · m̂ / (√v̂ + ε)
+    m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
+    m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
+    p ← p − lr · m̂ / (√v̂ + ε)
     """
 
     name = "adam"
@@ -187,11 +193,11 @@ class Adam(Optimizer):
         np.multiply(grad, grad, out=tmp)
         tmp *= 1.0 - self.beta2
         v += tmp
-        np.divide(v, 1.0 - self.beta2 ** t, out=tmp)    # v̂
+        np.divide(v, 1.0 - self.beta2**t, out=tmp)  # v̂
         np.sqrt(tmp, out=tmp)
-        tmp += self.eps                                 # √v̂ + ε
+        tmp += self.eps  # √v̂ + ε
         np.divide(m, tmp, out=tmp)
-        tmp *= lr / (1.0 - self.beta1 ** t)             # lr · m̂ / (√v̂ + ε)
+        tmp *= lr / (1.0 - self.beta1**t)  # lr · m̂ / (√v̂ + ε)
         param -= tmp
 
     def __repr__(self) -> str:
@@ -202,18 +208,19 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
     """An optimiser by name: "gd" (also "sgd"), "momentum" or "adam"; keyword arguments
     (beta, beta1, beta2, eps) go to its constructor."""
     key = str(name).strip().lower()
-    classes = {"gd": GradientDescent, "sgd": GradientDescent, "momentum": Momentum,
-               "adam": Adam}
+    classes = {"gd": GradientDescent, "sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
     if key not in classes:
         raise ValueError(f"unknown optimiser {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
     try:
         return classes[key](**kwargs)
     except TypeError:
-        raise ValueError(f"the {key} optimiser does not take the options "
-                         f"{', '.join(sorted(kwargs))}") from None
+        raise ValueError(
+            f"the {key} optimiser does not take the options {', '.join(sorted(kwargs))}"
+        ) from None
 
 
 # ---- learning-rate schedules --------------------------------------------------------------
+
 
 class Schedule:
     """A learning rate for every epoch (counted from 0); call it: `schedule(epoch)`."""
@@ -258,7 +265,9 @@ class StepDecay(Schedule):
     def __init__(self, lr: float, every: int, gamma: float = 0.5):
         self.lr = _positive_number(lr, "the learning rate")
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"step decay needs `every` as a whole number of epochs >= 1; got {every!r}")
+            raise ValueError(
+                f"step decay needs `every` as a whole number of epochs >= 1; got {every!r}"
+            )
         self.every = int(every)
         self.gamma = _positive_number(gamma, "step decay's gamma")
 
@@ -288,12 +297,16 @@ class CosineAnnealing(Schedule):
         self.lr = _positive_number(lr, "the learning rate")
         for value, what in ((total_epochs, "total_epochs"), (warmup, "warmup")):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"cosine annealing needs {what} as a whole number >= 0; got {value!r}")
+                raise ValueError(
+                    f"cosine annealing needs {what} as a whole number >= 0; got {value!r}"
+                )
         if total_epochs < 1:
             raise ValueError("cosine annealing needs total_epochs >= 1")
         if warmup >= total_epochs:
-            raise ValueError(f"the warm-up ({warmup} epochs) must be shorter than the run "
-                             f"({total_epochs} epochs)")
+            raise ValueError(
+                f"the warm-up ({warmup} epochs) must be shorter than the run "
+                f"({total_epochs} epochs)"
+            )
         self.total_epochs, self.warmup = int(total_epochs), int(warmup)
         self.min_lr = _positive_number(min_lr, "min_lr", allow_zero=True)
         if self.min_lr > self.lr:
@@ -307,8 +320,10 @@ class CosineAnnealing(Schedule):
         return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * progress))
 
     def __repr__(self) -> str:
-        return (f"CosineAnnealing({self.lr}, total_epochs={self.total_epochs}, "
-                f"warmup={self.warmup}, min_lr={self.min_lr})")
+        return (
+            f"CosineAnnealing({self.lr}, total_epochs={self.total_epochs}, "
+            f"warmup={self.warmup}, min_lr={self.min_lr})"
+        )
 
 
 def make_schedule(name: str, lr: float, epochs: int | None = None, **kw) -> Schedule:
@@ -333,5 +348,6 @@ def make_schedule(name: str, lr: float, epochs: int | None = None, **kw) -> Sche
     if key == "step":
         every = kw.get("every") or max(1, int(epochs) // 10)
         return StepDecay(lr, every=every, gamma=kw.get("gamma", 0.5))
-    return CosineAnnealing(lr, total_epochs=epochs, warmup=kw.get("warmup", 0),
-                           min_lr=kw.get("min_lr", 0.0))
+    return CosineAnnealing(
+        lr, total_epochs=epochs, warmup=kw.get("warmup", 0), min_lr=kw.get("min_lr", 0.0)
+    )

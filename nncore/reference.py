@@ -4,6 +4,7 @@ Written from the algorithm's description (BRIEF.md), deliberately naive: fresh a
 step, the mask cast to float, gradients divided afterwards. Tests compare nncore with it and
 the benchmark times it as "the article's code". Do not optimise it.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -25,14 +25,15 @@ visited in a fresh order every epoch, drawn from a generator seeded from `config
 update per batch; the epoch's training loss is the average of the batch losses met along
 the way (each measured just before its update), so no extra pass over the data is needed.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import math
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -59,6 +60,7 @@ RUNAWAY_EPOCHS = 20
 
 # ---- configuration ------------------------------------------------------------------------
 
+
 def _whole(value, what: str, minimum: int, allow_none: bool = False):
     if value is None and allow_none:
         return None
@@ -70,16 +72,20 @@ def _whole(value, what: str, minimum: int, allow_none: bool = False):
     return int(value)
 
 
-def _number(value, what: str, low: float, high: float = math.inf, allow_none=False,
-            low_open=False):
+def _number(value, what: str, low: float, high: float = math.inf, allow_none=False, low_open=False):
     if value is None and allow_none:
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be a number; got {value!r}") from None
-    if isinstance(value, bool) or not math.isfinite(number) or number > high or number < low \
-            or (low_open and number == low):
+    if (
+        isinstance(value, bool)
+        or not math.isfinite(number)
+        or number > high
+        or number < low
+        or (low_open and number == low)
+    ):
         lo = f"above {low:g}" if low_open else f"at least {low:g}"
         hi = "" if high == math.inf else f" and at most {high:g}"
         raise ValueError(f"{what} must be a finite number {lo}{hi}; got {value!r}")
@@ -133,17 +139,21 @@ class TrainConfig:
         except TypeError:
             raise ValueError(f"sizes must be a list of layer sizes; got {self.sizes!r}") from None
         if len(sizes) < 2:
-            raise ValueError(f"sizes needs at least an input and an output size; got {self.sizes!r}")
+            raise ValueError(
+                f"sizes needs at least an input and an output size; got {self.sizes!r}"
+            )
         self.sizes = tuple(_whole(s, "every layer size", 1) for s in sizes)
         self.activation = get_activation(self.activation).name
         if self.init not in INITS:
             raise ValueError(f"unknown init {self.init!r}; choose one of: {', '.join(INITS)}")
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of: "
-                             f"{', '.join(OPTIMIZERS)}")
+            raise ValueError(
+                f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
+            )
         if self.schedule not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of: "
-                             f"{', '.join(SCHEDULES)}")
+            raise ValueError(
+                f"unknown schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}"
+            )
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {self.dtype!r}")
         self.lr = _number(self.lr, "the learning rate", 0.0, low_open=True)
@@ -155,19 +165,26 @@ class TrainConfig:
         self.weight_decay = _number(self.weight_decay, "weight_decay", 0.0)
         self.seed = _whole(self.seed, "seed", 0, allow_none=True)
         self.target_r2 = _number(self.target_r2, "target_r2", -math.inf, 1.0, allow_none=True)
-        self.time_budget = _number(self.time_budget, "time_budget", 0.0, allow_none=True,
-                                   low_open=True)
+        self.time_budget = _number(
+            self.time_budget, "time_budget", 0.0, allow_none=True, low_open=True
+        )
         self.patience = _whole(self.patience, "patience", 1, allow_none=True)
         if self.schedule == "cosine" and self.warmup >= self.epochs:
-            raise ValueError(f"the warm-up ({self.warmup} epochs) must be shorter than the "
-                             f"run ({self.epochs} epochs)")
+            raise ValueError(
+                f"the warm-up ({self.warmup} epochs) must be shorter than the "
+                f"run ({self.epochs} epochs)"
+            )
 
     def make_schedule(self) -> Schedule:
         """The learning-rate schedule these settings describe."""
         if self.schedule == "step":
-            return make_schedule("step", self.lr, self.epochs,
-                                 every=self.step_every or max(1, self.epochs // 10),
-                                 gamma=self.step_gamma)
+            return make_schedule(
+                "step",
+                self.lr,
+                self.epochs,
+                every=self.step_every or max(1, self.epochs // 10),
+                gamma=self.step_gamma,
+            )
         if self.schedule == "cosine":
             return make_schedule("cosine", self.lr, self.epochs, warmup=self.warmup)
         return make_schedule("constant", self.lr, self.epochs)
@@ -179,7 +196,7 @@ class TrainConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
+    def from_dict(cls, d: dict) -> TrainConfig:
         """Rebuild from `to_dict()` output; missing keys take the defaults, unknown keys and
         bad values raise ValueError naming them."""
         if not isinstance(d, dict):
@@ -193,16 +210,35 @@ class TrainConfig:
 
 RECIPES: dict[str, TrainConfig] = {
     "article": TrainConfig(
-        recipe="article", sizes=(2, 64, 64, 64, 1), activation="relu", init="article",
-        optimizer="gd", lr=0.001, schedule="constant", batch_size=None, epochs=2000,
-        seed=99, dtype="float64"),
+        recipe="article",
+        sizes=(2, 64, 64, 64, 1),
+        activation="relu",
+        init="article",
+        optimizer="gd",
+        lr=0.001,
+        schedule="constant",
+        batch_size=None,
+        epochs=2000,
+        seed=99,
+        dtype="float64",
+    ),
     # Tuned on the article's task (the 100 × 100 grid): R² >= 0.999 after 43-55 epochs for
     # seeds 1, 2, 3, 4 and 99. 100 epochs leave room for smaller data sets (1,000 random points
     # reach R² ≈ 0.99 in 100 epochs), and the annealing ends exactly at the last epoch.
     "modern": TrainConfig(
-        recipe="modern", sizes=(2, 64, 64, 64, 1), activation="relu", init="he",
-        optimizer="adam", lr=0.004, schedule="cosine", warmup=3, batch_size=64, epochs=100,
-        seed=99, dtype="float64"),
+        recipe="modern",
+        sizes=(2, 64, 64, 64, 1),
+        activation="relu",
+        init="he",
+        optimizer="adam",
+        lr=0.004,
+        schedule="cosine",
+        warmup=3,
+        batch_size=64,
+        epochs=100,
+        seed=99,
+        dtype="float64",
+    ),
 }
 
 
@@ -220,6 +256,7 @@ def recipe(name: str, **overrides) -> TrainConfig:
 
 
 # ---- what a run reports -------------------------------------------------------------------
+
 
 @dataclass
 class EpochReport:
@@ -250,7 +287,7 @@ class EpochReport:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "EpochReport":
+    def from_dict(cls, d: dict) -> EpochReport:
         if not isinstance(d, dict):
             raise ValueError(f"an epoch report must be a dict; got {type(d).__name__}")
         names = [f.name for f in dataclasses.fields(cls)]
@@ -262,14 +299,17 @@ class EpochReport:
             raise ValueError(f"epoch report has unknown field(s) {', '.join(unknown)}")
         try:
             return cls(
-                epoch=int(d["epoch"]), train_mse=float(d["train_mse"]),
+                epoch=int(d["epoch"]),
+                train_mse=float(d["train_mse"]),
                 val_mse=None if d["val_mse"] is None else float(d["val_mse"]),
                 train_r2=float(d["train_r2"]),
                 val_r2=None if d["val_r2"] is None else float(d["val_r2"]),
-                lr=float(d["lr"]), elapsed=float(d["elapsed"]),
+                lr=float(d["lr"]),
+                elapsed=float(d["elapsed"]),
                 weight_norms=[float(v) for v in d.get("weight_norms", [])],
                 grad_norms=[float(v) for v in d.get("grad_norms", [])],
-                dead_fraction=[float(v) for v in d.get("dead_fraction", [])])
+                dead_fraction=[float(v) for v in d.get("dead_fraction", [])],
+            )
         except (TypeError, ValueError) as err:
             raise ValueError(f"epoch report holds a value that is not a number: {err}") from None
 
@@ -291,7 +331,7 @@ class StopReason:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "StopReason":
+    def from_dict(cls, d: dict) -> StopReason:
         if not isinstance(d, dict) or "kind" not in d or "message" not in d:
             raise ValueError("a stop reason needs 'kind' and 'message'")
         return cls(str(d["kind"]), str(d["message"]), str(d.get("detail", "")))
@@ -312,6 +352,7 @@ class RunState:
 
 
 # ---- the run ------------------------------------------------------------------------------
+
 
 class _Diverged(Exception):
     """Raised inside an epoch when the loss is no longer usable (internal)."""
@@ -336,13 +377,21 @@ class TrainingRun:
     'target'
     """
 
-    def __init__(self, config: TrainConfig | dict, train: Dataset, val: Dataset | None = None,
-                 network: Network | None = None, normaliser: Normaliser | None = None,
-                 history: Sequence[EpochReport | dict] | None = None):
+    def __init__(
+        self,
+        config: TrainConfig | dict,
+        train: Dataset,
+        val: Dataset | None = None,
+        network: Network | None = None,
+        normaliser: Normaliser | None = None,
+        history: Sequence[EpochReport | dict] | None = None,
+    ):
         if isinstance(config, dict):
             config = TrainConfig.from_dict(config)
         if not isinstance(config, TrainConfig):
-            raise TypeError(f"config must be a TrainConfig (see recipe()); got {type(config).__name__}")
+            raise TypeError(
+                f"config must be a TrainConfig (see recipe()); got {type(config).__name__}"
+            )
         self.config = config
         n_in, n_out = config.sizes[0], config.sizes[-1]
         X, y = self._check_data(train, "training", n_in, n_out)
@@ -350,28 +399,35 @@ class TrainingRun:
             raise ValueError("the training data is empty")
 
         if network is None:
-            network = Network(config.sizes, config.activation, config.init, config.seed,
-                              config.dtype)
+            network = Network(
+                config.sizes, config.activation, config.init, config.seed, config.dtype
+            )
         elif not isinstance(network, Network):
             raise TypeError(f"network must be a Network; got {type(network).__name__}")
         elif network.sizes != config.sizes:
-            raise ValueError(f"the network is {network.architecture} but the settings say "
-                             f"{'-'.join(map(str, config.sizes))}")
+            raise ValueError(
+                f"the network is {network.architecture} but the settings say "
+                f"{'-'.join(map(str, config.sizes))}"
+            )
         elif network.dtype.name != config.dtype:
-            raise ValueError(f"the network computes in {network.dtype.name} but the settings "
-                             f"say {config.dtype}; convert it with network.astype(...)")
+            raise ValueError(
+                f"the network computes in {network.dtype.name} but the settings "
+                f"say {config.dtype}; convert it with network.astype(...)"
+            )
         self.network = network
 
         if normaliser is None:
             normaliser = Normaliser.fit(X, y)
         elif normaliser.n_inputs != n_in or normaliser.n_outputs != n_out:
-            raise ValueError(f"the normaliser is for {normaliser.n_inputs} inputs and "
-                             f"{normaliser.n_outputs} outputs, the network has {n_in} and {n_out}")
+            raise ValueError(
+                f"the normaliser is for {normaliser.n_inputs} inputs and "
+                f"{normaliser.n_outputs} outputs, the network has {n_in} and {n_out}"
+            )
         self.normaliser = normaliser
 
         dt = network.dtype
-        self._X = np.ascontiguousarray(normaliser.transform_x(X), dtype=dt)   # (n, n_in)
-        self._y = np.ascontiguousarray(normaliser.transform_y(y), dtype=dt)   # (n, n_out)
+        self._X = np.ascontiguousarray(normaliser.transform_x(X), dtype=dt)  # (n, n_in)
+        self._y = np.ascontiguousarray(normaliser.transform_y(y), dtype=dt)  # (n, n_out)
         # Variance of the normalised targets per element: R² = 1 − MSE / variance.
         self._y_var = self._variance(self._y)
         self._Xv = self._yv = None
@@ -383,7 +439,8 @@ class TrainingRun:
                 self._yv_var = self._variance(self._yv)
 
         self.history: list[EpochReport] = [
-            h if isinstance(h, EpochReport) else EpochReport.from_dict(h) for h in (history or [])]
+            h if isinstance(h, EpochReport) else EpochReport.from_dict(h) for h in (history or [])
+        ]
         self.epoch = len(self.history)
         self.stop_reason: StopReason | None = None
         self._optimizer = make_optimizer(config.optimizer)
@@ -411,17 +468,19 @@ class TrainingRun:
         # last weights whose loss was measured and found sound. Copies of ~10k numbers.
         self._candidate = [p.copy() for p in network.parameters()]
         self._good: list[np.ndarray] | None = None
-        self._good_epoch = 0            # epochs completed when `_good` was taken
-        self._relu_layers = [i for i, a in enumerate(network.activations)
-                             if a.name in ("relu", "leaky_relu")]
+        self._good_epoch = 0  # epochs completed when `_good` was taken
+        self._relu_layers = [
+            i for i, a in enumerate(network.activations) if a.name in ("relu", "leaky_relu")
+        ]
         self._ones: dict[int, np.ndarray] = {}
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
     def _check_data(ds, what: str, n_in: int, n_out: int):
         if not hasattr(ds, "X") or not hasattr(ds, "y"):
-            raise TypeError(f"the {what} data must be a Dataset (with X and y); "
-                            f"got {type(ds).__name__}")
+            raise TypeError(
+                f"the {what} data must be a Dataset (with X and y); got {type(ds).__name__}"
+            )
         X = np.asarray(ds.X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != n_in:
             raise ValueError(f"the {what} inputs must have shape (n, {n_in}); got {X.shape}")
@@ -484,7 +543,7 @@ class TrainingRun:
             if self._stop_requested.is_set():
                 self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
                 break
-            if self.epoch >= self.config.epochs:      # a continued history may already be there
+            if self.epoch >= self.config.epochs:  # a continued history may already be there
                 self._finish("epochs", f"Finished the planned {self.config.epochs:,} epochs.")
                 break
             report = self._run_epoch()
@@ -492,8 +551,9 @@ class TrainingRun:
                 reports.append(report)
         return reports
 
-    def run(self, progress: Callable[[EpochReport], object] | None = None,
-            chunk: int = 10) -> StopReason:
+    def run(
+        self, progress: Callable[[EpochReport], object] | None = None, chunk: int = 10
+    ) -> StopReason:
         """Train until a stop condition; `progress(report)` is called after every epoch."""
         while not self.done:
             for report in self.run_chunk(chunk):
@@ -532,10 +592,10 @@ class TrainingRun:
                 if order is None:
                     Xb, yb = self._X, self._y
                 else:
-                    idx = order[start:start + batch]
+                    idx = order[start : start + batch]
                     Xb, yb = self._X[idx], self._y[idx]
                 rec = net.forward(Xb, workspace=True)
-                diff = rec.a[-1] - yb                                  # (batch, n_out)
+                diff = rec.a[-1] - yb  # (batch, n_out)
                 batch_sse = _sq_norm(diff)
                 self._check_loss(batch_sse / diff.size)
                 if start == 0:
@@ -569,12 +629,19 @@ class TrainingRun:
         self.epoch += 1
         self._elapsed += time.perf_counter() - started
         report = EpochReport(
-            epoch=self.epoch, train_mse=train_mse, val_mse=val_mse, train_r2=train_r2,
-            val_r2=val_r2, lr=lr, elapsed=self._elapsed,
+            epoch=self.epoch,
+            train_mse=train_mse,
+            val_mse=val_mse,
+            train_r2=train_r2,
+            val_r2=val_r2,
+            lr=lr,
+            elapsed=self._elapsed,
             weight_norms=[math.sqrt(_sq_norm(w)) for w in net.weights],
             grad_norms=[math.sqrt(s / max(updates, 1)) for s in grad_sq],
-            dead_fraction=[1.0 - float(alive[i].mean()) if i in alive else 0.0
-                           for i in range(n_layers)])
+            dead_fraction=[
+                1.0 - float(alive[i].mean()) if i in alive else 0.0 for i in range(n_layers)
+            ],
+        )
         self.history.append(report)
         if self._first_loss is None:
             self._first_loss = train_mse
@@ -640,8 +707,11 @@ class TrainingRun:
                 # shown in the history, so the curve crosses the target where the run stops.
                 reached = self.evaluate("train")["r2"] >= cfg.target_r2
             if reached:
-                self._finish("target", f"Reached R² = {r2:.4f} on the {on} data after "
-                                       f"{self.epoch} epochs (target {cfg.target_r2:g}).")
+                self._finish(
+                    "target",
+                    f"Reached R² = {r2:.4f} on the {on} data after "
+                    f"{self.epoch} epochs (target {cfg.target_r2:g}).",
+                )
                 return
         if interrupted or self._stop_requested.is_set():
             self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
@@ -650,12 +720,16 @@ class TrainingRun:
             self._finish("epochs", f"Finished the planned {cfg.epochs:,} epochs.")
             return
         if cfg.patience is not None and self._since_best >= cfg.patience:
-            self._finish("plateau", f"No progress for {cfg.patience} epochs: the best {on} "
-                                    f"loss stayed at {self._best:.4g}.")
+            self._finish(
+                "plateau",
+                f"No progress for {cfg.patience} epochs: the best {on} "
+                f"loss stayed at {self._best:.4g}.",
+            )
             return
         if cfg.time_budget is not None and self._elapsed >= cfg.time_budget:
-            self._finish("time", f"Used the time budget of {cfg.time_budget:g} s "
-                                 f"after {self.epoch} epochs.")
+            self._finish(
+                "time", f"Used the time budget of {cfg.time_budget:g} s after {self.epoch} epochs."
+            )
 
     def _diverged(self, loss: float, lr: float, runaway: bool = False) -> None:
         """End the run as "diverged", explaining it, with the last sound weights restored."""
@@ -674,28 +748,38 @@ class TrainingRun:
             what = f"At epoch {at} the loss became infinite: the numbers grew too large to store."
             short = "the loss became infinite"
         elif runaway:
-            what = (f"The loss has gone up for {self._rising} epochs in a row and reached "
-                    f"{loss:.3g}, more than {RUNAWAY_FACTOR:g} times where it started.")
+            what = (
+                f"The loss has gone up for {self._rising} epochs in a row and reached "
+                f"{loss:.3g}, more than {RUNAWAY_FACTOR:g} times where it started."
+            )
             short = f"the loss kept growing, to {loss:.3g}"
         else:
-            what = (f"At epoch {at} the loss jumped to {loss:.3g}, more than a million times "
-                    f"larger than at the start.")
+            what = (
+                f"At epoch {at} the loss jumped to {loss:.3g}, more than a million times "
+                f"larger than at the start."
+            )
             short = f"the loss exploded to {loss:.3g}"
         if start is not None and math.isfinite(start):
             what += f" The first epoch's loss was {start:.4g}."
         opt = self.config.optimizer
         if opt == "adam":
-            cause = (f"The likely cause is a learning rate too large for this network: Adam "
-                     f"moves every weight by about the learning rate ({lr:g}) at each update, "
-                     f"and steps that big overshoot.")
+            cause = (
+                f"The likely cause is a learning rate too large for this network: Adam "
+                f"moves every weight by about the learning rate ({lr:g}) at each update, "
+                f"and steps that big overshoot."
+            )
         elif opt == "momentum":
-            cause = (f"The likely cause is a learning rate ({lr:g}) too large for momentum: the "
-                     f"velocity keeps building up and every step overshoots the valley by more "
-                     f"than the last.")
+            cause = (
+                f"The likely cause is a learning rate ({lr:g}) too large for momentum: the "
+                f"velocity keeps building up and every step overshoots the valley by more "
+                f"than the last."
+            )
         else:
-            cause = (f"The likely cause is a learning rate ({lr:g}) too large for gradient "
-                     f"descent: each update overshoots the bottom of the valley and lands "
-                     f"higher on the other side, so the next gradient is larger still.")
+            cause = (
+                f"The likely cause is a learning rate ({lr:g}) too large for gradient "
+                f"descent: each update overshoots the bottom of the valley and lands "
+                f"higher on the other side, so the next gradient is larger still."
+            )
         tips = [f"lower the learning rate 10× (to {lr / 10:g})"]
         if opt != "adam":
             tips.append("switch to Adam")
@@ -703,13 +787,17 @@ class TrainingRun:
             tips.append("start from the modern recipe")
         advice = "Try: " + ", or ".join(tips) + "."
         if restored_from is not None:
-            kept = (f"The network was put back to its weights after epoch {restored_from}, "
-                    "the last ones that gave a sound loss." if restored_from else
-                    "The network was put back to its starting weights.")
+            kept = (
+                f"The network was put back to its weights after epoch {restored_from}, "
+                "the last ones that gave a sound loss."
+                if restored_from
+                else "The network was put back to its starting weights."
+            )
         else:
             kept = "The network keeps its current (finite) weights."
-        self._finish("diverged", f"Training diverged: {short}.",
-                     " ".join([what, cause, advice, kept]))
+        self._finish(
+            "diverged", f"Training diverged: {short}.", " ".join([what, cause, advice, kept])
+        )
 
     # ---- using the result ------------------------------------------------------------------
     def evaluate(self, split: str = "train") -> dict:
@@ -736,7 +824,12 @@ class TrainingRun:
     def state(self) -> RunState:
         """A snapshot for display: epoch, next lr, stop reason, last report and a copy of the
         network (call it between chunks, from the thread that runs them)."""
-        return RunState(epoch=self.epoch, lr=self.lr, done=self.done,
-                        stop_reason=self.stop_reason,
-                        report=self.history[-1] if self.history else None,
-                        network=self.network.copy(), normaliser=self.normaliser)
+        return RunState(
+            epoch=self.epoch,
+            lr=self.lr,
+            done=self.done,
+            stop_reason=self.stop_reason,
+            report=self.history[-1] if self.history else None,
+            network=self.network.copy(),
+            normaliser=self.normaliser,
+        )

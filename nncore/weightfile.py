@@ -23,8 +23,10 @@ a half-written model behind. Reading treats the file as untrusted: every shape, 
 number and name is checked, and anything wrong raises `WeightFileError` with a message that
 says exactly what and where.
 """
+
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -32,8 +34,9 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -51,8 +54,19 @@ MAX_PARAMETERS = 10_000_000
 MAX_LAYERS = 1_000
 
 # The description every format carries (the .json file adds "layers").
-_HEADER_KEYS = ("format", "format_version", "sizes", "activations", "dtype", "init", "seed",
-                "normaliser", "config", "history", "meta")
+_HEADER_KEYS = (
+    "format",
+    "format_version",
+    "sizes",
+    "activations",
+    "dtype",
+    "init",
+    "seed",
+    "normaliser",
+    "config",
+    "history",
+    "meta",
+)
 
 _TORCH_ACTIVATION_MODULES = {
     "relu": "ReLU()",
@@ -104,19 +118,28 @@ def format_of(path, format: str | None = None) -> str:
         key = key if key.startswith(".") else "." + key
         if key not in FORMATS:
             raise WeightFileError(
-                f"unknown weights format {format!r}; use one of {', '.join(FORMATS)}")
+                f"unknown weights format {format!r}; use one of {', '.join(FORMATS)}"
+            )
         return key
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if ext not in FORMATS:
         shown = f"extension {ext!r}" if ext else "no extension"
         raise WeightFileError(
-            f"{os.fspath(path)!r} has {shown}; weights files end in {', '.join(FORMATS)}")
+            f"{os.fspath(path)!r} has {shown}; weights files end in {', '.join(FORMATS)}"
+        )
     return ext
 
 
 # ---- saving -------------------------------------------------------------------------------
-def save(path, network: Network, normaliser=None, config=None, history=None, meta=None,
-         format: str | None = None) -> None:
+def save(
+    path,
+    network: Network,
+    normaliser=None,
+    config=None,
+    history=None,
+    meta=None,
+    format: str | None = None,
+) -> None:
     """Write `network` and what describes it to `path`, atomically.
 
     `normaliser` and `config` may be objects with `to_dict()` or plain dicts; `history` a
@@ -205,14 +228,12 @@ def _write_atomically(path: str, write_to: Callable[[str], None]) -> None:
         write_to(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        if os.path.exists(path):                 # overwriting keeps the old file's mode
+        if os.path.exists(path):  # overwriting keeps the old file's mode
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise WeightFileError(f"cannot write {path!r}: {exc.strerror or exc}") from None
         raise
@@ -256,17 +277,21 @@ def _write_npz(tmp: str, header: dict, network: Network) -> None:
     text = json.dumps(header, ensure_ascii=False)
     arrays = {"header": np.frombuffer(text.encode("utf-8"), dtype=np.uint8)}
     for k, (w, b) in enumerate(zip(network.weights, network.biases)):
-        arrays[f"weights_{k}"] = np.ascontiguousarray(w)    # (fan_in, fan_out)
-        arrays[f"biases_{k}"] = np.ascontiguousarray(b)     # (1, fan_out)
+        arrays[f"weights_{k}"] = np.ascontiguousarray(w)  # (fan_in, fan_out)
+        arrays[f"biases_{k}"] = np.ascontiguousarray(b)  # (1, fan_out)
     with open(tmp, "wb") as fh:
         np.savez(fh, allow_pickle=False, **arrays)
 
 
 def _write_json(tmp: str, header: dict, network: Network) -> None:
     doc = dict(header)
-    doc["layers"] = [{"weights": w.astype(np.float64).tolist(),          # exact for float32
-                      "biases": b.astype(np.float64).reshape(-1).tolist()}
-                     for w, b in zip(network.weights, network.biases)]
+    doc["layers"] = [
+        {
+            "weights": w.astype(np.float64).tolist(),  # exact for float32
+            "biases": b.astype(np.float64).reshape(-1).tolist(),
+        }
+        for w, b in zip(network.weights, network.biases)
+    ]
     # Indented for reading, but a list of plain numbers or names (a matrix row, the sizes)
     # and each history entry stay on one line. Placeholders carry a random part no real
     # string can guess; they are swapped for the compact text after indenting.
@@ -289,7 +314,7 @@ def _write_json(tmp: str, header: dict, network: Network) -> None:
     history = doc.pop("history")
     doc = shorten(doc)
     doc["history"] = [one_line(h) for h in history]
-    doc["layers"] = doc.pop("layers")                       # keep the arrays last
+    doc["layers"] = doc.pop("layers")  # keep the arrays last
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     text = re.sub(f'"@@{nonce}:([0-9]+)@@"', lambda m: compact[int(m.group(1))], text)
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -311,10 +336,12 @@ def _write_safetensors(tmp: str, header: dict, network: Network) -> None:
 
     tensors = {}
     for k, (w, b) in enumerate(zip(network.weights, network.biases)):
-        tensors[f"{2 * k}.weight"] = np.ascontiguousarray(w.T)          # (out, in)
+        tensors[f"{2 * k}.weight"] = np.ascontiguousarray(w.T)  # (out, in)
         tensors[f"{2 * k}.bias"] = np.ascontiguousarray(b.reshape(-1))  # (out,)
-    metadata = {key: (value if key == "format" else json.dumps(value, ensure_ascii=False))
-                for key, value in header.items()}
+    metadata = {
+        key: (value if key == "format" else json.dumps(value, ensure_ascii=False))
+        for key, value in header.items()
+    }
     metadata["pytorch_module"] = _sequential_text(network)
     save_file(tensors, tmp, metadata=metadata)
 
@@ -350,7 +377,8 @@ def _read_bytes(path: str) -> bytes:
         if size > MAX_FILE_BYTES:
             raise WeightFileError(
                 f"{path!r} is {size:,} bytes, larger than the {MAX_FILE_BYTES:,} a weights "
-                "file may have")
+                "file may have"
+            )
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
@@ -378,10 +406,12 @@ def _check_content_kind(data: bytes, fmt: str, path: str) -> None:
         if other != fmt and matches(data):
             raise WeightFileError(
                 f"{path!r} is named {fmt} but its content looks like a {other} file; "
-                f"rename it to end in {other}")
+                f"rename it to end in {other}"
+            )
     raise WeightFileError(
         f"{path!r} is not a weights file: its content is not {fmt[1:]} (it may be "
-        "truncated, corrupted or something else entirely)")
+        "truncated, corrupted or something else entirely)"
+    )
 
 
 def _parse_json_text(raw: bytes | str, what: str):
@@ -392,8 +422,8 @@ def _parse_json_text(raw: bytes | str, what: str):
         raise WeightFileError(f"the {what} is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise WeightFileError(
-            f"the {what} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg})") from None
+            f"the {what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except RecursionError:
         raise WeightFileError(f"the {what} is nested too deeply to be a weights file") from None
 
@@ -405,7 +435,7 @@ def _npz_scan(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     # A damaged archive can make zipfile raise almost anything (BadZipFile, EOFError,
     # NotImplementedError for a garbled version field, ...): all mean "not readable".
-    except Exception as exc:  # noqa: BLE001 - untrusted input, report don't crash
+    except Exception as exc:
         raise WeightFileError(f"the .npz archive is damaged or truncated ({exc})") from None
     with archive:
         total = 0
@@ -415,8 +445,9 @@ def _npz_scan(data: bytes) -> None:
                 raise WeightFileError(f"the .npz archive holds an unexpected entry {name!r}")
             total += info.file_size
             if total > MAX_FILE_BYTES:
-                raise WeightFileError("the .npz archive unpacks to more data than a weights "
-                                      "file may hold")
+                raise WeightFileError(
+                    "the .npz archive unpacks to more data than a weights file may hold"
+                )
             try:
                 with archive.open(info) as fh:
                     version = np.lib.format.read_magic(fh)
@@ -426,22 +457,26 @@ def _npz_scan(data: bytes) -> None:
                         shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
                     else:
                         raise WeightFileError(
-                            f"entry {name[:-4]!r} uses .npy version {version}, not 1.0 or 2.0")
+                            f"entry {name[:-4]!r} uses .npy version {version}, not 1.0 or 2.0"
+                        )
             except WeightFileError:
                 raise
             # zipfile and NumPy's header reader raise many kinds of errors on damaged input.
-            except Exception as exc:  # noqa: BLE001 - untrusted input, report don't crash
+            except Exception as exc:
                 raise WeightFileError(
-                    f"entry {name[:-4]!r} of the .npz archive is damaged ({exc})") from None
+                    f"entry {name[:-4]!r} of the .npz archive is damaged ({exc})"
+                ) from None
             if dtype.hasobject:
                 raise WeightFileError(
                     f"entry {name[:-4]!r} holds Python objects (pickled data); weights files "
-                    "contain numbers only, and pickled data is never loaded")
+                    "contain numbers only, and pickled data is never loaded"
+                )
             count = math.prod(shape)
             if count * dtype.itemsize > info.file_size:
                 raise WeightFileError(
                     f"entry {name[:-4]!r} declares shape {tuple(shape)} but holds only "
-                    f"{info.file_size:,} bytes")
+                    f"{info.file_size:,} bytes"
+                )
 
 
 def _read_npz(data: bytes):
@@ -449,7 +484,7 @@ def _read_npz(data: bytes):
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-    except Exception as exc:  # noqa: BLE001 - untrusted input, report don't crash
+    except Exception as exc:
         raise WeightFileError(f"the .npz archive could not be read ({exc})") from None
     raw_header = arrays.pop("header", None)
     if raw_header is None:
@@ -462,10 +497,19 @@ def _read_npz(data: bytes):
     _check_keys(set(arrays), expected)
     weights, biases = [], []
     for k in range(len(sizes) - 1):
-        weights.append(_check_array(arrays[f"weights_{k}"], (sizes[k], sizes[k + 1]),
-                                    header["dtype"], f"layer {k} weight"))
-        biases.append(_check_array(arrays[f"biases_{k}"], (1, sizes[k + 1]),
-                                   header["dtype"], f"layer {k} bias"))
+        weights.append(
+            _check_array(
+                arrays[f"weights_{k}"],
+                (sizes[k], sizes[k + 1]),
+                header["dtype"],
+                f"layer {k} weight",
+            )
+        )
+        biases.append(
+            _check_array(
+                arrays[f"biases_{k}"], (1, sizes[k + 1]), header["dtype"], f"layer {k} bias"
+            )
+        )
     return header, weights, biases
 
 
@@ -477,20 +521,22 @@ def _read_json(data: bytes):
     if not isinstance(layers, list):
         raise WeightFileError("'layers' must be a list with one entry per layer")
     if len(layers) != len(sizes) - 1:
-        raise WeightFileError(f"the architecture {_arch(sizes)} has {len(sizes) - 1} layers "
-                              f"but 'layers' holds {len(layers)}")
+        raise WeightFileError(
+            f"the architecture {_arch(sizes)} has {len(sizes) - 1} layers "
+            f"but 'layers' holds {len(layers)}"
+        )
     weights, biases = [], []
     for k, layer in enumerate(layers):
         if not isinstance(layer, dict) or set(layer) != {"weights", "biases"}:
-            raise WeightFileError(f"layer {k} must be an object with exactly the keys "
-                                  "'weights' and 'biases'")
+            raise WeightFileError(
+                f"layer {k} must be an object with exactly the keys 'weights' and 'biases'"
+            )
         w = _nested_numbers(layer["weights"], (sizes[k], sizes[k + 1]), f"layer {k} weight")
         b = _nested_numbers(layer["biases"], (sizes[k + 1],), f"layer {k} bias")
         dt = np.dtype(doc["dtype"])
-        with np.errstate(over="ignore"):   # too large for float32 becomes inf, refused below
+        with np.errstate(over="ignore"):  # too large for float32 becomes inf, refused below
             w, b = w.astype(dt), b.astype(dt).reshape(1, -1)
-        weights.append(_check_array(w, (sizes[k], sizes[k + 1]), doc["dtype"],
-                                    f"layer {k} weight"))
+        weights.append(_check_array(w, (sizes[k], sizes[k + 1]), doc["dtype"], f"layer {k} weight"))
         biases.append(_check_array(b, (1, sizes[k + 1]), doc["dtype"], f"layer {k} bias"))
     return doc, weights, biases
 
@@ -505,8 +551,9 @@ def _nested_numbers(value, shape: tuple[int, ...], what: str) -> np.ndarray:
         if not isinstance(value, list):
             raise WeightFileError(f"{what} must be a list of numbers")
         if len(value) != shape[0]:
-            raise WeightFileError(f"{what} has {len(value)} numbers but the architecture "
-                                  f"says {shape[0]}")
+            raise WeightFileError(
+                f"{what} has {len(value)} numbers but the architecture says {shape[0]}"
+            )
         for j, v in enumerate(value):
             if not _is_number(v):
                 raise WeightFileError(f"{what} entry {j} is {json.dumps(v)[:40]}, not a number")
@@ -518,13 +565,15 @@ def _nested_numbers(value, shape: tuple[int, ...], what: str) -> np.ndarray:
         if len(row) != n_cols:
             raise WeightFileError(f"{what} row {i} has {len(row)} numbers but row 0 has {n_cols}")
     if (len(value), n_cols) != shape:
-        raise WeightFileError(f"{what} has shape {(len(value), n_cols)} but the architecture "
-                              f"says {shape}")
+        raise WeightFileError(
+            f"{what} has shape {(len(value), n_cols)} but the architecture says {shape}"
+        )
     for i, row in enumerate(value):
         for j, v in enumerate(row):
             if not _is_number(v):
                 raise WeightFileError(
-                    f"{what} entry ({i}, {j}) is {json.dumps(v)[:40]}, not a number")
+                    f"{what} entry ({i}, {j}) is {json.dumps(v)[:40]}, not a number"
+                )
     return np.array(value, dtype=np.float64)
 
 
@@ -534,39 +583,49 @@ def _read_safetensors(data: bytes):
 
     declared = int.from_bytes(data[:8], "little")
     if declared > len(data) - 8:
-        raise WeightFileError(f"the .safetensors header claims {declared:,} bytes but the "
-                              f"file has only {len(data) - 8:,} after it (truncated?)")
-    raw = _parse_json_text(data[8:8 + declared], "header of the .safetensors file")
+        raise WeightFileError(
+            f"the .safetensors header claims {declared:,} bytes but the "
+            f"file has only {len(data) - 8:,} after it (truncated?)"
+        )
+    raw = _parse_json_text(data[8 : 8 + declared], "header of the .safetensors file")
     if not isinstance(raw, dict):
         raise WeightFileError("the .safetensors header is not a JSON object")
     metadata = raw.get("__metadata__")
     if not isinstance(metadata, dict) or "format" not in metadata:
-        raise WeightFileError("this .safetensors file has no nn-tutor description in its "
-                              "metadata (no 'format' marker), so it was not saved by nn-tutor")
+        raise WeightFileError(
+            "this .safetensors file has no nn-tutor description in its "
+            "metadata (no 'format' marker), so it was not saved by nn-tutor"
+        )
     try:
         tensors = load_tensors(data)
     # The Rust reader reports damage as SafetensorError; anything it raises means "bad file".
-    except Exception as exc:  # noqa: BLE001 - untrusted input, report don't crash
+    except Exception as exc:
         raise WeightFileError(f"the .safetensors file could not be read ({exc})") from None
     header = {}
     for key, value in metadata.items():
         if key not in _HEADER_KEYS:
-            continue                       # e.g. "pytorch_module", written for people
+            continue  # e.g. "pytorch_module", written for people
         if not isinstance(value, str):
             raise WeightFileError(f"metadata entry {key!r} is not text")
-        header[key] = value if key == "format" else _parse_json_text(
-            value, f"metadata entry {key!r}")
+        header[key] = (
+            value if key == "format" else _parse_json_text(value, f"metadata entry {key!r}")
+        )
     sizes = _check_header(header)
     expected = {f"{2 * k}.{kind}" for k in range(len(sizes) - 1) for kind in ("weight", "bias")}
     _check_keys(set(tensors), expected)
     weights, biases = [], []
     for k in range(len(sizes) - 1):
         n_in, n_out = sizes[k], sizes[k + 1]
-        w = _check_array(tensors[f"{2 * k}.weight"], (n_out, n_in), header["dtype"],
-                         f"layer {k} weight ('{2 * k}.weight', stored as (out, in))")
-        b = _check_array(tensors[f"{2 * k}.bias"], (n_out,), header["dtype"],
-                         f"layer {k} bias ('{2 * k}.bias')")
-        weights.append(np.ascontiguousarray(w.T))          # back to (fan_in, fan_out)
+        w = _check_array(
+            tensors[f"{2 * k}.weight"],
+            (n_out, n_in),
+            header["dtype"],
+            f"layer {k} weight ('{2 * k}.weight', stored as (out, in))",
+        )
+        b = _check_array(
+            tensors[f"{2 * k}.bias"], (n_out,), header["dtype"], f"layer {k} bias ('{2 * k}.bias')"
+        )
+        weights.append(np.ascontiguousarray(w.T))  # back to (fan_in, fan_out)
         biases.append(b.reshape(1, -1).copy())
     return header, weights, biases
 
@@ -581,18 +640,29 @@ def _check_keys(found: set, expected: set) -> None:
     if missing or extra:
         parts = []
         if missing:
-            parts.append("missing " + ", ".join(repr(k) for k in missing[:6])
-                         + (" ..." if len(missing) > 6 else ""))
+            parts.append(
+                "missing "
+                + ", ".join(repr(k) for k in missing[:6])
+                + (" ..." if len(missing) > 6 else "")
+            )
         if extra:
-            parts.append("unexpected " + ", ".join(repr(k) for k in extra[:6])
-                         + (" ..." if len(extra) > 6 else ""))
+            parts.append(
+                "unexpected "
+                + ", ".join(repr(k) for k in extra[:6])
+                + (" ..." if len(extra) > 6 else "")
+            )
         raise WeightFileError("the arrays do not match the architecture: " + "; ".join(parts))
 
 
 def _json_kind(value) -> str:
     """What a parsed JSON value is, in JSON's own words."""
-    for kind, name in ((bool, "true/false"), (str, "text"), (dict, "an object"),
-                       (list, "a list"), ((int, float), "a number")):
+    for kind, name in (
+        (bool, "true/false"),
+        (str, "text"),
+        (dict, "an object"),
+        (list, "a list"),
+        ((int, float), "a number"),
+    ):
         if isinstance(value, kind):
             return name
     return "null"
@@ -605,54 +675,73 @@ def _check_header(header) -> list[int]:
     marker = header.get("format")
     if marker != FORMAT_MARKER:
         if marker is None:
-            raise WeightFileError(f"this is not an nn-tutor weights file: the 'format' marker "
-                                  f"({FORMAT_MARKER!r}) is missing")
-        raise WeightFileError(f"this is not an nn-tutor weights file: 'format' is "
-                              f"{str(marker)[:60]!r}, expected {FORMAT_MARKER!r}")
+            raise WeightFileError(
+                f"this is not an nn-tutor weights file: the 'format' marker "
+                f"({FORMAT_MARKER!r}) is missing"
+            )
+        raise WeightFileError(
+            f"this is not an nn-tutor weights file: 'format' is "
+            f"{str(marker)[:60]!r}, expected {FORMAT_MARKER!r}"
+        )
     version = header.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise WeightFileError(f"'format_version' must be a positive whole number; got "
-                              f"{json.dumps(version)[:40]}")
+        raise WeightFileError(
+            f"'format_version' must be a positive whole number; got {json.dumps(version)[:40]}"
+        )
     if version > FORMAT_VERSION:
-        raise WeightFileError(f"the file uses format version {version}, newer than this "
-                              f"program reads ({FORMAT_VERSION}); update nn-tutor to open it")
+        raise WeightFileError(
+            f"the file uses format version {version}, newer than this "
+            f"program reads ({FORMAT_VERSION}); update nn-tutor to open it"
+        )
     sizes = header.get("sizes")
-    if (not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes)):
-        raise WeightFileError("'sizes' must be a list of at least two whole numbers "
-                              f"(like [2, 64, 1]); got {json.dumps(sizes)[:60]}")
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) < 2
+        or not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes)
+    ):
+        raise WeightFileError(
+            "'sizes' must be a list of at least two whole numbers "
+            f"(like [2, 64, 1]); got {json.dumps(sizes)[:60]}"
+        )
     if len(sizes) - 1 > MAX_LAYERS:
-        raise WeightFileError(f"'sizes' declares {len(sizes) - 1} layers; at most "
-                              f"{MAX_LAYERS} are accepted")
+        raise WeightFileError(
+            f"'sizes' declares {len(sizes) - 1} layers; at most {MAX_LAYERS} are accepted"
+        )
     if any(s < 1 for s in sizes):
         raise WeightFileError(f"every layer size must be at least 1; got {sizes}")
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     if n_params > MAX_PARAMETERS:
-        raise WeightFileError(f"the architecture {_arch(sizes)[:80]} declares {n_params:,} "
-                              f"parameters, more than the {MAX_PARAMETERS:,} accepted")
+        raise WeightFileError(
+            f"the architecture {_arch(sizes)[:80]} declares {n_params:,} "
+            f"parameters, more than the {MAX_PARAMETERS:,} accepted"
+        )
     acts = header.get("activations")
     if not isinstance(acts, list) or not all(isinstance(a, str) for a in acts):
         raise WeightFileError("'activations' must be a list of names like \"relu\"")
     if len(acts) != len(sizes) - 1:
-        raise WeightFileError(f"the architecture {_arch(sizes)} has {len(sizes) - 1} layers "
-                              f"but {len(acts)} activations are given")
+        raise WeightFileError(
+            f"the architecture {_arch(sizes)} has {len(sizes) - 1} layers "
+            f"but {len(acts)} activations are given"
+        )
     for k, name in enumerate(acts):
         if name not in ACTIVATIONS:
-            raise WeightFileError(f"layer {k}'s activation {name[:40]!r} is unknown; known: "
-                                  f"{', '.join(ACTIVATIONS)}")
+            raise WeightFileError(
+                f"layer {k}'s activation {name[:40]!r} is unknown; known: {', '.join(ACTIVATIONS)}"
+            )
     if header.get("dtype") not in DTYPES:
-        raise WeightFileError(f"'dtype' must be one of {', '.join(DTYPES)}; got "
-                              f"{json.dumps(header.get('dtype'))[:40]}")
+        raise WeightFileError(
+            f"'dtype' must be one of {', '.join(DTYPES)}; got "
+            f"{json.dumps(header.get('dtype'))[:40]}"
+        )
     init = header.get("init", None)
     if init is not None and init not in INITS:
-        raise WeightFileError(f"'init' must be one of {', '.join(INITS)} or null; got "
-                              f"{json.dumps(init)[:40]}")
+        raise WeightFileError(
+            f"'init' must be one of {', '.join(INITS)} or null; got {json.dumps(init)[:40]}"
+        )
     seed = header.get("seed", None)
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise WeightFileError(f"'seed' must be a whole number or null; got "
-                              f"{json.dumps(seed)[:40]}")
-    for key, kind in (("normaliser", dict), ("config", dict), ("meta", dict),
-                      ("history", list)):
+        raise WeightFileError(f"'seed' must be a whole number or null; got {json.dumps(seed)[:40]}")
+    for key, kind in (("normaliser", dict), ("config", dict), ("meta", dict), ("history", list)):
         value = header.get(key)
         if value is not None and not isinstance(value, kind):
             need = "an object" if kind is dict else "a list"
@@ -671,7 +760,8 @@ def _require_finite(arr: np.ndarray, what: str, saving: bool = False) -> None:
         subject = f"{what} cannot be saved: it" if saving else what
         raise WeightFileError(
             f"{subject} contains {int(bad.sum())} value(s) that are not finite numbers "
-            f"(the first, {arr[where]}, at index {where})")
+            f"(the first, {arr[where]}, at index {where})"
+        )
 
 
 def _check_array(arr, shape: tuple[int, ...], dtype: str, what: str) -> np.ndarray:
@@ -680,8 +770,9 @@ def _check_array(arr, shape: tuple[int, ...], dtype: str, what: str) -> np.ndarr
     if arr.dtype != np.dtype(dtype):
         raise WeightFileError(f"{what} is stored as {arr.dtype} but the file says {dtype}")
     if arr.shape != tuple(shape):
-        raise WeightFileError(f"{what} has shape {arr.shape} but the architecture says "
-                              f"{tuple(shape)}")
+        raise WeightFileError(
+            f"{what} has shape {arr.shape} but the architecture says {tuple(shape)}"
+        )
     _require_finite(arr, what)
     return arr
 
@@ -693,25 +784,35 @@ def _normaliser_from(plain: dict, sizes: list[int]):
     try:
         normaliser = Normaliser.from_dict(plain)
     except (TypeError, ValueError) as exc:
-        raise WeightFileError(f"the saved {exc}" if str(exc).startswith("normaliser")
-                              else f"the saved normaliser is invalid: {exc}") from None
+        raise WeightFileError(
+            f"the saved {exc}"
+            if str(exc).startswith("normaliser")
+            else f"the saved normaliser is invalid: {exc}"
+        ) from None
     if (normaliser.n_inputs, normaliser.n_outputs) != (sizes[0], sizes[-1]):
         raise WeightFileError(
             f"the normaliser is for {normaliser.n_inputs} inputs and {normaliser.n_outputs} "
-            f"outputs but the network {_arch(sizes)} has {sizes[0]} and {sizes[-1]}")
+            f"outputs but the network {_arch(sizes)} has {sizes[0]} and {sizes[-1]}"
+        )
     return normaliser
 
 
 def _assemble(header: dict, weights, biases, fmt: str) -> WeightFile:
     sizes = header["sizes"]
-    network = Network(sizes, activations=header["activations"], init="he", seed=0,
-                      dtype=header["dtype"])
+    network = Network(
+        sizes, activations=header["activations"], init="he", seed=0, dtype=header["dtype"]
+    )
     network.load_parameters(weights, biases)
     network.init = header.get("init")
     network.seed = header.get("seed")
     plain_norm = header.get("normaliser")
     normaliser = None if plain_norm is None else _normaliser_from(plain_norm, sizes)
-    return WeightFile(network=network, normaliser=normaliser, config=header.get("config"),
-                      history=list(header.get("history") or []),
-                      meta=dict(header.get("meta") or {}),
-                      format_version=header["format_version"], format=fmt)
+    return WeightFile(
+        network=network,
+        normaliser=normaliser,
+        config=header.get("config"),
+        history=list(header.get("history") or []),
+        meta=dict(header.get("meta") or {}),
+        format_version=header["format_version"],
+        format=fmt,
+    )

@@ -3,6 +3,7 @@
 The check runs in a fresh interpreter, because the test process itself may already have
 imported PySide6 for the app tests.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,17 @@ import subprocess
 import sys
 import textwrap
 
-GUI_PACKAGES = {"PySide6", "PySide2", "shiboken6", "shiboken2", "pyqtgraph", "PyQt5",
-                "PyQt6", "sip", "qtpy"}
+GUI_PACKAGES = {
+    "PySide6",
+    "PySide2",
+    "shiboken6",
+    "shiboken2",
+    "pyqtgraph",
+    "PyQt5",
+    "PyQt6",
+    "sip",
+    "qtpy",
+}
 
 IMPORT_EVERYTHING = textwrap.dedent(f"""
     import importlib, json, pkgutil, sys
@@ -29,10 +39,12 @@ IMPORT_EVERYTHING = textwrap.dedent(f"""
 
 
 def test_importing_every_nncore_module_loads_no_gui_library():
-    result = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert {"nncore", "nncore.network", "nncore.activations", "nncore.losses"} <= set(
-        report["imported"])
+        report["imported"]
+    )
     assert report["gui"] == [], f"nncore pulled in {report['gui']}"

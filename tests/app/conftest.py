@@ -6,12 +6,13 @@
   so no test reads or writes the user's real nn-tutor settings.
 - Every test starts in the light theme, whatever the previous test switched to.
 """
+
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
 
 @pytest.fixture(autouse=True)

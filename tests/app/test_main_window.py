@@ -1,8 +1,9 @@
 """Tests of the main window shell: tabs, menus, shortcuts, theme, dialogs, settings, closing."""
+
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QtMsgType, QSize, Qt, qInstallMessageHandler
+from PySide6.QtCore import QSize, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QMenu
 
@@ -105,9 +106,11 @@ def test_no_two_actions_or_shortcuts_in_the_window_share_a_key(window):
             claim(key, action.text())
     for shortcut in window.findChildren(QShortcut):
         if shortcut.isEnabled():
-            for sequence in shortcut.keys():
-                claim(sequence.toString(QKeySequence.SequenceFormat.PortableText),
-                      f"QShortcut in {shortcut.parent().objectName() or shortcut.parent()}")
+            for sequence in shortcut.keys():  # noqa: SIM118 - QShortcut.keys(), not a dict
+                claim(
+                    sequence.toString(QKeySequence.SequenceFormat.PortableText),
+                    f"QShortcut in {shortcut.parent().objectName() or shortcut.parent()}",
+                )
     assert {"Ctrl+O", "Ctrl+Q", "F1"} <= set(seen)
 
 
@@ -136,12 +139,14 @@ def test_ctrl_2_and_ctrl_1_keys_switch_tabs(window, qtbot):
     ("action_name", "method_name"),
     [("action_open", "open_weights_dialog"), ("action_export", "export_weights_dialog")],
 )
-def test_file_actions_switch_to_train_tab_and_delegate(window, monkeypatch, action_name,
-                                                       method_name):
+def test_file_actions_switch_to_train_tab_and_delegate(
+    window, monkeypatch, action_name, method_name
+):
     calls = []
     # A plain function on the instance (no Qt mocks): records that the window delegated.
-    monkeypatch.setattr(window.train_tab, method_name, lambda: calls.append(method_name),
-                        raising=False)
+    monkeypatch.setattr(
+        window.train_tab, method_name, lambda: calls.append(method_name), raising=False
+    )
     window.tabs.setCurrentWidget(window.step_tab)
     getattr(window, action_name).trigger()
     assert calls == [method_name]
@@ -153,7 +158,7 @@ def test_file_actions_switch_to_train_tab_and_delegate(window, monkeypatch, acti
 
 def relative_luminance(hex_colour):
     """WCAG 2 relative luminance, computed independently of Qt."""
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -166,8 +171,18 @@ def contrast(a, b):
 @pytest.mark.parametrize("name", THEMES)
 def test_palette_follows_the_contract(name):
     palette = palette_colors(name)
-    assert set(palette) >= {"background", "foreground", "muted", "grid", "positive",
-                            "negative", "forward", "backward", "highlight", "dim"}
+    assert set(palette) >= {
+        "background",
+        "foreground",
+        "muted",
+        "grid",
+        "positive",
+        "negative",
+        "forward",
+        "backward",
+        "highlight",
+        "dim",
+    }
     assert palette["positive"] == "#0072B2"
     assert palette["negative"] == "#E69F00"
     assert palette["backward"] == "#CC79A7"
@@ -213,6 +228,7 @@ def test_theme_actions_switch_theme_palette_and_colors(window, qtbot):
     assert window_colour.lightness() < 80
 
     import pyqtgraph as pg
+
     assert QColor(pg.getConfigOption("background")).name().upper() == colors()["background"]
 
     with qtbot.waitSignal(theme.changed, timeout=1000):
@@ -273,8 +289,9 @@ def test_shortcuts_dialog_lists_window_and_tab_shortcuts(window, qtbot):
             listed = [entry for entry in entries if entry[0] == f"{label} tab"]
             assert listed == expected
     # The dialog draws every entry as a row under its section.
-    rows = sum(dialog.tree.topLevelItem(i).childCount()
-               for i in range(dialog.tree.topLevelItemCount()))
+    rows = sum(
+        dialog.tree.topLevelItem(i).childCount() for i in range(dialog.tree.topLevelItemCount())
+    )
     assert rows == len(entries)
     dialog.close()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
@@ -429,8 +446,7 @@ def test_bad_options_exit_with_code_2_and_a_message(argv, capsys):
     assert "nn-tutor: error:" in capsys.readouterr().err
 
 
-def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_path,
-                                                                   monkeypatch):
+def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_path, monkeypatch):
     from app.main import save_screenshots
 
     entered = []
@@ -441,9 +457,11 @@ def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_
     def failing_states():
         raise RuntimeError("no states today")
 
-    monkeypatch.setattr(window.step_tab, "screenshot_states",
-                        lambda: [("Fine one", lambda: entered.append("fine")),
-                                 ("bad", failing_state)])
+    monkeypatch.setattr(
+        window.step_tab,
+        "screenshot_states",
+        lambda: [("Fine one", lambda: entered.append("fine")), ("bad", failing_state)],
+    )
     monkeypatch.setattr(window.train_tab, "screenshot_states", failing_states)
     written, errors = save_screenshots(window, tmp_path)
     assert entered == ["fine"]

@@ -1,4 +1,5 @@
 """Tests of the network drawing: numbers shown, layouts, clicks, animation and dimming."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,9 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from app.network_view import DisplayState, NetworkView, StepFocus, format_number
 from nncore import Network
-from app.network_view import (DisplayState, NetworkView, StepFocus,
-                              format_number)
 
 
 @pytest.fixture
@@ -66,15 +66,18 @@ def test_layouts_keep_every_neuron_inside_and_apart(view, sizes):
     net = Network(sizes, activations="tanh", init="xavier", seed=3)
     view.set_network(net, x=np.linspace(-1, 1, sizes[0]))
     area = view.viewport().rect()
-    rects = {k: view.mapFromScene(item.sceneBoundingRect()).boundingRect()
-             for k, item in view.nodes.items()}
+    rects = {
+        k: view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        for k, item in view.nodes.items()
+    }
     for rect in rects.values():
         assert area.contains(rect)
     for (ka, ra), (kb, rb) in itertools.combinations(rects.items(), 2):
         assert not ra.intersects(rb), (ka, kb)
     # Visible weight labels never cover one another.
-    plates = [lbl.mapRectToScene(lbl.plate_rect()) for lbl in view.edge_labels.values()
-              if lbl.isVisible()]
+    plates = [
+        lbl.mapRectToScene(lbl.plate_rect()) for lbl in view.edge_labels.values() if lbl.isVisible()
+    ]
     for a, b in itertools.combinations(plates, 2):
         assert not a.intersects(b)
     titles = [lbl.text() for lbl in view.layer_labels]
@@ -109,8 +112,14 @@ def test_a_step_dims_the_rest_and_its_animation_can_be_skipped(view, qtbot):
     view.set_network(net)
     before = DisplayState.from_network(net, [0.1, 0.3], [0.2])
     after = _forward_display(net, [0.1, 0.3], [0.2])
-    focus = StepFocus(phase="forward", kind="activation", nodes=((1, 0),),
-                      edges=((0, 0, 0), (0, 1, 0)), value=after.a[(1, 0)], caption="a")
+    focus = StepFocus(
+        phase="forward",
+        kind="activation",
+        nodes=((1, 0),),
+        edges=((0, 0, 0), (0, 1, 0)),
+        value=after.a[(1, 0)],
+        caption="a",
+    )
     view.set_duration(10_000)
     view.show_display(after, focus, previous=before, animate=True)
     assert view.is_animating()
@@ -137,9 +146,18 @@ def test_a_short_animation_runs_to_its_end_by_itself(view, qtbot):
     after = _forward_display(net, [0.1, 0.3], [0.2])
     view.set_duration(60)
     with qtbot.waitSignal(view.animationFinished, timeout=5000):
-        view.show_display(after, StepFocus(phase="forward", kind="sum", nodes=((1, 0),),
-                                           edges=((0, 0, 0), (0, 1, 0)), value=after.z[(1, 0)]),
-                          previous=before, animate=True)
+        view.show_display(
+            after,
+            StepFocus(
+                phase="forward",
+                kind="sum",
+                nodes=((1, 0),),
+                edges=((0, 0, 0), (0, 1, 0)),
+                value=after.z[(1, 0)],
+            ),
+            previous=before,
+            animate=True,
+        )
     assert view.texts()[("caption", 1, 0)] == f"z = {format_number(after.z[(1, 0)])}"
 
 
@@ -151,14 +169,22 @@ def test_backward_and_update_steps_show_errors_and_new_weights(view, qtbot):
     d = DisplayState.from_network(net, [0.1, 0.3], [0.2])
     d.errors[(2, 0)] = float(grads.errors[1][0, 0])
     view.set_duration(0)
-    view.show_display(d, StepFocus(phase="backward", kind="output_error", nodes=((2, 0),),
-                                   value=d.errors[(2, 0)]), previous=d, animate=True)
+    view.show_display(
+        d,
+        StepFocus(phase="backward", kind="output_error", nodes=((2, 0),), value=d.errors[(2, 0)]),
+        previous=d,
+        animate=True,
+    )
     assert view.texts()[("caption", 2, 0)].endswith(f"δ = {format_number(d.errors[(2, 0)])}")
     after = net.copy()
     after.set_weight(1, 0, 0, 0.25)
     d2 = DisplayState.from_network(after, [0.1, 0.3], [0.2])
-    view.show_display(d2, StepFocus(phase="update", kind="weight_update", edges=((1, 0, 0),),
-                                    value=0.25), previous=d, animate=False)
+    view.show_display(
+        d2,
+        StepFocus(phase="update", kind="weight_update", edges=((1, 0, 0),), value=0.25),
+        previous=d,
+        animate=False,
+    )
     assert view.texts()[("edge", 1, 0, 0)] == "0.25"
 
 
@@ -179,8 +205,10 @@ def test_theme_switch_recolours_the_drawing(view):
     view.set_network(net)
     try:
         app_theme.theme.set_theme("dark")
-        assert view.backgroundBrush().color().name().lower() == \
-            app_theme.colors()["background"].lower()
+        assert (
+            view.backgroundBrush().color().name().lower()
+            == app_theme.colors()["background"].lower()
+        )
     finally:
         app_theme.theme.set_theme("light")
     assert view.backgroundBrush().color().name().lower() == "#ffffff"

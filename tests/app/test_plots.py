@@ -1,4 +1,5 @@
 """Tests for the plotting helpers: marching squares, level choice and the live views."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,7 @@ from app.plot_contour import contour_segments, nice_levels, nice_step, symmetric
 
 def _grid(n=40, lo=-3.0, hi=3.0):
     xs = np.linspace(lo, hi, n)
-    ys = np.linspace(lo, hi + 1.0, n + 5)          # not square, to catch swapped axes
+    ys = np.linspace(lo, hi + 1.0, n + 5)  # not square, to catch swapped axes
     X, Y = np.meshgrid(xs, ys)
     return xs, ys, X, Y
 
@@ -20,7 +21,7 @@ def test_contours_of_a_plane_lie_exactly_on_their_level():
     levels = [-1.0, 0.5, 2.0]
     px, py = contour_segments(Z, xs, ys, levels)
     assert px.size > 0 and px.size % 2 == 0
-    values = 0.3 * px - 0.7 * py + 1.0                # linear: interpolation is exact
+    values = 0.3 * px - 0.7 * py + 1.0  # linear: interpolation is exact
     assert np.all(np.min(np.abs(values[:, None] - np.array(levels)[None, :]), axis=1) < 1e-9)
     # both ends of every segment belong to the same level
     assert np.allclose(values[0::2], values[1::2])
@@ -31,13 +32,13 @@ def _crossing_edges(Z, xs, ys, level):
     points = []
     rows, cols = Z.shape
     for i in range(rows):
-        for j in range(cols - 1):           # horizontal edges
+        for j in range(cols - 1):  # horizontal edges
             a, b = Z[i, j], Z[i, j + 1]
             if (a > level) != (b > level):
                 t = (level - a) / (b - a)
                 points.append((xs[j] + t * (xs[j + 1] - xs[j]), ys[i]))
     for i in range(rows - 1):
-        for j in range(cols):               # vertical edges
+        for j in range(cols):  # vertical edges
             a, b = Z[i, j], Z[i + 1, j]
             if (a > level) != (b > level):
                 t = (level - a) / (b - a)
@@ -54,8 +55,7 @@ def test_segment_ends_are_exactly_the_edge_crossings_of_a_bumpy_field():
     ends = {(round(x, 9), round(y, 9)) for x, y in zip(px, py)}
     assert ends == _crossing_edges(Z, xs, ys, level)
     # an edge inside the grid is shared by two cells, so its crossing ends two segments
-    inner = [(x, y) for x, y in zip(px, py)
-             if xs[0] < x < xs[-1] and ys[0] < y < ys[-1]]
+    inner = [(x, y) for x, y in zip(px, py) if xs[0] < x < xs[-1] and ys[0] < y < ys[-1]]
     counts = {}
     for p in inner:
         key = (round(p[0], 9), round(p[1], 9))
@@ -78,18 +78,17 @@ def test_a_circle_contour_stays_near_the_circle():
 @pytest.mark.parametrize("centre_high", [True, False])
 def test_saddle_cells_follow_the_cell_centre(centre_high):
     xs = ys = np.array([0.0, 1.0])
-    Z = np.array([[1.0, 0.0],
-                  [0.0, 1.0]])                    # high corners (0,0) and (1,1): a saddle
-    level = 0.4 if centre_high else 0.6            # the centre (mean) is 0.5
+    Z = np.array([[1.0, 0.0], [0.0, 1.0]])  # high corners (0,0) and (1,1): a saddle
+    level = 0.4 if centre_high else 0.6  # the centre (mean) is 0.5
     px, py = contour_segments(Z, xs, ys, [level])
-    assert px.size == 4                            # two segments
+    assert px.size == 4  # two segments
     corners_cut = []
     for k in (0, 2):
         mid = ((px[k] + px[k + 1]) / 2, (py[k] + py[k + 1]) / 2)
         corners_cut.append((round(mid[0]), round(mid[1])))
-    if centre_high:   # the low corners (x=1, y=0) and (x=0, y=1) are cut off
+    if centre_high:  # the low corners (x=1, y=0) and (x=0, y=1) are cut off
         assert sorted(corners_cut) == [(0, 1), (1, 0)]
-    else:             # the high corners are cut off
+    else:  # the high corners are cut off
         assert sorted(corners_cut) == [(0, 0), (1, 1)]
 
 
@@ -123,6 +122,7 @@ def test_symmetric_limit_rounds_up_to_one_two_five():
 
 
 # ---- views (pytest-qt) ----------------------------------------------------------------
+
 
 def test_contour_view_draws_image_lines_and_reads_values(qtbot):
     from app.plot_contour import ContourView
@@ -187,11 +187,11 @@ def test_loss_plot_axes_hold_both_runs_also_on_a_log_epoch_axis(qtbot):
     short = np.arange(1, 101)
     plot.set_history(short, 0.5 / short, 0.6 / short, np.linspace(4e-3, 0, 100))
     (x0, x1), (y0, y1) = plot.plot.getViewBox().viewRange()
-    assert x0 <= 0 and x1 >= 2000                      # both runs fit
-    assert y0 <= np.log10(0.005) and y1 >= np.log10(10.0)   # log10 units, whole decades
-    assert -3.2 < y0 and y1 < 1.2                      # 0.001 … 10, padded a little
+    assert x0 <= 0 and x1 >= 2000  # both runs fit
+    assert y0 <= np.log10(0.005) and y1 >= np.log10(10.0)  # log10 units, whole decades
+    assert y0 > -3.2 and y1 < 1.2  # 0.001 … 10, padded a little
     plot.set_log_epochs(True)
     (x0, x1), _ = plot.plot.getViewBox().viewRange()
-    assert x0 <= 0 and x1 >= np.log10(2000)           # epoch 1 … 2000 on a log axis
+    assert x0 <= 0 and x1 >= np.log10(2000)  # epoch 1 … 2000 on a log axis
     lr_x, _ = plot.lr_curve.getData()
-    assert np.allclose(lr_x, np.log10(short))         # the learning rate follows the axis
+    assert np.allclose(lr_x, np.log10(short))  # the learning rate follows the axis

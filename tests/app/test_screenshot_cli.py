@@ -4,6 +4,7 @@ These start the app exactly as a user or `make screenshots` does, so they catch 
 in-process tests cannot: import-time errors, the exit code, warnings printed while the
 interpreter shuts down, and blank renderings.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,19 +25,24 @@ HARMLESS = ("propagateSizeHints",)
 
 
 def run_app(args, tmp_path, timeout=120, code=None, headless=False):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini")
+    )
     if headless:  # a machine with no display and no platform chosen
         for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
             env.pop(name, None)
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "app", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
-                          cwd=tmp_path)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=timeout, cwd=tmp_path
+    )
 
 
 def warnings_in(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if line.strip() and not any(h in line for h in HARMLESS)]
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not any(h in line for h in HARMLESS)
+    ]
 
 
 def image_stats(path: Path) -> tuple[float, int, float]:
@@ -59,8 +65,11 @@ def light_and_dark_shots(tmp_path_factory):
         folder = tmp_path_factory.mktemp(f"shots-{theme_name}")
         # The light run also gets no display and no platform, as on a bare server: the
         # screenshot command must then render offscreen by itself.
-        result = run_app(["--screenshot", str(folder / "out"), "--theme", theme_name], folder,
-                         headless=theme_name == "light")
+        result = run_app(
+            ["--screenshot", str(folder / "out"), "--theme", theme_name],
+            folder,
+            headless=theme_name == "light",
+        )
         shots[theme_name] = (result, folder / "out")
     return shots
 
@@ -122,8 +131,7 @@ def test_nn_tutor_console_script_is_installed(tmp_path):
     script = Path(sys.executable).with_name("nn-tutor")
     if not script.exists():
         pytest.skip("the nn-tutor script is not installed beside this Python")
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.strip() == f"nn-tutor {app.__version__}"
 
@@ -150,8 +158,11 @@ CLOSE_SOON = textwrap.dedent("""
     [
         (0, "pass"),  # close before the first paint
         (400, "pass"),  # close once the window has been drawn
-        (400, "[w.action_train_tab.trigger() for w in QApplication.topLevelWidgets() "
-              "if hasattr(w, 'action_train_tab')]"),
+        (
+            400,
+            "[w.action_train_tab.trigger() for w in QApplication.topLevelWidgets() "
+            "if hasattr(w, 'action_train_tab')]",
+        ),
     ],
     ids=["immediately", "after-showing", "on-train-tab"],
 )
@@ -177,14 +188,21 @@ SIGNAL_WHEN_READY = textwrap.dedent("""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM],
-                         ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(
+    "signal_number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"]
+)
 def test_ctrl_c_or_sigterm_closes_the_window_cleanly(tmp_path, signal_number):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
-    process = subprocess.Popen([sys.executable, "-c", SIGNAL_WHEN_READY], env=env,
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini")
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_WHEN_READY],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         with selectors.DefaultSelector() as selector:
             selector.register(process.stdout, selectors.EVENT_READ)

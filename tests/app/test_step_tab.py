@@ -4,6 +4,7 @@ Every iteration is walked with simulated key presses and clicks; what the explan
 panel, the drawing and the loss label show is compared with an independent computation by
 `nncore.Network` (forward, backward, loss), not with the lesson's own text only.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,11 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from nncore.lesson import make_lesson
 from app.network_view import format_number
-from nncore.gradcheck import numerical_gradient
 from app.step_editor import InputError, parse_matrices, parse_numbers
 from app.step_tab import SPEEDS, StepThroughTab
+from nncore.gradcheck import numerical_gradient
+from nncore.lesson import make_lesson
 
 NO_ANIMATION = len(SPEEDS) - 1
 
@@ -58,20 +59,23 @@ def _check_screen_after_step(tab, step, rec, grads, after):
     if step.kind == "sum":
         col, i = step.nodes[-1]
         assert texts[("caption", col, i)].startswith(f"z = {format_number(rec.z[col - 1][0, i])}")
-    linear_output = step.kind == "output_error" and step.operands is not None and \
-        tab.lesson.network.activation_names[-1] == "linear"
+    linear_output = (
+        step.kind == "output_error"
+        and step.operands is not None
+        and tab.lesson.network.activation_names[-1] == "linear"
+    )
     if step.kind == "activation_grad" or linear_output:
         col, i = step.nodes[-1]
         assert texts[("caption", col, i)].endswith(
-            f"δ = {format_number(grads.errors[col - 1][0, i])}")
+            f"δ = {format_number(grads.errors[col - 1][0, i])}"
+        )
     if step.kind == "weight_update":
         l, i, j = step.edges[0]
         assert texts[("edge", l, i, j)] == format_number(after.weights[l][i, j])
     if step.kind == "error":
         col, i = step.nodes[-1]
-        want = tab.lesson.Y[0, i] - rec.a[-1][0, i]        # the article's desired change
-        assert f"wants {'+' if want > 0 else ''}{format_number(want)}" in \
-            texts[("caption", col, i)]
+        want = tab.lesson.Y[0, i] - rec.a[-1][0, i]  # the article's desired change
+        assert f"wants {'+' if want > 0 else ''}{format_number(want)}" in texts[("caption", col, i)]
     if step.kind == "new_prediction":
         col, i = step.nodes[-1]
         shown = after.forward(tab.lesson.X).output[0, i]
@@ -100,8 +104,9 @@ def test_a_whole_iteration_by_keys_shows_nncores_numbers(tab, qtbot, preset):
     label = tab.loss_label.text()
     assert f"before {format_number(net.loss(lesson.X, lesson.Y))}" in label
     assert f"after {format_number(after.loss(lesson.X, lesson.Y))}" in label
-    assert tab.loss_chart.values == pytest.approx([net.loss(lesson.X, lesson.Y),
-                                                   after.loss(lesson.X, lesson.Y)])
+    assert tab.loss_chart.values == pytest.approx(
+        [net.loss(lesson.X, lesson.Y), after.loss(lesson.X, lesson.Y)]
+    )
     # Every weight now shows its updated value where it has a label.
     for (l, i, j), label in tab.view.edge_labels.items():
         if label.isVisible():
@@ -143,7 +148,7 @@ def test_coarser_granularity_steps_a_neuron_or_phase_at_a_time(tab, qtbot):
 
 
 def test_an_animated_step_can_be_skipped(tab, qtbot):
-    tab.speed_box.setCurrentIndex(0)            # slow
+    tab.speed_box.setCurrentIndex(0)  # slow
     assert tab.view.duration > 0
     qtbot.keyClick(tab.view, Qt.Key_Space)
     assert tab.view.is_animating()
@@ -169,7 +174,7 @@ def test_next_iteration_uses_the_updated_weights_and_the_loss_chart_grows(tab, q
     assert tab.loss_chart.values[2] < tab.loss_chart.values[0]
     qtbot.keyClick(tab.view, Qt.Key_R)
     assert tab.lesson.iteration == 1
-    assert tab.loss_chart.values == []          # nothing computed yet in iteration 1
+    assert tab.loss_chart.values == []  # nothing computed yet in iteration 1
     tab.go_to(tab.lesson.phase_start("backward"))
     assert tab.loss_chart.values == pytest.approx([first.loss_before])
 
@@ -178,8 +183,9 @@ def test_play_runs_to_the_end_of_the_iteration(tab, qtbot):
     tab.set_granularity("neuron")
     qtbot.mouseClick(tab.play_button, Qt.LeftButton)
     assert tab.is_playing()
-    qtbot.waitUntil(lambda: tab.position == len(tab.lesson) and not tab.is_playing(),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: tab.position == len(tab.lesson) and not tab.is_playing(), timeout=20_000
+    )
 
 
 def test_new_inputs_target_and_rate_rebuild_the_lesson(tab, qtbot):
@@ -194,22 +200,25 @@ def test_new_inputs_target_and_rate_rebuild_the_lesson(tab, qtbot):
     texts = tab.view.texts()
     assert texts[("node", 0, 0)] == "0.5" and texts[("node", 0, 1)] == "−0.2"
     assert texts[("target", 0)] == "target 0.15"
-    net, rec, grads, after = _reference(lesson)
+    _net, rec, grads, after = _reference(lesson)
     for k in range(1, len(lesson) + 1):
         tab.step_forward()
         _check_screen_after_step(tab, lesson.steps[k - 1], rec, grads, after)
 
 
-@pytest.mark.parametrize("field, text, expected", [
-    ("inputs_edit", "abc, 0.3", "not a number"),
-    ("inputs_edit", "0.1", "needs 2"),
-    ("inputs_edit", "1e9, 0", "out of range"),
-    ("inputs_edit", "nan, 0", "finite"),
-    ("target_edit", "", "type"),
-    ("lr_edit", "0", "above 0"),
-    ("lr_edit", "-1", "above 0"),
-    ("lr_edit", "fast", "not a number"),
-])
+@pytest.mark.parametrize(
+    "field, text, expected",
+    [
+        ("inputs_edit", "abc, 0.3", "not a number"),
+        ("inputs_edit", "0.1", "needs 2"),
+        ("inputs_edit", "1e9, 0", "out of range"),
+        ("inputs_edit", "nan, 0", "finite"),
+        ("target_edit", "", "type"),
+        ("lr_edit", "0", "above 0"),
+        ("lr_edit", "-1", "above 0"),
+        ("lr_edit", "fast", "not a number"),
+    ],
+)
 def test_bad_input_is_refused_with_a_message(tab, qtbot, field, text, expected):
     before = tab.lesson
     getattr(tab, field).setText(text)
@@ -253,9 +262,11 @@ def test_clicking_shows_value_backprop_and_numerical_gradient(tab, qtbot):
     tab.go_end()
     lesson = tab.lesson
     state = lesson.state_at(len(lesson))
-    for key, grad in [(("edge", 0, 1, 0), state.grads[(0, 1, 0)]),
-                      (("bias", 1, 0), state.grads[("bias", 1, 0)]),
-                      (("node", 1, 1), state.errors[(1, 1)])]:
+    for key, grad in [
+        (("edge", 0, 1, 0), state.grads[(0, 1, 0)]),
+        (("bias", 1, 0), state.grads[("bias", 1, 0)]),
+        (("node", 1, 1), state.errors[(1, 1)]),
+    ]:
         point = tab.view.item_position(key).toPoint()
         qtbot.mouseClick(tab.view.viewport(), Qt.LeftButton, pos=point)
         assert tab.selected == key
@@ -279,11 +290,13 @@ def test_numerical_gradient_matches_backprop_for_every_parameter_of_the_sigmoid_
     grads = net.backward(net.forward(lesson.X), lesson.Y)
     for l in range(net.n_layers):
         for i, j in np.ndindex(net.weights[l].shape):
-            assert numerical_gradient(net, lesson.X, lesson.Y, ("edge", l, i, j)) == \
-                pytest.approx(grads.weights[l][i, j], rel=1e-6, abs=1e-10)
+            assert numerical_gradient(net, lesson.X, lesson.Y, ("edge", l, i, j)) == pytest.approx(
+                grads.weights[l][i, j], rel=1e-6, abs=1e-10
+            )
         for j in range(net.sizes[l + 1]):
-            assert numerical_gradient(net, lesson.X, lesson.Y, ("bias", l, j)) == \
-                pytest.approx(grads.biases[l][0, j], rel=1e-6, abs=1e-10)
+            assert numerical_gradient(net, lesson.X, lesson.Y, ("bias", l, j)) == pytest.approx(
+                grads.biases[l][0, j], rel=1e-6, abs=1e-10
+            )
     with pytest.raises(ValueError):
         numerical_gradient(net, lesson.X, lesson.Y, ("node", 0, 0))
 
@@ -303,12 +316,12 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     qtbot.mouseClick(editor.build, Qt.LeftButton)
     lesson = tab.lesson
     assert lesson.network.sizes == (3, 4, 2, 2)
-    assert "filled in" in tab.message.text()        # 2 inputs typed, 3 needed
+    assert "filled in" in tab.message.text()  # 2 inputs typed, 3 needed
     assert len(lesson.X[0]) == 3 and len(lesson.Y[0]) == 2
     assert tab.view.sizes == (3, 4, 2, 2)
     assert lesson.network.activation_names == ["tanh", "sigmoid", "linear"]
     assert len(tab.view.nodes) == 11
-    net, rec, grads, after = _reference(lesson)
+    _net, rec, grads, after = _reference(lesson)
     for k in range(1, len(lesson) + 1):
         tab.step_forward()
         _check_screen_after_step(tab, lesson.steps[k - 1], rec, grads, after)
@@ -338,10 +351,14 @@ def test_parsers_refuse_what_they_cannot_use():
     for text in ("", "1,,x", "inf", "2000"):
         with pytest.raises(InputError):
             parse_numbers(text, "inputs")
-    assert parse_matrices("1 2; 3 4\n5; 6", [(2, 2), (2, 1)], "weights") == \
-        [[[1, 2], [3, 4]], [[5], [6]]]
-    assert parse_matrices("1 2; 3 4 / 5; 6", [(2, 2), (2, 1)], "weights") == \
-        [[[1, 2], [3, 4]], [[5], [6]]]
+    assert parse_matrices("1 2; 3 4\n5; 6", [(2, 2), (2, 1)], "weights") == [
+        [[1, 2], [3, 4]],
+        [[5], [6]],
+    ]
+    assert parse_matrices("1 2; 3 4 / 5; 6", [(2, 2), (2, 1)], "weights") == [
+        [[1, 2], [3, 4]],
+        [[5], [6]],
+    ]
     with pytest.raises(InputError, match="need 2 row"):
         parse_matrices("1 2\n5; 6", [(2, 2), (2, 1)], "weights")
 

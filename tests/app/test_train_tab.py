@@ -1,10 +1,13 @@
 """Tests for the Train tab (pytest-qt, offscreen)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from app.train_tab import DataSettings, parse_architecture
 from nncore import data as nndata
+from nncore import training, weightfile
 
 
 @pytest.fixture
@@ -18,7 +21,7 @@ def tab(qtbot):
 
 
 def test_tab_opens_on_the_article_function_and_its_points(tab):
-    xs, ys, Z = nndata.grid_axes(nndata.FUNCTIONS["article"], 100)
+    _xs, _ys, Z = nndata.grid_axes(nndata.FUNCTIONS["article"], 100)
     assert np.array_equal(tab.truth_view.values(), Z)
     assert tab.truth_view.contour_point_count() > 0
     assert tab.scatter_view.point_count() == len(tab.prepared.train) == 800
@@ -49,7 +52,7 @@ def test_start_waits_while_the_data_settings_are_wrong(tab, qtbot):
     qtbot.waitUntil(lambda: not panel.is_valid)
     assert not tab.start_button.isEnabled() and not tab.step_button.isEnabled()
     assert "Data" in tab.status_label.text()
-    tab.start()                                   # the F5 shortcut path
+    tab.start()  # the F5 shortcut path
     assert tab.state == "fresh"
     with qtbot.waitSignal(panel.changed, timeout=3000):
         panel.formula_edit.setText("sin(x) + y")
@@ -67,12 +70,24 @@ def test_the_readout_writes_huge_numbers_in_the_tutors_style(tab):
     from nncore.training import EpochReport
 
     report = tab.history.reports[-1] if len(tab.history) else None
-    assert report is None                         # a fresh tab has no epochs yet
+    assert report is None  # a fresh tab has no epochs yet
     n = tab.run.network.n_layers
-    tab.history.extend([EpochReport(epoch=3, train_mse=4.5e5, val_mse=7.3e8, train_r2=-1.0,
-                                    val_r2=-622607053.5, lr=0.01, elapsed=0.1,
-                                    weight_norms=[1.0] * n, grad_norms=[1.0] * n,
-                                    dead_fraction=[0.0] * n)])
+    tab.history.extend(
+        [
+            EpochReport(
+                epoch=3,
+                train_mse=4.5e5,
+                val_mse=7.3e8,
+                train_r2=-1.0,
+                val_r2=-622607053.5,
+                lr=0.01,
+                elapsed=0.1,
+                weight_norms=[1.0] * n,
+                grad_norms=[1.0] * n,
+                dead_fraction=[0.0] * n,
+            )
+        ]
+    )
     tab._draw_curves(None, lower=False)
     text = tab.readout_label.text()
     assert "−6.226×10⁸" in text and "7.3×10⁸ val" in text
@@ -84,7 +99,7 @@ def test_a_bad_csv_is_refused_with_a_message(tab, tmp_path):
     assert not tab.data_panel.load_csv(str(bad))
     assert not tab.data_panel.message.isHidden()
     assert "bad.csv" in tab.data_panel.message.text()
-    assert tab.prepared.function is not None      # still on the function
+    assert tab.prepared.function is not None  # still on the function
 
 
 def test_a_good_csv_is_used(tab, tmp_path, qtbot):
@@ -101,8 +116,6 @@ def test_a_good_csv_is_used(tab, tmp_path, qtbot):
 
 # ---- training in the tab ----------------------------------------------------------------
 
-from app.train_tab import DataSettings, parse_architecture  # noqa: E402
-from nncore import training, weightfile  # noqa: E402
 
 SMALL_DATA = DataSettings(function="article", samples=200, seed=3, val_share=0.2)
 
@@ -143,21 +156,24 @@ def test_pause_resume_step_and_stop(tab, qtbot):
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         tab.start_button.click()
     assert tab.state == "running" and not tab.data_panel.isEnabled()
-    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
-                          check_params_cb=lambda s: s == "paused"):
+    with qtbot.waitSignal(
+        tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
+    ):
         tab.pause_button.click()
     assert tab.pause_button.text() == "Resume"
     done = len(tab.history)
     # the learning rate changed while paused is used from the next epoch on
     tab.model_panel.lr_spin.setValue(0.0123)
-    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
-                          check_params_cb=lambda s: s == "paused"):
+    with qtbot.waitSignal(
+        tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
+    ):
         tab.step_button.click()
     assert len(tab.history) == done + 1
     assert tab.history.reports[-1].lr == pytest.approx(0.0123)
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000,
-                          check_params_cb=lambda *a: len(tab.history) > done + 1):
-        tab.pause_button.click()                      # Resume
+    with qtbot.waitSignal(
+        tab.refreshed, timeout=30_000, check_params_cb=lambda *a: len(tab.history) > done + 1
+    ):
+        tab.pause_button.click()  # Resume
     assert tab.state == "running"
     reason = None
     with qtbot.waitSignal(tab.run_finished, timeout=30_000) as finished:
@@ -192,15 +208,16 @@ def test_export_then_open_gives_the_same_predictions_and_history(tab, qtbot, tmp
         qtbot.addWidget(other)
         try:
             assert other.open_weights(str(path)), other.banner.text()
-            qtbot.waitUntil(lambda: other.prediction_view.values() is not None)
+            qtbot.waitUntil(lambda other=other: other.prediction_view.values() is not None)
             assert other.banner.kind == "success"
             assert other.prepared.settings == tab.prepared.settings
             assert np.allclose(other.prediction_view.values(), before, rtol=0, atol=1e-9)
             assert len(other.history) == 12
             assert other.state == "paused"
             # ready to continue: one more epoch continues the history
-            with qtbot.waitSignal(other.state_changed, timeout=10_000,
-                                  check_params_cb=lambda s: s == "paused"):
+            with qtbot.waitSignal(
+                other.state_changed, timeout=10_000, check_params_cb=lambda s: s == "paused"
+            ):
                 other.step_button.click()
             assert other.history.reports[-1].epoch == 13
         finally:
@@ -223,7 +240,7 @@ def test_bad_weight_files_are_refused_with_a_message(tab, tmp_path):
     weightfile.save(str(wrong), Network([3, 4, 2]))
     assert not tab.open_weights(str(wrong))
     assert "2 inputs" in tab.banner.text()
-    assert tab.state == "fresh"          # the tab still works
+    assert tab.state == "fresh"  # the tab still works
     assert not tab.export_weights(str(tmp_path / "out.txt"))
 
 
@@ -241,8 +258,9 @@ def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
     assert tab.pause_button.isEnabled() and tab.pause_button.text() == "Resume"
     done = len(tab.history)
     tab.model_panel.lr_spin.setValue(0.001)
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000,
-                          check_params_cb=lambda *a: len(tab.history) > done):
+    with qtbot.waitSignal(
+        tab.refreshed, timeout=30_000, check_params_cb=lambda *a: len(tab.history) > done
+    ):
         tab.pause_button.click()
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=30_000)
@@ -258,7 +276,7 @@ def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
         tab.start()
     tab.shutdown()
     assert tab._thread.thread.isFinished()
-    tab.shutdown()                           # a second call is harmless
+    tab.shutdown()  # a second call is harmless
     tab.close()
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
 
@@ -269,8 +287,9 @@ def test_leaving_the_tab_pauses_the_run(tab, qtbot):
     qtbot.waitExposed(tab)
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         tab.start()
-    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
-                          check_params_cb=lambda s: s == "paused"):
+    with qtbot.waitSignal(
+        tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
+    ):
         tab.hide()
     assert "left the Train tab" in tab.status_label.text()
 
@@ -278,20 +297,24 @@ def test_leaving_the_tab_pauses_the_run(tab, qtbot):
 def test_the_modern_recipe_is_offered_after_an_article_run(tab, qtbot):
     tab.configure(SMALL_DATA, training.recipe("article", sizes=(2, 16, 16, 1), epochs=5))
     run_to_end(tab, qtbot)
-    assert tab.banner.kind == "info" and "Try the modern recipe" == tab.banner.action.text()
+    assert tab.banner.kind == "info" and tab.banner.action.text() == "Try the modern recipe"
     with qtbot.waitSignal(tab.run_finished, timeout=30_000):
         tab.model_panel.epochs_spin.setValue(5)
         tab.banner.action.click()
         assert tab.model_panel.recipe_combo.currentData() == "modern"
     assert tab.loss_plot.has_previous()
-    assert tab.log_epochs_box.isChecked()      # the short run beside the long one
+    assert tab.log_epochs_box.isChecked()  # the short run beside the long one
 
 
 def test_architecture_text_is_checked():
     assert parse_architecture("2-64-64-64-1") == (2, 64, 64, 64, 1)
     assert parse_architecture(" 2, 8 ,1") == (2, 8, 1)
-    for bad, words in (("2-x-1", "whole numbers"), ("3-8-1", "first size"), ("2-1", "hidden"),
-                       ("2-0-1", "between 1 and 512")):
+    for bad, words in (
+        ("2-x-1", "whole numbers"),
+        ("3-8-1", "first size"),
+        ("2-1", "hidden"),
+        ("2-0-1", "between 1 and 512"),
+    ):
         with pytest.raises(ValueError, match=words):
             parse_architecture(bad)
 
@@ -319,12 +342,13 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         tab.start()
     # switching to the other tab pauses the run: nothing runs unseen
-    with qtbot.waitSignal(tab.state_changed, timeout=30_000,
-                          check_params_cb=lambda s: s == "paused"):
+    with qtbot.waitSignal(
+        tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
+    ):
         window.tabs.setCurrentIndex(0)
     window.tabs.setCurrentWidget(tab)
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.pause_button.click()                      # Resume
+        tab.pause_button.click()  # Resume
     assert tab.state == "running"
     window.close()
     assert tab._thread.thread.isFinished()
@@ -334,14 +358,24 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
 def test_history_columns_match_the_reports():
     from app.train_tab import HistoryArrays
 
-    reports = [training.EpochReport(epoch=k, train_mse=1.0 / k, val_mse=None if k % 2 else 2.0 / k,
-                                    train_r2=0.5, val_r2=None, lr=0.1 * k, elapsed=0.0,
-                                    weight_norms=[k, 2 * k], grad_norms=[3 * k, 4 * k],
-                                    dead_fraction=[0.25, 0.0])
-               for k in range(1, 301)]
+    reports = [
+        training.EpochReport(
+            epoch=k,
+            train_mse=1.0 / k,
+            val_mse=None if k % 2 else 2.0 / k,
+            train_r2=0.5,
+            val_r2=None,
+            lr=0.1 * k,
+            elapsed=0.0,
+            weight_norms=[k, 2 * k],
+            grad_norms=[3 * k, 4 * k],
+            dead_fraction=[0.25, 0.0],
+        )
+        for k in range(1, 301)
+    ]
     history = HistoryArrays()
     history.extend(reports[:7])
-    history.extend(reports[7:])          # grows past its first capacity
+    history.extend(reports[7:])  # grows past its first capacity
     assert len(history) == 300
     assert np.array_equal(history.column("epoch"), np.arange(1, 301))
     assert np.allclose(history.column("train"), [1.0 / k for k in range(1, 301)])
@@ -357,13 +391,13 @@ def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_pat
 
     bare = tmp_path / "bare.safetensors"
     net = Network([2, 8, 8, 1], init="he", seed=5)
-    weightfile.save(str(bare), net)               # no normaliser, settings or history
+    weightfile.save(str(bare), net)  # no normaliser, settings or history
     assert tab.open_weights(str(bare)), tab.banner.text()
     assert "no normaliser" in tab.banner.text()
     assert tab.state == "fresh" and tab.run.network.architecture == "2-8-8-1"
     assert np.array_equal(tab.run.network.weights[1], net.weights[1])
     qtbot.waitUntil(lambda: tab.prediction_view.values() is not None)
-    run_to_end(tab, qtbot)                          # and it trains
+    run_to_end(tab, qtbot)  # and it trains
     assert len(tab.history) == tab.run.config.epochs
 
 
@@ -377,7 +411,7 @@ def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
     with qtbot.waitSignal(tab.refreshed, timeout=30_000):
         tab.start()
     thread = tab._thread
-    shiboken6.delete(tab)                     # no shutdown() call: the C++ side just goes
+    shiboken6.delete(tab)  # no shutdown() call: the C++ side just goes
     assert thread.thread.isFinished()
     assert not [r for r in qtlog.records if "QThread" in r.message]
 
@@ -408,16 +442,17 @@ def test_function_keys_drive_the_run_only_while_the_tab_is_shown(qtbot):
     qtbot.waitExposed(window)
     tab = window.train_tab
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
-    window.tabs.setCurrentIndex(0)                    # the Step through tab
+    window.tabs.setCurrentIndex(0)  # the Step through tab
     window.activateWindow()
     QTest.keyClick(window, Qt.Key.Key_F10)
     qtbot.wait(50)
     assert len(tab.history) == 0 and tab.state == "fresh"
     window.tabs.setCurrentWidget(tab)
-    window.tabs.tabBar().setFocus()                   # focus outside the tab itself
-    with qtbot.waitSignal(tab.state_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == "paused"):
-        QTest.keyClick(window.tabs.tabBar(), Qt.Key.Key_F10)     # step one epoch
+    window.tabs.tabBar().setFocus()  # focus outside the tab itself
+    with qtbot.waitSignal(
+        tab.state_changed, timeout=10_000, check_params_cb=lambda s: s == "paused"
+    ):
+        QTest.keyClick(window.tabs.tabBar(), Qt.Key.Key_F10)  # step one epoch
     assert len(tab.history) == 1
     window.close()
 

@@ -1,4 +1,5 @@
 """Tests for the training worker: a real QThread, real nncore runs, signals waited for."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -73,7 +74,8 @@ def start_endless_run(qtbot, thread, driver, data, run_id):
 
 
 def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
-        qtbot, worker_thread, small_data):
+    qtbot, worker_thread, small_data
+):
     thread, driver, collected = worker_thread
     train, val, grid_X, truth = small_data
     run = make_run(train, val)
@@ -84,7 +86,7 @@ def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
     run_id, reason = ended.args
     assert run_id == 1 and reason.kind == "epochs"
     reports = [r for snap in collected for r in snap.reports]
-    assert [r.epoch for r in reports] == list(range(1, 41))       # none lost, none twice
+    assert [r.epoch for r in reports] == list(range(1, 41))  # none lost, none twice
     assert reports[-1].train_mse < reports[0].train_mse
     final = collected[-1]
     assert final.final and final.epoch == 40
@@ -94,25 +96,27 @@ def test_a_run_trains_to_the_end_in_the_thread_with_complete_copied_snapshots(
         assert np.array_equal(mine, live)
     # the grid prediction is the network's, mapped back to original units
     expected = run.normaliser.inverse_y(
-        final.state.network.predict(run.normaliser.transform_x(grid_X))).reshape(12, 12)
+        final.state.network.predict(run.normaliser.transform_x(grid_X))
+    ).reshape(12, 12)
     assert np.allclose(final.prediction, expected, rtol=0, atol=1e-12)
     assert np.allclose(final.error, expected - truth, rtol=0, atol=1e-12)
 
 
 def test_pause_resume_and_stop(qtbot, worker_thread, small_data):
-    thread, driver, collected = worker_thread
+    thread, driver, _collected = worker_thread
     run = start_endless_run(qtbot, thread, driver, small_data, 7)
     with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as paused:
         thread.worker.request_pause()
-    assert paused.args == [7, None]                    # paused, not finished
+    assert paused.args == [7, None]  # paused, not finished
     assert thread.worker.is_idle() and not run.done
     paused_at = run.epoch
     # a request for another run id is ignored
     driver.start.emit(99)
     qtbot.wait(50)
     assert run.epoch == paused_at
-    with qtbot.waitSignal(driver.snapshot, timeout=30_000,
-                          check_params_cb=lambda s: s.epoch > paused_at):
+    with qtbot.waitSignal(
+        driver.snapshot, timeout=30_000, check_params_cb=lambda s: s.epoch > paused_at
+    ):
         thread.worker.allow_run()
         driver.start.emit(7)
     with qtbot.waitSignal(driver.loop_ended, timeout=30_000) as stopped:
@@ -136,7 +140,8 @@ def test_learning_rate_change_applies_from_the_next_epoch(qtbot, worker_thread, 
 
 
 def test_divergence_ends_the_loop_with_the_explanation_and_finite_weights(
-        qtbot, worker_thread, small_data):
+    qtbot, worker_thread, small_data
+):
     thread, driver, collected = worker_thread
     train, val, grid_X, truth = small_data
     cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=200)
@@ -161,8 +166,8 @@ def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, smal
     run = start_endless_run(qtbot, thread, driver, small_data, 1)
     assert thread.shutdown()
     assert thread.thread.isFinished() and thread.worker.is_idle()
-    assert thread.shutdown()                 # idempotent
-    assert not run.done                      # paused, not ended: nothing lost
+    assert thread.shutdown()  # idempotent
+    assert not run.done  # paused, not ended: nothing lost
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
 
 
@@ -196,7 +201,8 @@ class BrokenRun(training.TrainingRun):
 
 
 def test_an_error_inside_training_is_reported_and_the_worker_stays_usable(
-        qtbot, worker_thread, small_data):
+    qtbot, worker_thread, small_data
+):
     thread, driver, _ = worker_thread
     train, val, grid_X, truth = small_data
     cfg = training.recipe("modern", sizes=(2, 8, 1), epochs=100)
@@ -230,11 +236,18 @@ def test_a_script_that_ends_while_training_exits_cleanly(tmp_path):
         "win.train_tab.start()\n"
         "QTest.qWait(200)\n"
         "assert win.train_tab.state == 'running'\n"
-        "raise SystemExit\n")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          env=env, timeout=120, cwd=os.path.dirname(os.path.dirname(
-                              os.path.dirname(os.path.abspath(__file__)))))
+        "raise SystemExit\n"
+    )
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini")
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    )
     assert done.returncode == 0, done.stderr
     assert "Destroyed while thread" not in done.stderr

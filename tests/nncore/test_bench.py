@@ -3,6 +3,7 @@
 Speed itself is never asserted here (the machine is shared and noisy); these tests check
 that the benchmark measures the right thing and reports it.
 """
+
 import json
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_article_data_is_the_zscored_grid():
 
 
 def test_non_square_sample_counts_are_uniform_draws():
-    X, y, source = bench.article_data(50)
+    X, _y, source = bench.article_data(50)
     assert X.shape == (50, 2) and "uniform" in source
     X2, _, _ = bench.article_data(50)
     assert np.array_equal(X, X2)
@@ -49,7 +50,7 @@ def test_nncore_and_article_contenders_train_identically(samples):
     # 1024 and 1000 samples take the workspace's large-batch paths (tiled bias runs, einsum
     # bias gradient, a ragged last run); 64 the small-batch ones. All must match bit for bit.
     X, y, _ = bench.article_data(samples)
-    nn_epoch, how = bench._nncore_epoch("float64", X, y)
+    nn_epoch, _how = bench._nncore_epoch("float64", X, y)
     ref_epoch, _ = bench._article_epoch(X, y)
     for _ in range(5):
         assert nn_epoch() == ref_epoch()
@@ -72,12 +73,12 @@ def test_torch_contender_matches_the_article_gradient():
     ref_epoch, _ = bench._article_epoch(X, y)
     for _ in range(5):
         got, want = torch_epoch(), ref_epoch()
-        assert abs(got - want) <= 1e-10 * want      # same weights, ½-MSE gradient, plain SGD
+        assert abs(got - want) <= 1e-10 * want  # same weights, ½-MSE gradient, plain SGD
     assert "SGD" in how
 
 
 def test_raw_points_are_the_same_points_in_original_units():
-    X, y, _ = bench.article_data(400)
+    X, _y, _ = bench.article_data(400)
     raw_x, raw_y = bench.raw_article_points(400)
     assert raw_x.shape == (400, 2) and raw_y.shape == (400, 1)
     np.testing.assert_allclose((raw_x - raw_x.mean(axis=0)) / raw_x.std(axis=0), X, atol=1e-12)
@@ -94,18 +95,36 @@ def test_bad_arguments_get_a_clear_message(capsys):
 
 
 def test_quick_run_prints_the_table_and_the_ratios():
-    cmd = [sys.executable, "-m", "nncore.bench", "--quick", "--no-torch", "--no-modern",
-           "--rounds", "1", "--epochs-per-round", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "nncore.bench",
+        "--quick",
+        "--no-torch",
+        "--no-modern",
+        "--rounds",
+        "1",
+        "--epochs-per-round",
+        "2",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    for text in ("nncore float64", "nncore float32", "article's code (float64)",
-                 "measured matmul peak f64", "20.0 MFLOP", "article / nncore f64",
-                 "PyTorch CPU float32", "skipped: --no-torch",
-                 "app loop (TrainingRun)", "modern recipe: skipped (--no-modern)"):
+    for text in (
+        "nncore float64",
+        "nncore float32",
+        "article's code (float64)",
+        "measured matmul peak f64",
+        "20.0 MFLOP",
+        "article / nncore f64",
+        "PyTorch CPU float32",
+        "skipped: --no-torch",
+        "app loop (TrainingRun)",
+        "modern recipe: skipped (--no-modern)",
+    ):
         assert text in out, text
     assert "fidelity: after 5 epochs nncore float64 MSE is identical" in out
-    assert "n/a" in out                 # the torch ratios cannot be formed without torch
+    assert "n/a" in out  # the torch ratios cannot be formed without torch
     assert "PASS" in out or "MISS" in out
 
 
@@ -114,7 +133,7 @@ def test_modern_worker_reports_its_run(capsys):
     assert bench.modern_worker(samples=64, budget=5.0, runs=1) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith(bench.REPLY)
-    reply = json.loads(line[len(bench.REPLY):])
+    reply = json.loads(line[len(bench.REPLY) :])
     assert reply["stop"] in ("target", "epochs", "time", "plateau", "diverged")
     assert reply["epochs"] >= 1 and len(reply["times"]) == 1
     assert reply["optimizer"] == "adam" and reply["max_kb"] > 0

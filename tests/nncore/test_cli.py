@@ -1,4 +1,5 @@
 """The `nncore` command line: train, predict, info, lesson; errors and exit statuses."""
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,7 @@ def run_cli(capsys, *argv):
 @pytest.fixture
 def trained(tmp_path, capsys):
     path = tmp_path / "model.npz"
-    code, out, err = run_cli(capsys, "train", "mean", *SMALL, "-o", path)
+    code, _out, err = run_cli(capsys, "train", "mean", *SMALL, "-o", path)
     assert code == 0, err
     return path
 
@@ -53,14 +54,20 @@ def test_train_saves_exactly_what_the_library_trains(trained, capsys):
     assert wf.meta["function"] == "mean: (x + y) / 2"
     assert wf.meta["command"].startswith("nncore train mean --samples 120")
     # the keys the app's Train tab reads to rebuild the data
-    assert wf.meta["data"] == {"function": "mean", "samples": 120, "noise": 0.0, "seed": 0,
-                               "val_share": 0.0}
+    assert wf.meta["data"] == {
+        "function": "mean",
+        "samples": 120,
+        "noise": 0.0,
+        "seed": 0,
+        "val_share": 0.0,
+    }
     assert wf.meta["data_source"] == data.source
 
 
 def test_train_prints_final_numbers_and_progress(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "train", "mean", *SMALL, "--val-share", "0.25",
-                             "-o", tmp_path / "m.json")
+    code, out, err = run_cli(
+        capsys, "train", "mean", *SMALL, "--val-share", "0.25", "-o", tmp_path / "m.json"
+    )
     assert code == 0
     assert "Finished the planned 5 epochs." in out
     assert "training    MSE" in out and "validation  MSE" in out and "R²" in out
@@ -74,9 +81,22 @@ def test_train_prints_final_numbers_and_progress(tmp_path, capsys):
 
 @pytest.mark.parametrize("ext", weightfile.FORMATS)
 def test_train_writes_every_format(tmp_path, capsys, ext):
-    code, _, err = run_cli(capsys, "train", "plane", *SMALL, "--dtype", "float32",
-                           "--recipe", "modern", "--warmup", "1", "--batch-size", "32",
-                           "-o", tmp_path / f"m{ext}")
+    code, _, err = run_cli(
+        capsys,
+        "train",
+        "plane",
+        *SMALL,
+        "--dtype",
+        "float32",
+        "--recipe",
+        "modern",
+        "--warmup",
+        "1",
+        "--batch-size",
+        "32",
+        "-o",
+        tmp_path / f"m{ext}",
+    )
     assert code == 0, err
     wf = weightfile.load(tmp_path / f"m{ext}")
     assert wf.network.dtype == np.float32 and wf.config["batch_size"] == 32
@@ -85,13 +105,41 @@ def test_train_writes_every_format(tmp_path, capsys, ext):
 
 def test_train_options_reach_the_config(tmp_path, capsys):
     path = tmp_path / "m.npz"
-    code, _, err = run_cli(capsys, "train", "--formula", "x*y/10", "--grid", "6",
-                           "--arch", "2-5-4-1", "--activation", "tanh", "--init", "xavier",
-                           "--optimizer", "momentum", "--lr", "0.01", "--schedule", "step",
-                           "--seed", "3", "--noise", "0.1", "--epochs", "4",
-                           "--batch-size", "full", "--weight-decay", "0.001", "-q", "-o", path)
+    code, _, err = run_cli(
+        capsys,
+        "train",
+        "--formula",
+        "x*y/10",
+        "--grid",
+        "6",
+        "--arch",
+        "2-5-4-1",
+        "--activation",
+        "tanh",
+        "--init",
+        "xavier",
+        "--optimizer",
+        "momentum",
+        "--lr",
+        "0.01",
+        "--schedule",
+        "step",
+        "--seed",
+        "3",
+        "--noise",
+        "0.1",
+        "--epochs",
+        "4",
+        "--batch-size",
+        "full",
+        "--weight-decay",
+        "0.001",
+        "-q",
+        "-o",
+        path,
+    )
     assert code == 0, err
-    assert not [line for line in err.splitlines() if line.startswith("epoch")]   # --quiet
+    assert not [line for line in err.splitlines() if line.startswith("epoch")]  # --quiet
     wf = weightfile.load(path)
     cfg = wf.config
     assert cfg["sizes"] == [2, 5, 4, 1] and cfg["activation"] == "tanh"
@@ -100,8 +148,14 @@ def test_train_options_reach_the_config(tmp_path, capsys):
     assert cfg["batch_size"] is None and cfg["epochs"] == 4 and cfg["weight_decay"] == 0.001
     assert wf.network.activation_names == ["tanh", "tanh", "linear"]
     assert wf.meta["points"] == 36 and wf.meta["function"] == "x*y/10"
-    assert wf.meta["data"] == {"function": "x*y/10", "samples": 0, "grid": 6, "noise": 0.1,
-                               "seed": 3, "val_share": 0.0}
+    assert wf.meta["data"] == {
+        "function": "x*y/10",
+        "samples": 0,
+        "grid": 6,
+        "noise": 0.1,
+        "seed": 3,
+        "val_share": 0.0,
+    }
 
 
 def test_train_on_csv(tmp_path, capsys):
@@ -109,8 +163,18 @@ def test_train_on_csv(tmp_path, capsys):
     X = rng.uniform(-1, 1, size=(40, 2))
     rows = ["x,y,target"] + [f"{a},{b},{a - b}" for a, b in X]
     (tmp_path / "data.csv").write_text("\n".join(rows) + "\n")
-    code, out, err = run_cli(capsys, "train", "--csv", tmp_path / "data.csv", "--arch", "2-4-1",
-                             "--epochs", "3", "-o", tmp_path / "m.npz")
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "--csv",
+        tmp_path / "data.csv",
+        "--arch",
+        "2-4-1",
+        "--epochs",
+        "3",
+        "-o",
+        tmp_path / "m.npz",
+    )
     assert code == 0, err
     assert "(40 points)" in out
     meta = weightfile.load(tmp_path / "m.npz").meta
@@ -120,7 +184,7 @@ def test_train_on_csv(tmp_path, capsys):
 
 def test_train_without_output_says_it_did_not_save(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(capsys, "train", "mean", *SMALL)
+    code, _out, err = run_cli(capsys, "train", "mean", *SMALL)
     assert code == 0 and "Not saved: add -o model.npz" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -131,19 +195,30 @@ def test_ctrl_c_stops_cleanly_and_saves(tmp_path, capsys, monkeypatch):
     def update(self, report):
         real_update(self, report)
         if report.epoch == 3:
-            signal.raise_signal(signal.SIGINT)           # the user presses Ctrl+C
+            signal.raise_signal(signal.SIGINT)  # the user presses Ctrl+C
 
     monkeypatch.setattr(cli.ProgressBar, "update", update)
     before = signal.getsignal(signal.SIGINT)
     path = tmp_path / "m.npz"
-    code, out, err = run_cli(capsys, "train", "mean", "--samples", "50", "--arch", "2-4-1",
-                             "--epochs", "1000", "-o", path)
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "mean",
+        "--samples",
+        "50",
+        "--arch",
+        "2-4-1",
+        "--epochs",
+        "1000",
+        "-o",
+        path,
+    )
     assert code == 0
     assert "Stopping after this epoch and saving" in err
     assert "Stopped on request after 3 epochs." in out
     wf = weightfile.load(path)
     assert wf.epochs_trained == 3 and wf.meta["stop_reason"]["kind"] == "stopped"
-    assert signal.getsignal(signal.SIGINT) is before    # the handler is put back
+    assert signal.getsignal(signal.SIGINT) is before  # the handler is put back
 
 
 def test_second_ctrl_c_aborts_without_saving(tmp_path, capsys, monkeypatch):
@@ -153,8 +228,19 @@ def test_second_ctrl_c_aborts_without_saving(tmp_path, capsys, monkeypatch):
             signal.raise_signal(signal.SIGINT)
 
     monkeypatch.setattr(cli.ProgressBar, "update", update)
-    code, out, err = run_cli(capsys, "train", "mean", "--samples", "50", "--arch", "2-4-1",
-                             "--epochs", "1000", "-o", tmp_path / "m.npz")
+    code, _out, err = run_cli(
+        capsys,
+        "train",
+        "mean",
+        "--samples",
+        "50",
+        "--arch",
+        "2-4-1",
+        "--epochs",
+        "1000",
+        "-o",
+        tmp_path / "m.npz",
+    )
     assert code == 130 and "Aborted: nothing was saved." in err
     assert list(tmp_path.iterdir()) == []
 
@@ -163,13 +249,21 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
     stream = io.StringIO()
     bar = cli.ProgressBar(4, stream, interactive=True, width=8)
     for epoch in range(1, 5):
-        bar.update(SimpleNamespace(epoch=epoch, train_mse=1.0 / epoch, train_r2=0.5,
-                                   val_mse=None, val_r2=None, elapsed=epoch * 0.5))
+        bar.update(
+            SimpleNamespace(
+                epoch=epoch,
+                train_mse=1.0 / epoch,
+                train_r2=0.5,
+                val_mse=None,
+                val_r2=None,
+                elapsed=epoch * 0.5,
+            )
+        )
     bar.finish()
     text = stream.getvalue()
     assert text.startswith("\repoch 1/4 [##......] loss 1  R² 0.5000  2 epochs/s")
     assert text.endswith("\repoch 4/4 [########] loss 0.25  R² 0.5000  2 epochs/s\n")
-    assert "\n" not in text[:-1]                          # one line, redrawn with \r
+    assert "\n" not in text[:-1]  # one line, redrawn with \r
 
 
 # ---- predict ------------------------------------------------------------------------------
@@ -187,23 +281,24 @@ def test_predict_points_in_original_units(trained, capsys):
     printed = np.array([[float(v) for v in line.split()] for line in lines[1:]])
     X = np.array([[1, 2], [-3.5, 4], [0, 0]], dtype=float)
     np.testing.assert_array_equal(printed[:, :2], X)
-    np.testing.assert_allclose(printed[:, 2], _expected_predictions(trained, X)[:, 0],
-                               rtol=1e-7)
+    np.testing.assert_allclose(printed[:, 2], _expected_predictions(trained, X)[:, 0], rtol=1e-7)
 
 
 def test_predict_csv_to_csv_is_exact_and_scores_targets(trained, tmp_path, capsys):
     X = np.array([[0.5, -0.25], [9.0, 3.0], [-1e-3, 7.5]])
-    (tmp_path / "in.csv").write_text("# points to try\nx;y;target\n"
-                                     + "".join(f"{a};{b};{(a + b) / 2}\n" for a, b in X))
-    code, out, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "in.csv",
-                             "-o", tmp_path / "out.csv")
+    (tmp_path / "in.csv").write_text(
+        "# points to try\nx;y;target\n" + "".join(f"{a};{b};{(a + b) / 2}\n" for a, b in X)
+    )
+    code, out, err = run_cli(
+        capsys, "predict", trained, "--csv", tmp_path / "in.csv", "-o", tmp_path / "out.csv"
+    )
     assert code == 0, err
     assert "wrote 3 prediction(s)" in out and "against the CSV's targets: MSE" in out
     lines = (tmp_path / "out.csv").read_text().splitlines()
     assert lines[0] == "x,y,prediction"
     got = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
     expected = _expected_predictions(trained, X)[:, 0]
-    assert got[:, 2].tobytes() == expected.tobytes()      # repr() round-trips exactly
+    assert got[:, 2].tobytes() == expected.tobytes()  # repr() round-trips exactly
 
 
 def test_predict_without_normaliser_uses_raw_numbers(tmp_path, capsys):
@@ -218,12 +313,15 @@ def test_predict_without_normaliser_uses_raw_numbers(tmp_path, capsys):
     assert [line.split()[-1] for line in out.strip().splitlines()[1:]] == ["6", "5"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--points", "1,2;3"], "point 2 ('3') has 1 number(s) but the model takes 2 inputs"),
-    (["--points", "1,a"], "point 1 ('1,a') holds something that is not a number"),
-    (["--points", ";"], "--points is empty"),
-    ([], "give the inputs with --points"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--points", "1,2;3"], "point 2 ('3') has 1 number(s) but the model takes 2 inputs"),
+        (["--points", "1,a"], "point 1 ('1,a') holds something that is not a number"),
+        (["--points", ";"], "--points is empty"),
+        ([], "give the inputs with --points"),
+    ],
+)
 def test_predict_usage_errors(trained, capsys, argv, message):
     code, _, err = run_cli(capsys, "predict", trained, *argv)
     assert code == 2
@@ -238,22 +336,28 @@ def test_predict_file_errors(trained, tmp_path, capsys):
     assert code == 1 and "no such file" in err
     (tmp_path / "junk.safetensors").write_bytes(os.urandom(64))
     code, _, err = run_cli(capsys, "predict", tmp_path / "junk.safetensors", "--points", "1,2")
-    assert code == 1 and err.count("\n") == 1          # one clear line
+    assert code == 1 and err.count("\n") == 1  # one clear line
 
 
 # ---- info ---------------------------------------------------------------------------------
 def test_info_describes_the_model(trained, capsys):
     code, out, err = run_cli(capsys, "info", trained)
     assert code == 0, err
-    for expected in ("format version 1 (.npz)", "architecture   2-8-1  (2 input(s), "
-                     "1 hidden layer(s), 1 output(s))", "activations    relu, linear",
-                     "parameters     33", "dtype          float64",
-                     "initialisation article (seed 99)",
-                     "recipe         article: gd, lr 0.001, constant schedule, full batch, "
-                     "5 epochs planned", "epochs trained 5", "final loss     training MSE",
-                     "stopped        Finished the planned 5 epochs.",
-                     "normaliser     inputs mean [", "function       mean: (x + y) / 2",
-                     "data           120 random points of (x + y) / 2 (seed 0)"):
+    for expected in (
+        "format version 1 (.npz)",
+        "architecture   2-8-1  (2 input(s), 1 hidden layer(s), 1 output(s))",
+        "activations    relu, linear",
+        "parameters     33",
+        "dtype          float64",
+        "initialisation article (seed 99)",
+        "recipe         article: gd, lr 0.001, constant schedule, full batch, 5 epochs planned",
+        "epochs trained 5",
+        "final loss     training MSE",
+        "stopped        Finished the planned 5 epochs.",
+        "normaliser     inputs mean [",
+        "function       mean: (x + y) / 2",
+        "data           120 random points of (x + y) / 2 (seed 0)",
+    ):
         assert expected in out
 
 
@@ -273,27 +377,30 @@ def test_info_on_a_bare_file_and_on_garbage(tmp_path, capsys):
 
 
 # ---- usage and data errors ----------------------------------------------------------------
-@pytest.mark.parametrize("argv, message", [
-    (["train", "--nonsense"], "unrecognized arguments: --nonsense"),
-    (["train", "--lr", "abc"], "'abc' is not a number"),
-    (["train", "--epochs", "0"], "must be at least 1"),
-    (["train", "--batch-size", "0"], "the batch size must be at least 1"),
-    (["train", "--recipe", "fancy"], "invalid choice: 'fancy'"),
-    (["train", "--arch", "3-8-1"], "the data has 2 inputs and 1 target(s)"),
-    (["train", "--arch", "2-a-1"], "is not a list of layer sizes"),
-    (["train", "--arch", "2-100000-100000-1"], "more than 10,000,000 parameters"),
-    (["train", "mean", "--formula", "x"], "give only one of a function name, --formula"),
-    (["train", "wobble"], "unknown function 'wobble'; choose one of article, mean"),
-    (["train", "--formula", "__import__('os')"], "--formula"),
-    (["train", "--csv", "d.csv", "--samples", "5"], "--samples makes data from a function"),
-    (["train", "--grid", "1"], "--grid must be between 2 and 3000"),
-    (["train", "--samples", "5", "--grid", "4"], "not allowed with argument"),
-    (["train", "--val-share", "1.5"], "--val-share must be at least 0 and below 1"),
-    (["train", "--lr", "-1"], "the learning rate must be a finite number above 0"),
-    (["train", "-o", "model.pt"], "-o: 'model.pt' has extension '.pt'"),
-    (["train", "-o", "/no/such/folder/m.npz"], "cannot write there"),
-    (["fly"], "invalid choice: 'fly'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--nonsense"], "unrecognized arguments: --nonsense"),
+        (["train", "--lr", "abc"], "'abc' is not a number"),
+        (["train", "--epochs", "0"], "must be at least 1"),
+        (["train", "--batch-size", "0"], "the batch size must be at least 1"),
+        (["train", "--recipe", "fancy"], "invalid choice: 'fancy'"),
+        (["train", "--arch", "3-8-1"], "the data has 2 inputs and 1 target(s)"),
+        (["train", "--arch", "2-a-1"], "is not a list of layer sizes"),
+        (["train", "--arch", "2-100000-100000-1"], "more than 10,000,000 parameters"),
+        (["train", "mean", "--formula", "x"], "give only one of a function name, --formula"),
+        (["train", "wobble"], "unknown function 'wobble'; choose one of article, mean"),
+        (["train", "--formula", "__import__('os')"], "--formula"),
+        (["train", "--csv", "d.csv", "--samples", "5"], "--samples makes data from a function"),
+        (["train", "--grid", "1"], "--grid must be between 2 and 3000"),
+        (["train", "--samples", "5", "--grid", "4"], "not allowed with argument"),
+        (["train", "--val-share", "1.5"], "--val-share must be at least 0 and below 1"),
+        (["train", "--lr", "-1"], "the learning rate must be a finite number above 0"),
+        (["train", "-o", "model.pt"], "-o: 'model.pt' has extension '.pt'"),
+        (["train", "-o", "/no/such/folder/m.npz"], "cannot write there"),
+        (["fly"], "invalid choice: 'fly'"),
+    ],
+)
 def test_usage_errors_exit_2_with_one_clear_message(capsys, argv, message):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2
@@ -367,13 +474,20 @@ def test_python_dash_m_nncore_end_to_end(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
 
     def nncore(*argv):
-        return subprocess.run([sys.executable, "-m", "nncore", *map(str, argv)],
-                              capture_output=True, text=True, encoding="utf-8", env=env,
-                              cwd=tmp_path, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "nncore", *map(str, argv)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
 
     model = tmp_path / "m.safetensors"
-    done = nncore("train", "saddle", "--samples", "80", "--arch", "2-6-6-1", "--epochs", "5",
-                  "-o", model)
+    done = nncore(
+        "train", "saddle", "--samples", "80", "--arch", "2-6-6-1", "--epochs", "5", "-o", model
+    )
     assert done.returncode == 0, done.stderr
     assert "Finished the planned 5 epochs." in done.stdout
     assert "epoch 5/5" in done.stderr
@@ -387,14 +501,29 @@ def test_python_dash_m_nncore_end_to_end(tmp_path):
 
 
 def test_train_stops_at_the_target_r2(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "train", "plane", "--samples", "100", "--arch", "2-8-1",
-                             "--recipe", "modern", "--epochs", "2000", "--target-r2", "0.9",
-                             "-q", "-o", tmp_path / "m.npz")
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "plane",
+        "--samples",
+        "100",
+        "--arch",
+        "2-8-1",
+        "--recipe",
+        "modern",
+        "--epochs",
+        "2000",
+        "--target-r2",
+        "0.9",
+        "-q",
+        "-o",
+        tmp_path / "m.npz",
+    )
     assert code == 0, err
     assert "Reached R²" in out
     wf = weightfile.load(tmp_path / "m.npz")
     assert wf.meta["stop_reason"]["kind"] == "target" and wf.epochs_trained < 2000
-    assert wf.history[-1]["train_r2"] >= 0.9 > wf.history[-2]["train_r2"]   # 100 < batch: full
+    assert wf.history[-1]["train_r2"] >= 0.9 > wf.history[-2]["train_r2"]  # 100 < batch: full
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends a real SIGINT")
@@ -402,13 +531,31 @@ def test_real_ctrl_c_on_the_command_saves_the_weights(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     model = tmp_path / "m.npz"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nncore", "train", "mean", "--samples", "200", "--arch", "2-8-1",
-         "--epochs", "100000000", "-o", str(model)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
-    watchdog = threading.Timer(60, proc.kill)    # never hang the suite, whatever happens
+        [
+            sys.executable,
+            "-m",
+            "nncore",
+            "train",
+            "mean",
+            "--samples",
+            "200",
+            "--arch",
+            "2-8-1",
+            "--epochs",
+            "100000000",
+            "-o",
+            str(model),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    watchdog = threading.Timer(60, proc.kill)  # never hang the suite, whatever happens
     watchdog.start()
     try:
-        for line in proc.stderr:                 # wait until training has really started
+        for line in proc.stderr:  # wait until training has really started
             if line.startswith("epoch "):
                 break
         proc.send_signal(signal.SIGINT)
@@ -437,11 +584,12 @@ def test_predict_csv_without_header(trained, tmp_path, capsys):
 
 
 def test_diverged_training_explains_and_saves_finite_weights(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "train", *SMALL[:4], "--epochs", "50", "--lr", "5", "-q",
-                             "-o", tmp_path / "m.npz")
+    code, out, err = run_cli(
+        capsys, "train", *SMALL[:4], "--epochs", "50", "--lr", "5", "-q", "-o", tmp_path / "m.npz"
+    )
     assert code == 0, err
     assert "Training diverged" in out and "Try: lower the learning rate" in out
-    wf = weightfile.load(tmp_path / "m.npz")                 # load checks finiteness
+    wf = weightfile.load(tmp_path / "m.npz")  # load checks finiteness
     assert wf.meta["stop_reason"]["kind"] == "diverged"
 
 
@@ -463,8 +611,10 @@ def test_predict_csv_errors_are_one_line_naming_the_first_bad_line(trained, tmp_
     (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,oops\n4\n5,6\n")
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "bad.csv")
     assert code == 1 and err.count("\n") == 1
-    assert f"{tmp_path / 'bad.csv'}, line 3: column 'y' holds 'oops', which is not a number " \
-           "(and 1 more bad line)" in err
+    assert (
+        f"{tmp_path / 'bad.csv'}, line 3: column 'y' holds 'oops', which is not a number "
+        "(and 1 more bad line)" in err
+    )
     (tmp_path / "head.csv").write_text("x,y,target\n")
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "head.csv")
     assert code == 1 and "head.csv has only 0 data rows (only a header on line 1)" in err
@@ -480,8 +630,9 @@ def test_predict_csv_for_a_model_with_three_inputs(tmp_path, capsys):
     net.set_biases(0, [0.0])
     weightfile.save(tmp_path / "three.json", net)
     (tmp_path / "in.csv").write_text("x3,x2,x1\n1,2,3\n")
-    code, out, err = run_cli(capsys, "predict", tmp_path / "three.json", "--csv",
-                             tmp_path / "in.csv")
+    code, out, err = run_cli(
+        capsys, "predict", tmp_path / "three.json", "--csv", tmp_path / "in.csv"
+    )
     assert code == 0, err
     header, row = out.strip().splitlines()
     assert header.split() == ["x1", "x2", "x3", "prediction"]

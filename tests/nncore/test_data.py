@@ -1,4 +1,5 @@
 """Tests for nncore.data: target functions, grids and samples, CSV import, the normaliser."""
+
 import json
 import math
 
@@ -9,8 +10,19 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nncore.data import (
-    DEFAULT_FUNCTION, FUNCTIONS, MIN_CSV_ROWS, DataError, Dataset, Normaliser, TargetFunction,
-    get_function, grid, grid_axes, load_csv, load_points_csv, sample_uniform,
+    DEFAULT_FUNCTION,
+    FUNCTIONS,
+    MIN_CSV_ROWS,
+    DataError,
+    Dataset,
+    Normaliser,
+    TargetFunction,
+    get_function,
+    grid,
+    grid_axes,
+    load_csv,
+    load_points_csv,
+    sample_uniform,
 )
 from nncore.formula import FormulaError
 
@@ -23,6 +35,7 @@ def article_function(x, y):
 # ---------------------------------------------------------------------------------------------
 # Target functions
 
+
 def test_registry_has_the_promised_functions_with_readable_text():
     assert DEFAULT_FUNCTION == "article"
     assert {"article", "mean", "saddle", "ripple", "bumps", "plane"} <= set(FUNCTIONS)
@@ -33,15 +46,23 @@ def test_registry_has_the_promised_functions_with_readable_text():
     assert FUNCTIONS["article"].label == "sin x + x·cos y + y + 3^(x/3)"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("article", lambda x, y: np.sin(x) + x * np.cos(y) + y + np.power(3.0, x / 3)),
-    ("mean", lambda x, y: 0.5 * x + 0.5 * y),
-    ("plane", lambda x, y: 2 * x - y + 5),
-    ("saddle", lambda x, y: 0.1 * x ** 2 - 0.1 * y ** 2),
-    ("ripple", lambda x, y: np.sin(np.hypot(x, y))),
-    ("bumps", lambda x, y: 3 * np.exp(-((x - 4) ** 2 + (y - 4) ** 2) / 8)
-     - 2 * np.exp(-((x + 4) ** 2 + (y + 3) ** 2) / 8)),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("article", lambda x, y: np.sin(x) + x * np.cos(y) + y + np.power(3.0, x / 3)),
+        ("mean", lambda x, y: 0.5 * x + 0.5 * y),
+        ("plane", lambda x, y: 2 * x - y + 5),
+        ("saddle", lambda x, y: 0.1 * x**2 - 0.1 * y**2),
+        ("ripple", lambda x, y: np.sin(np.hypot(x, y))),
+        (
+            "bumps",
+            lambda x, y: (
+                3 * np.exp(-((x - 4) ** 2 + (y - 4) ** 2) / 8)
+                - 2 * np.exp(-((x + 4) ** 2 + (y + 3) ** 2) / 8)
+            ),
+        ),
+    ],
+)
 def test_registered_functions_compute_what_their_label_says(name, expected):
     rng = np.random.default_rng(5)
     x, y = rng.uniform(-10, 10, 200), rng.uniform(-10, 10, 200)
@@ -56,8 +77,8 @@ def test_labels_typed_into_the_formula_box_give_the_same_function(name):
 
 
 def test_hand_worked_values():
-    assert FUNCTIONS["mean"](0.1, 0.3) == pytest.approx(0.2)        # the lesson's example
-    assert FUNCTIONS["article"](0.0, 0.0) == pytest.approx(1.0)     # sin 0 + 0 + 0 + 3^0
+    assert FUNCTIONS["mean"](0.1, 0.3) == pytest.approx(0.2)  # the lesson's example
+    assert FUNCTIONS["article"](0.0, 0.0) == pytest.approx(1.0)  # sin 0 + 0 + 0 + 3^0
     assert FUNCTIONS["article"](3.0, 0.0) == pytest.approx(math.sin(3) + 3 + 3)
     assert FUNCTIONS["saddle"](10.0, 0.0) == pytest.approx(10.0)
     assert FUNCTIONS["bumps"](4.0, 4.0) == pytest.approx(3 - 2 * math.exp(-(64 + 49) / 8))
@@ -70,9 +91,12 @@ def test_get_function_by_name_and_by_formula():
     assert custom.name == "formula" and custom.label == "x*y / 10"
     assert custom(2.0, 5.0) == pytest.approx(1.0)
     assert get_function(custom) is custom
-    with pytest.raises(FormulaError, match=r"column 1: 'artcle' is neither one of the functions "
-                                           r"\(article, mean, .*\) nor a formula in x and y; "
-                                           r"did you mean 'article'\?$"):
+    with pytest.raises(
+        FormulaError,
+        match=r"column 1: 'artcle' is neither one of the functions "
+        r"\(article, mean, .*\) nor a formula in x and y; "
+        r"did you mean 'article'\?$",
+    ):
         get_function("artcle")
     with pytest.raises(FormulaError, match=r"column 3: 'qwerty' is neither .* x and y$"):
         get_function("  qwerty")
@@ -93,6 +117,7 @@ def test_target_function_rejects_bad_domains():
 
 # ---------------------------------------------------------------------------------------------
 # The grid
+
 
 def test_grid_is_the_articles_grid_bit_for_bit():
     # The article's construction, transcribed.
@@ -149,6 +174,7 @@ def test_grid_rejects_bad_sizes(n):
 # ---------------------------------------------------------------------------------------------
 # Random samples
 
+
 def test_sample_uniform_draws_x_then_y_from_the_seeded_generator():
     ds = sample_uniform(FUNCTIONS["article"], 1000, seed=7)
     rng = np.random.default_rng(7)
@@ -176,25 +202,31 @@ def test_sample_uniform_is_reproducible_and_seed_dependent():
     assert not np.array_equal(a.X, c.X)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n=0), "positive whole number"),
-    (dict(n=10**9), "too large"),
-    (dict(n=10, noise=-1), "noise"),
-    (dict(n=10, noise=float("nan")), "noise"),
-    (dict(n=10, noise="lots"), "noise must be a number"),
-    (dict(n=10, seed=-1), "seed must be a whole number"),
-    (dict(n=10, seed=1.5), "seed must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=0), "positive whole number"),
+        (dict(n=10**9), "too large"),
+        (dict(n=10, noise=-1), "noise"),
+        (dict(n=10, noise=float("nan")), "noise"),
+        (dict(n=10, noise="lots"), "noise must be a number"),
+        (dict(n=10, seed=-1), "seed must be a whole number"),
+        (dict(n=10, seed=1.5), "seed must be a whole number"),
+    ],
+)
 def test_sample_uniform_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sample_uniform("article", **kwargs)
 
 
-@pytest.mark.parametrize("formula, count, where", [
-    ("log(x)", 5000, "x=-10, y=-10"),        # left half of the grid
-    ("1/(x - 10)", 100, "x=10, y=-10"),      # the last column only
-    ("sqrt(y)", 5000, "x=-10, y=-10"),
-])
+@pytest.mark.parametrize(
+    "formula, count, where",
+    [
+        ("log(x)", 5000, "x=-10, y=-10"),  # left half of the grid
+        ("1/(x - 10)", 100, "x=10, y=-10"),  # the last column only
+        ("sqrt(y)", 5000, "x=-10, y=-10"),
+    ],
+)
 def test_nan_and_inf_are_reported_with_count_and_place(formula, count, where):
     with pytest.raises(DataError) as info:
         grid(formula)
@@ -210,6 +242,7 @@ def test_nan_in_random_samples_is_reported():
 
 # ---------------------------------------------------------------------------------------------
 # Dataset and split
+
 
 def test_dataset_shapes_are_checked_and_a_flat_target_becomes_a_column():
     ds = Dataset(np.zeros((4, 2)), np.arange(4), "t")
@@ -264,6 +297,7 @@ def test_split_rejects_bad_shares(share):
 # ---------------------------------------------------------------------------------------------
 # Normaliser
 
+
 def test_normaliser_matches_the_articles_statistics():
     ds = grid("article")
     norm = Normaliser.fit(ds.X, ds.y)
@@ -271,10 +305,12 @@ def test_normaliser_matches_the_articles_statistics():
     assert np.array_equal(norm.x_mean[0], np.mean(inputs, axis=0))
     assert np.array_equal(norm.x_std[0], np.std(inputs, axis=0))
     assert norm.y_mean.item() == np.mean(outputs) and norm.y_std.item() == np.std(outputs)
-    assert np.array_equal(norm.transform_x(inputs),
-                          (inputs - np.mean(inputs, axis=0)) / np.std(inputs, axis=0))
-    assert np.array_equal(norm.transform_y(outputs)[:, 0],
-                          (outputs - np.mean(outputs)) / np.std(outputs))
+    assert np.array_equal(
+        norm.transform_x(inputs), (inputs - np.mean(inputs, axis=0)) / np.std(inputs, axis=0)
+    )
+    assert np.array_equal(
+        norm.transform_y(outputs)[:, 0], (outputs - np.mean(outputs)) / np.std(outputs)
+    )
 
 
 def test_normaliser_uses_population_std_on_a_hand_worked_example():
@@ -282,13 +318,13 @@ def test_normaliser_uses_population_std_on_a_hand_worked_example():
     y = np.array([2.0, 4.0, 4.0, 6.0])
     norm = Normaliser.fit(X, y)
     assert norm.x_mean.tolist() == [[4.0, 10.0]]
-    assert norm.x_std.tolist() == [[math.sqrt(5.0), 1.0]]   # (9+1+1+9)/4 = 5; constant -> 1
+    assert norm.x_std.tolist() == [[math.sqrt(5.0), 1.0]]  # (9+1+1+9)/4 = 5; constant -> 1
     assert norm.y_mean.tolist() == [[4.0]] and norm.y_std.tolist() == [[math.sqrt(2.0)]]
     assert norm.transform_x(X)[:, 1].tolist() == [0.0] * 4
 
 
 def test_a_constant_column_never_divides_by_zero():
-    X = np.full((6, 2), 0.1)   # std of a constant 0.1 column is a rounding crumb, not 0
+    X = np.full((6, 2), 0.1)  # std of a constant 0.1 column is a rounding crumb, not 0
     y = np.full(6, -3.7)
     norm = Normaliser.fit(X, y)
     assert norm.x_std.tolist() == [[1.0, 1.0]] and norm.y_std.tolist() == [[1.0]]
@@ -303,7 +339,7 @@ def test_normaliser_round_trip_and_json():
     assert abs(z.mean()) < 1e-12 and z.std() == pytest.approx(1.0)
     np.testing.assert_allclose(norm.inverse_y(z), ds.y, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(norm.inverse_x(norm.transform_x(ds.X)), ds.X, atol=1e-12)
-    assert norm.inverse_y(z[:, 0]).shape == (500, 1)   # a flat prediction vector is accepted
+    assert norm.inverse_y(z[:, 0]).shape == (500, 1)  # a flat prediction vector is accepted
     d = json.loads(json.dumps(norm.to_dict()))
     assert set(d) == {"x_mean", "x_std", "y_mean", "y_std"}
     assert all(type(v) is list and all(type(f) is float for f in v) for v in d.values())
@@ -316,7 +352,9 @@ def test_normaliser_round_trip_and_json():
 def test_identity_normaliser_changes_nothing():
     norm = Normaliser.identity(2, 1)
     X = np.array([[1.5, -2.0]])
-    assert np.array_equal(norm.transform_x(X), X) and np.array_equal(norm.inverse_y([[7.0]]), [[7.0]])
+    assert np.array_equal(norm.transform_x(X), X) and np.array_equal(
+        norm.inverse_y([[7.0]]), [[7.0]]
+    )
     assert norm.n_inputs == 2 and norm.n_outputs == 1
 
 
@@ -333,18 +371,24 @@ def test_normaliser_checks_shapes_of_what_it_transforms():
 GOOD = {"x_mean": [0.0, 1.0], "x_std": [1.0, 2.0], "y_mean": [3.0], "y_std": [4.0]}
 
 
-@pytest.mark.parametrize("change, match", [
-    ({"x_std": [1.0, 0.0]}, r"'x_std'\[1\] is a standard deviation and must be positive; got 0.0"),
-    ({"y_std": [-2.0]}, r"'y_std'\[0\] .* must be positive"),
-    ({"x_mean": [0.0, float("nan")]}, r"'x_mean'\[1\] must be finite"),
-    ({"y_mean": [float("inf")]}, r"'y_mean'\[0\] must be finite"),
-    ({"x_mean": [0.0, "1"]}, r"'x_mean'\[1\] must be a number"),
-    ({"x_mean": [True, 1.0]}, r"'x_mean'\[0\] must be a number"),
-    ({"x_mean": [0.0]}, r"'x_mean' has 1 values but 'x_std' has 2"),
-    ({"y_std": []}, r"'y_std' must be a non-empty list"),
-    ({"y_std": 4.0}, r"'y_std' must be a non-empty list"),
-    ({"extra": [1.0]}, r"unknown key extra"),
-])
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (
+            {"x_std": [1.0, 0.0]},
+            r"'x_std'\[1\] is a standard deviation and must be positive; got 0.0",
+        ),
+        ({"y_std": [-2.0]}, r"'y_std'\[0\] .* must be positive"),
+        ({"x_mean": [0.0, float("nan")]}, r"'x_mean'\[1\] must be finite"),
+        ({"y_mean": [float("inf")]}, r"'y_mean'\[0\] must be finite"),
+        ({"x_mean": [0.0, "1"]}, r"'x_mean'\[1\] must be a number"),
+        ({"x_mean": [True, 1.0]}, r"'x_mean'\[0\] must be a number"),
+        ({"x_mean": [0.0]}, r"'x_mean' has 1 values but 'x_std' has 2"),
+        ({"y_std": []}, r"'y_std' must be a non-empty list"),
+        ({"y_std": 4.0}, r"'y_std' must be a non-empty list"),
+        ({"extra": [1.0]}, r"unknown key extra"),
+    ],
+)
 def test_from_dict_rejects_bad_statistics_precisely(change, match):
     with pytest.raises(ValueError, match=match):
         Normaliser.from_dict({**GOOD, **change})
@@ -366,9 +410,12 @@ def test_from_dict_accepts_the_nested_row_form():
 # article computes it), and np.std squares deviations, which below about 1e-154 fall into
 # subnormal floats and lose digits (e.g. a column [1e-159, 0] gets a std 4e-6 off).
 finite_columns = hnp.arrays(
-    np.float64, st.tuples(st.integers(1, 30), st.just(3)),
+    np.float64,
+    st.tuples(st.integers(1, 30), st.just(3)),
     elements=st.floats(-1e6, 1e6, allow_nan=False, width=64).filter(
-        lambda v: v == 0 or abs(v) >= 1e-150))
+        lambda v: v == 0 or abs(v) >= 1e-150
+    ),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -395,11 +442,12 @@ def test_split_property_partitions_the_rows(n, share, seed):
     assert len(train) >= 1 and len(train) + len(val) == n
     ids = np.concatenate([train.y[:, 0], val.y[:, 0]])
     assert sorted(ids.tolist()) == list(range(n))
-    assert np.array_equal(train.X[:, 0], 2 * train.y[:, 0])   # rows stay with their targets
+    assert np.array_equal(train.X[:, 0], 2 * train.y[:, 0])  # rows stay with their targets
 
 
 # ---------------------------------------------------------------------------------------------
 # CSV import
+
 
 def write(tmp_path, text, name="data.csv"):
     path = tmp_path / name
@@ -421,7 +469,9 @@ def test_csv_without_header(tmp_path):
 def test_csv_with_header_in_any_order_and_extra_columns(tmp_path):
     text = "id,target,y,x\n" + "".join(f"{i},{i * 3},{i * 2},{i}\n" for i in range(10))
     ds = load_csv(write(tmp_path, text))
-    assert ds.X[:, 0].tolist() == list(range(10)) and ds.X[:, 1].tolist() == [2 * i for i in range(10)]
+    assert ds.X[:, 0].tolist() == list(range(10)) and ds.X[:, 1].tolist() == [
+        2 * i for i in range(10)
+    ]
     assert ds.y[:, 0].tolist() == [3 * i for i in range(10)]
 
 
@@ -438,8 +488,11 @@ def test_csv_header_with_x_and_y_swapped_and_an_unnamed_target(tmp_path):
 
 def test_csv_with_the_wrong_number_of_columns_everywhere_gets_one_message(tmp_path):
     text = "".join(f"{i},{i}\n" for i in range(30))
-    with pytest.raises(DataError, match=r"every row has 2 values but 3 are expected \(x, y, "
-                                        r"target\); check the separator .*line 1\)") as info:
+    with pytest.raises(
+        DataError,
+        match=r"every row has 2 values but 3 are expected \(x, y, "
+        r"target\); check the separator .*line 1\)",
+    ) as info:
         load_csv(write(tmp_path, text))
     assert info.value.lines == list(range(1, 31))
 
@@ -458,7 +511,8 @@ def test_csv_semicolons_with_decimal_commas(tmp_path):
 
 def test_csv_tolerates_comments_blank_lines_crlf_bom_quotes_and_trailing_separator(tmp_path):
     text = "\ufeff# measured on Tuesday\r\nx,y,target\r\n\r\n" + "".join(
-        f'"{i}", {i},{i},\r\n' for i in range(10))
+        f'"{i}", {i},{i},\r\n' for i in range(10)
+    )
     ds = load_csv(write(tmp_path, text))
     assert len(ds) == 10 and ds.y[9, 0] == 9.0
 
@@ -470,8 +524,11 @@ def test_csv_with_excels_separator_line(tmp_path):
 
 def test_csv_decimal_commas_with_comma_separator_get_a_hint(tmp_path):
     text = 'x,y,target\n"1,5",2,3\n' + rows_text()
-    with pytest.raises(DataError, match=r"line 2: column 'x' holds '1,5', which is not a number; "
-                                        r"for decimal commas separate the columns with ';'"):
+    with pytest.raises(
+        DataError,
+        match=r"line 2: column 'x' holds '1,5', which is not a number; "
+        r"for decimal commas separate the columns with ';'",
+    ):
         load_csv(write(tmp_path, text))
 
 
@@ -481,17 +538,32 @@ def test_csv_in_utf16_is_read(tmp_path):
     assert len(load_csv(path)) == 12
 
 
-@pytest.mark.parametrize("lines, expected_line, expected", [
-    # (file lines, the line blamed, what the message says)
-    (["x,y,target", "1,2,3", "1,2", "1,2,3"], 3, "line 3: expected 3 values (x, y, target), found 2"),
-    (["1,2,3", "4,5,6,7"], 2, "line 2: expected 3 values (x, y, target), found 4"),
-    (["x,y,target", "1,2,3", "1,abc,3"], 3, "line 3: column 'y' holds 'abc', which is not a number"),
-    (["1,2,3", "1,,3"], 2, "line 2: column 'y' holds nothing, which is not a number"),
-    (["x,y,target", "", "# note", "1,2,nan"], 4, "line 4: column 'target' is nan; every value must be a finite"),
-    (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' is inf"),
-    (["a,b,c,d", "1,2,3,4", "1,2,3"], 1, "line 1: expected 3 values (x, y, target), found 4"),
-    (["x,y,f", "1,2,3", "1_000,2,3"], 3, "line 3: column 'x' holds '1_000'"),
-])
+@pytest.mark.parametrize(
+    "lines, expected_line, expected",
+    [
+        # (file lines, the line blamed, what the message says)
+        (
+            ["x,y,target", "1,2,3", "1,2", "1,2,3"],
+            3,
+            "line 3: expected 3 values (x, y, target), found 2",
+        ),
+        (["1,2,3", "4,5,6,7"], 2, "line 2: expected 3 values (x, y, target), found 4"),
+        (
+            ["x,y,target", "1,2,3", "1,abc,3"],
+            3,
+            "line 3: column 'y' holds 'abc', which is not a number",
+        ),
+        (["1,2,3", "1,,3"], 2, "line 2: column 'y' holds nothing, which is not a number"),
+        (
+            ["x,y,target", "", "# note", "1,2,nan"],
+            4,
+            "line 4: column 'target' is nan; every value must be a finite",
+        ),
+        (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' is inf"),
+        (["a,b,c,d", "1,2,3,4", "1,2,3"], 1, "line 1: expected 3 values (x, y, target), found 4"),
+        (["x,y,f", "1,2,3", "1_000,2,3"], 3, "line 3: column 'x' holds '1_000'"),
+    ],
+)
 def test_csv_bad_lines_are_named(tmp_path, lines, expected_line, expected):
     body = lines + [f"{i},{i},{i}" for i in range(12)]
     with pytest.raises(DataError) as info:
@@ -513,8 +585,11 @@ def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
 
 
 def test_csv_with_too_few_rows(tmp_path):
-    with pytest.raises(DataError, match=rf"has only 4 data rows \(lines 2–5\); at least "
-                                        rf"{MIN_CSV_ROWS} are needed"):
+    with pytest.raises(
+        DataError,
+        match=rf"has only 4 data rows \(lines 2–5\); at least "
+        rf"{MIN_CSV_ROWS} are needed",
+    ):
         load_csv(write(tmp_path, "x,y,target\n" + rows_text(4)))
     with pytest.raises(DataError, match=r"only 0 data rows \(only a header on line 2\)"):
         load_csv(write(tmp_path, "# header follows\nx,y,target\n"))
@@ -550,18 +625,27 @@ def test_undecodable_and_binary_files(tmp_path):
 
 def test_csv_round_trip_of_a_sampled_dataset(tmp_path):
     ds = sample_uniform("ripple", 50, seed=9, noise=0.01)
-    lines = ["x,y,target"] + [f"{a!r},{b!r},{c!r}" for (a, b), c in zip(ds.X.tolist(), ds.y[:, 0].tolist())]
+    lines = ["x,y,target"] + [
+        f"{a!r},{b!r},{c!r}" for (a, b), c in zip(ds.X.tolist(), ds.y[:, 0].tolist())
+    ]
     back = load_csv(write(tmp_path, "\n".join(lines)))
     assert np.array_equal(back.X, ds.X) and np.array_equal(back.y, ds.y)
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(*[st.floats(allow_nan=False, allow_infinity=False, width=64)] * 3),
-                min_size=MIN_CSV_ROWS, max_size=40),
-       st.sampled_from([",", ";", "\t", " "]), st.booleans())
+@given(
+    st.lists(
+        st.tuples(*[st.floats(allow_nan=False, allow_infinity=False, width=64)] * 3),
+        min_size=MIN_CSV_ROWS,
+        max_size=40,
+    ),
+    st.sampled_from([",", ";", "\t", " "]),
+    st.booleans(),
+)
 def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows, sep, header):
     lines = ([sep.join(["x", "y", "target"])] if header else []) + [
-        sep.join(repr(v) for v in row) for row in rows]
+        sep.join(repr(v) for v in row) for row in rows
+    ]
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
     ds = load_csv(path)
@@ -570,6 +654,7 @@ def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows
 
 def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
     import nncore.data as data_module
+
     monkeypatch.setattr(data_module, "MAX_CSV_BYTES", 100)
     with pytest.raises(DataError, match=r"data.csv is too large"):
         load_csv(write(tmp_path, rows_text(20)))
@@ -577,6 +662,7 @@ def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch
 
 # ---------------------------------------------------------------------------------------------
 # Points to predict at (CSV with an optional target)
+
 
 def test_points_csv_with_header_and_target_reads_the_named_columns(tmp_path):
     X, y = load_points_csv(write(tmp_path, "id;target;y;x\n7;3,5;-1;2\n8;0;4;1e2\n"))
@@ -621,35 +707,50 @@ def test_points_csv_other_input_counts_use_numbered_names(tmp_path):
 
 def test_points_csv_reads_what_load_csv_reads_the_same_way(tmp_path):
     path = write(tmp_path, "sep=;\nw;y;x\n" + "".join(f"{i},5;{-i};{i * 3}\n" for i in range(12)))
-    ds = load_csv(path)            # x, y named: the column left (w) is load_csv's target
-    X, y = load_points_csv(path)   # optional target: only by name, so none here
+    ds = load_csv(path)  # x, y named: the column left (w) is load_csv's target
+    X, y = load_points_csv(path)  # optional target: only by name, so none here
     assert np.array_equal(X, ds.X) and y is None
 
 
-@pytest.mark.parametrize("text, line, expected", [
-    ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
-    ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
-    ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
-    ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' is inf; every value must be a finite number"),
-    ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' is nan"),
-])
+@pytest.mark.parametrize(
+    "text, line, expected",
+    [
+        ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
+        ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
+        ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
+        ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' is inf; every value must be a finite number"),
+        ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' is nan"),
+    ],
+)
 def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
     with pytest.raises(DataError) as info:
         load_points_csv(write(tmp_path, text))
     assert expected in str(info.value) and str(info.value).startswith("data.csv has 1 bad line:")
     assert info.value.lines == [line]
-    ((problem_line, what),) = info.value.problems    # the same fault, for callers to format
+    ((problem_line, what),) = info.value.problems  # the same fault, for callers to format
     assert problem_line == line and expected.split(": ", 1)[1] in what
 
 
-@pytest.mark.parametrize("text, match", [
-    ("", "data.csv is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
-         "target\\)"),
-    ("x,y\n", r"only 0 data rows \(only a header on line 1\); at least 1 is needed to make a "
-               r"prediction"),
-    ("1,2,3,4\n5,6,7,8\n", r"every row has 4 values but 2 or 3 are expected \(x, y and maybe a "
-                           r"target\); .*line 1\)"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            "",
+            "data.csv is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
+            "target\\)",
+        ),
+        (
+            "x,y\n",
+            r"only 0 data rows \(only a header on line 1\); at least 1 is needed to make a "
+            r"prediction",
+        ),
+        (
+            "1,2,3,4\n5,6,7,8\n",
+            r"every row has 4 values but 2 or 3 are expected \(x, y and maybe a "
+            r"target\); .*line 1\)",
+        ),
+    ],
+)
 def test_points_csv_whole_file_problems(tmp_path, text, match):
     with pytest.raises(DataError, match=match):
         load_points_csv(write(tmp_path, text))
@@ -670,14 +771,18 @@ def test_points_csv_file_problems_and_bad_arguments(tmp_path):
 def test_data_and_formula_import_no_qt():
     import subprocess
     import sys
-    code = ("import sys, nncore.data, nncore.formula; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
-            "assert not bad, bad")
+
+    code = (
+        "import sys, nncore.data, nncore.formula; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_mesh_points_lay_out_a_rectangle_like_the_grid():
     from nncore.data import FUNCTIONS, grid, mesh_points
+
     fn = FUNCTIONS["article"]
     xs, ys, points = mesh_points(fn.domain, 100)
     assert np.array_equal(points, grid(fn, 100).X)
@@ -690,5 +795,6 @@ def test_mesh_points_lay_out_a_rectangle_like_the_grid():
 
 def test_dataset_bounds_span_the_inputs():
     from nncore.data import Dataset
+
     ds = Dataset(np.array([[1.0, -3.0], [4.0, 2.0], [-1.0, 0.0]]), np.zeros((3, 1)), "t")
     assert ds.bounds() == (-1.0, 4.0, -3.0, 2.0)

@@ -1,4 +1,5 @@
 """Tests for nncore.formula: what is accepted, what is refused (and where), and the numbers."""
+
 import ast
 import inspect
 import warnings
@@ -10,7 +11,12 @@ from hypothesis import strategies as st
 
 import nncore.formula as formula_module
 from nncore.formula import (
-    ALLOWED_FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, FormulaError, parse_formula,
+    ALLOWED_FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    FormulaError,
+    parse_formula,
 )
 
 RNG = np.random.default_rng(12)
@@ -24,35 +30,41 @@ YS = RNG.uniform(-10, 10, 300)
 ACCEPTED = [
     ("sin(x) + x*cos(y) + y + 3**(x/3)", lambda x, y: np.sin(x) + x * np.cos(y) + y + 3 ** (x / 3)),
     ("(x + y) / 2", lambda x, y: (x + y) / 2),
-    ("x^2 - y^2", lambda x, y: x ** 2 - y ** 2),
-    ("-x^2", lambda x, y: -(x ** 2)),                  # maths precedence: minus after power
-    ("2^x^2 / 1e30", lambda x, y: 2.0 ** (x ** 2) / 1e30),  # right-associative
-    ("x^2*y", lambda x, y: x ** 2 * y),
-    ("x**-2", lambda x, y: x ** -2.0),
-    ("x**y", lambda x, y: np.power(x, y)),             # NaN for negative x: allowed, not raised
+    ("x^2 - y^2", lambda x, y: x**2 - y**2),
+    ("-x^2", lambda x, y: -(x**2)),  # maths precedence: minus after power
+    ("2^x^2 / 1e30", lambda x, y: 2.0 ** (x**2) / 1e30),  # right-associative
+    ("x^2*y", lambda x, y: x**2 * y),
+    ("x**-2", lambda x, y: x**-2.0),
+    ("x**y", lambda x, y: np.power(x, y)),  # NaN for negative x: allowed, not raised
     ("x·y − 3×x", lambda x, y: x * y - 3 * x),
     ("π*x + pi + e", lambda x, y: np.pi * x + np.pi + np.e),
-    ("(x² − y²) ÷ 10 + x³", lambda x, y: (x ** 2 - y ** 2) / 10 + x ** 3),
-    ("-x²", lambda x, y: -(x ** 2)),
-    ("x\u00a0+\u2009y", lambda x, y: x + y),         # pasted no-break and thin spaces
+    ("(x² − y²) ÷ 10 + x³", lambda x, y: (x**2 - y**2) / 10 + x**3),
+    ("-x²", lambda x, y: -(x**2)),
+    ("x\u00a0+\u2009y", lambda x, y: x + y),  # pasted no-break and thin spaces
     ("+x - -y", lambda x, y: x + y),
     ("--x", lambda x, y: x),
     (".5*x + 2. - 1e-3*y + 1E2", lambda x, y: 0.5 * x + 2.0 - 0.001 * y + 100.0),
     ("exp(-(x*x + y*y) / 20)", lambda x, y: np.exp(-(x * x + y * y) / 20)),
-    ("log(abs(x) + 1) + log2(abs(y) + 1) - log10(abs(x*y) + 1)",
-     lambda x, y: np.log(np.abs(x) + 1) + np.log2(np.abs(y) + 1) - np.log10(np.abs(x * y) + 1)),
+    (
+        "log(abs(x) + 1) + log2(abs(y) + 1) - log10(abs(x*y) + 1)",
+        lambda x, y: np.log(np.abs(x) + 1) + np.log2(np.abs(y) + 1) - np.log10(np.abs(x * y) + 1),
+    ),
     ("sqrt(x*x + y*y) - hypot(x, y)", lambda x, y: np.sqrt(x * x + y * y) - np.hypot(x, y)),
-    ("arctan2(y, x) + arctan(x) + arcsin(x/10) + arccos(y/10)",
-     lambda x, y: np.arctan2(y, x) + np.arctan(x) + np.arcsin(x / 10) + np.arccos(y / 10)),
-    ("tan(x/10) + sinh(x/5) - cosh(y/5) + tanh(x*y)",
-     lambda x, y: np.tan(x / 10) + np.sinh(x / 5) - np.cosh(y / 5) + np.tanh(x * y)),
+    (
+        "arctan2(y, x) + arctan(x) + arcsin(x/10) + arccos(y/10)",
+        lambda x, y: np.arctan2(y, x) + np.arctan(x) + np.arcsin(x / 10) + np.arccos(y / 10),
+    ),
+    (
+        "tan(x/10) + sinh(x/5) - cosh(y/5) + tanh(x*y)",
+        lambda x, y: np.tan(x / 10) + np.sinh(x / 5) - np.cosh(y / 5) + np.tanh(x * y),
+    ),
     ("sign(x) + floor(y) + ceil(x)", lambda x, y: np.sign(x) + np.floor(y) + np.ceil(x)),
     ("minimum(x, y) + maximum(x, 2)", lambda x, y: np.minimum(x, y) + np.maximum(x, 2)),
-    ("log(x)", lambda x, y: np.log(x)),                # NaN on half the points, no error
-    (f"x ** {MAX_EXPONENT:g} / 1e100", lambda x, y: x ** MAX_EXPONENT / 1e100),
+    ("log(x)", lambda x, y: np.log(x)),  # NaN on half the points, no error
+    (f"x ** {MAX_EXPONENT:g} / 1e100", lambda x, y: x**MAX_EXPONENT / 1e100),
     ("\t x  +  y ", lambda x, y: x + y),
     ("((((x))))", lambda x, y: x),
-    (" + ".join(["x"] * 100), lambda x, y: 100 * x),   # a long sum is a chain, not nesting
+    (" + ".join(["x"] * 100), lambda x, y: 100 * x),  # a long sum is a chain, not nesting
 ]
 
 
@@ -103,8 +115,8 @@ def test_domain_problems_give_nan_or_inf_without_warnings_or_errors():
         z = parse_formula("log(x) + 1/x + arcsin(x) + sqrt(x) + exp(x) + x**0.5")(x, x)
         big = parse_formula("exp(exp(exp(x)))")(x, x)
         zero = parse_formula("0/0 + x")(x, x)
-    assert np.isnan(z[0]) and np.isinf(z[1]) or np.isnan(z[1])
-    assert np.isnan(z[2])                       # arcsin(2)
+    assert (np.isnan(z[0]) and np.isinf(z[1])) or np.isnan(z[1])
+    assert np.isnan(z[2])  # arcsin(2)
     assert np.isinf(big[2]) and np.all(np.isnan(zero))
 
 
@@ -198,13 +210,15 @@ REFUSED = [
     ("x^2 + foo", 6, "'foo' is not allowed"),
     ("π*os", 2, "'os' is not allowed"),
     ("  π*os", 4, "'os' is not allowed"),
-    ("ééé.real", 3, "'.real' is not allowed"),    # é is two bytes in UTF-8, one character
+    ("ééé.real", 3, "'.real' is not allowed"),  # é is two bytes in UTF-8, one character
     ("x² + foo", 5, "'foo' is not allowed"),
-    ("x\u200b", 1, "the character '\\u200b' is not allowed"),   # zero-width space
+    ("x\u200b", 1, "the character '\\u200b' is not allowed"),  # zero-width space
 ]
 
 
-@pytest.mark.parametrize("text, position, message", REFUSED, ids=[repr(t[:30]) for t, *_ in REFUSED])
+@pytest.mark.parametrize(
+    "text, position, message", REFUSED, ids=[repr(t[:30]) for t, *_ in REFUSED]
+)
 def test_refused_formulas_say_what_and_where(text, position, message):
     with pytest.raises(FormulaError) as info:
         parse_formula(text)
@@ -221,9 +235,11 @@ def test_refused_formulas_say_what_and_where(text, position, message):
 def test_refusals_never_run_anything(tmp_path, monkeypatch):
     marker = tmp_path / "ran"
     monkeypatch.chdir(tmp_path)
-    for text in [f"__import__('os').system('touch {marker}')",
-                 f"open('{marker}', 'w')",
-                 "__import__('pathlib').Path('ran').touch()"]:
+    for text in [
+        f"__import__('os').system('touch {marker}')",
+        f"open('{marker}', 'w')",
+        "__import__('pathlib').Path('ran').touch()",
+    ]:
         with pytest.raises(FormulaError):
             parse_formula(text)
     assert not marker.exists()
@@ -247,35 +263,46 @@ def test_allowed_functions_are_listed_and_all_work():
         two = name in ("arctan2", "hypot", "minimum", "maximum")
         f = parse_formula(f"{name}(x, y)" if two else f"{name}(x)")
         z = f(np.array([0.25, 0.5]), np.array([0.75, 1.0]))
-        want = getattr(np, "abs" if name == "abs" else name)(*(
-            [np.array([0.25, 0.5]), np.array([0.75, 1.0])] if two else [np.array([0.25, 0.5])]))
+        want = getattr(np, "abs" if name == "abs" else name)(
+            *([np.array([0.25, 0.5]), np.array([0.75, 1.0])] if two else [np.array([0.25, 0.5])])
+        )
         np.testing.assert_array_equal(z, want)
 
 
 def test_the_module_never_calls_eval_exec_or_compile():
     tree = ast.parse(inspect.getsource(formula_module))
-    called = {node.func.id for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     assert not called & {"eval", "exec", "compile", "__import__"}
 
 
 # ---------------------------------------------------------------------------------------------
 # Properties
 
+
 def _leaf():
     numbers = st.floats(0.1, 9.9, allow_nan=False).map(lambda v: (repr(v), lambda x, y, v=v: v))
-    names = st.sampled_from([("x", lambda x, y: x), ("y", lambda x, y: y), ("pi", lambda x, y: np.pi)])
+    names = st.sampled_from(
+        [("x", lambda x, y: x), ("y", lambda x, y: y), ("pi", lambda x, y: np.pi)]
+    )
     return numbers | names
 
 
 def _extend(children):
     ops = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
     binary = st.tuples(children, st.sampled_from(sorted(ops)), children).map(
-        lambda t: (f"({t[0][0]} {t[1]} {t[2][0]})",
-                   lambda x, y, t=t: ops[t[1]](t[0][1](x, y), t[2][1](x, y))))
+        lambda t: (
+            f"({t[0][0]} {t[1]} {t[2][0]})",
+            lambda x, y, t=t: ops[t[1]](t[0][1](x, y), t[2][1](x, y)),
+        )
+    )
     funcs = {"sin": np.sin, "cos": np.cos, "tanh": np.tanh, "abs": np.abs}
     unary = st.tuples(st.sampled_from(sorted(funcs)), children).map(
-        lambda t: (f"{t[0]}({t[1][0]})", lambda x, y, t=t: funcs[t[0]](t[1][1](x, y))))
+        lambda t: (f"{t[0]}({t[1][0]})", lambda x, y, t=t: funcs[t[0]](t[1][1](x, y)))
+    )
     negate = children.map(lambda c: (f"-{c[0]}", lambda x, y, c=c: -c[1](x, y)))
     return binary | unary | negate
 
@@ -289,11 +316,14 @@ def test_property_random_expressions_agree_with_numpy(case):
     text, reference = case
     with np.errstate(all="ignore"):
         want = np.broadcast_to(reference(XS[:20], YS[:20]), (20,))
-    np.testing.assert_allclose(parse_formula(text)(XS[:20], YS[:20]), want,
-                               rtol=1e-12, atol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(
+        parse_formula(text)(XS[:20], YS[:20]), want, rtol=1e-12, atol=1e-12, equal_nan=True
+    )
 
 
-formula_alphabet = st.text(alphabet="xyXY0123456789.+-*/^() ,sincoexplgtaqrbh_'\"[]π·=<", max_size=40)
+formula_alphabet = st.text(
+    alphabet="xyXY0123456789.+-*/^() ,sincoexplgtaqrbh_'\"[]π·=<", max_size=40
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -1,4 +1,5 @@
 """The numerical gradient helper agrees with backpropagation and never touches the network."""
+
 import numpy as np
 import pytest
 
@@ -6,7 +7,9 @@ from nncore import Network
 from nncore.gradcheck import numerical_gradient
 
 
-@pytest.mark.parametrize("acts", [["tanh", "linear"], ["sigmoid", "sigmoid"], ["leaky_relu", "tanh"]])
+@pytest.mark.parametrize(
+    "acts", [["tanh", "linear"], ["sigmoid", "sigmoid"], ["leaky_relu", "tanh"]]
+)
 def test_every_weight_bias_and_neuron_matches_backprop(acts):
     net = Network([3, 4, 2], activations=acts, init="xavier", seed=11)
     rng = np.random.default_rng(11)

@@ -3,18 +3,29 @@
 Independent oracles: `Network.forward`/`backward` (vectorised NumPy), the hand-worked
 numbers of the article and of the classic two-layer sigmoid example, and finite differences.
 """
+
 from __future__ import annotations
 
 import math
-import re
 import random
+import re
 
 import numpy as np
 import pytest
 
 from nncore.activations import ACTIVATIONS
-from nncore.lesson import (GRANULARITIES, KINDS, PHASES, PRESETS, Lesson, LessonStep, Preset,
-                           fmt, make_custom, make_lesson)
+from nncore.lesson import (
+    GRANULARITIES,
+    KINDS,
+    PHASES,
+    PRESETS,
+    Lesson,
+    LessonStep,
+    Preset,
+    fmt,
+    make_custom,
+    make_lesson,
+)
 from nncore.losses import half_mse, mse
 from nncore.network import Network
 
@@ -100,15 +111,23 @@ def test_random_networks_match_the_vectorised_network(activation, n_out, m):
 
 def test_mixed_activations_and_linear_hidden_layer():
     net = Network([3, 4, 2, 2], activations=["tanh", "linear", "sigmoid"], seed=5)
-    lesson = Lesson(net, batch=([[0.2, -0.4, 0.9], [1.0, 0.5, -0.3]], [[0.1, 0.7], [0.0, 1.0]]),
-                    lr=0.3)
+    lesson = Lesson(
+        net, batch=([[0.2, -0.4, 0.9], [1.0, 0.5, -0.3]], [[0.1, 0.7], [0.0, 1.0]]), lr=0.3
+    )
     assert_matches_network(lesson)
 
 
 def test_relu_at_exactly_zero_blocks_like_the_network():
     # z = 0.5·0.2 + (−0.25)·0.4 + 0 = 0 exactly: the network's mask (z > 0) blocks it.
-    lesson = make_custom([2, 1, 1], ["relu", "linear"], x=[0.5, -0.25], target=[1.0], lr=0.1,
-                         weights=[[[0.2], [0.4]], [[0.7]]], biases=[[0.0], [0.0]])
+    lesson = make_custom(
+        [2, 1, 1],
+        ["relu", "linear"],
+        x=[0.5, -0.25],
+        target=[1.0],
+        lr=0.1,
+        weights=[[[0.2], [0.4]], [[0.7]]],
+        biases=[[0.0], [0.0]],
+    )
     relu_step = [s for s in lesson.steps if s.kind == "activation_grad"][0]
     assert relu_step.operands["z"] == 0.0 and relu_step.value == 0.0
     assert_matches_network(lesson)
@@ -119,7 +138,7 @@ def test_gradients_agree_with_finite_differences():
     net, X, Y = lesson.network, lesson.X, lesson.Y
     final = lesson.state_at(len(lesson))
     h = 1e-6
-    for (l, i, j) in [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)]:
+    for l, i, j in [(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 0)]:
         plus, minus = net.copy(), net.copy()
         plus.weights[l][i, j] += h
         minus.weights[l][i, j] -= h
@@ -231,24 +250,34 @@ def test_display_precision():
     # values and operands keep full precision; only the text is rounded
     lesson = make_lesson("perceptron")
     step = [s for s in lesson.steps if s.kind == "sum"][0]
-    assert step.operands == {"product_0": 0.3 * 0.3, "product_1": 0.7 * 0.1,
-                             "product_2": -0.5 * 0.5, "bias": 0.01}
+    assert step.operands == {
+        "product_0": 0.3 * 0.3,
+        "product_1": 0.7 * 0.1,
+        "product_2": -0.5 * 0.5,
+        "bias": 0.01,
+    }
     assert step.value == ((0.3 * 0.3 + 0.7 * 0.1) + -0.5 * 0.5) + 0.01
-    assert step.value != -0.08                              # -0.07999999999999999 in floats
+    assert step.value != -0.08  # -0.07999999999999999 in floats
     assert step.formula.endswith("= −0.08")
 
 
 # ---- navigation -------------------------------------------------------------------------
 def state_signature(state):
-    return (state.step_index, state.sample, state.loss, state.new_loss,
-            [sorted(d.items()) for d in state.z_by_sample],
-            [sorted(d.items()) for d in state.a_by_sample],
-            [sorted(d.items()) for d in state.errors_by_sample],
-            [sorted(d.items()) for d in state.act_grads_by_sample],
-            [sorted(d.items()) for d in state.products_by_sample],
-            [sorted(d.items()) for d in state.backprop_products_by_sample],
-            sorted(state.grads.items(), key=repr),
-            [w.tolist() for w in state.weights], [b.tolist() for b in state.biases])
+    return (
+        state.step_index,
+        state.sample,
+        state.loss,
+        state.new_loss,
+        [sorted(d.items()) for d in state.z_by_sample],
+        [sorted(d.items()) for d in state.a_by_sample],
+        [sorted(d.items()) for d in state.errors_by_sample],
+        [sorted(d.items()) for d in state.act_grads_by_sample],
+        [sorted(d.items()) for d in state.products_by_sample],
+        [sorted(d.items()) for d in state.backprop_products_by_sample],
+        sorted(state.grads.items(), key=repr),
+        [w.tolist() for w in state.weights],
+        [b.tolist() for b in state.biases],
+    )
 
 
 def fresh_state(lesson: Lesson, k: int):
@@ -268,10 +297,15 @@ def test_state_at_is_path_independent(name):
     for _ in range(300):
         g = rnd.choice(GRANULARITIES)
         move = rnd.choice(["next", "prev", "jump"])
-        k = (lesson.next_index(k, g) if move == "next" else
-             lesson.prev_index(k, g) if move == "prev" else rnd.randint(0, n))
+        k = (
+            lesson.next_index(k, g)
+            if move == "next"
+            else lesson.prev_index(k, g)
+            if move == "prev"
+            else rnd.randint(0, n)
+        )
         state = lesson.state_at(k)
-        state.weights[0][0, 0] = 123.0            # mutating a state must not leak back
+        state.weights[0][0, 0] = 123.0  # mutating a state must not leak back
         state.z[(1, 0)] = 42.0
         assert state_signature(lesson.state_at(k)) == state_signature(fresh_state(lesson, k))
 
@@ -298,7 +332,13 @@ def expected_state_from_steps(lesson: Lesson, k: int) -> dict:
         elif step.kind == "weight_update":
             l, i, j = step.edges[0]
             weights[l][i, j] = step.value
-    return {"z": z, "a": a, "errors": errors, "grads": grads, "weights": [w.tolist() for w in weights]}
+    return {
+        "z": z,
+        "a": a,
+        "errors": errors,
+        "grads": grads,
+        "weights": [w.tolist() for w in weights],
+    }
 
 
 @pytest.mark.parametrize("name", ["article", "sigmoid"])
@@ -311,14 +351,17 @@ def test_state_at_holds_exactly_what_the_steps_revealed(name):
         assert state.errors_by_sample == expected["errors"], k
         assert state.grads == expected["grads"], k
         assert [w.tolist() for w in state.weights] == expected["weights"], k
-        assert (state.loss is None) == (k <= lesson.steps[[s.kind for s in lesson.steps].index("loss")].index)
+        assert (state.loss is None) == (
+            k <= lesson.steps[[s.kind for s in lesson.steps].index("loss")].index
+        )
         assert state.last_step == (lesson.steps[k - 1] if k else None)
 
 
 def test_state_at_batch_and_bounds():
     net = Network([2, 3, 2], activations=["relu", "sigmoid"], seed=3)
-    lesson = Lesson(net, batch=([[0.1, 0.2], [0.3, -0.4], [0.5, 0.9]], [[0, 1], [1, 0], [0.5, 0.5]]),
-                    lr=0.2)
+    lesson = Lesson(
+        net, batch=([[0.1, 0.2], [0.3, -0.4], [0.5, 0.9]], [[0, 1], [1, 0], [0.5, 0.5]]), lr=0.2
+    )
     for k in range(0, len(lesson) + 1, 7):
         assert state_signature(lesson.state_at(k)) == state_signature(fresh_state(lesson, k))
     start = lesson.state_at(0)
@@ -388,43 +431,60 @@ def test_preset_registry():
 
 
 def test_make_custom_builds_what_was_asked():
-    lesson = make_custom([3, 4, 2, 2], ["tanh", "leaky_relu", "sigmoid"], x=[0.1, -0.2, 0.3],
-                         target=[0.0, 1.0], lr=0.05, seed=11)
+    lesson = make_custom(
+        [3, 4, 2, 2],
+        ["tanh", "leaky_relu", "sigmoid"],
+        x=[0.1, -0.2, 0.3],
+        target=[0.0, 1.0],
+        lr=0.05,
+        seed=11,
+    )
     assert lesson.sizes == (3, 4, 2, 2)
     assert lesson.network.activation_names == ["tanh", "leaky_relu", "sigmoid"]
     assert_matches_network(lesson)
-    again = make_custom([3, 4, 2, 2], ["tanh", "leaky_relu", "sigmoid"], x=[0.1, -0.2, 0.3],
-                        target=[0.0, 1.0], lr=0.05, seed=11)
+    again = make_custom(
+        [3, 4, 2, 2],
+        ["tanh", "leaky_relu", "sigmoid"],
+        x=[0.1, -0.2, 0.3],
+        target=[0.0, 1.0],
+        lr=0.05,
+        seed=11,
+    )
     np.testing.assert_array_equal(again.network.weights[0], lesson.network.weights[0])
-    typed = make_custom([2, 1], ["linear"], x=[1, 2], target=[3], lr=0.1,
-                        weights=[[[0.5], [0.25]]], biases=[[0.1]])
+    typed = make_custom(
+        [2, 1], ["linear"], x=[1, 2], target=[3], lr=0.1, weights=[[[0.5], [0.25]]], biases=[[0.1]]
+    )
     assert typed.steps[[s.kind for s in typed.steps].index("sum")].value == 1.1
-    assert_matches_network(make_custom([4, 6, 6, 6, 3], "relu", x=[1, 2, 3, 4],
-                                       target=[0, 1, 2], lr=0.01, seed=1))
+    assert_matches_network(
+        make_custom([4, 6, 6, 6, 3], "relu", x=[1, 2, 3, 4], target=[0, 1, 2], lr=0.01, seed=1)
+    )
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(sizes=[5, 1]), "1 to 4 inputs"),
-    (dict(sizes=[0, 1]), "1 to 4 inputs"),
-    (dict(sizes=[2, 4]), "1 to 3 outputs"),
-    (dict(sizes=[2, 7, 1], activations="relu"), "hidden layer 1 needs 1 to 6"),
-    (dict(sizes=[2, 2, 2, 2, 2, 1], activations="relu"), "at most 3 hidden layers"),
-    (dict(sizes=[2, 3, 1], activations=["relu"]), "one activation per layer"),
-    (dict(activations=["relu", "softplus"]), "unknown activation"),
-    (dict(x=[0.1]), "inputs needs 2"),
-    (dict(x=[0.1, float("nan")]), "finite"),
-    (dict(target=[1, 2]), "target needs 1"),
-    (dict(target=[float("inf")]), "finite"),
-    (dict(lr=0), "learning rate"),
-    (dict(lr=float("nan")), "learning rate"),
-    (dict(lr="fast"), "learning rate"),
-    (dict(weights=[[[1, 2, 3]]]), "need 2 weight matrices"),
-    (dict(weights=[[[1, 2, 3]], [[1], [2], [3]]]), "layer 1's weights must be 2×3"),
-    (dict(weights=[[[1, 2, 3], [1, 2, float("inf")]], [[1], [2], [3]]]), "finite"),
-    (dict(biases=[[0, 0], [0]]), "layer 1's biases needs 3"),
-    (dict(biases=[[0, 0, 0], [float("nan")]]), "finite"),
-    (dict(sizes=["two", 1]), "whole numbers"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=[5, 1]), "1 to 4 inputs"),
+        (dict(sizes=[0, 1]), "1 to 4 inputs"),
+        (dict(sizes=[2, 4]), "1 to 3 outputs"),
+        (dict(sizes=[2, 7, 1], activations="relu"), "hidden layer 1 needs 1 to 6"),
+        (dict(sizes=[2, 2, 2, 2, 2, 1], activations="relu"), "at most 3 hidden layers"),
+        (dict(sizes=[2, 3, 1], activations=["relu"]), "one activation per layer"),
+        (dict(activations=["relu", "softplus"]), "unknown activation"),
+        (dict(x=[0.1]), "inputs needs 2"),
+        (dict(x=[0.1, float("nan")]), "finite"),
+        (dict(target=[1, 2]), "target needs 1"),
+        (dict(target=[float("inf")]), "finite"),
+        (dict(lr=0), "learning rate"),
+        (dict(lr=float("nan")), "learning rate"),
+        (dict(lr="fast"), "learning rate"),
+        (dict(weights=[[[1, 2, 3]]]), "need 2 weight matrices"),
+        (dict(weights=[[[1, 2, 3]], [[1], [2], [3]]]), "layer 1's weights must be 2×3"),
+        (dict(weights=[[[1, 2, 3], [1, 2, float("inf")]], [[1], [2], [3]]]), "finite"),
+        (dict(biases=[[0, 0], [0]]), "layer 1's biases needs 3"),
+        (dict(biases=[[0, 0, 0], [float("nan")]]), "finite"),
+        (dict(sizes=["two", 1]), "whole numbers"),
+    ],
+)
 def test_make_custom_rejects_bad_input_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_custom(**kwargs)
@@ -450,8 +510,9 @@ def test_negative_operands_are_parenthesised():
     lessons = [make_lesson(name) for name in PRESETS]
     for activation in sorted(ACTIVATIONS):
         net = Network([3, 4, 2, 2], activations=activation, seed=2)
-        lessons.append(Lesson(net, batch=(rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, (3, 2))),
-                              lr=0.3))
+        lessons.append(
+            Lesson(net, batch=(rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, (3, 2))), lr=0.3)
+        )
     bare_negative = re.compile(r"(×|\+|− ) ?−\d")
     for lesson in lessons:
         for step in lesson.steps:

@@ -1,4 +1,5 @@
 """Rendering lessons as Markdown, LaTeX and CSV hand-outs."""
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,14 @@ LESSONS = {
     "perceptron": lambda: make_lesson("perceptron"),
     "article": lambda: make_lesson("article"),
     "sigmoid": lambda: make_lesson("sigmoid"),
-    "custom": lambda: make_custom([3, 2, 2, 2], ["relu", "leaky_relu", "sigmoid"],
-                                  x=[0.1, 0.2, 0.3], target=[0, 1], lr=0.2, seed=2),
+    "custom": lambda: make_custom(
+        [3, 2, 2, 2],
+        ["relu", "leaky_relu", "sigmoid"],
+        x=[0.1, 0.2, 0.3],
+        target=[0, 1],
+        lr=0.2,
+        seed=2,
+    ),
     "batch": batch_lesson,
 }
 
@@ -37,23 +44,37 @@ def test_markdown_article_has_the_key_numbers_in_order():
     assert len(phase_headings) == len(PHASES)
     for phase, heading in zip(PHASES, phase_headings):
         assert PHASE_TITLES[phase] in heading
-    for needle in ["0.1 × 0.6", "= −0.46", "max(0, −0.46) = 0", "ŷ = −0.1", "= 0.3 |",
-                   "rise by 0.3", "∂L/∂b(ŷ) = δ(ŷ) = −0.3", "desired change", "prediction − target",
-                   "**0.09**", "w(h₃→ŷ) | 0.9 | 0 | 0.9 |"]:
+    for needle in [
+        "0.1 × 0.6",
+        "= −0.46",
+        "max(0, −0.46) = 0",
+        "ŷ = −0.1",
+        "= 0.3 |",
+        "rise by 0.3",
+        "∂L/∂b(ŷ) = δ(ŷ) = −0.3",
+        "desired change",
+        "prediction − target",
+        "**0.09**",
+        "w(h₃→ŷ) | 0.9 | 0 | 0.9 |",
+    ]:
         assert needle in text, needle
     assert f"**{_fmt(make_lesson('article').loss_after)}**" in text
 
 
 def _fmt(x):
-    from nncore.lesson import fmt
+    from nncore.formatting import fmt
+
     return fmt(x)
 
 
 def test_markdown_table_has_one_row_per_step():
     lesson = make_lesson("sigmoid")
     text = render(lesson, "markdown")
-    rows = [line for line in text.splitlines()
-            if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    ]
     assert [int(r.split("|")[1]) for r in rows] == list(range(1, len(lesson) + 1))
     for row, step in zip(rows, lesson.steps):
         assert step.formula in row
@@ -85,7 +106,10 @@ def test_latex_is_a_complete_ascii_document(name):
 
 def test_tex_escape_handles_specials_and_symbols():
     assert tex_escape("50% & $5 #1 a_b {x}") == r"50\% \& \$5 \#1 a\_b \{x\}"
-    assert tex_escape("back\\slash ~ ^") == r"back\textbackslash{}slash \textasciitilde{} \textasciicircum{}"
+    assert (
+        tex_escape("back\\slash ~ ^")
+        == r"back\textbackslash{}slash \textasciitilde{} \textasciicircum{}"
+    )
     assert tex_escape('say "yes"') == "say ``yes''"
     assert tex_escape("−0.3 × h²₁") == r"\(-\)0.3 \(\times\) h\(^{2}_{1}\)"
     assert tex_escape("ŷ₂") == r"\(\hat{y}_{2}\)"
@@ -97,8 +121,13 @@ def test_latex_compiles(tmp_path):
     for name in ("article", "batch"):
         path = tmp_path / f"{name}.tex"
         path.write_text(render(LESSONS[name](), "latex"))
-        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stdout[-2000:]
         assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
 
@@ -116,7 +145,7 @@ def test_csv_parses_back_one_row_per_step(name):
         assert row[col["phase"]] == step.phase and row[col["kind"]] == step.kind
         assert row[col["layer"]] == ("" if step.layer is None else str(step.layer))
         assert row[col["neuron"]] == ("" if step.neuron is None else str(step.neuron))
-        assert float(row[col["value"]]) == step.value          # full precision survives
+        assert float(row[col["value"]]) == step.value  # full precision survives
         assert row[col["formula"]] == step.formula
         assert row[col["narration"]] == step.narration
 

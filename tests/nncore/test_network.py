@@ -1,4 +1,5 @@
 """Network: initialisation, editing, forward pass and backpropagation checked independently."""
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -23,10 +24,13 @@ def article_grid_data():
 
 # ---- initialisation ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("sizes", [[2, 64, 64, 64, 1], [2, 3, 1], [4, 6, 5, 3], [1, 1]])
 def test_article_init_matches_the_articles_global_generator(sizes):
     np.random.seed(99)
-    expected = [np.random.uniform(low=-1, high=1, size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    expected = [
+        np.random.uniform(low=-1, high=1, size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])
+    ]
     net = Network(sizes, init="article", seed=99)
     for w, e in zip(net.weights, expected):
         assert np.array_equal(w, e)
@@ -70,6 +74,7 @@ def test_single_activation_name_means_hidden_layers_and_a_linear_output():
 
 # ---- editing ------------------------------------------------------------------------------
 
+
 def test_weights_and_biases_can_be_set_by_hand_and_are_validated():
     net = Network([2, 3, 1])
     net.set_weight(0, 1, 2, 0.25)
@@ -101,6 +106,7 @@ def test_load_parameters_changes_nothing_when_any_layer_is_bad():
 
 
 # ---- forward ------------------------------------------------------------------------------
+
 
 def test_the_articles_perceptron_arithmetic():
     net = Network([3, 1], activations=["linear"])
@@ -135,7 +141,7 @@ def test_inputs_of_the_wrong_shape_are_refused():
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_float32_stays_float32_end_to_end(name):
     net = Network([2, 5, 5, 2], activations=name, init="he", dtype="float32", seed=3)
-    X = np.random.default_rng(1).normal(size=(7, 2))          # float64 in: cast once at the door
+    X = np.random.default_rng(1).normal(size=(7, 2))  # float64 in: cast once at the door
     y = np.random.default_rng(2).normal(size=(7, 2))
     for ws in (False, True):
         rec = net.forward(X, workspace=ws)
@@ -153,6 +159,7 @@ def test_sigmoid_is_stable_for_huge_sums():
 
 
 # ---- backward: finite differences ---------------------------------------------------------
+
 
 def numerical_gradients(net, X, y, h=1e-4):
     """Five-point central differences of the half-MSE loss, one parameter at a time.
@@ -198,7 +205,7 @@ def test_backprop_matches_central_finite_differences(sizes, hidden, output, batc
     acts = [hidden] * (len(sizes) - 2) + [output]
     net = Network(sizes, activations=acts, init="xavier", seed=seed)
     rng = np.random.default_rng(seed)
-    for i in range(net.n_layers):                 # non-zero biases exercise the bias gradient
+    for i in range(net.n_layers):  # non-zero biases exercise the bias gradient
         net.set_biases(i, rng.normal(0, 0.3, size=sizes[i + 1]))
     X = rng.normal(size=(batch, sizes[0]))
     y = rng.normal(size=(batch, sizes[-1]))
@@ -233,6 +240,7 @@ def test_loss_is_the_plain_mse_and_gradient_is_that_of_half_mse():
 
 
 # ---- fidelity with the article ------------------------------------------------------------
+
 
 def test_100_epochs_match_a_plain_transcription_of_the_article():
     inputs, outputs = article_grid_data()

@@ -1,17 +1,27 @@
 """Optimisers and schedules against updates worked out by hand."""
+
 import math
 
 import numpy as np
 import pytest
 
 from nncore.optim import (
-    Adam, ConstantLR, CosineAnnealing, GradientDescent, Momentum, StepDecay, make_optimizer,
+    Adam,
+    ConstantLR,
+    CosineAnnealing,
+    GradientDescent,
+    Momentum,
+    StepDecay,
+    make_optimizer,
     make_schedule,
 )
 
 
 def params_and_grads(dtype="float64"):
-    params = [np.array([[1.0, -2.0], [0.5, 0.0]], dtype=dtype), np.array([[0.25, -0.75]], dtype=dtype)]
+    params = [
+        np.array([[1.0, -2.0], [0.5, 0.0]], dtype=dtype),
+        np.array([[0.25, -0.75]], dtype=dtype),
+    ]
     grads = [np.array([[0.2, -0.4], [1.0, 0.0]], dtype=dtype), np.array([[-3.0, 0.5]], dtype=dtype)]
     return params, grads
 
@@ -38,9 +48,9 @@ def test_gradient_descent_matches_the_article_update_bit_for_bit():
 def test_momentum_two_steps_by_hand():
     p = [np.array([1.0, 2.0])]
     opt = Momentum(beta=0.5)
-    opt.step(p, [np.array([1.0, -1.0])], lr=0.1)     # v = g = (1, -1)
+    opt.step(p, [np.array([1.0, -1.0])], lr=0.1)  # v = g = (1, -1)
     np.testing.assert_allclose(p[0], [0.9, 2.1], rtol=0, atol=1e-15)
-    opt.step(p, [np.array([2.0, 0.0])], lr=0.1)      # v = 0.5·(1, -1) + (2, 0) = (2.5, -0.5)
+    opt.step(p, [np.array([2.0, 0.0])], lr=0.1)  # v = 0.5·(1, -1) + (2, 0) = (2.5, -0.5)
     np.testing.assert_allclose(p[0], [0.9 - 0.25, 2.1 + 0.05], rtol=0, atol=1e-15)
 
 
@@ -61,8 +71,8 @@ def adam_by_hand(p0, gs, lr, b1=0.9, b2=0.999, eps=1e-8):
     for t, g in enumerate(gs, start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        m_hat = m / (1 - b1 ** t)
-        v_hat = v / (1 - b2 ** t)
+        m_hat = m / (1 - b1**t)
+        v_hat = v / (1 - b2**t)
         p = p - lr * m_hat / (math.sqrt(v_hat) + eps)
         out.append(p)
     return out
@@ -77,7 +87,7 @@ def test_adam_first_step_moves_each_parameter_by_about_lr_against_its_gradient()
         expected = b - 0.01 * g / (np.abs(g) + 1e-8)
         np.testing.assert_allclose(p, expected, rtol=1e-14, atol=1e-17)
     assert params[0][0, 0] == pytest.approx(1.0 - 0.01, abs=1e-9)
-    assert params[0][1, 1] == 0.0                       # zero gradient, no move
+    assert params[0][1, 1] == 0.0  # zero gradient, no move
 
 
 def test_adam_three_steps_match_the_scalar_formula():
@@ -98,7 +108,7 @@ def test_adam_reset_forgets_the_moments():
     opt.reset()
     q = [np.array([1.0])]
     opt.step(q, [np.array([-0.5])], 0.1)
-    assert q[0][0] == pytest.approx(1.1, abs=1e-7)      # a fresh first step, not a continuation
+    assert q[0][0] == pytest.approx(1.1, abs=1e-7)  # a fresh first step, not a continuation
 
 
 def test_adam_matches_torch_when_available():
@@ -122,7 +132,7 @@ def test_float32_stays_float32(name):
     params, grads = params_and_grads("float32")
     opt = make_optimizer(name)
     for _ in range(3):
-        opt.step(params, grads, np.float64(0.01))       # even a float64 scalar lr
+        opt.step(params, grads, np.float64(0.01))  # even a float64 scalar lr
     assert all(p.dtype == np.float32 for p in params)
     for state in (getattr(opt, a, {}) for a in ("velocity", "m", "v")):
         assert all(s.dtype == np.float32 for s in state.values())
@@ -155,6 +165,7 @@ def test_make_optimizer_names():
 
 # ---- schedules ----------------------------------------------------------------------------
 
+
 def test_constant_schedule():
     s = ConstantLR(0.001)
     assert [s(e) for e in (0, 1, 1999)] == [0.001] * 3
@@ -170,7 +181,7 @@ def test_step_decay_values():
 def test_cosine_without_warmup():
     s = CosineAnnealing(0.01, total_epochs=100, min_lr=0.001)
     assert s(0) == pytest.approx(0.01)
-    assert s(50) == pytest.approx(0.001 + 0.009 * 0.5)          # half way: the midpoint
+    assert s(50) == pytest.approx(0.001 + 0.009 * 0.5)  # half way: the midpoint
     assert s(25) == pytest.approx(0.001 + 0.009 * (1 + math.cos(math.pi / 4)) / 2)
     assert s(100) == pytest.approx(0.001) and s(500) == pytest.approx(0.001)
     values = [s(e) for e in range(101)]
@@ -180,8 +191,8 @@ def test_cosine_without_warmup():
 def test_cosine_with_linear_warmup():
     s = CosineAnnealing(0.004, total_epochs=14, warmup=4)
     assert [s(e) for e in range(4)] == pytest.approx([0.001, 0.002, 0.003, 0.004])
-    assert s(4) == pytest.approx(0.004)                          # cosine starts at the top
-    assert s(9) == pytest.approx(0.002)                          # 5 of 10 annealing epochs
+    assert s(4) == pytest.approx(0.004)  # cosine starts at the top
+    assert s(9) == pytest.approx(0.002)  # 5 of 10 annealing epochs
     assert s(14) == 0.0
 
 

@@ -1,4 +1,5 @@
 """TrainingRun: fidelity to the article, reports, steering, stop conditions and divergence."""
+
 import threading
 
 import numpy as np
@@ -9,7 +10,12 @@ from nncore.network import Network
 from nncore.optim import Adam
 from nncore.reference import ArticleNet
 from nncore.training import (
-    RECIPES, EpochReport, StopReason, TrainConfig, TrainingRun, recipe,
+    RECIPES,
+    EpochReport,
+    StopReason,
+    TrainConfig,
+    TrainingRun,
+    recipe,
 )
 
 
@@ -31,6 +37,7 @@ def small_config(**kw):
 
 # ---- fidelity to the article --------------------------------------------------------------
 
+
 def test_article_recipe_matches_the_article_code_for_100_epochs(article_grid):
     # The article's own preparation, written out independently of nncore.data.Normaliser.
     X, y = article_grid.X, article_grid.y.ravel()
@@ -50,23 +57,31 @@ def test_article_recipe_matches_the_article_code_for_100_epochs(article_grid):
     ours = np.array([r.train_mse for r in reports])
     assert len(reports) == 100 and run.stop_reason.kind == "epochs"
     np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=0)
-    assert ours[-1] < ours[0]                      # it did learn
+    assert ours[-1] < ours[0]  # it did learn
     for ours_w, theirs_w in zip(run.network.weights, reference.weights):
         np.testing.assert_allclose(ours_w, theirs_w, rtol=1e-9, atol=1e-12)
 
 
 def test_recipes_say_what_the_issue_asks():
     a = RECIPES["article"]
-    assert (a.init, a.optimizer, a.lr, a.schedule, a.batch_size, a.epochs, a.seed) == \
-        ("article", "gd", 0.001, "constant", None, 2000, 99)
+    assert (a.init, a.optimizer, a.lr, a.schedule, a.batch_size, a.epochs, a.seed) == (
+        "article",
+        "gd",
+        0.001,
+        "constant",
+        None,
+        2000,
+        99,
+    )
     assert (a.activation, a.sizes, a.dtype) == ("relu", (2, 64, 64, 64, 1), "float64")
     m = RECIPES["modern"]
     assert (m.init, m.optimizer, m.schedule) == ("he", "adam", "cosine")
     assert m.batch_size is not None and m.warmup > 0
-    assert TrainConfig() == a                                  # defaults are the article's
+    assert TrainConfig() == a  # defaults are the article's
 
 
 # ---- reports ------------------------------------------------------------------------------
+
 
 def test_full_batch_report_matches_independent_computations(small):
     config = recipe("article", sizes=(2, 8, 8, 1), epochs=3)
@@ -82,19 +97,23 @@ def test_full_batch_report_matches_independent_computations(small):
     assert report.epoch == 1 == run.epoch
     pred = rec.output
     assert report.train_mse == pytest.approx(np.mean((pred - y) ** 2), rel=1e-12)
-    assert report.train_r2 == pytest.approx(1 - np.sum((pred - y) ** 2) / np.sum((y - y.mean()) ** 2),
-                                            rel=1e-12)
+    assert report.train_r2 == pytest.approx(
+        1 - np.sum((pred - y) ** 2) / np.sum((y - y.mean()) ** 2), rel=1e-12
+    )
     assert report.grad_norms == pytest.approx(grads.norms(), rel=1e-12)
     assert report.dead_fraction == pytest.approx(before.dead_fraction(rec))
     assert report.weight_norms == pytest.approx([np.linalg.norm(w) for w in run.network.weights])
     Xv, yv = norm.transform_x(val.X), norm.transform_y(val.y)
     after = run.network.predict(Xv)
     assert report.val_mse == pytest.approx(np.mean((after - yv) ** 2), rel=1e-12)
-    assert report.val_r2 == pytest.approx(1 - np.sum((after - yv) ** 2) / np.sum((yv - yv.mean()) ** 2))
+    assert report.val_r2 == pytest.approx(
+        1 - np.sum((after - yv) ** 2) / np.sum((yv - yv.mean()) ** 2)
+    )
     assert report.lr == 0.001 and report.elapsed > 0
     # The update itself is W − lr·dW.
-    np.testing.assert_allclose(run.network.weights[0], before.weights[0] - 0.001 * grads.weights[0],
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        run.network.weights[0], before.weights[0] - 0.001 * grads.weights[0], rtol=1e-13
+    )
 
 
 def test_weight_decay_shrinks_weights_not_biases(small):
@@ -107,9 +126,12 @@ def test_weight_decay_shrinks_weights_not_biases(small):
     for i in range(before.n_layers):
         np.testing.assert_allclose(
             run.network.weights[i],
-            before.weights[i] - 0.01 * (grads.weights[i] + 0.1 * before.weights[i]), rtol=1e-12)
-        np.testing.assert_allclose(run.network.biases[i],
-                                   before.biases[i] - 0.01 * grads.biases[i], rtol=1e-12)
+            before.weights[i] - 0.01 * (grads.weights[i] + 0.1 * before.weights[i]),
+            rtol=1e-12,
+        )
+        np.testing.assert_allclose(
+            run.network.biases[i], before.biases[i] - 0.01 * grads.biases[i], rtol=1e-12
+        )
 
 
 def test_reports_and_configs_round_trip_through_dicts(small):
@@ -149,13 +171,14 @@ def test_bad_settings_get_clear_messages(small):
 
 # ---- dtype --------------------------------------------------------------------------------
 
+
 def test_float32_stays_float32_through_a_run(small):
     run = TrainingRun(small_config(dtype="float32", epochs=4), small, small)
     arrays = run.network.parameters()
     run.run_chunk(4)
     assert run.network.dtype == np.float32
     for before, after in zip(arrays, run.network.parameters()):
-        assert after is before                       # updated in place, never replaced
+        assert after is before  # updated in place, never replaced
         assert after.dtype == np.float32
     opt = run._optimizer
     assert isinstance(opt, Adam)
@@ -166,6 +189,7 @@ def test_float32_stays_float32_through_a_run(small):
 
 
 # ---- determinism and chunking -------------------------------------------------------------
+
 
 def fingerprint(run):
     return [r.train_mse for r in run.history], [p.copy() for p in run.network.parameters()]
@@ -184,7 +208,7 @@ def test_chunked_run_equals_one_long_run(small, batch_size):
     assert a_loss == b_loss
     for a, b in zip(a_params, b_params):
         np.testing.assert_array_equal(a, b)
-    assert whole.run_chunk(3) == []                      # done: nothing more happens
+    assert whole.run_chunk(3) == []  # done: nothing more happens
 
 
 def test_mini_batches_are_reproducible_from_the_seed(small):
@@ -204,6 +228,7 @@ def test_mini_batches_are_reproducible_from_the_seed(small):
 
 # ---- learning rate ------------------------------------------------------------------------
 
+
 def test_reports_follow_the_schedule_and_the_setter_overrides_it(small):
     config = small_config(epochs=10, warmup=2, lr=0.02, schedule="cosine")
     run = TrainingRun(config, small)
@@ -214,7 +239,7 @@ def test_reports_follow_the_schedule_and_the_setter_overrides_it(small):
     run.lr = 0.001
     run.run_chunk(3)
     assert [r.lr for r in run.history[4:]] == [0.001] * 3
-    run.lr = None                                      # back to the schedule
+    run.lr = None  # back to the schedule
     run.run_chunk(1)
     assert run.history[-1].lr == schedule(7)
     with pytest.raises(ValueError, match="learning rate"):
@@ -223,18 +248,23 @@ def test_reports_follow_the_schedule_and_the_setter_overrides_it(small):
 
 # ---- stop conditions ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("batch_size", [None, 50])
 def test_target_r2_stops_as_soon_as_it_is_reached(batch_size):
     plane = grid(FUNCTIONS["plane"], 20)
-    run = TrainingRun(recipe("modern", sizes=(2, 16, 1), epochs=300, target_r2=0.99,
-                             batch_size=batch_size, lr=0.01), plane)
+    run = TrainingRun(
+        recipe(
+            "modern", sizes=(2, 16, 1), epochs=300, target_r2=0.99, batch_size=batch_size, lr=0.01
+        ),
+        plane,
+    )
     reason = run.run()
     assert reason.kind == "target" and "0.99" in reason.message
     assert run.epoch < 300
-    if batch_size is None:     # full batch: the report's R² is exact, so no epoch too late
+    if batch_size is None:  # full batch: the report's R² is exact, so no epoch too late
         assert run.history[-1].train_r2 >= 0.99
         assert all(r.train_r2 < 0.99 for r in run.history[:-1])
-    else:                      # mini-batches: confirmed on the whole set before stopping
+    else:  # mini-batches: confirmed on the whole set before stopping
         assert run.evaluate("train")["r2"] >= 0.99
 
 
@@ -281,7 +311,7 @@ def test_request_stop_from_another_thread_stops_promptly(small):
 
 
 def test_request_stop_is_checked_between_mini_batches(small):
-    run = TrainingRun(small_config(epochs=5, batch_size=10), small)      # 30 batches an epoch
+    run = TrainingRun(small_config(epochs=5, batch_size=10), small)  # 30 batches an epoch
     real_step, calls = run._optimizer.step, []
 
     def step(params, grads, lr):
@@ -298,6 +328,7 @@ def test_request_stop_is_checked_between_mini_batches(small):
 
 
 # ---- divergence ---------------------------------------------------------------------------
+
 
 def test_learning_rate_10_diverges_and_keeps_finite_weights(article_grid):
     run = TrainingRun(recipe("article", lr=10.0), article_grid)
@@ -318,7 +349,7 @@ def test_learning_rate_10_diverges_and_keeps_finite_weights(article_grid):
 def test_overflowing_network_diverges_at_once_and_adam_advice_fits_adam(small):
     config = small_config(dtype="float32", epochs=10)
     network = Network(config.sizes, init="he", dtype="float32")
-    network.weights[0][...] = 1e30                     # outputs overflow float32 to inf
+    network.weights[0][...] = 1e30  # outputs overflow float32 to inf
     start = [p.copy() for p in network.parameters()]
     run = TrainingRun(config, small, network=network)
     reason = run.run()
@@ -342,15 +373,16 @@ def test_runaway_growth_counts_as_divergence_but_one_spike_does_not(small):
         return None
 
     spike = TrainingRun(small_config(epochs=1000), small)
-    assert feed(spike, [1.0, 0.9, 5e5, 0.8, 0.7]) is None      # 5e5 < 1e6 × start: no stop
+    assert feed(spike, [1.0, 0.9, 5e5, 0.8, 0.7]) is None  # 5e5 < 1e6 × start: no stop
     rising = TrainingRun(small_config(epochs=1000), small)
-    losses = [1.0] + [150.0 * 1.1 ** k for k in range(30)]
+    losses = [1.0] + [150.0 * 1.1**k for k in range(30)]
     stopped_at = feed(rising, losses)
     assert stopped_at == 21 and rising.stop_reason.kind == "diverged"
     assert "20 epochs in a row" in rising.stop_reason.detail
 
 
 # ---- using the result ---------------------------------------------------------------------
+
 
 def test_predict_and_state(small):
     run = TrainingRun(small_config(epochs=2), small)
@@ -369,8 +401,13 @@ def test_given_normaliser_and_history_are_used(small):
     run = TrainingRun(small_config(epochs=4), small, normaliser=identity)
     np.testing.assert_array_equal(run._X, small.X)
     run.run_chunk(2)
-    more = TrainingRun(small_config(epochs=4), small, network=run.network, normaliser=identity,
-                       history=[r.to_dict() for r in run.history])
+    more = TrainingRun(
+        small_config(epochs=4),
+        small,
+        network=run.network,
+        normaliser=identity,
+        history=[r.to_dict() for r in run.history],
+    )
     assert more.epoch == 2
     reports = more.run_chunk(10)
     assert [r.epoch for r in reports] == [3, 4] and more.stop_reason.kind == "epochs"

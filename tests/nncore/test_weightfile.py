@@ -1,4 +1,5 @@
 """Weight files: exact round trips, the PyTorch layout, atomic writes, hostile input."""
+
 from __future__ import annotations
 
 import io
@@ -40,10 +41,22 @@ class FakeConfig:
 
 def history():
     # Values chosen to expose any lossy float formatting.
-    return [{"epoch": 1, "train_mse": 0.1 + 0.2, "val_mse": None, "train_r2": 1e-310,
-             "weight_norms": [1 / 3, 2 / 3]},
-            {"epoch": 2, "train_mse": 5e-324, "val_mse": 1.7976931348623157e308,
-             "train_r2": -0.0, "weight_norms": [0.7, 0.8]}]
+    return [
+        {
+            "epoch": 1,
+            "train_mse": 0.1 + 0.2,
+            "val_mse": None,
+            "train_r2": 1e-310,
+            "weight_norms": [1 / 3, 2 / 3],
+        },
+        {
+            "epoch": 2,
+            "train_mse": 5e-324,
+            "val_mse": 1.7976931348623157e308,
+            "train_r2": -0.0,
+            "weight_norms": [0.7, 0.8],
+        },
+    ]
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -74,8 +87,7 @@ def test_round_trip_is_bitwise_exact(tmp_path, fmt, dtype):
     # exact floats, compared through their bits (== would call -0.0 and 0.0 equal)
     for got, want in zip(back.history, history()):
         assert np.float64(got["train_r2"]).tobytes() == np.float64(want["train_r2"]).tobytes()
-    assert back.meta == {"function": "article", "note": "héllo ✓",
-                         "scale": float(np.float32(0.1))}
+    assert back.meta == {"function": "article", "note": "héllo ✓", "scale": float(np.float32(0.1))}
     assert back.format_version == weightfile.FORMAT_VERSION == 1
     assert back.format == fmt
     assert back.epochs_trained == 2
@@ -128,8 +140,8 @@ def test_json_is_readable_nested_lists(tmp_path, dtype):
     doc = json.loads(text)
     assert doc["format"] == "nn-tutor-weights" and doc["format_version"] == 1
     assert doc["sizes"] == [2, 4, 3, 1] and doc["dtype"] == dtype
-    assert '\n  "sizes": [2, 4, 3, 1],\n' in text          # indented, short lists on one line
-    assert len(text.splitlines()) < 60                      # one line per matrix row
+    assert '\n  "sizes": [2, 4, 3, 1],\n' in text  # indented, short lists on one line
+    assert len(text.splitlines()) < 60  # one line per matrix row
     for k in range(net.n_layers):
         assert doc["layers"][k]["weights"] == net.weights[k].astype(np.float64).tolist()
         assert doc["layers"][k]["biases"] == net.biases[k].astype(np.float64).ravel().tolist()
@@ -142,8 +154,9 @@ def test_npz_holds_plain_arrays_and_a_byte_header(tmp_path):
     net = make_network()
     save(tmp_path / "m.npz", net)
     with np.load(tmp_path / "m.npz", allow_pickle=False) as npz:
-        assert sorted(npz.files) == sorted(["header", "weights_0", "biases_0", "weights_1",
-                                            "biases_1", "weights_2", "biases_2"])
+        assert sorted(npz.files) == sorted(
+            ["header", "weights_0", "biases_0", "weights_1", "biases_1", "weights_2", "biases_2"]
+        )
         assert npz["header"].dtype == np.uint8
         header = json.loads(npz["header"].tobytes().decode("utf-8"))
         assert same_bits(npz["weights_1"], net.weights[1])
@@ -163,7 +176,7 @@ def test_safetensors_layout_is_a_torch_sequential_state_dict(tmp_path, dtype):
     assert set(tensors) == {"0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"}
     for k in range(net.n_layers):
         w, b = tensors[f"{2 * k}.weight"], tensors[f"{2 * k}.bias"]
-        assert w.shape == (net.sizes[k + 1], net.sizes[k])            # (out, in)
+        assert w.shape == (net.sizes[k + 1], net.sizes[k])  # (out, in)
         assert same_bits(w, np.ascontiguousarray(net.weights[k].T))
         assert b.shape == (net.sizes[k + 1],)
         assert same_bits(b, net.biases[k].ravel())
@@ -174,8 +187,9 @@ def test_safetensors_layout_is_a_torch_sequential_state_dict(tmp_path, dtype):
     assert json.loads(meta["format_version"]) == 1
     assert json.loads(meta["sizes"]) == [2, 4, 3, 1]
     assert json.loads(meta["config"]) == {"recipe": "modern"}
-    assert meta["pytorch_module"] == ("nn.Sequential(nn.Linear(2, 4), nn.ReLU(), "
-                                      "nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 1))")
+    assert meta["pytorch_module"] == (
+        "nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 1))"
+    )
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -187,10 +201,14 @@ def test_safetensors_loads_into_torch_sequential(tmp_path, dtype):
     path = tmp_path / "m.safetensors"
     save(path, net)
     torch_dtype = torch.float64 if dtype == "float64" else torch.float32
-    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(),
-                                torch.nn.Linear(4, 3), torch.nn.Tanh(),
-                                torch.nn.Linear(3, 1)).to(torch_dtype)
-    model.load_state_dict(load_file(str(path)))             # strict: every key must match
+    model = torch.nn.Sequential(
+        torch.nn.Linear(2, 4),
+        torch.nn.ReLU(),
+        torch.nn.Linear(4, 3),
+        torch.nn.Tanh(),
+        torch.nn.Linear(3, 1),
+    ).to(torch_dtype)
+    model.load_state_dict(load_file(str(path)))  # strict: every key must match
     X = np.random.default_rng(5).uniform(-3, 3, size=(64, 2)).astype(dtype)
     with torch.no_grad():
         theirs = model(torch.from_numpy(X)).numpy()
@@ -204,8 +222,10 @@ def _only_file(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
-@pytest.mark.parametrize("fmt, writer", [(".npz", "_write_npz"), (".json", "_write_json"),
-                                         (".safetensors", "_write_safetensors")])
+@pytest.mark.parametrize(
+    "fmt, writer",
+    [(".npz", "_write_npz"), (".json", "_write_json"), (".safetensors", "_write_safetensors")],
+)
 def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch, fmt, writer):
     path = tmp_path / f"model{fmt}"
     old = make_network()
@@ -318,8 +338,7 @@ def test_truncated_files_are_refused(tmp_path, fmt):
     save(good, make_network(), history=history())
     data = good.read_bytes()
     bad = tmp_path / f"bad{fmt}"
-    for cut in sorted({1, 5, 9, 20, len(data) // 3, len(data) // 2, len(data) - 40,
-                       len(data) - 2}):
+    for cut in sorted({1, 5, 9, 20, len(data) // 3, len(data) // 2, len(data) - 40, len(data) - 2}):
         bad.write_bytes(data[:cut])
         with pytest.raises(WeightFileError):
             load(bad)
@@ -336,11 +355,15 @@ def test_random_bytes_are_refused(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@example(flips=[(0.8996630883537732, 64)])   # once made zipfile raise NotImplementedError
-@given(flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
-                      min_size=1, max_size=4))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@example(flips=[(0.8996630883537732, 64)])  # once made zipfile raise NotImplementedError
+@given(
+    flips=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=4
+    )
+)
 def test_corrupted_bytes_never_escape_as_other_errors(tmp_path, fmt, flips):
     path = tmp_path / f"fuzz{fmt}"
     save(path, make_network(), history=history())
@@ -352,7 +375,7 @@ def test_corrupted_bytes_never_escape_as_other_errors(tmp_path, fmt, flips):
         back = load(path)
     except WeightFileError:
         return
-    for p in back.network.parameters():                      # whatever loads is sound
+    for p in back.network.parameters():  # whatever loads is sound
         assert np.all(np.isfinite(p))
 
 
@@ -395,7 +418,7 @@ def _rewrite_npz(src, dst, **changes):
     header = json.loads(arrays["header"].tobytes())
     for key, value in changes.items():
         if key.startswith("header_"):
-            header[key[len("header_"):]] = value
+            header[key[len("header_") :]] = value
         elif value is None:
             del arrays[key]
         else:
@@ -404,31 +427,45 @@ def _rewrite_npz(src, dst, **changes):
     np.savez(dst, **arrays)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"weights_1": np.zeros((4, 2))},
-     r"layer 1 weight has shape \(4, 2\) but the architecture says \(4, 3\)"),
-    ({"biases_0": np.zeros((4,))},
-     r"layer 0 bias has shape \(4,\) but the architecture says \(1, 4\)"),
-    ({"weights_2": np.zeros((3, 1), dtype=np.float32)},
-     "layer 2 weight is stored as float32 but the file says float64"),
-    ({"weights_0": np.array([[0.0, 1, 2, 3], [4, np.nan, 6, 7]])},
-     r"layer 0 weight contains 1 value\(s\) that are not finite.*nan, at index \(1, 1\)"),
-    ({"biases_1": np.array([[np.inf, 0, 0]])}, "layer 1 bias contains 1 value"),
-    ({"biases_2": None}, "missing 'biases_2'"),
-    ({"extra": np.zeros(3)}, "unexpected 'extra'"),
-    ({"header_sizes": [2, 10**9, 10**9, 1]}, "declares 1,000,000,005,000,000,001 parameters, more than the 10,000,000"),
-    ({"header_sizes": [2, 4, 1]}, "'sizes'|has 2 layers but 3 activations"),
-    ({"header_sizes": [2, 0, 3, 1]}, "at least 1"),
-    ({"header_activations": ["relu", "swish", "linear"]}, "layer 1's activation 'swish'"),
-    ({"header_dtype": "float16"}, "'dtype' must be one of float64, float32"),
-    ({"header_format": "something-else"}, "not an nn-tutor weights file: 'format' is"),
-    ({"header_format_version": 2}, "format version 2, newer than this program reads"),
-    ({"header_format_version": "1"}, "'format_version' must be a positive whole number"),
-    ({"header_normaliser": [1, 2]}, "'normaliser' must be an object"),
-    ({"header_history": {"epoch": 1}}, "'history' must be a list"),
-    ({"header_init": "magic"}, "'init' must be one of"),
-    ({"header_seed": True}, "'seed' must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"weights_1": np.zeros((4, 2))},
+            r"layer 1 weight has shape \(4, 2\) but the architecture says \(4, 3\)",
+        ),
+        (
+            {"biases_0": np.zeros((4,))},
+            r"layer 0 bias has shape \(4,\) but the architecture says \(1, 4\)",
+        ),
+        (
+            {"weights_2": np.zeros((3, 1), dtype=np.float32)},
+            "layer 2 weight is stored as float32 but the file says float64",
+        ),
+        (
+            {"weights_0": np.array([[0.0, 1, 2, 3], [4, np.nan, 6, 7]])},
+            r"layer 0 weight contains 1 value\(s\) that are not finite.*nan, at index \(1, 1\)",
+        ),
+        ({"biases_1": np.array([[np.inf, 0, 0]])}, "layer 1 bias contains 1 value"),
+        ({"biases_2": None}, "missing 'biases_2'"),
+        ({"extra": np.zeros(3)}, "unexpected 'extra'"),
+        (
+            {"header_sizes": [2, 10**9, 10**9, 1]},
+            "declares 1,000,000,005,000,000,001 parameters, more than the 10,000,000",
+        ),
+        ({"header_sizes": [2, 4, 1]}, "'sizes'|has 2 layers but 3 activations"),
+        ({"header_sizes": [2, 0, 3, 1]}, "at least 1"),
+        ({"header_activations": ["relu", "swish", "linear"]}, "layer 1's activation 'swish'"),
+        ({"header_dtype": "float16"}, "'dtype' must be one of float64, float32"),
+        ({"header_format": "something-else"}, "not an nn-tutor weights file: 'format' is"),
+        ({"header_format_version": 2}, "format version 2, newer than this program reads"),
+        ({"header_format_version": "1"}, "'format_version' must be a positive whole number"),
+        ({"header_normaliser": [1, 2]}, "'normaliser' must be an object"),
+        ({"header_history": {"epoch": 1}}, "'history' must be a list"),
+        ({"header_init": "magic"}, "'init' must be one of"),
+        ({"header_seed": True}, "'seed' must be a whole number"),
+    ],
+)
 def test_bad_npz_contents_are_named_precisely(tmp_path, changes, message):
     save(tmp_path / "good.npz", make_network())
     _rewrite_npz(tmp_path / "good.npz", tmp_path / "bad.npz", **changes)
@@ -449,7 +486,8 @@ def test_npz_without_header_or_with_foreign_entries(tmp_path):
 def test_npz_entry_declaring_a_huge_shape_is_refused_before_allocating(tmp_path):
     buf = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        buf, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)})
+        buf, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)}
+    )
     buf.write(b"\0" * 64)
     with zipfile.ZipFile(tmp_path / "huge.npz", "w") as zf:
         zf.writestr("weights_0.npy", buf.getvalue())
@@ -462,33 +500,52 @@ def _json_doc(tmp_path, dtype="float64"):
     return json.loads((tmp_path / "good.json").read_text())
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda d: d.update(sizes="2-4-3-1"), "'sizes' must be a list of at least two whole"),
-    (lambda d: d.update(sizes=[2, True, 3, 1]), "'sizes' must be a list"),
-    (lambda d: d.update(sizes=[2, 4.0, 3, 1]), "'sizes' must be a list"),
-    (lambda d: d.update(activations=["relu", 5, "linear"]), "'activations' must be a list"),
-    (lambda d: d.update(layers={"0": {}}), "'layers' must be a list"),
-    (lambda d: d["layers"].pop(), "has 3 layers but 'layers' holds 2"),
-    (lambda d: d["layers"][1].update(extra=1), "layer 1 must be an object with exactly"),
-    (lambda d: d["layers"][0]["weights"][1].__setitem__(2, "0.5"),
-     r"layer 0 weight entry \(1, 2\) is \"0.5\", not a number"),
-    (lambda d: d["layers"][0]["weights"][1].__setitem__(2, True),
-     r"layer 0 weight entry \(1, 2\) is true, not a number"),
-    (lambda d: d["layers"][0]["weights"][1].append(0.0),
-     "layer 0 weight row 1 has 5 numbers but row 0 has 4"),
-    (lambda d: d["layers"][2]["weights"].append([1.0]),
-     r"layer 2 weight has shape \(4, 1\) but the architecture says \(3, 1\)"),
-    (lambda d: d["layers"][1].update(weights=5), "layer 1 weight must be a list of rows"),
-    (lambda d: d["layers"][1].update(biases=[0.0, None, 1.0]),
-     "layer 1 bias entry 1 is null, not a number"),
-    (lambda d: d["layers"][1].update(biases=[0.0]),
-     "layer 1 bias has 1 numbers but the architecture says 3"),
-    (lambda d: d["layers"][2]["weights"][0].__setitem__(0, 1e300) or d.update(dtype="float32"),
-     "layer 2 weight contains 1 value"),  # finite as text, infinite once cast to float32
-    (lambda d: d.pop("format"), "the 'format' marker .* is missing"),
-    (lambda d: d.update(meta="x"), "'meta' must be an object or null; got text"),
-    (lambda d: d.update(history=[{"epoch": 1}, 3]), "history entry 1 must be an object"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda d: d.update(sizes="2-4-3-1"), "'sizes' must be a list of at least two whole"),
+        (lambda d: d.update(sizes=[2, True, 3, 1]), "'sizes' must be a list"),
+        (lambda d: d.update(sizes=[2, 4.0, 3, 1]), "'sizes' must be a list"),
+        (lambda d: d.update(activations=["relu", 5, "linear"]), "'activations' must be a list"),
+        (lambda d: d.update(layers={"0": {}}), "'layers' must be a list"),
+        (lambda d: d["layers"].pop(), "has 3 layers but 'layers' holds 2"),
+        (lambda d: d["layers"][1].update(extra=1), "layer 1 must be an object with exactly"),
+        (
+            lambda d: d["layers"][0]["weights"][1].__setitem__(2, "0.5"),
+            r"layer 0 weight entry \(1, 2\) is \"0.5\", not a number",
+        ),
+        (
+            lambda d: d["layers"][0]["weights"][1].__setitem__(2, True),
+            r"layer 0 weight entry \(1, 2\) is true, not a number",
+        ),
+        (
+            lambda d: d["layers"][0]["weights"][1].append(0.0),
+            "layer 0 weight row 1 has 5 numbers but row 0 has 4",
+        ),
+        (
+            lambda d: d["layers"][2]["weights"].append([1.0]),
+            r"layer 2 weight has shape \(4, 1\) but the architecture says \(3, 1\)",
+        ),
+        (lambda d: d["layers"][1].update(weights=5), "layer 1 weight must be a list of rows"),
+        (
+            lambda d: d["layers"][1].update(biases=[0.0, None, 1.0]),
+            "layer 1 bias entry 1 is null, not a number",
+        ),
+        (
+            lambda d: d["layers"][1].update(biases=[0.0]),
+            "layer 1 bias has 1 numbers but the architecture says 3",
+        ),
+        (
+            lambda d: (
+                d["layers"][2]["weights"][0].__setitem__(0, 1e300) or d.update(dtype="float32")
+            ),
+            "layer 2 weight contains 1 value",
+        ),  # finite as text, infinite once cast to float32
+        (lambda d: d.pop("format"), "the 'format' marker .* is missing"),
+        (lambda d: d.update(meta="x"), "'meta' must be an object or null; got text"),
+        (lambda d: d.update(history=[{"epoch": 1}, 3]), "history entry 1 must be an object"),
+    ],
+)
 def test_json_with_wrong_types_is_named_precisely(tmp_path, edit, message):
     doc = _json_doc(tmp_path)
     edit(doc)
@@ -534,18 +591,31 @@ def _good_safetensors(tmp_path):
     return load_file(str(tmp_path / "good.safetensors")), meta
 
 
-@pytest.mark.parametrize("tensor_edit, meta_edit, message", [
-    (lambda t: t.update({"2.weight": np.zeros((3, 3))}), None,
-     r"layer 1 weight \('2.weight', stored as \(out, in\)\) has shape \(3, 3\) but the "
-     r"architecture says \(3, 4\)"),
-    (lambda t: t.update({"1.weight": t.pop("2.weight")}), None,
-     "missing '2.weight'; unexpected '1.weight'"),
-    (lambda t: t["4.bias"].__setitem__(0, np.nan), None, r"layer 2 bias \('4.bias'\) contains"),
-    (None, lambda m: m.update(sizes="[2, 4, 3, 1, 1]"), "has 4 layers but 3 activations"),
-    (None, lambda m: m.update(sizes="[2, 4, 3"), "metadata entry 'sizes' is not valid JSON"),
-    (None, lambda m: m.update(dtype='"float32"'), "stored as float64 but the file says float32"),
-    (None, lambda m: m.pop("format"), "no nn-tutor description"),
-])
+@pytest.mark.parametrize(
+    "tensor_edit, meta_edit, message",
+    [
+        (
+            lambda t: t.update({"2.weight": np.zeros((3, 3))}),
+            None,
+            r"layer 1 weight \('2.weight', stored as \(out, in\)\) has shape \(3, 3\) but the "
+            r"architecture says \(3, 4\)",
+        ),
+        (
+            lambda t: t.update({"1.weight": t.pop("2.weight")}),
+            None,
+            "missing '2.weight'; unexpected '1.weight'",
+        ),
+        (lambda t: t["4.bias"].__setitem__(0, np.nan), None, r"layer 2 bias \('4.bias'\) contains"),
+        (None, lambda m: m.update(sizes="[2, 4, 3, 1, 1]"), "has 4 layers but 3 activations"),
+        (None, lambda m: m.update(sizes="[2, 4, 3"), "metadata entry 'sizes' is not valid JSON"),
+        (
+            None,
+            lambda m: m.update(dtype='"float32"'),
+            "stored as float64 but the file says float32",
+        ),
+        (None, lambda m: m.pop("format"), "no nn-tutor description"),
+    ],
+)
 def test_bad_safetensors_contents_are_named_precisely(tmp_path, tensor_edit, meta_edit, message):
     tensors, meta = _good_safetensors(tmp_path)
     tensors = {k: v.copy() for k, v in tensors.items()}
@@ -566,10 +636,16 @@ def test_safetensors_with_a_huge_declared_header_is_refused(tmp_path):
 
 
 def test_safetensors_tensor_pointing_past_the_end_is_refused(tmp_path):
-    header = json.dumps({
-        "__metadata__": {"format": "nn-tutor-weights"},
-        "0.weight": {"dtype": "F64", "shape": [100000, 100000], "data_offsets": [0, 8 * 10**10]},
-    }).encode()
+    header = json.dumps(
+        {
+            "__metadata__": {"format": "nn-tutor-weights"},
+            "0.weight": {
+                "dtype": "F64",
+                "shape": [100000, 100000],
+                "data_offsets": [0, 8 * 10**10],
+            },
+        }
+    ).encode()
     path = tmp_path / "lying.safetensors"
     path.write_bytes(len(header).to_bytes(8, "little") + header + b"\0" * 16)
     with pytest.raises(WeightFileError, match="could not be read"):
@@ -580,15 +656,24 @@ def test_errors_are_value_errors():
     assert issubclass(WeightFileError, ValueError)
 
 
-@pytest.mark.parametrize("normaliser, message", [
-    ({"x_mean": [0.0, 0.0], "x_std": [1.0, 0.0], "y_mean": [0.0], "y_std": [1.0]},
-     "the saved normaliser: 'x_std'\\[1\\] is a standard deviation and must be positive"),
-    ({"x_mean": [0.0, "a"], "x_std": [1.0, 1.0], "y_mean": [0.0], "y_std": [1.0]},
-     "'x_mean'\\[1\\] must be a number"),
-    ({"x_mean": [0.0], "x_std": [1.0], "y_mean": [0.0], "y_std": [1.0]},
-     "normaliser is for 1 inputs and 1 outputs but the network 2-4-3-1 has 2 and 1"),
-    ({"x_mean": [0.0, 0.0]}, "missing keys x_std, y_mean, y_std"),
-])
+@pytest.mark.parametrize(
+    "normaliser, message",
+    [
+        (
+            {"x_mean": [0.0, 0.0], "x_std": [1.0, 0.0], "y_mean": [0.0], "y_std": [1.0]},
+            "the saved normaliser: 'x_std'\\[1\\] is a standard deviation and must be positive",
+        ),
+        (
+            {"x_mean": [0.0, "a"], "x_std": [1.0, 1.0], "y_mean": [0.0], "y_std": [1.0]},
+            "'x_mean'\\[1\\] must be a number",
+        ),
+        (
+            {"x_mean": [0.0], "x_std": [1.0], "y_mean": [0.0], "y_std": [1.0]},
+            "normaliser is for 1 inputs and 1 outputs but the network 2-4-3-1 has 2 and 1",
+        ),
+        ({"x_mean": [0.0, 0.0]}, "missing keys x_std, y_mean, y_std"),
+    ],
+)
 def test_bad_normaliser_is_named(tmp_path, normaliser, message):
     save(tmp_path / "good.npz", make_network())
     _rewrite_npz(tmp_path / "good.npz", tmp_path / "bad.npz", header_normaliser=normaliser)
@@ -610,12 +695,21 @@ def test_a_saved_run_resumes_exactly_where_it_stopped(tmp_path, fmt):
 
     first = TrainingRun(config, data)
     first.run_chunk(3)
-    save(tmp_path / f"run{fmt}", first.network, normaliser=first.normaliser,
-         config=first.config, history=first.history)
+    save(
+        tmp_path / f"run{fmt}",
+        first.network,
+        normaliser=first.normaliser,
+        config=first.config,
+        history=first.history,
+    )
     wf = load(tmp_path / f"run{fmt}")
-    resumed = TrainingRun(TrainConfig.from_dict(wf.config), data, network=wf.network,
-                          normaliser=wf.normaliser,
-                          history=[EpochReport.from_dict(h) for h in wf.history])
+    resumed = TrainingRun(
+        TrainConfig.from_dict(wf.config),
+        data,
+        network=wf.network,
+        normaliser=wf.normaliser,
+        history=[EpochReport.from_dict(h) for h in wf.history],
+    )
     assert resumed.epoch == 3
     resumed.run()
     assert resumed.epoch == 6
