@@ -146,6 +146,17 @@ def _write_text_atomically(path: str, text: str) -> None:
         raise InputError(str(exc)) from None
 
 
+def _csv_fault(path: str, exc: DataError) -> InputError:
+    """A CSV file's DataError as one line: a fault in a row is told as "FILE, line N: what
+    is wrong" (the library's message lists up to eight bad lines, one per line)."""
+    if not exc.problems:
+        return InputError(str(exc))
+    number, what = exc.problems[0]
+    more = len(exc.problems) - 1
+    tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
+    return InputError(f"{path}, line {number}: {what}{tail}")
+
+
 # ---- progress bar -------------------------------------------------------------------------
 class ProgressBar:
     """One line on stderr, redrawn in place with '\\r': epoch, loss, R², epochs per second.
@@ -246,7 +257,9 @@ def _dataset_for(args):
                     f"{option} makes data from a function; it cannot be used with --csv"
                 )
         try:
-            return load_csv(args.csv), f"CSV file {args.csv}"  # DataError names the lines
+            return load_csv(args.csv), f"CSV file {args.csv}"
+        except DataError as exc:
+            raise _csv_fault(args.csv, exc) from None
         except OSError as exc:
             raise InputError(f"cannot read {args.csv!r}: {exc.strerror or exc}") from None
     if args.formula is not None:
@@ -495,19 +508,13 @@ def _parse_points(text: str, n_inputs: int) -> np.ndarray:
 
 
 def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Inputs (and known targets, if the file has them) read by `nncore.data`, with a fault
-    in a row told on one line as "FILE, line N: what is wrong"."""
-    from .data import DataError, load_points_csv
+    """Inputs (and known targets, if the file has them) read by `nncore.data`."""
+    from .data import load_points_csv
 
     try:
         return load_points_csv(path, n_inputs)
     except DataError as exc:
-        if not exc.problems:
-            raise InputError(str(exc)) from None
-        number, what = exc.problems[0]
-        more = len(exc.problems) - 1
-        tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
-        raise InputError(f"{path}, line {number}: {what}{tail}") from None
+        raise _csv_fault(path, exc) from None
 
 
 def _predict_with(wf, X: np.ndarray) -> np.ndarray:
