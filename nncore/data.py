@@ -15,6 +15,9 @@ Problems with data (unreadable files, bad rows, a formula that gives NaN) raise 
 settings out of range (a grid of 1 × 1, negative noise) raise `SettingsError`; both are
 `nncore.errors.NNCoreError`s and ValueErrors whose message says what and where in words a
 student can act on. An argument of the wrong type (a string for a count) raises TypeError.
+
+Why it is long (about 850 lines): the CSV reader is 330 of them, because every way a
+spreadsheet export goes wrong gets its own sentence naming the line.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ a half-written model behind. Reading treats the file as untrusted: every shape, 
 number and name is checked, and anything wrong raises `WeightFileError` with a message that
 says exactly what and where (`WeightFileError` is an `nncore.errors.NNCoreError` and a
 ValueError). Handing `save` something that is not a Network raises TypeError.
+
+Why it is long (about 820 lines): three formats, each read as untrusted input, and every
+check has its own message; the checks shared by all formats sit beside the readers.
 """
 
 from __future__ import annotations
