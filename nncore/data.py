@@ -16,7 +16,7 @@ settings out of range (a grid of 1 × 1, negative noise) raise `SettingsError`; 
 `nncore.errors.NNCoreError`s and ValueErrors whose message says what and where in words a
 student can act on. An argument of the wrong type (a string for a count) raises TypeError.
 
-Why it is long (about 850 lines): the CSV reader is 330 of them, because every way a
+Why it is long (about 850 lines): the CSV reader is 300 of them, because every way a
 spreadsheet export goes wrong gets its own sentence naming the line.
 """
 
