@@ -1,6 +1,9 @@
 """Tests for the error family: every error nncore raises about its input is an NNCoreError and
 a ValueError, a wrong type is a TypeError, and the CLI shows each kind as one line."""
 
+import importlib
+import pkgutil
+
 import numpy as np
 import pytest
 
@@ -18,13 +21,46 @@ from nncore.training import TrainConfig
 PUBLIC_ERRORS = [getattr(errors, name) for name in errors.__all__ if name != "NNCoreError"]
 
 
-def test_the_family_is_complete_and_every_member_is_a_value_error():
-    assert set(PUBLIC_ERRORS) == {SettingsError, FormulaError, DataError, WeightFileError}
+def test_every_member_of_the_family_is_a_value_error():
+    assert {SettingsError, FormulaError, DataError, WeightFileError} <= set(PUBLIC_ERRORS)
     for error in PUBLIC_ERRORS:
         assert issubclass(error, NNCoreError) and issubclass(error, ValueError), error
     # Every error class the package exports belongs to the family.
     exported = [getattr(nncore, n) for n in nncore.__all__ if n.endswith("Error")]
-    assert set(exported) == {NNCoreError, *PUBLIC_ERRORS}
+    assert NNCoreError in exported and SettingsError in exported
+    for error in exported:
+        assert error is NNCoreError or (
+            issubclass(error, NNCoreError) and issubclass(error, ValueError)
+        ), error
+
+
+NOT_ABOUT_INPUT = {
+    # The command line's own signals to its `main`, which turns them into an exit status;
+    # they never leave `nncore.cli.main`.
+    "nncore.cli.UsageError",
+    "nncore.cli.InputError",
+    # A crashed benchmark worker process (a RuntimeError); the benchmark leaves nncore for
+    # benchmarks/ in the house issue, and this entry with it.
+    "nncore.bench.WorkerError",
+}
+
+
+def test_every_public_exception_in_nncore_is_in_the_family():
+    found = []
+    for info in pkgutil.walk_packages(nncore.__path__, "nncore."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, BaseException)
+                and obj.__module__ == module.__name__
+                and not name.startswith("_")
+                and f"{module.__name__}.{name}" not in NOT_ABOUT_INPUT
+                and obj is not NNCoreError  # the base: the one member that is no ValueError
+            ):
+                found.append(obj)
+                assert issubclass(obj, NNCoreError) and issubclass(obj, ValueError), obj
+    assert {SettingsError, FormulaError, DataError, WeightFileError} <= set(found)
 
 
 def test_each_error_can_still_be_imported_from_the_module_that_raises_it():
