@@ -5,6 +5,9 @@ networks with recorded forward passes and backpropagation (`network`), activatio
 optimisers and learning-rate schedules (`optim`), data and safe formulas (`data`, `formula`),
 training runs in chunks (`training`), the step-by-step lesson engine (`lesson`), and weight
 files readable by NumPy and PyTorch (`weightfile`). It never imports Qt.
+
+Every error it raises about its input is an `NNCoreError` (and a ValueError): catch that one
+class to show any of their messages. See `nncore.errors` for the family.
 """
 
 from .activations import ACTIVATIONS, Activation, get_activation
@@ -21,6 +24,7 @@ from .data import (
     load_points_csv,
     sample_uniform,
 )
+from .errors import NNCoreError, SettingsError
 from .formula import FormulaError, parse_formula
 from .lesson import GRANULARITIES, PRESETS, Lesson, LessonStep, make_custom, make_lesson, render
 from .losses import half_mse, mse, r2
@@ -30,6 +34,8 @@ from .training import RECIPES, EpochReport, StopReason, TrainConfig, TrainingRun
 from .weightfile import WeightFile, WeightFileError, load, save
 
 __all__ = [
+    "NNCoreError",
+    "SettingsError",
     "ACTIVATIONS",
     "Activation",
     "get_activation",

@@ -17,6 +17,15 @@ Every mistake a user can make ends with one clear line on stderr, never a traceb
 status 2 for a wrong command line (an unknown option, a bad number, a formula that does not
 parse), 1 for a file or data problem (a missing or damaged file, an unusable CSV).
 `main(argv)` returns the status instead of exiting, so tests and notebooks can call it.
+
+The command line only turns text into numbers; whether a number is allowed is decided by the
+library, so `--epochs 0` is refused with the very sentence `TrainConfig(epochs=0)` raises.
+The library's errors choose the exit status by their kind (see nncore.errors):
+SettingsError and FormulaError are a wrong command line (2), DataError and WeightFileError
+a file or data problem (1).
+
+Why it is long (about 860 lines): four commands share one parser, one error policy and one
+output style; most of the length is help texts and messages, which read best side by side.
 """
 
 from __future__ import annotations
@@ -31,19 +40,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 import numpy as np
 
 from . import __version__, weightfile
 from .activations import ACTIVATIONS
+from .errors import DataError, FormulaError, SettingsError, WeightFileError
 from .network import DTYPES, INITS
-from .weightfile import WeightFileError
 
 PROG = "nncore"
-MAX_SAMPLES = 10_000_000
-MAX_GRID = 3000
 _NOT_GIVEN = object()  # tells "--batch-size full" (None) from no --batch-size at all
 
 
@@ -97,8 +104,8 @@ def _parse_arch(text: str) -> tuple[int, ...]:
         raise UsageError(
             f"--arch {text!r} is not a list of layer sizes like 2-64-64-64-1"
         ) from None
-    if len(sizes) < 2 or any(s < 1 for s in sizes):
-        raise UsageError(f"--arch {text!r} needs at least two positive sizes, like 2-64-1")
+    if len(sizes) < 2:
+        raise UsageError(f"--arch {text!r} needs at least two sizes, like 2-64-1")
     if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])) > weightfile.MAX_PARAMETERS:
         raise UsageError(
             f"--arch {text!r} has more than {weightfile.MAX_PARAMETERS:,} "
@@ -107,41 +114,26 @@ def _parse_arch(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def _whole_number(text: str, minimum: int, what: str = "", name: str = "") -> int:
+# Option types: text to number only. The ranges are the library's (TrainConfig, nncore.data),
+# checked where the number is used, so the CLI and the library say the same sentence.
+def _whole_number(text: str, what: str = "") -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number{what}") from None
-    if value < minimum:
-        floor = "at least 1" if minimum == 1 else f"{minimum} or more"
-        raise argparse.ArgumentTypeError(
-            f"{name + ' ' if name else ''}must be {floor}; got {value}"
-        )
-    return value
 
 
-def _batch_size(text: str):
+def _batch_size(text: str) -> int | None:
     if text.strip().lower() in ("full", "all", "none"):
         return None
-    return _whole_number(text, 1, " (or 'full' for the whole data set)", name="the batch size")
+    return _whole_number(text, " (or 'full' for the whole data set)")
 
 
-def _positive_int(text: str) -> int:
-    return _whole_number(text, 1)
-
-
-def _nonneg_int(text: str) -> int:
-    return _whole_number(text, 0)
-
-
-def _finite_float(text: str) -> float:
+def _number(text: str) -> float:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
 
 
 def _write_text_atomically(path: str, text: str) -> None:
@@ -155,6 +147,17 @@ def _write_text_atomically(path: str, text: str) -> None:
         weightfile._write_atomically(path, write)
     except WeightFileError as exc:
         raise InputError(str(exc)) from None
+
+
+def _csv_fault(path: str, exc: DataError) -> InputError:
+    """A CSV file's DataError as one line: a fault in a row is told as "FILE, line N: what
+    is wrong" (the library's message lists up to eight bad lines, one per line)."""
+    if not exc.problems:
+        return InputError(str(exc))
+    number, what = exc.problems[0]
+    more = len(exc.problems) - 1
+    tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
+    return InputError(f"{path}, line {number}: {what}{tail}")
 
 
 # ---- progress bar -------------------------------------------------------------------------
@@ -258,10 +261,10 @@ def _dataset_for(args):
                 )
         try:
             return load_csv(args.csv), f"CSV file {args.csv}"
+        except DataError as exc:
+            raise _csv_fault(args.csv, exc) from None
         except OSError as exc:
             raise InputError(f"cannot read {args.csv!r}: {exc.strerror or exc}") from None
-        except ValueError as exc:  # DataError, naming the lines
-            raise InputError(str(exc)) from None
     if args.formula is not None:
         try:
             fn = get_function(args.formula)
@@ -283,20 +286,13 @@ def _dataset_for(args):
         fn = FUNCTIONS[name.lower()]
         fn_label = f"{fn.name}: {fn.label}"
     noise = 0.0 if args.noise is None else args.noise
-    if noise < 0:
-        raise UsageError(f"--noise must be 0 or more; got {args.noise}")
     seed = 0 if args.seed is None else args.seed
     samples = 1000 if args.samples is None else args.samples
-    if args.grid is not None and not 2 <= args.grid <= MAX_GRID:
-        raise UsageError(f"--grid must be between 2 and {MAX_GRID}; got {args.grid}")
-    if samples > MAX_SAMPLES:
-        raise UsageError(f"--samples must be at most {MAX_SAMPLES:,}; got {samples:,}")
-    try:
-        if args.grid is not None:
-            return grid(fn, args.grid, noise=noise, seed=seed), fn_label
-        return sample_uniform(fn, samples, seed=seed, noise=noise), fn_label
-    except ValueError as exc:  # DataError: e.g. the formula is undefined somewhere
-        raise InputError(str(exc)) from None
+    # A SettingsError here (--grid 1, --noise -1) is a usage error, a DataError (the formula
+    # is undefined somewhere) a data problem: `main` tells them apart.
+    if args.grid is not None:
+        return grid(fn, args.grid, noise=noise, seed=seed), fn_label
+    return sample_uniform(fn, samples, seed=seed, noise=noise), fn_label
 
 
 def _data_settings(args) -> dict:
@@ -364,10 +360,13 @@ def _config_for(args, n_inputs: int, n_outputs: int):
     return config
 
 
-def _install_interrupt(run) -> object | None:
-    """First Ctrl+C: finish the epoch, stop, save. Second: abort at once (KeyboardInterrupt)."""
+def _install_interrupt(run) -> Callable[[], None]:
+    """First Ctrl+C: finish the epoch, stop, save. Second: abort at once (KeyboardInterrupt).
+
+    Returns the function that puts the previous Ctrl+C handler back.
+    """
     if threading.current_thread() is not threading.main_thread():
-        return None
+        return lambda: None  # only the main thread may install signal handlers
 
     def on_interrupt(signum, frame):
         if run.stop_requested:
@@ -378,7 +377,13 @@ def _install_interrupt(run) -> object | None:
         )
         sys.stderr.flush()
 
-    return signal.signal(signal.SIGINT, on_interrupt)
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+
+    def restore() -> None:
+        if previous is not None:  # None: the old handler was not installed from Python
+            signal.signal(signal.SIGINT, previous)
+
+    return restore
 
 
 def cmd_train(args) -> int:
@@ -396,13 +401,10 @@ def cmd_train(args) -> int:
                 f"-o {args.output!r}: cannot write there (a folder, or a folder "
                 "that does not exist)"
             )
-    if args.val_share is not None and not 0 <= args.val_share < 1:
-        raise UsageError(f"--val-share must be at least 0 and below 1; got {args.val_share}")
-
     data, label = _dataset_for(args)
     config = _config_for(args, data.n_inputs, data.n_outputs)
     split_seed = 0 if config.seed is None else config.seed
-    train, val = data.split(args.val_share or 0.0, seed=split_seed)
+    train, val = data.split(args.val_share or 0.0, seed=split_seed)  # checks --val-share
     try:
         run = TrainingRun(config, train, val if len(val) else None)
     except ValueError as exc:
@@ -418,7 +420,7 @@ def cmd_train(args) -> int:
     )
 
     bar = ProgressBar(config.epochs, sys.stderr) if not args.quiet else None
-    previous = _install_interrupt(run)
+    restore_interrupt = _install_interrupt(run)
     try:
         stop = run.run(progress=bar.update if bar else None, chunk=1)
     except KeyboardInterrupt:
@@ -427,8 +429,7 @@ def cmd_train(args) -> int:
         _err("Aborted: nothing was saved.")
         return 130
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        restore_interrupt()
     if bar:
         bar.finish()
 
@@ -510,19 +511,13 @@ def _parse_points(text: str, n_inputs: int) -> np.ndarray:
 
 
 def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Inputs (and known targets, if the file has them) read by `nncore.data`, with a fault
-    in a row told on one line as "FILE, line N: what is wrong"."""
-    from .data import DataError, load_points_csv
+    """Inputs (and known targets, if the file has them) read by `nncore.data`."""
+    from .data import load_points_csv
 
     try:
         return load_points_csv(path, n_inputs)
     except DataError as exc:
-        if not exc.problems:
-            raise InputError(str(exc)) from None
-        number, what = exc.problems[0]
-        more = len(exc.problems) - 1
-        tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
-        raise InputError(f"{path}, line {number}: {what}{tail}") from None
+        raise _csv_fault(path, exc) from None
 
 
 def _predict_with(wf, X: np.ndarray) -> np.ndarray:
@@ -750,8 +745,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("article", "modern"),
         help="starting settings (default: article)",
     )
-    t.add_argument("--epochs", type=_positive_int)
-    t.add_argument("--lr", type=_finite_float, help="learning rate")
+    t.add_argument("--epochs", type=_whole_number)
+    t.add_argument("--lr", type=_number, help="learning rate")
     t.add_argument(
         "--batch-size",
         type=_batch_size,
@@ -761,28 +756,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--optimizer", choices=("gd", "momentum", "adam"))
     t.add_argument("--schedule", choices=("constant", "step", "cosine"))
-    t.add_argument("--warmup", type=_nonneg_int, help="warm-up epochs (cosine schedule)")
-    t.add_argument("--weight-decay", type=_finite_float)
-    t.add_argument("--seed", type=_nonneg_int, help="initial weights, samples and batches")
+    t.add_argument("--warmup", type=_whole_number, help="warm-up epochs (cosine schedule)")
+    t.add_argument("--weight-decay", type=_number)
+    t.add_argument("--seed", type=_whole_number, help="initial weights, samples and batches")
     data = t.add_mutually_exclusive_group()
     data.add_argument(
         "--samples",
-        type=_positive_int,
+        type=_whole_number,
         metavar="N",
         help="N random points from the function (default 1000)",
     )
     data.add_argument(
         "--grid",
-        type=_positive_int,
+        type=_whole_number,
         nargs="?",
         const=100,
         metavar="N",
         help="an N×N grid instead of random points (default N: 100)",
     )
-    t.add_argument("--noise", type=_finite_float, help="std of Gaussian noise on the targets")
+    t.add_argument("--noise", type=_number, help="std of Gaussian noise on the targets")
     t.add_argument(
         "--val-share",
-        type=_finite_float,
+        type=_number,
         metavar="SHARE",
         help="share of the points kept for validation, e.g. 0.2 (default 0)",
     )
@@ -790,16 +785,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--arch", metavar="SIZES", help="layer sizes, e.g. 2-64-64-64-1")
     t.add_argument("--activation", choices=tuple(ACTIVATIONS), help="hidden layers' activation")
     t.add_argument("--init", choices=INITS)
-    t.add_argument(
-        "--target-r2", type=_finite_float, metavar="R2", help="stop once R² reaches this"
-    )
+    t.add_argument("--target-r2", type=_number, metavar="R2", help="stop once R² reaches this")
     t.add_argument(
         "--patience",
-        type=_positive_int,
+        type=_whole_number,
         metavar="EPOCHS",
         help="stop after this many epochs without progress",
     )
-    t.add_argument("--time-budget", type=_finite_float, metavar="SECONDS")
+    t.add_argument("--time-budget", type=_number, metavar="SECONDS")
     t.add_argument(
         "-o", "--output", metavar="FILE", help="weights file to write: .npz, .json or .safetensors"
     )
@@ -859,10 +852,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         args.argv = argv
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, SettingsError, FormulaError) as exc:
         _err(f"{PROG}{' ' + command if command else ''}: error: {exc}")
         return 2
-    except InputError as exc:
+    except (InputError, DataError, WeightFileError) as exc:
         _err(f"{PROG}{' ' + command if command else ''}: error: {exc}")
         return 1
     except BrokenPipeError:

@@ -12,7 +12,12 @@ deviation) so every number the network sees is of order 1; `Normaliser` remember
 statistics and travels with the model, so predictions come back in the original units.
 
 Problems with data (unreadable files, bad rows, a formula that gives NaN) raise `DataError`,
-a ValueError whose message says what and where in words a student can act on.
+settings out of range (a grid of 1 × 1, negative noise) raise `SettingsError`; both are
+`nncore.errors.NNCoreError`s and ValueErrors whose message says what and where in words a
+student can act on. An argument of the wrong type (a string for a count) raises TypeError.
+
+Why it is long (about 850 lines): the CSV reader is 300 of them, because every way a
+spreadsheet export goes wrong gets its own sentence naming the line.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .formula import FormulaError, parse_formula
+from . import checks
+from .errors import DataError, FormulaError, SettingsError
+from .formula import parse_formula
 
 __all__ = [
     "TargetFunction",
@@ -54,23 +61,6 @@ MAX_SAMPLES = 5_000_000
 _MAX_LISTED_PROBLEMS = 8
 
 
-class DataError(ValueError):
-    """Data that cannot be used. `lines` lists the 1-based line numbers at fault, if any;
-    `problems`, for faults in particular rows of a file, pairs each such line number with
-    what is wrong there ("column 'y' holds 'abc', which is not a number")."""
-
-    def __init__(
-        self,
-        message: str,
-        lines: list[int] | None = None,
-        problems: list[tuple[int, str]] | None = None,
-    ):
-        super().__init__(message)
-        self.message = message
-        self.lines = list(lines or [])
-        self.problems = list(problems or [])
-
-
 # ---------------------------------------------------------------------------------------------
 # Target functions
 
@@ -91,10 +81,10 @@ class TargetFunction:
 
     def __post_init__(self):
         if len(self.domain) != 4:
-            raise ValueError(f"domain must be (x_lo, x_hi, y_lo, y_hi); got {self.domain!r}")
+            raise SettingsError(f"domain must be (x_lo, x_hi, y_lo, y_hi); got {self.domain!r}")
         x_lo, x_hi, y_lo, y_hi = self.domain
         if not all(math.isfinite(v) for v in self.domain) or not (x_lo < x_hi and y_lo < y_hi):
-            raise ValueError(
+            raise SettingsError(
                 f"domain must be finite with lo < hi on both axes; got {self.domain!r}"
             )
 
@@ -182,16 +172,17 @@ FUNCTIONS: dict[str, TargetFunction] = {
 }
 
 
-def get_function(name_or_formula: str) -> TargetFunction:
+def get_function(name_or_formula: str | TargetFunction) -> TargetFunction:
     """A registered function by name (e.g. "article"), else the text parsed as a formula.
 
-    A formula becomes TargetFunction(name="formula", label=<the text>) on the default domain.
-    Raises FormulaError (a ValueError) when the text is neither.
+    A formula becomes TargetFunction(name="formula", label=<the text>) on the default domain;
+    a TargetFunction is passed through. Raises FormulaError (a ValueError) when the text is
+    neither, TypeError when it is not text at all.
     """
     if isinstance(name_or_formula, TargetFunction):
         return name_or_formula
     if not isinstance(name_or_formula, str):
-        raise FormulaError(
+        raise TypeError(
             f"expected a function name or a formula, not {type(name_or_formula).__name__}"
         )
     text = name_or_formula.strip()
@@ -237,16 +228,16 @@ class Dataset:
         if self.y.ndim == 1:
             self.y = self.y.reshape(-1, 1)
         if self.X.ndim != 2:
-            raise ValueError(f"X must be a 2-D array (n, inputs); got shape {self.X.shape}")
+            raise DataError(f"X must be a 2-D array (n, inputs); got shape {self.X.shape}")
         if self.y.ndim != 2 or self.y.shape[0] != self.X.shape[0]:
-            raise ValueError(
+            raise DataError(
                 f"y must have shape ({self.X.shape[0]}, outputs) to match X; got {self.y.shape}"
             )
         for name, values in (("X", self.X), ("y", self.y)):
             bad = ~np.isfinite(values)
             if bad.any():
                 row = int(np.argwhere(bad)[0][0])
-                raise ValueError(
+                raise DataError(
                     f"{name} holds NaN or inf (first at sample {row}); "
                     "a network cannot learn from them"
                 )
@@ -282,9 +273,7 @@ class Dataset:
         is 0), but the training part always keeps at least one. Both parts keep the original
         order of their samples.
         """
-        share = float(val_share)
-        if not 0.0 <= share < 1.0:
-            raise ValueError(f"val_share must be at least 0 and below 1; got {val_share!r}")
+        share = checks.number(val_share, "val_share", 0.0, 1.0, high_open=True)
         n = len(self)
         n_val = min(int(round(n * share)), max(n - 1, 0))
         order = _rng(seed).permutation(n)
@@ -315,42 +304,27 @@ def _finite_targets(fn: TargetFunction, xs: np.ndarray, ys: np.ndarray, z: np.nd
     )
 
 
-def _rng(seed) -> np.random.Generator:
+def _rng(seed: int | None) -> np.random.Generator:
     """default_rng(seed), with a plain message for seeds it cannot take."""
-    if seed is not None and (
-        isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0
-    ):
-        raise ValueError(f"seed must be a whole number, 0 or more; got {seed!r}")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(checks.whole(seed, "seed", 0, allow_none=True))
 
 
-def _check_count(n, what: str, limit: int) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{what} must be a positive whole number; got {n!r}")
-    if n > limit:
-        raise ValueError(f"{what} is too large ({n}; at most {limit} to stay within memory)")
-    return int(n)
+def _grid_size(n: int) -> int:
+    # The upper limit keeps an n × n grid within memory.
+    return checks.whole(n, "the grid size n", 2, MAX_GRID_SIZE)
 
 
-def _check_noise(noise) -> float:
-    try:
-        noise = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"noise must be a number (a standard deviation); got {noise!r}") from None
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a standard deviation of 0 or more; got {noise!r}")
-    return noise
+def _noise(noise: float) -> float:
+    return checks.number(noise, "noise (a standard deviation)", 0.0)
 
 
-def grid_axes(fn: TargetFunction, n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid_axes(fn: str | TargetFunction, n: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(xs, ys, Z) for contour plots: xs, ys = linspace over the domain, Z[row=y, col=x].
 
     Built exactly like the article: linspace in each axis, meshgrid, fn on the mesh.
     """
     fn = get_function(fn)
-    n = _check_count(n, "the grid size n", MAX_GRID_SIZE)
-    if n < 2:
-        raise ValueError("the grid size n must be at least 2")
+    n = _grid_size(n)
     x_lo, x_hi, y_lo, y_hi = fn.domain
     xs = np.linspace(x_lo, x_hi, n)
     ys = np.linspace(y_lo, y_hi, n)
@@ -368,16 +342,14 @@ def mesh_points(domain: Sequence[float], n: int = 100) -> tuple[np.ndarray, np.n
     pass `dataset.bounds()`.
     """
     x_lo, x_hi, y_lo, y_hi = (float(v) for v in domain)
-    n = _check_count(n, "the grid size n", MAX_GRID_SIZE)
-    if n < 2:
-        raise ValueError("the grid size n must be at least 2")
+    n = _grid_size(n)
     xs = np.linspace(x_lo, x_hi, n)
     ys = np.linspace(y_lo, y_hi, n)
     X, Y = np.meshgrid(xs, ys)
     return xs, ys, np.column_stack((X.ravel(), Y.ravel()))
 
 
-def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0) -> Dataset:
+def grid(fn: str | TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0) -> Dataset:
     """An n × n grid over the domain, flattened row by row: the article's training set.
 
     Row k of the dataset is the mesh point (row k // n, column k % n), so
@@ -385,7 +357,7 @@ def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0)
     Gaussian noise of that standard deviation (from default_rng(seed)) is added to targets.
     """
     fn = get_function(fn)
-    noise = _check_noise(noise)
+    noise = _noise(noise)
     xs, ys, Z = grid_axes(fn, n)
     X, Y = np.meshgrid(xs, ys)
     inputs = np.column_stack((X.flatten(), Y.flatten()))  # (n*n, 2)
@@ -397,12 +369,12 @@ def grid(fn: TargetFunction, n: int = 100, *, noise: float = 0.0, seed: int = 0)
     return Dataset(inputs, targets, source)
 
 
-def sample_uniform(fn: TargetFunction, n: int, seed: int = 0, noise: float = 0.0) -> Dataset:
+def sample_uniform(fn: str | TargetFunction, n: int, seed: int = 0, noise: float = 0.0) -> Dataset:
     """n points drawn uniformly over the domain (all x first, then all y, from
     default_rng(seed)), targets fn(x, y) plus Gaussian noise of standard deviation `noise`."""
     fn = get_function(fn)
-    n = _check_count(n, "the number of samples n", MAX_SAMPLES)
-    noise = _check_noise(noise)
+    n = checks.whole(n, "the number of samples n", 1, MAX_SAMPLES)
+    noise = _noise(noise)
     x_lo, x_hi, y_lo, y_hi = fn.domain
     rng = _rng(seed)
     xs = rng.uniform(x_lo, x_hi, n)
@@ -469,12 +441,12 @@ class Normaliser:
         if y.ndim == 1:
             y = y.reshape(-1, 1)
         if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0] or X.shape[0] == 0:
-            raise ValueError(
+            raise DataError(
                 f"fit needs X (n, inputs) and y (n, outputs) with the same n ≥ 1; "
                 f"got X {X.shape} and y {y.shape}"
             )
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-            raise ValueError("fit needs finite data; X or y holds NaN or inf")
+            raise DataError("fit needs finite data; X or y holds NaN or inf")
         x_mean, x_std = cls._stats(X)
         y_mean, y_std = cls._stats(y)
         return cls(x_mean, x_std, y_mean, y_std)
@@ -491,7 +463,7 @@ class Normaliser:
         if a.ndim == 1 and k == 1:
             a = a.reshape(-1, 1)
         if a.ndim != 2 or a.shape[1] != k:
-            raise ValueError(f"{what} must have shape (n, {k}); got {a.shape}")
+            raise DataError(f"{what} must have shape (n, {k}); got {a.shape}")
         return a
 
     def transform_x(self, X) -> np.ndarray:
@@ -521,7 +493,9 @@ class Normaliser:
 
     @classmethod
     def from_dict(cls, d) -> Normaliser:
-        """Rebuild from `to_dict()` output; raises ValueError saying exactly what is wrong."""
+        """Rebuild from `to_dict()` output (e.g. read from a weights file); raises DataError
+        saying exactly what is wrong, also for values of the wrong type, since they come
+        from a file rather than from a program."""
         return cls(**_validate_stats(d))
 
     def __repr__(self) -> str:
@@ -534,17 +508,17 @@ _STAT_KEYS = ("x_mean", "x_std", "y_mean", "y_std")
 
 def _validate_stats(d) -> dict[str, np.ndarray]:
     if not isinstance(d, dict):
-        raise ValueError(
+        raise DataError(
             f"normaliser: expected a dict with keys {', '.join(_STAT_KEYS)}; got {type(d).__name__}"
         )
     missing = [k for k in _STAT_KEYS if k not in d]
     if missing:
-        raise ValueError(
+        raise DataError(
             f"normaliser: missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         )
     unknown = sorted(str(k) for k in d if k not in _STAT_KEYS)
     if unknown:
-        raise ValueError(
+        raise DataError(
             f"normaliser: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
         )
     out = {}
@@ -555,25 +529,25 @@ def _validate_stats(d) -> dict[str, np.ndarray]:
         if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
             value = value[0]  # also accept the (1, k) nesting
         if not isinstance(value, (list, tuple)) or len(value) == 0:
-            raise ValueError(
+            raise DataError(
                 f"normaliser: '{key}' must be a non-empty list of numbers; got {value!r:.80}"
             )
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(
                 item, (int, float, np.floating, np.integer)
             ):
-                raise ValueError(f"normaliser: '{key}'[{i}] must be a number; got {item!r:.40}")
+                raise DataError(f"normaliser: '{key}'[{i}] must be a number; got {item!r:.40}")
             if not math.isfinite(item):
-                raise ValueError(f"normaliser: '{key}'[{i}] must be finite; got {item!r}")
+                raise DataError(f"normaliser: '{key}'[{i}] must be finite; got {item!r}")
             if key.endswith("std") and not item > 0:
-                raise ValueError(
+                raise DataError(
                     f"normaliser: '{key}'[{i}] is a standard deviation and must be "
                     f"positive; got {item!r}"
                 )
         out[key] = np.asarray(value, dtype=np.float64).reshape(1, -1)
     for a, b in (("x_mean", "x_std"), ("y_mean", "y_std")):
         if out[a].shape != out[b].shape:
-            raise ValueError(
+            raise DataError(
                 f"normaliser: '{a}' has {out[a].shape[1]} values but '{b}' has "
                 f"{out[b].shape[1]}; they must match"
             )
@@ -603,6 +577,7 @@ def load_csv(path) -> Dataset:
         min_rows=MIN_CSV_ROWS,
         purpose="to train and check a network",
     )
+    assert y is not None  # target_required: every row was read with its target
     return Dataset(X, y, f"{name} ({len(X)} rows)")
 
 
@@ -617,12 +592,7 @@ def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | N
     column is ignored. Without a header, the first row decides: `n_inputs` values are inputs
     only, one more is inputs then target. Raises DataError, as `load_csv` does.
     """
-    if (
-        isinstance(n_inputs, (bool, np.bool_))
-        or not isinstance(n_inputs, (int, np.integer))
-        or n_inputs < 1
-    ):
-        raise ValueError(f"n_inputs must be a positive whole number; got {n_inputs!r}")
+    n_inputs = checks.whole(n_inputs, "n_inputs", 1)
     names = ("x", "y") if n_inputs == 2 else tuple(f"x{i + 1}" for i in range(n_inputs))
     X, y, _ = _read_columns(
         path, names, target_required=False, min_rows=1, purpose="to make a prediction"
@@ -763,7 +733,7 @@ def _read_text(path) -> tuple[str, str]:
     try:
         path = os.fspath(path)
     except TypeError:
-        raise DataError(f"expected a file path, not {type(path).__name__}") from None
+        raise TypeError(f"expected a file path, not {type(path).__name__}") from None
     name = os.path.basename(path) or path
     try:
         size = os.path.getsize(path)

@@ -23,8 +23,11 @@ import ast
 import re
 import warnings
 from collections.abc import Callable
+from typing import NoReturn
 
 import numpy as np
+
+from .errors import FormulaError
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -150,25 +153,6 @@ _NODE_NAMES = {  # what the student wrote, in words; each reads "... is not allo
 }
 
 
-class FormulaError(ValueError):
-    """A formula that cannot be accepted.
-
-    `message` says what is wrong, `position` is the 0-based column in the text the user typed
-    (None when the problem is not at one place). `str(err)` shows the column 1-based, the way
-    editors count: "column 7: 'os' is not allowed; use x, y, ...".
-    """
-
-    def __init__(self, message: str, position: int | None = None):
-        self.message = message
-        self.position = position
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.position is None:
-            return self.message
-        return f"column {self.position + 1}: {self.message}"
-
-
 class Formula:
     """A checked formula: call it with arrays x and y to get z (same shape, float64)."""
 
@@ -197,10 +181,11 @@ class Formula:
 def parse_formula(text: str) -> Formula:
     """Check `text` against the whitelist and return it as a vectorised function of x and y.
 
-    Raises FormulaError (a ValueError) naming the problem and its column.
+    Raises FormulaError (an NNCoreError and ValueError) naming the problem and its column,
+    and TypeError when `text` is not a string at all.
     """
     if not isinstance(text, str):
-        raise FormulaError(f"a formula must be text, not {type(text).__name__}")
+        raise TypeError(f"a formula must be text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise FormulaError(
             f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH
@@ -245,12 +230,12 @@ def _parse(text: str, source: str, origin: list[int]) -> ast.Expression:
             warnings.simplefilter("ignore")
             return ast.parse(source, mode="eval")
     except SyntaxError as err:
-        column = None
+        where: int | None = None
         if err.offset is not None:
             # SyntaxError offsets are 1-based characters of the (single) line.
-            column = origin[min(max(err.offset - 1, 0), len(origin) - 1)]
+            where = origin[min(max(err.offset - 1, 0), len(origin) - 1)]
         message, better_column = _explain_syntax_error(text, err)
-        raise FormulaError(message, column if better_column is None else better_column) from None
+        raise FormulaError(message, where if better_column is None else better_column) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("the formula could not be read; " + _WHAT_IS_ALLOWED) from None
 
@@ -325,7 +310,7 @@ class _Builder:
         char_index = len(self.source.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
         return self.origin[min(char_index, len(self.origin) - 1)]
 
-    def fail(self, message: str, node: ast.AST | None, end: bool = False):
+    def fail(self, message: str, node: ast.AST | None, end: bool = False) -> NoReturn:
         raise FormulaError(message, self.column(node, end))
 
     def build(self, node: ast.AST, depth: int) -> Callable:
@@ -342,7 +327,7 @@ class _Builder:
             self._refuse(node)
         return method(node, depth)
 
-    def _refuse(self, node: ast.AST):
+    def _refuse(self, node: ast.AST) -> NoReturn:
         if isinstance(node, ast.Attribute):
             self.fail(
                 f"'.{node.attr}' is not allowed: attributes (a dot after a value) are not "
@@ -479,7 +464,7 @@ class _Builder:
             )
         args = [self.build(arg, depth + 1) for arg in node.args]
         if wanted == 1:
-            ufunc, (arg,) = _UNARY_FUNCTIONS[name], args
-            return lambda x, y: ufunc(arg(x, y))
+            ufunc, (only,) = _UNARY_FUNCTIONS[name], args
+            return lambda x, y: ufunc(only(x, y))
         ufunc2, (first, second) = _BINARY_FUNCTIONS[name], args
         return lambda x, y: ufunc2(first(x, y), second(x, y))

@@ -37,8 +37,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
+from . import checks
+from .activations import Activation, get_activation
 from .data import Dataset, Normaliser
+from .errors import SettingsError
 from .losses import as_targets
 from .network import DTYPES, INITS, Network
 from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_optimizer, make_schedule
@@ -61,35 +63,19 @@ RUNAWAY_EPOCHS = 20
 # ---- configuration ------------------------------------------------------------------------
 
 
-def _whole(value, what: str, minimum: int, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        extra = " (or None)" if allow_none else ""
-        raise ValueError(f"{what} must be a whole number >= {minimum}{extra}; got {value!r}")
-    return int(value)
+# The older names of the two checks, still used by TrainingRun below.
+_whole = checks.whole
+_number = checks.number
 
 
-def _number(value, what: str, low: float, high: float = math.inf, allow_none=False, low_open=False):
-    if value is None and allow_none:
-        return None
+def _activation_name(value: object) -> str:
+    """The canonical name of a hidden-layer activation ("ReLU" and "relu" are the same)."""
+    if not isinstance(value, (str, Activation)):
+        raise TypeError(f"activation must be a name like 'relu'; got {value!r}")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number; got {value!r}") from None
-    if (
-        isinstance(value, bool)
-        or not math.isfinite(number)
-        or number > high
-        or number < low
-        or (low_open and number == low)
-    ):
-        lo = f"above {low:g}" if low_open else f"at least {low:g}"
-        hi = "" if high == math.inf else f" and at most {high:g}"
-        raise ValueError(f"{what} must be a finite number {lo}{hi}; got {value!r}")
-    return number
+        return get_activation(value).name
+    except ValueError as err:  # the activations module's own "unknown activation" sentence
+        raise SettingsError(str(err)) from None
 
 
 @dataclass
@@ -131,46 +117,43 @@ class TrainConfig:
     time_budget: float | None = None
     patience: int | None = None
 
-    def __post_init__(self):
-        if not isinstance(self.recipe, str) or not self.recipe.strip():
-            raise ValueError(f"recipe must be a name; got {self.recipe!r}")
+    def __post_init__(self) -> None:
+        # Every check raises SettingsError for a bad value, TypeError for a wrong type.
+        if not isinstance(self.recipe, str):
+            raise TypeError(f"recipe must be a name; got {self.recipe!r}")
+        if not self.recipe.strip():
+            raise SettingsError(f"recipe must be a name; got {self.recipe!r}")
+        if isinstance(self.sizes, (str, bytes)):
+            raise TypeError(f"sizes must be a list of layer sizes; got {self.sizes!r}")
         try:
             sizes = tuple(self.sizes)
         except TypeError:
-            raise ValueError(f"sizes must be a list of layer sizes; got {self.sizes!r}") from None
+            raise TypeError(f"sizes must be a list of layer sizes; got {self.sizes!r}") from None
         if len(sizes) < 2:
-            raise ValueError(
+            raise SettingsError(
                 f"sizes needs at least an input and an output size; got {self.sizes!r}"
             )
-        self.sizes = tuple(_whole(s, "every layer size", 1) for s in sizes)
-        self.activation = get_activation(self.activation).name
-        if self.init not in INITS:
-            raise ValueError(f"unknown init {self.init!r}; choose one of: {', '.join(INITS)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(
-                f"unknown optimizer {self.optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}"
-            )
-        if self.schedule not in SCHEDULES:
-            raise ValueError(
-                f"unknown schedule {self.schedule!r}; choose one of: {', '.join(SCHEDULES)}"
-            )
-        if self.dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {self.dtype!r}")
-        self.lr = _number(self.lr, "the learning rate", 0.0, low_open=True)
-        self.warmup = _whole(self.warmup, "warmup", 0)
-        self.step_every = _whole(self.step_every, "step_every", 1, allow_none=True)
-        self.step_gamma = _number(self.step_gamma, "step_gamma", 0.0, low_open=True)
-        self.batch_size = _whole(self.batch_size, "batch_size", 1, allow_none=True)
-        self.epochs = _whole(self.epochs, "epochs", 1)
-        self.weight_decay = _number(self.weight_decay, "weight_decay", 0.0)
-        self.seed = _whole(self.seed, "seed", 0, allow_none=True)
-        self.target_r2 = _number(self.target_r2, "target_r2", -math.inf, 1.0, allow_none=True)
-        self.time_budget = _number(
-            self.time_budget, "time_budget", 0.0, allow_none=True, low_open=True
+        self.sizes = tuple(checks.whole(s, "every layer size", 1) for s in sizes)
+        self.activation = _activation_name(self.activation)
+        self.init = checks.choice(self.init, "init", INITS)
+        self.optimizer = checks.choice(self.optimizer, "optimizer", OPTIMIZERS)
+        self.schedule = checks.choice(self.schedule, "schedule", SCHEDULES)
+        self.dtype = checks.choice(self.dtype, "dtype", DTYPES)
+        self.lr = checks.number(self.lr, "the learning rate", 0.0, low_open=True)
+        self.warmup = checks.whole(self.warmup, "warmup", 0)
+        self.step_every = checks.whole(self.step_every, "step_every", 1, allow_none=True)
+        self.step_gamma = checks.number(self.step_gamma, "step_gamma", 0.0, low_open=True)
+        self.batch_size = checks.whole(self.batch_size, "batch_size", 1, allow_none=True)
+        self.epochs = checks.whole(self.epochs, "epochs", 1)
+        self.weight_decay = checks.number(self.weight_decay, "weight_decay", 0.0)
+        self.seed = checks.whole(self.seed, "seed", 0, allow_none=True)
+        self.target_r2 = checks.number(self.target_r2, "target_r2", high=1.0, allow_none=True)
+        self.time_budget = checks.number(
+            self.time_budget, "time_budget", 0.0, low_open=True, allow_none=True
         )
-        self.patience = _whole(self.patience, "patience", 1, allow_none=True)
+        self.patience = checks.whole(self.patience, "patience", 1, allow_none=True)
         if self.schedule == "cosine" and self.warmup >= self.epochs:
-            raise ValueError(
+            raise SettingsError(
                 f"the warm-up ({self.warmup} epochs) must be shorter than the "
                 f"run ({self.epochs} epochs)"
             )
@@ -198,14 +181,19 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
         """Rebuild from `to_dict()` output; missing keys take the defaults, unknown keys and
-        bad values raise ValueError naming them."""
+        bad values raise SettingsError naming them. The dict comes from a file, not from a
+        program, so a value of the wrong type is a bad value here too (SettingsError, not
+        TypeError)."""
         if not isinstance(d, dict):
-            raise ValueError(f"a training configuration must be a dict; got {type(d).__name__}")
+            raise SettingsError(f"a training configuration must be a dict; got {type(d).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(str(k) for k in d if k not in known)
         if unknown:
-            raise ValueError(f"unknown training setting(s): {', '.join(unknown)}")
-        return cls(**d)
+            raise SettingsError(f"unknown training setting(s): {', '.join(unknown)}")
+        try:
+            return cls(**d)
+        except TypeError as err:
+            raise SettingsError(str(err)) from None
 
 
 RECIPES: dict[str, TrainConfig] = {

@@ -21,7 +21,11 @@ Every format reads back bit for bit. Writes are atomic (a temporary file in the 
 folder, flushed to disk, then renamed over the target), so a crash or an error never leaves
 a half-written model behind. Reading treats the file as untrusted: every shape, dtype,
 number and name is checked, and anything wrong raises `WeightFileError` with a message that
-says exactly what and where.
+says exactly what and where (`WeightFileError` is an `nncore.errors.NNCoreError` and a
+ValueError). Handing `save` something that is not a Network raises TypeError.
+
+Why it is long (about 820 lines): three formats, each read as untrusted input, and every
+check has its own message; the checks shared by all formats sit beside the readers.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .errors import WeightFileError
 from .network import DTYPES, INITS, Network
 
 FORMATS = (".npz", ".json", ".safetensors")
@@ -75,10 +80,6 @@ _TORCH_ACTIVATION_MODULES = {
     "tanh": "Tanh()",
     "linear": "Identity()",
 }
-
-
-class WeightFileError(ValueError):
-    """A weights file could not be written or read; the message says precisely why."""
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _json_default(obj):
 
 def _header_for(network: Network, normaliser, config, history, meta) -> dict:
     if not isinstance(network, Network):
-        raise WeightFileError(f"expected a Network to save; got {type(network).__name__}")
+        raise TypeError(f"expected a Network to save; got {type(network).__name__}")
     history_items = [] if history is None else [_to_plain(h, "history") for h in history]
     if not all(isinstance(h, dict) for h in history_items):
         raise WeightFileError("every history item must be a dict or have to_dict()")

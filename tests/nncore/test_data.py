@@ -24,6 +24,7 @@ from nncore.data import (
     load_points_csv,
     sample_uniform,
 )
+from nncore.errors import SettingsError
 from nncore.formula import FormulaError
 
 
@@ -106,12 +107,14 @@ def test_get_function_by_name_and_by_formula():
         get_function("x*os")
     with pytest.raises(FormulaError, match="no function given"):
         get_function("   ")
+    with pytest.raises(TypeError, match="expected a function name or a formula, not int"):
+        get_function(5)
 
 
 def test_target_function_rejects_bad_domains():
-    with pytest.raises(ValueError, match="lo < hi"):
+    with pytest.raises(SettingsError, match="lo < hi"):
         TargetFunction("bad", "x", lambda x, y: x, domain=(1, -1, 0, 1))
-    with pytest.raises(ValueError, match="domain"):
+    with pytest.raises(SettingsError, match="domain"):
         TargetFunction("bad", "x", lambda x, y: x, domain=(0, 1))
 
 
@@ -165,10 +168,20 @@ def test_constant_formula_gives_a_full_grid():
     assert ds.y.shape == (16, 1) and np.all(ds.y == 3)
 
 
-@pytest.mark.parametrize("n", [0, 1, -5, 2.5, True, 10**6])
+@pytest.mark.parametrize("n", [0, 1, -5, 2.5, 10**6, float("nan")])
 def test_grid_rejects_bad_sizes(n):
-    with pytest.raises(ValueError, match="grid size"):
+    with pytest.raises(SettingsError, match="the grid size n must be a whole number"):
         grid("article", n=n)
+
+
+@pytest.mark.parametrize("n", [True, "100", None])
+def test_grid_size_of_the_wrong_type_is_a_type_error(n):
+    with pytest.raises(TypeError, match="the grid size n must be a whole number"):
+        grid("article", n=n)
+
+
+def test_grid_size_may_be_a_whole_float():
+    assert np.array_equal(grid("mean", n=4.0).X, grid("mean", n=4).X)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,19 +216,20 @@ def test_sample_uniform_is_reproducible_and_seed_dependent():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        (dict(n=0), "positive whole number"),
-        (dict(n=10**9), "too large"),
-        (dict(n=10, noise=-1), "noise"),
-        (dict(n=10, noise=float("nan")), "noise"),
-        (dict(n=10, noise="lots"), "noise must be a number"),
-        (dict(n=10, seed=-1), "seed must be a whole number"),
-        (dict(n=10, seed=1.5), "seed must be a whole number"),
+        (dict(n=0), SettingsError, "samples n must be a whole number from 1 to 5,000,000; got 0"),
+        (dict(n=10**9), SettingsError, "from 1 to 5,000,000"),
+        (dict(n=10, noise=-1), SettingsError, r"noise \(a standard deviation\) .* at least 0"),
+        (dict(n=10, noise=float("nan")), SettingsError, "noise"),
+        (dict(n=10, noise="lots"), TypeError, "noise .* must be a number; got 'lots'"),
+        (dict(n=10, seed=-1), SettingsError, "seed must be a whole number >= 0; got -1"),
+        (dict(n=10, seed=1.5), SettingsError, "seed must be a whole number"),
+        (dict(n="10"), TypeError, "samples n must be a whole number"),
     ],
 )
-def test_sample_uniform_rejects_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_sample_uniform_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         sample_uniform("article", **kwargs)
 
 
@@ -247,13 +261,13 @@ def test_nan_in_random_samples_is_reported():
 def test_dataset_shapes_are_checked_and_a_flat_target_becomes_a_column():
     ds = Dataset(np.zeros((4, 2)), np.arange(4), "t")
     assert ds.y.shape == (4, 1) and len(ds) == 4 and ds.n_inputs == 2 and ds.n_outputs == 1
-    with pytest.raises(ValueError, match="must have shape"):
+    with pytest.raises(DataError, match="must have shape"):
         Dataset(np.zeros((4, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(DataError, match="2-D"):
         Dataset(np.zeros(4), np.zeros(4))
-    with pytest.raises(ValueError, match=r"y holds NaN or inf \(first at sample 2\)"):
+    with pytest.raises(DataError, match=r"y holds NaN or inf \(first at sample 2\)"):
         Dataset(np.zeros((4, 2)), [0.0, 1.0, np.nan, np.inf])
-    with pytest.raises(ValueError, match=r"X holds NaN or inf \(first at sample 0\)"):
+    with pytest.raises(DataError, match=r"X holds NaN or inf \(first at sample 0\)"):
         Dataset([[np.inf, 0.0]], [1.0])
 
 
@@ -290,8 +304,12 @@ def test_split_keeps_at_least_one_training_sample():
 
 @pytest.mark.parametrize("share", [-0.1, 1.0, 1.5, float("nan")])
 def test_split_rejects_bad_shares(share):
-    with pytest.raises(ValueError, match="val_share"):
+    with pytest.raises(
+        SettingsError, match="val_share must be a finite number at least 0 and below 1"
+    ):
         sample_uniform("mean", 10).split(share, seed=0)
+    with pytest.raises(TypeError, match="val_share"):
+        sample_uniform("mean", 10).split("0.2", seed=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,11 +378,11 @@ def test_identity_normaliser_changes_nothing():
 
 def test_normaliser_checks_shapes_of_what_it_transforms():
     norm = Normaliser.identity(2, 1)
-    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+    with pytest.raises(DataError, match=r"X must have shape \(n, 2\)"):
         norm.transform_x(np.zeros((3, 3)))
-    with pytest.raises(ValueError, match=r"y must have shape \(n, 1\)"):
+    with pytest.raises(DataError, match=r"y must have shape \(n, 1\)"):
         norm.inverse_y(np.zeros((3, 2)))
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(DataError, match="finite"):
         Normaliser.fit(np.array([[np.nan, 1.0]]), np.array([1.0]))
 
 
@@ -390,14 +408,15 @@ GOOD = {"x_mean": [0.0, 1.0], "x_std": [1.0, 2.0], "y_mean": [3.0], "y_std": [4.
     ],
 )
 def test_from_dict_rejects_bad_statistics_precisely(change, match):
-    with pytest.raises(ValueError, match=match):
+    # Statistics come from a file: a wrong type there is bad data (DataError), not a TypeError.
+    with pytest.raises(DataError, match=match):
         Normaliser.from_dict({**GOOD, **change})
 
 
 def test_from_dict_rejects_missing_keys_and_non_dicts():
-    with pytest.raises(ValueError, match="missing keys y_mean, y_std"):
+    with pytest.raises(DataError, match="missing keys y_mean, y_std"):
         Normaliser.from_dict({"x_mean": [0.0], "x_std": [1.0]})
-    with pytest.raises(ValueError, match="expected a dict"):
+    with pytest.raises(DataError, match="expected a dict"):
         Normaliser.from_dict([1, 2])
 
 
@@ -608,7 +627,7 @@ def test_missing_file_folder_and_bad_path(tmp_path):
         load_csv(tmp_path / "nope.csv")
     with pytest.raises(DataError, match="is a folder"):
         load_csv(tmp_path)
-    with pytest.raises(DataError, match="expected a file path"):
+    with pytest.raises(TypeError, match="expected a file path, not int"):
         load_csv(42)
 
 
@@ -763,9 +782,13 @@ def test_points_csv_file_problems_and_bad_arguments(tmp_path):
     path.write_bytes(b"x,y\n1,2\ncaf\xe9,2\n")
     with pytest.raises(DataError, match="undecodable bytes on line 3"):
         load_points_csv(path)
-    for bad in (0, 2.0, True):
-        with pytest.raises(ValueError, match="n_inputs must be a positive whole number"):
+    for bad in (0, 2.5):
+        with pytest.raises(SettingsError, match="n_inputs must be a whole number"):
             load_points_csv(write(tmp_path, "1,2\n"), n_inputs=bad)
+    with pytest.raises(TypeError, match="n_inputs must be a whole number"):
+        load_points_csv(write(tmp_path, "1,2\n"), n_inputs=True)
+    X, _ = load_points_csv(write(tmp_path, "1,2\n"), n_inputs=2.0)  # 2.0 is the whole number 2
+    assert X.tolist() == [[1.0, 2.0]]
 
 
 def test_data_and_formula_import_no_qt():
@@ -789,7 +812,7 @@ def test_mesh_points_lay_out_a_rectangle_like_the_grid():
     xs, ys, points = mesh_points((0.0, 1.0, -2.0, 2.0), 3)
     assert xs.tolist() == [0.0, 0.5, 1.0] and ys.tolist() == [-2.0, 0.0, 2.0]
     assert points[1].tolist() == [0.5, -2.0] and points[3].tolist() == [0.0, 0.0]
-    with pytest.raises(ValueError):
+    with pytest.raises(SettingsError, match="the grid size n must be a whole number from 2"):
         mesh_points((0, 1, 0, 1), 1)
 
 

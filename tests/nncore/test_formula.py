@@ -246,7 +246,7 @@ def test_refusals_never_run_anything(tmp_path, monkeypatch):
 
 
 def test_non_text_is_refused():
-    with pytest.raises(FormulaError, match="must be text, not int"):
+    with pytest.raises(TypeError, match="must be text, not int"):
         parse_formula(3)
 
 
