@@ -15,8 +15,8 @@ import csv
 import io
 import re
 
-from .formatting import fmt, fmt_tex
-from .lesson import PHASES, Lesson, LessonStep
+from ..formatting import fmt, fmt_tex
+from .engine import PHASES, Lesson, LessonStep
 
 FORMATS = ("markdown", "latex", "csv")
 

@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from .activations import get_activation
-from .formatting import (
+from ..activations import get_activation
+from ..formatting import (
     SUBSCRIPT,
     SUPERSCRIPT,
     digits_to_show,
@@ -52,7 +52,7 @@ from .formatting import (
     operand_tex,
     signed,
 )
-from .network import Network
+from ..network import Network
 
 PHASES = ("forward", "loss", "backward", "update", "check")
 GRANULARITIES = ("operation", "neuron", "layer", "phase", "iteration")
@@ -1446,6 +1446,6 @@ def make_lesson(name: str, **kw) -> Lesson:
 
 def render(lesson: Lesson, fmt: str = "markdown") -> str:
     """The lesson as a hand-out: "markdown", "latex" or "csv" (see `nncore.lesson_render`)."""
-    from .lesson_render import render as _render
+    from .handout import render as _render
 
     return _render(lesson, fmt)

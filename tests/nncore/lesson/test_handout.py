@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nncore.lesson import PHASES, Lesson, make_custom, make_lesson, render
-from nncore.lesson_render import CSV_COLUMNS, PHASE_TITLES, render_csv, tex_escape
+from nncore.lesson.handout import CSV_COLUMNS, PHASE_TITLES, render_csv, tex_escape
 from nncore.network import Network
 
 
