@@ -4,6 +4,7 @@ A map of the package, in the order it is built:
 
 - `vocabulary`: the five phases and seventeen kinds of step, with their titles, captions and
   introductions (the one place those texts live);
+- `examples`: what a lesson is given, checked (`LessonError` says what is wrong);
 - `names`: `NodeNames`, how neurons, weights and biases are called (x₁, h₂, ŷ, w(x₁→h₁));
 - `record`: `LessonStep` (one operation) and `LessonState` (what is known after k steps);
 - `formulas`: each step's formula with its numbers, in plain text and LaTeX;
@@ -19,7 +20,8 @@ Everything the app, the CLI and notebooks use is importable from `nncore.lesson`
 """
 
 from ..formatting import fmt
-from .engine import MAX_BATCH, MAX_STEPS, Lesson
+from .engine import MAX_STEPS, Lesson
+from .examples import MAX_BATCH, LessonError
 from .handout import (
     CSV_COLUMNS,
     FORMATS,
@@ -85,6 +87,7 @@ __all__ = [
     "MAX_BATCH",
     "MAX_STEPS",
     "Lesson",
+    "LessonError",
     "StepTimeline",
     # presets
     "ARTICLE_BIASES",

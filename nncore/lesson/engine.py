@@ -30,52 +30,14 @@ import numpy as np
 
 from ..network import Network
 from . import formulas, narration
+from .examples import LessonError, as_batch
 from .names import NodeNames
 from .record import LessonState
 from .timeline import StepTimeline
 
-MAX_BATCH = 8  # a lesson is read step by step; more examples would drown the student
 MAX_STEPS = 50_000  # guards against building a lesson for a 64-wide training network
 
 Vector = list[float]
-
-
-def _as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
-    if batch is not None:
-        if x is not None or target is not None:
-            raise ValueError("give either x and target or batch=(X, Y), not both")
-        try:
-            x, target = batch
-        except (TypeError, ValueError):
-            raise ValueError("batch must be a pair (X, Y) of inputs and targets") from None
-    if x is None or target is None:
-        raise ValueError("a lesson needs inputs x and a target")
-    try:
-        X = np.array(x, dtype=np.float64)
-        Y = np.array(target, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("inputs and targets must be numbers") from None
-    if X.ndim == 0:
-        X = X.reshape(1, 1)
-    if X.ndim == 1:
-        X = X.reshape(1, -1) if X.shape[0] == n_in else X.reshape(-1, 1)
-    if X.ndim != 2 or X.shape[1] != n_in:
-        raise ValueError(f"the network has {n_in} input(s); got inputs of shape {np.shape(x)}")
-    m = X.shape[0]
-    if Y.ndim == 0:
-        Y = Y.reshape(1, 1)
-    if Y.ndim == 1:
-        Y = Y.reshape(m, -1) if Y.size == m * n_out else Y.reshape(1, -1)
-    if Y.ndim != 2 or Y.shape != (m, n_out):
-        raise ValueError(
-            f"need {m} target row(s) of {n_out} value(s) (one per output); "
-            f"got shape {np.shape(target)}"
-        )
-    if not 1 <= m <= MAX_BATCH:
-        raise ValueError(f"a lesson works on 1 to {MAX_BATCH} examples; got {m}")
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
-        raise ValueError("inputs and targets must be finite numbers")
-    return X, Y
 
 
 class Lesson(StepTimeline):
@@ -101,15 +63,15 @@ class Lesson(StepTimeline):
         iteration: int = 1,
     ):
         if not isinstance(network, Network):
-            raise ValueError("a lesson needs an nncore Network")
+            raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
         try:
             lr = float(lr)
         except (TypeError, ValueError):
-            raise ValueError(f"the learning rate must be a number; got {lr!r}") from None
+            raise LessonError(f"the learning rate must be a number; got {lr!r}") from None
         if not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"the learning rate must be a positive finite number; got {lr}")
+            raise LessonError(f"the learning rate must be a positive finite number; got {lr}")
         self.network = network.astype("float64")
-        self.X, self.Y = _as_batch(x, target, batch, network.n_inputs, network.n_outputs)
+        self.X, self.Y = as_batch(x, target, batch, network.n_inputs, network.n_outputs)
         self.lr = lr
         self.title = title
         self.iteration = int(iteration)
@@ -149,7 +111,7 @@ class Lesson(StepTimeline):
         per_pass = sum(o * (i + 3) for i, o in zip(s[:-1], s[1:]))
         estimate = 3 * m * per_pass + self.network.n_parameters
         if estimate > MAX_STEPS:
-            raise ValueError(
+            raise LessonError(
                 f"a {self.network.architecture} network on {m} example(s) would need "
                 f"about {estimate} steps; lessons are for small networks "
                 f"(at most {MAX_STEPS} steps)"

@@ -18,6 +18,7 @@ import re
 
 from ..formatting import fmt, fmt_tex
 from .engine import Lesson
+from .examples import LessonError
 from .record import LessonStep
 from .vocabulary import LESSON_PHASES, PHASE_BY_NAME, PHASES
 
@@ -66,7 +67,7 @@ def render(lesson: Lesson, fmt: str = "markdown") -> str:
         return render_latex(lesson)
     if key == "csv":
         return render_csv(lesson)
-    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    raise LessonError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 # ---- shared pieces --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import numpy as np
 from ..activations import get_activation
 from ..network import Network
 from .engine import Lesson
+from .examples import LessonError, finite_list
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,6 @@ def sigmoid_lesson(x=(0.05, 0.10), target=(0.01, 0.99), lr=0.5) -> Lesson:
 CUSTOM_LIMITS = {"inputs": (1, 4), "hidden_layers": (0, 3), "hidden": (1, 6), "outputs": (1, 3)}
 
 
-def _finite_list(values, what: str, length: int | None = None) -> list[float]:
-    try:
-        arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be numbers") from None
-    arr = arr.reshape(-1) if arr.ndim <= 1 else arr
-    if arr.ndim != 1:
-        raise ValueError(f"{what} must be a flat list of numbers")
-    if length is not None and arr.shape[0] != length:
-        raise ValueError(f"{what} needs {length} value(s); got {arr.shape[0]}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{what} must be finite numbers (no inf or nan)")
-    return arr.tolist()
-
-
 def make_custom(
     sizes=(2, 3, 1),
     activations=("relu", "linear"),
@@ -126,69 +112,71 @@ def make_custom(
     one name per layer (output included) or one name for the hidden layers (the output then
     linear). Weights and biases are typed in (`weights[l]` of shape (fan_in, fan_out),
     `biases[l]` of fan_out values) or drawn uniformly in (−1, 1) from `seed`, biases zero.
-    Raises ValueError saying what is wrong.
+    Raises LessonError (a ValueError) saying what is wrong.
     """
     try:
         sizes = [int(s) for s in sizes]
     except (TypeError, ValueError):
-        raise ValueError("sizes must be whole numbers, e.g. [2, 3, 1]") from None
+        raise LessonError("sizes must be whole numbers, e.g. [2, 3, 1]") from None
     if len(sizes) < 2:
-        raise ValueError("sizes need at least an input and an output size, e.g. [2, 1]")
+        raise LessonError("sizes need at least an input and an output size, e.g. [2, 1]")
     lo, hi = CUSTOM_LIMITS["inputs"]
     if not lo <= sizes[0] <= hi:
-        raise ValueError(f"the network needs {lo} to {hi} inputs; got {sizes[0]}")
+        raise LessonError(f"the network needs {lo} to {hi} inputs; got {sizes[0]}")
     lo, hi = CUSTOM_LIMITS["outputs"]
     if not lo <= sizes[-1] <= hi:
-        raise ValueError(f"the network needs {lo} to {hi} outputs; got {sizes[-1]}")
+        raise LessonError(f"the network needs {lo} to {hi} outputs; got {sizes[-1]}")
     hidden = sizes[1:-1]
     lo, hi = CUSTOM_LIMITS["hidden_layers"]
     if len(hidden) > hi:
-        raise ValueError(f"at most {hi} hidden layers; got {len(hidden)}")
+        raise LessonError(f"at most {hi} hidden layers; got {len(hidden)}")
     lo, hi = CUSTOM_LIMITS["hidden"]
     for k, h in enumerate(hidden, start=1):
         if not lo <= h <= hi:
-            raise ValueError(f"hidden layer {k} needs {lo} to {hi} neurons; got {h}")
+            raise LessonError(f"hidden layer {k} needs {lo} to {hi} neurons; got {h}")
     n_layers = len(sizes) - 1
     if isinstance(activations, str):
         activations = [activations] * (n_layers - 1) + ["linear"]
     activations = list(activations)
     if len(activations) != n_layers:
-        raise ValueError(
+        raise LessonError(
             f"need one activation per layer, output included ({n_layers}); got {len(activations)}"
         )
     for name in activations:
         get_activation(name)  # raises ValueError naming the choices
-    x = _finite_list(x, "the inputs", sizes[0])
-    target = _finite_list(target, "the target", sizes[-1])
+    x = finite_list(x, "the inputs", sizes[0])
+    target = finite_list(target, "the target", sizes[-1])
     try:
         lr = float(lr)
     except (TypeError, ValueError):
-        raise ValueError(f"the learning rate must be a number; got {lr!r}") from None
+        raise LessonError(f"the learning rate must be a number; got {lr!r}") from None
     if not math.isfinite(lr) or not 0 < lr <= 10:
-        raise ValueError(f"the learning rate must be above 0 and at most 10; got {lr}")
+        raise LessonError(f"the learning rate must be above 0 and at most 10; got {lr}")
     net = Network(sizes, activations=activations, init="article", seed=int(seed))
     if weights is not None:
         if len(weights) != n_layers:
-            raise ValueError(f"need {n_layers} weight matrices (one per layer); got {len(weights)}")
+            raise LessonError(
+                f"need {n_layers} weight matrices (one per layer); got {len(weights)}"
+            )
         for l, w in enumerate(weights):
             shape = (sizes[l], sizes[l + 1])
             try:
                 arr = np.array(w, dtype=np.float64)
             except (TypeError, ValueError):
-                raise ValueError(f"layer {l + 1}'s weights must be numbers") from None
+                raise LessonError(f"layer {l + 1}'s weights must be numbers") from None
             if arr.shape != shape:
-                raise ValueError(
+                raise LessonError(
                     f"layer {l + 1}'s weights must be {shape[0]}×{shape[1]} "
                     f"(inputs × neurons); got shape {arr.shape}"
                 )
             if not np.all(np.isfinite(arr)):
-                raise ValueError(f"layer {l + 1}'s weights must be finite numbers (no inf or nan)")
+                raise LessonError(f"layer {l + 1}'s weights must be finite numbers (no inf or nan)")
             net.set_weights(l, arr)
     if biases is not None:
         if len(biases) != n_layers:
-            raise ValueError(f"need {n_layers} bias lists (one per layer); got {len(biases)}")
+            raise LessonError(f"need {n_layers} bias lists (one per layer); got {len(biases)}")
         for l, b in enumerate(biases):
-            net.set_biases(l, _finite_list(b, f"layer {l + 1}'s biases", sizes[l + 1]))
+            net.set_biases(l, finite_list(b, f"layer {l + 1}'s biases", sizes[l + 1]))
     return Lesson(net, x, target, lr, title="Your own network")
 
 
@@ -227,5 +215,5 @@ PRESETS: dict[str, Preset] = {
 def make_lesson(name: str, **kw) -> Lesson:
     """Build a preset lesson by name ("perceptron", "article", "sigmoid", "custom")."""
     if name not in PRESETS:
-        raise ValueError(f"unknown lesson {name!r}; choose one of: {', '.join(PRESETS)}")
+        raise LessonError(f"unknown lesson {name!r}; choose one of: {', '.join(PRESETS)}")
     return PRESETS[name].factory(**kw)
