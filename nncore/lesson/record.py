@@ -17,6 +17,9 @@ import numpy as np
 
 Node = tuple[int, int]  # (column, index): column 0 the inputs, column L the outputs
 Edge = tuple[int, int, int]  # (layer, i, j): weights[layer][i, j]
+# How a step changes the state: (field, example or None, key, value), e.g.
+# ("z", 0, (1, 2), -0.46) sets z_by_sample[0][(1, 2)], ("weights", None, (1, 2, 0), 0.9).
+Effect = tuple[str, int | None, Any, float]
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,3 @@ class LessonState:
             self.sample = step.sample
         self.step_index = step.index + 1
         self.last_step = step
-
-
-# An effect is how a step changes the state: (field, sample or None, key, value).
-Effect = tuple[str, int | None, Any, float]

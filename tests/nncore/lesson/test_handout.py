@@ -219,3 +219,17 @@ def test_batch_markdown_mentions_every_example_and_averaging():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="markdown, latex, csv"):
         render(make_lesson("article"), "docx")
+
+
+def test_render_is_the_function_not_a_module():
+    # A submodule named `render` would replace the function on the package as soon as it
+    # was imported (the CLI calls `nncore.lesson.render(lesson, fmt)`): hence `handout`.
+    import nncore
+    import nncore.lesson
+    import nncore.lesson.handout
+
+    assert callable(nncore.lesson.render) and nncore.lesson.render is nncore.lesson.handout.render
+    assert nncore.render is nncore.lesson.render
+    assert nncore.lesson.render_markdown(make_lesson("article")) == render(
+        make_lesson("article"), "md"
+    )
