@@ -170,6 +170,7 @@ class Lesson(StepTimeline):
         return z, a
 
     def _record_neuron(self, W, a_prev, products, bias, z, a, l, j, sample) -> None:
+        """The neuron's four kinds of forward step: each product, the bias, the sum, f(z)."""
         nm, col = self.names, l + 1
         out, act = nm.node(col, j), self.network.activations[l]
         grp = ((l, sample), (l, sample, j))  # units: this layer, this neuron, this example
@@ -349,11 +350,12 @@ class Lesson(StepTimeline):
         """∂L/∂a of a hidden neuron: each δ above times the weight to it, summed."""
         nm = self.names
         node = nm.node(col, i)
-        terms = []
-        for j, d in enumerate(deltas_above):
-            w = float(W[col][i, j])
-            p = d * w
-            terms.append(p)
+        weights = [float(W[col][i, j]) for j in range(len(deltas_above))]
+        terms = [d * w for d, w in zip(deltas_above, weights)]
+        total = terms[0]
+        for p in terms[1:]:
+            total = total + p
+        for j, (d, w, p) in enumerate(zip(deltas_above, weights, terms)):
             self.record(
                 "backward",
                 "backprop_product",
@@ -369,9 +371,6 @@ class Lesson(StepTimeline):
                 group=(col, i),
                 effects=(("backprop_products", s, (col, i, j), p),),
             )
-        total = terms[0]
-        for p in terms[1:]:
-            total = total + p
         return self.record(
             "backward",
             "backprop_sum",
