@@ -52,6 +52,7 @@ def operand(x: float) -> str:
 
 
 def operand_tex(x: float) -> str:
+    """The same for LaTeX: '0.7 \\cdot (-0.5)'."""
     text = fmt_tex(x)
     return f"({text})" if text.startswith("-") else text
 

@@ -6,12 +6,19 @@ import csv
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from nncore.lesson import PHASES, Lesson, make_custom, make_lesson, render
-from nncore.lesson_render import CSV_COLUMNS, PHASE_TITLES, render_csv, tex_escape
+from nncore.lesson.handout import (
+    CSV_COLUMNS,
+    PHASE_TITLES,
+    parameter_name,
+    render_csv,
+    tex_escape,
+)
 from nncore.network import Network
 
 
@@ -78,6 +85,44 @@ def test_markdown_table_has_one_row_per_step():
     assert [int(r.split("|")[1]) for r in rows] == list(range(1, len(lesson) + 1))
     for row, step in zip(rows, lesson.steps):
         assert step.formula in row
+
+
+def _parameter_table(markdown: str, heading: str) -> list[str]:
+    """First cells of the table under `heading` (the parameter names)."""
+    section = markdown.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]  # no header
+    return [row.split(" | ")[0].removeprefix("| ") for row in rows]
+
+
+def test_parameter_names_come_from_the_steps_structure_not_their_wording():
+    # Reword every update formula, as a new notation or a translation might ("w := ..."):
+    # the parameter tables must still name each weight and bias. Splitting the formula text
+    # at " ← " (the old way) would put whole formulas into the name column.
+    lesson = make_lesson("article")
+    expected = [lesson.names.weight(*s.edges[0]) for s in lesson.steps if s.kind == "weight_update"]
+    lesson.steps[:] = [
+        replace(s, formula="update: " + s.formula.replace(" ← ", " := "))
+        if s.kind in ("weight_update", "bias_update")
+        else s
+        for s in lesson.steps
+    ]
+    text = render(lesson, "markdown")
+    for heading in ("## Starting parameters", "## Summary"):
+        names = _parameter_table(text, heading)
+        assert len(names) == 13, heading  # 2×3 + 3 weights into the hidden layer and output
+        weights = [n for n in names if n.startswith("w(")]
+        assert weights == expected
+        assert [n for n in names if n.startswith("b(")] == ["b(h₁)", "b(h₂)", "b(h₃)", "b(ŷ)"]
+
+
+def test_parameter_name_of_every_update_step():
+    lesson = make_custom([3, 2, 2, 2], "tanh", x=[0.1, 0.2, 0.3], target=[0, 1], seed=2)
+    for step in lesson.steps:
+        if step.kind in ("weight_update", "bias_update"):
+            assert step.formula.startswith(parameter_name(lesson, step) + " ← ")
+        else:
+            with pytest.raises(ValueError, match="does not move a parameter"):
+                parameter_name(lesson, step)
 
 
 def test_perceptron_renders_minus_point_zero_eight():
@@ -174,3 +219,17 @@ def test_batch_markdown_mentions_every_example_and_averaging():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="markdown, latex, csv"):
         render(make_lesson("article"), "docx")
+
+
+def test_render_is_the_function_not_a_module():
+    # A submodule named `render` would replace the function on the package as soon as it
+    # was imported (the CLI calls `nncore.lesson.render(lesson, fmt)`): hence `handout`.
+    import nncore
+    import nncore.lesson
+    import nncore.lesson.handout
+
+    assert callable(nncore.lesson.render) and nncore.lesson.render is nncore.lesson.handout.render
+    assert nncore.render is nncore.lesson.render
+    assert nncore.lesson.render_markdown(make_lesson("article")) == render(
+        make_lesson("article"), "md"
+    )

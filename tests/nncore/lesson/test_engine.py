@@ -7,21 +7,19 @@ numbers of the article and of the classic two-layer sigmoid example, and finite 
 from __future__ import annotations
 
 import math
-import random
 import re
+import zlib
 
 import numpy as np
 import pytest
 
 from nncore.activations import ACTIVATIONS
 from nncore.lesson import (
-    GRANULARITIES,
     KINDS,
     PHASES,
     PRESETS,
     Lesson,
     LessonStep,
-    Preset,
     fmt,
     make_custom,
     make_lesson,
@@ -100,11 +98,28 @@ def random_lesson(rng: np.random.Generator, activation: str, n_out: int, m: int)
     return Lesson(net, batch=(X, Y), lr=float(rng.uniform(0.01, 0.5)))
 
 
+def stable_seed(*parts) -> int:
+    """A seed from the test's parameters that is the same in every process.
+
+    Not `hash()`: string hashes are salted per process (PYTHONHASHSEED), so a failure seen
+    once could not be reproduced. CRC-32 of the text is fixed by its definition.
+    """
+    return zlib.crc32(repr(parts).encode("utf-8"))
+
+
+def test_stable_seed_does_not_depend_on_the_process():
+    # Literal values: computed once, and true in any process whatever PYTHONHASHSEED is.
+    assert stable_seed("relu", 1, 1) == 1335062766
+    assert stable_seed("sigmoid", 3, 3) == 2330965916
+    seeds = {stable_seed(a, n, m) for a in ACTIVATIONS for n in (1, 2, 3) for m in (1, 3)}
+    assert len(seeds) == len(ACTIVATIONS) * 6  # every parameter combination gets its own
+
+
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("n_out", [1, 2, 3])
 @pytest.mark.parametrize("m", [1, 3])
 def test_random_networks_match_the_vectorised_network(activation, n_out, m):
-    rng = np.random.default_rng(hash((activation, n_out, m)) % 2**32)
+    rng = np.random.default_rng(stable_seed(activation, n_out, m))
     for _ in range(3):
         assert_matches_network(random_lesson(rng, activation, n_out, m))
 
@@ -261,145 +276,6 @@ def test_display_precision():
     assert step.formula.endswith("= −0.08")
 
 
-# ---- navigation -------------------------------------------------------------------------
-def state_signature(state):
-    return (
-        state.step_index,
-        state.sample,
-        state.loss,
-        state.new_loss,
-        [sorted(d.items()) for d in state.z_by_sample],
-        [sorted(d.items()) for d in state.a_by_sample],
-        [sorted(d.items()) for d in state.errors_by_sample],
-        [sorted(d.items()) for d in state.act_grads_by_sample],
-        [sorted(d.items()) for d in state.products_by_sample],
-        [sorted(d.items()) for d in state.backprop_products_by_sample],
-        sorted(state.grads.items(), key=repr),
-        [w.tolist() for w in state.weights],
-        [b.tolist() for b in state.biases],
-    )
-
-
-def fresh_state(lesson: Lesson, k: int):
-    """Replay from step 0 with no checkpoints: the independent computation."""
-    state = lesson._initial_state()
-    for idx in range(k):
-        lesson._apply(state, idx)
-    return state
-
-
-@pytest.mark.parametrize("name", ["article", "sigmoid"])
-def test_state_at_is_path_independent(name):
-    lesson = make_lesson(name)
-    n = len(lesson)
-    rnd = random.Random(7)
-    k = 0
-    for _ in range(300):
-        g = rnd.choice(GRANULARITIES)
-        move = rnd.choice(["next", "prev", "jump"])
-        k = (
-            lesson.next_index(k, g)
-            if move == "next"
-            else lesson.prev_index(k, g)
-            if move == "prev"
-            else rnd.randint(0, n)
-        )
-        state = lesson.state_at(k)
-        state.weights[0][0, 0] = 123.0  # mutating a state must not leak back
-        state.z[(1, 0)] = 42.0
-        assert state_signature(lesson.state_at(k)) == state_signature(fresh_state(lesson, k))
-
-
-def expected_state_from_steps(lesson: Lesson, k: int) -> dict:
-    """What state_at(k) must hold, read straight off the step records (not via the engine)."""
-    m = lesson.batch_size
-    z = [dict() for _ in range(m)]
-    a = [{(0, i): float(v) for i, v in enumerate(lesson.X[s])} for s in range(m)]
-    errors = [dict() for _ in range(m)]
-    grads, weights = {}, [w.copy() for w in lesson.network.weights]
-    output_linear = lesson.network.activations[-1].name == "linear"
-    for step in lesson.steps[:k]:
-        if step.kind == "sum":
-            z[step.sample][step.nodes[0]] = step.value
-        elif step.kind == "activation":
-            a[step.sample][step.nodes[0]] = step.value
-        elif step.kind == "activation_grad" or (step.kind == "output_error" and output_linear):
-            errors[step.sample][step.nodes[0]] = step.value
-        elif step.kind == "weight_grad":
-            grads[step.edges[0]] = step.value
-        elif step.kind == "bias_grad":
-            grads[("bias", step.layer, step.neuron)] = step.value
-        elif step.kind == "weight_update":
-            l, i, j = step.edges[0]
-            weights[l][i, j] = step.value
-    return {
-        "z": z,
-        "a": a,
-        "errors": errors,
-        "grads": grads,
-        "weights": [w.tolist() for w in weights],
-    }
-
-
-@pytest.mark.parametrize("name", ["article", "sigmoid"])
-def test_state_at_holds_exactly_what_the_steps_revealed(name):
-    lesson = make_lesson(name)
-    for k in range(len(lesson) + 1):
-        state = lesson.state_at(k)
-        expected = expected_state_from_steps(lesson, k)
-        assert state.z_by_sample == expected["z"] and state.a_by_sample == expected["a"], k
-        assert state.errors_by_sample == expected["errors"], k
-        assert state.grads == expected["grads"], k
-        assert [w.tolist() for w in state.weights] == expected["weights"], k
-        assert (state.loss is None) == (
-            k <= lesson.steps[[s.kind for s in lesson.steps].index("loss")].index
-        )
-        assert state.last_step == (lesson.steps[k - 1] if k else None)
-
-
-def test_state_at_batch_and_bounds():
-    net = Network([2, 3, 2], activations=["relu", "sigmoid"], seed=3)
-    lesson = Lesson(
-        net, batch=([[0.1, 0.2], [0.3, -0.4], [0.5, 0.9]], [[0, 1], [1, 0], [0.5, 0.5]]), lr=0.2
-    )
-    for k in range(0, len(lesson) + 1, 7):
-        assert state_signature(lesson.state_at(k)) == state_signature(fresh_state(lesson, k))
-    start = lesson.state_at(0)
-    assert start.a_by_sample[2] == {(0, 0): 0.5, (0, 1): 0.9} and start.loss is None
-    with pytest.raises(IndexError):
-        lesson.state_at(len(lesson) + 1)
-    with pytest.raises(IndexError):
-        lesson.state_at(-1)
-
-
-@pytest.mark.parametrize("name", sorted(PRESETS))
-def test_granularity_boundaries_nest(name):
-    lesson = make_lesson(name)
-    n = len(lesson)
-    marks = {g: lesson.boundaries(g) for g in GRANULARITIES}
-    assert marks["operation"] == list(range(n + 1))
-    assert marks["iteration"] == [0, n]
-    for finer, coarser in zip(GRANULARITIES, GRANULARITIES[1:]):
-        assert set(marks[coarser]) <= set(marks[finer]), (finer, coarser)
-    phase_starts = [lesson.phase_start(p) for p in PHASES]
-    assert marks["phase"] == phase_starts + [n]
-    for g in GRANULARITIES:
-        assert marks[g] == sorted(set(marks[g])) and marks[g][0] == 0 and marks[g][-1] == n
-        for a, b in zip(marks[g], marks[g][1:]):
-            assert lesson.next_index(a, g) == b and lesson.prev_index(b, g) == a
-            for k in range(a + 1, b):
-                assert lesson.next_index(k, g) == b and lesson.prev_index(k, g) == a
-        assert lesson.next_index(n, g) == n and lesson.prev_index(0, g) == 0
-    # every neuron group of the forward pass is one neuron's whole computation
-    forward_neurons = [s for s in lesson.steps if s.phase == "forward"]
-    groups = {}
-    for s in forward_neurons:
-        groups.setdefault(s.group["neuron"], set()).add((s.layer, s.neuron, s.sample))
-    assert all(len(v) == 1 for v in groups.values())
-    with pytest.raises(ValueError):
-        lesson.boundaries("epoch")
-
-
 # ---- iterating ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_next_iteration_continues_from_the_updated_network(name):
@@ -418,18 +294,7 @@ def test_next_iteration_continues_from_the_updated_network(name):
     assert_matches_network(lesson)
 
 
-# ---- presets and custom networks ----------------------------------------------------------------
-def test_preset_registry():
-    assert set(PRESETS) == {"perceptron", "article", "sigmoid", "custom"}
-    for name, preset in PRESETS.items():
-        assert isinstance(preset, Preset) and preset.name == name
-        assert preset.title and preset.description and callable(preset.factory)
-    with pytest.raises(ValueError, match="unknown lesson"):
-        make_lesson("nope")
-    lesson = make_lesson("article", lr=0.001)
-    assert lesson.lr == 0.001
-
-
+# ---- custom networks and odd inputs ---------------------------------------------------------
 def test_make_custom_builds_what_was_asked():
     lesson = make_custom(
         [3, 4, 2, 2],
@@ -460,50 +325,6 @@ def test_make_custom_builds_what_was_asked():
     )
 
 
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(sizes=[5, 1]), "1 to 4 inputs"),
-        (dict(sizes=[0, 1]), "1 to 4 inputs"),
-        (dict(sizes=[2, 4]), "1 to 3 outputs"),
-        (dict(sizes=[2, 7, 1], activations="relu"), "hidden layer 1 needs 1 to 6"),
-        (dict(sizes=[2, 2, 2, 2, 2, 1], activations="relu"), "at most 3 hidden layers"),
-        (dict(sizes=[2, 3, 1], activations=["relu"]), "one activation per layer"),
-        (dict(activations=["relu", "softplus"]), "unknown activation"),
-        (dict(x=[0.1]), "inputs needs 2"),
-        (dict(x=[0.1, float("nan")]), "finite"),
-        (dict(target=[1, 2]), "target needs 1"),
-        (dict(target=[float("inf")]), "finite"),
-        (dict(lr=0), "learning rate"),
-        (dict(lr=float("nan")), "learning rate"),
-        (dict(lr="fast"), "learning rate"),
-        (dict(weights=[[[1, 2, 3]]]), "need 2 weight matrices"),
-        (dict(weights=[[[1, 2, 3]], [[1], [2], [3]]]), "layer 1's weights must be 2×3"),
-        (dict(weights=[[[1, 2, 3], [1, 2, float("inf")]], [[1], [2], [3]]]), "finite"),
-        (dict(biases=[[0, 0], [0]]), "layer 1's biases needs 3"),
-        (dict(biases=[[0, 0, 0], [float("nan")]]), "finite"),
-        (dict(sizes=["two", 1]), "whole numbers"),
-    ],
-)
-def test_make_custom_rejects_bad_input_clearly(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        make_custom(**kwargs)
-
-
-def test_lesson_rejects_bad_examples():
-    net = Network([2, 1], activations=["linear"])
-    with pytest.raises(ValueError, match="2 input"):
-        Lesson(net, [1, 2, 3], [0], 0.1)
-    with pytest.raises(ValueError, match="target"):
-        Lesson(net, [1, 2], [0, 1], 0.1)
-    with pytest.raises(ValueError, match="1 to 8 examples"):
-        Lesson(net, batch=(np.zeros((9, 2)), np.zeros((9, 1))), lr=0.1)
-    with pytest.raises(ValueError, match="learning rate"):
-        Lesson(net, [1, 2], [0], -1)
-    with pytest.raises(ValueError, match="small networks"):
-        Lesson(Network([2, 64, 64, 64, 1]), batch=(np.zeros((8, 2)), np.zeros((8, 1))), lr=0.1)
-
-
 def test_negative_operands_are_parenthesised():
     # "0.7 × (−0.5)", never "0.7 × −0.5" or "0.2 − −0.1"
     rng = np.random.default_rng(1)
@@ -526,13 +347,3 @@ def test_float32_networks_are_taught_in_float64():
     assert lesson.network.dtype == np.float64 and net.dtype == np.float32
     assert_matches_network(lesson)
     assert lesson.network_after().dtype == np.float64
-
-
-def test_node_names_for_students():
-    names = make_lesson("article").names
-    assert [names.node(0, 0), names.node(1, 2), names.node(2, 0)] == ["x₁", "h₃", "ŷ"]
-    assert names.weight(1, 2, 0) == "w(h₃→ŷ)" and names.bias(0, 1) == "b(h₂)"
-    assert names.target(0) == "y" and names.node_tex(1, 2) == "h_{3}"
-    deep = make_custom([2, 3, 2, 2], "relu", x=[0, 1], target=[0, 1]).names
-    assert deep.node(1, 0) == "h¹₁" and deep.node(2, 1) == "h²₂" and deep.node(3, 1) == "ŷ₂"
-    assert deep.target(1) == "y₂" and deep.node_tex(2, 1) == "h^{(2)}_{2}"

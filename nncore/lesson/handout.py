@@ -6,7 +6,8 @@ by phase with its formula, numbers written in, and its narration, and finally th
 and after. The CSV version has one row per step for spreadsheets and notebooks, with values
 at full precision.
 
-Nothing here computes: every number comes from the lesson's steps.
+Nothing here computes: every number comes from the lesson's steps, every parameter's name from
+the lesson's `NodeNames`, every section title from the `vocabulary`.
 """
 
 from __future__ import annotations
@@ -15,28 +16,17 @@ import csv
 import io
 import re
 
-from .formatting import fmt, fmt_tex
-from .lesson import PHASES, Lesson, LessonStep
+from ..formatting import fmt, fmt_tex
+from .engine import Lesson
+from .examples import LessonError
+from .record import LessonStep
+from .vocabulary import LESSON_PHASES, PHASE_BY_NAME, PHASES
 
 FORMATS = ("markdown", "latex", "csv")
 
-PHASE_TITLES = {
-    "forward": "Forward pass",
-    "loss": "How wrong is the prediction?",
-    "backward": "Backward pass: who should change, and how much",
-    "update": "Update: move every parameter a little",
-    "check": "Check: the same example again",
-}
-
-PHASE_INTROS = {
-    "forward": "Each neuron multiplies every value flowing into it by the weight of that "
-    "connection, adds the products and its bias, then applies its activation.",
-    "loss": "Compare each prediction with the answer we want.",
-    "backward": "Starting at the output, work out how much each neuron's sum should change "
-    "and from that each weight's and bias's gradient. Nothing is changed yet.",
-    "update": "Only now is every parameter moved, by learning rate × gradient, subtracted.",
-    "check": "Run the same example forward through the updated network.",
-}
+# Section headings and introductions by phase name (the texts live in the vocabulary).
+PHASE_TITLES = {p.name: p.heading for p in LESSON_PHASES}
+PHASE_INTROS = {p.name: p.intro for p in LESSON_PHASES}
 
 SIGN_CONVENTION = (
     "Two ways of saying the same thing appear side by side. The *desired change* of an output "
@@ -77,7 +67,7 @@ def render(lesson: Lesson, fmt: str = "markdown") -> str:
         return render_latex(lesson)
     if key == "csv":
         return render_csv(lesson)
-    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    raise LessonError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 # ---- shared pieces --------------------------------------------------------------------------
@@ -109,12 +99,21 @@ def _setup_lines(lesson: Lesson) -> list[str]:
 
 def _parameter_rows(lesson: Lesson) -> list[tuple[str, float, float, float]]:
     """(name, before, gradient, after) for every parameter, from the lesson's steps."""
-    rows = []
-    for step in lesson.steps:
-        if step.kind in ("weight_update", "bias_update"):
-            name = step.formula.split(" ← ")[0]
-            rows.append((name, step.operands["old"], step.operands["grad"], step.value))
-    return rows
+    return [
+        (parameter_name(lesson, step), step.operands["old"], step.operands["grad"], step.value)
+        for step in lesson.steps
+        if step.kind in ("weight_update", "bias_update")
+    ]
+
+
+def parameter_name(lesson: Lesson, step: LessonStep) -> str:
+    """The name of the weight or bias an update step moves, from the step's structure (its
+    edge, or its layer and neuron), never from the wording of its formula."""
+    if step.kind == "weight_update":
+        return lesson.names.weight(*step.edges[0])
+    if step.kind == "bias_update" and step.layer is not None and step.neuron is not None:
+        return lesson.names.bias(step.layer, step.neuron)
+    raise ValueError(f"step {step.index} ({step.kind}) does not move a parameter")
 
 
 def _steps_by_phase(lesson: Lesson) -> dict[str, list[LessonStep]]:
@@ -163,9 +162,9 @@ def render_markdown(lesson: Lesson) -> str:
     for number, (phase, steps) in enumerate(_steps_by_phase(lesson).items(), start=1):
         out += [
             "",
-            f"## {number}. {PHASE_TITLES[phase]}",
+            f"## {number}. {PHASE_BY_NAME[phase].heading}",
             "",
-            PHASE_INTROS[phase],
+            PHASE_BY_NAME[phase].intro,
             "",
             "| step | formula | what it means |",
             "|---|---|---|",
@@ -291,8 +290,8 @@ def render_latex(lesson: Lesson) -> str:
     ]
     for phase, steps in _steps_by_phase(lesson).items():
         out += [
-            rf"\section{{{tex_escape(PHASE_TITLES[phase])}}}",
-            tex_escape(PHASE_INTROS[phase]),
+            rf"\section{{{tex_escape(PHASE_BY_NAME[phase].heading)}}}",
+            tex_escape(PHASE_BY_NAME[phase].intro),
             "",
             r"\begin{enumerate}",
             rf"\setcounter{{enumi}}{{{steps[0].index}}}",

@@ -1,0 +1,118 @@
+"""The step-by-step lesson engine: one training iteration, taken apart into single operations.
+
+A map of the package, in the order it is built:
+
+- `vocabulary`: the five phases and seventeen kinds of step, with their titles, captions and
+  introductions (the one place those texts live);
+- `examples`: what a lesson is given, checked (`LessonError` says what is wrong);
+- `names`: `NodeNames`, how neurons, weights and biases are called (x₁, h₂, ŷ, w(x₁→h₁));
+- `record`: `LessonStep` (one operation) and `LessonState` (what is known after k steps);
+- `formulas`: each step's formula with its numbers, in plain text and LaTeX;
+- `narration`: each step's sentence, with the article's "desired change" beside the gradient;
+- `timeline`: `StepTimeline`, recording steps, replaying them (`state_at`) and moving along
+  them by operation, neuron, layer, phase or iteration;
+- `engine`: `Lesson`, one method per phase (forward, loss, backward, update, check) doing
+  the scalar arithmetic and recording the steps;
+- `presets`: the ready-made lessons, `make_custom` and `make_lesson`;
+- `handout`: the lesson as a Markdown, LaTeX or CSV hand-out (`render`).
+
+Everything the app, the CLI and notebooks use is importable from `nncore.lesson` itself.
+"""
+
+from ..formatting import fmt
+from .engine import MAX_STEPS, Lesson
+from .examples import MAX_BATCH, LessonError
+from .handout import (
+    CSV_COLUMNS,
+    FORMATS,
+    render,
+    render_csv,
+    render_latex,
+    render_markdown,
+    tex_escape,
+)
+from .names import NodeNames
+from .presets import (
+    ARTICLE_BIASES,
+    ARTICLE_WEIGHTS,
+    CUSTOM_LIMITS,
+    PERCEPTRON_WEIGHTS,
+    PRESETS,
+    SIGMOID_BIASES,
+    SIGMOID_WEIGHTS,
+    Preset,
+    article_lesson,
+    article_network,
+    make_custom,
+    make_lesson,
+    perceptron_lesson,
+    sigmoid_lesson,
+    sigmoid_network,
+)
+from .record import Edge, Effect, LessonState, LessonStep, Node
+from .timeline import StepTimeline
+from .vocabulary import (
+    BIAS_STEP_KINDS,
+    GRANULARITIES,
+    KIND_BY_NAME,
+    KINDS,
+    LESSON_PHASES,
+    PHASE_BY_NAME,
+    PHASES,
+    STEP_KINDS,
+    Phase,
+    StepKind,
+)
+
+__all__ = [
+    # vocabulary
+    "BIAS_STEP_KINDS",
+    "GRANULARITIES",
+    "KIND_BY_NAME",
+    "KINDS",
+    "LESSON_PHASES",
+    "PHASE_BY_NAME",
+    "PHASES",
+    "STEP_KINDS",
+    "Phase",
+    "StepKind",
+    # records and names
+    "Edge",
+    "Effect",
+    "LessonState",
+    "LessonStep",
+    "Node",
+    "NodeNames",
+    # the engine
+    "MAX_BATCH",
+    "MAX_STEPS",
+    "Lesson",
+    "LessonError",
+    "StepTimeline",
+    # presets
+    "ARTICLE_BIASES",
+    "ARTICLE_WEIGHTS",
+    "CUSTOM_LIMITS",
+    "PERCEPTRON_WEIGHTS",
+    "PRESETS",
+    "SIGMOID_BIASES",
+    "SIGMOID_WEIGHTS",
+    "Preset",
+    "article_lesson",
+    "article_network",
+    "make_custom",
+    "make_lesson",
+    "perceptron_lesson",
+    "sigmoid_lesson",
+    "sigmoid_network",
+    # hand-outs
+    "CSV_COLUMNS",
+    "FORMATS",
+    "render",
+    "render_csv",
+    "render_latex",
+    "render_markdown",
+    "tex_escape",
+    # numbers for people (from nncore.formatting)
+    "fmt",
+]
