@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.train_tab import DataSettings, parse_architecture
+from app.train.session import DataSettings, parse_architecture
 from nncore import data as nndata
 from nncore import training, weightfile
 
 
 @pytest.fixture
 def tab(qtbot):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     widget = TrainTab()
     qtbot.addWidget(widget)
@@ -195,7 +195,7 @@ def test_reset_with_the_same_seed_gives_the_same_run_and_keeps_the_previous_curv
 
 
 def test_export_then_open_gives_the_same_predictions_and_history(tab, qtbot, tmp_path):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab.configure(SMALL_DATA, small_config(epochs=12))
     run_to_end(tab, qtbot)
@@ -267,7 +267,7 @@ def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
 
 
 def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab = TrainTab()
     qtbot.addWidget(tab)
@@ -356,7 +356,7 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
 
 
 def test_history_columns_match_the_reports():
-    from app.train_tab import HistoryArrays
+    from app.train.session import HistoryArrays
 
     reports = [
         training.EpochReport(
@@ -404,7 +404,7 @@ def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_pat
 def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
     import shiboken6
 
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab = TrainTab()
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
