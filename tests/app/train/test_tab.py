@@ -424,3 +424,12 @@ def test_maps_and_health_plots_fit_a_small_window(tab, qtbot):
     for view in views:
         needed = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
         assert needed <= view.width(), type(view).__name__
+
+
+def test_an_illegal_phase_change_is_refused_loudly(tab):
+    from app.train.phases import IllegalTransition, RunPhase
+
+    assert tab.state is RunPhase.FRESH
+    with pytest.raises(IllegalTransition, match="from fresh to finished"):
+        tab._set_state(RunPhase.FINISHED)  # a run that never ran cannot have finished
+    assert tab.state is RunPhase.FRESH and tab.start_button.isEnabled()
