@@ -87,6 +87,27 @@ def _display_problem() -> str | None:
     )
 
 
+def configure_blas_threads() -> list[dict]:
+    """Let NumPy's BLAS (OpenBLAS, MKL or BLIS) use one thread in this process, for good.
+
+    Why one: the Train tab multiplies small matrices (64 × 64 for the article's network),
+    where one thread is faster than a pool that must wake up and share out every product,
+    and on a machine with few cores a BLAS pool also fights the GUI thread for them: the
+    window stutters. Measured on a shared 2-core machine: one thread made a 100-epoch run
+    6-8 times faster than OpenBLAS's own pool. The decision is made once, here, for the
+    whole app; `threadpoolctl` reaches the library NumPy loaded, at run time.
+
+    Returns threadpoolctl's description of the BLAS libraries it limited (empty when NumPy
+    uses none it knows).
+    """
+    import numpy  # noqa: F401  (the limit applies to loaded libraries: load NumPy's BLAS)
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    # Called plainly (not as a `with` block), the limit stays for the rest of the process.
+    threadpool_limits(limits=1, user_api="blas")
+    return [info for info in threadpool_info() if info.get("user_api") == "blas"]
+
+
 def create_application(argv: Sequence[str] | None = None):
     """The QApplication, created once with nn-tutor's names, icon, style and theme."""
     from PySide6.QtWidgets import QApplication
@@ -236,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help, --version, or a usage error
         return int(exit_request.code or 0)
 
+    configure_blas_threads()
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None and _display_problem():

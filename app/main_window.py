@@ -37,7 +37,7 @@ from app import open_settings
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
 from app.step_tab import StepThroughTab
 from app.theme import THEMES, theme
-from app.train_tab import TrainTab
+from app.train.tab import TrainTab
 
 APP_NAME = "nn-tutor"
 DEFAULT_SIZE = QSize(1280, 820)

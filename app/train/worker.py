@@ -22,17 +22,12 @@ The worker only reads its `TrainingRun` from its own thread; the GUI hands a run
 (`set_run`) while the worker is idle and changes the learning rate through `request_lr`,
 applied between chunks, so no array is ever shared while it changes.
 
-`limit_blas_threads(1)` keeps NumPy's BLAS on one thread. On a machine with few cores a
-multithreaded BLAS fights the GUI thread and the other processes for them; for matrices of
-64 × 64 one thread is also simply faster (twenty times, measured on a busy 2-core machine).
+How many threads NumPy's BLAS uses is decided once for the whole process, in `app.main`.
 """
 
 from __future__ import annotations
 
 import atexit
-import ctypes
-import glob
-import os
 import threading
 import time
 import weakref
@@ -351,50 +346,4 @@ class TrainingThread:
         return self.thread.wait(timeout_ms)
 
 
-def limit_blas_threads(n: int = 1) -> bool:
-    """Ask the OpenBLAS that NumPy loaded to use `n` threads; True if it could be reached.
-
-    Works at run time (after NumPy was imported), like threadpoolctl: it finds the loaded
-    OpenBLAS library and calls its `*_set_num_threads` function.
-    """
-    names = (
-        "openblas_set_num_threads",
-        "scipy_openblas_set_num_threads64_",
-        "scipy_openblas_set_num_threads_64_",
-        "scipy_openblas_set_num_threads",
-        "openblas_set_num_threads64_",
-    )
-    done = False
-    for path in _loaded_openblas_paths():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in names:
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                fn.argtypes = [ctypes.c_int]
-                fn(int(n))
-                done = True
-                break
-    return done
-
-
-def _loaded_openblas_paths() -> list[str]:
-    paths: set[str] = set()
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            for line in maps:
-                parts = line.split()
-                if parts and parts[-1].startswith("/") and "openblas" in parts[-1].lower():
-                    paths.add(parts[-1])
-    except OSError:
-        pass
-    if not paths:  # not Linux: look beside NumPy
-        base = os.path.dirname(np.__file__)
-        for pattern in ("../numpy.libs/*openblas*", ".libs/*openblas*", ".dylibs/*openblas*"):
-            paths.update(glob.glob(os.path.join(base, pattern)))
-    return sorted(paths)
-
-
-__all__ = ["TrainWorker", "TrainingThread", "TrainingSnapshot", "limit_blas_threads", "SNAPSHOT_HZ"]
+__all__ = ["TrainWorker", "TrainingThread", "TrainingSnapshot", "SNAPSHOT_HZ"]

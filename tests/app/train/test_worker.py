@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
-from app.train_worker import TrainingThread, limit_blas_threads
+from app.train.worker import TrainingThread
 from nncore import data as nndata
 from nncore import training
 
@@ -181,16 +181,6 @@ def test_set_run_refuses_a_busy_worker(qtbot, worker_thread, small_data):
     assert thread.worker.wait_idle(10)
 
 
-def test_blas_threads_can_be_limited():
-    # NumPy's wheels bundle OpenBLAS; on other builds there may be nothing to limit
-    import numpy
-
-    config = str(numpy.show_config(mode="dicts")).lower()
-    if "openblas" not in config:
-        pytest.skip("NumPy is not built with OpenBLAS here")
-    assert limit_blas_threads(1)
-
-
 class BrokenRun(training.TrainingRun):
     """A run whose third chunk fails, as a bug in the engine would."""
 
@@ -224,6 +214,7 @@ def test_a_script_that_ends_while_training_exits_cleanly(tmp_path):
     import os
     import subprocess
     import sys
+    from pathlib import Path
 
     script = tmp_path / "leave_while_training.py"
     script.write_text(
@@ -247,7 +238,7 @@ def test_a_script_that_ends_while_training_exits_cleanly(tmp_path):
         text=True,
         env=env,
         timeout=120,
-        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+        cwd=Path(__file__).resolve().parents[3],  # the repository root
     )
     assert done.returncode == 0, done.stderr
     assert "Destroyed while thread" not in done.stderr

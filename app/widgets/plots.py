@@ -14,7 +14,7 @@ and the network's weight arrays); they do no arithmetic beyond choosing colour r
   A drawing of all 8,384 connections of a 2-64-64-64-1 network is an unreadable hairball;
   a matrix shows every weight at once.
 
-The contour maps live in `app.plot_contour` and are re-exported here.
+The contour maps are in `app.widgets.contour_view`.
 """
 
 from __future__ import annotations
@@ -27,23 +27,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.plot_contour import (
-    ContourView,
-    ScatterView,
-    connect_theme_changed,
-    contour_segments,
-    diverging_colormap,
-    let_title_overhang,
-    nice_levels,
-    nice_step,
-    symmetric_limit,
-    theme_colors,
-    value_colormap,
-)
+from app.widgets.colormaps import diverging_colormap, theme_colors
+from app.widgets.contour_view import let_title_overhang
+from app.widgets.marching_squares import nice_step
 
-# One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
 FEW_POINTS = 30  # curves this short also get a dot per point
 
+# One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
 LAYER_COLORS = (
     "#0072B2",
     "#E69F00",
@@ -496,18 +486,4 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             plot.setTitle(self._titles[k], size="8pt", color=self._colors["foreground"])
 
 
-__all__ = [
-    "LossPlot",
-    "HealthPlots",
-    "WeightMatricesView",
-    "ContourView",
-    "ScatterView",
-    "contour_segments",
-    "nice_levels",
-    "symmetric_limit",
-    "value_colormap",
-    "diverging_colormap",
-    "theme_colors",
-    "connect_theme_changed",
-    "layer_color",
-]
+__all__ = ["LossPlot", "HealthPlots", "WeightMatricesView", "layer_color", "round_range"]

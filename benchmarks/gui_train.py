@@ -2,7 +2,10 @@
 
 Run it without a display:
 
-    QT_QPA_PLATFORM=offscreen python -m app.bench_train [--epochs N] [--recipe article]
+    QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_train [--epochs N] [--recipe article]
+
+(`--epochs 300 --rounds 1 --skip-startup` is a quick check that it still runs.) Like the
+app, it limits BLAS to one thread first (`app.main.configure_blas_threads`).
 
 It prints four figures, each with its target:
 
@@ -127,10 +130,12 @@ def refresh_cost(tab, app, repeats: int = 40, full_repaint: bool = False) -> tup
         app.processEvents()
         wall, cpu = time.perf_counter(), time.thread_time()
         # new values for every map, as during training (the truth map normally stays)
-        tab.truth_view.set_values(tab.prepared.truth + 1e-9 * k, tab._levels, tab._contour_levels)
+        tab.truth_view.set_values(
+            tab.prepared.truth + 1e-9 * k, tab.views.levels, tab.views.contour_levels
+        )
         snap.prediction = snap.prediction + 1e-9
         tab._dirty_maps = tab._dirty_curves = True
-        tab._last_lower_refresh = 0.0
+        tab.pacer.last_lower_refresh = 0.0  # the slow views are due too
         tab._refresh()
         if full_repaint:
             for view in views + [tab.lower_tabs.currentWidget()]:
@@ -175,11 +180,14 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-startup", action="store_true")
     args = parser.parse_args(argv)
 
+    from app.main import configure_blas_threads
+
+    configure_blas_threads()  # as the app does at its start
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     from app.theme import theme
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
     from nncore import training
 
     theme.apply()

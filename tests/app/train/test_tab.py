@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.train_tab import DataSettings, parse_architecture
+from app.train.session import DataSettings
 from nncore import data as nndata
 from nncore import training, weightfile
 
 
 @pytest.fixture
 def tab(qtbot):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     widget = TrainTab()
     qtbot.addWidget(widget)
@@ -195,7 +195,7 @@ def test_reset_with_the_same_seed_gives_the_same_run_and_keeps_the_previous_curv
 
 
 def test_export_then_open_gives_the_same_predictions_and_history(tab, qtbot, tmp_path):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab.configure(SMALL_DATA, small_config(epochs=12))
     run_to_end(tab, qtbot)
@@ -267,7 +267,7 @@ def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
 
 
 def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab = TrainTab()
     qtbot.addWidget(tab)
@@ -306,19 +306,6 @@ def test_the_modern_recipe_is_offered_after_an_article_run(tab, qtbot):
     assert tab.log_epochs_box.isChecked()  # the short run beside the long one
 
 
-def test_architecture_text_is_checked():
-    assert parse_architecture("2-64-64-64-1") == (2, 64, 64, 64, 1)
-    assert parse_architecture(" 2, 8 ,1") == (2, 8, 1)
-    for bad, words in (
-        ("2-x-1", "whole numbers"),
-        ("3-8-1", "first size"),
-        ("2-1", "hidden"),
-        ("2-0-1", "between 1 and 512"),
-    ):
-        with pytest.raises(ValueError, match=words):
-            parse_architecture(bad)
-
-
 def test_screenshot_states_and_shortcuts(tab, qtbot):
     names = [name for name, _ in tab.screenshot_states()]
     assert names == ["before", "trained", "diverged"]
@@ -355,37 +342,6 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
 
 
-def test_history_columns_match_the_reports():
-    from app.train_tab import HistoryArrays
-
-    reports = [
-        training.EpochReport(
-            epoch=k,
-            train_mse=1.0 / k,
-            val_mse=None if k % 2 else 2.0 / k,
-            train_r2=0.5,
-            val_r2=None,
-            lr=0.1 * k,
-            elapsed=0.0,
-            weight_norms=[k, 2 * k],
-            grad_norms=[3 * k, 4 * k],
-            dead_fraction=[0.25, 0.0],
-        )
-        for k in range(1, 301)
-    ]
-    history = HistoryArrays()
-    history.extend(reports[:7])
-    history.extend(reports[7:])  # grows past its first capacity
-    assert len(history) == 300
-    assert np.array_equal(history.column("epoch"), np.arange(1, 301))
-    assert np.allclose(history.column("train"), [1.0 / k for k in range(1, 301)])
-    val = history.column("val")
-    assert np.isnan(val[0]) and val[1] == pytest.approx(1.0)
-    assert history.column("weights").shape == (300, 2)
-    assert np.array_equal(history.column("grads")[:, 1], 4.0 * np.arange(1, 301))
-    assert np.array_equal(history.column("dead"), np.full((300, 1), 0.25))
-
-
 def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_path):
     from nncore.network import Network
 
@@ -404,7 +360,7 @@ def test_a_bare_weight_file_from_elsewhere_opens_with_a_note(tab, qtbot, tmp_pat
 def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
     import shiboken6
 
-    from app.train_tab import TrainTab
+    from app.train.tab import TrainTab
 
     tab = TrainTab()
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
@@ -468,3 +424,12 @@ def test_maps_and_health_plots_fit_a_small_window(tab, qtbot):
     for view in views:
         needed = view.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
         assert needed <= view.width(), type(view).__name__
+
+
+def test_an_illegal_phase_change_is_refused_loudly(tab):
+    from app.train.phases import IllegalTransition, RunPhase
+
+    assert tab.state is RunPhase.FRESH
+    with pytest.raises(IllegalTransition, match="from fresh to finished"):
+        tab._set_state(RunPhase.FINISHED)  # a run that never ran cannot have finished
+    assert tab.state is RunPhase.FRESH and tab.start_button.isEnabled()

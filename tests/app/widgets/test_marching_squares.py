@@ -1,11 +1,16 @@
-"""Tests for the plotting helpers: marching squares, level choice and the live views."""
+"""Tests for marching squares and the choice of round levels (no Qt needed)."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from app.plot_contour import contour_segments, nice_levels, nice_step, symmetric_limit
+from app.widgets.marching_squares import contour_segments, nice_levels, nice_step, symmetric_limit
 
 
 def _grid(n=40, lo=-3.0, hi=3.0):
@@ -121,77 +126,21 @@ def test_symmetric_limit_rounds_up_to_one_two_five():
     assert symmetric_limit(np.array([np.nan])) == 1.0
 
 
-# ---- views (pytest-qt) ----------------------------------------------------------------
-
-
-def test_contour_view_draws_image_lines_and_reads_values(qtbot):
-    from app.plot_contour import ContourView
-
-    view = ContourView("test")
-    qtbot.addWidget(view)
-    xs = np.linspace(-10, 10, 100)
-    ys = np.linspace(-10, 10, 100)
-    X, Y = np.meshgrid(xs, ys)
-    Z = X + 2 * Y
-    view.set_grid(xs, ys)
-    view.set_values(Z, (-30, 30), nice_levels(-30, 30, 6))
-    assert view.contour_point_count() > 0
-    assert view.image.image.shape == (100, 100)
-    # the value under a point is the grid value there: row = y, column = x
-    assert view.value_at(xs[10], ys[70]) == pytest.approx(xs[10] + 2 * ys[70])
-    assert view.value_at(50.0, 0.0) is None
-    view.clear_values("nothing")
-    assert view.value_at(0.0, 0.0) is None and view.contour_point_count() == 0
-
-
-def test_loss_plot_keeps_the_previous_run_greyed(qtbot):
-    from app.plots import LossPlot
-
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    epochs = np.arange(1, 51)
-    plot.set_history(epochs, 1.0 / epochs, np.full(50, np.nan), np.full(50, 1e-3))
-    assert not plot.has_previous()
-    plot.keep_as_previous("article, lr 0.001")
-    assert plot.has_previous()
-    x, _ = plot.previous_train.getData()
-    assert len(x) == 50
-    assert plot.train.getData()[0] is None or len(plot.train.getData()[0]) == 0
-
-
-def test_health_and_weight_views_take_arrays(qtbot):
-    from app.plots import HealthPlots, WeightMatricesView
-
-    health = HealthPlots()
-    qtbot.addWidget(health)
-    epochs = np.arange(1, 11)
-    health.set_history(epochs, np.ones((10, 4)), np.full((10, 4), 0.1), np.zeros((10, 3)))
-    assert len(health.weight_curves) == 4 and len(health.dead_curves) == 3
-    weights = WeightMatricesView()
-    qtbot.addWidget(weights)
-    mats = [np.ones((2, 8)), -np.ones((8, 8)), np.arange(8.0).reshape(8, 1)]
-    weights.set_weights(mats)
-    assert [img.image.shape for img in weights.images] == [(2, 8), (8, 8), (8, 1)]
-
-
-def test_loss_plot_axes_hold_both_runs_also_on_a_log_epoch_axis(qtbot):
-    from app.plots import LossPlot
-
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    long_run = np.arange(1, 2001)
-    plot.set_span(2000)
-    plot.set_history(long_run, 10.0 / long_run, None, np.full(2000, 1e-3))
-    plot.keep_as_previous("article")
-    plot.set_span(100)
-    short = np.arange(1, 101)
-    plot.set_history(short, 0.5 / short, 0.6 / short, np.linspace(4e-3, 0, 100))
-    (x0, x1), (y0, y1) = plot.plot.getViewBox().viewRange()
-    assert x0 <= 0 and x1 >= 2000  # both runs fit
-    assert y0 <= np.log10(0.005) and y1 >= np.log10(10.0)  # log10 units, whole decades
-    assert y0 > -3.2 and y1 < 1.2  # 0.001 … 10, padded a little
-    plot.set_log_epochs(True)
-    (x0, x1), _ = plot.plot.getViewBox().viewRange()
-    assert x0 <= 0 and x1 >= np.log10(2000)  # epoch 1 … 2000 on a log axis
-    lr_x, _ = plot.lr_curve.getData()
-    assert np.allclose(lr_x, np.log10(short))  # the learning rate follows the axis
+def test_marching_squares_imports_no_qt():
+    """The geometry needs NumPy only: importing it in a fresh interpreter loads no GUI library."""
+    code = (
+        "import json, sys\n"
+        "import app.widgets.marching_squares\n"
+        "gui = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'PySide6', 'shiboken6', 'pyqtgraph', 'PyQt5', 'PyQt6'})\n"
+        "print(json.dumps(gui))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[3],  # the repository, where `app` is found
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

@@ -1,0 +1,297 @@
+"""The Train tab's data panel: which function to learn (or a CSV file), and how many points.
+
+It gathers settings only: `settings()` returns a `DataSettings`, `prepare()` builds the data
+with nncore through `app.train.session.prepare_data` (or shows what is wrong and returns
+None). `changed` fires, debounced, when a setting changes and still makes data; a formula
+with a typo shows its error inline instead.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
+
+from app.train.form import let_shrink, show_inline_message
+from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
+from nncore import data as nndata
+from nncore.formula import FormulaError
+
+FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
+CUSTOM_COUNT = -1  # combo data of the "Custom count…" entry
+
+
+class DataPanel(QGroupBox):
+    """Settings for the training data: function or CSV, sample count, noise, seed, validation.
+
+    Emits `changed` (debounced) when a setting changes and the result is valid; shows a
+    message inline when it is not (e.g. a formula with a typo).
+    """
+
+    changed = Signal()
+    validity_changed = Signal(bool)  # False while the settings cannot make data
+
+    SAMPLE_CHOICES = (
+        ("1,000 random points", 1000),
+        ("10,000 random points", 10000),
+        ("100 × 100 grid", 0),
+        ("Custom count…", CUSTOM_COUNT),
+    )
+
+    def __init__(self, parent=None):
+        super().__init__("Data", parent)
+        self._csv_path: str | None = None
+        self._csv_dataset: nndata.Dataset | None = None
+        self.is_valid = True  # the settings make data (no error shown)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.function_combo = QComboBox()
+        for name, fn in nndata.FUNCTIONS.items():
+            self.function_combo.addItem(f"{name}: {fn.label}", name)
+            self.function_combo.setItemData(
+                self.function_combo.count() - 1, fn.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.function_combo.addItem("Your own formula…", FORMULA_ITEM)
+        let_shrink(self.function_combo)
+        self.function_combo.setToolTip(
+            "The function z = f(x, y) the network must learn from examples.\n"
+            "'article' is the toy problem of the article; the others are easier or harder."
+        )
+        form.addRow("Function", self.function_combo)
+
+        self.formula_edit = QLineEdit()
+        self.formula_edit.setPlaceholderText("e.g. sin(x) * y / 3 or x^2 - y^2")
+        self.formula_edit.setToolTip(
+            "Type any formula in x and y. Allowed: + − * / ^, brackets, numbers, pi, e and "
+            "functions such as sin, cos, exp, log, sqrt, abs."
+        )
+        form.addRow("Formula", self.formula_edit)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        form.addRow(self.message)
+
+        self.samples_combo = QComboBox()
+        for text, count in self.SAMPLE_CHOICES:
+            self.samples_combo.addItem(text, count)
+        self.samples_combo.setToolTip(
+            "How many examples the network learns from. The article starts with 1,000 random "
+            "points, then tries 10,000. The grid is the same 100 × 100 points the maps show."
+        )
+        form.addRow("Samples", self.samples_combo)
+
+        self.custom_count = QSpinBox()
+        self.custom_count.setRange(10, 200_000)
+        self.custom_count.setSingleStep(500)
+        self.custom_count.setValue(3000)
+        self.custom_count.setGroupSeparatorShown(True)
+        self.custom_count.setToolTip("Number of random points to draw.")
+        form.addRow("Count", self.custom_count)
+
+        self.noise_spin = QDoubleSpinBox()
+        self.noise_spin.setRange(0.0, 100.0)
+        self.noise_spin.setDecimals(2)
+        self.noise_spin.setSingleStep(0.1)
+        self.noise_spin.setToolTip(
+            "Measurement noise: random numbers with this standard deviation are added to every "
+            "target. Real data is noisy; a network that fits the noise has learnt it by heart."
+        )
+        form.addRow("Noise", self.noise_spin)
+
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip(
+            "Which random points are drawn (and which go to validation). The same seed always "
+            "gives the same data."
+        )
+        form.addRow("Data seed", self.seed_spin)
+
+        self.val_spin = QSpinBox()
+        self.val_spin.setRange(0, 50)
+        self.val_spin.setSuffix(" %")
+        self.val_spin.setValue(20)
+        self.val_spin.setToolTip(
+            "Share of the points kept aside and never trained on. Their loss (validation) shows "
+            "whether the network learnt the function or only memorised its training points."
+        )
+        form.addRow("Validation", self.val_spin)
+
+        csv_row = QHBoxLayout()
+        self.csv_button = QPushButton("Load CSV…")
+        self.csv_button.setToolTip(
+            "Train on your own data: a CSV file with three numeric columns x, y, z "
+            "(a header row is optional)."
+        )
+        self.csv_clear = QPushButton("Use function")
+        self.csv_clear.setToolTip("Forget the CSV file and go back to the chosen function.")
+        self.csv_clear.setVisible(False)
+        csv_row.addWidget(self.csv_button)
+        csv_row.addWidget(self.csv_clear)
+        csv_row.addStretch(1)
+        form.addRow(csv_row)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._validate_and_emit)
+
+        self.function_combo.currentIndexChanged.connect(self._on_function_changed)
+        self.formula_edit.textChanged.connect(self._debounce.start)
+        self.samples_combo.currentIndexChanged.connect(self._on_samples_changed)
+        for spin in (self.custom_count, self.seed_spin, self.val_spin):
+            spin.valueChanged.connect(self._debounce.start)
+        self.noise_spin.valueChanged.connect(self._debounce.start)
+        self.csv_button.clicked.connect(self.load_csv_dialog)
+        self.csv_clear.clicked.connect(self.clear_csv)
+        self._on_function_changed()
+        self._on_samples_changed()
+        self._debounce.stop()  # nothing has changed yet
+
+    # -- reading --
+    def settings(self) -> DataSettings:
+        """The settings as the widgets show them (not yet validated)."""
+        name = self.function_combo.currentData()
+        function = self.formula_edit.text() if name == FORMULA_ITEM else name
+        count = self.samples_combo.currentData()
+        if count == CUSTOM_COUNT:
+            count = self.custom_count.value()
+        return DataSettings(
+            function=function,
+            samples=count,
+            noise=self.noise_spin.value(),
+            seed=self.seed_spin.value(),
+            val_share=self.val_spin.value() / 100.0,
+            csv_path=self._csv_path,
+        )
+
+    def prepare(self) -> PreparedData | None:
+        """Build the data from the settings, or show what is wrong and return None."""
+        try:
+            prepared = prepare_data(self.settings(), self._csv_dataset)
+        except (FormulaError, nndata.DataError, ValueError) as err:
+            self._refuse(str(err))
+            return None
+        self.show_message("")
+        self._set_valid(True)
+        return prepared
+
+    def _set_valid(self, valid: bool) -> None:
+        if valid != self.is_valid:
+            self.is_valid = valid
+            self.validity_changed.emit(valid)
+
+    def _refuse(self, text: str) -> None:
+        self.show_message(text, error=True)
+        self._set_valid(False)
+
+    # -- writing --
+    def set_settings(self, settings: DataSettings) -> None:
+        """Show the given settings (e.g. the ones stored with a weight file)."""
+        index = self.function_combo.findData(settings.function)
+        if index < 0:
+            index = self.function_combo.findData(FORMULA_ITEM)
+            self.formula_edit.setText(settings.function)
+        self.function_combo.setCurrentIndex(index)
+        sample_index = self.samples_combo.findData(settings.samples)
+        if sample_index < 0:
+            sample_index = self.samples_combo.findData(CUSTOM_COUNT)
+            self.custom_count.setValue(settings.samples)
+        self.samples_combo.setCurrentIndex(sample_index)
+        self.noise_spin.setValue(settings.noise)
+        self.seed_spin.setValue(settings.seed)
+        self.val_spin.setValue(int(round(settings.val_share * 100)))
+        self._debounce.stop()  # the caller rebuilds the data itself
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        show_inline_message(self.message, text, error)
+
+    # -- CSV --
+    def load_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load training data", "", "CSV files (*.csv *.txt);;All files (*)"
+        )
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str) -> bool:
+        """Use the CSV file at `path` as training data; shows the problem and returns False
+        when the file cannot be used."""
+        try:
+            dataset = nndata.load_csv(path)
+        except (nndata.DataError, OSError, ValueError) as err:
+            self.show_message(f"Could not use {path}: {err}", error=True)
+            return False
+        if dataset.n_inputs != 2 or dataset.n_outputs != 1:
+            self.show_message(
+                f"Could not use {path}: the Train tab needs two inputs (x, y) and "
+                f"one target (z); the file has {dataset.n_inputs} input(s) and "
+                f"{dataset.n_outputs} target(s).",
+                error=True,
+            )
+            return False
+        self._csv_path, self._csv_dataset = path, dataset
+        self._set_csv_mode(True)
+        self.show_message(f"Training on {len(dataset):,} rows from {path}.")
+        self.changed.emit()
+        return True
+
+    def clear_csv(self) -> None:
+        self._csv_path = self._csv_dataset = None
+        self._set_csv_mode(False)
+        self._validate_and_emit()
+
+    def _set_csv_mode(self, on: bool) -> None:
+        for widget in (
+            self.function_combo,
+            self.formula_edit,
+            self.samples_combo,
+            self.custom_count,
+            self.noise_spin,
+        ):
+            widget.setEnabled(not on)
+        self.csv_clear.setVisible(on)
+        if not on:
+            self._on_function_changed()
+            self._on_samples_changed()
+
+    # -- reactions --
+    def _on_function_changed(self, *_):
+        is_formula = self.function_combo.currentData() == FORMULA_ITEM
+        self.formula_edit.setEnabled(is_formula and self._csv_path is None)
+        if is_formula and not self.formula_edit.text():
+            self.formula_edit.setFocus()
+        self._debounce.start()
+
+    def _on_samples_changed(self, *_):
+        custom = self.samples_combo.currentData() == CUSTOM_COUNT
+        self.custom_count.setEnabled(custom and self._csv_path is None)
+        self._debounce.start()
+
+    def _validate_and_emit(self) -> None:
+        settings = self.settings()
+        if settings.csv_path is None and settings.function == "":
+            self._refuse("Type a formula in x and y, e.g. sin(x) * y / 3.")
+            return
+        try:
+            fn = nndata.get_function(settings.function)
+            nndata.grid_axes(fn, GRID_SIZE)  # refuses formulas undefined on the range
+        except (FormulaError, nndata.DataError, ValueError) as err:
+            if settings.csv_path is None:
+                self._refuse(str(err))
+                return
+        if settings.csv_path is None:
+            self.show_message("")
+        self._set_valid(True)
+        self.changed.emit()

@@ -1,0 +1,50 @@
+"""Small helpers shared by the Train tab's settings panels (data, model and recipe).
+
+- `let_shrink(combo)`: a combo box sized for a few words, not for its longest item, so long
+  item texts (shown whole in the drop-down) do not widen the settings column.
+- `show_inline_message(label, text, error)`: a message under a panel's fields, in the
+  theme's highlight colour for an error and muted otherwise; hidden when empty.
+- `scrolling_column(*panels)`: the panels stacked in a column that scrolls vertically and
+  is wide enough to show every field whole.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QScrollArea, QStyle, QVBoxLayout, QWidget
+
+from app.widgets.colormaps import theme_colors
+
+
+def let_shrink(combo: QComboBox, chars: int = 16) -> None:
+    """Size `combo` for about `chars` characters, not for its longest item."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+
+
+def show_inline_message(label: QLabel, text: str, error: bool = False) -> None:
+    """Show `text` in `label` (an error in the highlight colour); hide it when empty."""
+    colors = theme_colors()
+    label.setText(text)
+    label.setStyleSheet(f"color: {colors['highlight'] if error else colors['muted']};")
+    label.setVisible(bool(text))
+
+
+def scrolling_column(*panels: QWidget, min_width: int = 310) -> QScrollArea:
+    """`panels` top to bottom in a vertically scrolling column of fixed width."""
+    controls = QWidget()
+    column = QVBoxLayout(controls)
+    column.setContentsMargins(0, 0, 0, 0)
+    for panel in panels:
+        column.addWidget(panel)
+    column.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidget(controls)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # Wide enough for the panels and the vertical scroll bar, so nothing is cut off.
+    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    scroll.setFixedWidth(max(min_width, controls.minimumSizeHint().width() + bar + 4))
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the controls
+    return scroll

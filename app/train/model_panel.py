@@ -1,0 +1,298 @@
+"""The Train tab's model panel: the network and how to train it, as an nncore TrainConfig.
+
+Recipe, layer sizes, activation, initialisation, optimiser, learning rate, schedule,
+warm-up, batch size, epochs, seed and precision. A recipe ("article" or "modern", from
+`nncore.training.recipe`) fills in every field; `config()` reads them back (raising
+ValueError with a message for the student). While a run is under way everything but the
+learning rate is locked (`set_running`); a changed learning rate is announced with
+`lr_changed` so the worker can use it from the next epoch.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+)
+
+from app.train.form import let_shrink, show_inline_message
+from app.train.session import parse_architecture
+from nncore import training
+
+
+class ModelPanel(QGroupBox):
+    """The network and how to train it: recipe, architecture, activation, optimiser, ...
+
+    `changed` fires when any setting changes; `lr_changed(lr)` when the learning rate does
+    (a paused run takes it from its next epoch). `config()` returns an nncore TrainConfig
+    or raises ValueError with a message for the student.
+    """
+
+    changed = Signal()
+    lr_changed = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__("Model and recipe", parent)
+        self._loading = False
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.recipe_combo = QComboBox()
+        self.recipe_combo.addItem("article: as in the article", "article")
+        self.recipe_combo.addItem("modern: He init, Adam, mini-batches", "modern")
+        self.recipe_combo.setToolTip(
+            "A recipe fills in every setting below.\n"
+            "article: the article's run: weights drawn uniformly in ±1 (seed 99), plain "
+            "gradient descent at lr 0.001 on the whole data set at once, 2,000 epochs.\n"
+            "modern: what practitioners use today: He initialisation, the Adam optimiser, "
+            "mini-batches of 128 and a learning rate that warms up, then decays along a cosine."
+        )
+        form.addRow("Recipe", self.recipe_combo)
+
+        self.arch_edit = QLineEdit()
+        self.arch_edit.setToolTip(
+            "Layer sizes from input to output. 2-64-64-64-1 is the article's network: 2 inputs "
+            "(x, y), three hidden layers of 64 neurons, 1 output (z)."
+        )
+        form.addRow("Layers", self.arch_edit)
+
+        self.activation_combo = QComboBox()
+        for name in ("relu", "leaky_relu", "tanh", "sigmoid"):
+            self.activation_combo.addItem(name, name)
+        self.activation_combo.setToolTip(
+            "The bend each hidden neuron applies to its sum. ReLU (the article's) passes "
+            "positive sums and blocks negative ones; the output layer is always linear."
+        )
+        form.addRow("Activation", self.activation_combo)
+
+        self.init_combo = QComboBox()
+        for name, tip in (
+            ("article", "uniform in ±1, as in the article"),
+            ("he", "normal, scaled for ReLU (√(2/fan-in))"),
+            ("xavier", "uniform, scaled for tanh/sigmoid"),
+        ):
+            self.init_combo.addItem(f"{name}: {tip}", name)
+        self.init_combo.setToolTip(
+            "How the starting weights are drawn. Weights that start too large make the "
+            "signal explode through the layers; too small and it fades away."
+        )
+        form.addRow("Initial weights", self.init_combo)
+
+        self.optimizer_combo = QComboBox()
+        for name, text in (("gd", "gradient descent"), ("momentum", "momentum"), ("adam", "Adam")):
+            self.optimizer_combo.addItem(text, name)
+        self.optimizer_combo.setToolTip(
+            "How each gradient turns into a weight change.\n"
+            "gradient descent: step against the gradient (the article).\n"
+            "momentum: keep rolling in the direction of recent steps.\n"
+            "Adam: scale every weight's step by how noisy its gradient has been."
+        )
+        form.addRow("Optimiser", self.optimizer_combo)
+
+        self.lr_spin = QDoubleSpinBox()
+        self.lr_spin.setDecimals(6)
+        self.lr_spin.setRange(0.000001, 10.0)
+        self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_spin.setToolTip(
+            "Learning rate: how big a step each update takes. Too small and learning crawls; "
+            "too large and the loss jumps around or blows up. You may change it while the "
+            "run is paused (or running): it applies from the next epoch."
+        )
+        form.addRow("Learning rate", self.lr_spin)
+
+        self.schedule_combo = QComboBox()
+        for name, text in (
+            ("constant", "constant"),
+            ("step", "step decay"),
+            ("cosine", "cosine with warm-up"),
+        ):
+            self.schedule_combo.addItem(text, name)
+        self.schedule_combo.setToolTip(
+            "How the learning rate changes over the run: constant (the article), halved in "
+            "steps, or warmed up for a few epochs and then lowered smoothly to zero "
+            "(annealing, one of the article's suggested improvements)."
+        )
+        form.addRow("Schedule", self.schedule_combo)
+
+        self.warmup_spin = QSpinBox()
+        self.warmup_spin.setRange(0, 10_000)
+        self.warmup_spin.setSuffix(" epochs")
+        self.warmup_spin.setToolTip(
+            "Cosine schedule only: epochs spent raising the learning "
+            "rate from 0 to its peak, so the first steps are gentle."
+        )
+        form.addRow("Warm-up", self.warmup_spin)
+
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(0, 100_000)
+        self.batch_spin.setSpecialValueText("full batch")
+        self.batch_spin.setSingleStep(32)
+        self.batch_spin.setToolTip(
+            "Examples per update. 'full batch' (the article) uses all training points for "
+            "each update; mini-batches of, say, 128 give many smaller, noisier updates per "
+            "epoch and usually learn much faster."
+        )
+        form.addRow("Batch size", self.batch_spin)
+
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 1_000_000)
+        self.epochs_spin.setGroupSeparatorShown(True)
+        self.epochs_spin.setToolTip(
+            "Passes over the whole training set. The article trains for 2,000, later 4,000."
+        )
+        form.addRow("Epochs", self.epochs_spin)
+
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setToolTip(
+            "Seed for the starting weights and the mini-batch order. "
+            "The same seed and settings give exactly the same run."
+        )
+        form.addRow("Seed", self.seed_spin)
+
+        self.dtype_combo = QComboBox()
+        self.dtype_combo.addItem("float64 (double)", "float64")
+        self.dtype_combo.addItem("float32 (single)", "float32")
+        self.dtype_combo.setToolTip(
+            "Number precision. float64 keeps about 16 digits (the article's NumPy default); "
+            "float32 keeps about 7, is faster, and is what GPUs usually train in."
+        )
+        form.addRow("Precision", self.dtype_combo)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        form.addRow(self.message)
+
+        # Long item texts (shown whole in the drop-down) must not widen the side column.
+        for combo in (self.recipe_combo, self.init_combo):
+            let_shrink(combo)
+
+        self.set_recipe("article")
+        self.recipe_combo.currentIndexChanged.connect(
+            lambda _i: self.set_recipe(self.recipe_combo.currentData())
+        )
+        for combo in (
+            self.activation_combo,
+            self.init_combo,
+            self.optimizer_combo,
+            self.schedule_combo,
+            self.dtype_combo,
+        ):
+            combo.currentIndexChanged.connect(self._on_edit)
+        for spin in (self.warmup_spin, self.batch_spin, self.epochs_spin, self.seed_spin):
+            spin.valueChanged.connect(self._on_edit)
+        self.arch_edit.editingFinished.connect(self._on_edit)
+        self.lr_spin.valueChanged.connect(self._on_lr)
+
+    # -- reading and writing --
+    def config(self) -> training.TrainConfig:
+        """The settings as an nncore TrainConfig; raises ValueError saying what is wrong."""
+        sizes = parse_architecture(self.arch_edit.text())
+        batch = self.batch_spin.value() or None
+        schedule = self.schedule_combo.currentData()
+        return training.TrainConfig(
+            recipe=self.recipe_combo.currentData(),
+            sizes=sizes,
+            activation=self.activation_combo.currentData(),
+            init=self.init_combo.currentData(),
+            optimizer=self.optimizer_combo.currentData(),
+            lr=self.lr_spin.value(),
+            schedule=schedule,
+            warmup=self.warmup_spin.value() if schedule == "cosine" else 0,
+            batch_size=batch,
+            epochs=self.epochs_spin.value(),
+            seed=self.seed_spin.value(),
+            dtype=self.dtype_combo.currentData(),
+        )
+
+    def set_recipe(self, name: str) -> None:
+        """Fill every field from nncore's recipe `name` ("article" or "modern")."""
+        self.set_config(training.recipe(name))
+
+    def set_config(self, cfg: training.TrainConfig | dict) -> None:
+        """Show a TrainConfig (or its dict) in the fields, emitting `changed` once."""
+        if isinstance(cfg, dict):
+            cfg = training.TrainConfig.from_dict(cfg)
+        self._loading = True
+        try:
+            index = self.recipe_combo.findData(cfg.recipe)
+            if index >= 0:
+                self.recipe_combo.setCurrentIndex(index)
+            self.arch_edit.setText("-".join(str(s) for s in cfg.sizes))
+            self._select(self.activation_combo, cfg.activation)
+            self._select(self.init_combo, cfg.init)
+            self._select(self.optimizer_combo, cfg.optimizer)
+            self._select(self.schedule_combo, cfg.schedule)
+            self._select(self.dtype_combo, cfg.dtype)
+            self.lr_spin.setValue(cfg.lr)
+            self.warmup_spin.setValue(cfg.warmup)
+            self.batch_spin.setValue(cfg.batch_size or 0)
+            self.epochs_spin.setValue(cfg.epochs)
+            self.seed_spin.setValue(cfg.seed if cfg.seed is not None else 0)
+        finally:
+            self._loading = False
+        self._update_enabled()
+        self._on_edit()
+
+    @staticmethod
+    def _select(combo: QComboBox, value) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def set_running(self, running: bool) -> None:
+        """Lock everything but the learning rate while a run is under way."""
+        for widget in (
+            self.recipe_combo,
+            self.arch_edit,
+            self.activation_combo,
+            self.init_combo,
+            self.optimizer_combo,
+            self.schedule_combo,
+            self.warmup_spin,
+            self.batch_spin,
+            self.epochs_spin,
+            self.seed_spin,
+            self.dtype_combo,
+        ):
+            widget.setEnabled(not running)
+        if not running:
+            self._update_enabled()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        show_inline_message(self.message, text, error)
+
+    def summary(self) -> str:
+        """A short label for the loss plot's "previous run" legend."""
+        opt = self.optimizer_combo.currentText()
+        return f"{self.recipe_combo.currentData()}, {opt}, lr {self.lr_spin.value():g}"
+
+    # -- reactions --
+    def _update_enabled(self) -> None:
+        if self.recipe_combo.isEnabled():
+            self.warmup_spin.setEnabled(self.schedule_combo.currentData() == "cosine")
+
+    def _on_edit(self, *_):
+        if self._loading:
+            return
+        self._update_enabled()
+        try:
+            self.config()
+        except ValueError as err:
+            self.show_message(str(err), error=True)
+            return
+        self.show_message("")
+        self.changed.emit()
+
+    def _on_lr(self, value: float) -> None:
+        if self._loading:
+            return
+        self.lr_changed.emit(float(value))
+        self._on_edit()

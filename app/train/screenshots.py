@@ -1,0 +1,56 @@
+"""The Train tab's states for the app's screenshot mode (`nn-tutor --screenshot DIR`).
+
+Each state is set up with the tab's public methods and trained synchronously
+(`TrainTab.run_synchronously`), so the pictures are the same on every machine:
+
+- "before": the article's setup, untrained;
+- "trained": the article's recipe for 300 epochs (its curve stays, grey), then the modern
+  recipe to its end;
+- "diverged": gradient descent at learning rate 10, stopped by nncore's guard, with the
+  banner explaining what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.train.session import DataSettings
+from nncore import training
+
+if TYPE_CHECKING:
+    from app.train.tab import TrainTab
+
+
+def screenshot_states(tab: TrainTab) -> list[tuple[str, Callable[[], None]]]:
+    """(name, function that puts `tab` in that state), in the order they are shot."""
+    return [
+        ("before", lambda: _before(tab)),
+        ("trained", lambda: _trained(tab)),
+        ("diverged", lambda: _diverged(tab)),
+    ]
+
+
+def _before(tab: TrainTab) -> None:
+    tab.banner.clear()
+    tab.configure(DataSettings(), training.recipe("article"))
+    tab.loss_plot.clear_previous()
+    tab.run_synchronously(0)
+
+
+def _trained(tab: TrainTab) -> None:
+    _before(tab)
+    tab.configure(None, training.recipe("article", epochs=300))
+    tab.run_synchronously(300)
+    tab.configure(None, training.recipe("modern"))
+    tab.run_synchronously(training.RECIPES["modern"].epochs)
+    tab.banner.clear()
+
+
+def _diverged(tab: TrainTab) -> None:
+    _before(tab)
+    tab.configure(None, training.recipe("article", lr=10.0))
+    tab.run_synchronously(100)
+
+
+__all__ = ["screenshot_states"]

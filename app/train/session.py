@@ -1,0 +1,307 @@
+"""What the Train tab works with, without Qt: its data, its network's shape, its history.
+
+The tab's widgets only gather settings and draw; the decisions behind them live here, as
+plain Python and NumPy, so they are tested without a display:
+
+- `DataSettings` is what the data panel asks for; `prepare_data` turns it into a
+  `PreparedData` (datasets, the contour grid and the true values on it) with nncore.
+- `parse_architecture` reads layer sizes typed as "2-64-64-64-1".
+- `HistoryArrays` keeps a run's epoch reports and the same numbers as growing NumPy
+  columns, so the plots get arrays instead of rebuilding them from thousands of objects.
+- `continuation_config` says how long a run goes on after a pause, a divergence or a
+  weight file; `readout_text`, `progress_text`, `duration_text` and `advice_after` are the
+  words the tab shows about a run.
+
+The run's phases (fresh, running, paused, ...) and the rules between them are in
+`app.train.phases`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nncore import data as nndata
+from nncore import training
+from nncore.formatting import fmt
+
+GRID_SIZE = 100  # the article's 100 × 100 grid for contour maps
+
+# ---- data -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid."""
+
+    function: str = nndata.DEFAULT_FUNCTION  # registry name or formula text
+    samples: int = 1000
+    noise: float = 0.0
+    seed: int = 0
+    val_share: float = 0.2
+    csv_path: str | None = None
+
+
+@dataclass
+class PreparedData:
+    """Everything the views and a training run need, built by nncore from `DataSettings`.
+
+    `function` is None for CSV data (no known truth); then `truth` is None too and the grid
+    covers the data's bounding box so the prediction can still be drawn.
+    """
+
+    settings: DataSettings
+    function: nndata.TargetFunction | None
+    dataset: nndata.Dataset
+    train: nndata.Dataset
+    val: nndata.Dataset | None
+    xs: np.ndarray  # (GRID_SIZE,) x of the grid's columns
+    ys: np.ndarray  # (GRID_SIZE,) y of the grid's rows
+    grid_X: np.ndarray  # (GRID_SIZE², 2), row-major like nncore.data.grid
+    truth: np.ndarray | None  # (GRID_SIZE, GRID_SIZE) [row=y, col=x]
+
+    @property
+    def title(self) -> str:
+        if self.function is None:
+            return self.dataset.source
+        return self.function.label
+
+    def value_range(self) -> tuple[float, float]:
+        """The colour range of the value maps: the true function's range (the data's for a
+        CSV file), widened to ±1 around a constant so the range is never empty."""
+        values = self.truth if self.truth is not None else self.dataset.y
+        lo, hi = float(np.min(values)), float(np.max(values))
+        if hi <= lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        return lo, hi
+
+
+def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = None) -> PreparedData:
+    """Build datasets and the contour grid from the panel's settings (raises on bad input).
+
+    FormulaError for a bad formula, DataError for a formula undefined somewhere on the range
+    or a bad CSV file, ValueError for impossible counts.
+    """
+    if settings.csv_path is not None:
+        dataset = csv_dataset if csv_dataset is not None else nndata.load_csv(settings.csv_path)
+        fn = None
+        xs, ys, grid_X = nndata.mesh_points(dataset.bounds(), GRID_SIZE)
+        truth = None
+    else:
+        fn = nndata.get_function(settings.function)
+        xs, ys, truth = nndata.grid_axes(fn, GRID_SIZE)
+        grid_X = nndata.grid(fn, GRID_SIZE).X
+        if settings.samples == 0:
+            dataset = nndata.grid(fn, GRID_SIZE, noise=settings.noise, seed=settings.seed)
+        else:
+            dataset = nndata.sample_uniform(
+                fn, settings.samples, seed=settings.seed, noise=settings.noise
+            )
+    if settings.val_share > 0:
+        train, val = dataset.split(settings.val_share, seed=settings.seed)
+        val = val if len(val) else None
+    else:
+        train, val = dataset, None
+    return PreparedData(settings, fn, dataset, train, val, xs, ys, grid_X, truth)
+
+
+# ---- the network ----------------------------------------------------------------------
+
+
+def parse_architecture(text: str) -> tuple[int, ...]:
+    """ "2-64-64-64-1" -> (2, 64, 64, 64, 1); raises ValueError with a readable message.
+
+    The Train tab learns z = f(x, y): two inputs and one output, with 1 to 8 hidden layers
+    of 1 to 512 neurons.
+    """
+    parts = [p for p in text.replace(",", "-").replace(" ", "-").replace("×", "-").split("-") if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ValueError(
+            "write the layer sizes as whole numbers joined by dashes, e.g. 2-64-64-64-1"
+        )
+    sizes = tuple(int(p) for p in parts)
+    if len(sizes) < 3:
+        raise ValueError("give at least one hidden layer, e.g. 2-16-1")
+    if sizes[0] != 2 or sizes[-1] != 1:
+        raise ValueError(
+            "the first size must be 2 (the inputs x and y) and the last 1 (the output z)"
+        )
+    if len(sizes) > 10:
+        raise ValueError("at most 8 hidden layers")
+    if any(not 1 <= s <= 512 for s in sizes[1:-1]):
+        raise ValueError("hidden layers need between 1 and 512 neurons")
+    return sizes
+
+
+def continuation_config(cfg: training.TrainConfig, done: int) -> training.TrainConfig:
+    """Settings for carrying on after `done` epochs: the planned total, or that many more.
+
+    A run paused at epoch 300 of 2,000 goes on to 2,000; a file trained for 2,000 epochs
+    of 2,000 gets another 2,000, so that Resume always has something to do.
+    """
+    epochs = cfg.epochs if cfg.epochs > done else done + cfg.epochs
+    return dataclasses.replace(cfg, epochs=epochs)
+
+
+# ---- history --------------------------------------------------------------------------
+
+
+class HistoryArrays:
+    """The epoch reports of a run, plus the same numbers as growing NumPy columns for the
+    plots (so a refresh hands arrays over instead of rebuilding them from 2,000 objects).
+
+    Columns: "epoch", "train", "val" (NaN where there is no validation), "lr", and per
+    layer "weights" and "grads" (n, n_layers) and per hidden layer "dead" (n, n_layers − 1).
+    """
+
+    def __init__(self) -> None:
+        self.reports: list[training.EpochReport] = []
+        self._n = 0  # rows filled
+        self._cap = 0  # rows allocated (doubling, so extending is amortised O(1) per row)
+        self._cols: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def clear(self) -> None:
+        self.reports = []
+        self._n = 0
+        self._cap = 0
+        self._cols = {}
+
+    def extend(self, reports: Sequence[training.EpochReport]) -> None:
+        if not reports:
+            return
+        if not self._cols:
+            n_layers = len(reports[0].weight_norms)
+            self._cols = {
+                "epoch": np.empty(0),
+                "train": np.empty(0),
+                "val": np.empty(0),
+                "lr": np.empty(0),
+                "weights": np.empty((0, n_layers)),
+                "grads": np.empty((0, n_layers)),
+                "dead": np.empty((0, max(n_layers - 1, 0))),
+            }
+        need = self._n + len(reports)
+        if need > self._cap:
+            self._cap = max(need, 2 * self._cap, 256)
+            for key, col in self._cols.items():
+                grown = np.full((self._cap,) + col.shape[1:], np.nan)  # (cap, ...)
+                grown[: self._n] = col[: self._n]
+                self._cols[key] = grown
+        c, k, end = self._cols, self._n, self._n + len(reports)
+        c["epoch"][k:end] = [r.epoch for r in reports]
+        c["train"][k:end] = [r.train_mse for r in reports]
+        c["val"][k:end] = [np.nan if r.val_mse is None else r.val_mse for r in reports]
+        c["lr"][k:end] = [r.lr for r in reports]
+        c["weights"][k:end] = [r.weight_norms for r in reports]
+        c["grads"][k:end] = [r.grad_norms for r in reports]
+        c["dead"][k:end] = [r.dead_fraction[:-1] for r in reports]  # the output is linear
+        self._n = end
+        self.reports.extend(reports)
+
+    def column(self, key: str) -> np.ndarray:
+        """A view of the first len(self) rows of column `key`."""
+        if not self._cols:
+            return np.empty(0)
+        return self._cols[key][: self._n]
+
+    def last_r2(self) -> float | None:
+        """R² of the last epoch: on the validation points when there are any."""
+        if not self.reports:
+            return None
+        r = self.reports[-1]
+        return r.val_r2 if r.val_r2 is not None else r.train_r2
+
+
+# ---- words about a run ----------------------------------------------------------------
+
+
+def readout_text(report: training.EpochReport | None) -> str:
+    """The line above the loss curve (rich text): epoch, MSE and R² of the last epoch.
+
+    Numbers are in the tutor's style (`nncore.formatting.fmt`: a real minus, ×10ⁿ when a
+    run blows up).
+    """
+    if report is None:
+        return "No epochs yet: the loss curve appears here."
+    if report.val_mse is not None:
+        mse = f"{fmt(report.train_mse, 3)} train, {fmt(report.val_mse, 3)} val"
+        r2 = report.val_r2
+    else:
+        mse, r2 = fmt(report.train_mse, 3), report.train_r2
+    return f"<b>epoch {report.epoch}</b> · MSE {mse} · <b>R² {fmt(r2, 4)}</b>"
+
+
+TRY_MODERN_ACTION = "Try the modern recipe"  # the banner's button after an article run
+
+
+def advice_after(
+    reason: training.StopReason, cfg: training.TrainConfig | None, r2: float | None
+) -> tuple[str, str, str, str] | None:
+    """What the banner says when a run ends, as (kind, title, detail, action), or None.
+
+    A diverged run: what happened and what to do (lower the rate, Resume). An article run
+    that went the distance: how close it came, and an invitation to the modern recipe.
+    """
+    if reason.kind == "diverged":
+        detail = (
+            reason.detail + " The maps show the network with the kept weights. Lower the "
+            "learning rate and press Resume to carry on from them, or Reset."
+        )
+        return ("warning", reason.message, detail, "")
+    if cfg is None or cfg.recipe != "article" or cfg.optimizer != "gd":
+        return None
+    if reason.kind == "stopped":
+        return None
+    fit = f"R² = {r2:.3f}: " if r2 is not None else ""
+    return (
+        "info",
+        f"{fit}roughly right, but not one-to-one, just as in the article.",
+        "The article suggests better data, tuned learning rates, longer training and "
+        "annealing. The modern recipe does several of these at once: He "
+        "initialisation, the Adam optimiser, mini-batches and a cosine schedule. "
+        "Its loss curve will appear beside this one (grey).",
+        TRY_MODERN_ACTION,
+    )
+
+
+def duration_text(seconds: float) -> str:
+    """ "42 s" or "3 min 07 s"."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, sec = divmod(int(seconds), 60)
+    return f"{minutes} min {sec:02d} s"
+
+
+def progress_text(
+    done: int, total: int, epochs_per_second: float = 0.0, seconds_left: float | None = None
+) -> str:
+    """The progress bar's text: epochs done of planned, and while training speed and time
+    left (pass a speed of 0 when idle)."""
+    text = f"epoch {done:,} / {total:,}"
+    if epochs_per_second > 0:
+        text += f"  ·  {epochs_per_second:,.0f} epochs/s"
+        if seconds_left is not None:
+            text += f"  ·  {duration_text(seconds_left)} left"
+    return text
+
+
+__all__ = [
+    "GRID_SIZE",
+    "DataSettings",
+    "PreparedData",
+    "prepare_data",
+    "parse_architecture",
+    "continuation_config",
+    "HistoryArrays",
+    "readout_text",
+    "advice_after",
+    "TRY_MODERN_ACTION",
+    "duration_text",
+    "progress_text",
+]

@@ -1,0 +1,684 @@
+"""The Train tab: a 2-64-64-64-1 ReLU network learning a function of two inputs, live.
+
+This is the second half of the article made interactive. The student picks a target
+function (the article's own by default), draws training points from it, and trains the
+article's regressor on them while watching the true function, the network's prediction and
+their difference side by side. The "article" recipe reproduces the article's run (roughly
+right, never one-to-one); the "modern" recipe is one click away and fits it closely.
+
+`TrainTab` puts the parts together and runs the run's life cycle:
+- the settings column: `RunControls` (app.train.run_controls: Start, Pause/Resume, Stop,
+  Reset, Step one epoch, progress, status, Open/Export weights, read and written by
+  app.train.weight_files), `DataPanel` (app.train.data_panel) and `ModelPanel`
+  (app.train.model_panel);
+- the views (`TrainViews`, app.train.views): banner, maps, loss curve, layer health, weights.
+
+Training happens in a `TrainWorker` on its own thread (app.train.worker); the tab sends it
+requests through signals and draws the snapshots it sends back, paced by a `RefreshPacer`
+(app.train.pacing) so the GUI thread's share of the CPU stays small. The run's phase is a
+`RunPhase` (app.train.phases: fresh → running ⇄ pausing → paused → finished, a diverged run
+paused on its last finite weights), changed only through its transition table. All numbers
+come from nncore and app.train.session; this module arranges widgets and wires them up.
+
+Why this module is longer than the house's 600 lines (about 680): `TrainTab` is one state
+machine wired to its widgets and its worker. Every handler below reads and changes the same
+few fields (phase, run, history, last snapshot), and reading them side by side is how the
+run's life cycle is understood; everything that needs no such wiring (texts, rules, pacing,
+files, the panels and views) is already in the modules named above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QWidget,
+)
+
+from app.train.data_panel import DataPanel
+from app.train.form import scrolling_column
+from app.train.model_panel import ModelPanel
+from app.train.pacing import RefreshPacer
+from app.train.phases import RunPhase
+from app.train.run_controls import RunControls
+from app.train.screenshots import screenshot_states
+from app.train.session import (
+    TRY_MODERN_ACTION,
+    DataSettings,
+    HistoryArrays,
+    PreparedData,
+    advice_after,
+    continuation_config,
+    progress_text,
+)
+from app.train.views import TrainViews
+from app.train.weight_files import export_meta, read_weight_file
+from app.train.worker import TrainingSnapshot, TrainingThread
+from app.widgets.colormaps import connect_theme_changed
+from nncore import training, weightfile
+
+MID_RUN_NOTE = " (changed mid-run)"  # after a run's learning rate in its legend label
+
+FRESH, RUNNING, PAUSING, PAUSED, FINISHED = (
+    RunPhase.FRESH,
+    RunPhase.RUNNING,
+    RunPhase.PAUSING,
+    RunPhase.PAUSED,
+    RunPhase.FINISHED,
+)
+
+
+class TrainTab(QWidget):
+    """The Train tab (see the module docstring). Constructed as `TrainTab(parent=None)`.
+
+    Signals (for tests and the window): `state_changed(str)` with the new `RunPhase`'s
+    value ("fresh", "running", "pausing", "paused" or "finished"); `refreshed()` after the
+    views were redrawn from new training data; `run_finished(object)` with nncore's
+    StopReason. `state` is the current `RunPhase` (it compares equal to those strings).
+    """
+
+    state_changed = Signal(str)
+    refreshed = Signal()
+    run_finished = Signal(object)
+    _start_loop = Signal(int)
+    _step = Signal(int, int)
+    _publish = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.prepared: PreparedData | None = None
+        self.run: training.TrainingRun | None = None
+        self.state = RunPhase.FRESH
+        self.history = HistoryArrays()
+        self.last_snapshot: TrainingSnapshot | None = None
+        self._run_id = 0
+        self._run_label = ""
+        self._closed = False
+        self._dirty_maps = False
+        self._dirty_curves = False
+        self._hidden_pause = False
+        self.pacer = RefreshPacer()
+
+        self._build_controls()
+        self._build_views()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._controls_scroll)
+        layout.addWidget(self.views, 1)
+
+        # the worker thread; connections after moveToThread (inside TrainingThread)
+        self._thread = TrainingThread()
+        self.worker = self._thread.worker
+        # a tab deleted without shutdown() must not take a running QThread down with it
+        thread = self._thread
+        self.destroyed.connect(lambda *_: thread.shutdown())
+        self._start_loop.connect(self.worker.run_loop)
+        self._step.connect(self.worker.step)
+        self._publish.connect(self.worker.publish)
+        # Explicitly queued: these handlers touch widgets, so they must run in this thread
+        # whatever PySide6 infers from the receiver.
+        self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
+        self.worker.loop_ended.connect(self._on_loop_ended, Qt.QueuedConnection)
+        self.worker.failed.connect(self._on_failed, Qt.QueuedConnection)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self._refresh)
+
+        self.data_panel.changed.connect(self._on_data_changed)
+        self.data_panel.validity_changed.connect(self._update_controls)
+        self.model_panel.changed.connect(self._on_model_changed)
+        self.model_panel.lr_changed.connect(self._on_lr_changed)
+        connect_theme_changed(self._apply_theme)
+        self._make_shortcuts()
+        if self.reload_data():
+            self._new_run(keep_previous=False)
+        self._update_controls()
+
+    # ---- building -------------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+
+        self.run_controls = RunControls()
+        c = self.run_controls
+        # the controls by name, for the handlers below, the window and the tests
+        self.start_button, self.pause_button, self.stop_button = (
+            c.start_button,
+            c.pause_button,
+            c.stop_button,
+        )
+        self.reset_button, self.step_button = c.reset_button, c.step_button
+        self.open_button, self.export_button = c.open_button, c.export_button
+        self.progress, self.status_label = c.progress, c.status_label
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.reset_button.clicked.connect(self.reset)
+        self.step_button.clicked.connect(self.step_one_epoch)
+        self.export_button.clicked.connect(self.export_weights_dialog)
+        self.open_button.clicked.connect(self.open_weights_dialog)
+
+        self._controls_scroll = scrolling_column(
+            self.run_controls, self.data_panel, self.model_panel
+        )
+
+    def _build_views(self) -> None:
+        self.views = TrainViews()
+        # the views by name, for the handlers below, the window and the tests
+        v = self.views
+        self.banner = v.banner
+        self.truth_view, self.prediction_view, self.error_view = v.maps
+        self.loss_plot, self.health_plots, self.weights_view = (
+            v.loss_plot,
+            v.health_plots,
+            v.weights_view,
+        )
+        self.scatter_view, self.lower_tabs = v.scatter_view, v.lower_tabs
+        self.readout_label, self.log_epochs_box = v.readout_label, v.log_epochs_box
+        self.banner.action_clicked.connect(self._on_banner_action)
+        self.lower_tabs.currentChanged.connect(lambda _i: self._mark_dirty(curves=True))
+
+    def _make_shortcuts(self) -> None:
+        self._shortcut_table = (
+            ("F5", "Train: start, or resume a paused run", self._start_or_resume),
+            ("F6", "Train: pause / resume", self.toggle_pause),
+            ("Shift+F5", "Train: stop the run", self.stop),
+            ("Ctrl+R", "Train: reset to the initial weights", self.reset),
+            ("F10", "Train: step one epoch", self.step_one_epoch),
+        )
+        for key, _text, slot in self._shortcut_table:
+            shortcut = QShortcut(QKeySequence(key), self)
+            # function keys do not clash with typing; a hidden tab's shortcuts are inactive
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    # ---- data and runs --------------------------------------------------------------------
+    def reload_data(self) -> bool:
+        """Rebuild the data from the data panel and redraw the truth and the points."""
+        prepared = self.data_panel.prepare()
+        if prepared is None:
+            return False
+        self.prepared = prepared
+        self.views.show_data(prepared)
+        return True
+
+    def _halt_worker(self) -> None:
+        """Pause the worker and wait until it is idle (a chunk takes ~20 ms)."""
+        self.worker.request_pause()
+        if not self.worker.wait_idle(10.0):
+            raise RuntimeError("the training thread did not pause within 10 s")
+
+    def _new_run(
+        self, keep_previous: bool = True, network=None, normaliser=None, history=None, config=None
+    ) -> bool:
+        """Build a fresh TrainingRun from the panels (or the given parts) and show it."""
+        if self.prepared is None:
+            return False
+        try:
+            cfg = config if config is not None else self.model_panel.config()
+            run = training.TrainingRun(
+                cfg,
+                self.prepared.train,
+                self.prepared.val,
+                network=network,
+                normaliser=normaliser,
+                history=history,
+            )
+        except (ValueError, TypeError) as err:
+            self.model_panel.show_message(f"Cannot build this network: {err}", error=True)
+            return False
+        self._halt_worker()
+        if keep_previous and len(self.history):
+            self.loss_plot.keep_as_previous(self._run_label or "previous run")
+        else:
+            self.loss_plot.clear_current()
+        self.health_plots.clear_curves()
+        self._run_id += 1
+        self.run = run
+        self._run_label = self.model_panel.summary()
+        self.history.clear()
+        self.history.extend(run.history)
+        self.last_snapshot = None
+        p = self.prepared
+        self.worker.set_run(run, self._run_id, p.grid_X, p.truth)
+        self.health_plots.set_layers(run.network.n_layers, run.network.n_layers - 1)
+        self.loss_plot.set_span(run.config.epochs)
+        self.health_plots.set_span(run.config.epochs)
+        self._set_state(PAUSED if run.history else FRESH)
+        self._publish.emit(self._run_id)
+        self._mark_dirty(curves=True)
+        return True
+
+    def configure(self, data: DataSettings | None = None, config=None) -> bool:
+        """Show these data settings and/or TrainConfig in the panels and prepare a fresh run
+        with them (any run in progress is put aside, its curve kept for comparison)."""
+        self._halt_worker()
+        self._set_state(FRESH)
+        if data is not None:
+            self.data_panel.set_settings(data)
+        if config is not None:
+            self.model_panel.blockSignals(True)
+            try:
+                self.model_panel.set_config(config)
+            finally:
+                self.model_panel.blockSignals(False)
+        if not self.reload_data():
+            return False
+        return self._new_run(keep_previous=True)
+
+    # ---- buttons --------------------------------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        """Start training (a new run when the last one has finished)."""
+        if self.state.busy or self._closed:
+            return
+        if self.state != PAUSED and not self.data_panel.is_valid:
+            return  # the data panel says what to fix
+        if self.state == FINISHED or self.run is None:
+            if not self._new_run(keep_previous=True):
+                return
+        self._resume()
+
+    def _start_or_resume(self) -> None:
+        if self.state == PAUSED:
+            self._resume()
+        else:
+            self.start()
+
+    def _resume(self) -> None:
+        if self.run is None or self.run.done:
+            return
+        if self.banner.kind in ("info", "success", "warning"):
+            self.banner.clear()  # a warning's advice (lower the rate, Resume) is taken
+        self._hidden_pause = False
+        self.worker.allow_run()
+        self._set_state(RUNNING)
+        self._start_loop.emit(self._run_id)
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        if self.state == RUNNING:
+            self.worker.request_pause()
+            self._set_state(PAUSING)
+        elif self.state == PAUSED:
+            self._resume()
+
+    def _pause_after_divergence(self) -> None:
+        """nncore's guard ended the run and put back the last finite weights: continue from
+        them in a new run (same settings, same history), paused, so the student can lower
+        the learning rate and resume."""
+        run, snap = self.run, self.last_snapshot
+        if run is None or snap is None:
+            self._set_state(FINISHED)
+            return
+        label = self._run_label
+        if self._new_run(
+            keep_previous=False,
+            network=snap.state.network.copy(),
+            normaliser=run.normaliser,
+            history=list(self.history.reports),
+            config=continuation_config(run.config, len(self.history)),
+        ):
+            self._run_label = label
+        else:
+            self._set_state(FINISHED)
+
+    @Slot()
+    def stop(self) -> None:
+        """End the run for good; it finishes with the reason "stopped"."""
+        if not self.state.live or self.run is None:
+            return
+        self.worker.request_stop()
+        if self.state == PAUSED:
+            self.worker.allow_run()
+            self._set_state(RUNNING)
+            self._start_loop.emit(self._run_id)  # the loop sees the request and ends
+
+    @Slot()
+    def reset(self) -> None:
+        """Back to the initial weights with the current settings (same seed, same run)."""
+        if self._closed:
+            return
+        self.banner.clear()
+        self._new_run(keep_previous=True)
+
+    @Slot()
+    def step_one_epoch(self) -> None:
+        if not self.state.can_step or self.run is None or self.run.done:
+            return
+        if self.state == FRESH and not self.data_panel.is_valid:
+            return
+        self._set_state(PAUSING)
+        self._step.emit(self._run_id, 1)
+
+    # ---- settings -------------------------------------------------------------------------
+    def _on_data_changed(self) -> None:
+        if self.state.live:
+            return
+        if (
+            self.prepared is not None
+            and self.data_panel.settings() == self.prepared.settings
+            and self.prepared.settings.csv_path is None
+        ):
+            return
+        if self.reload_data():
+            self._new_run(keep_previous=True)
+
+    def _on_model_changed(self) -> None:
+        if self.state.live:
+            return
+        self._new_run(keep_previous=True)
+
+    def _on_lr_changed(self, lr: float) -> None:
+        if self.state.live and self.run is not None:
+            self.worker.request_lr(lr)
+            if not self._run_label.endswith(MID_RUN_NOTE):
+                self._run_label += MID_RUN_NOTE  # its legend entry must not mislead
+            done = len(self.history)
+            self.status_label.setText(f"Learning rate {lr:g} from epoch {done + 1} on.")
+
+    # ---- worker signals -------------------------------------------------------------------
+    @Slot(object)
+    def _on_snapshot(self, snap: TrainingSnapshot) -> None:
+        if snap.run_id != self._run_id or self._closed:
+            return
+        self.history.extend(snap.reports)
+        previous = self.last_snapshot
+        if snap.prediction is None and previous is not None:
+            snap.prediction, snap.error = previous.prediction, previous.error
+            maps = False
+        else:
+            maps = snap.prediction is not None
+        self.last_snapshot = snap
+        if previous is None:
+            self._update_controls()  # there is something to export now
+        self._mark_dirty(maps=maps, curves=True)
+        if snap.final:
+            self._refresh()
+
+    @Slot(int, object)
+    def _on_loop_ended(self, run_id: int, reason) -> None:
+        if run_id != self._run_id or self._closed:
+            return
+        if reason is None:
+            self._set_state(PAUSED if len(self.history) else FRESH)
+            if self._hidden_pause:
+                self.status_label.setText(
+                    "Paused because you left the Train tab; press Resume to go on."
+                )
+            return
+        if reason.kind == "diverged":
+            self._pause_after_divergence()
+        else:
+            self._set_state(FINISHED)
+        self._show_stop_reason(reason)
+        self.run_finished.emit(reason)
+
+    @Slot(int, str)
+    def _on_failed(self, run_id: int, text: str) -> None:
+        if run_id != self._run_id or self._closed:
+            return
+        self._set_state(FINISHED)
+        self.banner.show_message("error", "Training stopped because of an unexpected error.", text)
+
+    def _show_stop_reason(self, reason) -> None:
+        if reason.kind != "diverged":
+            self.status_label.setText(reason.message)
+        cfg = self.run.config if self.run is not None else None
+        advice = advice_after(reason, cfg, self.history.last_r2())
+        if advice is not None:
+            self.banner.show_message(*advice)
+
+    def _on_banner_action(self) -> None:
+        if self.banner.action.text() == TRY_MODERN_ACTION:
+            self.banner.clear()
+            # 100 modern epochs beside 2,000 article ones: only a log axis shows both
+            self.log_epochs_box.setChecked(True)
+            self.model_panel.set_recipe("modern")  # rebuilds a fresh run (signal)
+            if self.state == FRESH:
+                self.start()
+
+    # ---- state ----------------------------------------------------------------------------
+    def _set_state(self, state: RunPhase) -> None:
+        """Move to `state`; the transition table refuses (raises on) a move it does not list."""
+        new = self.state.check(state)
+        changed = new is not self.state
+        self.state = new
+        self._update_controls()
+        if changed and not new.busy:
+            self._update_progress(self.last_snapshot)  # no speed or time left when idle
+        if changed:
+            self.state_changed.emit(new.value)
+
+    def _update_controls(self) -> None:
+        s = self.state
+        data_ok = self.data_panel.is_valid
+        self.run_controls.show_phase(
+            s,
+            can_train=self.run is not None and not self.run.done,
+            data_ok=data_ok,
+            can_export=self.last_snapshot is not None,
+        )
+        self.data_panel.setEnabled(not s.live)
+        self.model_panel.set_running(s.live)
+        if s.can_start and not data_ok:
+            self.status_label.setText(
+                "The data settings have a problem (see Data); fix it to train."
+            )
+        elif s == FRESH and self.run is not None:
+            self.status_label.setText(
+                f"Ready: {self.run.network.architecture} network, "
+                f"{self.run.network.n_parameters:,} parameters, {len(self.prepared.train):,} "
+                "training points. Press Start."
+            )
+        elif s == RUNNING:
+            self.status_label.setText("Training…")
+        elif s == PAUSED and not self._hidden_pause:
+            self.status_label.setText(
+                f"Paused after epoch {len(self.history)}. Resume, step "
+                "one epoch, or change the learning rate."
+            )
+
+    def _mark_dirty(self, maps: bool = False, curves: bool = False) -> None:
+        self._dirty_maps |= maps
+        self._dirty_curves |= curves
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start(int(self.pacer.wait() * 1000))
+
+    # ---- drawing --------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Redraw the views from the latest snapshot (GUI thread; no arithmetic here)."""
+        self._refresh_timer.stop()
+        if self._closed:
+            return
+        snap = self.last_snapshot
+        if self._dirty_maps and snap is not None:
+            self.views.show_prediction(snap)
+        if self._dirty_curves:
+            # the health and weight views change slowly: a few times a second is plenty
+            settled = self.state != RUNNING or snap is None or snap.final
+            self._draw_curves(snap, lower=self.pacer.lower_due(force=settled))
+        self._dirty_maps = self._dirty_curves = False
+        self.pacer.refreshed(training=self.state == RUNNING)
+        self.refreshed.emit()
+
+    def _draw_curves(self, snap: TrainingSnapshot | None, lower: bool = True) -> None:
+        self.views.show_history(self.history, snap, lower)
+        self._update_progress(snap)
+
+    def _update_progress(self, snap: TrainingSnapshot | None) -> None:
+        if snap is not None:
+            total = snap.total_epochs
+        else:
+            total = self.run.config.epochs if self.run is not None else 1
+        done = len(self.history)
+        if snap is not None and self.state.busy:
+            text = progress_text(done, total, snap.epochs_per_second, snap.seconds_left)
+        else:
+            text = progress_text(done, total)
+        self.run_controls.show_progress(done, total, text)
+
+    def _apply_theme(self, name: str = "") -> None:
+        self.views.apply_theme(name)
+        if self.prepared is not None:
+            self.views.show_data(self.prepared)  # re-colours the training points too
+            self._mark_dirty(maps=True, curves=True)
+
+    # ---- visibility -----------------------------------------------------------------------
+    def hideEvent(self, event) -> None:
+        """Leaving the tab pauses a running run (minimising the window does not)."""
+        if not self._closed and not event.spontaneous() and self.state == RUNNING:
+            self._hidden_pause = True
+            self.worker.request_pause()
+            self._set_state(PAUSING)
+        super().hideEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._mark_dirty(maps=True, curves=True)
+
+    # ---- weight files ---------------------------------------------------------------------
+    def open_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open weights", "", "Weight files (*.npz *.json *.safetensors);;All files (*)"
+        )
+        if path:
+            self.open_weights(path)
+
+    def export_weights_dialog(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export weights",
+            "weights.npz",
+            "NumPy archive (*.npz);;JSON text (*.json);;safetensors (PyTorch) (*.safetensors)",
+        )
+        if not path:
+            return
+        if not path.lower().endswith(weightfile.FORMATS):
+            path += "." + chosen.split("*.")[-1].rstrip(")")
+        self.export_weights(path)
+
+    def export_weights(self, path: str) -> bool:
+        """Save the network shown (with normaliser, settings, history); message either way."""
+        snap, run = self.last_snapshot, self.run
+        if snap is None or run is None or self.prepared is None:
+            self.banner.show_message("error", "There is no network to export yet.")
+            return False
+        try:
+            weightfile.save(
+                path,
+                snap.state.network,
+                normaliser=run.normaliser,
+                config=run.config,
+                history=self.history.reports[: snap.epoch],
+                meta=export_meta(self.prepared),
+            )
+        except (weightfile.WeightFileError, OSError, ValueError) as err:
+            self.banner.show_message("error", f"Could not export to {path}", str(err))
+            return False
+        self.banner.show_message(
+            "success",
+            f"Saved the network to {path}",
+            f"{snap.state.network.architecture}, {snap.epoch} epochs of history, with its "
+            "normaliser and settings.",
+        )
+        self.status_label.setText(f"Exported to {path}.")
+        return True
+
+    def open_weights(self, path: str) -> bool:
+        """Load a weight file: show its predictions and history, ready to continue training."""
+        try:
+            opened = read_weight_file(path)
+        except (weightfile.WeightFileError, OSError, ValueError) as err:  # UnusableWeights too
+            title = f"Could not open {path}"
+            self.banner.show_message("error", title, str(err))
+            return False
+        self._halt_worker()
+        self._set_state(FRESH)
+        if opened.data is not None:  # the data the file was trained on
+            self.data_panel.blockSignals(True)
+            try:
+                self.data_panel.set_settings(opened.data)
+            finally:
+                self.data_panel.blockSignals(False)
+        if not self.reload_data():
+            self.banner.show_message(
+                "error",
+                f"Could not use {path}",
+                "The data it was trained on could not be rebuilt: "
+                + self.data_panel.message.text(),
+            )
+            return False
+        self.model_panel.blockSignals(True)
+        self.model_panel.set_config(opened.config)
+        self.model_panel.blockSignals(False)
+        ok = self._new_run(
+            keep_previous=True,
+            network=opened.network,
+            normaliser=opened.normaliser,
+            history=opened.history,
+            config=continuation_config(opened.config, len(opened.history)),
+        )
+        if not ok:
+            self.banner.show_message(
+                "error", f"Could not use {path}", self.model_panel.message.text()
+            )
+            return False
+        self.banner.show_message(
+            "success",
+            f"Opened {path}",
+            f"{opened.network.architecture} network trained for {len(opened.history)} "
+            f"epochs{opened.note}. Its predictions are on the maps; press Resume to continue "
+            "training it.",
+        )
+        return True
+
+    # ---- tab protocol ---------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop training and end the worker thread; returns when the thread has finished."""
+        if self._closed:
+            return
+        self._closed = True
+        self._refresh_timer.stop()
+        self._thread.shutdown()
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [(key, text) for key, text, _slot in self._shortcut_table]
+
+    def screenshot_states(self) -> list[tuple[str, Callable[[], None]]]:
+        """The states the screenshot mode draws (see app.train.screenshots)."""
+        return screenshot_states(self)
+
+    def run_synchronously(self, epochs: int, timeout_ms: int = 120_000) -> None:
+        """Train `epochs` epochs in the worker and return when they are done and drawn; for
+        the screenshot mode and scripts that need a trained state without an event loop."""
+        if self.run is None or self.run.done or not self.state.can_step:
+            return
+        loop = QEventLoop()
+
+        def state_changed(state: str) -> None:  # emitted in this (GUI) thread
+            if state != PAUSING:
+                loop.quit()
+
+        self.state_changed.connect(state_changed)
+        guard = QTimer(loop)
+        guard.setSingleShot(True)
+        guard.timeout.connect(loop.quit)
+        guard.start(timeout_ms)
+        self._set_state(PAUSING)
+        self._step.emit(self._run_id, int(epochs))
+        loop.exec()
+        self.state_changed.disconnect(state_changed)
+        self._refresh()
+
+
+__all__ = ["TrainTab"]

@@ -1,0 +1,226 @@
+"""The right-hand side of the Train tab: what the student watches while the network learns.
+
+Top: a `Banner` for messages, then three contour maps of the same square side by side:
+the true function, the network's prediction (both on one colour scale) and their
+difference, with a line below that reads x, y and the three values under the mouse.
+Bottom: the loss curve (previous run greyed behind it) with a readout of the last epoch,
+and three tabs: per-layer health, the weight matrices and the training points.
+
+`TrainViews` only draws what it is handed: `show_data` the prepared data (truth and
+points), `show_prediction` a snapshot's grid prediction and error, `show_history` the
+run's history and latest network. Choosing colour ranges and round contour levels is the
+only work it does, with `app.widgets.marching_squares`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.train.banner import Banner
+from app.train.session import HistoryArrays, PreparedData, readout_text
+from app.train.worker import TrainingSnapshot
+from app.widgets.colormaps import diverging_colormap
+from app.widgets.contour_view import ContourView, ScatterView
+from app.widgets.marching_squares import nice_levels, symmetric_limit
+from app.widgets.plots import HealthPlots, LossPlot, WeightMatricesView
+
+CONTOUR_LINES = 8  # about this many contour lines per value map
+ERROR_CONTOUR_LINES = 4  # and on the error map, whose range changes as the run learns
+
+
+class TrainViews(QWidget):
+    """The banner, maps, loss curve and lower tabs of the Train tab (see module doc)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.levels: tuple[float, float] = (0.0, 1.0)  # colour range of the value maps
+        self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
+        self.banner = Banner()
+        self.truth_view = ContourView("True function", bar_label="z")
+        self.prediction_view = ContourView("Prediction", bar_label="z")
+        self.error_view = ContourView(
+            "Error", colormap=diverging_colormap(), bar_label="prediction − truth"
+        )
+        self.maps = (self.truth_view, self.prediction_view, self.error_view)
+        maps = QWidget()
+        maps_layout = QHBoxLayout(maps)
+        maps_layout.setContentsMargins(0, 0, 0, 0)
+        maps_layout.setSpacing(2)
+        for view in self.maps:
+            maps_layout.addWidget(view, 1)
+            view.hovered.connect(self._on_hover)
+        self.hover_label = QLabel("Hover over a map to read x, y and the values there.")
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self.loss_plot = LossPlot()
+        self.scatter_view = ScatterView("Training points (coloured by z)")
+        self.health_plots = HealthPlots()
+        self.weights_view = WeightMatricesView()
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self.health_plots, "Layer health")
+        self.lower_tabs.addTab(self.weights_view, "Weight matrices")
+        self.lower_tabs.addTab(self.scatter_view, "Training data")
+        self.lower_tabs.setTabToolTip(
+            0,
+            "Per layer: how large the weights and their gradients "
+            "are, and how many ReLU neurons are dead (never fire)",
+        )
+        self.lower_tabs.setTabToolTip(
+            1, "Every weight as a coloured cell: blue positive, orange negative"
+        )
+        self.lower_tabs.setTabToolTip(
+            2, "The points the network learns from, coloured by their target value"
+        )
+        self.readout_label = QLabel("")
+        self.readout_label.setTextFormat(Qt.TextFormat.RichText)
+        self.readout_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout_label.setWordWrap(True)  # two lines in a narrow window, never cut
+        self.readout_label.setToolTip(
+            "Mean squared error on the normalised targets (the number the article prints) and "
+            "R², the share of the target's variation the network explains (1 = perfect), "
+            "measured on the validation points when there are any."
+        )
+        self.log_epochs_box = QCheckBox("log epochs")
+        self.log_epochs_box.setToolTip(
+            "Spread the epoch axis logarithmically, so that a short run (the modern recipe) "
+            "and a long one (the article's 2,000 epochs) can be compared side by side."
+        )
+        self.log_epochs_box.toggled.connect(self.loss_plot.set_log_epochs)
+        self._lay_out(maps)
+
+    def _lay_out(self, maps: QWidget) -> None:
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self.readout_label, 1)
+        header.addWidget(self.log_epochs_box)
+        loss_box = QWidget()
+        loss_layout = QVBoxLayout(loss_box)
+        loss_layout.setContentsMargins(0, 0, 0, 0)
+        loss_layout.setSpacing(2)
+        loss_layout.addLayout(header)
+        loss_layout.addWidget(self.loss_plot, 1)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(loss_box)
+        lower.addWidget(self.lower_tabs)
+        lower.setStretchFactor(0, 1)
+        lower.setStretchFactor(1, 1)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(2)
+        top_layout.addWidget(maps, 1)
+        top_layout.addWidget(self.hover_label)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 11)
+        split.setStretchFactor(1, 9)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+
+    # ---- drawing --------------------------------------------------------------------------
+    def show_data(self, p: PreparedData) -> None:
+        """Draw the data: the true function (or, for CSV data, the points themselves), the
+        training points, and blank prediction and error maps on the same colour scale."""
+        self.levels = p.value_range()
+        self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
+        for view in self.maps:
+            view.set_grid(p.xs, p.ys)
+        if p.truth is not None:
+            self.truth_view.set_values(p.truth, self.levels, self.contour_levels)
+            self.truth_view.set_points(None)
+            self.truth_view.set_title("True function")
+            self.error_view.clear_values("")
+            self.error_view.show_colorbar(True)
+        else:
+            # CSV data: no function to draw, so show the points themselves
+            self.truth_view.clear_values("")
+            self.truth_view.set_points(p.train.X, p.train.y, self.levels)
+            self.truth_view.show_colorbar(True, self.levels)
+            self.truth_view.set_title("Your data (training points)")
+            self.error_view.clear_values("no known function to compare with")
+            self.error_view.show_colorbar(False)
+        self.prediction_view.clear_values("")
+        self.prediction_view.show_colorbar(True, self.levels)
+        self.scatter_view.set_points(
+            p.train.X,
+            p.train.y,
+            self.levels,
+            title=f"{len(p.train):,} training points (coloured by z)",
+        )
+
+    def show_prediction(self, snap: TrainingSnapshot) -> None:
+        """Draw a snapshot's grid prediction, and its error on a round symmetric scale."""
+        if snap.prediction is None:
+            return
+        self.prediction_view.set_values(snap.prediction, self.levels, self.contour_levels)
+        if snap.error is not None:
+            bound = symmetric_limit(snap.error)
+            self.error_view.set_values(
+                snap.error, (-bound, bound), nice_levels(-bound, bound, ERROR_CONTOUR_LINES)
+            )
+
+    def show_history(
+        self, history: HistoryArrays, snap: TrainingSnapshot | None, lower: bool = True
+    ) -> None:
+        """Draw the loss curve and readout; with `lower`, also the lower tab on show (the
+        layer health from `history`, or the weights of the snapshot's network)."""
+        if len(history):
+            epochs = history.column("epoch")
+            self.loss_plot.set_history(
+                epochs, history.column("train"), history.column("val"), history.column("lr")
+            )
+            if lower and self.lower_tabs.currentWidget() is self.health_plots:
+                self.health_plots.set_history(
+                    epochs,
+                    history.column("weights"),
+                    history.column("grads"),
+                    history.column("dead"),
+                )
+            self.readout_label.setText(readout_text(history.reports[-1]))
+        else:
+            self.loss_plot.clear_current()
+            self.readout_label.setText(readout_text(None))
+        if lower and snap is not None and self.lower_tabs.currentWidget() is self.weights_view:
+            self.weights_view.set_weights(snap.state.network.weights)
+
+    def apply_theme(self, name: str = "") -> None:
+        """Recolour every view for the theme `name`; the caller redraws the data."""
+        for view in (
+            *self.maps,
+            self.scatter_view,
+            self.loss_plot,
+            self.health_plots,
+            self.weights_view,
+            self.banner,
+        ):
+            view.apply_theme(name)
+
+    def _on_hover(self, x: float, y: float, inside: bool) -> None:
+        if not inside:
+            return
+        parts = []
+        for name, view in zip(("truth", "prediction", "error"), self.maps):
+            value = view.value_at(x, y)
+            if value is not None:
+                parts.append(f"{name} {value:.4g}")
+        text = f"x = {x:.2f}, y = {y:.2f}"
+        if parts:
+            text += ":   " + ",   ".join(parts)
+        self.hover_label.setText(text)
+
+
+__all__ = ["TrainViews", "CONTOUR_LINES"]
