@@ -2,7 +2,7 @@
 
 The window itself teaches nothing; it hosts the two tabs that do. "Step through"
 (`app.step_tab.StepThroughTab`) walks one example through a small network number by number,
-and "Train" (`app.train_tab.TrainTab`) trains a real regressor live. The window adds:
+and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
 - menus File (Open weights…, Export weights…, Quit), View (light/dark theme, tab switching,
   full screen) and Help (Keyboard shortcuts, About), each action with a shortcut, a tooltip

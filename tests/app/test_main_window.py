@@ -12,7 +12,7 @@ from app.main import main
 from app.main_window import MainWindow
 from app.step_tab import StepThroughTab
 from app.theme import THEMES, colors, palette_colors, theme
-from app.train_tab import TrainTab
+from app.train.tab import TrainTab
 
 
 @pytest.fixture
