@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme as app_theme
-from app.network_view import format_number
+from app.widgets.network_view import format_number
 
 PHASE_TITLES = {
     "forward": "Forward pass",

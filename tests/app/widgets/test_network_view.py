@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.network_view import DisplayState, NetworkView, StepFocus, format_number
+from app.widgets.network_view import DisplayState, NetworkView, StepFocus, format_number
 from nncore import Network
 
 

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from app.network_view import format_number
-from app.step_editor import InputError, parse_matrices, parse_numbers
-from app.step_tab import SPEEDS, StepThroughTab
+from app.widgets.network_view import format_number
+from app.step.editor import InputError, parse_matrices, parse_numbers
+from app.step.tab import SPEEDS, StepThroughTab
 from nncore.gradcheck import numerical_gradient
 from nncore.lesson import make_lesson
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme as app_theme
-from app.lesson_panel import (
+from app.step.panels import (
     BIAS_STEP_KINDS,
     ExplanationPanel,
     InspectorPanel,
@@ -51,8 +51,8 @@ from app.lesson_panel import (
     ScaledFonts,
     TimelineTree,
 )
-from app.network_view import DisplayState, NetworkView, StepFocus, format_number
-from app.step_editor import LR_LIMIT, CustomEditor, InputError, parse_learning_rate, parse_numbers
+from app.widgets.network_view import DisplayState, NetworkView, StepFocus, format_number
+from app.step.editor import LR_LIMIT, CustomEditor, InputError, parse_learning_rate, parse_numbers
 from nncore.gradcheck import numerical_gradient
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 

@@ -7,7 +7,7 @@ every weight flashes and changes thickness. Each frame sets the animation's prog
 then renders the whole view (`QWidget.grab`, a full repaint of every item, antialiased),
 which is more than the on-screen animation ever repaints.
 
-Run it offscreen: `QT_QPA_PLATFORM=offscreen python -m app.bench_network_view`.
+Run it offscreen: `QT_QPA_PLATFORM=offscreen python -m benchmarks.network_view`.
 It prints the median and 95th-percentile milliseconds per frame, both as elapsed (wall)
 time and as this process's CPU time; a smooth 60 Hz animation needs them under 16 ms. On a
 machine shared with other busy programs the wall-clock numbers grow with the load while the
@@ -32,7 +32,7 @@ def _percentile(values, share):
 def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from app.network_view import DisplayState, NetworkView, StepFocus
+    from app.widgets.network_view import DisplayState, NetworkView, StepFocus
     from nncore import Network
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -1,0 +1,1 @@
+"""The "Step through" tab: one training iteration, one elementary operation per click."""
