@@ -32,7 +32,8 @@ def _percentile(values, share):
 def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from app.widgets.network_view import DisplayState, NetworkView, StepFocus
+    from app.widgets.network_display import DisplayState, StepFocus
+    from app.widgets.network_view import NetworkView
     from nncore import Network
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -24,12 +24,10 @@ Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
     QEasingCurve,
     QEvent,
-    QLineF,
     QPointF,
     QRectF,
     Qt,
@@ -42,21 +40,37 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QPainter,
-    QPainterPath,
-    QPainterPathStroker,
     QPen,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QGraphicsEllipseItem,
-    QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
     QSizePolicy,
 )
 
 from app import theme as app_theme
-from nncore.formatting import fmt
+from app.widgets.network_display import (
+    DisplayState,
+    StepFocus,
+    bubble_text,
+    edge_width,
+    layer_name,
+    layer_title,
+    layer_title_lines,
+    node_caption_lines,
+    node_centres,
+    node_value_text,
+    number_or_blank,
+    shown_between,
+)
+from app.widgets.network_items import EdgeItem, LabelItem, LegendItem, NodeItem, PulseItem, mix
+from app.widgets.network_placement import (
+    bubble_candidates_at_node,
+    bubble_candidates_on_edge,
+    free_spot,
+    place_edge_labels,
+)
 
 # Okabe–Ito colours: the keys this view needs, should a theme lack one.
 FALLBACK_COLORS = {
@@ -73,9 +87,6 @@ FALLBACK_COLORS = {
 }
 
 DEFAULT_DURATION_MS = 450
-# A layer with more weights than this shows a weight's number only while it is in use:
-# more labels than that turn the drawing into a wall of digits.
-MAX_LABELLED_EDGES = 12
 DIM_OPACITY = 0.22
 DIM_LABEL_OPACITY = 0.45  # dimmed numbers stay readable
 
@@ -85,339 +96,6 @@ def theme_colors() -> dict:
     colors = dict(FALLBACK_COLORS)
     colors.update(app_theme.colors())
     return colors
-
-
-def format_number(value, digits: int = 4) -> str:
-    """A number as the tutor writes it everywhere: `nncore.lesson.fmt` (four significant
-    digits, a real minus sign, ×10ⁿ for very small or large values); "" for None."""
-    if value is None:
-        return ""
-    return fmt(float(value), digits)
-
-
-def layer_title(column: int, n_columns: int, activation: str | None) -> str:
-    if column == 0:
-        return "Inputs"
-    name = "Output" if column == n_columns - 1 else f"Hidden {column}"
-    return f"{name} ({activation})" if activation else name
-
-
-def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    """Colour between a (t = 0) and b (t = 1): a presentation blend, not model arithmetic."""
-    t = min(1.0, max(0.0, t))
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * t,
-        a.greenF() + (b.greenF() - a.greenF()) * t,
-        a.blueF() + (b.blueF() - a.blueF()) * t,
-        1.0,
-    )
-
-
-# ---- items ---------------------------------------------------------------------------------
-
-
-class LabelItem(QGraphicsItem):
-    """One or more lines of text on a rounded, nearly opaque plate.
-
-    Centred on its position, or, with `hang=True`, hanging below it (its top edge at the
-    position) so that extra lines grow downwards.
-    """
-
-    def __init__(self, key=None, parent=None, hang: bool = False):
-        super().__init__(parent)
-        self.key = key
-        self.hang = hang
-        self._lines: list[tuple[str, QColor]] = []
-        self._font = QFont()
-        self._plate = QColor("#ffffff")
-        self._border: QColor | None = None
-        self._rect = QRectF()
-        self.setAcceptHoverEvents(False)
-        # Labels change far less often than frames are drawn: keep each one as a pixmap.
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-
-    def set_style(self, font: QFont, plate: QColor | None, border: QColor | None = None):
-        """Font, plate colour (None: no plate) and optional frame colour."""
-        self._font, self._border = QFont(font), border
-        self._plate = QColor(plate) if plate is not None else None
-        self._relayout()
-
-    def set_border(self, border: QColor | None):
-        if border != self._border:
-            self._border = border
-            self.update()
-
-    def set_lines(self, lines: list[tuple[str, QColor]]):
-        if lines == self._lines:
-            return
-        self._lines = list(lines)
-        self._relayout()
-
-    def text(self) -> str:
-        return "\n".join(t for t, _ in self._lines)
-
-    def _relayout(self):
-        self.prepareGeometryChange()
-        fm = QFontMetricsF(self._font)
-        width = max((fm.horizontalAdvance(t) for t, _ in self._lines), default=0.0)
-        height = fm.height() * len(self._lines)
-        pad = fm.height() * 0.18
-        top = 0.0 if self.hang else -height / 2 - pad
-        self._rect = QRectF(-width / 2 - pad * 1.6, top, width + pad * 3.2, height + pad * 2)
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
-
-    def plate_rect(self) -> QRectF:
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None):
-        if not self._lines:
-            return
-        painter.setRenderHint(QPainter.Antialiasing)
-        if self._plate is not None or self._border is not None:
-            painter.setPen(QPen(self._border, 1.5) if self._border is not None else Qt.NoPen)
-            if self._plate is not None:
-                plate = QColor(self._plate)
-                plate.setAlpha(235)
-                painter.setBrush(plate)
-            else:
-                painter.setBrush(Qt.NoBrush)
-            radius = self._rect.height() * (0.2 if len(self._lines) > 1 else 0.35)
-            painter.drawRoundedRect(self._rect, radius, radius)
-        painter.setFont(self._font)
-        fm = QFontMetricsF(self._font)
-        y = self._rect.top() + fm.height() * 0.18
-        for text, colour in self._lines:
-            painter.setPen(colour)
-            painter.drawText(
-                QRectF(self._rect.left(), y, self._rect.width(), fm.height()), Qt.AlignCenter, text
-            )
-            y += fm.height()
-
-
-class EdgeItem(QGraphicsItem):
-    """A weight: a line whose click area is wider than its pen.
-
-    Its bounds and click shape are cached and recomputed only when the line or the pen's
-    width changes, so an animation frame that recolours it costs no geometry work.
-    """
-
-    def __init__(self, key, parent=None):
-        super().__init__(parent)
-        self.key = key
-        self.pick_width = 10.0
-        self.dimmed = False
-        self._line = QLineF()
-        self._pen = QPen()
-        self._bounds = QRectF()
-        self._shape = QPainterPath()
-        self.setCursor(Qt.PointingHandCursor)
-
-    def line(self) -> QLineF:
-        return QLineF(self._line)
-
-    def pen(self) -> QPen:
-        return QPen(self._pen)
-
-    def setLine(self, x1, y1, x2, y2):
-        self._line = QLineF(x1, y1, x2, y2)
-        self._update_geometry()
-
-    def setPen(self, pen: QPen):
-        width_changed = pen.widthF() != self._pen.widthF()
-        self._pen = QPen(pen)
-        if width_changed:
-            self._update_geometry()
-        else:
-            self.update()
-
-    def _update_geometry(self):
-        self.prepareGeometryChange()
-        width = max(self.pick_width, self._pen.widthF() + 4)
-        path = QPainterPath(self._line.p1())
-        path.lineTo(self._line.p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(width)
-        self._shape = stroker.createStroke(path)
-        self._bounds = self._shape.boundingRect()
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        return self._shape
-
-    def paint(self, painter: QPainter, option, widget=None):
-        painter.setPen(self._pen)
-        painter.drawLine(self._line)
-
-
-class NodeItem(QGraphicsEllipseItem):
-    """A neuron (or an input): a circle with its value written inside."""
-
-    def __init__(self, key, parent=None):
-        super().__init__(parent)
-        self.key = key
-        self.dimmed = False
-        self.setCursor(Qt.PointingHandCursor)
-
-
-class PulseItem(QGraphicsItem):
-    """Every moving pulse of the current animation, painted by one item.
-
-    `segments` are (start, end) points; `progress` in [0, 1] places a glowing dot along
-    each one. Painting them all in one item keeps an animation frame one cheap update.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.segments: list[tuple[QPointF, QPointF]] = []
-        self.colour = QColor("#009E73")
-        self.rim = QColor("#ffffff")
-        self.radius = 6.0
-        self.progress = 0.0
-        self._bounds = QRectF()
-        self.setZValue(50)
-
-    def set_segments(self, segments, colour: QColor, radius: float):
-        self.prepareGeometryChange()
-        self.segments, self.colour, self.radius = list(segments), QColor(colour), radius
-        if segments:
-            xs = [p.x() for s in segments for p in s]
-            ys = [p.y() for s in segments for p in s]
-            r = radius * 2.5
-            self._bounds = QRectF(
-                min(xs) - r, min(ys) - r, max(xs) - min(xs) + 2 * r, max(ys) - min(ys) + 2 * r
-            )
-        else:
-            self._bounds = QRectF()
-        self.update()
-
-    def set_progress(self, t: float):
-        self.progress = t
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def paint(self, painter: QPainter, option, widget=None):
-        if not self.segments or self.progress <= 0.0 or self.progress >= 1.0:
-            return
-        painter.setRenderHint(QPainter.Antialiasing)
-        t = self.progress
-        # An opaque dot with a white rim reads on any line and costs no blending.
-        painter.setPen(QPen(QColor(self.rim), self.radius * 0.45))
-        painter.setBrush(self.colour)
-        for start, end in self.segments:
-            painter.drawEllipse(start + (end - start) * t, self.radius, self.radius)
-
-
-class LegendItem(QGraphicsItem):
-    """One line that explains the colours: coloured runs of text, each after a swatch."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[tuple[str, QColor, str]] = []  # (text, colour, "line"|"dot")
-        self.font = QFont()
-        self.text_colour = QColor("#000000")
-        self._rect = QRectF()
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-
-    def set_entries(self, entries, font: QFont, text_colour: QColor):
-        self.prepareGeometryChange()
-        self.entries, self.font, self.text_colour = list(entries), QFont(font), QColor(text_colour)
-        fm = QFontMetricsF(self.font)
-        width = sum(fm.horizontalAdvance(t) + fm.height() * 2.2 for t, _, _ in self.entries)
-        self._rect = QRectF(0, 0, width, fm.height() * 1.2)
-        self.update()
-
-    def text(self) -> str:
-        return " · ".join(t for t, _, _ in self.entries)
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def paint(self, painter: QPainter, option, widget=None):
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setFont(self.font)
-        fm = QFontMetricsF(self.font)
-        h = fm.height()
-        x, mid = 0.0, self._rect.height() / 2
-        for text, colour, swatch in self.entries:
-            if swatch == "line":
-                painter.setPen(QPen(colour, max(2.0, h * 0.22), Qt.SolidLine, Qt.FlatCap))
-                painter.drawLine(QPointF(x, mid), QPointF(x + h * 1.1, mid))
-            else:
-                painter.setPen(Qt.NoPen)
-                painter.setBrush(colour)
-                painter.drawEllipse(QPointF(x + h * 0.55, mid), h * 0.3, h * 0.3)
-            x += h * 1.4
-            painter.setPen(self.text_colour)
-            painter.drawText(
-                QRectF(x, 0, fm.horizontalAdvance(text) + 2, self._rect.height()),
-                Qt.AlignVCenter | Qt.AlignLeft,
-                text,
-            )
-            x += fm.horizontalAdvance(text) + h * 0.8
-
-
-# ---- what the view shows -------------------------------------------------------------------
-
-
-@dataclass
-class DisplayState:
-    """The numbers on screen: filled entries only (a lesson reveals them step by step)."""
-
-    weights: list = field(default_factory=list)  # arrays (fan_in, fan_out)
-    biases: list = field(default_factory=list)  # arrays (1, fan_out)
-    a: dict = field(default_factory=dict)  # node -> activation (inputs included)
-    z: dict = field(default_factory=dict)  # node -> weighted sum
-    errors: dict = field(default_factory=dict)  # node -> dL/dz
-    targets: tuple = ()  # target per output, if known
-    new_predictions: dict = field(default_factory=dict)  # output node -> after the update
-    desired: dict = field(default_factory=dict)  # output node -> target − prediction
-
-    @classmethod
-    def from_network(cls, network, x=None, target=None) -> DisplayState:
-        a = {}
-        if x is not None:
-            a = {(0, i): float(v) for i, v in enumerate(x)}
-        return cls(
-            weights=list(network.weights),
-            biases=list(network.biases),
-            a=a,
-            targets=tuple(target) if target is not None else (),
-        )
-
-    @classmethod
-    def from_lesson_state(cls, state, targets=()) -> DisplayState:
-        return cls(
-            weights=list(state.weights),
-            biases=list(state.biases),
-            a=dict(state.a),
-            z=dict(state.z),
-            errors=dict(getattr(state, "errors", {}) or {}),
-            targets=tuple(targets),
-            new_predictions=dict(getattr(state, "new_predictions", {}) or {}),
-            desired=dict(getattr(state, "desired", {}) or {}),
-        )
-
-
-@dataclass
-class StepFocus:
-    """What the current step involves, read from a LessonStep (or built by hand)."""
-
-    phase: str = ""
-    kind: str = ""
-    nodes: tuple = ()
-    edges: tuple = ()
-    value: float | None = None
-    caption: str = ""
-    biases: tuple = ()  # (layer, j) biases involved
-    text: str = ""  # the step's formula, shown on the drawing when short
-    anchor: tuple | None = None  # ("node", c, i) or ("edge", l, i, j) the result belongs to
 
 
 class NetworkView(QGraphicsView):
@@ -750,7 +428,10 @@ class NetworkView(QGraphicsView):
         right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 2.4
         # Layer titles go on two lines ("Hidden 1" over "(relu)") when one would collide.
         tfm = QFontMetricsF(title_font)
-        widest = max(tfm.horizontalAdvance(self._title(col)) for col in range(n_cols))
+        widest = max(
+            tfm.horizontalAdvance(layer_title(col, n_cols, self._activation(col)))
+            for col in range(n_cols)
+        )
         self._two_line_titles = n_cols > 1 and widest + line > (right - left) / max(1, n_cols - 1)
         top = rect.top() + line * (3.2 if self._two_line_titles else 2.2)
         bottom = rect.bottom() - line * 2.2
@@ -759,14 +440,10 @@ class NetworkView(QGraphicsView):
         self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62, spacing * 0.30))
         # Room for the bias above and z/δ below every neuron?
         self._roomy = spacing >= 2 * self._radius + 3.2 * sfm.height()
-        col_step = (right - left) / max(1, n_cols - 1)
-        self._positions = {}
-        for col, n in enumerate(self.sizes):
-            x = left + col * col_step if n_cols > 1 else (left + right) / 2
-            col_spacing = min(spacing * 1.6, (bottom - top) / n)
-            y0 = (top + bottom) / 2 - col_spacing * (n - 1) / 2
-            for idx in range(n):
-                self._positions[(col, idx)] = QPointF(x, y0 + idx * col_spacing)
+        self._positions = {
+            node: QPointF(x, y)
+            for node, (x, y) in node_centres(self.sizes, left, right, top, bottom).items()
+        }
         r = self._radius
         for key, node in self.nodes.items():
             p = self._positions[key]
@@ -803,137 +480,61 @@ class NetworkView(QGraphicsView):
         self._prepare_pulses()
         self._apply(self._progress)
 
-    def _title(self, col: int) -> str:
-        act = self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
-        return layer_title(col, len(self.sizes), act)
+    def _activation(self, col: int) -> str | None:
+        """The activation of layer column `col` (None for the inputs)."""
+        return self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
 
     def _edge_point(self, key, t: float) -> QPointF:
         line = self.edges[key].line()
         return line.p1() + (line.p2() - line.p1()) * t
 
     def _place_edge_labels(self):
-        """Put each weight's label on its line where it overlaps nothing else, if it can.
-
-        Tries a few spots along the line, from near the source outwards; a label that fits
-        nowhere is shown only while its weight takes part in the current step.
-        """
+        """Each weight's number on its line where it covers no neuron, bias or other number."""
         taken = [self.nodes[k].sceneBoundingRect().adjusted(-2, -2, 2, 2) for k in self.nodes]
         taken += [lbl.mapRectToScene(lbl.plate_rect()) for lbl in self.bias_labels.values()]
-        self._label_room = {}
-        candidates = (0.3, 0.42, 0.22, 0.55, 0.66, 0.36, 0.48, 0.74)
-        for key in sorted(self.edges, key=lambda k: (k[0], k[2], k[1])):
-            label = self.edge_labels[key]
-            layer = key[0]
-            if self.sizes[layer] * self.sizes[layer + 1] > MAX_LABELLED_EDGES:
-                label.setPos(self._edge_point(key, 0.5))
-                self._label_room[key] = False
-                continue
-            plate = label.plate_rect()
-            placed = None
-            for t in candidates:
-                p = self._edge_point(key, t)
-                r = plate.translated(p).adjusted(-2, -1, 2, 1)
-                if not any(r.intersects(o) for o in taken):
-                    placed = (p, r)
-                    break
-            if placed is None:
-                label.setPos(self._edge_point(key, 0.5))
-                self._label_room[key] = False
-            else:
-                label.setPos(placed[0])
-                taken.append(placed[1])
-                self._label_room[key] = True
+        self._label_room = place_edge_labels(self.sizes, self.edge_labels, self._edge_point, taken)
 
     # ---- painting the state ----------------------------------------------------------------
-    def _weight(self, display: DisplayState, key):
-        layer, i, j = key
-        if layer < len(display.weights):
-            return float(display.weights[layer][i, j])
-        return None
-
-    def _bias(self, display: DisplayState, key):
-        layer, j = key
-        if layer < len(display.biases):
-            b = display.biases[layer]
-            return float(b[0, j] if getattr(b, "ndim", 1) == 2 else b[j])
-        return None
-
-    def _weight_scale(self) -> float:
-        biggest = 1.0
-        for w in self.display.weights:
-            if w.size:
-                biggest = max(biggest, float(abs(w).max()))
-        return biggest
-
     def _update_texts(self, t: float, only_focus: bool = False):
-        """Labels' texts; while a forward value is being computed it counts up."""
-        fg, muted = self.colors["foreground"], self.colors["muted"]
-        back = self.colors["backward"]
+        """Labels' texts (from app.widgets.network_display); a forward value counts up."""
+        fg = self.colors["foreground"]
         d, prev, focus = self.display, self.previous, self.focus
-        n_cols = len(self.sizes)
         nodes = (
             ((n, self.node_text[n]) for n in focus.nodes if n in self.node_text)
             if only_focus
             else self.node_text.items()
         )
         for node, label in nodes:
-            value = d.a.get(node)
-            if value is None:
-                label.set_lines([("?" if node[0] > 0 else "", muted)])
-                continue
-            shown = value
-            old = prev.a.get(node)
-            counting = t < 1.0 and node in focus.nodes and focus.phase in ("forward", "check")
-            if counting:
-                shown = (old if old is not None else 0.0) + (value - (old or 0.0)) * t
-            label.set_lines([(format_number(shown), fg)])
+            text, role = node_value_text(node, d, prev, focus, t)
+            label.set_lines([(text, self.colors[role])])
         captions = (
             ((n, self.node_caption[n]) for n in focus.nodes if n in self.node_caption)
             if only_focus
             else self.node_caption.items()
         )
         for node, label in captions:
-            lines = []
-            if node[0] > 0 and node in d.z:
-                z = d.z[node]
-                if (
-                    t < 1.0
-                    and node in focus.nodes
-                    and focus.phase == "forward"
-                    and node not in prev.z
-                ):
-                    z = z * t  # the new sum counts up from zero while it arrives
-                lines.append((f"z = {format_number(z)}", muted))
-            if node in d.desired:
-                want = d.desired[node]
-                sign = "+" if want > 0 else ""
-                lines.append((f"wants {sign}{format_number(want)}", fg))
-            if node in d.errors:
-                lines.append((f"δ = {format_number(d.errors[node])}", back))
-            if node in d.new_predictions:
-                lines.append((f"after update: {format_number(d.new_predictions[node])}", fg))
-            label.set_lines(lines)
+            lines = node_caption_lines(node, d, prev, focus, t)
+            label.set_lines([(text, self.colors[role]) for text, role in lines])
         if only_focus:
             return
         for key, label in self.edge_labels.items():
-            w = self._weight(d, key)
+            w = d.weight(key)
             colour = self.colors["positive"] if (w or 0) >= 0 else self.colors["negative"]
-            label.set_lines([(format_number(w), _mix(colour, fg, 0.35))])
+            label.set_lines([(number_or_blank(w), mix(colour, fg, 0.35))])
+        muted = self.colors["muted"]
         for key, label in self.bias_labels.items():
-            label.set_lines([(f"b = {format_number(self._bias(d, key))}", muted)])
+            label.set_lines([(f"b = {number_or_blank(d.bias(key))}", muted)])
         for k, label in self.target_labels.items():
             if k < len(d.targets):
-                label.set_lines([(f"target {format_number(d.targets[k])}", fg)])
+                label.set_lines([(f"target {number_or_blank(d.targets[k])}", fg)])
             else:
                 label.set_lines([])
+        n_cols = len(self.sizes)
         for col, label in enumerate(self.layer_labels):
-            act = self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
-            title = layer_title(col, n_cols, act)
-            if self._two_line_titles and " (" in title:
-                name, rest = title.split(" (", 1)
-                label.set_lines([(name, fg), ("(" + rest, fg)])
-            else:
-                label.set_lines([(title, fg)])
+            lines = layer_title_lines(
+                layer_name(col, n_cols), self._activation(col), self._two_line_titles
+            )
+            label.set_lines([(line, fg) for line in lines])
 
     def _prepare_pulses(self):
         focus = self.focus
@@ -976,16 +577,10 @@ class NetworkView(QGraphicsView):
         c = self.colors
         focus, d, prev = self.focus, self.display, self.previous
         active = bool(focus.phase)
-        focus_nodes = set(focus.nodes)
+        focus_nodes = focus.involved_nodes()
         focus_edges = set(focus.edges)
         focus_biases = set(focus.biases)
-        # A step on an edge also involves its two ends; a bias step involves its neuron.
-        for layer, i, j in focus_edges:
-            focus_nodes.add((layer, i))
-            focus_nodes.add((layer + 1, j))
-        for layer, j in focus_biases:
-            focus_nodes.add((layer + 1, j))
-        scale = self._weight_scale()
+        scale = d.weight_scale()
         base_width = self._base_width
         flash = math.sin(math.pi * t) if t < 1.0 else 0.0
         updating = focus.phase == "update"
@@ -997,22 +592,20 @@ class NetworkView(QGraphicsView):
             else self.edges.items()
         )
         for key, edge in edges:
-            w = self._weight(d, key) or 0.0
+            w = d.weight(key) or 0.0
             involved = key in focus_edges
-            if updating and involved and t < 1.0:
-                old = self._weight(prev, key)
-                w_shown = old + (w - old) * t if old is not None else w
-            else:
-                w_shown = w
-            colour = c["positive"] if w_shown >= 0 else c["negative"]
-            width = base_width * (1.0 + 5.0 * min(1.0, abs(w_shown) / scale))
+            old = prev.weight(key)
+            if updating and involved and t < 1.0 and old is not None:
+                w = shown_between(old, w, t)  # the line changes while the weight does
+            colour = c["positive"] if w >= 0 else c["negative"]
+            width = edge_width(w, scale, base_width)
             if involved and updating and flash > 0:
-                colour = _mix(colour, c["highlight"], flash)
+                colour = mix(colour, c["highlight"], flash)
                 width += base_width * 3 * flash
             elif involved and focus.phase == "forward":
-                colour = _mix(colour, c["forward"], 0.35 * (1 - t) + 0.15)
+                colour = mix(colour, c["forward"], 0.35 * (1 - t) + 0.15)
             elif involved and focus.phase == "backward":
-                colour = _mix(colour, c["backward"], 0.55)
+                colour = mix(colour, c["backward"], 0.55)
             selected = self.selected == ("edge", *key)
             if selected:
                 width += base_width * 3
@@ -1020,7 +613,7 @@ class NetworkView(QGraphicsView):
             if edge.dimmed:
                 # Fade towards the background with an opaque colour: translucent
                 # antialiased lines cost ten times more to draw.
-                colour = _mix(c["background"], colour, DIM_OPACITY)
+                colour = mix(c["background"], colour, DIM_OPACITY)
             pen = QPen(colour, width)
             pen.setCapStyle(Qt.FlatCap)
             edge.setPen(pen)
@@ -1041,7 +634,7 @@ class NetworkView(QGraphicsView):
             fill = QColor(c["background"])
             if (value is not None and node[0] > 0) or (value is not None and node[0] == 0):
                 tint = c["positive"] if value >= 0 else c["negative"]
-                fill = _mix(c["background"], tint, 0.12 + 0.43 * min(1.0, abs(value)))
+                fill = mix(c["background"], tint, 0.12 + 0.43 * min(1.0, abs(value)))
             border = QColor(c["foreground"])
             width = base_width * 1.6
             if involved and active:
@@ -1057,8 +650,8 @@ class NetworkView(QGraphicsView):
             opacity = 1.0 if (not active or involved) else DIM_OPACITY + 0.15
             if opacity < 1.0:
                 # Opaque faded colours: translucent antialiased circles are slow to draw.
-                border = _mix(c["background"], border, opacity)
-                fill = _mix(c["background"], fill, opacity)
+                border = mix(c["background"], border, opacity)
+                fill = mix(c["background"], fill, opacity)
             pen = QPen(border, width)
             if value is None:
                 pen.setStyle(Qt.DashLine)
@@ -1099,14 +692,13 @@ class NetworkView(QGraphicsView):
         if not focus.phase or focus.value is None:
             self.bubble.setVisible(False)
             return
-        caption = focus.caption or focus.kind.replace("_", " ")
-        text = focus.text or f"{caption} = {format_number(focus.value)}"
+        text = bubble_text(focus)
         colour = {
             "forward": self.colors["forward"],
             "backward": self.colors["backward"],
             "update": self.colors["highlight"],
         }.get(focus.phase, self.colors["foreground"])
-        self.bubble.set_lines([(text, _mix(colour, self.colors["foreground"], 0.4))])
+        self.bubble.set_lines([(text, mix(colour, self.colors["foreground"], 0.4))])
         self.bubble.set_style(self._fonts()[1], self.colors["background"], colour)
         rect = self.bubble.plate_rect()
         anchor = focus.anchor
@@ -1116,29 +708,22 @@ class NetworkView(QGraphicsView):
             anchor = ("node", *focus.nodes[-1])
         candidates = []
         if anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
-            key = tuple(anchor[1:])
-            for lift in (1.1, 2.3, 3.5):
-                for t in (0.5, 0.62, 0.38, 0.75, 0.25):
-                    mid = self._edge_point(key, t)
-                    candidates += [
-                        mid + QPointF(0, -rect.height() * lift),
-                        mid + QPointF(0, rect.height() * lift),
-                    ]
+            candidates += bubble_candidates_on_edge(
+                self._edge_point, tuple(anchor[1:]), rect.height()
+            )
         elif anchor is not None and anchor[0] == "node" and tuple(anchor[1:]) in self._positions:
             node = tuple(anchor[1:])
-            p = self._positions[node]
-            caption = self.node_caption[node].plate_rect()
             bias = self.bias_labels.get((node[0] - 1, node[1]))
-            above = bias.plate_rect().height() if bias is not None else 0.0
-            below = self._radius + caption.height() + rect.height() * 0.7
-            candidates += [
-                QPointF(p.x(), p.y() + below),
-                QPointF(p.x(), p.y() - self._radius - above - rect.height() * 0.8),
-            ]
+            candidates += bubble_candidates_at_node(
+                self._positions[node],
+                self._radius,
+                caption_height=self.node_caption[node].plate_rect().height(),
+                bias_height=bias.plate_rect().height() if bias is not None else 0.0,
+                height=rect.height(),
+            )
         legend = self.legend.sceneBoundingRect()
         candidates.append(QPointF(self.viewport().width() / 2, legend.top() - rect.height() * 0.8))
-        # The first spot that covers no neuron (and stays in view) wins.
-        view_rect = QRectF(self.viewport().rect())
+        # It must cover no neuron, none of the step's weights, no z/δ caption, not the legend.
         must_avoid = [n.sceneBoundingRect() for n in self.nodes.values()]
         must_avoid += [
             lbl.mapRectToScene(lbl.plate_rect())
@@ -1161,23 +746,8 @@ class NetworkView(QGraphicsView):
             )
             if lbl.isVisible()
         ]
-        pos = candidates[0]
-        for avoid in (must_avoid + others, must_avoid):
-            free = [
-                c
-                for c in candidates
-                if view_rect.contains(rect.translated(c))
-                and not any(rect.translated(c).intersects(o) for o in avoid)
-            ]
-            if free:
-                pos = free[0]
-                break
-        # Keep the bubble inside the view.
-        view = QRectF(self.viewport().rect()).adjusted(4, 4, -4, -4)
-        r = rect.translated(pos)
-        dx = max(0.0, view.left() - r.left()) - max(0.0, r.right() - view.right())
-        dy = max(0.0, view.top() - r.top()) - max(0.0, r.bottom() - view.bottom())
-        self.bubble.setPos(pos + QPointF(dx, dy))
+        view_rect = QRectF(self.viewport().rect())
+        self.bubble.setPos(free_spot(rect, candidates, view_rect, must_avoid, others))
         self.bubble.setVisible(True)
         self.bubble.setOpacity(min(1.0, 0.35 + t))
 
