@@ -13,7 +13,7 @@ Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its 
 gradient backpropagation found and the numerical gradient beside it. Double-clicking a
 weight or bias lets the student type a new value, which restarts the iteration. The preset
 picker offers the article's lessons; "custom" opens an editor for a network of one's own
-(`app.step_editor`).
+(`app.step.editor`).
 
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
@@ -43,94 +43,22 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme as app_theme
-from app.step.panels import (
-    BIAS_STEP_KINDS,
-    ExplanationPanel,
-    InspectorPanel,
-    LossChart,
-    ScaledFonts,
-    TimelineTree,
-)
-from app.widgets.network_view import DisplayState, NetworkView, StepFocus, format_number
-from app.step.editor import LR_LIMIT, CustomEditor, InputError, parse_learning_rate, parse_numbers
-from nncore.gradcheck import numerical_gradient
+from app.step.editor import CustomEditor
+from app.step.focus import focus_for
+from app.step.loss_chart import LossChart
+from app.step.panels import ExplanationPanel, InspectorPanel, ScaledFonts, TimelineTree
+from app.step.parsing import LR_LIMIT, InputError, parse_numbers, read_example
+from app.step.texts import describe_item, editable_numbers, inspectable_items
+from app.widgets.network_display import DisplayState
+from app.widgets.network_view import NetworkView
+from nncore.formatting import fmt
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
-__all__ = ["StepThroughTab", "focus_for", "SPEEDS"]
+__all__ = ["SPEEDS", "StepThroughTab"]
 
 # Animation speeds offered to the student: (label, milliseconds per step).
 SPEEDS = (("Slow", 900), ("Normal", 450), ("Fast", 200), ("No animation", 0))
 PLAY_PAUSE_MS = 350  # pause between two steps while playing, after the animation
-BUBBLE_MAX_CHARS = 46  # longer formulas stay in the explanation panel only
-
-BUBBLE_CAPTIONS = {
-    "product": "input × weight",
-    "bias": "b",
-    "sum": "z",
-    "activation": "a",
-    "prediction": "ŷ",
-    "error": "y − ŷ",
-    "loss": "MSE",
-    "output_error": "δ",
-    "weight_grad": "∂L/∂w",
-    "bias_grad": "∂L/∂b",
-    "backprop_product": "δ × w",
-    "backprop_sum": "∂L/∂a",
-    "activation_grad": "δ",
-    "weight_update": "new w",
-    "bias_update": "new b",
-    "new_prediction": "new ŷ",
-    "new_loss": "new MSE",
-}
-
-
-def _editable(values) -> str:
-    """Numbers for an input field: six significant digits in plain notation (easy to retype)."""
-    return ", ".join(f"{float(v):.6g}" for v in values)
-
-
-def focus_for(steps, sizes) -> StepFocus:
-    """What the drawing highlights for the steps just taken (one, or a neuron/layer's worth).
-
-    A weighted sum also lights the weights whose products it adds; a sum of error signals
-    the weights they came back along.
-    """
-    last = steps[-1]
-    nodes, edges, biases = [], [], []
-    for step in steps:
-        if step.phase != last.phase:
-            continue
-        step_edges = list(step.edges)
-        if step.kind == "sum" and step.layer is not None:
-            step_edges = [(step.layer, i, step.neuron) for i in range(sizes[step.layer])]
-        elif step.kind == "backprop_sum" and step.layer is not None:
-            step_edges = [(step.layer + 1, step.neuron, k) for k in range(sizes[step.layer + 2])]
-        nodes += [n for n in step.nodes if n not in nodes]
-        edges += [e for e in step_edges if e not in edges]
-        if (
-            step.kind in BIAS_STEP_KINDS + ("sum",)
-            and step.layer is not None
-            and step.neuron is not None
-        ) and (step.layer, step.neuron) not in biases:
-            biases.append((step.layer, step.neuron))
-    text = last.formula if len(steps) == 1 and len(last.formula) <= BUBBLE_MAX_CHARS else ""
-    if last.edges and last.kind not in ("sum", "backprop_sum"):
-        anchor = ("edge", *last.edges[-1])
-    elif last.nodes:
-        anchor = ("node", *last.nodes[-1])
-    else:
-        anchor = None
-    return StepFocus(
-        phase=last.phase,
-        kind=last.kind,
-        nodes=tuple(nodes),
-        edges=tuple(edges),
-        value=last.value,
-        caption=BUBBLE_CAPTIONS.get(last.kind, last.kind),
-        biases=tuple(biases),
-        text=text,
-        anchor=anchor,
-    )
 
 
 class StepThroughTab(QWidget):
@@ -481,28 +409,20 @@ class StepThroughTab(QWidget):
     def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
         """Inputs, targets and learning rate from the fields (InputError when refused).
 
-        With `fill` (a new architecture), a field holding good numbers but the wrong count
-        of them is refilled with simple defaults, and `self.refilled` names it; anything
-        that is not a usable number is still refused.
+        With `fill` (a new architecture), a field of the wrong length is refilled with
+        simple defaults (see `app.step.parsing.read_example`) and named in `self.refilled`.
         """
         self.refilled = []
-        defaults = {"inputs": [0.1, 0.3, 0.5, 0.7][:n_in], "target": [0.2, 0.8, 0.5][:n_out]}
-        values = {}
-        for what, edit, count in (
-            ("inputs", self.inputs_edit, n_in),
-            ("target", self.target_edit, n_out),
-        ):
-            numbers = parse_numbers(edit.text(), what)
-            if len(numbers) != count:
-                if not fill:
-                    raise InputError(
-                        f"{what}: the network needs {count} number(s); you typed {len(numbers)}"
-                    )
-                numbers = defaults[what]
-                self.refilled.append(what)
-            values[what] = numbers
-        lr = parse_learning_rate(self.lr_edit.text())
-        return values["inputs"], values["target"], lr
+        example = read_example(
+            self.inputs_edit.text(),
+            self.target_edit.text(),
+            self.lr_edit.text(),
+            n_in,
+            n_out,
+            fill=fill,
+        )
+        self.refilled = example.refilled
+        return example.inputs, example.target, example.lr
 
     def apply_settings(self) -> None:
         """Restart the current iteration with the typed inputs, target and learning rate."""
@@ -535,15 +455,15 @@ class StepThroughTab(QWidget):
         self.view.set_names(
             {(c, i): lesson.names.node(c, i) for c, n in enumerate(net.sizes) for i in range(n)}
         )
-        self.view.set_tooltips(dict(self._inspectable_items()))
+        self.view.set_tooltips(dict(inspectable_items(self.lesson)))
         with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
-            self.inputs_edit.setText(_editable(lesson.X[0]))
-            self.target_edit.setText(_editable(lesson.Y[0]))
-            self.lr_edit.setText(_editable([lesson.lr]))
+            self.inputs_edit.setText(editable_numbers(lesson.X[0]))
+            self.target_edit.setText(editable_numbers(lesson.Y[0]))
+            self.lr_edit.setText(editable_numbers([lesson.lr]))
         self.timeline.set_lesson(lesson)
         with QSignalBlocker(self.slider):
             self.slider.setRange(0, len(lesson))
-        items = self._inspectable_items()
+        items = inspectable_items(self.lesson)
         self.inspector.set_items(items)
         if self.selected is not None and self.selected not in dict(items):
             self.selected = None
@@ -552,26 +472,6 @@ class StepThroughTab(QWidget):
         self.position = -1
         self.go_to(0, animate=False)
         self.lessonChanged.emit()
-
-    def _inspectable_items(self) -> list[tuple[tuple, str]]:
-        lesson = self.lesson
-        names = lesson.names
-        sizes = lesson.network.sizes
-        items = []
-        for c, n in enumerate(sizes):
-            for i in range(n):
-                items.append(
-                    (
-                        ("node", c, i),
-                        f"neuron {names.node(c, i)}" if c else f"input {names.node(c, i)}",
-                    )
-                )
-        for l in range(len(sizes) - 1):
-            for j in range(sizes[l + 1]):
-                for i in range(sizes[l]):
-                    items.append((("edge", l, i, j), f"weight {names.weight(l, i, j)}"))
-                items.append((("bias", l, j), f"bias {names.bias(l, j)}"))
-        return items
 
     # ---- moving through the lesson ---------------------------------------------------------
     @property
@@ -667,7 +567,7 @@ class StepThroughTab(QWidget):
         if k == len(lesson) and k != old:
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
-                f"{format_number(lesson.loss_before)} to {format_number(lesson.loss_after)}. "
+                f"{fmt(lesson.loss_before)} to {fmt(lesson.loss_after)}. "
                 "Press Next iteration (N) to go on with the updated weights."
             )
         if self.selected is not None:
@@ -692,9 +592,9 @@ class StepThroughTab(QWidget):
         if state.loss is None:
             text += "not computed yet"
         else:
-            text += f"before {format_number(state.loss)}"
+            text += f"before {fmt(state.loss)}"
             if state.new_loss is not None:
-                text += f", after {format_number(state.new_loss)}"
+                text += f", after {fmt(state.new_loss)}"
         self.loss_label.setText(text)
         # The chart shows what the student has seen computed: this iteration's starting
         # loss once its loss step is done (or, after iteration 1, from the previous one).
@@ -728,7 +628,7 @@ class StepThroughTab(QWidget):
         self._start(lesson, fresh=False)
         self.show_message(
             f"Iteration {lesson.iteration}: the weights now hold the update; "
-            f"the loss starts at {format_number(lesson.loss_before)}."
+            f"the loss starts at {fmt(lesson.loss_before)}."
         )
 
     def reset(self) -> None:
@@ -793,62 +693,7 @@ class StepThroughTab(QWidget):
 
     def describe(self, key) -> str:
         """The inspector's text for an item at the current position."""
-        lesson, state = self.lesson, self.lesson.state_at(self.position)
-        names = lesson.names
-        net = lesson.network
-        lines = []
-        kind = key[0]
-        backprop = None
-        if kind == "node":
-            _, c, i = key
-            name = names.node(c, i)
-            if c == 0:
-                lines.append(f"Input {name} = {format_number(state.a.get((c, i)))}")
-                lines.append("Inputs are data, not learned: they get no gradient.")
-                return "\n".join(lines)
-            a, z = state.a.get((c, i)), state.z.get((c, i))
-            lines.append(f"Neuron {name}: sum z = {self._known(z)}, output a = {self._known(a)}")
-            backprop = state.errors.get((c, i))
-            label = "δ = ∂L/∂z"
-        elif kind == "edge":
-            _, l, i, j = key
-            name = names.weight(l, i, j)
-            lines.append(f"Weight {name} = {format_number(state.weights[l][i, j], 6)}")
-            start = float(net.weights[l][i, j])
-            if start != float(state.weights[l][i, j]):
-                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
-            backprop = state.grads.get((l, i, j))
-            label = "∂L/∂w"
-        elif kind == "bias":
-            _, l, j = key
-            name = names.bias(l, j)
-            lines.append(f"Bias {name} = {format_number(state.biases[l][0, j], 6)}")
-            start = float(net.biases[l][0, j])
-            if start != float(state.biases[l][0, j]):
-                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
-            backprop = state.grads.get(("bias", l, j))
-            label = "∂L/∂b"
-        else:
-            return ""
-        lines.append(
-            f"{label} by backpropagation: "
-            + (
-                format_number(backprop, 6)
-                if backprop is not None
-                else "not computed yet (step on into the backward pass)"
-            )
-        )
-        numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
-        lines.append(f"{label} by finite differences: {format_number(numeric, 6)}")
-        lines.append(
-            "Finite differences nudge it by ±10⁻⁶ and run the network again; when "
-            "both agree, backpropagation did its job."
-        )
-        return "\n".join(lines)
-
-    @staticmethod
-    def _known(value) -> str:
-        return format_number(value) if value is not None else "not computed yet"
+        return describe_item(self.lesson, self.position, key)
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""
@@ -864,10 +709,10 @@ class StepThroughTab(QWidget):
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Change a parameter")
         dialog.setLabelText(
-            f"New value of {name} (now {format_number(value, 6)}).\n"
+            f"New value of {name} (now {fmt(value, 6)}).\n"
             "The iteration starts again from its first step."
         )
-        dialog.setTextValue(_editable([value]))
+        dialog.setTextValue(editable_numbers([value]))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
         dialog.destroyed.connect(self._forget_dialog)
@@ -903,5 +748,5 @@ class StepThroughTab(QWidget):
         if lesson.iteration == 1:
             self.base_network = net.copy()
         self._start(lesson, fresh=lesson.iteration == 1)
-        self.show_message(f"{name} is now {format_number(value, 6)}; the iteration starts again.")
+        self.show_message(f"{name} is now {fmt(value, 6)}; the iteration starts again.")
         return True
