@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from app.step.parsing import InputError, parse_matrices, parse_numbers
 from app.step.tab import SPEEDS, StepThroughTab
 from nncore.formatting import fmt
 from nncore.gradcheck import numerical_gradient
@@ -341,24 +340,6 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     assert tab.lesson.network.sizes == (2, 1)
     np.testing.assert_array_equal(tab.lesson.network.weights[0], [[0.5], [-0.25]])
     assert tab.view.texts()[("edge", 0, 1, 0)] == "−0.25"
-
-
-def test_parsers_refuse_what_they_cannot_use():
-    assert parse_numbers("0.1, -0.3 0.5", "inputs") == [0.1, -0.3, 0.5]
-    assert parse_numbers("−0.5", "inputs") == [-0.5]
-    for text in ("", "1,,x", "inf", "2000"):
-        with pytest.raises(InputError):
-            parse_numbers(text, "inputs")
-    assert parse_matrices("1 2; 3 4\n5; 6", [(2, 2), (2, 1)], "weights") == [
-        [[1, 2], [3, 4]],
-        [[5], [6]],
-    ]
-    assert parse_matrices("1 2; 3 4 / 5; 6", [(2, 2), (2, 1)], "weights") == [
-        [[1, 2], [3, 4]],
-        [[5], [6]],
-    ]
-    with pytest.raises(InputError, match="need 2 row"):
-        parse_matrices("1 2\n5; 6", [(2, 2), (2, 1)], "weights")
 
 
 def test_tab_protocol(tab, qtbot):
