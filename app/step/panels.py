@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
@@ -262,3 +263,46 @@ class TimelineTree(QTreeWidget):
         position = item.data(0, Qt.UserRole)
         if position is not None:
             self.jumpRequested.emit(int(position))
+
+
+class SidePanel(QScrollArea):
+    """The column beside the drawing: explanation, inspector, loss, loss chart and timeline.
+
+    In a small window it scrolls rather than squeeze the panels' text away.
+    """
+
+    def __init__(self, loss_chart: QWidget, parent=None):
+        super().__init__(parent)
+        self.explanation = ExplanationPanel()
+        self.inspector = InspectorPanel()
+        self.loss_label = QLabel()
+        self.fonts = ScaledFonts()
+        self.fonts.set(self.loss_label, 1.0, bold=True)
+        self.loss_label.setAccessibleName("Loss before and after the iteration")
+        self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.loss_chart = loss_chart
+        self.timeline = TimelineTree()
+        column = QWidget()
+        column.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.explanation, 0)
+        layout.addWidget(self.inspector, 0)
+        layout.addWidget(self.loss_label)
+        layout.addWidget(self.loss_chart, 2)
+        layout.addWidget(self.timeline, 3)
+        line = self.fontMetrics().lineSpacing()
+        self.timeline.setMinimumHeight(line * 7)
+        self.loss_chart.setMinimumHeight(line * 7)
+        self.loss_chart.setMaximumHeight(line * 13)
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
+        self.setMinimumWidth(column.minimumWidth())
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.fonts.refresh()

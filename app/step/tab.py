@@ -23,31 +23,26 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QFrame,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app import theme as app_theme
+from app.step.controls import SPEEDS, LessonSettings, StepControls
 from app.step.editor import CustomEditor
 from app.step.focus import focus_for
 from app.step.loss_chart import LossChart
-from app.step.panels import ExplanationPanel, InspectorPanel, ScaledFonts, TimelineTree
-from app.step.parsing import LR_LIMIT, InputError, parse_numbers, read_example
+from app.step.panels import SidePanel
+from app.step.parsing import InputError, parse_numbers, read_example
 from app.step.texts import describe_item, editable_numbers, inspectable_items
 from app.widgets.network_display import DisplayState
 from app.widgets.network_view import NetworkView
@@ -56,8 +51,6 @@ from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_less
 
 __all__ = ["SPEEDS", "StepThroughTab"]
 
-# Animation speeds offered to the student: (label, milliseconds per step).
-SPEEDS = (("Slow", 900), ("Normal", 450), ("Fast", 200), ("No animation", 0))
 PLAY_PAUSE_MS = 350  # pause between two steps while playing, after the animation
 
 
@@ -92,146 +85,47 @@ class StepThroughTab(QWidget):
 
     # ---- construction ----------------------------------------------------------------------
     def _build_ui(self):
-        # Lesson settings: preset, example, learning rate.
-        self.preset_box = QComboBox()
-        for name, preset in PRESETS.items():
-            self.preset_box.addItem(preset.title, name)
-        self.preset_box.setAccessibleName("Lesson preset")
-        self.preset_box.setToolTip("Choose a ready-made lesson, or 'Your own network'")
-        self.inputs_edit = QLineEdit()
-        self.inputs_edit.setAccessibleName("Inputs")
-        self.inputs_edit.setToolTip("The example's inputs, separated by commas")
-        self.target_edit = QLineEdit()
-        self.target_edit.setAccessibleName("Target")
-        self.target_edit.setToolTip("The answer the network should give, one per output")
-        self.lr_edit = QLineEdit()
-        self.lr_edit.setAccessibleName("Learning rate")
-        self.lr_edit.setToolTip(f"How far each step moves the weights (0 < rate ≤ {LR_LIMIT:g})")
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setToolTip("Restart this iteration with these inputs, target and rate")
+        self.settings = LessonSettings()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        settings = QHBoxLayout()
-        fields = (
-            ("Lesson", self.preset_box, 2),
-            ("Inputs", self.inputs_edit, 2),
-            ("Target", self.target_edit, 1),
-            ("Learning rate", self.lr_edit, 1),
-        )
-        for label, widget, stretch in fields:
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            settings.addWidget(caption)
-            settings.addWidget(widget, stretch)
-        settings.addWidget(self.apply_button)
         self.editor = CustomEditor()
         self.editor.setVisible(False)
-
-        # The drawing and the side panel.
         self.view = NetworkView()
-        self.explanation = ExplanationPanel()
-        self.inspector = InspectorPanel()
-        self.loss_label = QLabel()
-        self.fonts = ScaledFonts()
-        self.fonts.set(self.loss_label, 1.0, bold=True)
-        self.loss_label.setAccessibleName("Loss before and after the iteration")
-        self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.loss_chart = LossChart()
-        self.timeline = TimelineTree()
-        side = QWidget()
-        side.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.explanation, 0)
-        side_layout.addWidget(self.inspector, 0)
-        side_layout.addWidget(self.loss_label)
-        side_layout.addWidget(self.loss_chart, 2)
-        side_layout.addWidget(self.timeline, 3)
-        line = self.fontMetrics().lineSpacing()
-        self.timeline.setMinimumHeight(line * 7)
-        self.loss_chart.setMinimumHeight(line * 7)
-        self.loss_chart.setMaximumHeight(line * 13)
-        # In a small window the side panels scroll rather than squeeze their text away.
-        side_scroll = QScrollArea()
-        side_scroll.setWidget(side)
-        side_scroll.setWidgetResizable(True)
-        side_scroll.setFrameShape(QFrame.NoFrame)
-        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        side_scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
-        side_scroll.setMinimumWidth(side.minimumWidth())
+        self.side = SidePanel(LossChart())
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(side_scroll)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.controls = StepControls()
 
-        # Controls.
-        self.home_button = QPushButton("|◀ Start")
-        self.back_button = QPushButton("◀ Back")
-        self.step_button = QPushButton("Step ▶")
-        self.play_button = QPushButton("Play")
-        self.play_button.setCheckable(True)
-        self.end_button = QPushButton("End ▶|")
-        self.next_button = QPushButton("Next iteration")
-        self.reset_button = QPushButton("Reset")
-        tips = {
-            self.home_button: "Back to the start of the iteration (Home)",
-            self.back_button: "One step back (←)",
-            self.step_button: "One step forward (Space or →)",
-            self.play_button: "Step automatically (P)",
-            self.end_button: "Jump to the end of the iteration (End)",
-            self.next_button: "Start the next iteration with the updated weights (N)",
-            self.reset_button: "Back to iteration 1 with the starting weights (R)",
-        }
-        for button, tip in tips.items():
-            button.setToolTip(tip)
-        self.speed_box = QComboBox()
-        for label, ms in SPEEDS:
-            self.speed_box.addItem(label, ms)
-        self.speed_box.setCurrentIndex(1)
-        self.speed_box.setAccessibleName("Animation speed")
-        self.granularity_box = QComboBox()
-        for g in GRANULARITIES:
-            self.granularity_box.addItem(f"by {g}", g)
-        self.granularity_box.setAccessibleName("Step size")
-        self.granularity_box.setToolTip("How much one Step covers")
-        self.slider = QSlider(Qt.Horizontal)
-        self.slider.setAccessibleName("Position in the iteration")
-        self.slider.setPageStep(5)
-        self.position_label = QLabel()
-        self.position_label.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999")
+        # The parts the tab works with, by name (tests and the main window use them too).
+        self.preset_box, self.apply_button = self.settings.preset_box, self.settings.apply_button
+        self.inputs_edit, self.target_edit = self.settings.inputs_edit, self.settings.target_edit
+        self.lr_edit = self.settings.lr_edit
+        self.explanation, self.inspector = self.side.explanation, self.side.inspector
+        self.loss_label, self.loss_chart = self.side.loss_label, self.side.loss_chart
+        self.timeline = self.side.timeline
+        c = self.controls
+        self.home_button, self.back_button, self.step_button = (
+            c.home_button,
+            c.back_button,
+            c.step_button,
         )
-        controls = QHBoxLayout()
-        for w in (
-            self.home_button,
-            self.back_button,
-            self.step_button,
-            self.play_button,
-            self.end_button,
-            self.next_button,
-            self.reset_button,
-        ):
-            controls.addWidget(w)
-        speed_label = QLabel("Speed")
-        speed_label.setBuddy(self.speed_box)
-        timeline_row = QHBoxLayout()
-        timeline_row.addWidget(self.slider, 1)
-        timeline_row.addWidget(self.position_label)
-        timeline_row.addWidget(speed_label)
-        timeline_row.addWidget(self.speed_box)
-        timeline_row.addWidget(self.granularity_box)
+        self.play_button, self.end_button = c.play_button, c.end_button
+        self.next_button, self.reset_button = c.next_button, c.reset_button
+        self.speed_box, self.granularity_box = c.speed_box, c.granularity_box
+        self.slider, self.position_label = c.slider, c.position_label
 
         layout = QVBoxLayout(self)
-        layout.addLayout(settings)
+        layout.addWidget(self.settings)
         layout.addWidget(self.message)
         layout.addWidget(self.editor)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(timeline_row)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
 
         order = [
             self.preset_box,
@@ -309,11 +203,6 @@ class StepThroughTab(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-    def changeEvent(self, event):
-        super().changeEvent(event)
-        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
-            self.fonts.refresh()
-
     def _restyle(self, *_):
         error = app_theme.colors()["highlight"]
         self.message.setStyleSheet(f"color: {error};" if self.message.property("error") else "")
@@ -362,8 +251,7 @@ class StepThroughTab(QWidget):
             self.show_message(f"Unknown lesson {name!r}.", error=True)
             return
         self.preset_name = name
-        with QSignalBlocker(self.preset_box):
-            self.preset_box.setCurrentIndex(self.preset_box.findData(name))
+        self.settings.show_preset(name)
         self.editor.setVisible(name == "custom")
         if name == "custom":
             if self.lesson is not None:
@@ -456,13 +344,9 @@ class StepThroughTab(QWidget):
             {(c, i): lesson.names.node(c, i) for c, n in enumerate(net.sizes) for i in range(n)}
         )
         self.view.set_tooltips(dict(inspectable_items(self.lesson)))
-        with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
-            self.inputs_edit.setText(editable_numbers(lesson.X[0]))
-            self.target_edit.setText(editable_numbers(lesson.Y[0]))
-            self.lr_edit.setText(editable_numbers([lesson.lr]))
+        self.settings.show_example(lesson.X[0], lesson.Y[0], lesson.lr)
         self.timeline.set_lesson(lesson)
-        with QSignalBlocker(self.slider):
-            self.slider.setRange(0, len(lesson))
+        self.controls.set_length(len(lesson))
         items = inspectable_items(self.lesson)
         self.inspector.set_items(items)
         if self.selected is not None and self.selected not in dict(items):
@@ -558,12 +442,9 @@ class StepThroughTab(QWidget):
                     step.narration + f"\n({len(taken)} operations in this {self.granularity}; "
                     "the formula is the last one.)"
                 )
-        with QSignalBlocker(self.slider):
-            self.slider.setValue(k)
+        self.controls.show_position(k, len(lesson), lesson.iteration)
         self.timeline.set_position(k)
-        self.position_label.setText(f"Iteration {lesson.iteration} · {k} / {len(lesson)}")
         self._show_loss(state)
-        self._update_buttons()
         if k == len(lesson) and k != old:
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
@@ -578,14 +459,6 @@ class StepThroughTab(QWidget):
     def _on_slider(self, value: int) -> None:
         self.view.skip_animation()
         self.go_to(value, animate=False)
-
-    def _update_buttons(self):
-        at_start, at_end = self.position <= 0, self.position >= self.steps_total
-        self.home_button.setEnabled(not at_start)
-        self.back_button.setEnabled(not at_start)
-        self.step_button.setEnabled(not at_end)
-        self.end_button.setEnabled(not at_end)
-        self.next_button.setDefault(at_end)
 
     def _show_loss(self, state) -> None:
         text = f"Iteration {self.lesson.iteration}: loss "
@@ -648,9 +521,7 @@ class StepThroughTab(QWidget):
 
     # ---- playing ---------------------------------------------------------------------------
     def set_playing(self, playing: bool) -> None:
-        with QSignalBlocker(self.play_button):
-            self.play_button.setChecked(playing)
-        self.play_button.setText("Pause" if playing else "Play")
+        self.controls.show_playing(playing)
         if playing:
             if self.position >= self.steps_total:
                 self.go_to(0)

@@ -367,6 +367,7 @@ def test_fonts_follow_the_application_font(tab, qtbot):
     app = QApplication.instance()
     original = app.font()
     formula_before = tab.explanation.formula.font().pointSizeF()
+    loss_before = tab.loss_label.font().pointSizeF()
     radius_before = tab.view.nodes[(1, 0)].rect().width()
     try:
         bigger = QFont(original)
@@ -374,6 +375,7 @@ def test_fonts_follow_the_application_font(tab, qtbot):
         app.setFont(bigger)
         qtbot.waitUntil(lambda: tab.explanation.formula.font().pointSizeF() > formula_before)
         assert tab.explanation.formula.font().pointSizeF() == pytest.approx(formula_before * 1.5)
+        assert tab.loss_label.font().pointSizeF() == pytest.approx(loss_before * 1.5)
         assert tab.view.nodes[(1, 0)].rect().width() > radius_before
     finally:
         app.setFont(original)
