@@ -19,6 +19,10 @@ computes nothing about the network: it shows the numbers it is given (a `LessonS
 from `nncore.lesson` or a plain `Network`). Clicking a neuron, weight or bias emits
 `itemClicked(key)`; double-clicking a weight or bias emits `itemDoubleClicked(key)`.
 Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer, j).
+
+The drawing is split by concept: `network_scene` creates and lays out the items
+(`network_items`), `network_display` decides their texts without Qt, `network_placement`
+finds free spots for labels; this module paints a step's state and runs the animation.
 """
 
 from __future__ import annotations
@@ -37,14 +41,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
-    QFontMetricsF,
     QPainter,
     QPen,
 )
 from PySide6.QtWidgets import (
-    QApplication,
-    QGraphicsScene,
     QGraphicsView,
     QSizePolicy,
 )
@@ -56,21 +56,19 @@ from app.widgets.network_display import (
     bubble_text,
     edge_width,
     layer_name,
-    layer_title,
     layer_title_lines,
     node_caption_lines,
-    node_centres,
     node_value_text,
     number_or_blank,
     shown_between,
 )
-from app.widgets.network_items import EdgeItem, LabelItem, LegendItem, NodeItem, PulseItem, mix
+from app.widgets.network_items import mix
 from app.widgets.network_placement import (
     bubble_candidates_at_node,
     bubble_candidates_on_edge,
     free_spot,
-    place_edge_labels,
 )
+from app.widgets.network_scene import NetworkScene
 
 # Okabe–Ito colours: the keys this view needs, should a theme lack one.
 FALLBACK_COLORS = {
@@ -107,7 +105,9 @@ class NetworkView(QGraphicsView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
+        self.colors = {k: QColor(v) for k, v in theme_colors().items()}
+        self.drawing = NetworkScene(self.colors, self)
+        self.setScene(self.drawing)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -121,34 +121,17 @@ class NetworkView(QGraphicsView):
             "negative, thicker for larger size. Click an item to inspect it."
         )
 
-        self.colors = {k: QColor(v) for k, v in theme_colors().items()}
-        self.sizes: tuple = ()
-        self.activation_names: list[str] = []
         self.display = DisplayState()
         self.previous = DisplayState()
         self.focus = StepFocus()
         self.selected = None
-
-        self.nodes: dict = {}  # (col, idx) -> NodeItem
-        self.node_text: dict = {}  # (col, idx) -> LabelItem (value inside the circle)
-        self.node_caption: dict = {}  # (col, idx) -> LabelItem (z, δ below the node)
-        self.node_name: dict = {}  # (col, idx) -> LabelItem (x₁, h₁, ŷ inside the node)
-        self.names: dict = {}  # (col, idx) -> name text
-        self.edges: dict = {}  # (layer, i, j) -> EdgeItem
-        self.edge_labels: dict = {}  # (layer, i, j) -> LabelItem
-        self.bias_labels: dict = {}  # (layer, j) -> LabelItem
-        self.layer_labels: list = []
-        self.target_labels: dict = {}  # output index -> LabelItem
-        self.pulse = PulseItem()
-        self.legend = LegendItem()
-        self.bubble = LabelItem(("bubble",))
-        self.bubble.setZValue(60)
-        self._positions: dict = {}
-        self._radius = 20.0
-        self._base_width = 1.2
-        self._two_line_titles = False
-        self._label_room: dict = {}  # edge -> bool (fits without overlapping)
-        self._roomy = True
+        # The scene's item tables under the names the painting below uses; the scene
+        # refills these same dicts for every architecture.
+        d = self.drawing
+        self.nodes, self.node_text, self.node_caption = d.nodes, d.node_text, d.node_caption
+        self.node_name, self.edges, self.edge_labels = d.node_name, d.edges, d.edge_labels
+        self.bias_labels, self.target_labels = d.bias_labels, d.target_labels
+        self.layer_labels = d.layer_labels
 
         self._animation = QVariantAnimation(self)
         self._animation.setStartValue(0.0)
@@ -158,11 +141,30 @@ class NetworkView(QGraphicsView):
         self._animation.valueChanged.connect(self._on_progress)
         self._animation.finished.connect(self._on_finished)
         self._progress = 1.0
-        self._font_set = self._make_fonts()
 
         app_theme.theme.changed.connect(self.refresh_theme)
 
     # ---- public API ------------------------------------------------------------------------
+    @property
+    def sizes(self) -> tuple:
+        return self.drawing.sizes
+
+    @property
+    def activation_names(self) -> list[str]:
+        return self.drawing.activation_names
+
+    @property
+    def pulse(self):
+        return self.drawing.pulse
+
+    @property
+    def legend(self):
+        return self.drawing.legend
+
+    @property
+    def bubble(self):
+        return self.drawing.bubble
+
     @property
     def duration(self) -> int:
         return self._animation.duration()
@@ -184,10 +186,7 @@ class NetworkView(QGraphicsView):
     def refresh_theme(self, *_):
         self.colors = {k: QColor(v) for k, v in theme_colors().items()}
         self.setBackgroundBrush(self.colors["background"])
-        self._style_items()
-        for node, label in self.node_name.items():
-            name = self.names.get(node)
-            label.set_lines([(name, self.colors["muted"])] if name else [])
+        self.drawing.set_colors(self.colors)
         self._apply(self._progress)
 
     def set_architecture(self, sizes, activation_names=()) -> None:
@@ -197,93 +196,20 @@ class NetworkView(QGraphicsView):
         if sizes == self.sizes and names == self.activation_names and self.nodes:
             return
         self._animation.stop()
-        self.sizes, self.activation_names = sizes, names
         self.display, self.previous, self.focus = DisplayState(), DisplayState(), StepFocus()
         self.selected = None
-        self.names = {}
-        scene = self.scene()
-        scene.clear()
-        self.nodes.clear(), self.node_text.clear(), self.node_caption.clear()
-        self.node_name.clear()
-        self.edges.clear(), self.edge_labels.clear(), self.bias_labels.clear()
-        self.target_labels.clear()
-        self.layer_labels = []
-        for layer in range(len(sizes) - 1):
-            for i in range(sizes[layer]):
-                for j in range(sizes[layer + 1]):
-                    key = (layer, i, j)
-                    edge = EdgeItem(("edge",) + key)
-                    edge.setZValue(1)
-                    scene.addItem(edge)
-                    self.edges[key] = edge
-                    label = LabelItem(("edge",) + key)
-                    label.setZValue(20)
-                    scene.addItem(label)
-                    self.edge_labels[key] = label
-        for col, n in enumerate(sizes):
-            for idx in range(n):
-                node = NodeItem(("node", col, idx))
-                node.setZValue(10)
-                scene.addItem(node)
-                self.nodes[(col, idx)] = node
-                text = LabelItem(("node", col, idx))
-                text.setZValue(12)
-                scene.addItem(text)
-                self.node_text[(col, idx)] = text
-                name = LabelItem(("node", col, idx))
-                name.setZValue(12)
-                scene.addItem(name)
-                self.node_name[(col, idx)] = name
-                caption = LabelItem(("node", col, idx), hang=True)
-                caption.setZValue(22)
-                scene.addItem(caption)
-                self.node_caption[(col, idx)] = caption
-                if col > 0:
-                    bias = LabelItem(("bias", col - 1, idx))
-                    bias.setZValue(21)
-                    scene.addItem(bias)
-                    self.bias_labels[(col - 1, idx)] = bias
-            title = LabelItem(("title", col))
-            scene.addItem(title)
-            self.layer_labels.append(title)
-        for k in range(sizes[-1]):
-            label = LabelItem(("target", k))
-            label.setZValue(21)
-            scene.addItem(label)
-            self.target_labels[k] = label
-        self.pulse = PulseItem()
-        scene.addItem(self.pulse)
-        self.legend = LegendItem()
-        scene.addItem(self.legend)
-        self.bubble = LabelItem(("bubble",))
-        self.bubble.setZValue(60)
-        scene.addItem(self.bubble)
+        self.drawing.build(sizes, names)
         self.setBackgroundBrush(self.colors["background"])
-        self._style_items()
         self._relayout()
 
     def set_names(self, names: dict) -> None:
         """Names written inside the neurons, e.g. {(0, 0): "x₁", (1, 0): "h₁"}."""
-        self.names = dict(names)
-        muted = self.colors["muted"]
-        for node, label in self.node_name.items():
-            label.set_lines([(self.names[node], muted)] if self.names.get(node) else [])
+        self.drawing.set_names(names)
         self._relayout()
 
     def set_tooltips(self, names: dict) -> None:
         """Tooltips naming each item, e.g. {("edge", 0, 0, 1): "weight w(x₁→h₂)"}."""
-        for key, name in names.items():
-            kind, rest = key[0], tuple(key[1:])
-            if kind == "node" and rest in self.nodes:
-                self.nodes[rest].setToolTip(f"{name}: click to see its values and gradient")
-            elif kind == "edge" and rest in self.edges:
-                tip = f"{name}: click to inspect, double-click to change"
-                self.edges[rest].setToolTip(tip)
-                self.edge_labels[rest].setToolTip(tip)
-            elif kind == "bias" and rest in self.bias_labels:
-                self.bias_labels[rest].setToolTip(
-                    f"{name}: click to inspect, double-click to change"
-                )
+        self.drawing.set_tooltips(names)
 
     def set_network(self, network, x=None, target=None) -> None:
         """Show a Network's weights (and optionally an input and target), no step."""
@@ -303,7 +229,7 @@ class NetworkView(QGraphicsView):
         self.previous = previous if previous is not None else display
         self.focus = focus or StepFocus()
         self._update_texts(1.0)
-        self._place_edge_labels()
+        self.drawing.place_edge_labels()
         self._prepare_pulses()
         if animate and self.duration > 0 and focus is not None and focus.phase:
             self._progress = 0.0
@@ -346,10 +272,10 @@ class NetworkView(QGraphicsView):
         """Centre of an item in viewport coordinates (tests click there)."""
         kind = key[0]
         if kind == "node":
-            p = self._positions[(key[1], key[2])]
+            p = self.drawing.positions[(key[1], key[2])]
         elif kind == "edge":
             label = self.edge_labels[tuple(key[1:])]
-            p = label.pos() if label.isVisible() else self._edge_point(tuple(key[1:]), 0.5)
+            p = label.pos() if label.isVisible() else self.drawing.edge_point(tuple(key[1:]), 0.5)
         elif kind == "bias":
             p = self.bias_labels[tuple(key[1:])].pos()
         else:
@@ -357,56 +283,10 @@ class NetworkView(QGraphicsView):
         return QPointF(self.mapFromScene(p))
 
     # ---- geometry --------------------------------------------------------------------------
-    def _fonts(self):
-        """(base, value, small, title) fonts, derived from the application font."""
-        return self._font_set
-
-    def _make_fonts(self):
-        base = QFont(QApplication.font())
-        value = QFont(base)
-        value.setBold(True)
-        small = QFont(base)
-        small.setPointSizeF(max(6.0, base.pointSizeF() * 0.92))
-        title = QFont(base)
-        title.setBold(True)
-        return base, value, small, title
-
-    def _style_items(self):
-        self._font_set = self._make_fonts()
-        base, value, small, title = self._font_set
-        bg = self.colors["background"]
-        for label in self.node_text.values():
-            label.set_style(value, None)
-        for label in self.node_caption.values():
-            label.set_style(small, bg)
-        for label in self.node_name.values():
-            label.set_style(small, None)
-        for label in self.edge_labels.values():
-            label.set_style(small, bg)
-        for label in self.bias_labels.values():
-            label.set_style(small, bg)
-        for label in self.target_labels.values():
-            label.set_style(base, bg, self.colors["grid"])
-        for label in self.layer_labels:
-            label.set_style(title, bg)
-        self.bubble.set_style(value, bg, self.colors["highlight"])
-        c = self.colors
-        self.legend.set_entries(
-            [
-                ("positive weight", c["positive"], "line"),
-                ("negative weight", c["negative"], "line"),
-                ("thicker = larger", c["muted"], "line"),
-                ("forward", c["forward"], "dot"),
-                ("backward", c["backward"], "dot"),
-            ],
-            small,
-            c["muted"],
-        )
-
     def changeEvent(self, event):
         super().changeEvent(event)
         if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange) and self.sizes:
-            self._style_items()
+            self.drawing.restyle()
             self._relayout()
 
     def resizeEvent(self, event):
@@ -416,83 +296,11 @@ class NetworkView(QGraphicsView):
     def _relayout(self):
         if not self.sizes:
             return
-        rect = QRectF(self.viewport().rect())
-        self.scene().setSceneRect(rect)
-        _, value_font, small_font, title_font = self._fonts()
-        fm = QFontMetricsF(value_font)
-        sfm = QFontMetricsF(small_font)
-        line = fm.height()
-        self._base_width = max(1.0, line * 0.075)
-        n_cols = len(self.sizes)
-        left = rect.left() + fm.horizontalAdvance("−0.0000") * 0.9
-        right = rect.right() - fm.horizontalAdvance("target −0.0000") - line * 2.4
-        # Layer titles go on two lines ("Hidden 1" over "(relu)") when one would collide.
-        tfm = QFontMetricsF(title_font)
-        widest = max(
-            tfm.horizontalAdvance(layer_title(col, n_cols, self._activation(col)))
-            for col in range(n_cols)
-        )
-        self._two_line_titles = n_cols > 1 and widest + line > (right - left) / max(1, n_cols - 1)
-        top = rect.top() + line * (3.2 if self._two_line_titles else 2.2)
-        bottom = rect.bottom() - line * 2.2
-        max_n = max(self.sizes)
-        spacing = (bottom - top) / max_n
-        self._radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62, spacing * 0.30))
-        # Room for the bias above and z/δ below every neuron?
-        self._roomy = spacing >= 2 * self._radius + 3.2 * sfm.height()
-        self._positions = {
-            node: QPointF(x, y)
-            for node, (x, y) in node_centres(self.sizes, left, right, top, bottom).items()
-        }
-        r = self._radius
-        for key, node in self.nodes.items():
-            p = self._positions[key]
-            node.setRect(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r))
-            has_name = bool(self.names.get(key))
-            self.node_text[key].setPos(p + QPointF(0, sfm.height() * 0.42 if has_name else 0))
-            self.node_name[key].setPos(p + QPointF(0, -sfm.height() * 0.55))
-            self.node_caption[key].setPos(p + QPointF(0, r + sfm.height() * 0.15))
-            if key[0] > 0:
-                above = QPointF(0, -r - sfm.height() * 0.62)
-                self.bias_labels[(key[0] - 1, key[1])].setPos(p + above)
-        for k, label in self.target_labels.items():
-            p = self._positions[(n_cols - 1, k)]
-            half = fm.horizontalAdvance("target −0.0000") / 2
-            label.setPos(p + QPointF(r + line * 0.6 + half, 0))
-        for col, label in enumerate(self.layer_labels):
-            x = self._positions[(col, 0)].x()
-            label.setPos(QPointF(x, rect.top() + line * (1.3 if self._two_line_titles else 0.8)))
-        legend = self.legend.boundingRect()
-        self.legend.setPos(
-            QPointF(rect.left() + line * 0.5, rect.bottom() - legend.height() - line * 0.35)
-        )
-        for key, edge in self.edges.items():
-            layer, i, j = key
-            a, b = self._positions[(layer, i)], self._positions[(layer + 1, j)]
-            d = b - a
-            length = math.hypot(d.x(), d.y()) or 1.0
-            u = QPointF(d.x() / length, d.y() / length)
-            edge.setLine(a.x() + u.x() * r, a.y() + u.y() * r, b.x() - u.x() * r, b.y() - u.y() * r)
-            edge.pick_width = max(8.0, line * 0.6)
-        self.pulse.radius = max(5.0, line * 0.42)
-        self._update_texts(1.0)
-        self._place_edge_labels()
+        self.drawing.lay_out(QRectF(self.viewport().rect()))
+        self._update_texts(1.0)  # sizes the labels' plates before they are placed
+        self.drawing.place_edge_labels()
         self._prepare_pulses()
         self._apply(self._progress)
-
-    def _activation(self, col: int) -> str | None:
-        """The activation of layer column `col` (None for the inputs)."""
-        return self.activation_names[col - 1] if 0 < col <= len(self.activation_names) else None
-
-    def _edge_point(self, key, t: float) -> QPointF:
-        line = self.edges[key].line()
-        return line.p1() + (line.p2() - line.p1()) * t
-
-    def _place_edge_labels(self):
-        """Each weight's number on its line where it covers no neuron, bias or other number."""
-        taken = [self.nodes[k].sceneBoundingRect().adjusted(-2, -2, 2, 2) for k in self.nodes]
-        taken += [lbl.mapRectToScene(lbl.plate_rect()) for lbl in self.bias_labels.values()]
-        self._label_room = place_edge_labels(self.sizes, self.edge_labels, self._edge_point, taken)
 
     # ---- painting the state ----------------------------------------------------------------
     def _update_texts(self, t: float, only_focus: bool = False):
@@ -532,7 +340,7 @@ class NetworkView(QGraphicsView):
         n_cols = len(self.sizes)
         for col, label in enumerate(self.layer_labels):
             lines = layer_title_lines(
-                layer_name(col, n_cols), self._activation(col), self._two_line_titles
+                layer_name(col, n_cols), self.drawing.activation(col), self.drawing.two_line_titles
             )
             label.set_lines([(line, fg) for line in lines])
 
@@ -581,7 +389,7 @@ class NetworkView(QGraphicsView):
         focus_edges = set(focus.edges)
         focus_biases = set(focus.biases)
         scale = d.weight_scale()
-        base_width = self._base_width
+        base_width = self.drawing.base_width
         flash = math.sin(math.pi * t) if t < 1.0 else 0.0
         updating = focus.phase == "update"
         self._update_texts(t, only_focus)
@@ -618,7 +426,7 @@ class NetworkView(QGraphicsView):
             pen.setCapStyle(Qt.FlatCap)
             edge.setPen(pen)
             label = self.edge_labels[key]
-            show = self._label_room.get(key, False) or involved or selected
+            show = self.drawing.label_room.get(key, False) or involved or selected
             label.setVisible(show)
             label.setOpacity(1.0 if (not active or involved or selected) else DIM_LABEL_OPACITY)
             label.setZValue(40 if involved or selected else 20)
@@ -661,14 +469,14 @@ class NetworkView(QGraphicsView):
             self.node_text[node].setOpacity(opacity)
             self.node_name[node].setOpacity(opacity)
             caption = self.node_caption[node]
-            caption.setVisible(bool(caption.text()) and (self._roomy or involved))
+            caption.setVisible(bool(caption.text()) and (self.drawing.roomy or involved))
             caption.setOpacity(opacity)
         for key, label in self.bias_labels.items():
             node = (key[0] + 1, key[1])
             involved = key in focus_biases or (
                 focus.phase == "forward" and focus.kind == "bias" and node in focus_nodes
             )
-            label.setVisible(self._roomy or involved or self.selected == ("bias", *key))
+            label.setVisible(self.drawing.roomy or involved or self.selected == ("bias", *key))
             lit = not active or involved or node in focus_nodes
             label.setOpacity(1.0 if lit else DIM_LABEL_OPACITY)
             label.set_border(
@@ -699,7 +507,7 @@ class NetworkView(QGraphicsView):
             "update": self.colors["highlight"],
         }.get(focus.phase, self.colors["foreground"])
         self.bubble.set_lines([(text, mix(colour, self.colors["foreground"], 0.4))])
-        self.bubble.set_style(self._fonts()[1], self.colors["background"], colour)
+        self.bubble.set_style(self.drawing.fonts.value, self.colors["background"], colour)
         rect = self.bubble.plate_rect()
         anchor = focus.anchor
         if anchor is None and focus.edges:
@@ -709,14 +517,18 @@ class NetworkView(QGraphicsView):
         candidates = []
         if anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
             candidates += bubble_candidates_on_edge(
-                self._edge_point, tuple(anchor[1:]), rect.height()
+                self.drawing.edge_point, tuple(anchor[1:]), rect.height()
             )
-        elif anchor is not None and anchor[0] == "node" and tuple(anchor[1:]) in self._positions:
+        elif (
+            anchor is not None
+            and anchor[0] == "node"
+            and tuple(anchor[1:]) in self.drawing.positions
+        ):
             node = tuple(anchor[1:])
             bias = self.bias_labels.get((node[0] - 1, node[1]))
             candidates += bubble_candidates_at_node(
-                self._positions[node],
-                self._radius,
+                self.drawing.positions[node],
+                self.drawing.radius,
                 caption_height=self.node_caption[node].plate_rect().height(),
                 bias_height=bias.plate_rect().height() if bias is not None else 0.0,
                 height=rect.height(),
