@@ -204,3 +204,31 @@ def test_theme_switch_recolours_the_drawing(view):
     finally:
         app_theme.theme.set_theme("light")
     assert view.backgroundBrush().color().name().lower() == "#ffffff"
+
+
+def test_the_result_bubble_of_a_weight_step_ends_fully_opaque(view):
+    # Its opacity follows the animation's progress; a loop variable once shadowed that
+    # progress for weight steps and left their bubble faded at 0.6.
+    net = Network([2, 3, 1], activations="relu", init="article", seed=99)
+    view.set_network(net)
+    d = DisplayState.from_network(net, [0.1, 0.3], [0.2])
+    focus = StepFocus(phase="update", kind="weight_update", edges=((0, 0, 0),), value=0.5985)
+    view.show_display(d, focus, previous=d, animate=False)
+    assert view.texts()[("bubble",)] == "weight update = 0.5985"
+    assert view.bubble.opacity() == 1.0
+
+
+def test_layer_titles_go_on_two_lines_when_the_view_is_narrow(view, qtbot):
+    net = Network([2, 6, 6, 6, 1], activations="leaky_relu", init="xavier", seed=3)
+    view.set_network(net)
+    assert [lbl.text() for lbl in view.layer_labels][1] == "Hidden 1 (leaky_relu)"
+    view.resize(300, 600)
+    qtbot.waitUntil(lambda: "\n" in view.layer_labels[1].text())
+    titles = [lbl.text() for lbl in view.layer_labels]
+    assert titles[0] == "Inputs"
+    assert titles[1:] == [
+        "Hidden 1\n(leaky_relu)",
+        "Hidden 2\n(leaky_relu)",
+        "Hidden 3\n(leaky_relu)",
+        "Output\n(linear)",
+    ]
