@@ -42,6 +42,13 @@ from app.step.editor import CustomEditor
 from app.step.focus import focus_for
 from app.step.loss_chart import LossChart
 from app.step.panels import SidePanel
+from app.step.parameters import (
+    is_parameter,
+    parameter_name,
+    parameter_value,
+    restarted,
+    with_parameter,
+)
 from app.step.parsing import InputError, parse_numbers, read_example
 from app.step.texts import describe_item, editable_numbers, inspectable_items
 from app.widgets.network_display import DisplayState
@@ -110,13 +117,10 @@ class StepThroughTab(QWidget):
         self.loss_label, self.loss_chart = self.side.loss_label, self.side.loss_chart
         self.timeline = self.side.timeline
         c = self.controls
-        self.home_button, self.back_button, self.step_button = (
-            c.home_button,
-            c.back_button,
-            c.step_button,
-        )
-        self.play_button, self.end_button = c.play_button, c.end_button
-        self.next_button, self.reset_button = c.next_button, c.reset_button
+        self.home_button, self.back_button = c.home_button, c.back_button
+        self.step_button, self.play_button = c.step_button, c.play_button
+        self.end_button, self.next_button = c.end_button, c.next_button
+        self.reset_button = c.reset_button
         self.speed_box, self.granularity_box = c.speed_box, c.granularity_box
         self.slider, self.position_label = c.slider, c.position_label
 
@@ -508,15 +512,7 @@ class StepThroughTab(QWidget):
         """Back to iteration 1: the starting weights, the current example."""
         if self.lesson is None or self.base_network is None:
             return
-        example = (self.lesson.X.copy(), self.lesson.Y.copy())
-        lesson = Lesson(
-            self.base_network.copy(),
-            batch=example,
-            lr=self.lesson.lr,
-            title=self.lesson.title,
-            iteration=1,
-        )
-        self._start(lesson, fresh=True)
+        self._start(restarted(self.lesson, self.base_network.copy(), iteration=1), fresh=True)
         self.show_message("Reset: iteration 1 with the starting weights.")
 
     # ---- playing ---------------------------------------------------------------------------
@@ -568,15 +564,10 @@ class StepThroughTab(QWidget):
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""
-        if key is None or key[0] not in ("edge", "bias") or self.lesson is None:
+        if not is_parameter(key) or self.lesson is None:
             return
-        net = self.lesson.network
-        if key[0] == "edge":
-            name = self.lesson.names.weight(*key[1:])
-            value = float(net.weights[key[1]][key[2], key[3]])
-        else:
-            name = self.lesson.names.bias(*key[1:])
-            value = float(net.biases[key[1]][0, key[2]])
+        name = parameter_name(self.lesson, key)
+        value = parameter_value(self.lesson.network, key)
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Change a parameter")
         dialog.setLabelText(
@@ -600,22 +591,11 @@ class StepThroughTab(QWidget):
         except InputError as err:
             self.show_message(f"Not changed: {err}", error=True)
             return False
-        net = self.lesson.network.copy()
-        if key[0] == "edge":
-            net.set_weight(key[1], key[2], key[3], value)
-            name = self.lesson.names.weight(*key[1:])
-        elif key[0] == "bias":
-            net.set_bias(key[1], key[2], value)
-            name = self.lesson.names.bias(*key[1:])
-        else:
+        if not is_parameter(key):
             return False
-        lesson = Lesson(
-            net,
-            batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
-            lr=self.lesson.lr,
-            title=self.lesson.title,
-            iteration=self.lesson.iteration,
-        )
+        net = with_parameter(self.lesson.network, key, value)
+        name = parameter_name(self.lesson, key)
+        lesson = restarted(self.lesson, net, iteration=self.lesson.iteration)
         if lesson.iteration == 1:
             self.base_network = net.copy()
         self._start(lesson, fresh=lesson.iteration == 1)

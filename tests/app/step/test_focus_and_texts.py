@@ -19,7 +19,7 @@ from nncore.formatting import fmt
 from nncore.gradcheck import numerical_gradient
 from nncore.lesson import make_lesson
 
-QT_FREE_MODULES = ["app.step.focus", "app.step.texts", "app.step.parsing"]
+QT_FREE_MODULES = ["app.step.focus", "app.step.texts", "app.step.parsing", "app.step.parameters"]
 
 
 @pytest.mark.parametrize("module", QT_FREE_MODULES)
