@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import open_settings
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
-from app.step_tab import StepThroughTab
+from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
 from app.train.tab import TrainTab
 

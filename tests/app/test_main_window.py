@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu
 import app
 from app.main import main
 from app.main_window import MainWindow
-from app.step_tab import StepThroughTab
+from app.step.tab import StepThroughTab
 from app.theme import THEMES, colors, palette_colors, theme
 from app.train.tab import TrainTab
 

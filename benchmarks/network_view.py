@@ -7,7 +7,8 @@ every weight flashes and changes thickness. Each frame sets the animation's prog
 then renders the whole view (`QWidget.grab`, a full repaint of every item, antialiased),
 which is more than the on-screen animation ever repaints.
 
-Run it offscreen: `QT_QPA_PLATFORM=offscreen python -m app.bench_network_view`.
+Run it: `python -m benchmarks.network_view [--frames N]` (offscreen unless QT_QPA_PLATFORM
+says otherwise).
 It prints the median and 95th-percentile milliseconds per frame, both as elapsed (wall)
 time and as this process's CPU time; a smooth 60 Hz animation needs them under 16 ms. On a
 machine shared with other busy programs the wall-clock numbers grow with the load while the
@@ -16,6 +17,7 @@ CPU numbers stay what the drawing costs; the exit status follows the CPU numbers
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -32,7 +34,8 @@ def _percentile(values, share):
 def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     from PySide6.QtWidgets import QApplication
 
-    from app.network_view import DisplayState, NetworkView, StepFocus
+    from app.widgets.network_display import DisplayState, StepFocus
+    from app.widgets.network_view import NetworkView
     from nncore import Network
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -106,9 +109,15 @@ def run(frames: int = 120, sizes=(6, 6, 6)) -> dict:
     return results
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.network_view",
+        description="Milliseconds per animation frame of the Step tab's network drawing.",
+    )
+    parser.add_argument("--frames", type=int, default=120, help="frames per animation kind")
+    args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    results = run()
+    results = run(frames=args.frames)
     print("network view, 6-6-6 network, 900x600, full repaint per frame (ms per frame)")
     print("  (wall = elapsed time; cpu = this process's CPU time, which other programs")
     print("   competing for the processor do not inflate)")

@@ -9,8 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.network_view import DisplayState, NetworkView, StepFocus, format_number
+from app.widgets.network_display import DisplayState, StepFocus
+from app.widgets.network_view import NetworkView
 from nncore import Network
+from nncore.formatting import fmt
 
 
 @pytest.fixture
@@ -23,23 +25,13 @@ def view(qtbot):
     return v
 
 
-def test_format_number_writes_numbers_like_the_lesson_does():
-    assert format_number(-0.46) == "−0.46"
-    assert format_number(0.123456) == "0.1235"
-    assert format_number(0.0) == "0"
-    assert format_number(-0.0) == "0"
-    assert format_number(1.5e-7) == "1.5×10⁻⁷"
-    assert format_number(-2.5e6) == "−2.5×10⁶"
-    assert format_number(None) == ""
-
-
 def test_every_weight_and_input_of_the_article_network_is_written(view):
     net = Network([2, 3, 1], activations="relu", init="article", seed=99)
     view.set_network(net, x=[0.1, 0.3], target=[0.2])
     texts = view.texts()
     for layer, w in enumerate(net.weights):
         for i, j in itertools.product(range(w.shape[0]), range(w.shape[1])):
-            assert texts[("edge", layer, i, j)] == format_number(w[i, j])
+            assert texts[("edge", layer, i, j)] == fmt(w[i, j])
     assert texts[("node", 0, 0)] == "0.1"
     assert texts[("node", 0, 1)] == "0.3"
     assert texts[("target", 0)] == "target 0.2"
@@ -127,8 +119,8 @@ def test_a_step_dims_the_rest_and_its_animation_can_be_skipped(view, qtbot):
         view.skip_animation()
     assert not view.is_animating()
     texts = view.texts()
-    assert texts[("node", 1, 0)] == format_number(after.a[(1, 0)])
-    assert texts[("bubble",)] == f"a = {format_number(after.a[(1, 0)])}"
+    assert texts[("node", 1, 0)] == fmt(after.a[(1, 0)])
+    assert texts[("bubble",)] == f"a = {fmt(after.a[(1, 0)])}"
     assert not view.edges[(0, 0, 0)].dimmed
     assert view.edges[(0, 0, 1)].dimmed
     # A dimmed weight (here a negative one, orange) fades towards the white background.
@@ -158,7 +150,7 @@ def test_a_short_animation_runs_to_its_end_by_itself(view, qtbot):
             previous=before,
             animate=True,
         )
-    assert view.texts()[("caption", 1, 0)] == f"z = {format_number(after.z[(1, 0)])}"
+    assert view.texts()[("caption", 1, 0)] == f"z = {fmt(after.z[(1, 0)])}"
 
 
 def test_backward_and_update_steps_show_errors_and_new_weights(view, qtbot):
@@ -175,7 +167,7 @@ def test_backward_and_update_steps_show_errors_and_new_weights(view, qtbot):
         previous=d,
         animate=True,
     )
-    assert view.texts()[("caption", 2, 0)].endswith(f"δ = {format_number(d.errors[(2, 0)])}")
+    assert view.texts()[("caption", 2, 0)].endswith(f"δ = {fmt(d.errors[(2, 0)])}")
     after = net.copy()
     after.set_weight(1, 0, 0, 0.25)
     d2 = DisplayState.from_network(after, [0.1, 0.3], [0.2])
@@ -212,3 +204,31 @@ def test_theme_switch_recolours_the_drawing(view):
     finally:
         app_theme.theme.set_theme("light")
     assert view.backgroundBrush().color().name().lower() == "#ffffff"
+
+
+def test_the_result_bubble_of_a_weight_step_ends_fully_opaque(view):
+    # Its opacity follows the animation's progress; a loop variable once shadowed that
+    # progress for weight steps and left their bubble faded at 0.6.
+    net = Network([2, 3, 1], activations="relu", init="article", seed=99)
+    view.set_network(net)
+    d = DisplayState.from_network(net, [0.1, 0.3], [0.2])
+    focus = StepFocus(phase="update", kind="weight_update", edges=((0, 0, 0),), value=0.5985)
+    view.show_display(d, focus, previous=d, animate=False)
+    assert view.texts()[("bubble",)] == "weight update = 0.5985"
+    assert view.bubble.opacity() == 1.0
+
+
+def test_layer_titles_go_on_two_lines_when_the_view_is_narrow(view, qtbot):
+    net = Network([2, 6, 6, 6, 1], activations="leaky_relu", init="xavier", seed=3)
+    view.set_network(net)
+    assert [lbl.text() for lbl in view.layer_labels][1] == "Hidden 1 (leaky_relu)"
+    view.resize(300, 600)
+    qtbot.waitUntil(lambda: "\n" in view.layer_labels[1].text())
+    titles = [lbl.text() for lbl in view.layer_labels]
+    assert titles[0] == "Inputs"
+    assert titles[1:] == [
+        "Hidden 1\n(leaky_relu)",
+        "Hidden 2\n(leaky_relu)",
+        "Hidden 3\n(leaky_relu)",
+        "Output\n(linear)",
+    ]

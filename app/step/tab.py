@@ -13,7 +13,7 @@ Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its 
 gradient backpropagation found and the numerical gradient beside it. Double-clicking a
 weight or bias lets the student type a new value, which restarts the iteration. The preset
 picker offers the article's lessons; "custom" opens an editor for a network of one's own
-(`app.step_editor`).
+(`app.step.editor`).
 
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
@@ -23,114 +23,42 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
-    QFrame,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app import theme as app_theme
-from app.lesson_panel import (
-    BIAS_STEP_KINDS,
-    ExplanationPanel,
-    InspectorPanel,
-    LossChart,
-    ScaledFonts,
-    TimelineTree,
+from app.step.controls import SPEEDS, LessonSettings, StepControls
+from app.step.editor import CustomEditor
+from app.step.focus import focus_for
+from app.step.loss_chart import LossChart
+from app.step.panels import SidePanel
+from app.step.parameters import (
+    is_parameter,
+    parameter_name,
+    parameter_value,
+    restarted,
+    with_parameter,
 )
-from app.network_view import DisplayState, NetworkView, StepFocus, format_number
-from app.step_editor import LR_LIMIT, CustomEditor, InputError, parse_learning_rate, parse_numbers
-from nncore.gradcheck import numerical_gradient
+from app.step.parsing import InputError, parse_numbers, read_example
+from app.step.texts import describe_item, editable_numbers, inspectable_items
+from app.widgets.network_display import DisplayState
+from app.widgets.network_view import NetworkView
+from nncore.formatting import fmt
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
 
-__all__ = ["StepThroughTab", "focus_for", "SPEEDS"]
+__all__ = ["SPEEDS", "StepThroughTab"]
 
-# Animation speeds offered to the student: (label, milliseconds per step).
-SPEEDS = (("Slow", 900), ("Normal", 450), ("Fast", 200), ("No animation", 0))
 PLAY_PAUSE_MS = 350  # pause between two steps while playing, after the animation
-BUBBLE_MAX_CHARS = 46  # longer formulas stay in the explanation panel only
-
-BUBBLE_CAPTIONS = {
-    "product": "input × weight",
-    "bias": "b",
-    "sum": "z",
-    "activation": "a",
-    "prediction": "ŷ",
-    "error": "y − ŷ",
-    "loss": "MSE",
-    "output_error": "δ",
-    "weight_grad": "∂L/∂w",
-    "bias_grad": "∂L/∂b",
-    "backprop_product": "δ × w",
-    "backprop_sum": "∂L/∂a",
-    "activation_grad": "δ",
-    "weight_update": "new w",
-    "bias_update": "new b",
-    "new_prediction": "new ŷ",
-    "new_loss": "new MSE",
-}
-
-
-def _editable(values) -> str:
-    """Numbers for an input field: six significant digits in plain notation (easy to retype)."""
-    return ", ".join(f"{float(v):.6g}" for v in values)
-
-
-def focus_for(steps, sizes) -> StepFocus:
-    """What the drawing highlights for the steps just taken (one, or a neuron/layer's worth).
-
-    A weighted sum also lights the weights whose products it adds; a sum of error signals
-    the weights they came back along.
-    """
-    last = steps[-1]
-    nodes, edges, biases = [], [], []
-    for step in steps:
-        if step.phase != last.phase:
-            continue
-        step_edges = list(step.edges)
-        if step.kind == "sum" and step.layer is not None:
-            step_edges = [(step.layer, i, step.neuron) for i in range(sizes[step.layer])]
-        elif step.kind == "backprop_sum" and step.layer is not None:
-            step_edges = [(step.layer + 1, step.neuron, k) for k in range(sizes[step.layer + 2])]
-        nodes += [n for n in step.nodes if n not in nodes]
-        edges += [e for e in step_edges if e not in edges]
-        if (
-            step.kind in BIAS_STEP_KINDS + ("sum",)
-            and step.layer is not None
-            and step.neuron is not None
-        ) and (step.layer, step.neuron) not in biases:
-            biases.append((step.layer, step.neuron))
-    text = last.formula if len(steps) == 1 and len(last.formula) <= BUBBLE_MAX_CHARS else ""
-    if last.edges and last.kind not in ("sum", "backprop_sum"):
-        anchor = ("edge", *last.edges[-1])
-    elif last.nodes:
-        anchor = ("node", *last.nodes[-1])
-    else:
-        anchor = None
-    return StepFocus(
-        phase=last.phase,
-        kind=last.kind,
-        nodes=tuple(nodes),
-        edges=tuple(edges),
-        value=last.value,
-        caption=BUBBLE_CAPTIONS.get(last.kind, last.kind),
-        biases=tuple(biases),
-        text=text,
-        anchor=anchor,
-    )
 
 
 class StepThroughTab(QWidget):
@@ -164,146 +92,44 @@ class StepThroughTab(QWidget):
 
     # ---- construction ----------------------------------------------------------------------
     def _build_ui(self):
-        # Lesson settings: preset, example, learning rate.
-        self.preset_box = QComboBox()
-        for name, preset in PRESETS.items():
-            self.preset_box.addItem(preset.title, name)
-        self.preset_box.setAccessibleName("Lesson preset")
-        self.preset_box.setToolTip("Choose a ready-made lesson, or 'Your own network'")
-        self.inputs_edit = QLineEdit()
-        self.inputs_edit.setAccessibleName("Inputs")
-        self.inputs_edit.setToolTip("The example's inputs, separated by commas")
-        self.target_edit = QLineEdit()
-        self.target_edit.setAccessibleName("Target")
-        self.target_edit.setToolTip("The answer the network should give, one per output")
-        self.lr_edit = QLineEdit()
-        self.lr_edit.setAccessibleName("Learning rate")
-        self.lr_edit.setToolTip(f"How far each step moves the weights (0 < rate ≤ {LR_LIMIT:g})")
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setToolTip("Restart this iteration with these inputs, target and rate")
+        self.settings = LessonSettings()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        settings = QHBoxLayout()
-        fields = (
-            ("Lesson", self.preset_box, 2),
-            ("Inputs", self.inputs_edit, 2),
-            ("Target", self.target_edit, 1),
-            ("Learning rate", self.lr_edit, 1),
-        )
-        for label, widget, stretch in fields:
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            settings.addWidget(caption)
-            settings.addWidget(widget, stretch)
-        settings.addWidget(self.apply_button)
         self.editor = CustomEditor()
         self.editor.setVisible(False)
-
-        # The drawing and the side panel.
         self.view = NetworkView()
-        self.explanation = ExplanationPanel()
-        self.inspector = InspectorPanel()
-        self.loss_label = QLabel()
-        self.fonts = ScaledFonts()
-        self.fonts.set(self.loss_label, 1.0, bold=True)
-        self.loss_label.setAccessibleName("Loss before and after the iteration")
-        self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.loss_chart = LossChart()
-        self.timeline = TimelineTree()
-        side = QWidget()
-        side.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.explanation, 0)
-        side_layout.addWidget(self.inspector, 0)
-        side_layout.addWidget(self.loss_label)
-        side_layout.addWidget(self.loss_chart, 2)
-        side_layout.addWidget(self.timeline, 3)
-        line = self.fontMetrics().lineSpacing()
-        self.timeline.setMinimumHeight(line * 7)
-        self.loss_chart.setMinimumHeight(line * 7)
-        self.loss_chart.setMaximumHeight(line * 13)
-        # In a small window the side panels scroll rather than squeeze their text away.
-        side_scroll = QScrollArea()
-        side_scroll.setWidget(side)
-        side_scroll.setWidgetResizable(True)
-        side_scroll.setFrameShape(QFrame.NoFrame)
-        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        side_scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
-        side_scroll.setMinimumWidth(side.minimumWidth())
+        self.side = SidePanel(LossChart())
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(side_scroll)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.controls = StepControls()
 
-        # Controls.
-        self.home_button = QPushButton("|◀ Start")
-        self.back_button = QPushButton("◀ Back")
-        self.step_button = QPushButton("Step ▶")
-        self.play_button = QPushButton("Play")
-        self.play_button.setCheckable(True)
-        self.end_button = QPushButton("End ▶|")
-        self.next_button = QPushButton("Next iteration")
-        self.reset_button = QPushButton("Reset")
-        tips = {
-            self.home_button: "Back to the start of the iteration (Home)",
-            self.back_button: "One step back (←)",
-            self.step_button: "One step forward (Space or →)",
-            self.play_button: "Step automatically (P)",
-            self.end_button: "Jump to the end of the iteration (End)",
-            self.next_button: "Start the next iteration with the updated weights (N)",
-            self.reset_button: "Back to iteration 1 with the starting weights (R)",
-        }
-        for button, tip in tips.items():
-            button.setToolTip(tip)
-        self.speed_box = QComboBox()
-        for label, ms in SPEEDS:
-            self.speed_box.addItem(label, ms)
-        self.speed_box.setCurrentIndex(1)
-        self.speed_box.setAccessibleName("Animation speed")
-        self.granularity_box = QComboBox()
-        for g in GRANULARITIES:
-            self.granularity_box.addItem(f"by {g}", g)
-        self.granularity_box.setAccessibleName("Step size")
-        self.granularity_box.setToolTip("How much one Step covers")
-        self.slider = QSlider(Qt.Horizontal)
-        self.slider.setAccessibleName("Position in the iteration")
-        self.slider.setPageStep(5)
-        self.position_label = QLabel()
-        self.position_label.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance("Iteration 999 · 9999 / 9999")
-        )
-        controls = QHBoxLayout()
-        for w in (
-            self.home_button,
-            self.back_button,
-            self.step_button,
-            self.play_button,
-            self.end_button,
-            self.next_button,
-            self.reset_button,
-        ):
-            controls.addWidget(w)
-        speed_label = QLabel("Speed")
-        speed_label.setBuddy(self.speed_box)
-        timeline_row = QHBoxLayout()
-        timeline_row.addWidget(self.slider, 1)
-        timeline_row.addWidget(self.position_label)
-        timeline_row.addWidget(speed_label)
-        timeline_row.addWidget(self.speed_box)
-        timeline_row.addWidget(self.granularity_box)
+        # The parts the tab works with, by name (tests and the main window use them too).
+        self.preset_box, self.apply_button = self.settings.preset_box, self.settings.apply_button
+        self.inputs_edit, self.target_edit = self.settings.inputs_edit, self.settings.target_edit
+        self.lr_edit = self.settings.lr_edit
+        self.explanation, self.inspector = self.side.explanation, self.side.inspector
+        self.loss_label, self.loss_chart = self.side.loss_label, self.side.loss_chart
+        self.timeline = self.side.timeline
+        c = self.controls
+        self.home_button, self.back_button = c.home_button, c.back_button
+        self.step_button, self.play_button = c.step_button, c.play_button
+        self.end_button, self.next_button = c.end_button, c.next_button
+        self.reset_button = c.reset_button
+        self.speed_box, self.granularity_box = c.speed_box, c.granularity_box
+        self.slider, self.position_label = c.slider, c.position_label
 
         layout = QVBoxLayout(self)
-        layout.addLayout(settings)
+        layout.addWidget(self.settings)
         layout.addWidget(self.message)
         layout.addWidget(self.editor)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(timeline_row)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
 
         order = [
             self.preset_box,
@@ -381,11 +207,6 @@ class StepThroughTab(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
-    def changeEvent(self, event):
-        super().changeEvent(event)
-        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
-            self.fonts.refresh()
-
     def _restyle(self, *_):
         error = app_theme.colors()["highlight"]
         self.message.setStyleSheet(f"color: {error};" if self.message.property("error") else "")
@@ -434,8 +255,7 @@ class StepThroughTab(QWidget):
             self.show_message(f"Unknown lesson {name!r}.", error=True)
             return
         self.preset_name = name
-        with QSignalBlocker(self.preset_box):
-            self.preset_box.setCurrentIndex(self.preset_box.findData(name))
+        self.settings.show_preset(name)
         self.editor.setVisible(name == "custom")
         if name == "custom":
             if self.lesson is not None:
@@ -481,28 +301,20 @@ class StepThroughTab(QWidget):
     def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
         """Inputs, targets and learning rate from the fields (InputError when refused).
 
-        With `fill` (a new architecture), a field holding good numbers but the wrong count
-        of them is refilled with simple defaults, and `self.refilled` names it; anything
-        that is not a usable number is still refused.
+        With `fill` (a new architecture), a field of the wrong length is refilled with
+        simple defaults (see `app.step.parsing.read_example`) and named in `self.refilled`.
         """
         self.refilled = []
-        defaults = {"inputs": [0.1, 0.3, 0.5, 0.7][:n_in], "target": [0.2, 0.8, 0.5][:n_out]}
-        values = {}
-        for what, edit, count in (
-            ("inputs", self.inputs_edit, n_in),
-            ("target", self.target_edit, n_out),
-        ):
-            numbers = parse_numbers(edit.text(), what)
-            if len(numbers) != count:
-                if not fill:
-                    raise InputError(
-                        f"{what}: the network needs {count} number(s); you typed {len(numbers)}"
-                    )
-                numbers = defaults[what]
-                self.refilled.append(what)
-            values[what] = numbers
-        lr = parse_learning_rate(self.lr_edit.text())
-        return values["inputs"], values["target"], lr
+        example = read_example(
+            self.inputs_edit.text(),
+            self.target_edit.text(),
+            self.lr_edit.text(),
+            n_in,
+            n_out,
+            fill=fill,
+        )
+        self.refilled = example.refilled
+        return example.inputs, example.target, example.lr
 
     def apply_settings(self) -> None:
         """Restart the current iteration with the typed inputs, target and learning rate."""
@@ -535,15 +347,11 @@ class StepThroughTab(QWidget):
         self.view.set_names(
             {(c, i): lesson.names.node(c, i) for c, n in enumerate(net.sizes) for i in range(n)}
         )
-        self.view.set_tooltips(dict(self._inspectable_items()))
-        with QSignalBlocker(self.inputs_edit), QSignalBlocker(self.target_edit):
-            self.inputs_edit.setText(_editable(lesson.X[0]))
-            self.target_edit.setText(_editable(lesson.Y[0]))
-            self.lr_edit.setText(_editable([lesson.lr]))
+        self.view.set_tooltips(dict(inspectable_items(self.lesson)))
+        self.settings.show_example(lesson.X[0], lesson.Y[0], lesson.lr)
         self.timeline.set_lesson(lesson)
-        with QSignalBlocker(self.slider):
-            self.slider.setRange(0, len(lesson))
-        items = self._inspectable_items()
+        self.controls.set_length(len(lesson))
+        items = inspectable_items(self.lesson)
         self.inspector.set_items(items)
         if self.selected is not None and self.selected not in dict(items):
             self.selected = None
@@ -552,26 +360,6 @@ class StepThroughTab(QWidget):
         self.position = -1
         self.go_to(0, animate=False)
         self.lessonChanged.emit()
-
-    def _inspectable_items(self) -> list[tuple[tuple, str]]:
-        lesson = self.lesson
-        names = lesson.names
-        sizes = lesson.network.sizes
-        items = []
-        for c, n in enumerate(sizes):
-            for i in range(n):
-                items.append(
-                    (
-                        ("node", c, i),
-                        f"neuron {names.node(c, i)}" if c else f"input {names.node(c, i)}",
-                    )
-                )
-        for l in range(len(sizes) - 1):
-            for j in range(sizes[l + 1]):
-                for i in range(sizes[l]):
-                    items.append((("edge", l, i, j), f"weight {names.weight(l, i, j)}"))
-                items.append((("bias", l, j), f"bias {names.bias(l, j)}"))
-        return items
 
     # ---- moving through the lesson ---------------------------------------------------------
     @property
@@ -658,16 +446,13 @@ class StepThroughTab(QWidget):
                     step.narration + f"\n({len(taken)} operations in this {self.granularity}; "
                     "the formula is the last one.)"
                 )
-        with QSignalBlocker(self.slider):
-            self.slider.setValue(k)
+        self.controls.show_position(k, len(lesson), lesson.iteration)
         self.timeline.set_position(k)
-        self.position_label.setText(f"Iteration {lesson.iteration} · {k} / {len(lesson)}")
         self._show_loss(state)
-        self._update_buttons()
         if k == len(lesson) and k != old:
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
-                f"{format_number(lesson.loss_before)} to {format_number(lesson.loss_after)}. "
+                f"{fmt(lesson.loss_before)} to {fmt(lesson.loss_after)}. "
                 "Press Next iteration (N) to go on with the updated weights."
             )
         if self.selected is not None:
@@ -679,22 +464,14 @@ class StepThroughTab(QWidget):
         self.view.skip_animation()
         self.go_to(value, animate=False)
 
-    def _update_buttons(self):
-        at_start, at_end = self.position <= 0, self.position >= self.steps_total
-        self.home_button.setEnabled(not at_start)
-        self.back_button.setEnabled(not at_start)
-        self.step_button.setEnabled(not at_end)
-        self.end_button.setEnabled(not at_end)
-        self.next_button.setDefault(at_end)
-
     def _show_loss(self, state) -> None:
         text = f"Iteration {self.lesson.iteration}: loss "
         if state.loss is None:
             text += "not computed yet"
         else:
-            text += f"before {format_number(state.loss)}"
+            text += f"before {fmt(state.loss)}"
             if state.new_loss is not None:
-                text += f", after {format_number(state.new_loss)}"
+                text += f", after {fmt(state.new_loss)}"
         self.loss_label.setText(text)
         # The chart shows what the student has seen computed: this iteration's starting
         # loss once its loss step is done (or, after iteration 1, from the previous one).
@@ -728,29 +505,19 @@ class StepThroughTab(QWidget):
         self._start(lesson, fresh=False)
         self.show_message(
             f"Iteration {lesson.iteration}: the weights now hold the update; "
-            f"the loss starts at {format_number(lesson.loss_before)}."
+            f"the loss starts at {fmt(lesson.loss_before)}."
         )
 
     def reset(self) -> None:
         """Back to iteration 1: the starting weights, the current example."""
         if self.lesson is None or self.base_network is None:
             return
-        example = (self.lesson.X.copy(), self.lesson.Y.copy())
-        lesson = Lesson(
-            self.base_network.copy(),
-            batch=example,
-            lr=self.lesson.lr,
-            title=self.lesson.title,
-            iteration=1,
-        )
-        self._start(lesson, fresh=True)
+        self._start(restarted(self.lesson, self.base_network.copy(), iteration=1), fresh=True)
         self.show_message("Reset: iteration 1 with the starting weights.")
 
     # ---- playing ---------------------------------------------------------------------------
     def set_playing(self, playing: bool) -> None:
-        with QSignalBlocker(self.play_button):
-            self.play_button.setChecked(playing)
-        self.play_button.setText("Pause" if playing else "Play")
+        self.controls.show_playing(playing)
         if playing:
             if self.position >= self.steps_total:
                 self.go_to(0)
@@ -793,81 +560,21 @@ class StepThroughTab(QWidget):
 
     def describe(self, key) -> str:
         """The inspector's text for an item at the current position."""
-        lesson, state = self.lesson, self.lesson.state_at(self.position)
-        names = lesson.names
-        net = lesson.network
-        lines = []
-        kind = key[0]
-        backprop = None
-        if kind == "node":
-            _, c, i = key
-            name = names.node(c, i)
-            if c == 0:
-                lines.append(f"Input {name} = {format_number(state.a.get((c, i)))}")
-                lines.append("Inputs are data, not learned: they get no gradient.")
-                return "\n".join(lines)
-            a, z = state.a.get((c, i)), state.z.get((c, i))
-            lines.append(f"Neuron {name}: sum z = {self._known(z)}, output a = {self._known(a)}")
-            backprop = state.errors.get((c, i))
-            label = "δ = ∂L/∂z"
-        elif kind == "edge":
-            _, l, i, j = key
-            name = names.weight(l, i, j)
-            lines.append(f"Weight {name} = {format_number(state.weights[l][i, j], 6)}")
-            start = float(net.weights[l][i, j])
-            if start != float(state.weights[l][i, j]):
-                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
-            backprop = state.grads.get((l, i, j))
-            label = "∂L/∂w"
-        elif kind == "bias":
-            _, l, j = key
-            name = names.bias(l, j)
-            lines.append(f"Bias {name} = {format_number(state.biases[l][0, j], 6)}")
-            start = float(net.biases[l][0, j])
-            if start != float(state.biases[l][0, j]):
-                lines.append(f"(was {format_number(start, 6)} at the start of this iteration)")
-            backprop = state.grads.get(("bias", l, j))
-            label = "∂L/∂b"
-        else:
-            return ""
-        lines.append(
-            f"{label} by backpropagation: "
-            + (
-                format_number(backprop, 6)
-                if backprop is not None
-                else "not computed yet (step on into the backward pass)"
-            )
-        )
-        numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
-        lines.append(f"{label} by finite differences: {format_number(numeric, 6)}")
-        lines.append(
-            "Finite differences nudge it by ±10⁻⁶ and run the network again; when "
-            "both agree, backpropagation did its job."
-        )
-        return "\n".join(lines)
-
-    @staticmethod
-    def _known(value) -> str:
-        return format_number(value) if value is not None else "not computed yet"
+        return describe_item(self.lesson, self.position, key)
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""
-        if key is None or key[0] not in ("edge", "bias") or self.lesson is None:
+        if not is_parameter(key) or self.lesson is None:
             return
-        net = self.lesson.network
-        if key[0] == "edge":
-            name = self.lesson.names.weight(*key[1:])
-            value = float(net.weights[key[1]][key[2], key[3]])
-        else:
-            name = self.lesson.names.bias(*key[1:])
-            value = float(net.biases[key[1]][0, key[2]])
+        name = parameter_name(self.lesson, key)
+        value = parameter_value(self.lesson.network, key)
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Change a parameter")
         dialog.setLabelText(
-            f"New value of {name} (now {format_number(value, 6)}).\n"
+            f"New value of {name} (now {fmt(value, 6)}).\n"
             "The iteration starts again from its first step."
         )
-        dialog.setTextValue(_editable([value]))
+        dialog.setTextValue(editable_numbers([value]))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.textValueSelected.connect(lambda text: self.set_parameter(key, text))
         dialog.destroyed.connect(self._forget_dialog)
@@ -884,24 +591,13 @@ class StepThroughTab(QWidget):
         except InputError as err:
             self.show_message(f"Not changed: {err}", error=True)
             return False
-        net = self.lesson.network.copy()
-        if key[0] == "edge":
-            net.set_weight(key[1], key[2], key[3], value)
-            name = self.lesson.names.weight(*key[1:])
-        elif key[0] == "bias":
-            net.set_bias(key[1], key[2], value)
-            name = self.lesson.names.bias(*key[1:])
-        else:
+        if not is_parameter(key):
             return False
-        lesson = Lesson(
-            net,
-            batch=(self.lesson.X.copy(), self.lesson.Y.copy()),
-            lr=self.lesson.lr,
-            title=self.lesson.title,
-            iteration=self.lesson.iteration,
-        )
+        net = with_parameter(self.lesson.network, key, value)
+        name = parameter_name(self.lesson, key)
+        lesson = restarted(self.lesson, net, iteration=self.lesson.iteration)
         if lesson.iteration == 1:
             self.base_network = net.copy()
         self._start(lesson, fresh=lesson.iteration == 1)
-        self.show_message(f"{name} is now {format_number(value, 6)}; the iteration starts again.")
+        self.show_message(f"{name} is now {fmt(value, 6)}; the iteration starts again.")
         return True

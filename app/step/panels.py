@@ -1,4 +1,4 @@
-"""The side panels of the "Step through" tab: explanation, inspector, timeline, loss chart.
+"""The side panels of the "Step through" tab: explanation, inspector, timeline.
 
 - `ExplanationPanel` writes the current step as a formula with its real numbers and one or
   two sentences of narration (plain, selectable text that screen readers can read).
@@ -7,17 +7,14 @@
   finite difference) so the student can check one against the other.
 - `TimelineTree` lists every step of the iteration grouped by phase; the current one is
   selected, and choosing another jumps there.
-- `LossChart` plots the loss before each iteration and grows as the student iterates.
 
 None of these widgets computes anything about the network: they display the numbers of a
-`nncore.lesson.Lesson` and its `LessonStep`s, formatted by `format_number`.
+`nncore.lesson.Lesson` and its `LessonStep`s, named by `app.step.texts` and formatted by
+`nncore.formatting.fmt`. `ScaledFonts` keeps their fonts a multiple of the application's.
 """
 
 from __future__ import annotations
 
-import math
-
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -27,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,56 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import theme as app_theme
-from app.network_view import format_number
-
-PHASE_TITLES = {
-    "forward": "Forward pass",
-    "loss": "Loss",
-    "backward": "Backward pass",
-    "update": "Update",
-    "check": "Check",
-}
-
-BIAS_STEP_KINDS = ("bias", "bias_grad", "bias_update")
-
-KIND_TITLES = {
-    "product": "input × weight",
-    "bias": "add the bias",
-    "sum": "weighted sum z",
-    "activation": "activation a",
-    "prediction": "prediction",
-    "error": "error",
-    "loss": "loss",
-    "output_error": "output error δ",
-    "weight_grad": "weight gradient",
-    "bias_grad": "bias gradient",
-    "backprop_product": "error × weight",
-    "backprop_sum": "sum of errors",
-    "activation_grad": "through the activation",
-    "weight_update": "new weight",
-    "bias_update": "new bias",
-    "new_prediction": "new prediction",
-    "new_loss": "new loss",
-}
-
-
-def step_title(step, names=None) -> str:
-    """A short name for a step: "weighted sum z · h₂" or "weight gradient · w(x₁→h₂)".
-
-    `names` is the lesson's namer (`Lesson.names`); without it the neuron is described by
-    its position ("neuron 2 of layer 1").
-    """
-    what = KIND_TITLES.get(step.kind, step.kind.replace("_", " "))
-    if step.neuron is None or step.layer is None:
-        return what
-    if names is not None:
-        if step.edges and step.kind not in ("sum", "backprop_sum"):
-            return f"{what} · {names.weight(*step.edges[0])}"
-        if step.kind in BIAS_STEP_KINDS:
-            return f"{what} · {names.bias(step.layer, step.neuron)}"
-        return f"{what} · {names.node(step.layer + 1, step.neuron)}"
-    return f"{what}, neuron {step.neuron + 1} of layer {step.layer + 1}"
+from app.step.texts import PHASE_TITLES, step_title
+from nncore.formatting import fmt
 
 
 def scaled_font(factor: float, bold: bool = False) -> QFont:
@@ -162,8 +112,8 @@ class ExplanationPanel(QFrame):
 
     def show_start(self, lesson, preset_title: str = "") -> None:
         self.heading.setText(f"Start · 0 of {len(lesson)} steps done")
-        inputs = ", ".join(format_number(v) for v in lesson.X[0])
-        targets = ", ".join(format_number(v) for v in lesson.Y[0])
+        inputs = ", ".join(fmt(v) for v in lesson.X[0])
+        targets = ", ".join(fmt(v) for v in lesson.Y[0])
         self.formula.setText(f"input ({inputs}) → target ({targets})")
         self.narration.setText(
             (preset_title + ". " if preset_title else "")
@@ -289,9 +239,7 @@ class TimelineTree(QTreeWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 self.addTopLevelItem(group)
-            text = (
-                f"{step.index + 1}. {step_title(step, lesson.names)} = {format_number(step.value)}"
-            )
+            text = f"{step.index + 1}. {step_title(step, lesson.names)} = {fmt(step.value)}"
             item = QTreeWidgetItem([text])
             item.setData(0, Qt.UserRole, step.index + 1)
             group.addChild(item)
@@ -317,51 +265,44 @@ class TimelineTree(QTreeWidget):
             self.jumpRequested.emit(int(position))
 
 
-class LossChart(pg.PlotWidget):
-    """Loss before each iteration (and after the last, once the student gets there)."""
+class SidePanel(QScrollArea):
+    """The column beside the drawing: explanation, inspector, loss, loss chart and timeline.
 
-    def __init__(self, parent=None):
+    In a small window it scrolls rather than squeeze the panels' text away.
+    """
+
+    def __init__(self, loss_chart: QWidget, parent=None):
         super().__init__(parent)
-        self.setAccessibleName("Loss per iteration chart")
-        self.setMinimumHeight(120)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
-        self.getPlotItem().setLabel("bottom", "iterations done")
-        self.getPlotItem().setLabel("left", "loss")
-        self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
-        for axis in ("left", "bottom"):
-            self.getPlotItem().getAxis(axis).enableAutoSIPrefix(False)
-        self.curve = self.plot([], [], symbol="o", symbolSize=6)
-        self.values: list[float] = []
-        self.apply_theme()
-        app_theme.theme.changed.connect(self.apply_theme)
+        self.explanation = ExplanationPanel()
+        self.inspector = InspectorPanel()
+        self.loss_label = QLabel()
+        self.fonts = ScaledFonts()
+        self.fonts.set(self.loss_label, 1.0, bold=True)
+        self.loss_label.setAccessibleName("Loss before and after the iteration")
+        self.loss_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.loss_chart = loss_chart
+        self.timeline = TimelineTree()
+        column = QWidget()
+        column.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.explanation, 0)
+        layout.addWidget(self.inspector, 0)
+        layout.addWidget(self.loss_label)
+        layout.addWidget(self.loss_chart, 2)
+        layout.addWidget(self.timeline, 3)
+        line = self.fontMetrics().lineSpacing()
+        self.timeline.setMinimumHeight(line * 7)
+        self.loss_chart.setMinimumHeight(line * 7)
+        self.loss_chart.setMaximumHeight(line * 13)
+        self.setWidget(column)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
+        self.setMinimumWidth(column.minimumWidth())
 
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
-
-    def set_values(self, values: list[float]) -> None:
-        self.values = list(values)
-        self.curve.setData(list(range(len(self.values))), self.values, connect="finite")
-        # Always start the axes at zero, so the drop reads as a share of the loss.
-        finite = [v for v in self.values if math.isfinite(v)]
-        top = max(finite) if finite else 1.0
-        last = max(4, len(self.values) - 1)
-        self.setXRange(0, last, padding=0.05)
-        # Whole iterations only: ticks every 1, 2, 5, 10, ... iterations.
-        spacing = next(
-            s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if last / s <= 8
-        )
-        self.getPlotItem().getAxis("bottom").setTickSpacing(major=spacing, minor=spacing)
-        self.setYRange(0, top if top > 0 else 1.0, padding=0.08)
-
-    def apply_theme(self, *_):
-        c = app_theme.colors()
-        self.setBackground(c["background"])
-        for axis in ("left", "bottom"):
-            ax = self.getPlotItem().getAxis(axis)
-            ax.setPen(c["muted"])
-            ax.setTextPen(c["foreground"])
-        self.curve.setPen(pg.mkPen(c["positive"], width=2))
-        self.curve.setSymbolBrush(c["positive"])
-        self.curve.setSymbolPen(c["positive"])
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            self.fonts.refresh()

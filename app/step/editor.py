@@ -1,17 +1,12 @@
-"""What the student types on the "Step through" tab, checked: numbers and networks.
+"""The network editor of the "Step through" tab's custom preset.
 
-- `parse_numbers`, `parse_learning_rate`, `parse_matrices` turn the text of an input field
-  into numbers, or raise `InputError` with a message saying exactly what is wrong (not a
-  number, out of range, too many or too few values). They never evaluate the text.
-- `CustomEditor` is the network editor of the custom preset: 1–4 inputs, up to three hidden
-  layers of 1–6 neurons, 1–3 outputs, an activation per layer, and either a random seed or
-  typed weights. It only collects choices; `nncore.lesson.make_custom` builds the network.
+`CustomEditor` offers 1–4 inputs, up to three hidden layers of 1–6 neurons, 1–3 outputs,
+an activation per layer, and either a random seed or typed weights (checked by
+`app.step.parsing`). It only collects choices; `nncore.lesson.make_custom` builds the
+network.
 """
 
 from __future__ import annotations
-
-import math
-import re
 
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
@@ -25,66 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.step.parsing import parse_matrices
 from nncore.activations import ACTIVATIONS
 from nncore.lesson import CUSTOM_LIMITS
-
-VALUE_LIMIT = 1000.0  # inputs, targets and typed weights must stay within ±this
-LR_LIMIT = 10.0
-
-
-class InputError(ValueError):
-    """A value typed by the student that cannot be used; the message says why."""
-
-
-def parse_numbers(
-    text: str, what: str, count: int | None = None, limit: float = VALUE_LIMIT
-) -> list[float]:
-    """Numbers separated by commas or spaces ("0.1, 0.3"), finite and within ±limit."""
-    parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
-    if not parts:
-        raise InputError(f"{what}: type {count or 'some'} number(s), e.g. 0.1, 0.3")
-    values = []
-    for part in parts:
-        try:
-            value = float(part.replace("−", "-"))
-        except ValueError:
-            raise InputError(f"{what}: '{part}' is not a number") from None
-        if not math.isfinite(value):
-            raise InputError(f"{what}: '{part}' is not a finite number")
-        if abs(value) > limit:
-            raise InputError(f"{what}: {part} is out of range (keep within ±{limit:g})")
-        values.append(value)
-    if count is not None and len(values) != count:
-        raise InputError(f"{what}: the network needs {count} number(s); you typed {len(values)}")
-    return values
-
-
-def parse_learning_rate(text: str) -> float:
-    try:
-        value = float(text.strip().replace("−", "-"))
-    except ValueError:
-        raise InputError(f"learning rate: '{text.strip()}' is not a number") from None
-    if not math.isfinite(value) or not 0 < value <= LR_LIMIT:
-        raise InputError(f"learning rate: must be above 0 and at most {LR_LIMIT:g}")
-    return value
-
-
-def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[list]:
-    """Layers separated by '/' or new lines; rows by ';'; numbers by spaces or commas."""
-    lines = [ln for ln in re.split(r"[/\n]", text.strip()) if ln.strip()]
-    if len(lines) != len(shapes):
-        raise InputError(f"{what}: need {len(shapes)} line(s), one per layer; got {len(lines)}")
-    matrices = []
-    for n, (line, (rows, cols)) in enumerate(zip(lines, shapes), start=1):
-        row_texts = [r for r in line.split(";") if r.strip()]
-        if len(row_texts) != rows:
-            raise InputError(
-                f"{what}, layer {n}: need {rows} row(s) separated by ';' "
-                f"(one per input of the layer); got {len(row_texts)}"
-            )
-        matrix = [parse_numbers(r, f"{what}, layer {n}", cols) for r in row_texts]
-        matrices.append(matrix)
-    return matrices
 
 
 class CustomEditor(QGroupBox):

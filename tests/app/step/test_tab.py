@@ -13,9 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from app.network_view import format_number
-from app.step_editor import InputError, parse_matrices, parse_numbers
-from app.step_tab import SPEEDS, StepThroughTab
+from app.step.tab import SPEEDS, StepThroughTab
+from nncore.formatting import fmt
 from nncore.gradcheck import numerical_gradient
 from nncore.lesson import make_lesson
 
@@ -55,10 +54,10 @@ def _check_screen_after_step(tab, step, rec, grads, after):
     assert step.formula in tab.explanation.text()
     if step.kind == "activation":
         col, i = step.nodes[-1]
-        assert texts[("node", col, i)] == format_number(rec.a[col][0, i])
+        assert texts[("node", col, i)] == fmt(rec.a[col][0, i])
     if step.kind == "sum":
         col, i = step.nodes[-1]
-        assert texts[("caption", col, i)].startswith(f"z = {format_number(rec.z[col - 1][0, i])}")
+        assert texts[("caption", col, i)].startswith(f"z = {fmt(rec.z[col - 1][0, i])}")
     linear_output = (
         step.kind == "output_error"
         and step.operands is not None
@@ -66,24 +65,22 @@ def _check_screen_after_step(tab, step, rec, grads, after):
     )
     if step.kind == "activation_grad" or linear_output:
         col, i = step.nodes[-1]
-        assert texts[("caption", col, i)].endswith(
-            f"δ = {format_number(grads.errors[col - 1][0, i])}"
-        )
+        assert texts[("caption", col, i)].endswith(f"δ = {fmt(grads.errors[col - 1][0, i])}")
     if step.kind == "weight_update":
         l, i, j = step.edges[0]
-        assert texts[("edge", l, i, j)] == format_number(after.weights[l][i, j])
+        assert texts[("edge", l, i, j)] == fmt(after.weights[l][i, j])
     if step.kind == "error":
         col, i = step.nodes[-1]
         want = tab.lesson.Y[0, i] - rec.a[-1][0, i]  # the article's desired change
-        assert f"wants {'+' if want > 0 else ''}{format_number(want)}" in texts[("caption", col, i)]
+        assert f"wants {'+' if want > 0 else ''}{fmt(want)}" in texts[("caption", col, i)]
     if step.kind == "new_prediction":
         col, i = step.nodes[-1]
         shown = after.forward(tab.lesson.X).output[0, i]
-        assert f"after update: {format_number(shown)}" in texts[("caption", col, i)]
+        assert f"after update: {fmt(shown)}" in texts[("caption", col, i)]
     if step.kind == "bias_update":
         l, j = step.layer, step.neuron
         if ("bias", l, j) in texts:
-            assert texts[("bias", l, j)] == f"b = {format_number(after.biases[l][0, j])}"
+            assert texts[("bias", l, j)] == f"b = {fmt(after.biases[l][0, j])}"
 
 
 @pytest.mark.parametrize("preset", ["perceptron", "article", "sigmoid"])
@@ -102,15 +99,15 @@ def test_a_whole_iteration_by_keys_shows_nncores_numbers(tab, qtbot, preset):
     assert not tab.step_button.isEnabled()
     # The loss before and after the iteration, as Network.loss computes them.
     label = tab.loss_label.text()
-    assert f"before {format_number(net.loss(lesson.X, lesson.Y))}" in label
-    assert f"after {format_number(after.loss(lesson.X, lesson.Y))}" in label
+    assert f"before {fmt(net.loss(lesson.X, lesson.Y))}" in label
+    assert f"after {fmt(after.loss(lesson.X, lesson.Y))}" in label
     assert tab.loss_chart.values == pytest.approx(
         [net.loss(lesson.X, lesson.Y), after.loss(lesson.X, lesson.Y)]
     )
     # Every weight now shows its updated value where it has a label.
     for (l, i, j), label in tab.view.edge_labels.items():
         if label.isVisible():
-            assert label.text() == format_number(after.weights[l][i, j])
+            assert label.text() == fmt(after.weights[l][i, j])
 
 
 def test_stepping_back_to_the_start_restores_the_first_picture(tab, qtbot):
@@ -273,8 +270,8 @@ def test_clicking_shows_value_backprop_and_numerical_gradient(tab, qtbot):
         numeric = numerical_gradient(lesson.network, lesson.X, lesson.Y, key)
         assert numeric == pytest.approx(grad, rel=1e-6, abs=1e-9)
         text = tab.inspector.details.text()
-        assert f"by backpropagation: {format_number(grad, 6)}" in text
-        assert f"by finite differences: {format_number(numeric, 6)}" in text
+        assert f"by backpropagation: {fmt(grad, 6)}" in text
+        assert f"by finite differences: {fmt(numeric, 6)}" in text
     # Keyboard users pick the same items from the Inspect box.
     tab.inspector.chooser.setFocus()
     index = tab.inspector._keys.index(("edge", 1, 2, 0))
@@ -345,24 +342,6 @@ def test_a_custom_architecture_is_drawn_and_stepped(tab, qtbot):
     assert tab.view.texts()[("edge", 0, 1, 0)] == "−0.25"
 
 
-def test_parsers_refuse_what_they_cannot_use():
-    assert parse_numbers("0.1, -0.3 0.5", "inputs") == [0.1, -0.3, 0.5]
-    assert parse_numbers("−0.5", "inputs") == [-0.5]
-    for text in ("", "1,,x", "inf", "2000"):
-        with pytest.raises(InputError):
-            parse_numbers(text, "inputs")
-    assert parse_matrices("1 2; 3 4\n5; 6", [(2, 2), (2, 1)], "weights") == [
-        [[1, 2], [3, 4]],
-        [[5], [6]],
-    ]
-    assert parse_matrices("1 2; 3 4 / 5; 6", [(2, 2), (2, 1)], "weights") == [
-        [[1, 2], [3, 4]],
-        [[5], [6]],
-    ]
-    with pytest.raises(InputError, match="need 2 row"):
-        parse_matrices("1 2\n5; 6", [(2, 2), (2, 1)], "weights")
-
-
 def test_tab_protocol(tab, qtbot):
     keys = [k for k, _ in tab.shortcuts()]
     assert {"Space", "Right", "Left", "Home", "End"} <= set(keys)
@@ -388,6 +367,7 @@ def test_fonts_follow_the_application_font(tab, qtbot):
     app = QApplication.instance()
     original = app.font()
     formula_before = tab.explanation.formula.font().pointSizeF()
+    loss_before = tab.loss_label.font().pointSizeF()
     radius_before = tab.view.nodes[(1, 0)].rect().width()
     try:
         bigger = QFont(original)
@@ -395,6 +375,7 @@ def test_fonts_follow_the_application_font(tab, qtbot):
         app.setFont(bigger)
         qtbot.waitUntil(lambda: tab.explanation.formula.font().pointSizeF() > formula_before)
         assert tab.explanation.formula.font().pointSizeF() == pytest.approx(formula_before * 1.5)
+        assert tab.loss_label.font().pointSizeF() == pytest.approx(loss_before * 1.5)
         assert tab.view.nodes[(1, 0)].rect().width() > radius_before
     finally:
         app.setFont(original)

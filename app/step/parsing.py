@@ -1,0 +1,111 @@
+"""What the student types on the "Step through" tab, checked: numbers, never evaluated. No Qt.
+
+`parse_numbers`, `parse_learning_rate` and `parse_matrices` turn the text of an input field
+into numbers, or raise `InputError` with a message saying exactly what is wrong (not a
+number, out of range, too many or too few values). `read_example` reads the example
+fields (inputs, target, learning rate) for a network of a given size.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+VALUE_LIMIT = 1000.0  # inputs, targets and typed weights must stay within ±this
+LR_LIMIT = 10.0
+
+
+class InputError(ValueError):
+    """A value typed by the student that cannot be used; the message says why."""
+
+
+def parse_numbers(
+    text: str, what: str, count: int | None = None, limit: float = VALUE_LIMIT
+) -> list[float]:
+    """Numbers separated by commas or spaces ("0.1, 0.3"), finite and within ±limit."""
+    parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
+    if not parts:
+        raise InputError(f"{what}: type {count or 'some'} number(s), e.g. 0.1, 0.3")
+    values = []
+    for part in parts:
+        try:
+            value = float(part.replace("−", "-"))
+        except ValueError:
+            raise InputError(f"{what}: '{part}' is not a number") from None
+        if not math.isfinite(value):
+            raise InputError(f"{what}: '{part}' is not a finite number")
+        if abs(value) > limit:
+            raise InputError(f"{what}: {part} is out of range (keep within ±{limit:g})")
+        values.append(value)
+    if count is not None and len(values) != count:
+        raise InputError(f"{what}: the network needs {count} number(s); you typed {len(values)}")
+    return values
+
+
+def parse_learning_rate(text: str) -> float:
+    try:
+        value = float(text.strip().replace("−", "-"))
+    except ValueError:
+        raise InputError(f"learning rate: '{text.strip()}' is not a number") from None
+    if not math.isfinite(value) or not 0 < value <= LR_LIMIT:
+        raise InputError(f"learning rate: must be above 0 and at most {LR_LIMIT:g}")
+    return value
+
+
+def parse_matrices(text: str, shapes: list[tuple[int, int]], what: str) -> list[list]:
+    """Layers separated by '/' or new lines; rows by ';'; numbers by spaces or commas."""
+    lines = [ln for ln in re.split(r"[/\n]", text.strip()) if ln.strip()]
+    if len(lines) != len(shapes):
+        raise InputError(f"{what}: need {len(shapes)} line(s), one per layer; got {len(lines)}")
+    matrices = []
+    for n, (line, (rows, cols)) in enumerate(zip(lines, shapes), start=1):
+        row_texts = [r for r in line.split(";") if r.strip()]
+        if len(row_texts) != rows:
+            raise InputError(
+                f"{what}, layer {n}: need {rows} row(s) separated by ';' "
+                f"(one per input of the layer); got {len(row_texts)}"
+            )
+        matrix = [parse_numbers(r, f"{what}, layer {n}", cols) for r in row_texts]
+        matrices.append(matrix)
+    return matrices
+
+
+# Simple values for a field whose count no longer fits a new architecture.
+DEFAULT_INPUTS = (0.1, 0.3, 0.5, 0.7)
+DEFAULT_TARGETS = (0.2, 0.8, 0.5)
+
+
+@dataclass
+class Example:
+    """One training example as typed: inputs, target, learning rate."""
+
+    inputs: list[float]
+    target: list[float]
+    lr: float
+    refilled: list[str]  # the fields ("inputs", "target") replaced by simple defaults
+
+
+def read_example(
+    inputs_text: str, target_text: str, lr_text: str, n_in: int, n_out: int, fill: bool = False
+) -> Example:
+    """The example fields for a network of n_in inputs and n_out outputs (InputError if not).
+
+    With `fill` (a new architecture), a field holding good numbers but the wrong count of
+    them is refilled with simple defaults and named in `refilled`; anything that is not a
+    usable number is still refused.
+    """
+    refilled = []
+    defaults = {"inputs": list(DEFAULT_INPUTS[:n_in]), "target": list(DEFAULT_TARGETS[:n_out])}
+    values = {}
+    for what, text, count in (("inputs", inputs_text, n_in), ("target", target_text, n_out)):
+        numbers = parse_numbers(text, what)
+        if len(numbers) != count:
+            if not fill:
+                raise InputError(
+                    f"{what}: the network needs {count} number(s); you typed {len(numbers)}"
+                )
+            numbers = defaults[what]
+            refilled.append(what)
+        values[what] = numbers
+    return Example(values["inputs"], values["target"], parse_learning_rate(lr_text), refilled)

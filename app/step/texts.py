@@ -1,0 +1,147 @@
+"""What the "Step through" tab writes, built from the lesson without Qt.
+
+- `PHASE_TITLES`, `KIND_TITLES` and `step_title` name the phases and steps (the panel's
+  heading, the timeline's rows);
+- `inspectable_items` lists every neuron, weight and bias with its name (the inspector's
+  chooser, the drawing's tooltips);
+- `describe_item` is the inspector's text: an item's value, the gradient backpropagation
+  found and the numerical gradient beside it (from `nncore.gradcheck`);
+- `editable_numbers` writes numbers back into an input field.
+
+Numbers for reading are formatted by `nncore.formatting.fmt`; nothing here computes the
+network's numbers, they all come from the lesson.
+"""
+
+from __future__ import annotations
+
+from nncore.formatting import fmt
+from nncore.gradcheck import numerical_gradient
+
+# To be replaced by the shared vocabulary of nncore.lesson (see the integrator's notes).
+PHASE_TITLES = {
+    "forward": "Forward pass",
+    "loss": "Loss",
+    "backward": "Backward pass",
+    "update": "Update",
+    "check": "Check",
+}
+
+BIAS_STEP_KINDS = ("bias", "bias_grad", "bias_update")
+
+KIND_TITLES = {
+    "product": "input × weight",
+    "bias": "add the bias",
+    "sum": "weighted sum z",
+    "activation": "activation a",
+    "prediction": "prediction",
+    "error": "error",
+    "loss": "loss",
+    "output_error": "output error δ",
+    "weight_grad": "weight gradient",
+    "bias_grad": "bias gradient",
+    "backprop_product": "error × weight",
+    "backprop_sum": "sum of errors",
+    "activation_grad": "through the activation",
+    "weight_update": "new weight",
+    "bias_update": "new bias",
+    "new_prediction": "new prediction",
+    "new_loss": "new loss",
+}
+
+NOT_YET = "not computed yet"
+
+
+def step_title(step, names=None) -> str:
+    """A short name for a step: "weighted sum z · h₂" or "weight gradient · w(x₁→h₂)".
+
+    `names` is the lesson's namer (`Lesson.names`); without it the neuron is described by
+    its position ("neuron 2 of layer 1").
+    """
+    what = KIND_TITLES.get(step.kind, step.kind.replace("_", " "))
+    if step.neuron is None or step.layer is None:
+        return what
+    if names is not None:
+        if step.edges and step.kind not in ("sum", "backprop_sum"):
+            return f"{what} · {names.weight(*step.edges[0])}"
+        if step.kind in BIAS_STEP_KINDS:
+            return f"{what} · {names.bias(step.layer, step.neuron)}"
+        return f"{what} · {names.node(step.layer + 1, step.neuron)}"
+    return f"{what}, neuron {step.neuron + 1} of layer {step.layer + 1}"
+
+
+def editable_numbers(values) -> str:
+    """Numbers for an input field: six significant digits in plain notation (easy to retype)."""
+    return ", ".join(f"{float(v):.6g}" for v in values)
+
+
+def known(value) -> str:
+    """A number, or "not computed yet" while the lesson has not reached it."""
+    return fmt(value) if value is not None else NOT_YET
+
+
+def inspectable_items(lesson) -> list[tuple[tuple, str]]:
+    """Every neuron, weight and bias of the lesson's network: (key, "weight w(x₁→h₂)")."""
+    names = lesson.names
+    sizes = lesson.network.sizes
+    items = []
+    for c, n in enumerate(sizes):
+        for i in range(n):
+            kind = "neuron" if c else "input"
+            items.append((("node", c, i), f"{kind} {names.node(c, i)}"))
+    for l in range(len(sizes) - 1):
+        for j in range(sizes[l + 1]):
+            for i in range(sizes[l]):
+                items.append((("edge", l, i, j), f"weight {names.weight(l, i, j)}"))
+            items.append((("bias", l, j), f"bias {names.bias(l, j)}"))
+    return items
+
+
+def describe_item(lesson, position: int, key) -> str:
+    """The inspector's text for a neuron, weight or bias after `position` steps."""
+    state = lesson.state_at(position)
+    names = lesson.names
+    net = lesson.network
+    lines = []
+    kind = key[0]
+    if kind == "node":
+        _, c, i = key
+        name = names.node(c, i)
+        if c == 0:
+            lines.append(f"Input {name} = {fmt(state.a[(c, i)])}")
+            lines.append("Inputs are data, not learned: they get no gradient.")
+            return "\n".join(lines)
+        a, z = state.a.get((c, i)), state.z.get((c, i))
+        lines.append(f"Neuron {name}: sum z = {known(z)}, output a = {known(a)}")
+        backprop = state.errors.get((c, i))
+        label = "δ = ∂L/∂z"
+    elif kind == "edge":
+        _, l, i, j = key
+        name = names.weight(l, i, j)
+        lines.append(f"Weight {name} = {fmt(state.weights[l][i, j], 6)}")
+        start = float(net.weights[l][i, j])
+        if start != float(state.weights[l][i, j]):
+            lines.append(f"(was {fmt(start, 6)} at the start of this iteration)")
+        backprop = state.grads.get((l, i, j))
+        label = "∂L/∂w"
+    elif kind == "bias":
+        _, l, j = key
+        name = names.bias(l, j)
+        lines.append(f"Bias {name} = {fmt(state.biases[l][0, j], 6)}")
+        start = float(net.biases[l][0, j])
+        if start != float(state.biases[l][0, j]):
+            lines.append(f"(was {fmt(start, 6)} at the start of this iteration)")
+        backprop = state.grads.get(("bias", l, j))
+        label = "∂L/∂b"
+    else:
+        return ""
+    found = (
+        fmt(backprop, 6) if backprop is not None else f"{NOT_YET} (step on into the backward pass)"
+    )
+    lines.append(f"{label} by backpropagation: {found}")
+    numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
+    lines.append(f"{label} by finite differences: {fmt(numeric, 6)}")
+    lines.append(
+        "Finite differences nudge it by ±10⁻⁶ and run the network again; when "
+        "both agree, backpropagation did its job."
+    )
+    return "\n".join(lines)

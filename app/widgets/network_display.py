@@ -1,0 +1,224 @@
+"""What the network drawing shows, as plain data and text: no Qt here.
+
+`NetworkView` (app.widgets.network_view) paints; this module decides *what* it paints, so
+that the decisions can be read and tested without a window:
+
+- `DisplayState` holds the numbers on screen (the lesson reveals them step by step) and
+  `StepFocus` what the current step involves;
+- `layer_title_lines`, `node_value_text`, `node_caption_lines` and `bubble_text` write the
+  drawing's labels from them (numbers formatted by `nncore.formatting.fmt`);
+- `node_centres`, `edge_width` and `shown_between` are the drawing's presentation
+  arithmetic: where the neurons sit, how thick a weight's line is, and the value an
+  animation shows part-way through a step. None of it is model arithmetic: every number
+  written comes from nncore.
+
+A label line is `(text, role)`, with `role` one of the colour names of the drawing's
+palette ("foreground", "muted", "backward"); the view turns roles into colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nncore.formatting import fmt
+
+Node = tuple[int, int]  # (column, index): column 0 the inputs, the last the outputs
+Edge = tuple[int, int, int]  # (layer, i, j): weights[layer][i, j]
+Line = tuple[str, str]  # (text, colour role)
+
+
+@dataclass
+class DisplayState:
+    """The numbers on screen: filled entries only (a lesson reveals them step by step)."""
+
+    weights: list = field(default_factory=list)  # arrays (fan_in, fan_out)
+    biases: list = field(default_factory=list)  # arrays (1, fan_out)
+    a: dict = field(default_factory=dict)  # node -> activation (inputs included)
+    z: dict = field(default_factory=dict)  # node -> weighted sum
+    errors: dict = field(default_factory=dict)  # node -> dL/dz
+    targets: tuple = ()  # target per output, if known
+    new_predictions: dict = field(default_factory=dict)  # output node -> after the update
+    desired: dict = field(default_factory=dict)  # output node -> target − prediction
+
+    @classmethod
+    def from_network(cls, network, x=None, target=None) -> DisplayState:
+        a = {}
+        if x is not None:
+            a = {(0, i): float(v) for i, v in enumerate(x)}
+        return cls(
+            weights=list(network.weights),
+            biases=list(network.biases),
+            a=a,
+            targets=tuple(target) if target is not None else (),
+        )
+
+    @classmethod
+    def from_lesson_state(cls, state, targets=()) -> DisplayState:
+        return cls(
+            weights=list(state.weights),
+            biases=list(state.biases),
+            a=dict(state.a),
+            z=dict(state.z),
+            errors=dict(getattr(state, "errors", {}) or {}),
+            targets=tuple(targets),
+            new_predictions=dict(getattr(state, "new_predictions", {}) or {}),
+            desired=dict(getattr(state, "desired", {}) or {}),
+        )
+
+    def weight(self, key: Edge) -> float | None:
+        """weights[layer][i, j], or None when this display has no such layer."""
+        layer, i, j = key
+        if layer < len(self.weights):
+            return float(self.weights[layer][i, j])
+        return None
+
+    def bias(self, key: tuple[int, int]) -> float | None:
+        """The bias of neuron j of weight layer `layer`, or None when unknown."""
+        layer, j = key
+        if layer < len(self.biases):
+            b = self.biases[layer]
+            return float(b[0, j] if getattr(b, "ndim", 1) == 2 else b[j])
+        return None
+
+    def weight_scale(self) -> float:
+        """The largest weight's size (at least 1): the line of that weight is the thickest."""
+        biggest = 1.0
+        for w in self.weights:
+            if w.size:
+                biggest = max(biggest, float(abs(w).max()))
+        return biggest
+
+
+@dataclass
+class StepFocus:
+    """What the current step involves, read from a LessonStep (or built by hand)."""
+
+    phase: str = ""
+    kind: str = ""
+    nodes: tuple = ()
+    edges: tuple = ()
+    value: float | None = None
+    caption: str = ""
+    biases: tuple = ()  # (layer, j) biases involved
+    text: str = ""  # the step's formula, shown on the drawing when short
+    anchor: tuple | None = None  # ("node", c, i) or ("edge", l, i, j) the result belongs to
+
+    def involved_nodes(self) -> set[Node]:
+        """The step's neurons, plus both ends of its weights and the neurons of its biases."""
+        nodes = set(self.nodes)
+        for layer, i, j in self.edges:
+            nodes.add((layer, i))
+            nodes.add((layer + 1, j))
+        for layer, j in self.biases:
+            nodes.add((layer + 1, j))
+        return nodes
+
+
+# ---- texts ---------------------------------------------------------------------------------
+
+
+def layer_name(column: int, n_columns: int) -> str:
+    """ "Inputs", "Hidden 1", ..., "Output"."""
+    if column == 0:
+        return "Inputs"
+    return "Output" if column == n_columns - 1 else f"Hidden {column}"
+
+
+def layer_title(column: int, n_columns: int, activation: str | None) -> str:
+    """A layer's title on one line: "Hidden 1 (relu)"; the inputs have no activation."""
+    activation = activation if column > 0 else None
+    return layer_title_lines(layer_name(column, n_columns), activation, two_lines=False)[0]
+
+
+def layer_title_lines(name: str, activation: str | None, two_lines: bool) -> list[str]:
+    """A title as drawn from its parts: one line, or the name over "(activation)".
+
+    Built from the layer's name and its activation, never by cutting the one-line text
+    apart, so a name may hold any characters (a " (" included).
+    """
+    if not activation:
+        return [name]
+    if two_lines:
+        return [name, f"({activation})"]
+    return [f"{name} ({activation})"]
+
+
+def node_value_text(node: Node, display, previous, focus: StepFocus, t: float) -> Line:
+    """The number inside a neuron; a value being computed counts up from the old one.
+
+    Not computed yet: "?" for a neuron, nothing for an input.
+    """
+    value = display.a.get(node)
+    if value is None:
+        return ("?" if node[0] > 0 else "", "muted")
+    counting = t < 1.0 and node in focus.nodes and focus.phase in ("forward", "check")
+    if counting:
+        value = shown_between(previous.a.get(node, 0.0), value, t)
+    return (fmt(value), "foreground")
+
+
+def node_caption_lines(node: Node, display, previous, focus: StepFocus, t: float) -> list[Line]:
+    """The lines under a neuron: its sum z, the change the output wants, δ, the new ŷ."""
+    lines = []
+    if node[0] > 0 and node in display.z:
+        z = display.z[node]
+        arriving = t < 1.0 and node in focus.nodes and focus.phase == "forward"
+        if arriving and node not in previous.z:
+            z = shown_between(0.0, z, t)  # the new sum counts up from zero while it arrives
+        lines.append((f"z = {fmt(z)}", "muted"))
+    if node in display.desired:
+        want = display.desired[node]
+        sign = "+" if want > 0 else ""
+        lines.append((f"wants {sign}{fmt(want)}", "foreground"))
+    if node in display.errors:
+        lines.append((f"δ = {fmt(display.errors[node])}", "backward"))
+    if node in display.new_predictions:
+        lines.append((f"after update: {fmt(display.new_predictions[node])}", "foreground"))
+    return lines
+
+
+def number_or_blank(value: float | None) -> str:
+    """A known number as `fmt` writes it; "" for one the display does not hold."""
+    return "" if value is None else fmt(value)
+
+
+def bubble_text(focus: StepFocus) -> str:
+    """The framed result beside the step: its short formula, else "caption = value"."""
+    if focus.text:
+        return focus.text
+    caption = focus.caption or focus.kind.replace("_", " ")
+    return f"{caption} = {number_or_blank(focus.value)}"
+
+
+# ---- presentation arithmetic ---------------------------------------------------------------
+
+
+def shown_between(old: float, new: float, t: float) -> float:
+    """The value an animation shows at progress t in [0, 1]: old at 0, new at 1."""
+    return old + (new - old) * t
+
+
+def edge_width(weight: float, scale: float, base_width: float) -> float:
+    """A weight's line: base_width for 0, six times it for the largest weight (`scale`)."""
+    return base_width * (1.0 + 5.0 * min(1.0, abs(weight) / scale))
+
+
+def node_centres(
+    sizes, left: float, right: float, top: float, bottom: float
+) -> dict[Node, tuple[float, float]]:
+    """Where each neuron's centre goes: one column per layer, each column centred vertically.
+
+    A column of few neurons spreads them a little (up to 1.6 times the spacing of the
+    tallest column) rather than bunching them in the middle.
+    """
+    n_columns = len(sizes)
+    spacing = (bottom - top) / max(sizes)
+    column_step = (right - left) / max(1, n_columns - 1)
+    centres = {}
+    for column, n in enumerate(sizes):
+        x = left + column * column_step if n_columns > 1 else (left + right) / 2
+        column_spacing = min(spacing * 1.6, (bottom - top) / n)
+        y0 = (top + bottom) / 2 - column_spacing * (n - 1) / 2
+        for index in range(n):
+            centres[(column, index)] = (x, y0 + index * column_spacing)
+    return centres
