@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format screenshots bench clean
+.PHONY: run test lint format screenshots bench bench-gui bench-view clean
 
 run: $(STAMP)
 	$(BIN)/nn-tutor
@@ -29,8 +29,15 @@ format: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/nn-tutor --screenshot screenshots
 
+# Speed, measured side by side in one run (ratios, not timings, are what mean something).
 bench: $(STAMP)
-	$(BIN)/python -m nncore.bench
+	$(BIN)/python -m benchmarks.engine
+
+bench-gui: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.gui_train
+
+bench-view: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.network_view
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

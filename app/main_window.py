@@ -1,7 +1,7 @@
 """The nn-tutor main window: two tabs, the menus, and the preferences it remembers.
 
 The window itself teaches nothing; it hosts the two tabs that do. "Step through"
-(`app.step_tab.StepThroughTab`) walks one example through a small network number by number,
+(`app.step.tab.StepThroughTab`) walks one example through a small network number by number,
 and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
 - menus File (Open weights…, Export weights…, Quit), View (light/dark theme, tab switching,

@@ -7,31 +7,13 @@ result bubble goes and what it says; `BUBBLE_CAPTIONS` names each kind of result
 
 from __future__ import annotations
 
-from app.step.texts import BIAS_STEP_KINDS
 from app.widgets.network_display import StepFocus
+from nncore.lesson import BIAS_STEP_KINDS, STEP_KINDS
 
 BUBBLE_MAX_CHARS = 46  # longer formulas stay in the explanation panel only
 
-# To be replaced by the shared vocabulary of nncore.lesson (see the integrator's notes).
-BUBBLE_CAPTIONS = {
-    "product": "input × weight",
-    "bias": "b",
-    "sum": "z",
-    "activation": "a",
-    "prediction": "ŷ",
-    "error": "y − ŷ",
-    "loss": "MSE",
-    "output_error": "δ",
-    "weight_grad": "∂L/∂w",
-    "bias_grad": "∂L/∂b",
-    "backprop_product": "δ × w",
-    "backprop_sum": "∂L/∂a",
-    "activation_grad": "δ",
-    "weight_update": "new w",
-    "bias_update": "new b",
-    "new_prediction": "new ŷ",
-    "new_loss": "new MSE",
-}
+# A one-symbol caption for each kind of result, from the lesson's vocabulary.
+BUBBLE_CAPTIONS = {kind.name: kind.caption for kind in STEP_KINDS}
 
 
 def focus_for(steps, sizes) -> StepFocus:

@@ -16,37 +16,12 @@ from __future__ import annotations
 
 from nncore.formatting import fmt
 from nncore.gradcheck import numerical_gradient
+from nncore.lesson import BIAS_STEP_KINDS, LESSON_PHASES, STEP_KINDS
 
-# To be replaced by the shared vocabulary of nncore.lesson (see the integrator's notes).
-PHASE_TITLES = {
-    "forward": "Forward pass",
-    "loss": "Loss",
-    "backward": "Backward pass",
-    "update": "Update",
-    "check": "Check",
-}
-
-BIAS_STEP_KINDS = ("bias", "bias_grad", "bias_update")
-
-KIND_TITLES = {
-    "product": "input × weight",
-    "bias": "add the bias",
-    "sum": "weighted sum z",
-    "activation": "activation a",
-    "prediction": "prediction",
-    "error": "error",
-    "loss": "loss",
-    "output_error": "output error δ",
-    "weight_grad": "weight gradient",
-    "bias_grad": "bias gradient",
-    "backprop_product": "error × weight",
-    "backprop_sum": "sum of errors",
-    "activation_grad": "through the activation",
-    "weight_update": "new weight",
-    "bias_update": "new bias",
-    "new_prediction": "new prediction",
-    "new_loss": "new loss",
-}
+# The titles come from the lesson's one vocabulary, so the panel, the timeline and the
+# hand-outs name every phase and step alike.
+PHASE_TITLES = {phase.name: phase.title for phase in LESSON_PHASES}
+KIND_TITLES = {kind.name: kind.title for kind in STEP_KINDS}
 
 NOT_YET = "not computed yet"
 
