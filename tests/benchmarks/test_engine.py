@@ -1,139 +1,216 @@
-"""The benchmark script: its arithmetic (FLOP count, data), its contenders and a smoke run.
+"""The engine benchmark: its task and FLOP count, its contenders' arithmetic, and a smoke run.
 
 Speed itself is never asserted here (the machine is shared and noisy); these tests check
-that the benchmark measures the right thing and reports it.
+that the benchmark measures the right thing and reports all of it.
 """
 
-import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from nncore import bench
+from benchmarks import engine, harness
+from benchmarks.engine_contenders import (
+    SIZES,
+    article_trainer,
+    describe,
+    matmul_flops,
+    modern_config,
+    normalised,
+    public_api_trainer,
+    task_data,
+    torch_trainer,
+    training_run_trainer,
+)
 
 
+def article_function(x, y):
+    return np.sin(x) + x * np.cos(y) + y + 3.0 ** (x / 3.0)
+
+
+def train_side_by_side(contender, reference, epochs=5):
+    """Run both for a few epochs; return their per-epoch losses and final parameters."""
+    losses = [(contender.epoch(), reference.epoch()) for _ in range(epochs)]
+    return losses, contender.parameters(), reference.parameters()
+
+
+# ---- the task ---------------------------------------------------------------------------------
 def test_matmul_flops_counted_by_hand():
     # [2, 3, 1] on 5 samples: forward 2·5·(2·3 + 3·1) = 90, weight gradients 90 again,
     # errors only into the hidden layer: 2·5·3·1 = 30.
-    flops = bench.matmul_flops((2, 3, 1), 5)
+    flops = matmul_flops((2, 3, 1), 5)
     assert flops == {"forward": 90, "weight_grads": 90, "errors": 30, "total": 210}
     # The article's network on its 10,000 samples: about 500 MFLOP per epoch.
-    assert bench.matmul_flops(bench.SIZES, 10_000)["total"] == 500_480_000
+    assert matmul_flops(SIZES, 10_000)["total"] == 500_480_000
 
 
-def test_article_data_is_the_zscored_grid():
-    X, y, source = bench.article_data(10_000)
-    assert X.shape == (10_000, 2) and y.shape == (10_000,)
-    assert "100×100 grid" in source
-    np.testing.assert_allclose(X.mean(axis=0), 0, atol=1e-12)
-    np.testing.assert_allclose(X.std(axis=0), 1, rtol=1e-12)
+def test_task_data_is_the_articles_grid_zscored():
+    data = task_data(10_000)
+    assert "100×100 grid" in data.source
+    axis = np.linspace(-10, 10, 100)
+    gx, gy = np.meshgrid(axis, axis)  # row-major: the first 100 samples walk along x at y = −10
+    np.testing.assert_array_equal(data.X, np.column_stack((gx.ravel(), gy.ravel())))
+    np.testing.assert_allclose(data.y.ravel(), article_function(gx.ravel(), gy.ravel()), rtol=1e-14)
+
+    X, y = normalised(data)
+    assert X.shape == (10_000, 2) and y.shape == (10_000, 1)
+    raw = data.X
+    np.testing.assert_allclose(X, (raw - raw.mean(axis=0)) / raw.std(axis=0), atol=1e-12)
     np.testing.assert_allclose([y.mean(), y.std()], [0, 1], atol=1e-12)
-    # Row-major meshgrid: the first 100 samples walk along x at y = −10.
-    raw = np.linspace(-10, 10, 100)
-    np.testing.assert_allclose(X[:100, 0] * raw.std() + raw.mean(), raw, atol=1e-12)
-    assert np.all(X[:100, 1] == X[0, 1])
-    z = bench.article_function(np.array([0.0, 3.0]), np.array([0.0, np.pi]))
-    np.testing.assert_allclose(z, [1.0, np.sin(3) - 3 + np.pi + 3.0], rtol=1e-12)
 
 
-def test_non_square_sample_counts_are_uniform_draws():
-    X, _y, source = bench.article_data(50)
-    assert X.shape == (50, 2) and "uniform" in source
-    X2, _, _ = bench.article_data(50)
-    assert np.array_equal(X, X2)
+def test_other_sample_counts_are_seeded_random_points():
+    data = task_data(50)
+    assert data.X.shape == (50, 2) and "random" in data.source
+    assert np.all(np.abs(data.X) <= 10)
+    np.testing.assert_array_equal(task_data(50).X, data.X)
 
 
-@pytest.mark.parametrize("samples", [64, 1024, 1000])
-def test_nncore_and_article_contenders_train_identically(samples):
-    # 1024 and 1000 samples take the workspace's large-batch paths (tiled bias runs, einsum
-    # bias gradient, a ragged last run); 64 the small-batch ones. All must match bit for bit.
-    X, y, _ = bench.article_data(samples)
-    nn_epoch, _how = bench._nncore_epoch("float64", X, y)
-    ref_epoch, _ = bench._article_epoch(X, y)
-    for _ in range(5):
-        assert nn_epoch() == ref_epoch()
+def test_modern_0_1_is_named_by_its_settings():
+    config = modern_config("modern-0.1")
+    assert (config.init, config.optimizer, config.lr, config.batch_size) == (
+        "he",
+        "adam",
+        0.004,
+        64,
+    )
+    assert (config.schedule, config.warmup, config.epochs, config.dtype) == (
+        "cosine",
+        3,
+        100,
+        "float64",
+    )
+    assert describe(config) == "He, Adam lr 0.004, batch 64, cosine warm-up 3, 100 epochs, float64"
 
 
-def test_float32_contender_stays_float32():
-    X, y, _ = bench.article_data(64)
-    epoch, _ = bench._nncore_epoch("float32", X, y)
-    ref_epoch, _ = bench._article_epoch(X, y)
-    for _ in range(3):
-        got, want = epoch(), ref_epoch()
-        assert abs(got - want) <= 1e-5 * want
-    assert isinstance(got, float)
+# ---- the contenders compute the article's arithmetic ------------------------------------------
+@pytest.mark.parametrize("samples", [64, 400, 1000])
+def test_public_api_trains_exactly_like_the_article(samples):
+    X, y = normalised(task_data(samples))
+    losses, got, want = train_side_by_side(public_api_trainer(X, y), article_trainer(X, y))
+    for mine, article in losses:
+        assert mine == pytest.approx(article, rel=1e-12)
+    for p, q in zip(got, want):
+        np.testing.assert_allclose(p, q, rtol=0, atol=1e-12)
+    assert len(got) == 2 * (len(SIZES) - 1)
 
 
-def test_torch_contender_matches_the_article_gradient():
+@pytest.mark.parametrize("samples", [64, 400])
+def test_training_run_trains_like_the_article(samples):
+    data = task_data(samples)
+    X, y = normalised(data)
+    losses, got, want = train_side_by_side(training_run_trainer(data), article_trainer(X, y))
+    for mine, article in losses:
+        assert mine == pytest.approx(article, rel=1e-12)
+    for p, q in zip(got, want):
+        np.testing.assert_allclose(p, q, rtol=0, atol=1e-12)
+
+
+def test_float32_training_run_stays_float32_and_close():
+    data = task_data(64)
+    X, y = normalised(data)
+    run = training_run_trainer(data, "float32")
+    losses, got, want = train_side_by_side(run, article_trainer(X, y))
+    for mine, article in losses:
+        assert mine == pytest.approx(article, rel=1e-5)
+    for p, q in zip(got, want):
+        np.testing.assert_allclose(p, q, rtol=0, atol=5e-6)
+    assert "run_chunk" in run.how
+
+
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-12), ("float32", 5e-6)])
+def test_torch_contender_trains_like_the_article(dtype, tolerance):
     pytest.importorskip("torch")
-    X, y, _ = bench.article_data(64)
-    torch_epoch, how = bench._torch_epoch("float64", X, y, threads=None)
-    ref_epoch, _ = bench._article_epoch(X, y)
-    for _ in range(5):
-        got, want = torch_epoch(), ref_epoch()
-        assert abs(got - want) <= 1e-10 * want  # same weights, ½-MSE gradient, plain SGD
-    assert "SGD" in how
+    X, y = normalised(task_data(64))
+    torch_run = torch_trainer(X, y, dtype)
+    losses, got, want = train_side_by_side(torch_run, article_trainer(X, y))
+    for mine, article in losses:
+        assert mine == pytest.approx(article, rel=10 * tolerance)
+    for p, q in zip(got, want):
+        np.testing.assert_allclose(p, q, rtol=0, atol=tolerance)
+    assert "SGD" in torch_run.how
 
 
-def test_raw_points_are_the_same_points_in_original_units():
-    X, _y, _ = bench.article_data(400)
-    raw_x, raw_y = bench.raw_article_points(400)
-    assert raw_x.shape == (400, 2) and raw_y.shape == (400, 1)
-    np.testing.assert_allclose((raw_x - raw_x.mean(axis=0)) / raw_x.std(axis=0), X, atol=1e-12)
-    np.testing.assert_allclose(raw_y.ravel(), bench.article_function(raw_x[:, 0], raw_x[:, 1]))
+# ---- the harness --------------------------------------------------------------------------
+def test_peak_memory_is_unknown_without_the_resource_module(monkeypatch):
+    if sys.platform != "win32":
+        assert harness.peak_rss_kb() > 0
+    monkeypatch.setitem(sys.modules, "resource", None)  # `import resource` now fails
+    assert harness.peak_rss_kb() is None
+
+
+def test_a_worker_that_fails_says_why():
+    failing = [sys.executable, "-c", "print('@@bench ' + '{\"error\": \"no such contender\"}')"]
+    assert harness.Worker.start("x", failing, harness.thread_environment(None)) == (
+        "no such contender"
+    )
+    crashing = [sys.executable, "-c", "import sys; sys.exit('boom: bad set-up')"]
+    message = harness.Worker.start("x", crashing, harness.thread_environment(None))
+    assert isinstance(message, str) and "boom: bad set-up" in message
+
+
+def test_thread_option_reaches_every_blas_variable():
+    env = harness.thread_environment(1)
+    assert all(env[name] == "1" for name in harness.THREAD_VARIABLES)
 
 
 def test_bad_arguments_get_a_clear_message(capsys):
     with pytest.raises(SystemExit) as exc:
-        bench.main(["--samples", "0"])
+        engine.main(["--samples", "0"])
     assert exc.value.code == 2
-    assert "--samples must be at least 1" in capsys.readouterr().err
+    assert "--samples must be at least 4" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        bench.main(["--threads", "0"])
+        engine.main(["--threads", "0"])
 
 
-def test_quick_run_prints_the_table_and_the_ratios():
-    cmd = [
-        sys.executable,
-        "-m",
-        "nncore.bench",
-        "--quick",
-        "--no-torch",
-        "--no-modern",
-        "--rounds",
-        "1",
-        "--epochs-per-round",
-        "2",
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
+# ---- the whole run --------------------------------------------------------------------------
+def test_quick_run_without_torch_prints_every_row_and_verdict(monkeypatch, capsys):
+    monkeypatch.setattr(engine, "torch_available", lambda: False)  # as on CI
+    argv = ["--quick", "--rounds", "1", "--epochs-per-round", "2", "--threads", "1"]
+    assert engine.main(argv) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "PyTorch is not installed" in captured.err
     for text in (
-        "nncore float64",
-        "nncore float32",
-        "article's code (float64)",
+        "command: python -m benchmarks.engine --quick --rounds 1",
+        "CPUs, load average",
+        "BLAS threads: 1 (--threads)",
         "measured matmul peak f64",
-        "20.0 MFLOP",
-        "article / nncore f64",
-        "PyTorch CPU float32",
-        "skipped: --no-torch",
-        "app loop (TrainingRun)",
-        "modern recipe: skipped (--no-modern)",
+        "measured matmul peak f32",
+        "= 20.0 MFLOP",
+        *(engine.LABELS[name] for name in engine.EPOCH_CONTENDERS),
+        "PyTorch CPU float32        skipped: PyTorch is not installed",
+        "PyTorch CPU float64        skipped: PyTorch is not installed",
+        *(label for label, *_ in engine.VERDICTS),
+        "modern 0.1: 1,000 random points reach R² >= 0.99",
+        'RECIPES["modern"]: 1,000 random points reach R² >= 0.99',
+        "modern 0.1 = He, Adam lr 0.004, batch 64, cosine warm-up 3, 100 epochs, float64",
+        'RECIPES["modern"] = ',
+        "× floor",
+        "fidelity: after 5 epochs the public API float64 MSE is identical to the article's",
+        "fidelity: after 5 epochs the TrainingRun float64 MSE",
+        "benchmark wall time",
     ):
         assert text in out, text
-    assert "fidelity: after 5 epochs nncore float64 MSE is identical" in out
-    assert "n/a" in out  # the torch ratios cannot be formed without torch
+    torch_verdicts = [line for line in out.splitlines() if "/ PyTorch" in line]
+    assert len(torch_verdicts) == 2
+    assert all("n/a" in line and "PyTorch is not installed" in line for line in torch_verdicts)
+    # 400 grid points do not reach R² 0.999 in 100 epochs: the modern ratio cannot be formed.
+    assert "NOT reached" in out
     assert "PASS" in out or "MISS" in out
 
 
-def test_modern_worker_reports_its_run(capsys):
-    pytest.importorskip("nncore.training")
-    assert bench.modern_worker(samples=64, budget=5.0, runs=1) == 0
-    line = capsys.readouterr().out.strip().splitlines()[-1]
-    assert line.startswith(bench.REPLY)
-    reply = json.loads(line[len(bench.REPLY) :])
-    assert reply["stop"] in ("target", "epochs", "time", "plateau", "diverged")
-    assert reply["epochs"] >= 1 and len(reply["times"]) == 1
-    assert reply["optimizer"] == "adam" and reply["max_kb"] > 0
+def test_quick_run_with_torch_times_its_rows():
+    pytest.importorskip("torch")
+    cmd = [sys.executable, "-m", "benchmarks.engine", "--quick", "--no-modern"]
+    cmd += ["--rounds", "1", "--epochs-per-round", "1", "--threads", "1"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=engine.ROOT)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for name in ("torch-f64", "torch-f32"):
+        row = next(line for line in out.splitlines() if line.startswith(engine.LABELS[name]))
+        assert "skipped" not in row and "(N=" in row
+    assert "threads: 1" in out  # torch was told --threads 1
+    assert "fidelity: after 4 epochs the PyTorch CPU float64 MSE" in out
+    assert "modern recipe: skipped (--no-modern)" in out
