@@ -82,7 +82,8 @@ PEAK_CONTENDERS = ("peak-f64", "peak-f32")
 EPOCH_CONTENDERS = ("api-f64", "article", "run-f64", "run-f32", "torch-f64", "torch-f32")
 MODERN_CONTENDERS = ("modern-0.1", "modern")
 TORCH_CONTENDERS = ("torch-f64", "torch-f32")
-# The house issue's targets: (what, slower contender, faster contender, comparison, target).
+# The house issue's targets: (what, numerator, denominator, comparison, target), where the
+# ratio is of the two contenders' median times.
 VERDICTS = (
     ("public API: article / public API f64", "article", "api-f64", ">=", 1.3),
     ("TrainingRun f32 / PyTorch f32", "run-f32", "torch-f32", "<=", 1.0),
@@ -106,7 +107,6 @@ LABELS = {
 
 def make_job(name: str, args: argparse.Namespace) -> harness.Job:
     """Build the named contender inside its worker process."""
-    facts = {"blas": ""}
     dtype = "float32" if name.endswith("f32") else "float64"
     data = task_data(args.samples)
     if name in PEAK_CONTENDERS:
@@ -127,8 +127,7 @@ def make_job(name: str, args: argparse.Namespace) -> harness.Job:
         else:
             raise ValueError(f"unknown contender {name!r}")
         job = harness.Job(trainer.epoch, trainer.how)
-    facts["blas"] = harness.blas_threads()
-    job.facts.update(facts)
+    job.facts["blas"] = harness.blas_threads()  # the pools its libraries have loaded by now
     return job
 
 
@@ -207,7 +206,7 @@ def _ratio_line(label, top, bottom, op, target, times, skipped) -> str:
     return f"  {label:<50} {ratio:6.2f}  ({quiet:4.2f})   target {op} {target:<4g}  {_verdict(ok)}"
 
 
-def _modern_lines(args, workers, skipped) -> tuple[list[str], dict]:
+def _modern_lines(args, workers, skipped) -> tuple[list[str], dict[str, tuple[float, float]]]:
     header = (
         f"{'configuration':<18} {'s to R²':>8} {'q1':>6} {'epochs':>6} {'R²':>8} {'GFLOP':>7} "
         f"{'× floor':>7} {'GFLOP/s':>7} {'RSS MB':>6}  runs (s); stop"
@@ -277,8 +276,9 @@ def report(
     lines += ["", *_epoch_table(args, workers, skipped, peaks), ""]
 
     times = {n: _median_q1(w.times) for n, w in workers.items() if n in EPOCH_CONTENDERS}
+    modern_times: dict[str, tuple[float, float]] = {}
     if args.no_modern:
-        modern_lines, modern_times = ["modern recipe: skipped (--no-modern)"], {}
+        modern_lines = ["modern recipe: skipped (--no-modern)"]
         for name in MODERN_CONTENDERS:
             skipped.setdefault(name, "--no-modern")
     else:

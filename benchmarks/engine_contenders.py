@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.data import Dataset, Normaliser, grid, sample_uniform
+from nncore.data import Dataset, Normaliser, get_function, grid, sample_uniform
 from nncore.training import TrainConfig, recipe
 
 from . import harness
@@ -46,8 +46,8 @@ def task_data(samples: int) -> Dataset:
     (`nncore.data.grid`), else uniform random points (`sample_uniform`, seed 0)."""
     side = math.isqrt(samples)
     if side * side == samples:
-        return grid("article", side)
-    return sample_uniform("article", samples, seed=0)
+        return grid(get_function("article"), side)
+    return sample_uniform(get_function("article"), samples, seed=0)
 
 
 def normalised(data: Dataset, dtype: str = "float64") -> tuple[np.ndarray, np.ndarray]:
@@ -251,7 +251,7 @@ def modern_job(name: str, data: Dataset, budget: float) -> harness.Job:
         }
 
     # Not timed: do 1,000 random points still reach R² ≥ 0.99 within the recipe's epochs?
-    points = sample_uniform("article", RANDOM_POINTS, seed=0)
+    points = sample_uniform(get_function("article"), RANDOM_POINTS, seed=0)
     check = TrainingRun(modern_config(name, target_r2=RANDOM_TARGET_R2, time_budget=budget), points)
     reason = check.run()
     facts = {
