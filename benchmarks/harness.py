@@ -65,11 +65,14 @@ def blas_threads() -> str:
         from threadpoolctl import threadpool_info
     except ImportError:
         return "unknown (threadpoolctl is not installed)"
-    pools = [
-        f"{p.get('internal_api', '?')} {p.get('version') or ''} "
-        f"({p.get('threading_layer', p.get('user_api', '?'))}): {p.get('num_threads')} threads"
-        for p in threadpool_info()
-    ]
+    pools = []
+    for pool in threadpool_info():
+        name = " ".join(str(pool[key]) for key in ("internal_api", "version") if pool.get(key))
+        layer = pool.get("threading_layer")
+        if layer and layer != pool.get("internal_api"):
+            name += f" ({layer})"
+        count = pool.get("num_threads")
+        pools.append(f"{name}: {count} thread{'' if count == 1 else 's'}")
     return "; ".join(pools) or "no thread pool loaded"
 
 

@@ -4,13 +4,16 @@ Speed itself is never asserted here (the machine is shared and noisy); these tes
 that the benchmark measures the right thing and reports all of it.
 """
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from benchmarks import engine, harness
+from benchmarks import engine_contenders as contenders
 from benchmarks.engine_contenders import (
     SIZES,
     article_trainer,
@@ -132,6 +135,19 @@ def test_torch_contender_trains_like_the_article(dtype, tolerance):
     assert "SGD" in torch_run.how
 
 
+def test_the_benchmark_uses_only_nncores_public_api():
+    # The engine's fast internals move freely; the benchmark must measure what users get.
+    for module in (engine, contenders, harness):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nncore"):
+                assert not any(alias.name.startswith("_") for alias in node.names), node.module
+            if isinstance(node, ast.keyword):
+                assert node.arg != "workspace", module.__name__
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                assert node.attr.startswith("__"), f"{module.__name__}: .{node.attr}"
+
+
 # ---- the harness --------------------------------------------------------------------------
 def test_peak_memory_is_unknown_without_the_resource_module(monkeypatch):
     if sys.platform != "win32":
@@ -151,8 +167,8 @@ def test_a_worker_that_fails_says_why():
 
 
 def test_thread_option_reaches_every_blas_variable():
-    env = harness.thread_environment(1)
-    assert all(env[name] == "1" for name in harness.THREAD_VARIABLES)
+    env = harness.thread_environment(3)  # the suite itself runs with 1 thread
+    assert all(env[name] == "3" for name in harness.THREAD_VARIABLES)
 
 
 def test_bad_arguments_get_a_clear_message(capsys):
