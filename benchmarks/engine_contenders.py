@@ -1,10 +1,11 @@
 """The task and the contenders of `benchmarks.engine`: the article's problem, its cost, and
 the training loops that race on it, each set up from the same start.
 
-Every contender is a `Trainer`: `epoch()` runs one full-batch step of gradient descent and
-returns the MSE before the update; `parameters()` reads its weights in nncore's shapes, so
-tests can check that all of them compute the same arithmetic. They use nncore's public API
-only (`Network.forward`/`backward`, `TrainingRun`, `recipe`, `nncore.data`), never its fast
+The epoch contenders are `Trainer`s: `epoch()` runs one full-batch step of gradient descent
+and returns the MSE before the update; `parameters()` reads the weights in nncore's shapes,
+so tests can check that all of them compute the same arithmetic. The modern contenders time
+a whole training run each (`modern_job`). All use nncore's public API only
+(`Network.forward`/`backward`, `TrainingRun`, `recipe`, `nncore.data`), never its fast
 internals, so the benchmark measures what a user gets.
 """
 
