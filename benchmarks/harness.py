@@ -185,14 +185,23 @@ class Worker:
         while True:
             line = self.process.stdout.readline()
             if not line:
-                self.errlog.seek(0)
-                tail = self.errlog.read()[-2000:].strip()
-                raise WorkerError(f"the {self.name} worker ended unexpectedly: {tail}")
+                raise self.died("ended unexpectedly")
             if line.startswith(REPLY):
                 answer = json.loads(line[len(REPLY) :])
                 if "error" in answer:
                     raise WorkerError(answer["error"])
                 return answer
+
+    def died(self, what: str) -> WorkerError:
+        """The error to raise when the process is gone: what it last wrote on stderr."""
+        try:
+            self.process.wait(timeout=10)  # let it finish writing its traceback
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.errlog.seek(0)
+        tail = self.errlog.read()[-2000:].strip()
+        return WorkerError(f"the {self.name} worker {what}: {tail or 'no message'}")
 
     def run(self, count: int) -> None:
         """Let the worker run `count` timed steps and collect what it measured."""
@@ -200,8 +209,8 @@ class Worker:
         try:
             self.process.stdin.write(f"run {count}\n")
             self.process.stdin.flush()
-        except OSError as exc:
-            raise WorkerError(f"the {self.name} worker is gone ({exc})") from None
+        except OSError:
+            raise self.died("is gone") from None
         answer = self.read_reply()
         self.times.extend(answer["times"])
         self.round_medians.append(statistics.median(answer["times"]))

@@ -5,6 +5,7 @@ that the benchmark measures the right thing and reports all of it.
 """
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -164,6 +165,18 @@ def test_a_worker_that_fails_says_why():
     crashing = [sys.executable, "-c", "import sys; sys.exit('boom: bad set-up')"]
     message = harness.Worker.start("x", crashing, harness.thread_environment(None))
     assert isinstance(message, str) and "boom: bad set-up" in message
+
+
+def test_a_worker_that_dies_mid_run_is_dropped_and_named(monkeypatch):
+    monkeypatch.setattr(harness, "SETTLE_SECONDS", 0.0)
+    ready = '{"ready": true, "how": "prints ready, then dies"}'
+    script = f"import sys; print('@@bench ' + {ready!r}, flush=True); sys.exit('died mid-run')"
+    worker = harness.Worker.start("dying", [sys.executable, "-c", script], dict(os.environ))
+    assert isinstance(worker, harness.Worker) and worker.how == "prints ready, then dies"
+    workers, failed = {"dying": worker}, {}
+    harness.alternate(workers, rounds=2, steps_per_turn=lambda name: 1, failed=failed)
+    assert workers == {}
+    assert "died mid-run" in failed["dying"]
 
 
 def test_thread_option_reaches_every_blas_variable():
