@@ -39,9 +39,6 @@ NOT_ABOUT_INPUT = {
     # they never leave `nncore.cli.main`.
     "nncore.cli.UsageError",
     "nncore.cli.InputError",
-    # A crashed benchmark worker process (a RuntimeError); the benchmark leaves nncore for
-    # benchmarks/ in the house issue, and this entry with it.
-    "nncore.bench.WorkerError",
 }
 
 
