@@ -47,6 +47,7 @@ import numpy as np
 
 from . import __version__, weightfile
 from .activations import ACTIVATIONS
+from .atomicwrite import write_atomically
 from .errors import DataError, FormulaError, SettingsError, WeightFileError
 from .network import DTYPES, INITS
 
@@ -144,7 +145,7 @@ def _write_text_atomically(path: str, text: str) -> None:
     if os.path.isdir(path):
         raise InputError(f"{path!r} is a folder; give a file name")
     try:
-        weightfile._write_atomically(path, write)
+        write_atomically(path, write)
     except WeightFileError as exc:
         raise InputError(str(exc)) from None
 
