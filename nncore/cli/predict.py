@@ -65,6 +65,7 @@ def _predict_with(wf, X: np.ndarray) -> np.ndarray:
 
 
 def cmd_predict(args) -> int:
+    """Predict at the --points or --csv inputs; print them or write them as CSV (-o)."""
     from ..losses import mse, r2
 
     if (args.points is None) == (args.csv is None):

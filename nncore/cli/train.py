@@ -200,6 +200,7 @@ def _install_interrupt(run) -> Callable[[], None]:
 
 
 def cmd_train(args) -> int:
+    """Make the data, train on it with a progress bar, print the fit and save the weights."""
     from ..losses import mse, r2
     from ..training import TrainingRun
 

@@ -20,6 +20,22 @@ from ..activations import ACTIVATIONS
 from ..errors import WeightFileError
 from ..network import DTYPES, INITS, Network
 
+__all__ = [
+    "FORMAT_MARKER",
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "MAX_PARAMETERS",
+    "MAX_LAYERS",
+    "HEADER_KEYS",
+    "header_for",
+    "parse_json_text",
+    "check_header",
+    "check_keys",
+    "check_array",
+    "require_finite",
+    "architecture_text",
+]
+
 FORMAT_MARKER = "nn-tutor-weights"
 FORMAT_VERSION = 1
 
@@ -68,6 +84,11 @@ def _json_default(obj):
 
 
 def header_for(network: Network, normaliser, config, history, meta) -> dict:
+    """The description of `network` that every format writes, as plain JSON-able data.
+
+    `normaliser`, `config` and each `history` item may have `to_dict()` or be dicts;
+    `meta` is a dict. TypeError when `network` is not a Network.
+    """
     if not isinstance(network, Network):
         raise TypeError(f"expected a Network to save; got {type(network).__name__}")
     history_items = [] if history is None else [_to_plain(h, "history") for h in history]
@@ -99,6 +120,7 @@ def header_for(network: Network, normaliser, config, history, meta) -> dict:
 
 # ---- loading: checking a description read from a file ----------------------------------
 def parse_json_text(raw: bytes | str, what: str):
+    """JSON text read from a file, parsed; WeightFileError naming `what` when it is not."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         return json.loads(text)
@@ -113,10 +135,12 @@ def parse_json_text(raw: bytes | str, what: str):
 
 
 def architecture_text(sizes) -> str:
+    """The sizes as people write an architecture, e.g. "2-64-1"."""
     return "-".join(str(s) for s in sizes)
 
 
 def check_keys(found: set, expected: set) -> None:
+    """The array names in a file must be exactly those the architecture needs."""
     missing, extra = sorted(expected - found), sorted(found - expected)
     if missing or extra:
         parts = []
@@ -235,6 +259,7 @@ def check_header(header) -> list[int]:
 
 
 def require_finite(arr: np.ndarray, what: str, saving: bool = False) -> None:
+    """WeightFileError naming the first NaN or inf in `arr`, if it holds one."""
     bad = ~np.isfinite(arr)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -246,6 +271,7 @@ def require_finite(arr: np.ndarray, what: str, saving: bool = False) -> None:
 
 
 def check_array(arr, shape: tuple[int, ...], dtype: str, what: str) -> np.ndarray:
+    """`arr` itself, once it is an array of exactly `dtype` and `shape`, all finite."""
     if not isinstance(arr, np.ndarray):
         raise WeightFileError(f"{what} is not an array")
     if arr.dtype != np.dtype(dtype):

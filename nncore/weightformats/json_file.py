@@ -20,6 +20,8 @@ from ..errors import WeightFileError
 from ..network import Network
 from .header import architecture_text, check_array, check_header, parse_json_text
 
+__all__ = ["EXTENSION", "looks_like", "write", "read"]
+
 EXTENSION = ".json"
 
 

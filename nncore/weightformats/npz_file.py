@@ -20,6 +20,8 @@ from ..errors import WeightFileError
 from ..network import Network
 from .header import MAX_FILE_BYTES, check_array, check_header, check_keys, parse_json_text
 
+__all__ = ["EXTENSION", "looks_like", "write", "read"]
+
 EXTENSION = ".npz"
 
 

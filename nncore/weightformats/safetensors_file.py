@@ -18,6 +18,8 @@ from ..errors import WeightFileError
 from ..network import Network
 from .header import HEADER_KEYS, check_array, check_header, check_keys, parse_json_text
 
+__all__ = ["EXTENSION", "looks_like", "write", "read"]
+
 EXTENSION = ".safetensors"
 
 _TORCH_ACTIVATION_MODULES = {
