@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from nncore import weightfile
+from nncore import atomicwrite, weightfile
 from nncore.data import Normaliser
 from nncore.network import Network
 from nncore.weightfile import FORMATS, WeightFileError, load, save
+from nncore.weightformats import json_file, npz_file, safetensors_file
 
 DTYPES = ("float64", "float32")
 
@@ -223,10 +224,10 @@ def _only_file(tmp_path, name):
 
 
 @pytest.mark.parametrize(
-    "fmt, writer",
-    [(".npz", "_write_npz"), (".json", "_write_json"), (".safetensors", "_write_safetensors")],
+    "fmt, module",
+    [(".npz", npz_file), (".json", json_file), (".safetensors", safetensors_file)],
 )
-def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch, fmt, writer):
+def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch, fmt, module):
     path = tmp_path / f"model{fmt}"
     old = make_network()
     save(path, old)
@@ -237,7 +238,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatc
             fh.write(before[: len(before) // 2])
         raise RuntimeError("disk unplugged")
 
-    monkeypatch.setattr(weightfile, writer, half_then_fail)
+    monkeypatch.setattr(module, "write", half_then_fail)
     with pytest.raises(RuntimeError, match="disk unplugged"):
         save(path, make_network("float32"))
     assert path.read_bytes() == before
@@ -268,7 +269,7 @@ def test_failed_rename_is_reported_and_cleaned(tmp_path, monkeypatch):
     def no_replace(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(weightfile.os, "replace", no_replace)
+    monkeypatch.setattr(atomicwrite.os, "replace", no_replace)
     with pytest.raises(WeightFileError, match="cannot write .*Permission denied"):
         save(path, make_network())
     assert list(tmp_path.iterdir()) == []
@@ -715,3 +716,22 @@ def test_a_saved_run_resumes_exactly_where_it_stopped(tmp_path, fmt):
     assert resumed.epoch == 6
     assert_same_network(straight.network, resumed.network)
     assert [h.train_mse for h in resumed.history] == [h.train_mse for h in straight.history]
+
+
+def test_the_weightfile_api_is_importable_as_before():
+    from nncore.weightfile import (
+        FORMAT_MARKER,
+        FORMAT_VERSION,
+        FORMATS,
+        MAX_FILE_BYTES,
+        MAX_PARAMETERS,
+        WeightFile,
+        format_of,
+    )
+    from nncore.weightformats import header
+
+    assert FORMATS == (".npz", ".json", ".safetensors")
+    assert (FORMAT_MARKER, FORMAT_VERSION) == ("nn-tutor-weights", 1)
+    assert (MAX_FILE_BYTES, MAX_PARAMETERS) == (header.MAX_FILE_BYTES, header.MAX_PARAMETERS)
+    assert format_of("m.JSON") == ".json" and WeightFile.__module__ == "nncore.weightfile"
+    assert set(weightfile.__all__) <= set(vars(weightfile))

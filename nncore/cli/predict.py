@@ -1,0 +1,105 @@
+"""`nncore predict`: answer with a saved model at given points, in the data's original units.
+
+The points come from the command line (--points "x,y; x,y") or a CSV file, which may also
+hold the known answers; then the fit to them is printed as well.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+
+import numpy as np
+
+from .. import weightfile
+from ..errors import DataError
+from . import UsageError
+from .files import csv_fault, write_text_atomically
+from .terminal import err, out, r2_label, short_number
+
+__all__ = ["cmd_predict"]
+
+
+def _parse_points(text: str, n_inputs: int) -> np.ndarray:
+    rows = []
+    for i, chunk in enumerate(p for p in text.split(";")):
+        if not chunk.strip():
+            continue
+        parts = [p for p in re.split(r"[,\s]+", chunk.strip()) if p]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            raise UsageError(
+                f"--points: point {i + 1} ({chunk.strip()!r}) holds something that is not a number"
+            ) from None
+        if len(values) != n_inputs:
+            raise UsageError(
+                f"--points: point {i + 1} ({chunk.strip()!r}) has {len(values)} "
+                f"number(s) but the model takes {n_inputs} inputs"
+            )
+        if not all(math.isfinite(v) for v in values):
+            raise UsageError(f"--points: point {i + 1} holds a value that is not finite")
+        rows.append(values)
+    if not rows:
+        raise UsageError('--points is empty; write points like "1,2; 3,4"')
+    return np.array(rows, dtype=np.float64)
+
+
+def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Inputs (and known targets, if the file has them) read by `nncore.data`."""
+    from ..data import load_points_csv
+
+    try:
+        return load_points_csv(path, n_inputs)
+    except DataError as exc:
+        raise csv_fault(path, exc) from None
+
+
+def _predict_with(wf, X: np.ndarray) -> np.ndarray:
+    net = wf.network
+    if wf.normaliser is None:
+        return np.asarray(net.predict(X), dtype=np.float64)
+    out = net.predict(wf.normaliser.transform_x(X))
+    return wf.normaliser.inverse_y(np.asarray(out, dtype=np.float64))
+
+
+def cmd_predict(args) -> int:
+    """Predict at the --points or --csv inputs; print them or write them as CSV (-o)."""
+    from ..losses import mse, r2
+
+    if (args.points is None) == (args.csv is None):
+        raise UsageError('give the inputs with --points "x,y; x,y" or --csv FILE (one of them)')
+    wf = weightfile.load(args.weights)  # a WeightFileError: `main` says so, status 1
+    n_in = wf.network.n_inputs
+    if args.points is not None:
+        X, y = _parse_points(args.points, n_in), None
+    else:
+        X, y = _points_from_csv(args.csv, n_in)
+    pred = _predict_with(wf, X)
+    if wf.normaliser is None:
+        err("note: this model has no normaliser, so inputs and predictions are used as they are")
+    in_names = ["x", "y"] if n_in == 2 else [f"x{i + 1}" for i in range(n_in)]
+    out_names = (
+        ["prediction"]
+        if pred.shape[1] == 1
+        else [f"prediction{i + 1}" for i in range(pred.shape[1])]
+    )
+    if args.output is not None:
+        lines = [",".join(in_names + out_names)]
+        for xr, pr in zip(X, pred):
+            lines.append(",".join(repr(float(v)) for v in list(xr) + list(pr)))
+        write_text_atomically(args.output, "\n".join(lines) + "\n")
+        out(f"wrote {len(X):,} prediction(s) to {args.output}")
+    else:
+        header = in_names + out_names
+        out("  ".join(f"{h:>14}" for h in header))
+        for xr, pr in zip(X, pred):
+            out("  ".join(f"{float(v):>14.8g}" for v in list(xr) + list(pr)))
+    if y is not None and pred.shape[1] == 1:
+        points = f"{len(y):,} point{'s' if len(y) != 1 else ''}"
+        out(
+            f"against the CSV's targets: MSE {short_number(mse(pred, y), 6)}, "
+            f"{r2_label(sys.stdout)} {r2(pred, y):.4f} ({points})"
+        )
+    return 0
