@@ -469,10 +469,11 @@ class TrainingRun:
         self._candidate = [p.copy() for p in network.parameters()]
         self._good: list[np.ndarray] | None = None
         self._good_epoch = 0  # epochs completed when `_good` was taken
-        self._relu_layers = [
-            i for i, a in enumerate(network.activations) if a.name in ("relu", "leaky_relu")
-        ]
+        self._dying_layers = network.dying_layers()  # hidden ReLU layers: these can die
         self._ones: dict[int, np.ndarray] = {}
+        # Mini-batches are slices of one shuffled copy of the data, made once per epoch.
+        self._X_shuffled = np.empty_like(self._X)
+        self._y_shuffled = np.empty_like(self._y)
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
@@ -559,6 +560,7 @@ class TrainingRun:
             for report in self.run_chunk(chunk):
                 if progress is not None:
                     progress(report)
+        assert self.stop_reason is not None  # the loop ends only once there is one
         return self.stop_reason
 
     def _finish(self, kind: str, message: str, detail: str = "") -> None:
@@ -575,25 +577,30 @@ class TrainingRun:
         net, cfg = self.network, self.config
         lr = self.lr
         params = net.parameters()
+        # One update for all parameters at once when they share a flat buffer (see
+        # Network.flat_parameters): a few whole-buffer operations instead of a few per array.
+        flat_params = net.flat_parameters()
         for snap, p in zip(self._candidate, params):
             np.copyto(snap, p)
         n = self._X.shape[0]
         batch = cfg.batch_size if cfg.batch_size is not None and cfg.batch_size < n else n
-        order = self._rng.permutation(n) if batch < n else None
+        X, y = self._X, self._y
+        if batch < n:
+            order = self._rng.permutation(n)
+            # mode="clip" only skips a bounds check a permutation cannot fail (and the extra
+            # copy NumPy makes to be able to raise).
+            X = np.take(self._X, order, axis=0, out=self._X_shuffled, mode="clip")  # (n, n_in)
+            y = np.take(self._y, order, axis=0, out=self._y_shuffled, mode="clip")  # (n, n_out)
         n_layers = net.n_layers
         grad_sq = [0.0] * n_layers
-        alive = {i: np.zeros(net.sizes[i + 1], dtype=bool) for i in self._relu_layers}
+        alive = {i: np.zeros(net.sizes[i + 1], dtype=bool) for i in self._dying_layers}
         sse, seen, updates = 0.0, 0, 0
         decay = cfg.weight_decay
         try:
             for start in range(0, n, batch):
                 if start and self._stop_requested.is_set():
                     break
-                if order is None:
-                    Xb, yb = self._X, self._y
-                else:
-                    idx = order[start : start + batch]
-                    Xb, yb = self._X[idx], self._y[idx]
+                Xb, yb = X[start : start + batch], y[start : start + batch]  # views
                 rec = net.forward(Xb, workspace=True)
                 diff = rec.a[-1] - yb  # (batch, n_out)
                 batch_sse = _sq_norm(diff)
@@ -612,7 +619,10 @@ class TrainingRun:
                     grad_sq[i] += _sq_norm(g)
                     if decay:
                         g += decay * net.weights[i]
-                self._optimizer.step(params, grads.as_list(), lr)
+                if flat_params is not None and grads.flat is not None:
+                    self._optimizer.step([flat_params], [grads.flat], lr)
+                else:
+                    self._optimizer.step(params, grads.as_list(), lr)
                 updates += 1
         except _Diverged as err:
             self._elapsed += time.perf_counter() - started
@@ -621,7 +631,7 @@ class TrainingRun:
 
         train_mse = sse / seen
         val_mse = val_r2 = None
-        if self._Xv is not None:
+        if self._Xv is not None and self._yv is not None:
             pred = net.forward(self._Xv, workspace=True).a[-1]
             val_mse = _sq_norm(pred - self._yv) / self._yv.size
             val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
@@ -656,14 +666,11 @@ class TrainingRun:
             if len(self._ones) > 4:
                 self._ones.clear()
             ones = self._ones[n] = np.ones(n, dtype=self.network.dtype)
-        for i in self._relu_layers:
-            if self.network.activations[i].name == "relu":
-                # ReLU outputs are >= 0, so a column sums to more than 0 exactly when the
-                # neuron fired somewhere; a matrix-vector product is the cheapest way to see
-                # it (several times faster than a.max(axis=0) at 10,000 samples).
-                alive[i] |= rec.a[i + 1].T @ ones > 0
-            else:
-                alive[i] |= rec.z[i].max(axis=0) > 0
+        for i in self._dying_layers:
+            # ReLU outputs are >= 0, so a column sums to more than 0 exactly when the neuron
+            # fired somewhere; a matrix-vector product is the cheapest way to see it (several
+            # times faster than a.max(axis=0) at 10,000 samples).
+            alive[i] |= rec.a[i + 1].T @ ones > 0
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:
@@ -806,7 +813,7 @@ class TrainingRun:
         if split == "train":
             X, y, var = self._X, self._y, self._y_var
         elif split == "val":
-            if self._Xv is None:
+            if self._Xv is None or self._yv is None:
                 raise ValueError("this run has no validation data")
             X, y, var = self._Xv, self._yv, self._yv_var
         else:
