@@ -201,10 +201,8 @@ class Workspace:
                 dZ = dA  # its slope is 1 everywhere: multiplying would change nothing
             else:
                 dZ = np.multiply(dA, act.df(z[i], a[i + 1]), out=dA)
-            db = self.sum_rows(dZ, self.db[i])  # first, while dZ is in the cache
-            db /= m
-            dW = np.matmul(a[i].T, dZ, out=self.dw[i])  # (fan_in, fan_out)
-            dW /= m
+            self.sum_rows(dZ, self.db[i])  # first, while dZ is in the cache
+            np.matmul(a[i].T, dZ, out=self.dw[i])  # (fan_in, fan_out)
             if i > 0:
                 W = net.weights[i]
                 if W.shape[1] == 1:
@@ -213,4 +211,7 @@ class Workspace:
                     dA = np.dot(dZ, W.T, out=self.d[i - 1])  # (n, fan_in)
                 else:
                     dA = np.matmul(dZ, W.T, out=self.d[i - 1])  # (n, fan_in)
+        # The batch average: every gradient divided by m, in one pass over the flat buffer
+        # (the same divisions as network.py's `... / m` per array, fewer calls).
+        self.flat_grad /= m
         return list(self.dw), list(self.db)

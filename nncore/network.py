@@ -19,7 +19,7 @@ of this one and nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -55,22 +55,25 @@ class ForwardRecord:
 class Gradients:
     """dL/dW and dL/db for every layer, same shapes as the parameters.
 
-    `deltas[i]` is m · dL/dz of layer i, one row per sample (m = `batch_size`): the error
-    signal before the batch average. `errors[i]` is dL/dz itself (`deltas[i] / m`), the
-    "how much this neuron's sum should change" signal the lesson narrates; it is worked out
-    only when asked for, since training never needs it. The training kernels leave both empty
-    and set `flat`: the gradients in one buffer, laid out like `Network.flat_parameters()`.
+    `errors[i]` is dL/dz of layer i for each sample (already divided by the batch size m),
+    the "how much this neuron's sum should change" signal the lesson narrates. Training never
+    needs it and it is as large as the batch, so it is not kept: the first time it is read it
+    is worked out again from the forward record, the targets and the weights as they were
+    (`error_source`). The training kernels have none (`errors` is then empty) and set `flat`:
+    the gradients in one buffer, laid out like `Network.flat_parameters()`.
     """
 
     weights: list[np.ndarray]
     biases: list[np.ndarray]
-    deltas: list[np.ndarray] = field(default_factory=list)
     batch_size: int = 1
     flat: np.ndarray | None = None  # the kernels' [dW0, db0, ...] in one buffer, as_list()'s
+    error_source: Callable[[], list[np.ndarray]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @cached_property
     def errors(self) -> list[np.ndarray]:
-        return [d / self.batch_size for d in self.deltas]  # (batch, fan_out) each
+        return [] if self.error_source is None else self.error_source()
 
     def as_list(self) -> list[np.ndarray]:
         """[dW0, db0, dW1, db1, ...]: the order of `Network.parameters()`."""
@@ -358,21 +361,34 @@ class Network:
             return Gradients(weights=fast_dws, biases=fast_dbs, batch_size=m, flat=ws.flat_grad)
         dws: list[np.ndarray] = []  # filled from the last layer down, each put in front
         dbs: list[np.ndarray] = []
-        deltas: list[np.ndarray] = []
-        dA = pred - y  # (batch, n_outputs): the gradient, the article's desired change negated
+        for i, dZ in self._error_signals(rec, y, self.weights):
+            # A weight's change: the value flowing into it times its neuron's error, averaged
+            # over the batch (divided after the product, as the article does).
+            dws.insert(0, rec.a[i].T @ dZ / m)  # (fan_in, fan_out)
+            dbs.insert(0, np.sum(dZ, axis=0, keepdims=True) / m)  # (1, fan_out)
+
+        weights_now = [W.copy() for W in self.weights]  # the errors may be read after an update
+
+        def errors() -> list[np.ndarray]:
+            dZs = dict(self._error_signals(rec, y, weights_now))
+            return [dZs[i] / m for i in range(self.n_layers)]  # (batch, fan_out) each
+
+        return Gradients(weights=dws, biases=dbs, batch_size=m, error_source=errors)
+
+    def _error_signals(
+        self, rec: ForwardRecord, y: np.ndarray, weights: Sequence[np.ndarray]
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """Backpropagation proper: (i, dZ) for every layer i from the last down, where dZ is
+        m · dL/dz, one row per sample (batch, fan_out)."""
+        dA = rec.a[-1] - y  # (batch, n_outputs): the gradient, the article's desired change negated
         for i in reversed(range(self.n_layers)):
             # Through the activation: multiply by its slope at each sample's sum. For ReLU the
             # slope is 1 where the neuron was active and 0 where it was not. dA is a fresh
             # array nobody else holds, so it can become dZ in place.
             dZ = np.multiply(dA, self.activations[i].df(rec.z[i], rec.a[i + 1]), out=dA)
-            # A weight's change: the value flowing into it times its neuron's error, averaged
-            # over the batch (divided after the product, as the article does).
-            dws.insert(0, rec.a[i].T @ dZ / m)  # (fan_in, fan_out)
-            dbs.insert(0, np.sum(dZ, axis=0, keepdims=True) / m)  # (1, fan_out)
-            deltas.insert(0, dZ)  # (batch, fan_out)
+            yield i, dZ
             if i > 0:
-                dA = dZ @ self.weights[i].T  # (batch, fan_in): the error carried back
-        return Gradients(weights=dws, biases=dbs, deltas=deltas, batch_size=m)
+                dA = dZ @ weights[i].T  # (batch, fan_in): the error carried back
 
     def _workspace(self, n: int) -> Workspace:
         ws = self._workspaces.get(n)

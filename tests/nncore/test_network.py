@@ -249,6 +249,23 @@ def test_errors_are_the_per_sample_sensitivities_of_the_sums():
     assert np.allclose(grads.biases[1], grads.errors[1].sum(axis=0, keepdims=True))
 
 
+def test_errors_read_after_an_update_still_describe_the_recorded_pass():
+    net = Network([2, 4, 3, 1], activations="relu", init="he", seed=6)
+    X = np.random.default_rng(6).normal(size=(5, 2))
+    y = np.random.default_rng(7).normal(size=(5, 1))
+    rec = net.forward(X)
+    fresh = [e.copy() for e in net.backward(rec, y).errors]
+    grads = net.backward(rec, y)
+    for p, g in zip(net.parameters(), grads.as_list()):
+        p -= 0.5 * g  # a big step: the errors of the new weights would differ
+    assert all(np.array_equal(a, b) for a, b in zip(grads.errors, fresh))
+    # errors[i] is dL/dz: backpropagated by hand from the output's (pred − y) / m.
+    out = (rec.output - y) / 5
+    W2 = net.weights[2] + 0.5 * grads.weights[2]  # the weights the pass used
+    assert np.allclose(fresh[2], out)
+    assert np.allclose(fresh[1], (out @ W2.T) * (rec.z[1] > 0))
+
+
 def test_loss_is_the_plain_mse_and_gradient_is_that_of_half_mse():
     net = Network([2, 3, 1], seed=7)
     X = np.array([[0.1, 0.3], [0.5, -0.2]])

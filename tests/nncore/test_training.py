@@ -413,3 +413,23 @@ def test_given_normaliser_and_history_are_used(small):
     assert [r.epoch for r in reports] == [3, 4] and more.stop_reason.kind == "epochs"
     full = TrainingRun(small_config(epochs=2), small, history=more.history)
     assert full.run_chunk(5) == [] and full.stop_reason.kind == "epochs"
+
+
+def test_dead_fraction_reports_only_hidden_relu_layers_as_the_network_does(small):
+    # Leaky ReLU never has a zero slope: whatever its sums, nothing in it is dead.
+    config = recipe("article", sizes=(2, 8, 8, 1), epochs=2, activation="leaky_relu")
+    run = TrainingRun(config, small)
+    net = run.network
+    net.set_biases(0, np.full(8, -50.0))  # every sum of the first layer is far below zero
+    X = run.normaliser.transform_x(small.X)
+    expected = net.dead_fraction(net.forward(X))
+    report = run.run_chunk(1)[0]
+    assert report.dead_fraction == expected == [0.0, 0.0, 0.0]
+    # The same network with ReLU: the first layer is entirely dead, the output never counts.
+    relu = TrainingRun(recipe("article", sizes=(2, 8, 8, 1), epochs=2), small)
+    relu.network.set_biases(0, np.full(8, -50.0))
+    relu.network.set_biases(2, [-50.0])  # the output's sums are all negative too
+    expected = relu.network.dead_fraction(relu.network.forward(X))
+    report = relu.run_chunk(1)[0]
+    assert report.dead_fraction == pytest.approx(expected)
+    assert expected[0] == 1.0 and expected[2] == 0.0
