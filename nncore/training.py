@@ -470,7 +470,6 @@ class TrainingRun:
         self._good: list[np.ndarray] | None = None
         self._good_epoch = 0  # epochs completed when `_good` was taken
         self._dying_layers = network.dying_layers()  # hidden ReLU layers: these can die
-        self._ones: dict[int, np.ndarray] = {}
         # Mini-batches are slices of one shuffled copy of the data, made once per epoch.
         self._X_shuffled = np.empty_like(self._X)
         self._y_shuffled = np.empty_like(self._y)
@@ -660,17 +659,11 @@ class TrainingRun:
 
     def _mark_alive(self, rec, alive: dict[int, np.ndarray]) -> None:
         """Flag the ReLU neurons that were active on at least one sample of this batch."""
-        n = rec.a[0].shape[0]
-        ones = self._ones.get(n)
-        if ones is None:
-            if len(self._ones) > 4:
-                self._ones.clear()
-            ones = self._ones[n] = np.ones(n, dtype=self.network.dtype)
         for i in self._dying_layers:
             # ReLU outputs are >= 0, so a column sums to more than 0 exactly when the neuron
-            # fired somewhere; a matrix-vector product is the cheapest way to see it (several
-            # times faster than a.max(axis=0) at 10,000 samples).
-            alive[i] |= rec.a[i + 1].T @ ones > 0
+            # fired somewhere. einsum adds the rows in one pass without BLAS, whose threads
+            # cost more to wake than this small sum (and a.max(axis=0) is slower still).
+            alive[i] |= np.einsum("ij->j", rec.a[i + 1]) > 0
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:
