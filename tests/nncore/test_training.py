@@ -30,7 +30,7 @@ def small():
 
 
 def small_config(**kw):
-    base = dict(sizes=(2, 16, 16, 1), epochs=20, batch_size=32, lr=0.01, warmup=1)
+    base = dict(sizes=(2, 16, 16, 1), epochs=20, batch_size=32, lr=0.01, warmup=1, dtype="float64")
     base.update(kw)
     return recipe("modern", **base)
 
@@ -433,3 +433,24 @@ def test_dead_fraction_reports_only_hidden_relu_layers_as_the_network_does(small
     report = relu.run_chunk(1)[0]
     assert report.dead_fraction == pytest.approx(expected)
     assert expected[0] == 1.0 and expected[2] == 0.0
+
+
+def test_the_modern_recipe_fits_the_articles_grid_and_a_thousand_random_points(article_grid):
+    from nncore.training import MODERN_2025
+
+    run = TrainingRun(recipe("modern", target_r2=0.999), article_grid)
+    assert run.run().kind == "target" and run.evaluate("train")["r2"] >= 0.999
+    assert run.epoch <= 60
+    points = sample_uniform(FUNCTIONS["article"], 1000, seed=0)
+    small_run = TrainingRun(recipe("modern"), points)
+    assert small_run.run().kind == "epochs"
+    assert small_run.evaluate("train")["r2"] >= 0.99
+    # The earlier setting stays reproducible under its name.
+    old = recipe("modern", **MODERN_2025)
+    assert (old.batch_size, old.lr, old.dtype, old.epochs, old.warmup) == (
+        64,
+        0.004,
+        "float64",
+        100,
+        3,
+    )
