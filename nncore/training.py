@@ -28,7 +28,9 @@ the way (each measured just before its update), so no extra pass over the data i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import math
 import threading
 import time
@@ -371,6 +373,20 @@ class _Diverged(Exception):
         self.loss = loss
 
 
+# Mini-batches below this many rows train with one BLAS thread (see TrainingRun._blas_threads).
+SMALL_BATCH_ROWS = 1024
+
+
+@functools.cache
+def _blas_controller():
+    """threadpoolctl's handle on the loaded BLAS libraries (None if it is unavailable)."""
+    try:
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+    except ImportError:  # a declared dependency, but training must not depend on it
+        return None
+    return ThreadpoolController()
+
+
 def _sq_norm(a: np.ndarray) -> float:
     flat = a.ravel()
     return float(np.dot(flat, flat))
@@ -577,8 +593,24 @@ class TrainingRun:
     def _run_epoch(self) -> EpochReport | None:
         # Overflow is what divergence looks like; _check_loss handles it, so NumPy's warnings
         # would only be noise on the console.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), self._blas_threads():
             return self._train_one_epoch()
+
+    def _blas_threads(self) -> contextlib.AbstractContextManager:
+        """One BLAS thread for small mini-batches, the default otherwise.
+
+        A product of a few hundred rows is over before a second thread has started: waking
+        the threads costs more than they save (measured: batch-128 epochs ~1.4× faster on one
+        thread on two cores). Full batches of thousands of rows do gain from them. The results
+        are the same either way (BLAS splits rows and columns, not the sums, among threads).
+        """
+        batch = self.config.batch_size
+        if batch is None or batch >= min(SMALL_BATCH_ROWS, self._X.shape[0]):
+            return contextlib.nullcontext()
+        controller = _blas_controller()
+        if controller is None:
+            return contextlib.nullcontext()
+        return controller.limit(limits=1, user_api="blas")
 
     def _train_one_epoch(self) -> EpochReport | None:
         started = time.perf_counter()

@@ -454,3 +454,28 @@ def test_the_modern_recipe_fits_the_articles_grid_and_a_thousand_random_points(a
         100,
         3,
     )
+
+
+def test_small_mini_batches_train_on_one_blas_thread_and_restore_the_setting(small):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    controller = threadpoolctl.ThreadpoolController()
+    if not controller.select(user_api="blas").lib_controllers:
+        pytest.skip("no BLAS library that threadpoolctl can steer")
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in controller.info() if lib["user_api"] == "blas"]
+
+    with controller.limit(limits=2, user_api="blas"):
+        outside = blas_threads()
+        for batch_size, expected in ((32, [1] * len(outside)), (None, outside)):
+            run = TrainingRun(small_config(batch_size=batch_size, epochs=2), small)
+            seen, real_step = [], run._optimizer.step
+
+            def step(*args, _real=real_step, _seen=seen):
+                _seen.append(blas_threads())
+                return _real(*args)
+
+            run._optimizer.step = step
+            run.run_chunk(1)
+            assert seen and all(s == expected for s in seen), batch_size
+            assert blas_threads() == outside  # put back after the epoch
