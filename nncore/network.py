@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from .activations import Activation, get_activation
 from .checks import finite_array
+from .errors import SettingsError
 from .kernels import Workspace, flat_views
 from .losses import as_targets, mse
 
@@ -87,7 +88,7 @@ class Gradients:
 def _as_dtype(dtype: DTypeLike) -> np.dtype:
     dt = np.dtype(dtype)
     if dt.name not in DTYPES:
-        raise ValueError(f"dtype must be one of {DTYPES}; got {dt.name!r}")
+        raise SettingsError(f"dtype must be one of {DTYPES}; got {dt.name!r}")
     return dt
 
 
@@ -97,7 +98,7 @@ def _resolve_activations(activations, n_layers: int) -> tuple[Activation, ...]:
         return tuple([hidden] * (n_layers - 1) + [get_activation("linear")])
     acts = tuple(get_activation(a) for a in activations)
     if len(acts) != n_layers:
-        raise ValueError(
+        raise SettingsError(
             f"need one activation per layer ({n_layers}, output included); got {len(acts)}"
         )
     return acts
@@ -127,7 +128,7 @@ def init_parameters(
         rng = np.random.default_rng(seed)
         weights = [rng.uniform(-1, 1, size=(i, o)) * np.sqrt(6.0 / (i + o)) for i, o in pairs]
     else:
-        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+        raise SettingsError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
     weights = [w.astype(dt, copy=False) for w in weights]
     biases = [np.zeros((1, o), dtype=dt) for _, o in pairs]
     return weights, biases
@@ -151,7 +152,7 @@ class Network:
     ):
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or any(s < 1 for s in sizes):
-            raise ValueError(f"layer sizes must be at least two positive integers; got {sizes}")
+            raise SettingsError(f"layer sizes must be at least two positive integers; got {sizes}")
         self.sizes: tuple[int, ...] = sizes
         self.dtype = _as_dtype(dtype)
         self.activations = _resolve_activations(activations, len(sizes) - 1)
@@ -181,10 +182,10 @@ class Network:
         """A network holding copies of the given weights and biases (validated, converted to
         `dtype`); `init` and `seed` only record where the numbers came from."""
         if len(weights) == 0:
-            raise ValueError("a network needs at least one weight matrix")
+            raise SettingsError("a network needs at least one weight matrix")
         shapes = [np.shape(w) for w in weights]
         if any(len(s) != 2 for s in shapes):
-            raise ValueError(f"weight matrices must be 2-D (fan_in, fan_out); got {shapes}")
+            raise SettingsError(f"weight matrices must be 2-D (fan_in, fan_out); got {shapes}")
         sizes = [shapes[0][0]] + [s[1] for s in shapes]
         net = cls(sizes, activations, "article", 0, dtype)  # cheap stand-in values
         net.init, net.seed = init, seed
@@ -274,7 +275,7 @@ class Network:
     def _checked_weights(self, layer: int, values: ArrayLike) -> np.ndarray:
         arr = finite_array(values, f"layer {layer}'s weights")
         if arr.shape != self.weights[layer].shape:
-            raise ValueError(
+            raise SettingsError(
                 f"layer {layer}'s weights must have shape "
                 f"{self.weights[layer].shape}; got {arr.shape}"
             )
@@ -284,7 +285,7 @@ class Network:
         arr = finite_array(values, f"layer {layer}'s biases")
         n_out = self.sizes[layer + 1]
         if arr.size != n_out or arr.ndim > 2 or (arr.ndim == 2 and arr.shape[0] != 1):
-            raise ValueError(
+            raise SettingsError(
                 f"layer {layer}'s biases must have shape "
                 f"{self.biases[layer].shape}; got {arr.shape}"
             )
@@ -308,7 +309,7 @@ class Network:
         run holding `parameters()` keeps working on this network's numbers.
         """
         if len(weights) != self.n_layers or len(biases) != self.n_layers:
-            raise ValueError(f"need {self.n_layers} weight matrices and bias vectors")
+            raise SettingsError(f"need {self.n_layers} weight matrices and bias vectors")
         checked_w = [self._checked_weights(i, w) for i, w in enumerate(weights)]
         checked_b = [self._checked_biases(i, b) for i, b in enumerate(biases)]
         for W, b, new_W, new_b in zip(self.weights, self.biases, checked_w, checked_b):
@@ -321,7 +322,7 @@ class Network:
         if X.ndim == 1 and X.shape[0] == self.n_inputs:
             X = X.reshape(1, -1)
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
-            raise ValueError(f"inputs must have shape (n, {self.n_inputs}); got {np.shape(X)}")
+            raise SettingsError(f"inputs must have shape (n, {self.n_inputs}); got {np.shape(X)}")
         return X
 
     def forward(self, X: ArrayLike, workspace: bool = False) -> ForwardRecord:
@@ -354,7 +355,7 @@ class Network:
         m = pred.shape[0]
         y = as_targets(y, self.n_outputs, self.dtype)  # (batch, n_outputs)
         if y.shape[0] != m:
-            raise ValueError(f"{m} predictions but {y.shape[0]} targets")
+            raise SettingsError(f"{m} predictions but {y.shape[0]} targets")
         if workspace:
             ws = self._workspace(m)
             fast_dws, fast_dbs = ws.backward(self, rec.a, rec.z, y)
