@@ -2,8 +2,12 @@
 
 An `Activation` pairs the function `f(z)` with `df(z, a)`, the elementwise derivative
 da/dz, given both the weighted sum `z` and the already computed output `a = f(z)` (sigmoid
-and tanh are cheapest from `a`, ReLU from `z`). Every function keeps the dtype of its input,
-so a float32 network stays float32.
+and tanh are cheapest from `a`, ReLU from `z`). Backpropagation multiplies the error by
+`df(z, a)`. Every function keeps the dtype of its input, so a float32 network stays float32;
+ReLU's derivative is the boolean mask `z > 0` itself ("ReLU acts like a weight of 1 or 0"):
+multiplying by True or False is multiplying by 1.0 or 0.0, without a converted copy.
+`can_die` says whether a unit can get stuck passing no gradient at all (ReLU: a sum ≤ 0 on
+every sample gives output 0 and slope 0; leaky ReLU's slope is never 0).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ class Activation:
     f: Callable[[np.ndarray], np.ndarray]
     df: Callable[[np.ndarray, np.ndarray], np.ndarray]
     description: str
+    can_die: bool = False
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
@@ -33,7 +38,7 @@ def _relu(z):
 
 def _relu_df(z, a):
     # "ReLU acts like a weight of 1 or 0": the derivative is the mask of active neurons.
-    return (z > 0).astype(z.dtype)
+    return z > 0
 
 
 def _leaky(z):
@@ -74,7 +79,9 @@ def _linear_df(z, a):
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("relu", _relu, _relu_df, "max(0, z): zero below zero, identity above"),
+        Activation(
+            "relu", _relu, _relu_df, "max(0, z): zero below zero, identity above", can_die=True
+        ),
         Activation("leaky_relu", _leaky, _leaky_df, f"z above zero, {LEAKY_SLOPE}·z below"),
         Activation("sigmoid", _sigmoid, _sigmoid_df, "1 / (1 + e^(−z)), squashes into (0, 1)"),
         Activation("tanh", np.tanh, _tanh_df, "tanh(z), squashes into (−1, 1)"),

@@ -23,31 +23,44 @@ linear warm-up, then a half cosine down to `min_lr`).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
+from .checks import number, whole
+from .errors import SettingsError
+
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "cosine")
 
 
-def _positive_number(value, what: str, allow_zero: bool = False) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number; got {value!r}") from None
-    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        bound = "zero or more" if allow_zero else "greater than zero"
-        raise ValueError(f"{what} must be a finite number {bound}; got {value!r}")
-    return number
+def _count(value, what: str, minimum: int) -> int:
+    """A whole number >= minimum (epochs, a step length), via nncore.checks."""
+    checked = whole(value, what, minimum)
+    assert checked is not None  # None is only accepted with allow_none
+    return checked
+
+
+def _real(value, what: str, low: float = 0.0, low_open: bool = False) -> float:
+    """A finite number >= low (> low with low_open), via nncore.checks."""
+    checked = number(value, what, low, low_open=low_open)
+    assert checked is not None
+    return checked
+
+
+def _positive(value, what: str) -> float:
+    """A finite number above zero (a learning rate, eps, gamma)."""
+    return _real(value, what, low_open=True)
 
 
 def _fraction(value, what: str) -> float:
-    number = _positive_number(value, what, allow_zero=True)
-    if number >= 1:
-        raise ValueError(f"{what} must be at least 0 and below 1; got {value!r}")
-    return number
+    """A finite number from 0 up to, but not including, 1 (a decay rate such as beta)."""
+    x = _real(value, what)
+    if x >= 1.0:
+        raise SettingsError(f"{what} must be at least 0 and below 1; got {value!r}")
+    return x
 
 
 # ---- optimisers ---------------------------------------------------------------------------
@@ -77,20 +90,20 @@ class Optimizer:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray], lr: float) -> None:
         """Move every parameter using its gradient; `params` are changed in place."""
-        lr = _positive_number(lr, "the learning rate", allow_zero=True)
+        lr = _real(lr, "the learning rate")
         if len(params) != len(grads):
-            raise ValueError(f"{len(params)} parameters but {len(grads)} gradients")
+            raise SettingsError(f"{len(params)} parameters but {len(grads)} gradients")
         shapes = [(p.shape, p.dtype) for p in params]
         if self._shapes is None:
             self._shapes = shapes
         elif shapes != self._shapes:
-            raise ValueError(
+            raise SettingsError(
                 "this optimiser was used with differently shaped parameters; "
                 "call reset() before using it with another network"
             )
         for p, g in zip(params, grads):
             if p.shape != g.shape:
-                raise ValueError(
+                raise SettingsError(
                     f"a parameter of shape {p.shape} got a gradient of shape {g.shape}"
                 )
         self.steps += 1
@@ -170,7 +183,7 @@ class Adam(Optimizer):
         super().__init__()
         self.beta1 = _fraction(beta1, "Adam's beta1")
         self.beta2 = _fraction(beta2, "Adam's beta2")
-        self.eps = _positive_number(eps, "Adam's eps")
+        self.eps = _positive(eps, "Adam's eps")
         self.m: dict[int, np.ndarray] = {}
         self.v: dict[int, np.ndarray] = {}
         self._scratch: dict[int, np.ndarray] = {}
@@ -210,13 +223,15 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
     key = str(name).strip().lower()
     classes = {"gd": GradientDescent, "sgd": GradientDescent, "momentum": Momentum, "adam": Adam}
     if key not in classes:
-        raise ValueError(f"unknown optimiser {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+        raise SettingsError(f"unknown optimiser {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    cls = classes[key]
     try:
-        return classes[key](**kwargs)
+        inspect.signature(cls).bind(**kwargs)  # unknown options; bad values raise below
     except TypeError:
-        raise ValueError(
+        raise SettingsError(
             f"the {key} optimiser does not take the options {', '.join(sorted(kwargs))}"
         ) from None
+    return cls(**kwargs)
 
 
 # ---- learning-rate schedules --------------------------------------------------------------
@@ -235,9 +250,7 @@ class Schedule:
 
     @staticmethod
     def _epoch(epoch) -> int:
-        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
-            raise ValueError(f"epoch must be a whole number 0 or more; got {epoch!r}")
-        return int(epoch)
+        return _count(epoch, "epoch", 0)
 
 
 class ConstantLR(Schedule):
@@ -246,7 +259,7 @@ class ConstantLR(Schedule):
     name = "constant"
 
     def __init__(self, lr: float):
-        self.lr = _positive_number(lr, "the learning rate")
+        self.lr = _positive(lr, "the learning rate")
 
     def lr_at(self, epoch: int) -> float:
         self._epoch(epoch)
@@ -263,13 +276,9 @@ class StepDecay(Schedule):
     name = "step"
 
     def __init__(self, lr: float, every: int, gamma: float = 0.5):
-        self.lr = _positive_number(lr, "the learning rate")
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(
-                f"step decay needs `every` as a whole number of epochs >= 1; got {every!r}"
-            )
-        self.every = int(every)
-        self.gamma = _positive_number(gamma, "step decay's gamma")
+        self.lr = _positive(lr, "the learning rate")
+        self.every = _count(every, "step decay's `every` (epochs between steps)", 1)
+        self.gamma = _positive(gamma, "step decay's gamma")
 
     def lr_at(self, epoch: int) -> float:
         return self.lr * self.gamma ** (self._epoch(epoch) // self.every)
@@ -294,23 +303,18 @@ class CosineAnnealing(Schedule):
     name = "cosine"
 
     def __init__(self, lr: float, total_epochs: int, warmup: int = 0, min_lr: float = 0.0):
-        self.lr = _positive_number(lr, "the learning rate")
-        for value, what in ((total_epochs, "total_epochs"), (warmup, "warmup")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(
-                    f"cosine annealing needs {what} as a whole number >= 0; got {value!r}"
-                )
-        if total_epochs < 1:
-            raise ValueError("cosine annealing needs total_epochs >= 1")
+        self.lr = _positive(lr, "the learning rate")
+        total_epochs = _count(total_epochs, "cosine annealing's total_epochs", 1)
+        warmup = _count(warmup, "cosine annealing's warmup", 0)
         if warmup >= total_epochs:
-            raise ValueError(
+            raise SettingsError(
                 f"the warm-up ({warmup} epochs) must be shorter than the run "
                 f"({total_epochs} epochs)"
             )
-        self.total_epochs, self.warmup = int(total_epochs), int(warmup)
-        self.min_lr = _positive_number(min_lr, "min_lr", allow_zero=True)
+        self.total_epochs, self.warmup = total_epochs, warmup
+        self.min_lr = _real(min_lr, "min_lr")
         if self.min_lr > self.lr:
-            raise ValueError(f"min_lr ({min_lr}) must not exceed the learning rate ({lr})")
+            raise SettingsError(f"min_lr ({min_lr}) must not exceed the learning rate ({lr})")
 
     def lr_at(self, epoch: int) -> float:
         epoch = self._epoch(epoch)
@@ -337,17 +341,21 @@ def make_schedule(name: str, lr: float, epochs: int | None = None, **kw) -> Sche
     key = str(name).strip().lower()
     allowed = {"constant": set(), "step": {"every", "gamma"}, "cosine": {"warmup", "min_lr"}}
     if key not in allowed:
-        raise ValueError(f"unknown schedule {name!r}; choose one of: {', '.join(SCHEDULES)}")
+        raise SettingsError(f"unknown schedule {name!r}; choose one of: {', '.join(SCHEDULES)}")
     extra = set(kw) - allowed[key]
     if extra:
-        raise ValueError(f"the {key} schedule does not take {', '.join(sorted(extra))}")
+        raise SettingsError(f"the {key} schedule does not take {', '.join(sorted(extra))}")
     if key == "constant":
         return ConstantLR(lr)
-    if epochs is None and (key == "cosine" or "every" not in kw):
-        raise ValueError(f"the {key} schedule needs the number of epochs")
+    every = kw.get("every")
+    if epochs is None and (key == "cosine" or every is None):
+        raise SettingsError(f"the {key} schedule needs the number of epochs")
     if key == "step":
-        every = kw.get("every") or max(1, int(epochs) // 10)
+        if every is None:  # not given: a tenth of the run
+            every = max(1, _count(epochs, "epochs", 1) // 10)
+        # An explicit `every` must be a real step length: 0 is refused, not replaced.
         return StepDecay(lr, every=every, gamma=kw.get("gamma", 0.5))
+    assert epochs is not None
     return CosineAnnealing(
         lr, total_epochs=epochs, warmup=kw.get("warmup", 0), min_lr=kw.get("min_lr", 0.0)
     )

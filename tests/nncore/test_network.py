@@ -105,6 +105,25 @@ def test_load_parameters_changes_nothing_when_any_layer_is_bad():
     assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
 
 
+def test_load_parameters_checks_all_before_writing_what_holders_of_the_arrays_see():
+    # An optimiser or a training run holds the parameter arrays themselves: a bad last layer
+    # (a bias that is not finite) must not leave them half-written.
+    net = Network([2, 3, 3, 1], init="he", seed=1)
+    held = net.parameters()
+    snapshot = [p.copy() for p in held]
+    good_w = [np.full(w.shape, 0.5) for w in net.weights]
+    good_b = [np.full(b.shape[1], 0.25) for b in net.biases]
+    with pytest.raises(ValueError, match="finite"):
+        net.load_parameters(good_w, good_b[:2] + [[np.nan]])
+    assert all(np.array_equal(h, s) for h, s in zip(held, snapshot))
+    # A good load writes into those same arrays.
+    net.load_parameters(good_w, good_b)
+    assert all(p is h for p, h in zip(net.parameters(), held))
+    assert all(np.all(h == 0.5) for h in held[0::2]) and all(np.all(h == 0.25) for h in held[1::2])
+    with pytest.raises(TypeError):
+        net.load_parameters(good_w, good_b[:2] + [["not a number"]])
+
+
 # ---- forward ------------------------------------------------------------------------------
 
 
@@ -230,6 +249,23 @@ def test_errors_are_the_per_sample_sensitivities_of_the_sums():
     assert np.allclose(grads.biases[1], grads.errors[1].sum(axis=0, keepdims=True))
 
 
+def test_errors_read_after_an_update_still_describe_the_recorded_pass():
+    net = Network([2, 4, 3, 1], activations="relu", init="he", seed=6)
+    X = np.random.default_rng(6).normal(size=(5, 2))
+    y = np.random.default_rng(7).normal(size=(5, 1))
+    rec = net.forward(X)
+    fresh = [e.copy() for e in net.backward(rec, y).errors]
+    grads = net.backward(rec, y)
+    for p, g in zip(net.parameters(), grads.as_list()):
+        p -= 0.5 * g  # a big step: the errors of the new weights would differ
+    assert all(np.array_equal(a, b) for a, b in zip(grads.errors, fresh))
+    # errors[i] is dL/dz: backpropagated by hand from the output's (pred − y) / m.
+    out = (rec.output - y) / 5
+    W2 = net.weights[2] + 0.5 * grads.weights[2]  # the weights the pass used
+    assert np.allclose(fresh[2], out)
+    assert np.allclose(fresh[1], (out @ W2.T) * (rec.z[1] > 0))
+
+
 def test_loss_is_the_plain_mse_and_gradient_is_that_of_half_mse():
     net = Network([2, 3, 1], seed=7)
     X = np.array([[0.1, 0.3], [0.5, -0.2]])
@@ -268,9 +304,63 @@ def test_copy_and_astype_are_independent():
     assert net.dtype == np.float64
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_copies_are_built_by_the_constructor_like_any_network(dtype):
+    net = Network([2, 4, 3, 1], activations=["tanh", "relu", "linear"], init="xavier", seed=8)
+    net.set_biases(1, [0.1, -0.2, 0.3])
+    clone = net.astype(dtype)
+    assert (clone.sizes, clone.activations, clone.init, clone.seed) == (
+        net.sizes,
+        net.activations,
+        "xavier",
+        8,
+    )
+    assert all(
+        np.array_equal(a, b.astype(dtype)) for a, b in zip(clone.parameters(), net.parameters())
+    )
+    # Everything a constructed network has, a copy has too: its own flat parameter buffer
+    # and its own kernel buffers.
+    flat = clone.flat_parameters()
+    assert flat is not None and flat.dtype == np.dtype(dtype)
+    assert not np.shares_memory(flat, net.flat_parameters())
+    X = np.ones((3, 2))
+    assert np.array_equal(clone.forward(X, workspace=True).output, clone.forward(X).output)
+    # A network whose arrays were replaced by hand still copies faithfully.
+    net.weights = [w.copy() for w in net.weights]
+    assert net.flat_parameters() is None
+    again = net.copy()
+    assert again.flat_parameters() is not None
+    assert all(np.array_equal(a, b) for a, b in zip(again.parameters(), net.parameters()))
+
+
+def test_from_parameters_validates_like_load_parameters():
+    w = [np.ones((2, 3)), np.ones((3, 1))]
+    b = [np.zeros(3), np.zeros(1)]
+    net = Network.from_parameters(w, b, activations="relu")
+    assert net.sizes == (2, 3, 1) and net.activation_names == ["relu", "linear"]
+    with pytest.raises(ValueError, match="shape"):
+        Network.from_parameters([np.ones((2, 3)), np.ones((4, 1))], b)
+    with pytest.raises(ValueError, match="finite"):
+        Network.from_parameters([np.ones((2, 3)), np.full((3, 1), np.inf)], b)
+
+
 def test_dead_fraction_counts_neurons_inactive_on_every_sample():
     net = Network([1, 3, 1], activations="relu")
     net.set_weights(0, [[1.0, -1.0, 0.0]])
     net.set_biases(0, [0.0, 0.0, -1.0])
     rec = net.forward(np.array([[1.0], [2.0]]))
     assert net.dead_fraction(rec) == [pytest.approx(2 / 3), 0.0]
+
+
+def test_dead_fraction_counts_only_hidden_relu_layers():
+    # The same inactive sums in a leaky ReLU layer and in a ReLU output layer: leaky ReLU
+    # still passes 1% of the error, and the output layer is not a hidden neuron.
+    net = Network([1, 3, 3, 1], activations=["leaky_relu", "relu", "relu"])
+    net.set_weights(0, [[1.0, -1.0, 0.0]])
+    net.set_biases(0, [0.0, 0.0, -1.0])
+    net.set_weights(1, np.eye(3))
+    net.set_weights(2, [[-1.0], [-1.0], [-1.0]])
+    rec = net.forward(np.array([[1.0], [2.0]]))
+    assert np.all(rec.z[2] <= 0)  # the output unit is inactive on every sample
+    assert net.dead_fraction(rec) == [0.0, pytest.approx(2 / 3), 0.0]
+    assert net.dying_layers() == [1]

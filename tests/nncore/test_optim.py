@@ -212,3 +212,28 @@ def test_make_schedule_and_bad_options():
         ConstantLR(-1)
     with pytest.raises(ValueError, match="epoch"):
         ConstantLR(0.1)(-1)
+
+
+def test_a_step_decay_every_zero_epochs_is_refused_not_replaced():
+    with pytest.raises(ValueError, match="every"):
+        make_schedule("step", 0.1, 100, every=0)
+    with pytest.raises(ValueError, match="every"):
+        StepDecay(0.1, every=0)
+    with pytest.raises(TypeError):
+        make_schedule("step", 0.1, 100, every="often")
+    assert make_schedule("step", 0.1, 100, every=3).every == 3
+    assert make_schedule("step", 0.1, None, every=3).every == 3
+
+
+def test_optimizer_settings_are_checked_with_nncore_checks():
+    from nncore.errors import NNCoreError
+
+    for bad in (lambda: Momentum(beta=1.0), lambda: Adam(eps=0), lambda: Adam(beta2=-0.1)):
+        with pytest.raises(NNCoreError):
+            bad()
+    with pytest.raises(TypeError):
+        Adam(beta1="0.9")
+    with pytest.raises(NNCoreError, match="does not take"):
+        make_optimizer("gd", beta=0.9)
+    with pytest.raises(NNCoreError, match="learning rate"):
+        GradientDescent().step([np.zeros(2)], [np.zeros(2)], -0.1)

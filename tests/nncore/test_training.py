@@ -30,7 +30,7 @@ def small():
 
 
 def small_config(**kw):
-    base = dict(sizes=(2, 16, 16, 1), epochs=20, batch_size=32, lr=0.01, warmup=1)
+    base = dict(sizes=(2, 16, 16, 1), epochs=20, batch_size=32, lr=0.01, warmup=1, dtype="float64")
     base.update(kw)
     return recipe("modern", **base)
 
@@ -413,3 +413,69 @@ def test_given_normaliser_and_history_are_used(small):
     assert [r.epoch for r in reports] == [3, 4] and more.stop_reason.kind == "epochs"
     full = TrainingRun(small_config(epochs=2), small, history=more.history)
     assert full.run_chunk(5) == [] and full.stop_reason.kind == "epochs"
+
+
+def test_dead_fraction_reports_only_hidden_relu_layers_as_the_network_does(small):
+    # Leaky ReLU never has a zero slope: whatever its sums, nothing in it is dead.
+    config = recipe("article", sizes=(2, 8, 8, 1), epochs=2, activation="leaky_relu")
+    run = TrainingRun(config, small)
+    net = run.network
+    net.set_biases(0, np.full(8, -50.0))  # every sum of the first layer is far below zero
+    X = run.normaliser.transform_x(small.X)
+    expected = net.dead_fraction(net.forward(X))
+    report = run.run_chunk(1)[0]
+    assert report.dead_fraction == expected == [0.0, 0.0, 0.0]
+    # The same network with ReLU: the first layer is entirely dead, the output never counts.
+    relu = TrainingRun(recipe("article", sizes=(2, 8, 8, 1), epochs=2), small)
+    relu.network.set_biases(0, np.full(8, -50.0))
+    relu.network.set_biases(2, [-50.0])  # the output's sums are all negative too
+    expected = relu.network.dead_fraction(relu.network.forward(X))
+    report = relu.run_chunk(1)[0]
+    assert report.dead_fraction == pytest.approx(expected)
+    assert expected[0] == 1.0 and expected[2] == 0.0
+
+
+def test_the_modern_recipe_fits_the_articles_grid_and_a_thousand_random_points(article_grid):
+    from nncore.training import MODERN_2025
+
+    run = TrainingRun(recipe("modern", target_r2=0.999), article_grid)
+    assert run.run().kind == "target" and run.evaluate("train")["r2"] >= 0.999
+    assert run.epoch <= 60
+    points = sample_uniform(FUNCTIONS["article"], 1000, seed=0)
+    small_run = TrainingRun(recipe("modern"), points)
+    assert small_run.run().kind == "epochs"
+    assert small_run.evaluate("train")["r2"] >= 0.99
+    # The earlier setting stays reproducible under its name.
+    old = recipe("modern", **MODERN_2025)
+    assert (old.batch_size, old.lr, old.dtype, old.epochs, old.warmup) == (
+        64,
+        0.004,
+        "float64",
+        100,
+        3,
+    )
+
+
+def test_small_mini_batches_train_on_one_blas_thread_and_restore_the_setting(small):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    controller = threadpoolctl.ThreadpoolController()
+    if not controller.select(user_api="blas").lib_controllers:
+        pytest.skip("no BLAS library that threadpoolctl can steer")
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in controller.info() if lib["user_api"] == "blas"]
+
+    with controller.limit(limits=2, user_api="blas"):
+        outside = blas_threads()
+        for batch_size, expected in ((32, [1] * len(outside)), (None, outside)):
+            run = TrainingRun(small_config(batch_size=batch_size, epochs=2), small)
+            seen, real_step = [], run._optimizer.step
+
+            def step(*args, _real=real_step, _seen=seen):
+                _seen.append(blas_threads())
+                return _real(*args)
+
+            run._optimizer.step = step
+            run.run_chunk(1)
+            assert seen and all(s == expected for s in seen), batch_size
+            assert blas_threads() == outside  # put back after the epoch

@@ -1,0 +1,217 @@
+"""The training loop's fast path: forward and backward passes that allocate nothing.
+
+Same arithmetic as network.py, bit for bit; read that first. `Network.forward(X,
+workspace=True)` and `Network.backward(rec, y, workspace=True)` come here. A `Workspace` holds
+pre-allocated buffers for one batch size, so the hot loop of training allocates no arrays,
+and it arranges the elementwise work so that NumPy runs its fastest loops. Every trick below
+performs exactly the same floating-point operations as the plain expressions of network.py
+(tests/nncore/test_kernels.py checks `np.array_equal` on both paths):
+
+- Adding the bias row to every row of an (n, k) array loops over rows of only k values.
+  Viewing blocks of R rows as one long row and adding the bias repeated R times does the
+  same additions in long contiguous runs (`add_bias`).
+- `np.maximum(z, 0)` against a scalar misses NumPy's vectorised loop; comparing the flat
+  buffer, in long runs, with a row of zeros of the same length takes it. The bias, the ReLU
+  and its mask (z > 0, kept for backpropagation, which then need not read z again) are done
+  a few runs at a time, while those values are in the cache (`bias_relu`).
+- The bias gradient sums the error over the samples, row after row; `np.einsum("ij->j")`
+  adds in that same order, faster than `np.sum(axis=0)` (`sum_rows`). A single column is
+  left to `np.sum`, which adds a contiguous run pairwise, as network.py's `np.sum` does.
+- The error signals of layers with the same width and parity share a buffer: a smaller
+  working set stays in the cache.
+
+The matrix products themselves are network.py's, call for call (NumPy hands them to BLAS
+with the same shapes), which is what keeps the results identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # only for type hints: network.py imports this module
+    from .network import Network
+
+
+def flat_views(
+    shapes: Sequence[tuple[int, ...]], dtype: np.dtype
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One flat buffer and, carved out of it in order, one array of each shape.
+
+    The network keeps [W0, b0, W1, b1, ...] this way and a workspace its gradients, so an
+    optimiser can update every parameter with a handful of whole-buffer operations instead
+    of a handful per array (which, for small mini-batches, is where the time goes).
+    """
+    sizes = [int(np.prod(s)) for s in shapes]
+    flat = np.empty(sum(sizes), dtype)
+    views, start = [], 0
+    for shape, size in zip(shapes, sizes):
+        views.append(flat[start : start + size].reshape(shape))
+        start += size
+    return flat, views
+
+
+class Workspace:
+    """Pre-allocated buffers for one layer layout, dtype and batch size `n`.
+
+    Besides the buffers (`z`, `a`, `d` for the error signals, `mask` for ReLU's "was this
+    neuron active", `dw`, `db`), it prepares the reshaped views the tricks above need. The
+    arrays a pass returns are these buffers: the next pass of the same size overwrites them.
+    """
+
+    BLOCK = 8192  # elements per contiguous run in the reshaped views
+    RUN_BLOCKS = 8  # runs per ReLU part: 65,536 values (256 kB in float32, 512 kB in
+    # float64), which stay in the L2 cache from one pass to the next
+
+    def __init__(self, sizes: tuple[int, ...], dtype: np.dtype, n: int):
+        dt = np.dtype(dtype)
+        self.sizes = tuple(sizes)
+        self.n = n
+        self.dtype = dt
+        outs = self.sizes[1:]
+        self.z = [np.empty((n, k), dt) for k in outs]  # (n, fan_out) per layer
+        self.a = [np.empty((n, k), dt) for k in outs]  # the activations a[1:], (n, fan_out)
+        # Error signals: layer i's is only needed until layer i − 1's is computed, so layers
+        # of the same width and parity share a buffer (a smaller working set stays in cache).
+        shared: dict[tuple[int, int], np.ndarray] = {}
+        self.d = [shared.setdefault((k, i % 2), np.empty((n, k), dt)) for i, k in enumerate(outs)]
+        self.mask = [np.empty((n, k), np.bool_) for k in outs]
+        # The gradients, [dW0, db0, dW1, db1, ...] in one buffer like the parameters.
+        shapes = [s for i, o in zip(self.sizes[:-1], outs) for s in ((i, o), (1, o))]
+        self.flat_grad, grads = flat_views(shapes, dt)
+        self.dw, self.db = grads[0::2], grads[1::2]
+        self._bias_parts = [self._bias_views(z) for z in self.z]
+        self._relu_parts = [
+            self._relu_views(z, a, mask) for z, a, mask in zip(self.z, self.a, self.mask)
+        ]
+        # When whole rows fill a run, the bias joins the ReLU's run-by-run loop: one run of
+        # the bias repeated is added to every run of z.
+        self._bias_runs = [
+            np.empty(max((p[0].shape[-1] for p in parts), default=0), dt)
+            if self.BLOCK % k == 0
+            else None
+            for k, parts in zip(outs, self._relu_parts)
+        ]
+
+    def fits(self, net: Network) -> bool:
+        """Whether these buffers match `net`'s layer sizes and dtype."""
+        return net.sizes == self.sizes and net.dtype == self.dtype
+
+    # ---- the reshaped views -----------------------------------------------------------------
+    def _bias_views(self, z: np.ndarray):
+        """(blocks of R rows seen as (n // R, R·k), the bias tiled R times, the leftover rows)."""
+        n, k = z.shape
+        rows = max(1, self.BLOCK // k)
+        if rows < 2 or n < 2 * rows:
+            return None, None, z
+        full = (n // rows) * rows
+        blocks = z[:full].reshape(full // rows, rows * k)  # (n // R, R·k)
+        return blocks, np.empty((rows, k), self.dtype), z[full:]
+
+    def _relu_views(self, z: np.ndarray, a: np.ndarray, mask: np.ndarray):
+        """(z, a, mask parts, a row of zeros) covering the flat buffers: each part is a few
+        rows of BLOCK elements (small enough to stay in the cache between the two passes)."""
+        flat = [z.reshape(-1), a.reshape(-1), mask.reshape(-1)]
+        size, block = z.size, self.BLOCK
+        full = (size // block) * block
+        step = self.RUN_BLOCKS * block
+        zeros = np.zeros(block, self.dtype)
+        parts = [
+            tuple(f[s : min(s + step, full)].reshape(-1, block) for f in flat) + (zeros,)
+            for s in range(0, full, step)
+        ]
+        if size > full:
+            parts.append(
+                (flat[0][full:], flat[1][full:], flat[2][full:], np.zeros(size - full, self.dtype))
+            )
+        return parts
+
+    # ---- elementwise steps --------------------------------------------------------------
+    def add_bias(self, i: int, b: np.ndarray) -> None:
+        """z[i] += b, row by row."""
+        blocks, tiled, rest = self._bias_parts[i]
+        if blocks is not None:
+            tiled[...] = b  # b repeated R times
+            np.add(blocks, tiled.reshape(1, -1), out=blocks)
+        np.add(rest, b, out=rest)
+
+    @staticmethod
+    def sum_rows(dZ: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out = np.sum(dZ, axis=0, keepdims=True), bit for bit."""
+        n, k = dZ.shape
+        if k == 1 or n < 512:  # einsum's Python wrapper costs more than it saves
+            return np.add.reduce(dZ, axis=0, keepdims=True, out=out)
+        np.einsum("ij->j", dZ, out=out.reshape(-1))
+        return out
+
+    def bias_relu(self, i: int, b: np.ndarray) -> np.ndarray:
+        """z[i] += b; a[i + 1] = max(z[i], 0); mask[i] = z[i] > 0 (for backpropagation),
+        run by run while each run of z is still in the cache."""
+        bias_run = self._bias_runs[i]
+        if bias_run is None:
+            self.add_bias(i, b)
+        else:
+            bias_run.reshape(-1, b.shape[1])[...] = b  # b repeated along a run
+        for z_part, a_part, mask_part, zeros in self._relu_parts[i]:
+            if bias_run is not None:
+                np.add(z_part, bias_run[: z_part.shape[-1]], out=z_part)
+            np.maximum(zeros, z_part, out=a_part)  # max(0, z)
+            np.greater(z_part, 0, out=mask_part)
+        return self.a[i]
+
+    # ---- the passes ---------------------------------------------------------------------
+    def forward(self, net: Network, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """`Network.forward` into these buffers: returns (a, z) as a ForwardRecord holds them."""
+        a, z = [X], []
+        A = X  # (n, n_inputs)
+        for i, (W, b, act) in enumerate(zip(net.weights, net.biases, net.activations)):
+            Z = np.matmul(A, W, out=self.z[i])  # (n, fan_out)
+            if act.name == "relu":
+                A = self.bias_relu(i, b)
+            else:
+                self.add_bias(i, b)
+                A = act.f(Z)
+            z.append(Z)
+            a.append(A)
+        return a, z
+
+    def backward(
+        self, net: Network, a: list[np.ndarray], z: list[np.ndarray], y: np.ndarray
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """`Network.backward` into these buffers: returns (weight gradients, bias gradients).
+
+        The error signal of each layer is overwritten in place (masked by ReLU, then carried
+        down), so no per-sample errors are kept.
+        """
+        m = a[-1].shape[0]
+        L = net.n_layers
+        dA = np.subtract(a[-1], y, out=self.d[L - 1])  # (n, n_outputs)
+        for i in reversed(range(L)):
+            act = net.activations[i]
+            if act.name == "relu":
+                # ReLU passes the error where the neuron was active and blocks it elsewhere.
+                if z[i] is self.z[i]:
+                    mask = self.mask[i]  # this workspace's forward pass filled it
+                else:
+                    mask = np.greater(z[i], 0, out=self.mask[i])
+                dZ = np.multiply(dA, mask, out=dA)
+            elif act.name == "linear":
+                dZ = dA  # its slope is 1 everywhere: multiplying would change nothing
+            else:
+                dZ = np.multiply(dA, act.df(z[i], a[i + 1]), out=dA)
+            self.sum_rows(dZ, self.db[i])  # first, while dZ is in the cache
+            np.matmul(a[i].T, dZ, out=self.dw[i])  # (fan_in, fan_out)
+            if i > 0:
+                W = net.weights[i]
+                if W.shape[1] == 1:
+                    # A one-output layer sends back an outer product; np.dot computes it
+                    # several times faster than np.matmul here (same rounded products).
+                    dA = np.dot(dZ, W.T, out=self.d[i - 1])  # (n, fan_in)
+                else:
+                    dA = np.matmul(dZ, W.T, out=self.d[i - 1])  # (n, fan_in)
+        # The batch average: every gradient divided by m, in one pass over the flat buffer
+        # (the same divisions as network.py's `... / m` per array, fewer calls).
+        self.flat_grad /= m
+        return list(self.dw), list(self.db)
