@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import SettingsError
+
 LEAKY_SLOPE = 0.01
 
 
@@ -99,5 +101,5 @@ def get_activation(name: str | Activation) -> Activation:
         key = "linear"
     if key not in ACTIVATIONS:
         known = ", ".join(ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; choose one of: {known}")
+        raise SettingsError(f"unknown activation {name!r}; choose one of: {known}")
     return ACTIVATIONS[key]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import DataError
+
 
 def as_targets(y, n_outputs: int, dtype=None) -> np.ndarray:
     """Targets as a (n, n_outputs) array; a flat vector is accepted for one output."""
@@ -19,7 +21,7 @@ def as_targets(y, n_outputs: int, dtype=None) -> np.ndarray:
     elif y.ndim == 0:
         y = y.reshape(1, 1)
     if y.ndim != 2 or y.shape[1] != n_outputs:
-        raise ValueError(f"targets must have shape (n, {n_outputs}); got {np.shape(y)}")
+        raise DataError(f"targets must have shape (n, {n_outputs}); got {np.shape(y)}")
     return y
 
 

@@ -156,7 +156,7 @@ class Network:
         self.sizes: tuple[int, ...] = sizes
         self.dtype = _as_dtype(dtype)
         self.activations = _resolve_activations(activations, len(sizes) - 1)
-        self.init = init
+        self.init: str | None = init  # None for a network read from a file that names none
         self.seed = seed
         weights, biases = init_parameters(sizes, init, seed, self.dtype)
         # All parameters live in one flat buffer, [W0, b0, W1, b1, ...]; `weights[i]` and
@@ -175,7 +175,7 @@ class Network:
         weights: Sequence[ArrayLike],
         biases: Sequence[ArrayLike],
         activations="relu",
-        init: str = "article",
+        init: str | None = "article",
         seed: int | None = 99,
         dtype: DTypeLike = "float64",
     ) -> Network:

@@ -42,7 +42,7 @@ import numpy as np
 from . import checks
 from .activations import Activation, get_activation
 from .data import Dataset, Normaliser
-from .errors import SettingsError
+from .errors import DataError, SettingsError
 from .losses import as_targets
 from .network import DTYPES, INITS, Network
 from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_optimizer, make_schedule
@@ -63,11 +63,6 @@ RUNAWAY_EPOCHS = 20
 
 
 # ---- configuration ------------------------------------------------------------------------
-
-
-# The older names of the two checks, still used by TrainingRun below.
-_whole = checks.whole
-_number = checks.number
 
 
 def _activation_name(value: object) -> str:
@@ -244,13 +239,15 @@ MODERN_2025 = {"batch_size": 64, "lr": 0.004, "dtype": "float64"}
 def recipe(name: str, **overrides) -> TrainConfig:
     """A fresh copy of a named recipe ("article" or "modern"), with any settings changed,
     e.g. `recipe("article", lr=0.01, epochs=100)`."""
-    key = str(name).strip().lower()
+    if not isinstance(name, str):
+        raise TypeError(f"a recipe is named by a string; got {name!r}")
+    key = name.strip().lower()
     if key not in RECIPES:
-        raise ValueError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
+        raise SettingsError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     unknown = sorted(k for k in overrides if k not in known)
     if unknown:
-        raise ValueError(f"unknown training setting(s): {', '.join(unknown)}")
+        raise SettingsError(f"unknown training setting(s): {', '.join(unknown)}")
     return dataclasses.replace(RECIPES[key], **overrides)
 
 
@@ -268,7 +265,8 @@ class EpochReport:
     the seconds of training so far (pauses excluded). Per weight layer: `weight_norms`
     (‖W‖ after the epoch), `grad_norms` (‖dL/dW‖, root-mean-square over the epoch's updates)
     and `dead_fraction` (share of the layer's ReLU neurons that were inactive on every
-    sample seen this epoch; 0 for layers without ReLU).
+    sample seen this epoch; 0 for layers whose neurons cannot die: the output, leaky ReLU,
+    sigmoid, tanh and linear layers).
     """
 
     epoch: int
@@ -288,14 +286,14 @@ class EpochReport:
     @classmethod
     def from_dict(cls, d: dict) -> EpochReport:
         if not isinstance(d, dict):
-            raise ValueError(f"an epoch report must be a dict; got {type(d).__name__}")
+            raise SettingsError(f"an epoch report must be a dict; got {type(d).__name__}")
         names = [f.name for f in dataclasses.fields(cls)]
         missing = [n for n in names[:7] if n not in d]
         if missing:
-            raise ValueError(f"epoch report is missing {', '.join(missing)}")
+            raise SettingsError(f"epoch report is missing {', '.join(missing)}")
         unknown = sorted(str(k) for k in d if k not in names)
         if unknown:
-            raise ValueError(f"epoch report has unknown field(s) {', '.join(unknown)}")
+            raise SettingsError(f"epoch report has unknown field(s) {', '.join(unknown)}")
         try:
             return cls(
                 epoch=int(d["epoch"]),
@@ -310,7 +308,7 @@ class EpochReport:
                 dead_fraction=[float(v) for v in d.get("dead_fraction", [])],
             )
         except (TypeError, ValueError) as err:
-            raise ValueError(f"epoch report holds a value that is not a number: {err}") from None
+            raise SettingsError(f"epoch report holds a value that is not a number: {err}") from None
 
 
 @dataclass
@@ -324,7 +322,7 @@ class StopReason:
 
     def __post_init__(self):
         if self.kind not in STOP_KINDS:
-            raise ValueError(f"unknown stop kind {self.kind!r}; one of: {', '.join(STOP_KINDS)}")
+            raise SettingsError(f"unknown stop kind {self.kind!r}; one of: {', '.join(STOP_KINDS)}")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -332,7 +330,7 @@ class StopReason:
     @classmethod
     def from_dict(cls, d: dict) -> StopReason:
         if not isinstance(d, dict) or "kind" not in d or "message" not in d:
-            raise ValueError("a stop reason needs 'kind' and 'message'")
+            raise SettingsError("a stop reason needs 'kind' and 'message'")
         return cls(str(d["kind"]), str(d["message"]), str(d.get("detail", "")))
 
 
@@ -409,7 +407,7 @@ class TrainingRun:
         n_in, n_out = config.sizes[0], config.sizes[-1]
         X, y = self._check_data(train, "training", n_in, n_out)
         if len(X) == 0:
-            raise ValueError("the training data is empty")
+            raise DataError("the training data is empty")
 
         if network is None:
             network = Network(
@@ -418,12 +416,12 @@ class TrainingRun:
         elif not isinstance(network, Network):
             raise TypeError(f"network must be a Network; got {type(network).__name__}")
         elif network.sizes != config.sizes:
-            raise ValueError(
+            raise SettingsError(
                 f"the network is {network.architecture} but the settings say "
                 f"{'-'.join(map(str, config.sizes))}"
             )
         elif network.dtype.name != config.dtype:
-            raise ValueError(
+            raise SettingsError(
                 f"the network computes in {network.dtype.name} but the settings "
                 f"say {config.dtype}; convert it with network.astype(...)"
             )
@@ -432,7 +430,7 @@ class TrainingRun:
         if normaliser is None:
             normaliser = Normaliser.fit(X, y)
         elif normaliser.n_inputs != n_in or normaliser.n_outputs != n_out:
-            raise ValueError(
+            raise SettingsError(
                 f"the normaliser is for {normaliser.n_inputs} inputs and "
                 f"{normaliser.n_outputs} outputs, the network has {n_in} and {n_out}"
             )
@@ -496,12 +494,12 @@ class TrainingRun:
             )
         X = np.asarray(ds.X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(f"the {what} inputs must have shape (n, {n_in}); got {X.shape}")
+            raise DataError(f"the {what} inputs must have shape (n, {n_in}); got {X.shape}")
         y = as_targets(np.asarray(ds.y, dtype=np.float64), n_out)
         if y.shape[0] != X.shape[0]:
-            raise ValueError(f"the {what} data has {X.shape[0]} inputs but {y.shape[0]} targets")
+            raise DataError(f"the {what} data has {X.shape[0]} inputs but {y.shape[0]} targets")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-            raise ValueError(f"the {what} data holds NaN or infinite values")
+            raise DataError(f"the {what} data holds NaN or infinite values")
         return X, y
 
     @staticmethod
@@ -532,7 +530,7 @@ class TrainingRun:
         if value is None:
             self._lr_override = None
             return
-        number = _number(value, "the learning rate", 0.0, low_open=True)
+        number = checks.number(value, "the learning rate", 0.0, low_open=True)
         self._lr_override = number
 
     def request_stop(self) -> None:
@@ -548,7 +546,7 @@ class TrainingRun:
     def run_chunk(self, max_epochs: int) -> list[EpochReport]:
         """Train for up to `max_epochs` epochs; returns their reports (fewer if a stop
         condition ends the run, none if it is already done)."""
-        max_epochs = _whole(max_epochs, "max_epochs", 0)
+        max_epochs = checks.whole(max_epochs, "max_epochs", 0)
         reports: list[EpochReport] = []
         for _ in range(max_epochs):
             if self.done:
@@ -836,10 +834,10 @@ class TrainingRun:
             X, y, var = self._X, self._y, self._y_var
         elif split == "val":
             if self._Xv is None or self._yv is None:
-                raise ValueError("this run has no validation data")
+                raise SettingsError("this run has no validation data")
             X, y, var = self._Xv, self._yv, self._yv_var
         else:
-            raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+            raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
         pred = self.network.forward(X, workspace=True).a[-1]
         mse = _sq_norm(pred - y) / y.size
         return {"mse": mse, "r2": 1.0 - mse / var if var > 0 else float(mse == 0)}
