@@ -1,15 +1,8 @@
 """Training runs: the article's loop made steerable, measurable and safe.
 
-A `TrainConfig` holds every choice of a run in one place (network shape, initialisation,
-optimiser, learning rate and its schedule, batch size, stop conditions). Two named recipes
-start from known-good settings:
-
-- "article": exactly the article's code: uniform(−1, 1) initialisation seeded with 99,
-  plain gradient descent at lr 0.001 on the full batch for 2000 epochs, float64.
-- "modern": what practitioners do today: He initialisation, Adam, shuffled mini-batches and
-  a learning rate that warms up and then anneals along a cosine.
-
-A `TrainingRun` trains a network on a `Dataset` in chunks of epochs (`run_chunk`), so a GUI
+A `TrainingRun` trains a network on a `Dataset`, as a `TrainConfig` says, in chunks of epochs
+(`run_chunk`). The settings and the named recipes ("article", "modern") live in
+`nncore.config`, the reports in `nncore.reports`; both are importable from here too. A GUI
 can drive it from a worker thread: pausing is simply not calling it, `request_stop()` may be
 called from any thread, and the learning rate can be changed between chunks. After every
 epoch it writes an `EpochReport`: the losses the article prints (plain MSE on normalised
@@ -29,25 +22,36 @@ the way (each measured just before its update), so no extra pass over the data i
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import checks
-from .activations import Activation, get_activation
+from .config import MODERN_2025, RECIPES, TrainConfig, recipe
 from .data import Dataset, Normaliser
 from .errors import DataError, SettingsError
 from .losses import as_targets
-from .network import DTYPES, INITS, Network
-from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_optimizer, make_schedule
+from .network import Network
+from .optim import make_optimizer
+from .reports import STOP_KINDS, EpochReport, RunState, StopReason
 
-STOP_KINDS = ("epochs", "target", "time", "plateau", "diverged", "stopped")
+# The settings and the reports live in their own modules; they are named here too, because
+# a run is where a reader meets them first (`nncore.training.recipe("modern")`).
+__all__ = [
+    "MODERN_2025",
+    "RECIPES",
+    "STOP_KINDS",
+    "EpochReport",
+    "RunState",
+    "StopReason",
+    "TrainConfig",
+    "TrainingRun",
+    "recipe",
+]
 
 # Plateau: the monitored loss must beat its best by this relative amount to count as progress.
 PLATEAU_MIN_IMPROVEMENT = 1e-4
@@ -60,292 +64,6 @@ PLATEAU_MIN_IMPROVEMENT = 1e-4
 EXPLODE_FACTOR = 1e6
 RUNAWAY_FACTOR = 100.0
 RUNAWAY_EPOCHS = 20
-
-
-# ---- configuration ------------------------------------------------------------------------
-
-
-def _activation_name(value: object) -> str:
-    """The canonical name of a hidden-layer activation ("ReLU" and "relu" are the same)."""
-    if not isinstance(value, (str, Activation)):
-        raise TypeError(f"activation must be a name like 'relu'; got {value!r}")
-    try:
-        return get_activation(value).name
-    except ValueError as err:  # the activations module's own "unknown activation" sentence
-        raise SettingsError(str(err)) from None
-
-
-@dataclass
-class TrainConfig:
-    """Every setting of a training run. The defaults are the article's recipe.
-
-    - `sizes`: layer sizes, inputs first; `activation`: hidden layers' activation (the output
-      is linear); `init`: "article", "he" or "xavier"; `dtype`: "float64" or "float32".
-    - `optimizer`: "gd", "momentum" or "adam"; `lr`: the (peak) learning rate.
-    - `schedule`: "constant", "step" (multiply by `step_gamma` every `step_every` epochs;
-      `step_every` None = a tenth of `epochs`) or "cosine" (after `warmup` epochs of linear
-      warm-up, anneal to 0 at `epochs`).
-    - `batch_size`: None = the whole training set at once (the article), else mini-batches
-      in a fresh seeded order every epoch.
-    - `weight_decay`: L2 penalty λ: λ·W is added to every weight gradient (biases are not
-      decayed), i.e. the loss gets ½·λ·‖W‖²; reported losses stay the plain MSE.
-    - `seed`: initial weights and the mini-batch order. Stop conditions: `epochs` (budget),
-      `target_r2` (validation R² when there is validation data, else training R²),
-      `time_budget` (seconds of training), `patience` (epochs without a relative 1e-4
-      improvement of the best loss: validation when present, else training).
-    """
-
-    recipe: str = "article"
-    sizes: tuple[int, ...] = (2, 64, 64, 64, 1)
-    activation: str = "relu"
-    init: str = "article"
-    optimizer: str = "gd"
-    lr: float = 0.001
-    schedule: str = "constant"
-    warmup: int = 0
-    step_every: int | None = None
-    step_gamma: float = 0.5
-    batch_size: int | None = None
-    epochs: int = 2000
-    weight_decay: float = 0.0
-    seed: int | None = 99
-    dtype: str = "float64"
-    target_r2: float | None = None
-    time_budget: float | None = None
-    patience: int | None = None
-
-    def __post_init__(self) -> None:
-        # Every check raises SettingsError for a bad value, TypeError for a wrong type.
-        if not isinstance(self.recipe, str):
-            raise TypeError(f"recipe must be a name; got {self.recipe!r}")
-        if not self.recipe.strip():
-            raise SettingsError(f"recipe must be a name; got {self.recipe!r}")
-        if isinstance(self.sizes, (str, bytes)):
-            raise TypeError(f"sizes must be a list of layer sizes; got {self.sizes!r}")
-        try:
-            sizes = tuple(self.sizes)
-        except TypeError:
-            raise TypeError(f"sizes must be a list of layer sizes; got {self.sizes!r}") from None
-        if len(sizes) < 2:
-            raise SettingsError(
-                f"sizes needs at least an input and an output size; got {self.sizes!r}"
-            )
-        self.sizes = tuple(checks.whole(s, "every layer size", 1) for s in sizes)
-        self.activation = _activation_name(self.activation)
-        self.init = checks.choice(self.init, "init", INITS)
-        self.optimizer = checks.choice(self.optimizer, "optimizer", OPTIMIZERS)
-        self.schedule = checks.choice(self.schedule, "schedule", SCHEDULES)
-        self.dtype = checks.choice(self.dtype, "dtype", DTYPES)
-        self.lr = checks.number(self.lr, "the learning rate", 0.0, low_open=True)
-        self.warmup = checks.whole(self.warmup, "warmup", 0)
-        self.step_every = checks.whole(self.step_every, "step_every", 1, allow_none=True)
-        self.step_gamma = checks.number(self.step_gamma, "step_gamma", 0.0, low_open=True)
-        self.batch_size = checks.whole(self.batch_size, "batch_size", 1, allow_none=True)
-        self.epochs = checks.whole(self.epochs, "epochs", 1)
-        self.weight_decay = checks.number(self.weight_decay, "weight_decay", 0.0)
-        self.seed = checks.whole(self.seed, "seed", 0, allow_none=True)
-        self.target_r2 = checks.number(self.target_r2, "target_r2", high=1.0, allow_none=True)
-        self.time_budget = checks.number(
-            self.time_budget, "time_budget", 0.0, low_open=True, allow_none=True
-        )
-        self.patience = checks.whole(self.patience, "patience", 1, allow_none=True)
-        if self.schedule == "cosine" and self.warmup >= self.epochs:
-            raise SettingsError(
-                f"the warm-up ({self.warmup} epochs) must be shorter than the "
-                f"run ({self.epochs} epochs)"
-            )
-
-    def make_schedule(self) -> Schedule:
-        """The learning-rate schedule these settings describe."""
-        if self.schedule == "step":
-            return make_schedule(
-                "step",
-                self.lr,
-                self.epochs,
-                every=self.step_every or max(1, self.epochs // 10),
-                gamma=self.step_gamma,
-            )
-        if self.schedule == "cosine":
-            return make_schedule("cosine", self.lr, self.epochs, warmup=self.warmup)
-        return make_schedule("constant", self.lr, self.epochs)
-
-    def to_dict(self) -> dict:
-        """Plain JSON-able values."""
-        d = dataclasses.asdict(self)
-        d["sizes"] = list(self.sizes)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TrainConfig:
-        """Rebuild from `to_dict()` output; missing keys take the defaults, unknown keys and
-        bad values raise SettingsError naming them. The dict comes from a file, not from a
-        program, so a value of the wrong type is a bad value here too (SettingsError, not
-        TypeError)."""
-        if not isinstance(d, dict):
-            raise SettingsError(f"a training configuration must be a dict; got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(str(k) for k in d if k not in known)
-        if unknown:
-            raise SettingsError(f"unknown training setting(s): {', '.join(unknown)}")
-        try:
-            return cls(**d)
-        except TypeError as err:
-            raise SettingsError(str(err)) from None
-
-
-RECIPES: dict[str, TrainConfig] = {
-    "article": TrainConfig(
-        recipe="article",
-        sizes=(2, 64, 64, 64, 1),
-        activation="relu",
-        init="article",
-        optimizer="gd",
-        lr=0.001,
-        schedule="constant",
-        batch_size=None,
-        epochs=2000,
-        seed=99,
-        dtype="float64",
-    ),
-    # Tuned on the article's task (the 100 × 100 grid): R² >= 0.999 after 43-56 epochs for
-    # seeds 1, 2, 3 and 99 (47 for 99). Batches of 128 make half as many updates per epoch as
-    # 64 for nearly the same progress per epoch, and float32 halves the memory traffic: about
-    # half the time of the earlier setting (MODERN_2025 below). 100 epochs leave room for
-    # smaller data sets (1,000 random points reach R² ≈ 0.995 in 100 epochs, for every seed
-    # tried), and the annealing ends exactly at the last epoch.
-    "modern": TrainConfig(
-        recipe="modern",
-        sizes=(2, 64, 64, 64, 1),
-        activation="relu",
-        init="he",
-        optimizer="adam",
-        lr=0.01,
-        schedule="cosine",
-        warmup=3,
-        batch_size=128,
-        epochs=100,
-        seed=99,
-        dtype="float32",
-    ),
-}
-
-
-# The "modern" recipe as it was first tuned (batch 64, lr 0.004, float64; R² >= 0.999 after
-# 43 epochs for seed 99): kept so benchmarks can show it beside the current one, as
-# `recipe("modern", **MODERN_2025)`.
-MODERN_2025 = {"batch_size": 64, "lr": 0.004, "dtype": "float64"}
-
-
-def recipe(name: str, **overrides) -> TrainConfig:
-    """A fresh copy of a named recipe ("article" or "modern"), with any settings changed,
-    e.g. `recipe("article", lr=0.01, epochs=100)`."""
-    if not isinstance(name, str):
-        raise TypeError(f"a recipe is named by a string; got {name!r}")
-    key = name.strip().lower()
-    if key not in RECIPES:
-        raise SettingsError(f"unknown recipe {name!r}; choose one of: {', '.join(RECIPES)}")
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = sorted(k for k in overrides if k not in known)
-    if unknown:
-        raise SettingsError(f"unknown training setting(s): {', '.join(unknown)}")
-    return dataclasses.replace(RECIPES[key], **overrides)
-
-
-# ---- what a run reports -------------------------------------------------------------------
-
-
-@dataclass
-class EpochReport:
-    """What one epoch did. `epoch` counts from 1 (the first epoch is 1, so after it
-    `run.epoch == history[-1].epoch`).
-
-    Losses are plain MSE on normalised data (the article's printed number); `train_*` are
-    measured before each update (see the module docstring), `val_*` after the epoch's last
-    update, and are None without validation data. `lr` is the rate the epoch used, `elapsed`
-    the seconds of training so far (pauses excluded). Per weight layer: `weight_norms`
-    (‖W‖ after the epoch), `grad_norms` (‖dL/dW‖, root-mean-square over the epoch's updates)
-    and `dead_fraction` (share of the layer's ReLU neurons that were inactive on every
-    sample seen this epoch; 0 for layers whose neurons cannot die: the output, leaky ReLU,
-    sigmoid, tanh and linear layers).
-    """
-
-    epoch: int
-    train_mse: float
-    val_mse: float | None
-    train_r2: float
-    val_r2: float | None
-    lr: float
-    elapsed: float
-    weight_norms: list[float] = field(default_factory=list)
-    grad_norms: list[float] = field(default_factory=list)
-    dead_fraction: list[float] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> EpochReport:
-        if not isinstance(d, dict):
-            raise SettingsError(f"an epoch report must be a dict; got {type(d).__name__}")
-        names = [f.name for f in dataclasses.fields(cls)]
-        missing = [n for n in names[:7] if n not in d]
-        if missing:
-            raise SettingsError(f"epoch report is missing {', '.join(missing)}")
-        unknown = sorted(str(k) for k in d if k not in names)
-        if unknown:
-            raise SettingsError(f"epoch report has unknown field(s) {', '.join(unknown)}")
-        try:
-            return cls(
-                epoch=int(d["epoch"]),
-                train_mse=float(d["train_mse"]),
-                val_mse=None if d["val_mse"] is None else float(d["val_mse"]),
-                train_r2=float(d["train_r2"]),
-                val_r2=None if d["val_r2"] is None else float(d["val_r2"]),
-                lr=float(d["lr"]),
-                elapsed=float(d["elapsed"]),
-                weight_norms=[float(v) for v in d.get("weight_norms", [])],
-                grad_norms=[float(v) for v in d.get("grad_norms", [])],
-                dead_fraction=[float(v) for v in d.get("dead_fraction", [])],
-            )
-        except (TypeError, ValueError) as err:
-            raise SettingsError(f"epoch report holds a value that is not a number: {err}") from None
-
-
-@dataclass
-class StopReason:
-    """Why a run ended. `kind` is one of STOP_KINDS; `message` one short sentence; for
-    "diverged", `detail` says what happened, the likely cause and what to try."""
-
-    kind: str
-    message: str
-    detail: str = ""
-
-    def __post_init__(self):
-        if self.kind not in STOP_KINDS:
-            raise SettingsError(f"unknown stop kind {self.kind!r}; one of: {', '.join(STOP_KINDS)}")
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> StopReason:
-        if not isinstance(d, dict) or "kind" not in d or "message" not in d:
-            raise SettingsError("a stop reason needs 'kind' and 'message'")
-        return cls(str(d["kind"]), str(d["message"]), str(d.get("detail", "")))
-
-
-@dataclass
-class RunState:
-    """A consistent snapshot of a run (what `TrainingRun.state()` returns): safe to hand to
-    another thread, since the network is a copy."""
-
-    epoch: int
-    lr: float
-    done: bool
-    stop_reason: StopReason | None
-    report: EpochReport | None
-    network: Network
-    normaliser: Normaliser
 
 
 # ---- the run ------------------------------------------------------------------------------
