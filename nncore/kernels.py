@@ -87,10 +87,11 @@ class Workspace:
             self._relu_views(z, a, mask) for z, a, mask in zip(self.z, self.a, self.mask)
         ]
         # When whole rows fill a run, the bias joins the ReLU's run-by-run loop: one run of
-        # the bias repeated is added to every run of z.
+        # the bias repeated is added to every run of z. Not for a small batch that fits in one
+        # run: filling the run would cost more than adding the bias row to each row.
         self._bias_runs = [
             np.empty(max((p[0].shape[-1] for p in parts), default=0), dt)
-            if self.BLOCK % k == 0
+            if self.BLOCK % k == 0 and n * k > self.BLOCK
             else None
             for k, parts in zip(outs, self._relu_parts)
         ]
