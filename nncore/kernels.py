@@ -138,6 +138,23 @@ class Workspace:
             np.add(blocks, tiled.reshape(1, -1), out=blocks)
         np.add(rest, b, out=rest)
 
+    @classmethod
+    def or_rows(cls, mask: np.ndarray, out: np.ndarray) -> None:
+        """out |= mask.any(axis=0) as bytes, out (k,) uint8: which columns (neurons) are True
+        (fired) in some row. OR is exact in any order, so blocks of R rows are seen as one
+        long row of bytes (as in `add_bias`) and combined in long runs, then folded."""
+        n, k = mask.shape
+        rows_bytes = mask.view(np.uint8)  # (n, k): 1 where fired, else 0
+        rows = max(1, cls.BLOCK // k)
+        if n >= 2 * rows:
+            full = (n // rows) * rows
+            blocks = rows_bytes[:full].reshape(full // rows, rows * k)  # (n // R, R·k)
+            folded = np.bitwise_or.reduce(blocks, axis=0).reshape(rows, k)  # (R, k)
+            np.bitwise_or(out, np.bitwise_or.reduce(folded, axis=0), out=out)
+            rows_bytes = rows_bytes[full:]
+        if rows_bytes.shape[0]:
+            np.bitwise_or(out, np.bitwise_or.reduce(rows_bytes, axis=0), out=out)
+
     @staticmethod
     def sum_rows(dZ: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out = np.sum(dZ, axis=0, keepdims=True), bit for bit."""
@@ -163,20 +180,24 @@ class Workspace:
         return self.a[i]
 
     # ---- the passes ---------------------------------------------------------------------
-    def forward(self, net: Network, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """`Network.forward` into these buffers: returns (a, z) as a ForwardRecord holds them."""
+    def forward(self, net: Network, X: np.ndarray):
+        """`Network.forward` into these buffers: returns (a, z) as a ForwardRecord holds them,
+        and per layer the ReLU mask z > 0 (None for other activations)."""
         a, z = [X], []
+        masks: list[np.ndarray | None] = []
         A = X  # (n, n_inputs)
         for i, (W, b, act) in enumerate(zip(net.weights, net.biases, net.activations)):
             Z = np.matmul(A, W, out=self.z[i])  # (n, fan_out)
             if act.name == "relu":
                 A = self.bias_relu(i, b)
+                masks.append(self.mask[i])
             else:
                 self.add_bias(i, b)
                 A = act.f(Z)
+                masks.append(None)
             z.append(Z)
             a.append(A)
-        return a, z
+        return a, z, masks
 
     def backward(
         self, net: Network, a: list[np.ndarray], z: list[np.ndarray], y: np.ndarray

@@ -46,6 +46,9 @@ class ForwardRecord:
 
     a: list[np.ndarray]
     z: list[np.ndarray]
+    # The training kernels also keep, per layer, ReLU's mask z > 0 (None for other layers);
+    # the plain pass has none. Training reads them to see which neurons fired.
+    masks: list[np.ndarray | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def output(self) -> np.ndarray:
@@ -333,8 +336,8 @@ class Network:
         """
         X = self._inputs(X)  # (batch, n_inputs)
         if workspace:
-            a, z = self._workspace(X.shape[0]).forward(self, X)
-            return ForwardRecord(a=a, z=z)
+            a, z, masks = self._workspace(X.shape[0]).forward(self, X)
+            return ForwardRecord(a=a, z=z, masks=masks)
         a, z = [X], []
         A = X
         for W, b, act in zip(self.weights, self.biases, self.activations):

@@ -43,6 +43,7 @@ from . import checks
 from .activations import Activation, get_activation
 from .data import Dataset, Normaliser
 from .errors import DataError, SettingsError
+from .kernels import Workspace
 from .losses import as_targets
 from .network import DTYPES, INITS, Network
 from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_optimizer, make_schedule
@@ -485,11 +486,6 @@ class TrainingRun:
         # Mini-batches are slices of one shuffled copy of the data, made once per epoch.
         self._X_shuffled = np.empty_like(self._X)
         self._y_shuffled = np.empty_like(self._y)
-        # Scratch for `_add_activity`: a row of ones as long as a batch, a row per layer.
-        self._ones = np.ones((1, 0), network.dtype)
-        self._activity_batch = {
-            i: np.empty((1, network.sizes[i + 1]), network.dtype) for i in self._dying_layers
-        }
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
@@ -625,9 +621,8 @@ class TrainingRun:
             y = np.take(self._y, order, axis=0, out=self._y_shuffled, mode="clip")  # (n, n_out)
         n_layers = net.n_layers
         grad_sq = [0.0] * n_layers
-        # Per hidden ReLU layer, each neuron's activations summed over the epoch's samples:
-        # ReLU outputs are >= 0, so a neuron fired somewhere exactly when its sum is above 0.
-        activity = {i: np.zeros((1, net.sizes[i + 1]), net.dtype) for i in self._dying_layers}
+        # Per hidden ReLU layer, which neurons fired (z > 0) on some sample of the epoch.
+        fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
         sse, seen, updates = 0.0, 0, 0
         decay = cfg.weight_decay
         try:
@@ -647,7 +642,7 @@ class TrainingRun:
                     self._candidate = spare
                 sse += batch_sse
                 seen += diff.size
-                self._add_activity(rec, activity)
+                self._mark_fired(rec, fired)
                 grads = net.backward(rec, yb, workspace=True)
                 for i, g in enumerate(grads.weights):
                     grad_sq[i] += _sq_norm(g)
@@ -683,8 +678,7 @@ class TrainingRun:
             weight_norms=[math.sqrt(_sq_norm(w)) for w in net.weights],
             grad_norms=[math.sqrt(s / max(updates, 1)) for s in grad_sq],
             dead_fraction=[
-                1.0 - float(np.mean(activity[i] > 0)) if i in activity else 0.0
-                for i in range(n_layers)
+                1.0 - float(np.mean(fired[i] != 0)) if i in fired else 0.0 for i in range(n_layers)
             ],
         )
         self.history.append(report)
@@ -693,18 +687,13 @@ class TrainingRun:
         self._after_epoch(report, interrupted=seen < self._y.size)
         return report
 
-    def _add_activity(self, rec, activity: dict[int, np.ndarray]) -> None:
-        """Add each hidden ReLU neuron's activations on this batch to its epoch total."""
-        rows = rec.a[0].shape[0]
-        if self._ones.shape[1] < rows:
-            self._ones = np.ones((1, rows), self.network.dtype)
-        ones = self._ones[:, :rows]  # (1, batch)
+    def _mark_fired(self, rec, fired: dict[int, np.ndarray]) -> None:
+        """Flag the ReLU neurons that were active on at least one sample of this batch."""
         for i in self._dying_layers:
-            # A row of ones times the activations sums every column in one BLAS call: cheaper
-            # than a reduction (einsum, sum, max) that then needs a comparison of its own.
-            # Every product is exact (1·a) and a sum of values >= 0 is 0 only if all are.
-            total = np.matmul(ones, rec.a[i + 1], out=self._activity_batch[i])  # (1, fan_out)
-            np.add(activity[i], total, out=activity[i])
+            # The kernels' ReLU mask z > 0, 1 byte a value: ORing its rows reads an eighth
+            # (float64) of what a reduction of the activations would, and needs no comparison.
+            mask = rec.masks[i] if rec.masks is not None else None
+            Workspace.or_rows(rec.z[i] > 0 if mask is None else mask, fired[i])
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:
