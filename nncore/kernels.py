@@ -62,8 +62,10 @@ class Workspace:
     """
 
     BLOCK = 8192  # elements per contiguous run in the reshaped views
-    RUN_BLOCKS = 8  # runs per ReLU part: 65,536 values (256 kB in float32, 512 kB in
-    # float64), which stay in the L2 cache from one pass to the next
+    RUN_BLOCKS = 32  # runs per ReLU part: 262,144 values (1 MB in float32, 2 MB in float64).
+    # Measured on the grid (10,000 × 64): 6% faster epochs than parts of 65,536 values sized
+    # for a 1 MB L2 cache; the three passes stay in the (large) L3 cache either way, and
+    # fewer parts mean fewer calls. Much longer parts gained nothing more.
 
     def __init__(self, sizes: tuple[int, ...], dtype: np.dtype, n: int):
         dt = np.dtype(dtype)
