@@ -19,6 +19,9 @@ performs exactly the same floating-point operations as the plain expressions of 
   left to `np.sum`, which adds a contiguous run pairwise, as network.py's `np.sum` does.
 - The error signals of layers with the same width and parity share a buffer: a smaller
   working set stays in the cache.
+- For the training report, which neurons fired on a batch is an OR of the rows of ReLU's
+  mask, one byte a value, blocks of rows seen as long rows (`or_rows`); OR is exact in any
+  order. The forward pass hands the masks out in the record for this.
 
 The matrix products themselves are network.py's, call for call (NumPy hands them to BLAS
 with the same shapes), which is what keeps the results identical.
