@@ -146,7 +146,7 @@ class Workspace:
     @classmethod
     def or_rows(cls, mask: np.ndarray, out: np.ndarray) -> None:
         """out |= mask.any(axis=0) as bytes, out (k,) uint8: which columns (neurons) are True
-        (fired) in some row. OR is exact in any order, so blocks of R rows are seen as one
+        (fired) in some row; `mask` (n, k) holds bools or 0/1 bytes. OR is exact in any order, so blocks of R rows are seen as one
         long row of bytes (as in `add_bias`) and combined in long runs, then folded."""
         n, k = mask.shape
         rows_bytes = mask.view(np.uint8)  # (n, k): 1 where fired, else 0

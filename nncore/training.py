@@ -486,6 +486,7 @@ class TrainingRun:
         # Mini-batches are slices of one shuffled copy of the data, made once per epoch.
         self._X_shuffled = np.empty_like(self._X)
         self._y_shuffled = np.empty_like(self._y)
+        self._fired_buffers: dict[int, np.ndarray] = {}  # see _fired_rows
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
@@ -621,8 +622,10 @@ class TrainingRun:
             y = np.take(self._y, order, axis=0, out=self._y_shuffled, mode="clip")  # (n, n_out)
         n_layers = net.n_layers
         grad_sq = [0.0] * n_layers
-        # Per hidden ReLU layer, which neurons fired (z > 0) on some sample of the epoch.
-        fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
+        # Per hidden ReLU layer, which neurons fired (z > 0) on some sample of the epoch: the
+        # batches' masks are ORed together row by row (one cheap elementwise pass a batch),
+        # and the rows are ORed into one per neuron once, at the end of the epoch.
+        fired_rows = {i: self._fired_rows(i, batch) for i in self._dying_layers}
         sse, seen, updates = 0.0, 0, 0
         decay = cfg.weight_decay
         try:
@@ -642,7 +645,7 @@ class TrainingRun:
                     self._candidate = spare
                 sse += batch_sse
                 seen += diff.size
-                self._mark_fired(rec, fired)
+                self._mark_fired(rec, fired_rows, first=start == 0)
                 grads = net.backward(rec, yb, workspace=True)
                 for i, g in enumerate(grads.weights):
                     grad_sq[i] += _sq_norm(g)
@@ -659,6 +662,9 @@ class TrainingRun:
             return None
 
         train_mse = sse / seen
+        fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
+        for i, rows in fired_rows.items():
+            Workspace.or_rows(rows, fired[i])
         val_mse = val_r2 = None
         if self._Xv is not None and self._yv is not None:
             pred = net.forward(self._Xv, workspace=True).a[-1]
@@ -687,13 +693,28 @@ class TrainingRun:
         self._after_epoch(report, interrupted=seen < self._y.size)
         return report
 
-    def _mark_fired(self, rec, fired: dict[int, np.ndarray]) -> None:
-        """Flag the ReLU neurons that were active on at least one sample of this batch."""
-        for i in self._dying_layers:
-            # The kernels' ReLU mask z > 0, 1 byte a value: ORing its rows reads an eighth
-            # (float64) of what a reduction of the activations would, and needs no comparison.
+    def _fired_rows(self, layer: int, batch: int) -> np.ndarray:
+        """A (batch, fan_out) byte buffer for `layer`'s ORed masks, kept between epochs (the
+        epoch's first batch overwrites it whole)."""
+        rows = self._fired_buffers.get(layer)
+        if rows is None or rows.shape[0] != batch:
+            fan_out = self.network.sizes[layer + 1]
+            rows = self._fired_buffers[layer] = np.empty((batch, fan_out), np.uint8)
+        return rows
+
+    def _mark_fired(self, rec, fired_rows: dict[int, np.ndarray], first: bool) -> None:
+        """OR this batch's ReLU masks (z > 0) into the epoch's rows of fired flags (the
+        first batch of an epoch, always a whole one, is copied in)."""
+        n = rec.a[0].shape[0]  # the last batch may be shorter
+        for i, rows in fired_rows.items():
+            # The kernels' mask, 1 byte a value: reading it costs an eighth (float64) of
+            # reading the activations, and needs no comparison.
             mask = rec.masks[i] if rec.masks is not None else None
-            Workspace.or_rows(rec.z[i] > 0 if mask is None else mask, fired[i])
+            mask = (rec.z[i] > 0 if mask is None else mask).view(np.uint8)
+            if first:
+                np.copyto(rows, mask)
+            else:
+                np.bitwise_or(rows[:n], mask, out=rows[:n])
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:
