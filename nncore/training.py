@@ -582,8 +582,16 @@ class TrainingRun:
     def _run_epoch(self) -> EpochReport | None:
         # Overflow is what divergence looks like; _check_loss handles it, so NumPy's warnings
         # would only be noise on the console.
-        with np.errstate(over="ignore", invalid="ignore"), self._blas_threads():
-            return self._train_one_epoch()
+        with np.errstate(over="ignore", invalid="ignore"):
+            with self._blas_threads():
+                trained = self._train_one_epoch()
+            if trained is None:
+                return None
+            # Outside the BLAS limit: the stop checks may make a pass over the whole
+            # training set (to confirm a target), and a product that large gains from threads.
+            report, interrupted = trained
+            self._after_epoch(report, interrupted)
+            return report
 
     def _blas_threads(self) -> contextlib.AbstractContextManager:
         """One BLAS thread for small mini-batches, the default otherwise.
@@ -601,7 +609,7 @@ class TrainingRun:
             return contextlib.nullcontext()
         return controller.limit(limits=1, user_api="blas")
 
-    def _train_one_epoch(self) -> EpochReport | None:
+    def _train_one_epoch(self) -> tuple[EpochReport, bool] | None:
         started = time.perf_counter()
         net, cfg = self.network, self.config
         lr = self.lr
@@ -690,8 +698,7 @@ class TrainingRun:
         self.history.append(report)
         if self._first_loss is None:
             self._first_loss = train_mse
-        self._after_epoch(report, interrupted=seen < self._y.size)
-        return report
+        return report, seen < self._y.size  # fewer samples seen: a stop interrupted it
 
     def _fired_rows(self, layer: int, batch: int) -> np.ndarray:
         """A (batch, fan_out) byte buffer for `layer`'s ORed masks, kept between epochs (the
