@@ -213,7 +213,8 @@ RECIPES: dict[str, TrainConfig] = {
     # 64 for nearly the same progress per epoch, and float32 halves the memory traffic. A
     # 75-epoch cosine anneals sooner than a 100-epoch one, and the higher peak rate (0.015)
     # makes up for the shorter run: 1,000 random points, 8 updates an epoch, still reach
-    # R² >= 0.99 after 45-60 epochs for the same seeds (0.01 over 75 epochs does not always).
+    # R² >= 0.99 after 45-60 epochs for the same seeds (with 0.01 over 70 or 80 epochs most
+    # seeds do not).
     # 0.43-0.47 of the time of the earlier setting (MODERN_2025 below) to R² 0.999 in
     # `python -m benchmarks.engine` (0.53-0.55 with 0.01 over 100 epochs).
     "modern": TrainConfig(
