@@ -46,6 +46,9 @@ class ForwardRecord:
 
     a: list[np.ndarray]
     z: list[np.ndarray]
+    # The training kernels also keep, per layer, ReLU's mask z > 0 (None for other layers);
+    # the plain pass has none. Training reads them to see which neurons fired.
+    masks: list[np.ndarray | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def output(self) -> np.ndarray:
@@ -165,6 +168,7 @@ class Network:
         self._flat, views = flat_views(shapes, self.dtype)
         for view, value in zip(views, [p for pair in zip(weights, biases) for p in pair]):
             view[...] = value
+        self._views = views  # [W0, b0, W1, b1, ...] as carved out of the flat buffer
         self.weights: list[np.ndarray] = views[0::2]
         self.biases: list[np.ndarray] = views[1::2]
         self._workspaces: dict[int, Workspace] = {}  # the training kernels' buffers, by batch
@@ -233,6 +237,8 @@ class Network:
         arrays of their own, which is allowed; then only `parameters()` sees them.
         """
         params = self.parameters()
+        if len(params) == len(self._views) and all(p is v for p, v in zip(params, self._views)):
+            return self._flat  # the arrays made in __init__, untouched: no need to measure
         offset = 0
         for p in params:
             if p.base is not self._flat or p.__array_interface__["data"][0] != (
@@ -333,8 +339,8 @@ class Network:
         """
         X = self._inputs(X)  # (batch, n_inputs)
         if workspace:
-            a, z = self._workspace(X.shape[0]).forward(self, X)
-            return ForwardRecord(a=a, z=z)
+            a, z, masks = self._workspace(X.shape[0]).forward(self, X)
+            return ForwardRecord(a=a, z=z, masks=masks)
         a, z = [X], []
         A = X
         for W, b, act in zip(self.weights, self.biases, self.activations):

@@ -90,7 +90,8 @@ class Optimizer:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray], lr: float) -> None:
         """Move every parameter using its gradient; `params` are changed in place."""
-        lr = _real(lr, "the learning rate")
+        if not (type(lr) is float and 0.0 <= lr < math.inf):  # the common case costs nothing
+            lr = _real(lr, "the learning rate")
         if len(params) != len(grads):
             raise SettingsError(f"{len(params)} parameters but {len(grads)} gradients")
         shapes = [(p.shape, p.dtype) for p in params]

@@ -34,6 +34,7 @@ from . import checks
 from .config import MODERN_2025, RECIPES, TrainConfig, recipe
 from .data import Dataset, Normaliser
 from .errors import DataError, SettingsError
+from .kernels import Workspace
 from .losses import as_targets
 from .network import Network
 from .optim import make_optimizer
@@ -202,6 +203,7 @@ class TrainingRun:
         # Mini-batches are slices of one shuffled copy of the data, made once per epoch.
         self._X_shuffled = np.empty_like(self._X)
         self._y_shuffled = np.empty_like(self._y)
+        self._fired_buffers: dict[int, np.ndarray] = {}  # see _fired_rows
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
@@ -297,8 +299,16 @@ class TrainingRun:
     def _run_epoch(self) -> EpochReport | None:
         # Overflow is what divergence looks like; _check_loss handles it, so NumPy's warnings
         # would only be noise on the console.
-        with np.errstate(over="ignore", invalid="ignore"), self._blas_threads():
-            return self._train_one_epoch()
+        with np.errstate(over="ignore", invalid="ignore"):
+            with self._blas_threads():
+                trained = self._train_one_epoch()
+            if trained is None:
+                return None
+            # Outside the BLAS limit: the stop checks may make a pass over the whole
+            # training set (to confirm a target), and a product that large gains from threads.
+            report, interrupted = trained
+            self._after_epoch(report, interrupted)
+            return report
 
     def _blas_threads(self) -> contextlib.AbstractContextManager:
         """One BLAS thread for small mini-batches, the default otherwise.
@@ -316,7 +326,7 @@ class TrainingRun:
             return contextlib.nullcontext()
         return controller.limit(limits=1, user_api="blas")
 
-    def _train_one_epoch(self) -> EpochReport | None:
+    def _train_one_epoch(self) -> tuple[EpochReport, bool] | None:
         started = time.perf_counter()
         net, cfg = self.network, self.config
         lr = self.lr
@@ -337,7 +347,10 @@ class TrainingRun:
             y = np.take(self._y, order, axis=0, out=self._y_shuffled, mode="clip")  # (n, n_out)
         n_layers = net.n_layers
         grad_sq = [0.0] * n_layers
-        alive = {i: np.zeros(net.sizes[i + 1], dtype=bool) for i in self._dying_layers}
+        # Per hidden ReLU layer, which neurons fired (z > 0) on some sample of the epoch: the
+        # batches' masks are ORed together row by row (one cheap elementwise pass a batch),
+        # and the rows are ORed into one per neuron once, at the end of the epoch.
+        fired_rows = {i: self._fired_rows(i, batch) for i in self._dying_layers}
         sse, seen, updates = 0.0, 0, 0
         decay = cfg.weight_decay
         try:
@@ -357,7 +370,7 @@ class TrainingRun:
                     self._candidate = spare
                 sse += batch_sse
                 seen += diff.size
-                self._mark_alive(rec, alive)
+                self._mark_fired(rec, fired_rows, first=start == 0)
                 grads = net.backward(rec, yb, workspace=True)
                 for i, g in enumerate(grads.weights):
                     grad_sq[i] += _sq_norm(g)
@@ -374,6 +387,9 @@ class TrainingRun:
             return None
 
         train_mse = sse / seen
+        fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
+        for i, rows in fired_rows.items():
+            Workspace.or_rows(rows, fired[i])
         val_mse = val_r2 = None
         if self._Xv is not None and self._yv is not None:
             pred = net.forward(self._Xv, workspace=True).a[-1]
@@ -393,22 +409,36 @@ class TrainingRun:
             weight_norms=[math.sqrt(_sq_norm(w)) for w in net.weights],
             grad_norms=[math.sqrt(s / max(updates, 1)) for s in grad_sq],
             dead_fraction=[
-                1.0 - float(alive[i].mean()) if i in alive else 0.0 for i in range(n_layers)
+                1.0 - float(np.mean(fired[i] != 0)) if i in fired else 0.0 for i in range(n_layers)
             ],
         )
         self.history.append(report)
         if self._first_loss is None:
             self._first_loss = train_mse
-        self._after_epoch(report, interrupted=seen < self._y.size)
-        return report
+        return report, seen < self._y.size  # fewer samples seen: a stop interrupted it
 
-    def _mark_alive(self, rec, alive: dict[int, np.ndarray]) -> None:
-        """Flag the ReLU neurons that were active on at least one sample of this batch."""
-        for i in self._dying_layers:
-            # ReLU outputs are >= 0, so a column sums to more than 0 exactly when the neuron
-            # fired somewhere. einsum adds the rows in one pass without BLAS, whose threads
-            # cost more to wake than this small sum (and a.max(axis=0) is slower still).
-            alive[i] |= np.einsum("ij->j", rec.a[i + 1]) > 0
+    def _fired_rows(self, layer: int, batch: int) -> np.ndarray:
+        """A (batch, fan_out) byte buffer for `layer`'s ORed masks, kept between epochs (the
+        epoch's first batch overwrites it whole)."""
+        rows = self._fired_buffers.get(layer)
+        if rows is None or rows.shape[0] != batch:
+            fan_out = self.network.sizes[layer + 1]
+            rows = self._fired_buffers[layer] = np.empty((batch, fan_out), np.uint8)
+        return rows
+
+    def _mark_fired(self, rec, fired_rows: dict[int, np.ndarray], first: bool) -> None:
+        """OR this batch's ReLU masks (z > 0) into the epoch's rows of fired flags (the
+        first batch of an epoch, always a whole one, is copied in)."""
+        n = rec.a[0].shape[0]  # the last batch may be shorter
+        for i, rows in fired_rows.items():
+            # The kernels' mask, 1 byte a value: reading it costs an eighth (float64) of
+            # reading the activations, and needs no comparison.
+            mask = rec.masks[i] if rec.masks is not None else None
+            mask = (rec.z[i] > 0 if mask is None else mask).view(np.uint8)
+            if first:
+                np.copyto(rows, mask)
+            else:
+                np.bitwise_or(rows[:n], mask, out=rows[:n])
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:

@@ -97,3 +97,24 @@ def test_flat_views_cover_one_buffer_in_order():
     flat[:] = np.arange(12)
     assert views[1].ravel().tolist() == [6, 7, 8] and views[2].ravel().tolist() == [9, 10, 11]
     assert all(v.base is flat for v in views)
+
+
+@pytest.mark.parametrize("width, batch", CASES)
+def test_or_rows_flags_the_columns_that_are_true_somewhere(width, batch):
+    rng = np.random.default_rng(width * 10_000 + batch)
+    mask = rng.random((batch, width)) < 0.002  # mostly False: some columns stay all False
+    fired = np.zeros(width, np.uint8)
+    fired[0] = 1  # already set by an earlier batch: OR keeps it
+    Workspace.or_rows(mask, fired)
+    expected = mask.any(axis=0)  # independent: NumPy's own reduction
+    expected[0] = True
+    assert np.array_equal(fired != 0, expected)
+
+
+def test_the_kernels_record_carries_relu_masks_and_the_plain_one_none():
+    net = Network([2, 5, 4, 1], activations=["relu", "tanh", "linear"], dtype="float32")
+    X = np.random.default_rng(0).normal(size=(9, 2))
+    fast = net.forward(X, workspace=True)
+    assert fast.masks is not None and fast.masks[1] is None and fast.masks[2] is None
+    assert np.array_equal(fast.masks[0], net.forward(X).z[0] > 0)
+    assert net.forward(X).masks is None
