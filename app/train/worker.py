@@ -190,12 +190,10 @@ class TrainWorker(QObject):
                     pending = []
                     last_emit = time.perf_counter()
             self._emit(job, pending, with_grid=True, final=True)
-        except Exception as err:
-            self._idle.set()
-            self.failed.emit(job.run_id, f"{type(err).__name__}: {err}")
+        except Exception as err:  # reported to the GUI, never lost
+            self._report_end(job, err)
             return
-        self._idle.set()
-        self.loop_ended.emit(job.run_id, job.run.stop_reason)
+        self._report_end(job)
 
     @Slot(int, int)
     def step(self, run_id: int, epochs: int = 1) -> None:
@@ -209,12 +207,19 @@ class TrainWorker(QObject):
             self._apply_pending_lr(job.run)
             reports = job.run.run_chunk(max(0, int(epochs)))
             self._emit(job, reports, with_grid=True, final=True)
-        except Exception as err:
-            self._idle.set()
-            self.failed.emit(job.run_id, f"{type(err).__name__}: {err}")
+        except Exception as err:  # reported to the GUI, never lost
+            self._report_end(job, err)
             return
+        self._report_end(job)
+
+    def _report_end(self, job: _Job, error: Exception | None = None) -> None:
+        """Mark the worker idle, then say how the work ended: it failed, or it is paused or
+        finished (the run's stop reason, None while it can go on)."""
         self._idle.set()
-        self.loop_ended.emit(job.run_id, job.run.stop_reason)
+        if error is not None:
+            self.failed.emit(job.run_id, f"{type(error).__name__}: {error}")
+        else:
+            self.loop_ended.emit(job.run_id, job.run.stop_reason)
 
     @Slot(int)
     def publish(self, run_id: int) -> None:
