@@ -441,7 +441,7 @@ class TrainTab(QWidget):
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == TRY_MODERN_ACTION:
             self.banner.clear()
-            # 75 modern epochs beside 2,000 article ones: only a log axis shows both
+            # 80 modern epochs beside 2,000 article ones: only a log axis shows both
             self.log_epochs_box.setChecked(True)
             self.model_panel.set_recipe("modern")  # rebuilds a fresh run (signal)
             if self.state == FRESH:
