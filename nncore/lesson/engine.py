@@ -19,6 +19,12 @@ Each method does the scalar arithmetic, in the same order as the vectorised
 `Network.forward`/`backward` (the tests check it lands on the same numbers), and hands the
 numbers to `formulas` and `narration` for the words. `StepTimeline` keeps the steps and
 replays them: `Lesson.state_at(k)` is what the student knows after the first k steps.
+
+Every number the arithmetic produces is checked (`_finite`) before anything is written with
+it: a sum, an error signal, a gradient or a new weight too large for a float64 stops the
+lesson with a `LessonError` that names it ("iteration 7: the weighted sum of h₁ is too large
+to compute ..."). The check happens while the lesson is being built, so a refused iteration
+never exists half-recorded: `next_iteration()` raises and the current lesson is unchanged.
 """
 
 from __future__ import annotations
@@ -30,12 +36,21 @@ import numpy as np
 
 from ..network import Network
 from . import formulas, narration
-from .examples import LessonError, as_batch
+from .examples import (
+    MAX_STEPS,
+    LessonError,
+    as_batch,
+    checked_network,
+    iteration_number,
+    learning_rate,
+    overflow,
+    title_text,
+)
 from .names import NodeNames
 from .record import LessonState
 from .timeline import StepTimeline
 
-MAX_STEPS = 50_000  # guards against building a lesson for a 64-wide training network
+__all__ = ["MAX_STEPS", "Lesson", "LessonError"]
 
 Vector = list[float]
 
@@ -50,6 +65,7 @@ class Lesson(StepTimeline):
 
     The network is copied (as float64) and never changed; `network_after()` returns the
     updated copy and `next_iteration()` the lesson for the next iteration on the same data.
+    What it is given is checked first (see `examples`: TypeError or LessonError).
     """
 
     def __init__(
@@ -64,19 +80,13 @@ class Lesson(StepTimeline):
     ):
         if not isinstance(network, Network):
             raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
-        try:
-            lr = float(lr)
-        except (TypeError, ValueError):
-            raise LessonError(f"the learning rate must be a number; got {lr!r}") from None
-        if not math.isfinite(lr) or lr <= 0:
-            raise LessonError(f"the learning rate must be a positive finite number; got {lr}")
-        self.network = network.astype("float64")
         self.X, self.Y = as_batch(x, target, batch, network.n_inputs, network.n_outputs)
-        self.lr = lr
-        self.title = title
-        self.iteration = int(iteration)
+        self.lr = learning_rate(lr)
+        self.title = title_text(title)
+        self.iteration = iteration_number(iteration)
+        checked_network(network, self.X.shape[0])
+        self.network = network.astype("float64")
         self.names = NodeNames(network.sizes)
-        self._check_size()
         super().__init__(self.batch_size)
         self._build()
         self._make_checkpoints(self._initial_state())
@@ -106,16 +116,11 @@ class Lesson(StepTimeline):
             f"lr={self.lr:g}, {len(self.steps)} steps)"
         )
 
-    def _check_size(self) -> None:
-        s, m = self.network.sizes, self.X.shape[0]
-        per_pass = sum(o * (i + 3) for i, o in zip(s[:-1], s[1:]))
-        estimate = 3 * m * per_pass + self.network.n_parameters
-        if estimate > MAX_STEPS:
-            raise LessonError(
-                f"a {self.network.architecture} network on {m} example(s) would need "
-                f"about {estimate} steps; lessons are for small networks "
-                f"(at most {MAX_STEPS} steps)"
-            )
+    def _finite(self, value: float, what: str, phase: str) -> float:
+        """`value` if a float64 could hold it; else the LessonError saying what overflowed."""
+        if math.isfinite(value):
+            return value
+        raise overflow(what, self.iteration, phase)
 
     # ---- the five phases ----------------------------------------------------------------
     def _build(self) -> None:
@@ -163,8 +168,9 @@ class Lesson(StepTimeline):
         for p in products[1:]:
             total = total + p
         bias = float(B[l][0, j])
-        z = total + bias
-        a = float(act.f(np.array([z]))[0])
+        what, phase = ("the", "forward") if record else ("the new", "check")  # check: updated
+        z = self._finite(total + bias, f"{what} weighted sum of {self.names.node(l + 1, j)}", phase)
+        a = float(act.f(np.array([z]))[0])  # every activation maps a finite z to a finite a
         if record:
             self._record_neuron(W, a_prev, products, bias, z, a, l, j, sample)
         return z, a
@@ -236,13 +242,14 @@ class Lesson(StepTimeline):
         )
 
     # 2. loss ---------------------------------------------------------------------------
-    def _mse(self, preds: Sequence[Vector]) -> tuple[float, Vector]:
+    def _mse(self, preds: Sequence[Vector], phase: str = "loss") -> tuple[float, Vector]:
         """Plain MSE over every example and output, as `nncore.losses.mse`; also the errors."""
         diffs = [p - float(y) for row, yrow in zip(preds, self.Y) for p, y in zip(row, yrow)]
         total = 0.0
         for d in diffs:
             total = total + d * d
-        return total / len(diffs), diffs
+        what = "the loss (mean squared error)" + (" after the update" if phase == "check" else "")
+        return self._finite(total / len(diffs), what, phase), diffs
 
     def _loss(self, preds: Sequence[Vector]) -> float:
         """Each prediction and its desired change, then the MSE of them all."""
@@ -327,7 +334,7 @@ class Lesson(StepTimeline):
         """∂L/∂ŷ = prediction − target (the sign convention is explained the `first` time)."""
         L = self.network.n_layers
         y = float(self.Y[s, j])
-        grad = pred - y
+        grad = self._finite(pred - y, f"the gradient of {self.names.node(L, j)}", "backward")
         effects = [("act_grads", s, (L, j), grad)]
         if self.network.activations[L - 1].name == "linear":
             effects.append(("errors", s, (L, j), grad))  # no activation step follows
@@ -355,6 +362,7 @@ class Lesson(StepTimeline):
         total = terms[0]
         for p in terms[1:]:
             total = total + p
+        self._finite(total, f"the error signal carried back to {node}", "backward")
         for j, (d, w, p) in enumerate(zip(deltas_above, weights, terms)):
             self.record(
                 "backward",
@@ -395,7 +403,7 @@ class Lesson(StepTimeline):
         if act.name == "relu":
             delta = upstream * (1.0 if z > 0 else 0.0)  # the code multiplies by the mask
         else:
-            delta = upstream * slope
+            delta = upstream * slope  # |slope| <= 1 for every activation: finite stays finite
         return self.record(
             "backward",
             "activation_grad",
@@ -419,7 +427,8 @@ class Lesson(StepTimeline):
         total = inputs[0] * deltas[0]
         for s in range(1, m):
             total = total + inputs[s] * deltas[s]
-        grad = total / m
+        nm = self.names
+        grad = self._finite(total / m, f"the gradient of {nm.weight(l, k, i)}", "backward")
         if m == 1:
             operands = {"input": inputs[0], "error": deltas[0]}
         else:
@@ -428,7 +437,6 @@ class Lesson(StepTimeline):
                 **{f"error_{s}": d for s, d in enumerate(deltas)},
                 "batch_size": float(m),
             }
-        nm = self.names
         return self.record(
             "backward",
             "weight_grad",
@@ -451,7 +459,8 @@ class Lesson(StepTimeline):
         total = deltas[0]
         for d in deltas[1:]:
             total = total + d
-        grad = total / len(deltas)
+        what = f"the gradient of {self.names.bias(l, i)}"
+        grad = self._finite(total / len(deltas), what, "backward")
         return self.record(
             "backward",
             "bias_grad",
@@ -476,7 +485,8 @@ class Lesson(StepTimeline):
             for j in range(self.sizes[l + 1]):
                 for i in range(self.sizes[l]):
                     old, g = float(W[l][i, j]), float(grads_w[l][i, j])
-                    new = W_new[l][i, j] = old - lr * g
+                    what = f"the new value of {nm.weight(l, i, j)}"
+                    new = W_new[l][i, j] = self._finite(old - lr * g, what, "update")
                     first = l == 0 and j == 0 and i == 0
                     self.record(
                         "update",
@@ -495,7 +505,8 @@ class Lesson(StepTimeline):
                         effects=(("weights", None, (l, i, j), new),),
                     )
                 old, g = float(B[l][0, j]), float(grads_b[l][0, j])
-                new = B_new[l][0, j] = old - lr * g
+                what = f"the new value of {nm.bias(l, j)}"
+                new = B_new[l][0, j] = self._finite(old - lr * g, what, "update")
                 self.record(
                     "update",
                     "bias_update",
@@ -535,7 +546,7 @@ class Lesson(StepTimeline):
                     group=("outputs", (s, j)),
                     effects=(("new_predictions", s, (L, j), new),),
                 )
-        new_loss, _ = self._mse(new_preds)
+        new_loss, _ = self._mse(new_preds, "check")
         self.record(
             "check",
             "new_loss",
