@@ -180,6 +180,7 @@ def finite_array(value: Any, what: str, *, error: type[Exception] = SettingsErro
 
 
 _NUMBER_KINDS = "iuf"  # NumPy dtype kinds that are real numbers: int, unsigned, float
+_KIND_NAMES = {"b": "bools", "U": "text", "S": "bytes", "c": "complex numbers", "O": "objects"}
 
 
 def number_array(
@@ -198,14 +199,21 @@ def number_array(
         arr = np.array(value)  # no dtype: text and objects stay recognisable
     except ValueError:  # NumPy refuses ragged nesting
         raise error(f"{what} must be numbers in rows of equal length") from None
+    if not isinstance(value, np.ndarray) and arr.size and not _is_real(value):
+        # NumPy turns [True, 0.5] into floats and [1, "a"] into text: look at the entries
+        # as they were given (a lesson's lists are small, so this costs nothing)
+        arr = np.array(value, dtype=object)
     if arr.dtype.kind not in _NUMBER_KINDS:
-        if arr.dtype != object:  # [1, "a"] became all text: look at the entries as given
-            arr = np.array(value, dtype=object)
+        if isinstance(value, np.ndarray):
+            kind = _KIND_NAMES.get(arr.dtype.kind, arr.dtype.name)
+            raise TypeError(f"{what} must be numbers; got an array of {kind}")
         if arr.size == 0 or arr.dtype != object:
             raise TypeError(f"{what} must be numbers; got {_shown(value)}")
         for entry in arr.flat:
             if not _is_real(entry):
                 raise TypeError(f"{what} must be numbers; got {_shown(entry)}")
+            if isinstance(entry, (float, np.floating)) and not np.isfinite(entry):
+                continue  # NaN and infinity: refused below as not finite
             as_float = _as_float(entry)
             too_large = math.isinf(as_float) and not isinstance(entry, (float, np.floating))
             if too_large and limit is None:  # beyond a float: say how large, not "infinite"
