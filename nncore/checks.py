@@ -184,10 +184,16 @@ _KIND_NAMES = {"b": "bools", "U": "text", "S": "bytes", "c": "complex numbers", 
 
 
 def number_array(
-    value: Any, what: str, *, limit: float | None = None, error: type[Exception] = SettingsError
+    value: Any,
+    what: str,
+    *,
+    limit: float | None = None,
+    max_count: int | None = None,
+    error: type[Exception] = SettingsError,
 ) -> np.ndarray:
     """`value` (a number, a list, a nested list or an array) as a new float64 array of finite
-    numbers, each within ±`limit` when a limit is given.
+    numbers, each within ±`limit` when a limit is given, at most `max_count` of them (a
+    longer list is refused by its length, before anything is converted).
 
     Stricter than `finite_array` about types: text (even "0.5"), bools, None and anything
     else that is not a real number raise TypeError naming the first such entry, instead of
@@ -195,10 +201,14 @@ def number_array(
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{what} must be numbers; got {_shown(value)}")
+    if max_count is not None and hasattr(value, "__len__") and len(value) > max_count:
+        raise error(f"{what} hold {len(value):,} values; at most {max_count:,} fit here")
     try:
         arr = np.array(value)  # no dtype: text and objects stay recognisable
     except ValueError:  # NumPy refuses ragged nesting
         raise error(f"{what} must be numbers in rows of equal length") from None
+    if max_count is not None and arr.size > max_count:
+        raise error(f"{what} hold {arr.size:,} values; at most {max_count:,} fit here")
     if not isinstance(value, np.ndarray) and arr.size and not _is_real(value):
         # NumPy turns [True, 0.5] into floats and [1, "a"] into text: look at the entries
         # as they were given (a lesson's lists are small, so this costs nothing)

@@ -36,6 +36,9 @@ MAX_ITERATION = 10**9  # an iteration number far beyond any classroom, small eno
 # this bound.
 VALUE_LIMIT = 1000.0  # inputs, targets, and the weights and biases a student types
 LR_LIMIT = 10.0
+# Far more inputs or targets than any batch has (the shape checks then say what is wrong),
+# but refused by their count before a huge list is converted and scanned.
+_MAX_VALUES = 10_000
 
 
 class LessonError(NNCoreError, ValueError):
@@ -56,8 +59,9 @@ def as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
         x, target = batch
     if x is None or target is None:
         raise TypeError("a lesson needs inputs x and a target (or batch=(X, Y))")
-    X = number_array(x, "the inputs", limit=VALUE_LIMIT, error=LessonError)
-    Y = number_array(target, "the targets", limit=VALUE_LIMIT, error=LessonError)
+    fits = dict(limit=VALUE_LIMIT, max_count=_MAX_VALUES, error=LessonError)
+    X = number_array(x, "the inputs", **fits)
+    Y = number_array(target, "the targets", **fits)
     if X.ndim == 0:
         X = X.reshape(1, 1)
     if X.ndim == 1:
@@ -79,14 +83,16 @@ def as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
     return X, Y
 
 
-def finite_list(values, what: str, length: int | None = None) -> list[float]:
-    """`values` as a flat list of finite floats within ±VALUE_LIMIT (of `length` values, when
-    given); TypeError for anything that is not numbers."""
-    arr = number_array(values, what, limit=VALUE_LIMIT, error=LessonError)
+def finite_list(values, what: str, length: int) -> list[float]:
+    """`values` as a flat list of `length` finite floats within ±VALUE_LIMIT; TypeError for
+    anything that is not numbers."""
+    if isinstance(values, list | tuple | np.ndarray) and len(values) > length:
+        raise LessonError(f"{what} needs {length} value(s); got {len(values):,}")  # fail fast
+    arr = number_array(values, what, limit=VALUE_LIMIT, max_count=length, error=LessonError)
     arr = arr.reshape(-1) if arr.ndim <= 1 else arr
     if arr.ndim != 1:
         raise LessonError(f"{what} must be a flat list of numbers")
-    if length is not None and arr.shape[0] != length:
+    if arr.shape[0] != length:
         raise LessonError(f"{what} needs {length} value(s); got {arr.shape[0]}")
     return arr.tolist()
 

@@ -130,8 +130,10 @@ def make_custom(
         _require_layers(weights, "weights", "weight matrices", n_layers)
         for l, w in enumerate(weights):
             what = f"layer {l + 1}'s weights"
-            arr = number_array(w, what, limit=VALUE_LIMIT, error=LessonError)
             shape = (sizes[l], sizes[l + 1])
+            arr = number_array(
+                w, what, limit=VALUE_LIMIT, max_count=shape[0] * shape[1], error=LessonError
+            )
             if arr.shape != shape:
                 raise LessonError(
                     f"{what} must be {shape[0]}×{shape[1]} (inputs × neurons); "

@@ -220,3 +220,11 @@ def test_number_array_holds_values_within_the_limit(value):
     with pytest.raises(SettingsError, match=r"^X must lie between −1000 and 1000; got "):
         checks.number_array(value, "X", limit=1000)
     assert checks.number_array([-1000, 1000], "X", limit=1000).tolist() == [-1000.0, 1000.0]
+
+
+def test_number_array_refuses_more_values_than_fit_before_converting_them():
+    with pytest.raises(SettingsError, match=r"^X hold 1,000 values; at most 8 fit here$"):
+        checks.number_array(["not a number"] * 1000, "X", max_count=8)  # length first
+    with pytest.raises(SettingsError, match=r"^X hold 12 values; at most 8 fit here$"):
+        checks.number_array(np.zeros((2, 6)), "X", max_count=8)  # nested: counted after
+    assert checks.number_array(np.zeros((2, 4)), "X", max_count=8).shape == (2, 4)

@@ -408,3 +408,22 @@ def test_custom_lessons_are_refused_or_run_three_iterations_and_render(kwargs):
             assert "too large to compute" in str(err) and "\n" not in str(err)
             return
         walk(lesson)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: make_custom(x=[0.1] * 10**6), r"the inputs needs 2 value\(s\); got 1,000,000"),
+        (
+            lambda: make_custom(weights=[[[0.1] * 3] * 10**5, [[1]] * 3]),
+            r"layer 1's weights hold 100,000 values; at most 6 fit here",
+        ),
+        (
+            lambda: Lesson(article_network(), x=[[0.1, 0.2]] * 10**5, target=[0.1] * 10**5),
+            "the inputs hold 100,000 values; at most 10,000 fit here",
+        ),
+    ],
+)
+def test_lists_far_too_long_are_refused_by_their_length(call, message):
+    with pytest.raises(LessonError, match=message):
+        call()
