@@ -51,7 +51,7 @@ def _big_int_parts(n: int, digits: int) -> tuple[str, int]:
 
 
 def _split(text: str) -> tuple[str, int | None]:
-    """'1.235e+05' → ('1.235', 5); '0.25' → ('0.25', None)."""
+    """'1.235e+05' → ('1.235', 5); '0.25' → ('0.25', None); 'inf' → ('inf', None)."""
     if "e" in text:
         mantissa, exponent = text.split("e")
         return mantissa, int(exponent)
@@ -61,7 +61,24 @@ def _split(text: str) -> tuple[str, int | None]:
 def _short(x: object, digits: int = 4) -> tuple[str, int | None]:
     """Mantissa text (ASCII '-') and decimal exponent (None for plain notation); for the
     special values the mantissa is "inf", "-inf" or "nan" and the exponent None."""
-    digits = max(1, min(int(digits), _MAX_DIGITS))
+    if not (type(digits) is int and 1 <= digits <= _MAX_DIGITS):
+        digits = max(1, min(int(digits), _MAX_DIGITS))
+    # A lesson formats tens of thousands of plain floats: they skip the checks of _as_float.
+    if isinstance(x, float):  # np.float64 is a float too
+        value = x
+    else:
+        converted = _as_float(x, digits)
+        if isinstance(converted, tuple):  # a number no float holds, already written
+            return converted
+        value = converted
+    if value == 0.0:
+        return "0", None  # also for −0.0
+    text = f"{value:.{digits}g}"  # 'inf', '-inf' and 'nan' for the special values
+    return _split(text)
+
+
+def _as_float(x: object, digits: int) -> float | tuple[str, int | None]:
+    """`x` as a float, or its mantissa and exponent when no float can hold it."""
     if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
         n = int(x)
         if abs(n) >= _FLOAT_SAFE_INT:
@@ -72,18 +89,11 @@ def _short(x: object, digits: int = 4) -> tuple[str, int | None]:
             mantissa, exponent = _split(text)
             return mantissa.rstrip("0").rstrip("."), exponent
     try:
-        value = float(x)  # type: ignore[arg-type]
+        return float(x)  # type: ignore[arg-type]
     except OverflowError:  # e.g. a Fraction beyond the float range
         return _big_int_parts(int(x), digits)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise TypeError(f"a number is needed here; got {type(x).__name__}") from None
-    if value == 0.0:
-        return "0", None
-    if math.isnan(value):
-        return "nan", None
-    if math.isinf(value):
-        return ("inf" if value > 0 else "-inf"), None
-    return _split(f"{value:.{digits}g}")
 
 
 def fmt(x: float, digits: int = 4) -> str:

@@ -38,6 +38,7 @@ from ..network import Network
 from . import formulas, narration
 from .examples import (
     MAX_STEPS,
+    OVERFLOWED,
     LessonError,
     as_batch,
     checked_network,
@@ -116,11 +117,15 @@ class Lesson(StepTimeline):
             f"lr={self.lr:g}, {len(self.steps)} steps)"
         )
 
-    def _finite(self, value: float, what: str, phase: str) -> float:
-        """`value` if a float64 could hold it; else the LessonError saying what overflowed."""
+    def _finite(self, value: float, kind: str, *key: int) -> float:
+        """`value` if a float64 could hold it; else the LessonError saying what overflowed:
+        the `kind` of number (see `examples.OVERFLOWED`) of the neuron or parameter `key`.
+        The words are only written when they are needed."""
         if math.isfinite(value):
             return value
-        raise overflow(what, self.iteration, phase)
+        words, named, phase = OVERFLOWED[kind]
+        name = getattr(self.names, named)(*key) if named else ""
+        raise overflow(words.format(name), self.iteration, phase)
 
     # ---- the five phases ----------------------------------------------------------------
     def _build(self) -> None:
@@ -168,8 +173,7 @@ class Lesson(StepTimeline):
         for p in products[1:]:
             total = total + p
         bias = float(B[l][0, j])
-        what, phase = ("the", "forward") if record else ("the new", "check")  # check: updated
-        z = self._finite(total + bias, f"{what} weighted sum of {self.names.node(l + 1, j)}", phase)
+        z = self._finite(total + bias, "sum" if record else "new_sum", l + 1, j)
         a = float(act.f(np.array([z]))[0])  # every activation maps a finite z to a finite a
         if record:
             self._record_neuron(W, a_prev, products, bias, z, a, l, j, sample)
@@ -242,14 +246,13 @@ class Lesson(StepTimeline):
         )
 
     # 2. loss ---------------------------------------------------------------------------
-    def _mse(self, preds: Sequence[Vector], phase: str = "loss") -> tuple[float, Vector]:
+    def _mse(self, preds: Sequence[Vector], after: bool = False) -> tuple[float, Vector]:
         """Plain MSE over every example and output, as `nncore.losses.mse`; also the errors."""
         diffs = [p - float(y) for row, yrow in zip(preds, self.Y) for p, y in zip(row, yrow)]
         total = 0.0
         for d in diffs:
             total = total + d * d
-        what = "the loss (mean squared error)" + (" after the update" if phase == "check" else "")
-        return self._finite(total / len(diffs), what, phase), diffs
+        return self._finite(total / len(diffs), "new_loss" if after else "loss"), diffs
 
     def _loss(self, preds: Sequence[Vector]) -> float:
         """Each prediction and its desired change, then the MSE of them all."""
@@ -334,7 +337,7 @@ class Lesson(StepTimeline):
         """∂L/∂ŷ = prediction − target (the sign convention is explained the `first` time)."""
         L = self.network.n_layers
         y = float(self.Y[s, j])
-        grad = self._finite(pred - y, f"the gradient of {self.names.node(L, j)}", "backward")
+        grad = self._finite(pred - y, "output_grad", L, j)
         effects = [("act_grads", s, (L, j), grad)]
         if self.network.activations[L - 1].name == "linear":
             effects.append(("errors", s, (L, j), grad))  # no activation step follows
@@ -362,7 +365,7 @@ class Lesson(StepTimeline):
         total = terms[0]
         for p in terms[1:]:
             total = total + p
-        self._finite(total, f"the error signal carried back to {node}", "backward")
+        self._finite(total, "carried", col, i)
         for j, (d, w, p) in enumerate(zip(deltas_above, weights, terms)):
             self.record(
                 "backward",
@@ -427,8 +430,7 @@ class Lesson(StepTimeline):
         total = inputs[0] * deltas[0]
         for s in range(1, m):
             total = total + inputs[s] * deltas[s]
-        nm = self.names
-        grad = self._finite(total / m, f"the gradient of {nm.weight(l, k, i)}", "backward")
+        grad = self._finite(total / m, "weight_grad", l, k, i)
         if m == 1:
             operands = {"input": inputs[0], "error": deltas[0]}
         else:
@@ -437,6 +439,7 @@ class Lesson(StepTimeline):
                 **{f"error_{s}": d for s, d in enumerate(deltas)},
                 "batch_size": float(m),
             }
+        nm = self.names
         return self.record(
             "backward",
             "weight_grad",
@@ -459,8 +462,7 @@ class Lesson(StepTimeline):
         total = deltas[0]
         for d in deltas[1:]:
             total = total + d
-        what = f"the gradient of {self.names.bias(l, i)}"
-        grad = self._finite(total / len(deltas), what, "backward")
+        grad = self._finite(total / len(deltas), "bias_grad", l, i)
         return self.record(
             "backward",
             "bias_grad",
@@ -485,8 +487,7 @@ class Lesson(StepTimeline):
             for j in range(self.sizes[l + 1]):
                 for i in range(self.sizes[l]):
                     old, g = float(W[l][i, j]), float(grads_w[l][i, j])
-                    what = f"the new value of {nm.weight(l, i, j)}"
-                    new = W_new[l][i, j] = self._finite(old - lr * g, what, "update")
+                    new = W_new[l][i, j] = self._finite(old - lr * g, "new_weight", l, i, j)
                     first = l == 0 and j == 0 and i == 0
                     self.record(
                         "update",
@@ -505,8 +506,7 @@ class Lesson(StepTimeline):
                         effects=(("weights", None, (l, i, j), new),),
                     )
                 old, g = float(B[l][0, j]), float(grads_b[l][0, j])
-                what = f"the new value of {nm.bias(l, j)}"
-                new = B_new[l][0, j] = self._finite(old - lr * g, what, "update")
+                new = B_new[l][0, j] = self._finite(old - lr * g, "new_bias", l, j)
                 self.record(
                     "update",
                     "bias_update",
@@ -546,7 +546,7 @@ class Lesson(StepTimeline):
                     group=("outputs", (s, j)),
                     effects=(("new_predictions", s, (L, j), new),),
                 )
-        new_loss, _ = self._mse(new_preds, "check")
+        new_loss, _ = self._mse(new_preds, after=True)
         self.record(
             "check",
             "new_loss",
@@ -565,26 +565,7 @@ class Lesson(StepTimeline):
     # ---- state and what comes after ----------------------------------------------------
     def _initial_state(self) -> LessonState:
         """Before any step: the parameters and the inputs are known, nothing else."""
-        m = self.batch_size
-
-        def empty() -> list[dict]:
-            return [{} for _ in range(m)]
-
-        inputs = [{(0, i): float(v) for i, v in enumerate(self.X[s])} for s in range(m)]
-        return LessonState(
-            step_index=0,
-            sample=0,
-            weights=[w.copy() for w in self.network.weights],
-            biases=[b.copy() for b in self.network.biases],
-            z_by_sample=empty(),
-            a_by_sample=inputs,
-            act_grads_by_sample=empty(),
-            errors_by_sample=empty(),
-            desired_by_sample=empty(),
-            products_by_sample=empty(),
-            backprop_products_by_sample=empty(),
-            new_predictions_by_sample=empty(),
-        )
+        return LessonState.start(self.network, self.X)
 
     def network_after(self) -> Network:
         """A copy of the network with the updated parameters (the values the steps computed)."""

@@ -59,9 +59,10 @@ def as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
         x, target = batch
     if x is None or target is None:
         raise TypeError("a lesson needs inputs x and a target (or batch=(X, Y))")
-    fits = dict(limit=VALUE_LIMIT, max_count=_MAX_VALUES, error=LessonError)
-    X = number_array(x, "the inputs", **fits)
-    Y = number_array(target, "the targets", **fits)
+    X, Y = (
+        number_array(v, what, limit=VALUE_LIMIT, max_count=_MAX_VALUES, error=LessonError)
+        for v, what in ((x, "the inputs"), (target, "the targets"))
+    )
     if X.ndim == 0:
         X = X.reshape(1, 1)
     if X.ndim == 1:
@@ -140,6 +141,21 @@ def checked_network(network, batch_size: int) -> None:
 
 
 FLOAT_MAX_TEXT = fmt(float(np.finfo(np.float64).max), 2)  # "1.8×10³⁰⁸"
+
+# The numbers the engine checks, by kind: (their words, which `NodeNames` method names the
+# neuron or parameter they belong to, the phase that computes them).
+OVERFLOWED: dict[str, tuple[str, str | None, str]] = {
+    "sum": ("the weighted sum of {}", "node", "forward"),
+    "loss": ("the loss (mean squared error)", None, "loss"),
+    "output_grad": ("the gradient of {}", "node", "backward"),
+    "carried": ("the error signal carried back to {}", "node", "backward"),
+    "weight_grad": ("the gradient of {}", "weight", "backward"),
+    "bias_grad": ("the gradient of {}", "bias", "backward"),
+    "new_weight": ("the new value of {}", "weight", "update"),
+    "new_bias": ("the new value of {}", "bias", "update"),
+    "new_sum": ("the new weighted sum of {}", "node", "check"),
+    "new_loss": ("the loss (mean squared error) after the update", None, "check"),
+}
 
 
 def overflow(what: str, iteration: int, phase: str) -> LessonError:
