@@ -19,7 +19,7 @@ import io
 import re
 
 from ..formatting import fmt, fmt_tex
-from ..safetext import shown
+from ..safetext import one_line, shown
 from .engine import Lesson
 from .examples import LessonError
 from .record import LessonStep
@@ -120,6 +120,11 @@ def _parameter_rows(lesson: Lesson) -> list[tuple[str, float, float, float]]:
 def parameter_name(lesson: Lesson, step: LessonStep) -> str:
     """The name of the weight or bias an update step moves, from the step's structure (its
     edge, or its layer and neuron), never from the wording of its formula."""
+    _require_lesson(lesson)
+    if not isinstance(step, LessonStep):
+        raise TypeError(
+            f"parameter_name needs one of the lesson's steps; got {type(step).__name__}"
+        )
     if step.kind == "weight_update":
         return lesson.names.weight(*step.edges[0])
     if step.kind == "bias_update" and step.layer is not None and step.neuron is not None:
@@ -145,7 +150,9 @@ ACTIVATION_TITLES = {
 
 
 def _title(lesson: Lesson) -> str:
-    return lesson.title or "One training iteration"
+    # The title may be a teacher's text: one line, so that it cannot break the hand-out's
+    # structure (a heading, a LaTeX argument) with a line break or a control character.
+    return one_line(lesson.title) or "One training iteration"
 
 
 # ---- Markdown -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from nncore.lesson import (
     render_markdown,
     tex_escape,
 )
+from nncore.lesson.handout import parameter_name
 from nncore.network import Network
 
 FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -427,3 +428,14 @@ def test_custom_lessons_are_refused_or_run_three_iterations_and_render(kwargs):
 def test_lists_far_too_long_are_refused_by_their_length(call, message):
     with pytest.raises(LessonError, match=message):
         call()
+
+
+def test_a_title_with_line_breaks_and_control_characters_stays_one_line():
+    title = "Week 3\n# not a heading\x1b[31m" + "x" * 1000
+    lesson = Lesson(article_network(), (0.1, 0.3), 0.2, title=title)
+    markdown = render(lesson, "markdown")
+    heading = markdown.splitlines()[0]
+    assert heading.startswith("# Week 3 # not a heading\\x1b[31mxxx") and len(heading) < 420
+    assert "\x1b" not in render(lesson, "latex") and "\x1b" not in markdown
+    with pytest.raises(TypeError, match="needs one of the lesson's steps; got int"):
+        parameter_name(lesson, 3)
