@@ -4,7 +4,8 @@ A map of the package, in the order it is built:
 
 - `vocabulary`: the five phases and seventeen kinds of step, with their titles, captions and
   introductions (the one place those texts live);
-- `examples`: what a lesson is given, checked (`LessonError` says what is wrong);
+- `examples`: what a lesson is given, checked (`LessonError` says what is wrong), the bounds
+  that keep its arithmetic finite (`VALUE_LIMIT`, `LR_LIMIT`) and the words for an overflow;
 - `names`: `NodeNames`, how neurons, weights and biases are called (x₁, h₂, ŷ, w(x₁→h₁));
 - `record`: `LessonStep` (one operation) and `LessonState` (what is known after k steps);
 - `formulas`: each step's formula with its numbers, in plain text and LaTeX;
@@ -21,7 +22,7 @@ Everything the app, the CLI and notebooks use is importable from `nncore.lesson`
 
 from ..formatting import fmt
 from .engine import MAX_STEPS, Lesson
-from .examples import MAX_BATCH, LessonError
+from .examples import LR_LIMIT, MAX_BATCH, VALUE_LIMIT, LessonError
 from .handout import (
     CSV_COLUMNS,
     FORMATS,
@@ -84,11 +85,13 @@ __all__ = [
     "Node",
     "NodeNames",
     # the engine
+    "LR_LIMIT",
     "MAX_BATCH",
     "MAX_STEPS",
     "Lesson",
     "LessonError",
     "StepTimeline",
+    "VALUE_LIMIT",
     # presets
     "ARTICLE_BIASES",
     "ARTICLE_WEIGHTS",

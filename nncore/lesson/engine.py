@@ -19,6 +19,12 @@ Each method does the scalar arithmetic, in the same order as the vectorised
 `Network.forward`/`backward` (the tests check it lands on the same numbers), and hands the
 numbers to `formulas` and `narration` for the words. `StepTimeline` keeps the steps and
 replays them: `Lesson.state_at(k)` is what the student knows after the first k steps.
+
+Every number the arithmetic produces is checked (`_finite`) before anything is written with
+it: a sum, an error signal, a gradient or a new weight too large for a float64 stops the
+lesson with a `LessonError` that names it ("iteration 7: the weighted sum of h₁ is too large
+to compute ..."). The check happens while the lesson is being built, so a refused iteration
+never exists half-recorded: `next_iteration()` raises and the current lesson is unchanged.
 """
 
 from __future__ import annotations
@@ -30,12 +36,22 @@ import numpy as np
 
 from ..network import Network
 from . import formulas, narration
-from .examples import LessonError, as_batch
+from .examples import (
+    MAX_STEPS,
+    OVERFLOWED,
+    LessonError,
+    as_batch,
+    checked_network,
+    iteration_number,
+    learning_rate,
+    overflow,
+    title_text,
+)
 from .names import NodeNames
 from .record import LessonState
 from .timeline import StepTimeline
 
-MAX_STEPS = 50_000  # guards against building a lesson for a 64-wide training network
+__all__ = ["MAX_STEPS", "Lesson", "LessonError"]
 
 Vector = list[float]
 
@@ -50,6 +66,7 @@ class Lesson(StepTimeline):
 
     The network is copied (as float64) and never changed; `network_after()` returns the
     updated copy and `next_iteration()` the lesson for the next iteration on the same data.
+    What it is given is checked first (see `examples`: TypeError or LessonError).
     """
 
     def __init__(
@@ -64,19 +81,13 @@ class Lesson(StepTimeline):
     ):
         if not isinstance(network, Network):
             raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
-        try:
-            lr = float(lr)
-        except (TypeError, ValueError):
-            raise LessonError(f"the learning rate must be a number; got {lr!r}") from None
-        if not math.isfinite(lr) or lr <= 0:
-            raise LessonError(f"the learning rate must be a positive finite number; got {lr}")
-        self.network = network.astype("float64")
         self.X, self.Y = as_batch(x, target, batch, network.n_inputs, network.n_outputs)
-        self.lr = lr
-        self.title = title
-        self.iteration = int(iteration)
+        self.lr = learning_rate(lr)
+        self.title = title_text(title)
+        self.iteration = iteration_number(iteration)
+        checked_network(network, self.X.shape[0])
+        self.network = network.astype("float64")
         self.names = NodeNames(network.sizes)
-        self._check_size()
         super().__init__(self.batch_size)
         self._build()
         self._make_checkpoints(self._initial_state())
@@ -106,16 +117,15 @@ class Lesson(StepTimeline):
             f"lr={self.lr:g}, {len(self.steps)} steps)"
         )
 
-    def _check_size(self) -> None:
-        s, m = self.network.sizes, self.X.shape[0]
-        per_pass = sum(o * (i + 3) for i, o in zip(s[:-1], s[1:]))
-        estimate = 3 * m * per_pass + self.network.n_parameters
-        if estimate > MAX_STEPS:
-            raise LessonError(
-                f"a {self.network.architecture} network on {m} example(s) would need "
-                f"about {estimate} steps; lessons are for small networks "
-                f"(at most {MAX_STEPS} steps)"
-            )
+    def _finite(self, value: float, kind: str, *key: int) -> float:
+        """`value` if a float64 could hold it; else the LessonError saying what overflowed:
+        the `kind` of number (see `examples.OVERFLOWED`) of the neuron or parameter `key`.
+        The words are only written when they are needed."""
+        if math.isfinite(value):
+            return value
+        words, named, phase = OVERFLOWED[kind]
+        name = getattr(self.names, named)(*key) if named else ""
+        raise overflow(words.format(name), self.iteration, phase)
 
     # ---- the five phases ----------------------------------------------------------------
     def _build(self) -> None:
@@ -163,8 +173,8 @@ class Lesson(StepTimeline):
         for p in products[1:]:
             total = total + p
         bias = float(B[l][0, j])
-        z = total + bias
-        a = float(act.f(np.array([z]))[0])
+        z = self._finite(total + bias, "sum" if record else "new_sum", l + 1, j)
+        a = float(act.f(np.array([z]))[0])  # every activation maps a finite z to a finite a
         if record:
             self._record_neuron(W, a_prev, products, bias, z, a, l, j, sample)
         return z, a
@@ -236,13 +246,13 @@ class Lesson(StepTimeline):
         )
 
     # 2. loss ---------------------------------------------------------------------------
-    def _mse(self, preds: Sequence[Vector]) -> tuple[float, Vector]:
+    def _mse(self, preds: Sequence[Vector], after: bool = False) -> tuple[float, Vector]:
         """Plain MSE over every example and output, as `nncore.losses.mse`; also the errors."""
         diffs = [p - float(y) for row, yrow in zip(preds, self.Y) for p, y in zip(row, yrow)]
         total = 0.0
         for d in diffs:
             total = total + d * d
-        return total / len(diffs), diffs
+        return self._finite(total / len(diffs), "new_loss" if after else "loss"), diffs
 
     def _loss(self, preds: Sequence[Vector]) -> float:
         """Each prediction and its desired change, then the MSE of them all."""
@@ -327,7 +337,7 @@ class Lesson(StepTimeline):
         """∂L/∂ŷ = prediction − target (the sign convention is explained the `first` time)."""
         L = self.network.n_layers
         y = float(self.Y[s, j])
-        grad = pred - y
+        grad = self._finite(pred - y, "output_grad", L, j)
         effects = [("act_grads", s, (L, j), grad)]
         if self.network.activations[L - 1].name == "linear":
             effects.append(("errors", s, (L, j), grad))  # no activation step follows
@@ -355,6 +365,7 @@ class Lesson(StepTimeline):
         total = terms[0]
         for p in terms[1:]:
             total = total + p
+        self._finite(total, "carried", col, i)
         for j, (d, w, p) in enumerate(zip(deltas_above, weights, terms)):
             self.record(
                 "backward",
@@ -395,7 +406,7 @@ class Lesson(StepTimeline):
         if act.name == "relu":
             delta = upstream * (1.0 if z > 0 else 0.0)  # the code multiplies by the mask
         else:
-            delta = upstream * slope
+            delta = upstream * slope  # |slope| <= 1 for every activation: finite stays finite
         return self.record(
             "backward",
             "activation_grad",
@@ -419,7 +430,7 @@ class Lesson(StepTimeline):
         total = inputs[0] * deltas[0]
         for s in range(1, m):
             total = total + inputs[s] * deltas[s]
-        grad = total / m
+        grad = self._finite(total / m, "weight_grad", l, k, i)
         if m == 1:
             operands = {"input": inputs[0], "error": deltas[0]}
         else:
@@ -451,7 +462,7 @@ class Lesson(StepTimeline):
         total = deltas[0]
         for d in deltas[1:]:
             total = total + d
-        grad = total / len(deltas)
+        grad = self._finite(total / len(deltas), "bias_grad", l, i)
         return self.record(
             "backward",
             "bias_grad",
@@ -476,7 +487,7 @@ class Lesson(StepTimeline):
             for j in range(self.sizes[l + 1]):
                 for i in range(self.sizes[l]):
                     old, g = float(W[l][i, j]), float(grads_w[l][i, j])
-                    new = W_new[l][i, j] = old - lr * g
+                    new = W_new[l][i, j] = self._finite(old - lr * g, "new_weight", l, i, j)
                     first = l == 0 and j == 0 and i == 0
                     self.record(
                         "update",
@@ -495,7 +506,7 @@ class Lesson(StepTimeline):
                         effects=(("weights", None, (l, i, j), new),),
                     )
                 old, g = float(B[l][0, j]), float(grads_b[l][0, j])
-                new = B_new[l][0, j] = old - lr * g
+                new = B_new[l][0, j] = self._finite(old - lr * g, "new_bias", l, j)
                 self.record(
                     "update",
                     "bias_update",
@@ -535,7 +546,7 @@ class Lesson(StepTimeline):
                     group=("outputs", (s, j)),
                     effects=(("new_predictions", s, (L, j), new),),
                 )
-        new_loss, _ = self._mse(new_preds)
+        new_loss, _ = self._mse(new_preds, after=True)
         self.record(
             "check",
             "new_loss",
@@ -554,26 +565,7 @@ class Lesson(StepTimeline):
     # ---- state and what comes after ----------------------------------------------------
     def _initial_state(self) -> LessonState:
         """Before any step: the parameters and the inputs are known, nothing else."""
-        m = self.batch_size
-
-        def empty() -> list[dict]:
-            return [{} for _ in range(m)]
-
-        inputs = [{(0, i): float(v) for i, v in enumerate(self.X[s])} for s in range(m)]
-        return LessonState(
-            step_index=0,
-            sample=0,
-            weights=[w.copy() for w in self.network.weights],
-            biases=[b.copy() for b in self.network.biases],
-            z_by_sample=empty(),
-            a_by_sample=inputs,
-            act_grads_by_sample=empty(),
-            errors_by_sample=empty(),
-            desired_by_sample=empty(),
-            products_by_sample=empty(),
-            backprop_products_by_sample=empty(),
-            new_predictions_by_sample=empty(),
-        )
+        return LessonState.start(self.network, self.X)
 
     def network_after(self) -> Network:
         """A copy of the network with the updated parameters (the values the steps computed)."""

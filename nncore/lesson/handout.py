@@ -7,7 +7,9 @@ and after. The CSV version has one row per step for spreadsheets and notebooks, 
 at full precision.
 
 Nothing here computes: every number comes from the lesson's steps, every parameter's name from
-the lesson's `NodeNames`, every section title from the `vocabulary`.
+the lesson's `NodeNames`, every section title from the `vocabulary`. So every lesson the
+engine builds renders in every format: its numbers are finite (the engine refuses overflow)
+and `nncore.formatting` writes any number. Something that is not a lesson is a TypeError.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import io
 import re
 
 from ..formatting import fmt, fmt_tex
+from ..safetext import one_line, shown
 from .engine import Lesson
 from .examples import LessonError
 from .record import LessonStep
@@ -58,16 +61,24 @@ def _labels(lesson: Lesson) -> str:
     return "Notation: " + "; ".join(parts) + "."
 
 
+def _require_lesson(lesson: object) -> None:
+    if not isinstance(lesson, Lesson):
+        raise TypeError(f"a hand-out needs a Lesson; got {type(lesson).__name__}")
+
+
 def render(lesson: Lesson, fmt: str = "markdown") -> str:
     """The lesson as "markdown", "latex" or "csv" text."""
-    key = str(fmt).strip().lower()
+    _require_lesson(lesson)
+    if not isinstance(fmt, str):
+        raise TypeError(f"the format must be one of {', '.join(FORMATS)}; got {shown(fmt)}")
+    key = fmt.strip().lower()
     if key in ("md", "markdown"):
         return render_markdown(lesson)
     if key in ("latex", "tex"):
         return render_latex(lesson)
     if key == "csv":
         return render_csv(lesson)
-    raise LessonError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    raise LessonError(f"unknown format {shown(fmt)}; choose one of: {', '.join(FORMATS)}")
 
 
 # ---- shared pieces --------------------------------------------------------------------------
@@ -109,6 +120,11 @@ def _parameter_rows(lesson: Lesson) -> list[tuple[str, float, float, float]]:
 def parameter_name(lesson: Lesson, step: LessonStep) -> str:
     """The name of the weight or bias an update step moves, from the step's structure (its
     edge, or its layer and neuron), never from the wording of its formula."""
+    _require_lesson(lesson)
+    if not isinstance(step, LessonStep):
+        raise TypeError(
+            f"parameter_name needs one of the lesson's steps; got {type(step).__name__}"
+        )
     if step.kind == "weight_update":
         return lesson.names.weight(*step.edges[0])
     if step.kind == "bias_update" and step.layer is not None and step.neuron is not None:
@@ -134,7 +150,9 @@ ACTIVATION_TITLES = {
 
 
 def _title(lesson: Lesson) -> str:
-    return lesson.title or "One training iteration"
+    # The title may be a teacher's text: one line, so that it cannot break the hand-out's
+    # structure (a heading, a LaTeX argument) with a line break or a control character.
+    return one_line(lesson.title) or "One training iteration"
 
 
 # ---- Markdown -------------------------------------------------------------------------------
@@ -143,6 +161,7 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(lesson: Lesson) -> str:
+    _require_lesson(lesson)
     out = [f"# {_title(lesson)}", "", f"*{SUBTITLE}*", ""]
     out += [f"- {line}" for line in _setup_lines(lesson)]
     out += [
@@ -233,6 +252,8 @@ _SUP = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
 
 def tex_escape(text: str) -> str:
     """Plain text (with the lesson's Unicode symbols) as LaTeX text-mode source, ASCII only."""
+    if not isinstance(text, str):
+        raise TypeError(f"tex_escape needs text; got {type(text).__name__}")
     out = []
     i = 0
     open_quote = True
@@ -265,6 +286,7 @@ def tex_escape(text: str) -> str:
 
 
 def render_latex(lesson: Lesson) -> str:
+    _require_lesson(lesson)
     out = [
         r"\documentclass[11pt]{article}",
         r"\usepackage{amsmath}",
@@ -326,6 +348,7 @@ CSV_COLUMNS = (
 
 def render_csv(lesson: Lesson) -> str:
     """One row per step; `value` at full precision (repr), empty cells for None."""
+    _require_lesson(lesson)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

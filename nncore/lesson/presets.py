@@ -12,16 +12,19 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import get_activation
+from ..activations import ACTIVATIONS, get_activation
+from ..checks import choice, number_array, whole
+from ..errors import SettingsError
 from ..network import Network
+from ..safetext import shown
 from .engine import Lesson
-from .examples import LessonError, finite_list
+from .examples import VALUE_LIMIT, LessonError, finite_list, learning_rate
 
 
 @dataclass(frozen=True)
@@ -111,73 +114,93 @@ def make_custom(
     `sizes`: 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs. `activations`:
     one name per layer (output included) or one name for the hidden layers (the output then
     linear). Weights and biases are typed in (`weights[l]` of shape (fan_in, fan_out),
-    `biases[l]` of fan_out values) or drawn uniformly in (−1, 1) from `seed`, biases zero.
-    Raises LessonError (a ValueError) saying what is wrong.
+    `biases[l]` of fan_out values, each within ±VALUE_LIMIT) or drawn uniformly in (−1, 1)
+    from `seed`, biases zero. Raises LessonError (a ValueError) saying what is wrong with a
+    value, TypeError naming the argument that is not what it should be (None, text, ...).
     """
-    try:
-        sizes = [int(s) for s in sizes]
-    except (TypeError, ValueError):
-        raise LessonError("sizes must be whole numbers, e.g. [2, 3, 1]") from None
+    sizes = _custom_sizes(sizes)
+    n_layers = len(sizes) - 1
+    activations = _custom_activations(activations, n_layers)
+    x = finite_list(x, "the inputs", sizes[0])
+    target = finite_list(target, "the target", sizes[-1])
+    lr = learning_rate(lr)
+    seed = whole(seed, "the seed", 0, 2**32 - 1, error=LessonError)
+    net = Network(sizes, activations=activations, init="article", seed=seed)
+    if weights is not None:
+        _require_layers(weights, "weights", "weight matrices", n_layers)
+        for l, w in enumerate(weights):
+            what = f"layer {l + 1}'s weights"
+            shape = (sizes[l], sizes[l + 1])
+            arr = number_array(
+                w, what, limit=VALUE_LIMIT, max_count=shape[0] * shape[1], error=LessonError
+            )
+            if arr.shape != shape:
+                raise LessonError(
+                    f"{what} must be {shape[0]}×{shape[1]} (inputs × neurons); "
+                    f"got shape {arr.shape}"
+                )
+            net.set_weights(l, arr)
+    if biases is not None:
+        _require_layers(biases, "biases", "bias lists", n_layers)
+        for l, b in enumerate(biases):
+            net.set_biases(l, finite_list(b, f"layer {l + 1}'s biases", sizes[l + 1]))
+    return Lesson(net, x, target, lr, title="Your own network")
+
+
+def _custom_sizes(sizes) -> list[int]:
+    """The layer sizes of a custom network, within CUSTOM_LIMITS."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(
+            f"sizes must be a list of whole numbers, e.g. [2, 3, 1]; got {shown(sizes)}"
+        )
     if len(sizes) < 2:
         raise LessonError("sizes need at least an input and an output size, e.g. [2, 1]")
+    hidden_hi = CUSTOM_LIMITS["hidden_layers"][1]
+    if len(sizes) - 2 > hidden_hi:
+        raise LessonError(f"at most {hidden_hi} hidden layers; got {len(sizes) - 2}")
+    checked = [whole(s, "each of sizes", error=LessonError) for s in sizes]
     lo, hi = CUSTOM_LIMITS["inputs"]
-    if not lo <= sizes[0] <= hi:
-        raise LessonError(f"the network needs {lo} to {hi} inputs; got {sizes[0]}")
+    if not lo <= checked[0] <= hi:
+        raise LessonError(f"the network needs {lo} to {hi} inputs; got {checked[0]}")
     lo, hi = CUSTOM_LIMITS["outputs"]
-    if not lo <= sizes[-1] <= hi:
-        raise LessonError(f"the network needs {lo} to {hi} outputs; got {sizes[-1]}")
-    hidden = sizes[1:-1]
-    lo, hi = CUSTOM_LIMITS["hidden_layers"]
-    if len(hidden) > hi:
-        raise LessonError(f"at most {hi} hidden layers; got {len(hidden)}")
+    if not lo <= checked[-1] <= hi:
+        raise LessonError(f"the network needs {lo} to {hi} outputs; got {checked[-1]}")
     lo, hi = CUSTOM_LIMITS["hidden"]
-    for k, h in enumerate(hidden, start=1):
+    for k, h in enumerate(checked[1:-1], start=1):
         if not lo <= h <= hi:
             raise LessonError(f"hidden layer {k} needs {lo} to {hi} neurons; got {h}")
-    n_layers = len(sizes) - 1
+    return checked
+
+
+def _custom_activations(activations, n_layers: int) -> list[str]:
+    """One activation name per layer: given so, or one name for the hidden layers."""
     if isinstance(activations, str):
         activations = [activations] * (n_layers - 1) + ["linear"]
-    activations = list(activations)
+    if not isinstance(activations, Sequence | np.ndarray):
+        raise TypeError(f"activations must be a name or a list of names; got {shown(activations)}")
     if len(activations) != n_layers:
         raise LessonError(
             f"need one activation per layer, output included ({n_layers}); got {len(activations)}"
         )
+    names = []
     for name in activations:
-        get_activation(name)  # raises ValueError naming the choices
-    x = finite_list(x, "the inputs", sizes[0])
-    target = finite_list(target, "the target", sizes[-1])
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        raise LessonError(f"the learning rate must be a number; got {lr!r}") from None
-    if not math.isfinite(lr) or not 0 < lr <= 10:
-        raise LessonError(f"the learning rate must be above 0 and at most 10; got {lr}")
-    net = Network(sizes, activations=activations, init="article", seed=int(seed))
-    if weights is not None:
-        if len(weights) != n_layers:
+        if not isinstance(name, str):
+            raise TypeError(f"each activation must be a name such as 'relu'; got {shown(name)}")
+        try:
+            names.append(get_activation(name).name)
+        except SettingsError:
             raise LessonError(
-                f"need {n_layers} weight matrices (one per layer); got {len(weights)}"
-            )
-        for l, w in enumerate(weights):
-            shape = (sizes[l], sizes[l + 1])
-            try:
-                arr = np.array(w, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise LessonError(f"layer {l + 1}'s weights must be numbers") from None
-            if arr.shape != shape:
-                raise LessonError(
-                    f"layer {l + 1}'s weights must be {shape[0]}×{shape[1]} "
-                    f"(inputs × neurons); got shape {arr.shape}"
-                )
-            if not np.all(np.isfinite(arr)):
-                raise LessonError(f"layer {l + 1}'s weights must be finite numbers (no inf or nan)")
-            net.set_weights(l, arr)
-    if biases is not None:
-        if len(biases) != n_layers:
-            raise LessonError(f"need {n_layers} bias lists (one per layer); got {len(biases)}")
-        for l, b in enumerate(biases):
-            net.set_biases(l, finite_list(b, f"layer {l + 1}'s biases", sizes[l + 1]))
-    return Lesson(net, x, target, lr, title="Your own network")
+                f"unknown activation {shown(name)}; choose one of: {', '.join(ACTIVATIONS)}"
+            ) from None
+    return names
+
+
+def _require_layers(values, what: str, plural: str, n_layers: int) -> None:
+    """`values` is a list with one entry per layer."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence | np.ndarray):
+        raise TypeError(f"{what} must be a list of {plural}, one per layer; got {shown(values)}")
+    if len(values) != n_layers:
+        raise LessonError(f"need {n_layers} {plural} (one per layer); got {len(values)}")
 
 
 PRESETS: dict[str, Preset] = {
@@ -213,7 +236,14 @@ PRESETS: dict[str, Preset] = {
 
 
 def make_lesson(name: str, **kw) -> Lesson:
-    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "custom")."""
-    if name not in PRESETS:
-        raise LessonError(f"unknown lesson {name!r}; choose one of: {', '.join(PRESETS)}")
-    return PRESETS[name].factory(**kw)
+    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "custom"), with
+    `kw` passed to its factory (e.g. `make_lesson("article", lr=0.5)`)."""
+    choice(name, "lesson", PRESETS, error=LessonError)
+    factory = PRESETS[name].factory
+    accepted = inspect.signature(factory).parameters
+    unknown = [key for key in kw if key not in accepted]
+    if unknown:
+        raise TypeError(
+            f"the {name!r} lesson takes {', '.join(accepted)}; got {shown(', '.join(unknown))}"
+        )
+    return factory(**kw)

@@ -118,6 +118,29 @@ class LessonState:
     def new_predictions(self) -> dict[Node, float]:
         return self.new_predictions_by_sample[self.sample]
 
+    @classmethod
+    def start(cls, network, X: np.ndarray) -> LessonState:
+        """Before any step: the parameters of `network` and the inputs X (one row per example)
+        are known, nothing else."""
+
+        def empty() -> list[dict]:
+            return [{} for _ in range(X.shape[0])]
+
+        return cls(
+            step_index=0,
+            sample=0,
+            weights=[w.copy() for w in network.weights],
+            biases=[b.copy() for b in network.biases],
+            z_by_sample=empty(),
+            a_by_sample=[{(0, i): float(v) for i, v in enumerate(row)} for row in X],
+            act_grads_by_sample=empty(),
+            errors_by_sample=empty(),
+            desired_by_sample=empty(),
+            products_by_sample=empty(),
+            backprop_products_by_sample=empty(),
+            new_predictions_by_sample=empty(),
+        )
+
     def copy(self) -> LessonState:
         def dicts(rows):
             return [dict(d) for d in rows]

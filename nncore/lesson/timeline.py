@@ -8,6 +8,10 @@
   the nearest cached checkpoint and replays the steps after it, so stepping forward, backward
   or jumping always shows the same numbers;
 - `boundaries`, `next_index`, `prev_index`, `phase_start` find where units begin.
+
+Their arguments are checked on the way in: a step position that is not a whole number, or a
+granularity or phase that is not text, is a TypeError; an unknown name a LessonError; a
+position outside the lesson (for `state_at`) an IndexError.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
+from ..checks import choice, whole
+from .examples import LessonError
 from .formulas import example_prefix
 from .record import Edge, Effect, LessonState, LessonStep, Node
 from .vocabulary import GRANULARITIES, PHASES
@@ -112,7 +118,7 @@ class StepTimeline:
         Always a fresh object rebuilt from the nearest checkpoint: the result depends on k
         only, never on earlier calls, and changing it cannot change the lesson.
         """
-        k = int(k)
+        k = whole(k, "the step position", error=LessonError)
         if not 0 <= k <= len(self.steps):
             raise IndexError(f"step {k} is outside 0..{len(self.steps)}")
         state = self._checkpoints[k // _CHECKPOINT_EVERY].copy()
@@ -127,10 +133,7 @@ class StepTimeline:
         Coarser boundaries are subsets of finer ones: iteration ⊂ phase ⊂ layer ⊂ neuron ⊂
         operation.
         """
-        if granularity not in GRANULARITIES:
-            raise ValueError(
-                f"unknown granularity {granularity!r}; choose one of: {', '.join(GRANULARITIES)}"
-            )
+        choice(granularity, "granularity", GRANULARITIES, error=LessonError)
         n = len(self.steps)
         if granularity == "operation":
             return list(range(n + 1))
@@ -147,19 +150,22 @@ class StepTimeline:
 
     def next_index(self, k: int, granularity: str = "operation") -> int:
         """The next boundary after k (len(steps) when there is none)."""
+        k = whole(k, "the step position", error=LessonError)
         marks = self.boundaries(granularity)
         pos = bisect.bisect_right(marks, k)
         return marks[pos] if pos < len(marks) else len(self.steps)
 
     def prev_index(self, k: int, granularity: str = "operation") -> int:
         """The previous boundary before k (0 when there is none)."""
+        k = whole(k, "the step position", error=LessonError)
         marks = self.boundaries(granularity)
         pos = bisect.bisect_left(marks, k)
         return marks[pos - 1] if pos > 0 else 0
 
     def phase_start(self, phase: str) -> int:
         """Index of the first step of a phase."""
+        choice(phase, "phase", PHASES, error=LessonError)
         for step in self.steps:
             if step.phase == phase:
                 return step.index
-        raise ValueError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
+        raise LessonError(f"this lesson has no {phase} step")  # never for a whole iteration

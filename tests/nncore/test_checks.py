@@ -142,3 +142,89 @@ def test_every_value_error_of_the_checks_is_an_nncore_error():
         with pytest.raises(NNCoreError) as info:
             call()
         assert isinstance(info.value, ValueError)
+
+
+# ---- numbers Python cannot print or convert -----------------------------------------------------
+
+
+def test_integers_too_long_to_print_are_refused_by_their_size():
+    # str() of a 5,000-digit integer raises ValueError in Python: the message must not try.
+    with pytest.raises(SettingsError, match=r"^n must be a whole number from 1 to 10; got an "):
+        checks.whole(10**5000, "n", 1, 10)
+    with pytest.raises(SettingsError, match=r"got an integer of about 1×10⁵⁰⁰⁰$"):
+        checks.number(10**5000, "lr", 0.0, 10.0)
+    with pytest.raises(SettingsError, match=r"got an integer of about −1×10⁴⁰⁰$"):
+        checks.number(-(10**400), "x")  # beyond a float: not an OverflowError
+    with pytest.raises(SettingsError, match="X must be finite numbers"):
+        checks.finite_array([1.0, 10**400], "X")
+
+
+def test_long_text_is_quoted_bounded():
+    with pytest.raises(SettingsError) as info:
+        checks.choice("x" * 100_000, "optimizer", ("gd", "adam"))
+    assert len(str(info.value)) < 200 and "(100,000 characters)" in str(info.value)
+
+
+# ---- number_array -----------------------------------------------------------------------------
+
+
+def test_number_array_returns_a_new_float_array():
+    given = np.array([[1, 2], [3, 4]], dtype=np.int32)
+    arr = checks.number_array(given, "X", limit=4)
+    assert arr.dtype == np.float64 and arr.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    floats = np.array([0.5, -0.25])
+    copy = checks.number_array(floats, "X")
+    copy[0] = 9.0
+    assert floats[0] == 0.5  # the caller's array is never the one returned
+    assert checks.number_array(np.float32(0.5), "x").shape == ()
+    assert checks.number_array([np.int64(3), 0.5, 10**20], "x").tolist() == [3.0, 0.5, 1e20]
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (None, "None"),
+        ("0.5", "'0.5'"),  # numeric text too: a lesson's numbers arrive parsed
+        ([0.1, "a"], "'a'"),
+        ([[0.1, 0.2], [None, 0.3]], "None"),
+        ([True, 0.5], "True"),
+        (np.array([True]), "an array of bools"),
+        (np.array(["0.5"]), "an array of text"),
+        ([1 + 2j], r"\(1\+2j\)"),
+        ({"a": 1}, r"\{'a': 1\}"),
+    ],
+)
+def test_number_array_calls_what_is_not_a_number_a_type_error(value, shown):
+    with pytest.raises(TypeError, match=rf"^the inputs must be numbers; got {shown}$"):
+        checks.number_array(value, "the inputs")
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ([[1, 2], [3]], "rows of equal length"),
+        ([1.0, math.nan], r"finite numbers \(no NaN or infinity\)"),
+        ([1.0, -math.inf], r"finite numbers \(no NaN or infinity\)"),
+        ([1, math.nan, 10**30], r"finite numbers \(no NaN or infinity\)"),
+        ([10**400], "must be finite numbers; got 1×10⁴⁰⁰"),
+        (np.longdouble("1e4000"), "finite numbers"),
+    ],
+)
+def test_number_array_refuses_values_with_its_error(value, message):
+    with pytest.raises(DataError, match=message):
+        checks.number_array(value, "X", error=DataError)
+
+
+@pytest.mark.parametrize("value", [[1e308], [[0.5, -1001.0]], [-(10**400)], 1000.5])
+def test_number_array_holds_values_within_the_limit(value):
+    with pytest.raises(SettingsError, match=r"^X must lie between −1000 and 1000; got "):
+        checks.number_array(value, "X", limit=1000)
+    assert checks.number_array([-1000, 1000], "X", limit=1000).tolist() == [-1000.0, 1000.0]
+
+
+def test_number_array_refuses_more_values_than_fit_before_converting_them():
+    with pytest.raises(SettingsError, match=r"^X hold 1,000 values; at most 8 fit here$"):
+        checks.number_array(["not a number"] * 1000, "X", max_count=8)  # length first
+    with pytest.raises(SettingsError, match=r"^X hold 12 values; at most 8 fit here$"):
+        checks.number_array(np.zeros((2, 6)), "X", max_count=8)  # nested: counted after
+    assert checks.number_array(np.zeros((2, 4)), "X", max_count=8).shape == (2, 4)

@@ -34,15 +34,26 @@ def test_preset_registry():
         (dict(target=[float("inf")]), "finite"),
         (dict(lr=0), "learning rate"),
         (dict(lr=float("nan")), "learning rate"),
-        (dict(lr="fast"), "learning rate"),
         (dict(weights=[[[1, 2, 3]]]), "need 2 weight matrices"),
         (dict(weights=[[[1, 2, 3]], [[1], [2], [3]]]), "layer 1's weights must be 2×3"),
         (dict(weights=[[[1, 2, 3], [1, 2, float("inf")]], [[1], [2], [3]]]), "finite"),
         (dict(biases=[[0, 0], [0]]), "layer 1's biases needs 3"),
         (dict(biases=[[0, 0, 0], [float("nan")]]), "finite"),
-        (dict(sizes=["two", 1]), "whole numbers"),
     ],
 )
 def test_make_custom_rejects_bad_input_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
+        make_custom(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(lr="fast"), "the learning rate must be a number; got 'fast'"),
+        (dict(sizes=["two", 1]), "each of sizes must be a whole number; got 'two'"),
+    ],
+)
+def test_make_custom_calls_text_where_numbers_belong_a_type_error(kwargs, message):
+    # Text is a wrong type, not a wrong value: the app parses what the student types first.
+    with pytest.raises(TypeError, match=message):
         make_custom(**kwargs)
