@@ -256,7 +256,7 @@ def test_interrupt_during_library_write_cleans_up(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(safetensors.numpy, "save_file", interrupted)
+    monkeypatch.setattr(safetensors.numpy, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(path, make_network("float32"))
     assert path.read_bytes() == before
@@ -513,7 +513,7 @@ def _json_doc(tmp_path, dtype="float64"):
         (lambda d: d["layers"][1].update(extra=1), "layer 1 must be an object with exactly"),
         (
             lambda d: d["layers"][0]["weights"][1].__setitem__(2, "0.5"),
-            r"layer 0 weight entry \(1, 2\) is \"0.5\", not a number",
+            r"layer 0 weight entry \(1, 2\) is '0.5', not a number",
         ),
         (
             lambda d: d["layers"][0]["weights"][1].__setitem__(2, True),
@@ -632,7 +632,7 @@ def test_bad_safetensors_contents_are_named_precisely(tmp_path, tensor_edit, met
 def test_safetensors_with_a_huge_declared_header_is_refused(tmp_path):
     path = tmp_path / "huge.safetensors"
     path.write_bytes((2**60).to_bytes(8, "little") + b'{"__metadata__": {}}')
-    with pytest.raises(WeightFileError, match="header claims .* bytes but the file has only"):
+    with pytest.raises(WeightFileError, match="header claims .* bytes, more than the"):
         load(path)
 
 
