@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import stat
 from collections.abc import Iterator
-from typing import BinaryIO
 
 from .safetext import shown
 
@@ -107,7 +107,7 @@ def _fspath(path):
 @contextlib.contextmanager
 def open_regular(
     path, *, what: str, error: type[Exception], limit: int | None = None
-) -> Iterator[BinaryIO]:
+) -> Iterator[io.BufferedReader]:
     """The regular file at `path`, opened for reading in binary; refused otherwise.
 
     `what` names the file in messages ("weights file"); `error` is the exception class

@@ -384,8 +384,7 @@ def check_header(header) -> list[int]:
             )
     if header.get("dtype") not in DTYPES:
         raise WeightFileError(
-            f"'dtype' must be one of {', '.join(DTYPES)}; got "
-            f"{quoted_value(header.get('dtype'))}"
+            f"'dtype' must be one of {', '.join(DTYPES)}; got {quoted_value(header.get('dtype'))}"
         )
     init = header.get("init", None)
     if init is not None and init not in INITS:

@@ -145,7 +145,5 @@ def _nested_numbers(value, shape: tuple[int, ...], what: str) -> np.ndarray:
     for i, row in enumerate(value):
         for j, v in enumerate(row):
             if not _is_number(v):
-                raise WeightFileError(
-                    f"{what} entry ({i}, {j}) is {quoted_value(v)}, not a number"
-                )
+                raise WeightFileError(f"{what} entry ({i}, {j}) is {quoted_value(v)}, not a number")
     return np.array(value, dtype=np.float64)

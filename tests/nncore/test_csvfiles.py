@@ -122,9 +122,9 @@ def test_csv_in_utf16_is_read(tmp_path):
         (
             ["x,y,target", "", "# note", "1,2,nan"],
             4,
-            "line 4: column 'target' is nan; every value must be a finite",
+            "line 4: column 'target' holds 'nan'; every value must be a finite",
         ),
-        (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' is inf"),
+        (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' holds 'inf'"),
         (["a,b,c,d", "1,2,3,4", "1,2,3"], 1, "line 1: expected 3 values (x, y, target), found 4"),
         (["x,y,f", "1,2,3", "1_000,2,3"], 3, "line 3: column 'x' holds '1_000'"),
     ],
@@ -135,7 +135,7 @@ def test_csv_bad_lines_are_named(tmp_path, lines, expected_line, expected):
         load_csv(write(tmp_path, "\n".join(body) + "\n"))
     assert expected in str(info.value)
     assert expected_line in info.value.lines
-    assert "data.csv has" in str(info.value)
+    assert "'data.csv' has" in str(info.value)
 
 
 def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
@@ -143,9 +143,12 @@ def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
     with pytest.raises(DataError) as info:
         load_csv(write(tmp_path, text))
     message = str(info.value)
-    assert message.startswith("data.csv has 20 bad lines:")
-    assert "line 2:" in message and "line 9:" in message and "line 10:" not in message
-    assert "... and 12 more lines" in message
+    assert message.startswith("'data.csv' has 20 bad lines: line 2: column 'target' holds")
+    assert "\n" not in message and len(message) <= 400  # one line, the first few listed
+    listed = message.count("which is not a number")
+    assert 2 <= listed < 20 and f"line {1 + listed}:" in message
+    assert f"line {2 + listed}:" not in message
+    assert message.endswith(f"; ... and {20 - listed} more lines")
     assert info.value.lines == list(range(2, 22))
 
 
@@ -164,7 +167,7 @@ def test_csv_with_too_few_rows(tmp_path):
 
 @pytest.mark.parametrize("text", ["", "\n\n  \n", "# only a comment\n"])
 def test_empty_csv(tmp_path, text):
-    with pytest.raises(DataError, match="data.csv is empty"):
+    with pytest.raises(DataError, match="'data.csv' is empty"):
         load_csv(write(tmp_path, text))
 
 
@@ -219,7 +222,7 @@ def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows
 
 def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(csvfiles, "MAX_CSV_BYTES", 100)
-    with pytest.raises(DataError, match=r"data.csv is too large"):
+    with pytest.raises(DataError, match=r"'.*data.csv' is 242 bytes, more than the 100 bytes a CSV file may have"):
         load_csv(write(tmp_path, rows_text(20)))
 
 
@@ -281,14 +284,14 @@ def test_points_csv_reads_what_load_csv_reads_the_same_way(tmp_path):
         ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
         ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
         ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
-        ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' is inf; every value must be a finite number"),
-        ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' is nan"),
+        ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' holds 'inf'; every value must be a finite number"),
+        ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' holds 'nan'"),
     ],
 )
 def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
     with pytest.raises(DataError) as info:
         load_points_csv(write(tmp_path, text))
-    assert expected in str(info.value) and str(info.value).startswith("data.csv has 1 bad line:")
+    assert expected in str(info.value) and str(info.value).startswith("'data.csv' has 1 bad line:")
     assert info.value.lines == [line]
     ((problem_line, what),) = info.value.problems  # the same fault, for callers to format
     assert problem_line == line and expected.split(": ", 1)[1] in what
@@ -299,7 +302,7 @@ def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
     [
         (
             "",
-            "data.csv is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
+            "'data.csv' is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
             "target\\)",
         ),
         (
