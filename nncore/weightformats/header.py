@@ -230,6 +230,12 @@ def _check_json_shape(data: bytes, what: str, limits: JsonLimits) -> None:
         )
 
 
+_BRACKET_STEP = np.zeros(256, dtype=np.int8)  # +1 for '[' and '{', -1 for ']' and '}'
+_BRACKET_STEP[[ord("["), ord("{")]] = 1
+_BRACKET_STEP[[ord("]"), ord("}")]] = -1
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'[]{}"')  # deleted by translate
+
+
 def _max_depth(data: bytes) -> int:
     """How deeply the lists and objects of JSON text nest, brackets inside texts ignored.
 
@@ -238,14 +244,21 @@ def _max_depth(data: bytes) -> int:
     chunk at a time, carrying from chunk to chunk the depth, whether a text is open and
     how many backslashes ended the chunk, so memory stays a few MB whatever the size.
     """
+    if b"\\" not in data:
+        # No escapes, so every quote is real: keep only quotes and brackets (at C speed;
+        # a weights file has few), which nest exactly as in the whole text.
+        data = data.translate(None, _NOT_STRUCTURE)
     codes = np.frombuffer(data, dtype=np.uint8)  # (n,) a view, no copy
     depth = deepest = 0
     in_text = 0  # 1 while inside a text
     backslashes = 0  # the run of backslashes that ended the previous chunk
     for start in range(0, codes.size, _DEPTH_CHUNK):
-        chunk = codes[start : start + _DEPTH_CHUNK]  # (m,)
-        quote, backslash = chunk == ord('"'), chunk == ord("\\")
-        if quote.any() or backslash.any() or in_text:
+        end = min(start + _DEPTH_CHUNK, codes.size)
+        chunk = codes[start:end]  # (m,)
+        steps = _BRACKET_STEP[chunk]  # (m,) +1, -1 or 0 for each byte
+        at = np.flatnonzero(steps)  # (k,) where the brackets are
+        if in_text or data.find(b'"', start, end) >= 0 or data.find(b"\\", start, end) >= 0:
+            quote, backslash = chunk == ord('"'), chunk == ord("\\")
             index = np.arange(chunk.size, dtype=np.int64)  # (m,)
             # the last position at or before each i that is not a backslash (-1: none yet)
             last_plain = np.maximum.accumulate(np.where(backslash, -1, index))  # (m,)
@@ -258,13 +271,11 @@ def _max_depth(data: bytes) -> int:
             end_plain = int(last_plain[-1])
             backslashes = chunk.size - 1 - end_plain + (backslashes if end_plain < 0 else 0)
             in_text = int(inside[-1])
+            at = at[~inside[at]]  # (k',) the brackets outside texts
         else:
-            inside = np.zeros(chunk.size, dtype=bool)
             backslashes = 0
-        opens = ((chunk == ord("[")) | (chunk == ord("{"))) & ~inside  # (m,)
-        closes = ((chunk == ord("]")) | (chunk == ord("}"))) & ~inside  # (m,)
-        if opens.any() or closes.any():
-            running = depth + np.cumsum(opens.astype(np.int32) - closes.astype(np.int32))
+        if at.size:
+            running = depth + np.cumsum(steps[at], dtype=np.int64)  # (k',)
             deepest = max(deepest, int(running.max()))
             depth = int(running[-1])
     return deepest

@@ -222,7 +222,9 @@ def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows
 
 def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(csvfiles, "MAX_CSV_BYTES", 100)
-    with pytest.raises(DataError, match=r"'.*data.csv' is 242 bytes, more than the 100 bytes a CSV file may have"):
+    with pytest.raises(
+        DataError, match=r"'.*data.csv' is 242 bytes, more than the 100 bytes a CSV file may have"
+    ):
         load_csv(write(tmp_path, rows_text(20)))
 
 
@@ -284,7 +286,11 @@ def test_points_csv_reads_what_load_csv_reads_the_same_way(tmp_path):
         ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
         ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
         ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
-        ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' holds 'inf'; every value must be a finite number"),
+        (
+            "1 2 3\n4 inf 6\n",
+            2,
+            "line 2: column 'y' holds 'inf'; every value must be a finite number",
+        ),
         ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' holds 'nan'"),
     ],
 )
