@@ -40,9 +40,10 @@ PATH_SHOWN_LIMIT = 160  # characters of a path quoted in a message (paths run lo
 # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
 # O_NOCTTY: opening a terminal device never makes it our controlling terminal.
 # Neither exists on Windows, which has no FIFOs of this kind; getattr keeps the code portable.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _OPEN_FLAGS = (
     os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
+    | _NONBLOCK
     | getattr(os, "O_NOCTTY", 0)
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
@@ -127,7 +128,7 @@ def open_regular(
             raise error(_refusal(path, info.st_mode, what))
         if limit is not None and info.st_size > limit:
             raise error(_too_large(path, info.st_size, limit, what))
-        if hasattr(os, "set_blocking"):  # back to ordinary reads (no effect on a regular file)
+        if _NONBLOCK:  # back to ordinary reads (it makes no difference to a regular file)
             os.set_blocking(fd, True)
         fh = os.fdopen(fd, "rb")
     except BaseException:

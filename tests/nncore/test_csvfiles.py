@@ -353,8 +353,14 @@ def test_rows_beyond_the_limit_are_refused_as_soon_as_the_limit_is_passed(tmp_pa
     path = write(tmp_path, "x,y,target\n" + rows_text(20))
     assert len(load_csv(path)) == 20  # exactly the limit is fine
     seen = []
-    real_split = csvfiles._split
-    monkeypatch.setattr(csvfiles, "_split", lambda *a: seen.append(a) or real_split(*a))
+    real_lines = csvfiles._content_lines
+
+    def counted(*args):
+        for item in real_lines(*args):
+            seen.append(item)
+            yield item
+
+    monkeypatch.setattr(csvfiles, "_content_lines", counted)
     path = write(tmp_path, "x,y,target\n" + rows_text(500))
     with pytest.raises(
         DataError,
@@ -362,13 +368,13 @@ def test_rows_beyond_the_limit_are_refused_as_soon_as_the_limit_is_passed(tmp_pa
         r"use a sample of at most 20 rows$",
     ):
         load_csv(path)
-    assert len(seen) == 1 + 20  # the header and the rows allowed: not one line more
+    assert len(seen) == 1 + 21  # the header, the rows allowed and the one too many: no more
 
 
 def test_too_many_lines_are_refused_before_any_is_parsed(tmp_path, monkeypatch):
     monkeypatch.setattr(csvfiles, "MAX_CSV_ROWS", 20)
     monkeypatch.setattr(csvfiles, "_EXTRA_LINES", 5)
-    monkeypatch.setattr(csvfiles, "_split", lambda *a: pytest.fail("a line was parsed"))
+    monkeypatch.setattr(csvfiles, "_content_lines", lambda *a: pytest.fail("a line was read"))
     for ending in ("\n", "\r\n", "\r"):
         path = write(tmp_path, "".join(f"{i},{i},{i}{ending}" for i in range(26)))
         with pytest.raises(DataError, match=r"has more than 25 lines; at most 20 rows of data"):
