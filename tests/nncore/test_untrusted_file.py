@@ -157,7 +157,13 @@ def bounded_run(code: str, *args, timeout: float = 120) -> dict:
             outcome = {"outcome": "loaded"}
         except NNCoreError as exc:
             outcome = {"outcome": type(exc).__name__, "message": str(exc)}
-        outcome["peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # VmHWM is this program's own peak; ru_maxrss may include the forking parent's
+        try:
+            with open("/proc/self/status") as fh:
+                peak = next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        outcome["peak_kb"] = peak
         print(json.dumps(outcome))
         """
         )
