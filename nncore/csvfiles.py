@@ -1,25 +1,36 @@
 """Reading CSV files safely: training data (`load_csv`) and points to predict at (`load_points_csv`).
 
 A CSV file comes from elsewhere (a spreadsheet export, another program, a hand-edited text),
-so it is read as untrusted input: its size is capped (`MAX_CSV_BYTES`) before anything is
-read, its encoding (UTF-8, with or without a byte-order mark, or Excel's UTF-16) and its
-separator (',', ';' with decimal commas, a tab or spaces; Excel's "sep=;" first line) are
-found from the text itself, and a header row, when there is one, says which column is which.
+so it is read as untrusted input. It is opened by `nncore.untrusted_file` (a regular file
+only: a FIFO, a device such as /dev/zero or a folder is refused at once) and its size is
+capped (`MAX_CSV_BYTES`) before anything is read. Its line breaks are counted first, at C
+speed, so a file of too many rows (`MAX_CSV_ROWS`) is refused before one is parsed; then it
+is read and parsed line by line, each line at most `MAX_CSV_LINE_CHARS` long, the numbers
+kept in a compact array, so memory grows with the rows kept and nothing else. Its encoding
+(UTF-8, with or without a byte-order mark, or Excel's UTF-16) and its separator (',', ';'
+with decimal commas, a tab or spaces; Excel's "sep=;" first line) are found from the text
+itself, and a header row, when there is one, says which column is which.
 
 Every way a file can go wrong has its own sentence naming the line, because the person
 reading it has to find that line in their spreadsheet: problems raise `DataError` (an
-`nncore.errors.NNCoreError` and a ValueError) listing the first few faulty lines in its
-message and all of them in `.lines` and `.problems`. A path of the wrong type raises TypeError.
+`nncore.errors.NNCoreError` and a ValueError) whose message is one line naming the first
+faulty lines, with the lines in `.lines` and what is wrong on each in `.problems` (reading
+stops after `MAX_RECORDED_PROBLEMS` bad lines). Text from the file (the file's name, a
+field, a column name) is quoted through `nncore.safetext.shown`. A path of the wrong type
+raises TypeError.
 
 `nncore.data` re-exports everything public here, so `from nncore.data import load_csv` works.
 """
 
 from __future__ import annotations
 
+import array
 import csv
+import io
 import math
 import os
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -27,13 +38,30 @@ import numpy as np
 from . import checks
 from .dataset import Dataset
 from .errors import DataError
+from .safetext import printable_part, shown
+from .untrusted_file import open_regular
 
-__all__ = ["load_csv", "load_points_csv", "MIN_CSV_ROWS", "MAX_CSV_BYTES"]
+__all__ = [
+    "load_csv",
+    "load_points_csv",
+    "MIN_CSV_ROWS",
+    "MAX_CSV_BYTES",
+    "MAX_CSV_ROWS",
+    "MAX_CSV_LINE_CHARS",
+    "MAX_RECORDED_PROBLEMS",
+]
 
 MIN_CSV_ROWS = 10  # to train and check a network; points to predict at need only one
 MAX_CSV_BYTES = 30_000_000  # about 500,000 rows of three numbers (a few seconds to read)
-_MAX_LISTED_PROBLEMS = 8
+# Rows of data read at most: 24 MB of numbers for three columns, a few seconds to parse.
+# Kept at or below nncore.data.MAX_SAMPLES (5,000,000), the most points a run may sample.
+MAX_CSV_ROWS = 1_000_000
+_EXTRA_LINES = 10_000  # a header, comments and blank lines, beyond the rows of data
+MAX_CSV_LINE_CHARS = 10_000  # a row of numbers is far shorter; this keeps one line small
+MAX_RECORDED_PROBLEMS = 1_000  # bad lines recorded before reading stops
+_LISTED_CHARS = 240  # characters of bad lines listed in a message (the rest are counted)
 _TARGET_NAMES = ("target", "z", "f", "value", "output", "label")
+_COUNT_BLOCK = 1 << 20  # bytes read at a time when counting line breaks
 
 
 def load_csv(path) -> Dataset:
@@ -44,7 +72,7 @@ def load_csv(path) -> Dataset:
     holds exactly x, y, target. Commas, semicolons (with decimal commas allowed), tabs or
     spaces separate the values (Excel's "sep=;" first line is understood); blank lines and
     lines starting with '#' are skipped.
-    Raises DataError naming every faulty line (the first few in the message, all in `.lines`).
+    Raises DataError naming the faulty lines (the first few in the message, more in `.lines`).
     """
     X, y, name = _read_columns(
         path,
@@ -54,7 +82,7 @@ def load_csv(path) -> Dataset:
         purpose="to train and check a network",
     )
     assert y is not None  # target_required: every row was read with its target
-    return Dataset(X, y, f"{name} ({len(X)} rows)")
+    return Dataset(X, y, f"{printable_part(name)} ({len(X)} rows)")
 
 
 def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | None]:
@@ -86,79 +114,278 @@ class _Layout(NamedTuple):
     expected: str  # what a row should hold, e.g. "3 values (x, y, target)"
 
 
+class _Rows:
+    """The rows read so far: numbers in one flat array, bad lines with what is wrong."""
+
+    def __init__(self, layout: _Layout, header_line: int, counts: str):
+        self.layout = layout
+        self.header_line = header_line  # the first content line (a header or the first row)
+        self.counts = counts  # how many fields a row should have, in words ("2 or 3")
+        self.values = array.array("d")  # row after row, len(layout.columns) numbers each
+        self.count = 0  # rows of data met, good or bad
+        self.numbers: list[int] = []  # the first few rows' line numbers, for messages
+        self.last = 0  # the last row's line number
+        self.problems: list[tuple[int, str]] = []
+        self.widths: set[int] = set()  # how many fields the bad-width rows had
+
+    def add_numbers(self, number: int, row: list[float]) -> None:
+        """A row already read as finite numbers (the fast path of `_parse`)."""
+        self.count += 1
+        self.last = number
+        if self.count <= MIN_CSV_ROWS:
+            self.numbers.append(number)
+        self.values.extend(row)
+
+    def add(self, number: int, fields: list[str]) -> None:
+        """A row as its fields: checked one by one, each fault recorded with its line."""
+        self.count += 1
+        self.last = number
+        if len(self.numbers) < MIN_CSV_ROWS:
+            self.numbers.append(number)
+        layout = self.layout
+        if len(fields) != layout.n_fields:
+            self.widths.add(len(fields))
+            self.problems.append((number, f"expected {layout.expected}, found {len(fields)}"))
+            return
+        row = []
+        for column, column_name in zip(layout.columns, layout.names):
+            raw = fields[column]
+            value = _number(raw)
+            if value is None or not math.isfinite(value):
+                self.problems.append((number, _number_problem(raw, column_name, value)))
+                return
+            row.append(value)
+        self.values.extend(row)
+
+    @property
+    def n_good(self) -> int:
+        return len(self.values) // len(self.layout.columns)
+
+    @property
+    def all_one_wrong_width(self) -> bool:
+        """Whether every row so far had the same wrong number of fields (a wrong separator)."""
+        return self.n_good == 0 and len(self.widths) == 1 and len(self.problems) == self.count
+
+
 def _read_columns(
     path, input_names: tuple[str, ...], *, target_required: bool, min_rows: int, purpose: str
 ) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """(X, y or None, the file's display name): the reader behind load_csv and load_points_csv.
+    """(X, y or None, the file's name): the reader behind load_csv and load_points_csv.
 
     `purpose` ends the message for a file with fewer than `min_rows` rows ("... needed to
     train and check a network").
     """
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"expected a file path, not {type(path).__name__}") from None
+    name = os.fsdecode(os.path.basename(path)) or os.fsdecode(path)
     wanted = _column_list(input_names, target_required)
-    text, name = _read_text(path)
-    lines = [
-        (number, line)
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    delimiter = None
-    if lines and re.fullmatch(r"\s*sep=.\s*", lines[0][1], flags=re.IGNORECASE):
-        delimiter = lines[0][1].strip()[4]
-        lines = lines[1:]
-    if not lines:
-        raise DataError(f"{name} is empty: it holds no rows of numbers (expected columns {wanted})")
-    table = _split_lines(lines, delimiter)  # [(line number, [field, ...]), ...]
-
-    header_line, header = table[0]
-    layout = _header_layout(header, input_names, target_required)
-    if layout is not None:
-        table = table[1:]
-        counts = f"{layout.n_fields}"
-    else:
-        layout = _plain_layout(len(header), input_names, target_required)
-        n = len(input_names)
-        counts = f"{layout.n_fields}" if target_required else f"{n} or {n + 1}"
-
-    widths = {len(fields) for _, fields in table}
-    if len(widths) == 1 and widths != {layout.n_fields}:
-        (width,) = widths
-        raise DataError(
-            f"{name}: every row has {width} value{'s' if width != 1 else ''} but "
-            f"{counts} are expected ({wanted}); check the separator and the "
-            f"columns (first data row: line {table[0][0]})",
-            [number for number, _ in table],
-        )
-    values, problems = _read_rows(table, layout)
-    if problems:
-        listed = "\n".join(
-            f"  line {number}: {what}" for number, what in problems[:_MAX_LISTED_PROBLEMS]
-        )
-        more = len(problems) - _MAX_LISTED_PROBLEMS
-        tail = f"\n  ... and {more} more line{'s' if more > 1 else ''}" if more > 0 else ""
-        raise DataError(
-            f"{name} has {len(problems)} bad line{'s' if len(problems) > 1 else ''}:"
-            f"\n{listed}{tail}",
-            [number for number, _ in problems],
-            problems,
-        )
-    if len(values) < min_rows:
-        numbers = [number for number, _ in table]
+    with open_regular(path, what="CSV file", error=DataError, limit=MAX_CSV_BYTES) as raw:
+        _refuse_too_many_lines(raw, name)
+        with _decoded(raw) as text:
+            rows = _parse(_content_lines(text, name), name, input_names, target_required, wanted)
+    if rows.problems:
+        raise _bad_lines_error(rows, name, wanted)
+    if rows.count < min_rows:
+        numbers = rows.numbers
         where = (
-            f" (lines {numbers[0]}–{numbers[-1]})"
+            f" (lines {numbers[0]}–{rows.last})"
             if len(numbers) > 1
             else f" (line {numbers[0]})"
             if numbers
-            else f" (only a header on line {header_line})"
+            else f" (only a header on line {rows.header_line})"
         )
         raise DataError(
-            f"{name} has only {len(values)} data row{'s' if len(values) != 1 else ''}"
+            f"{shown(name)} has only {rows.count} data row{'s' if rows.count != 1 else ''}"
             f"{where}; at least {min_rows} {'is' if min_rows == 1 else 'are'} "
             f"needed {purpose}",
             numbers,
         )
-    data = np.array(values, dtype=np.float64).reshape(len(values), len(layout.columns))
-    n = len(input_names)
-    return data[:, :n], (data[:, n:] if layout.has_target else None), name
+    n_columns = len(rows.layout.columns)
+    data = np.frombuffer(rows.values, dtype=np.float64).reshape(-1, n_columns).copy()
+    n = len(input_names)  # data: (rows, n inputs [+ 1 target])
+    return data[:, :n], (data[:, n:] if rows.layout.has_target else None), name
+
+
+def _parse(
+    lines: Iterator[tuple[int, str]],
+    name: str,
+    input_names: tuple[str, ...],
+    target_required: bool,
+    wanted: str,
+) -> _Rows:
+    """Read the rows from the content lines: the separator and the layout come from the
+    first lines, then each row is split and its numbers kept, until the end, too many rows
+    or too many bad lines."""
+    first = next(lines, None)
+    delimiter = None
+    if first is not None and re.fullmatch(r"\s*sep=.\s*", first[1], flags=re.IGNORECASE):
+        delimiter = first[1].strip()[4]
+        first = next(lines, None)
+    if first is None:
+        raise DataError(
+            f"{shown(name)} is empty: it holds no rows of numbers (expected columns {wanted})"
+        )
+    header_line, text = first
+    if delimiter is None:
+        delimiter = next((d for d in (";", ",", "\t") if d in text), " ")
+    fields = _split(text, delimiter)
+    layout = _header_layout(fields, input_names, target_required)
+    is_header = layout is not None
+    if layout is None:
+        layout = _plain_layout(len(fields), input_names, target_required)
+    counts = (
+        f"{layout.n_fields}"
+        if is_header or target_required
+        else f"{len(input_names)} or {len(input_names) + 1}"
+    )
+    rows = _Rows(layout, header_line, counts)
+    if not is_header:
+        rows.add(header_line, fields)
+    # The fast path reads a plain row (no quotes, no decimal commas, no '_', which float()
+    # would accept) with one float() per column; whatever it cannot read, or whose sum is
+    # not finite, goes through `_split` and `rows.add`, which say exactly what is wrong.
+    plain = delimiter not in (";", " ")
+    n_fields, columns = layout.n_fields, layout.columns
+    for number, text in lines:
+        if rows.count >= MAX_CSV_ROWS:
+            raise DataError(
+                f"{shown(name)} has more than {MAX_CSV_ROWS:,} rows of data (line {number:,} "
+                f"is one too many); use a sample of at most {MAX_CSV_ROWS:,} rows"
+            )
+        if plain and '"' not in text and "_" not in text:
+            fields = text.split(delimiter)
+            if len(fields) == n_fields:
+                try:
+                    row = [float(fields[c]) for c in columns]
+                except ValueError:
+                    pass
+                else:
+                    total = sum(row)
+                    if total - total == 0:  # all finite (NaN or ±inf make it NaN)
+                        rows.add_numbers(number, row)
+                        continue
+        rows.add(number, _split(text, delimiter))
+        if len(rows.problems) >= MAX_RECORDED_PROBLEMS:
+            break  # enough to say what is wrong; reading on would only cost time
+    return rows
+
+
+def _bad_lines_error(rows: _Rows, name: str, wanted: str) -> DataError:
+    """The DataError for a file with bad lines, as one line listing the first of them."""
+    numbers = [number for number, _ in rows.problems]
+    capped = len(rows.problems) >= MAX_RECORDED_PROBLEMS
+    if rows.all_one_wrong_width:
+        (width,) = rows.widths
+        subject = f"the first {rows.count:,} rows each have" if capped else "every row has"
+        return DataError(
+            f"{shown(name)}: {subject} {width} value{'s' if width != 1 else ''} but "
+            f"{rows.counts} are expected ({wanted}); check the separator and the "
+            f"columns (first data row: line {numbers[0]})",
+            numbers,
+        )
+    listed: list[str] = []
+    for number, what in rows.problems:
+        item = f"line {number}: {what}"
+        if listed and sum(len(x) + 2 for x in listed) + len(item) > _LISTED_CHARS:
+            break
+        listed.append(item)
+    more = len(rows.problems) - len(listed)
+    at_least = "at least " if capped else ""
+    tail = f"; ... and {at_least}{more:,} more line{'s' if more > 1 else ''}" if more > 0 else ""
+    total = len(rows.problems)
+    return DataError(
+        f"{shown(name)} has {at_least}{total:,} bad line{'s' if total > 1 else ''}: "
+        + "; ".join(listed)
+        + tail,
+        numbers,
+        rows.problems,
+    )
+
+
+def _refuse_too_many_lines(raw: io.BufferedReader, name: str) -> None:
+    """Count the line breaks, a block at a time at C speed, before parsing any line, so a
+    file of millions of short rows is refused in milliseconds; then rewind."""
+    limit = MAX_CSV_ROWS + _EXTRA_LINES
+    breaks = 0
+    while block := raw.read(_COUNT_BLOCK):
+        breaks += block.count(b"\n") or block.count(b"\r")  # old Macs ended lines with CR
+        if breaks > limit:
+            raise DataError(
+                f"{shown(name)} has more than {limit:,} lines; at most {MAX_CSV_ROWS:,} rows of "
+                "data are read (use a sample of the file)"
+            )
+    raw.seek(0)
+
+
+def _decoded(raw: io.BufferedReader) -> io.TextIOWrapper:
+    """The file as text, decoded as it is read: UTF-16 when it starts with a UTF-16
+    byte-order mark (Excel's "Unicode text"), else UTF-8 with or without one. Bytes that
+    are not UTF-8 become stand-ins (so the rest of the line can be read) and are refused
+    by `_content_lines` with their line number. Line breaks may be LF, CRLF or CR."""
+    if raw.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return io.TextIOWrapper(raw, encoding="utf-16", newline=None)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline=None)
+
+
+def _content_lines(text: io.TextIOWrapper, name: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line holding something, read one line at a time.
+
+    Blank lines and comments ('#') are skipped. A line with bytes that are not UTF-8, with
+    a NUL (a binary file) or longer than MAX_CSV_LINE_CHARS is refused by its number.
+    """
+    number = 0
+    while True:
+        try:
+            line = text.readline(MAX_CSV_LINE_CHARS + 1)
+        except UnicodeDecodeError:  # only UTF-16 can fail here
+            raise DataError(
+                f"{shown(name)} is not readable UTF-16 text (undecodable bytes after line "
+                f"{number}); save it as CSV UTF-8",
+                [number + 1],
+            ) from None
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise DataError(
+                f"{shown(name)}, line {number}: longer than {MAX_CSV_LINE_CHARS:,} characters; "
+                "a row of numbers is far shorter (is this a CSV file?)",
+                [number],
+            )
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a stand-in for bytes that are not UTF-8
+            raise DataError(
+                f"{shown(name)} is not a text file in UTF-8 (undecodable bytes on line "
+                f"{number}); save it as CSV UTF-8",
+                [number],
+            ) from None
+        if "\x00" in line:
+            raise DataError(
+                f"{shown(name)} looks like a binary file, not CSV text (line {number})", [number]
+            )
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            yield number, line.rstrip("\r\n")
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    """Cut a line into stripped fields at `delimiter` (" " means runs of spaces). With ';',
+    decimal commas are read as points. A trailing separator at the end of a line (some
+    spreadsheets write one) is ignored."""
+    if delimiter == " ":
+        fields = line.split()
+    elif '"' in line:  # quoted fields: let the csv module read them
+        fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
+    else:
+        fields = [f.strip() for f in line.split(delimiter)]
+    if len(fields) > 1 and fields[-1] == "":
+        fields.pop()
+    if delimiter == ";":
+        fields = [f.replace(",", ".") if "." not in f else f for f in fields]
+    return fields
 
 
 def _column_list(input_names: tuple[str, ...], target_required: bool) -> str:
@@ -167,106 +394,17 @@ def _column_list(input_names: tuple[str, ...], target_required: bool) -> str:
     return f"{inputs}, target" if target_required else f"{inputs} and maybe a target"
 
 
-def _read_rows(table, layout: _Layout):
-    """Numbers from the split lines: ([(inputs..., target), ...], [(line number, problem), ...])."""
-    values: list[tuple[float, ...]] = []
-    problems: list[tuple[int, str]] = []
-    for number, fields in table:
-        if len(fields) != layout.n_fields:
-            problems.append((number, f"expected {layout.expected}, found {len(fields)}"))
-            continue
-        row = []
-        for column, column_name in zip(layout.columns, layout.names):
-            raw = fields[column]
-            parsed = _number(raw)
-            if parsed is None:
-                shown = repr(raw) if raw else "nothing"
-                hint = (
-                    "; for decimal commas separate the columns with ';'"
-                    if re.fullmatch(r"[-+]?\d+,\d+", raw)
-                    else ""
-                )
-                problems.append(
-                    (number, f"column '{column_name}' holds {shown}, which is not a number{hint}")
-                )
-                break
-            if not math.isfinite(parsed):
-                problems.append(
-                    (
-                        number,
-                        f"column '{column_name}' is {raw}; every value must be a finite number",
-                    )
-                )
-                break
-            row.append(parsed)
-        else:
-            values.append(tuple(row))
-    return values, problems
-
-
-def _read_text(path) -> tuple[str, str]:
-    """The file's text and a display name; DataError for anything unreadable."""
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise TypeError(f"expected a file path, not {type(path).__name__}") from None
-    name = os.path.basename(path) or path
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_CSV_BYTES:
-            raise DataError(
-                f"{name} is too large ({size / 1e6:.0f} MB; at most {MAX_CSV_BYTES / 1e6:.0f} MB)"
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise DataError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise DataError(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise DataError(f"no permission to read {path}") from None
-    except OSError as err:
-        raise DataError(f"could not read {path}: {err.strerror or err}") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, e.g. Excel's "Unicode text"
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise DataError(
-            f"{name} is not a text file in UTF-8 (undecodable bytes on line {line}); "
-            "save it as CSV UTF-8",
-            [line],
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise DataError(f"{name} looks like a binary file, not CSV text (line {line})", [line])
-    return text, name
-
-
-def _split_lines(lines: list[tuple[int, str]], delimiter: str | None):
-    """Cut each line into stripped fields. The separator, unless given, is guessed from the
-    first line: ';' (then decimal commas are allowed), ',', a tab, else runs of spaces.
-    A trailing separator at the end of a line (some spreadsheets write one) is ignored."""
-    first = lines[0][1]
-    if delimiter is None:
-        delimiter = next((d for d in (";", ",", "\t") if d in first), " ")
-    table = []
-    for number, line in lines:
-        if delimiter == " ":
-            fields = line.split()
-        elif '"' in line:  # quoted fields: let the csv module read them
-            fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
-        else:
-            fields = [f.strip() for f in line.split(delimiter)]
-        if len(fields) > 1 and fields[-1] == "":
-            fields.pop()
-        if delimiter == ";":
-            fields = [f.replace(",", ".") if "." not in f else f for f in fields]
-        table.append((number, fields))
-    return table
+def _number_problem(raw: str, column_name: str, value: float | None) -> str:
+    """What is wrong with a field that is no number (value None) or not a finite one."""
+    if value is None:
+        held = shown(raw) if raw else "nothing"
+        hint = (
+            "; for decimal commas separate the columns with ';'"
+            if re.fullmatch(r"[-+]?\d+,\d+", raw)
+            else ""
+        )
+        return f"column {shown(column_name)} holds {held}, which is not a number{hint}"
+    return f"column {shown(column_name)} holds {shown(raw)}; every value must be a finite number"
 
 
 def _number(text: str) -> float | None:
@@ -290,8 +428,8 @@ def _header_layout(
     """
     if any(_number(f.strip()) is not None for f in fields):
         return None
-    shown = [f.strip().strip('"') for f in fields]
-    names = [f.lower() for f in shown]
+    labels = [f.strip().strip('"') for f in fields]
+    names = [f.lower() for f in labels]
     n = len(input_names)
     target = next((names.index(t) for t in _TARGET_NAMES if t in names), None)
     if all(name in names for name in input_names):
@@ -310,7 +448,7 @@ def _header_layout(
         return None
     columns = inputs if target is None else (*inputs, target)
     has_target = target is not None
-    used = tuple(shown[i] for i in columns)
+    used = tuple(labels[i] for i in columns)
     if len(fields) == len(columns) and used[0] == input_names[0]:
         expected = f"{len(fields)} values ({', '.join(input_names + ('target',) * has_target)})"
     else:

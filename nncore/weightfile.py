@@ -20,11 +20,13 @@ with a version number. The same content can be written three ways, chosen by the
   description goes into the file's string metadata.
 
 Every format reads back bit for bit. Writes are atomic (`nncore.atomicwrite`: a temporary
-file in the same folder, flushed to disk, then renamed over the target), so a crash or an error never leaves
-a half-written model behind. Reading treats the file as untrusted: every shape, dtype,
-number and name is checked, and anything wrong raises `WeightFileError` with a message that
-says exactly what and where (`WeightFileError` is an `nncore.errors.NNCoreError` and a
-ValueError). Handing `save` something that is not a Network raises TypeError.
+file in the same folder, flushed to disk, then renamed over the target), so a crash or an
+error never leaves a half-written model behind. Reading treats the file as untrusted: it is
+opened by `nncore.untrusted_file` (a regular file of at most MAX_FILE_BYTES, nothing else),
+each format bounds what it inflates and parses before doing it, and every shape, dtype,
+number and name is checked. Anything wrong raises `WeightFileError`, one line that names the
+file and says exactly what and where (`WeightFileError` is an `nncore.errors.NNCoreError`
+and a ValueError). Handing `save` something that is not a Network raises TypeError.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from .atomicwrite import write_atomically
 from .errors import WeightFileError
 from .network import Network
 from .normaliser import Normaliser
+from .safetext import one_line, shown
+from .untrusted_file import read_bounded, shown_path
 from .weightformats import json_file, npz_file, safetensors_file
 from .weightformats.header import (
     FORMAT_MARKER,
@@ -105,14 +109,14 @@ def format_of(path, format: str | None = None) -> str:
         key = key if key.startswith(".") else "." + key
         if key not in FORMATS:
             raise WeightFileError(
-                f"unknown weights format {format!r}; use one of {', '.join(FORMATS)}"
+                f"unknown weights format {shown(str(format))}; use one of {', '.join(FORMATS)}"
             )
         return key
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if ext not in FORMATS:
-        shown = f"extension {ext!r}" if ext else "no extension"
+        extension = f"extension {shown(ext)}" if ext else "no extension"
         raise WeightFileError(
-            f"{os.fspath(path)!r} has {shown}; weights files end in {', '.join(FORMATS)}"
+            f"{shown_path(os.fspath(path))} has {extension}; weights files end in {', '.join(FORMATS)}"
         )
     return ext
 
@@ -137,7 +141,7 @@ def save(
     fmt = format_of(path, format)
     path = os.fspath(path)
     if os.path.isdir(path):
-        raise WeightFileError(f"{path!r} is a folder; give a file name ending in {fmt}")
+        raise WeightFileError(f"{shown_path(path)} is a folder; give a file name ending in {fmt}")
     header = header_for(network, normaliser, config, history, meta)
     for k, (w, b) in enumerate(zip(network.weights, network.biases)):
         require_finite(w, f"layer {k} weight", saving=True)
@@ -150,39 +154,34 @@ def save(
 def load(path, format: str | None = None) -> WeightFile:
     """Read a weights file written by `save`, checking everything in it.
 
-    Raises WeightFileError (never anything else for a bad file) naming what is wrong.
+    The file is opened by `nncore.untrusted_file`: a regular file only (a FIFO, a device or
+    a folder is refused without waiting on it) of at most MAX_FILE_BYTES. Raises
+    WeightFileError (never anything else for a bad file), one line naming the file and what
+    is wrong with it.
     """
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise WeightFileError(f"{path!r} is a folder, not a weights file")
-    fmt = format_of(path, format)
-    data = _read_bytes(path)
-    _check_content_kind(data, fmt, path)
-    header, weights, biases = _FORMAT_MODULES[fmt].read(data)
-    return _assemble(header, weights, biases, fmt)
-
-
-def _read_bytes(path: str) -> bytes:
-    if not os.path.exists(path):
-        raise WeightFileError(f"no such file: {path!r}")
-    if os.path.isdir(path):
-        raise WeightFileError(f"{path!r} is a folder, not a weights file")
+    path = _fspath(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise WeightFileError(
-                f"{path!r} is {size:,} bytes, larger than the {MAX_FILE_BYTES:,} a weights "
-                "file may have"
-            )
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise WeightFileError(f"cannot read {path!r}: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise WeightFileError(f"{path!r} is larger than the {MAX_FILE_BYTES:,} bytes allowed")
+        fmt = format_of(path, format)
+    except WeightFileError:
+        if os.path.isdir(path):  # a better sentence than "no extension" (for the message only)
+            raise WeightFileError(f"{shown_path(path)} is a folder, not a weights file") from None
+        raise
+    data = read_bounded(path, what="weights file", error=WeightFileError, limit=MAX_FILE_BYTES)
     if not data:
-        raise WeightFileError(f"{path!r} is empty")
-    return data
+        raise WeightFileError(f"{shown_path(path)} is empty")
+    _check_content_kind(data, fmt, path)
+    try:
+        header, weights, biases = _FORMAT_MODULES[fmt].read(data)
+        return _assemble(header, weights, biases, fmt)
+    except WeightFileError as exc:  # the formats' checks do not know the file's name
+        raise WeightFileError(one_line(f"{shown_path(path)}: {exc}")) from None
+
+
+def _fspath(path):
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(f"expected a file path, not {type(path).__name__}") from None
 
 
 def _check_content_kind(data: bytes, fmt: str, path: str) -> None:
@@ -192,11 +191,11 @@ def _check_content_kind(data: bytes, fmt: str, path: str) -> None:
     for other, module in _FORMAT_MODULES.items():
         if other != fmt and module.looks_like(data):
             raise WeightFileError(
-                f"{path!r} is named {fmt} but its content looks like a {other} file; "
+                f"{shown_path(path)} is named {fmt} but its content looks like a {other} file; "
                 f"rename it to end in {other}"
             )
     raise WeightFileError(
-        f"{path!r} is not a weights file: its content is not {fmt[1:]} (it may be "
+        f"{shown_path(path)} is not a weights file: its content is not {fmt[1:]} (it may be "
         "truncated, corrupted or something else entirely)"
     )
 

@@ -13,12 +13,14 @@ cannot make us allocate gigabytes. Anything wrong raises `WeightFileError` (an
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..errors import WeightFileError
 from ..network import DTYPES, INITS, Network
+from ..safetext import printable_part, shown
 
 __all__ = [
     "FORMAT_MARKER",
@@ -26,6 +28,12 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_PARAMETERS",
     "MAX_LAYERS",
+    "MAX_DESCRIPTION_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_INT_DIGITS",
+    "JsonLimits",
+    "DESCRIPTION_LIMITS",
+    "quoted_value",
     "HEADER_KEYS",
     "header_for",
     "parse_json_text",
@@ -44,6 +52,18 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_PARAMETERS = 10_000_000
 MAX_LAYERS = 1_000
+
+# The description alone (the .npz 'header' entry, the .safetensors header): the layer sizes,
+# the recipe, meta and the history, which at about 150 bytes an epoch holds some 400,000
+# epochs in this much text.
+MAX_DESCRIPTION_BYTES = 64 * 1024 * 1024
+# Limits checked on JSON text before Python builds any object from it (`parse_json_text`).
+# A weights file nests five deep (file, "layers", a layer, "weights", a row); meta and the
+# recipe a little deeper. Each value costs Python 30 to 60 bytes, an empty list alone 56, so
+# counting values and lists first keeps a hostile file from turning 60 MB of "[],[],..." into
+# gigabytes: the limits are what the largest model and history need, not what the text holds.
+MAX_JSON_DEPTH = 32
+MAX_INT_DIGITS = 40  # whole numbers in a weights file are sizes, seeds and counts
 
 # The description every format carries (the .json file adds "layers").
 HEADER_KEYS = (
@@ -119,19 +139,159 @@ def header_for(network: Network, normaliser, config, history, meta) -> dict:
 
 
 # ---- loading: checking a description read from a file ----------------------------------
-def parse_json_text(raw: bytes | str, what: str):
-    """JSON text read from a file, parsed; WeightFileError naming `what` when it is not."""
+class JsonLimits(NamedTuple):
+    """How much JSON text may hold: values of any kind (numbers, texts, lists, ...) and,
+    of those, lists and objects. Both are counted, as upper bounds, before parsing."""
+
+    values: int
+    containers: int
+
+
+# The description: ten numbers an epoch for 500,000 epochs, one object an epoch.
+DESCRIPTION_LIMITS = JsonLimits(values=5_000_000, containers=1_000_000)
+
+
+def parse_json_text(raw: bytes | str, what: str, limits: JsonLimits = DESCRIPTION_LIMITS):
+    """JSON text read from a file, parsed; WeightFileError naming `what` when it is not.
+
+    Before anything is built, the text's shape is checked (`_check_json_shape`: its depth
+    and how many values and lists it can hold at most, against `limits`); whole numbers of
+    more than MAX_INT_DIGITS digits are refused while parsing, before Python converts them.
+    """
     try:
+        data = raw.encode("utf-8") if isinstance(raw, str) else raw
+        _check_json_shape(data, what, limits)  # a WeightFileError of its own when refused
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise WeightFileError(f"the {what} is not UTF-8 text (byte {exc.start})") from None
+        return json.loads(text, parse_int=_bounded_int)
+    except UnicodeError as exc:  # also a str holding lone surrogates, which cannot be encoded
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
+        raise WeightFileError(f"the {what} is not UTF-8 text{where}") from None
     except json.JSONDecodeError as exc:
         raise WeightFileError(
             f"the {what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except _TooManyDigits as exc:
+        raise WeightFileError(
+            f"the {what} holds a whole number of {exc.digits:,} digits; numbers in a weights "
+            f"file have at most {MAX_INT_DIGITS}"
+        ) from None
     except RecursionError:
         raise WeightFileError(f"the {what} is nested too deeply to be a weights file") from None
+    except WeightFileError:
+        raise
+    except (ValueError, OverflowError) as exc:  # anything else Python refuses to convert
+        raise WeightFileError(
+            f"the {what} holds a value Python cannot read ({shown(str(exc))})"
+        ) from None
+
+
+class _TooManyDigits(Exception):
+    def __init__(self, digits: int):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _bounded_int(text: str) -> int:
+    """json's parse_int: a whole number, refused before conversion when absurdly long
+    (Python itself refuses more than 4,300 digits, with a ValueError of its own)."""
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_INT_DIGITS:
+        raise _TooManyDigits(digits)
+    return int(text)
+
+
+_DEPTH_CHUNK = 1 << 20  # bytes scanned at a time for the nesting depth
+
+
+def _check_json_shape(data: bytes, what: str, limits: JsonLimits) -> None:
+    """Refuse JSON text that is nested too deeply or could hold too many values, cheaply.
+
+    Counting happens on the bytes, at C speed, before any object exists: every list or
+    object opens with '[' or '{', and every value but the first of its list or object
+    follows a ',', so the counts of those bytes bound what the text can hold (texts that
+    contain them only make the bound looser). The depth is then measured by `_max_depth`.
+    """
+    containers = data.count(b"[") + data.count(b"{")
+    if containers > limits.containers:
+        raise WeightFileError(
+            f"the {what} holds up to {containers:,} lists and objects, more than the "
+            f"{limits.containers:,} a weights file of this kind needs"
+        )
+    values = data.count(b",") + containers + 1
+    if values > limits.values:
+        raise WeightFileError(
+            f"the {what} holds up to {values:,} values, more than the {limits.values:,} a "
+            "weights file of this kind needs"
+        )
+    if containers > MAX_JSON_DEPTH and _max_depth(data) > MAX_JSON_DEPTH:
+        raise WeightFileError(
+            f"the {what} is nested too deeply to be a weights file (lists and objects more "
+            f"than {MAX_JSON_DEPTH} deep)"
+        )
+
+
+_BRACKET_STEP = np.zeros(256, dtype=np.int8)  # +1 for '[' and '{', -1 for ']' and '}'
+_BRACKET_STEP[[ord("["), ord("{")]] = 1
+_BRACKET_STEP[[ord("]"), ord("}")]] = -1
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in b'[]{}"')  # deleted by translate
+
+
+def _max_depth(data: bytes) -> int:
+    """How deeply the lists and objects of JSON text nest, brackets inside texts ignored.
+
+    A '"' opens or closes a text unless an odd number of backslashes comes just before it;
+    a bracket counts when an even number of real quotes precedes it. Done with NumPy a
+    chunk at a time, carrying from chunk to chunk the depth, whether a text is open and
+    how many backslashes ended the chunk, so memory stays a few MB whatever the size.
+    """
+    if b"\\" not in data:
+        # No escapes, so every quote is real: keep only quotes and brackets (at C speed;
+        # a weights file has few), which nest exactly as in the whole text.
+        data = data.translate(None, _NOT_STRUCTURE)
+    codes = np.frombuffer(data, dtype=np.uint8)  # (n,) a view, no copy
+    depth = deepest = 0
+    in_text = 0  # 1 while inside a text
+    backslashes = 0  # the run of backslashes that ended the previous chunk
+    for start in range(0, codes.size, _DEPTH_CHUNK):
+        end = min(start + _DEPTH_CHUNK, codes.size)
+        chunk = codes[start:end]  # (m,)
+        steps = _BRACKET_STEP[chunk]  # (m,) +1, -1 or 0 for each byte
+        at = np.flatnonzero(steps)  # (k,) where the brackets are
+        if in_text or data.find(b'"', start, end) >= 0 or data.find(b"\\", start, end) >= 0:
+            quote, backslash = chunk == ord('"'), chunk == ord("\\")
+            index = np.arange(chunk.size, dtype=np.int64)  # (m,)
+            # the last position at or before each i that is not a backslash (-1: none yet)
+            last_plain = np.maximum.accumulate(np.where(backslash, -1, index))  # (m,)
+            before = np.empty(chunk.size, dtype=np.int64)  # backslashes just before each i
+            before[0] = backslashes
+            run = index[:-1] - last_plain[:-1]  # run of backslashes ending at i - 1
+            before[1:] = np.where(last_plain[:-1] < 0, index[:-1] + 1 + backslashes, run)
+            real_quote = quote & (before % 2 == 0)  # (m,)
+            inside = (in_text + np.cumsum(real_quote)) % 2 == 1  # (m,) within a text
+            end_plain = int(last_plain[-1])
+            backslashes = chunk.size - 1 - end_plain + (backslashes if end_plain < 0 else 0)
+            in_text = int(inside[-1])
+            at = at[~inside[at]]  # (k',) the brackets outside texts
+        else:
+            backslashes = 0
+        if at.size:
+            running = depth + np.cumsum(steps[at], dtype=np.int64)  # (k',)
+            deepest = max(deepest, int(running.max()))
+            depth = int(running[-1])
+    return deepest
+
+
+def quoted_value(value) -> str:
+    """A value read from a file, shown briefly and safely in a message."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return f"an object with {len(value):,} keys"
+    if isinstance(value, list) and len(value) > 8:
+        text = json.dumps(value[:8], default=str)[:-1] + f", … ({len(value):,} items)]"
+    else:
+        text = json.dumps(value, default=str)
+    return printable_part(text if len(text) <= 80 else text[:79] + "…")
 
 
 def architecture_text(sizes) -> str:
@@ -147,13 +307,13 @@ def check_keys(found: set, expected: set) -> None:
         if missing:
             parts.append(
                 "missing "
-                + ", ".join(repr(k) for k in missing[:6])
+                + ", ".join(shown(k) for k in missing[:6])
                 + (" ..." if len(missing) > 6 else "")
             )
         if extra:
             parts.append(
                 "unexpected "
-                + ", ".join(repr(k) for k in extra[:6])
+                + ", ".join(shown(k) for k in extra[:6])
                 + (" ..." if len(extra) > 6 else "")
             )
         raise WeightFileError("the arrays do not match the architecture: " + "; ".join(parts))
@@ -186,12 +346,12 @@ def check_header(header) -> list[int]:
             )
         raise WeightFileError(
             f"this is not an nn-tutor weights file: 'format' is "
-            f"{str(marker)[:60]!r}, expected {FORMAT_MARKER!r}"
+            f"{quoted_value(marker)}, expected {FORMAT_MARKER!r}"
         )
     version = header.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise WeightFileError(
-            f"'format_version' must be a positive whole number; got {json.dumps(version)[:40]}"
+            f"'format_version' must be a positive whole number; got {quoted_value(version)}"
         )
     if version > FORMAT_VERSION:
         raise WeightFileError(
@@ -206,14 +366,14 @@ def check_header(header) -> list[int]:
     ):
         raise WeightFileError(
             "'sizes' must be a list of at least two whole numbers "
-            f"(like [2, 64, 1]); got {json.dumps(sizes)[:60]}"
+            f"(like [2, 64, 1]); got {quoted_value(sizes)}"
         )
     if len(sizes) - 1 > MAX_LAYERS:
         raise WeightFileError(
             f"'sizes' declares {len(sizes) - 1} layers; at most {MAX_LAYERS} are accepted"
         )
     if any(s < 1 for s in sizes):
-        raise WeightFileError(f"every layer size must be at least 1; got {sizes}")
+        raise WeightFileError(f"every layer size must be at least 1; got {quoted_value(sizes)}")
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     if n_params > MAX_PARAMETERS:
         raise WeightFileError(
@@ -231,21 +391,20 @@ def check_header(header) -> list[int]:
     for k, name in enumerate(acts):
         if name not in ACTIVATIONS:
             raise WeightFileError(
-                f"layer {k}'s activation {name[:40]!r} is unknown; known: {', '.join(ACTIVATIONS)}"
+                f"layer {k}'s activation {shown(name)} is unknown; known: {', '.join(ACTIVATIONS)}"
             )
     if header.get("dtype") not in DTYPES:
         raise WeightFileError(
-            f"'dtype' must be one of {', '.join(DTYPES)}; got "
-            f"{json.dumps(header.get('dtype'))[:40]}"
+            f"'dtype' must be one of {', '.join(DTYPES)}; got {quoted_value(header.get('dtype'))}"
         )
     init = header.get("init", None)
     if init is not None and init not in INITS:
         raise WeightFileError(
-            f"'init' must be one of {', '.join(INITS)} or null; got {json.dumps(init)[:40]}"
+            f"'init' must be one of {', '.join(INITS)} or null; got {quoted_value(init)}"
         )
     seed = header.get("seed", None)
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise WeightFileError(f"'seed' must be a whole number or null; got {json.dumps(seed)[:40]}")
+        raise WeightFileError(f"'seed' must be a whole number or null; got {quoted_value(seed)}")
     for key, kind in (("normaliser", dict), ("config", dict), ("meta", dict), ("history", list)):
         value = header.get(key)
         if value is not None and not isinstance(value, kind):

@@ -18,11 +18,29 @@ import numpy as np
 
 from ..errors import WeightFileError
 from ..network import Network
-from .header import architecture_text, check_array, check_header, parse_json_text
+from .header import (
+    DESCRIPTION_LIMITS,
+    MAX_PARAMETERS,
+    JsonLimits,
+    architecture_text,
+    check_array,
+    check_header,
+    parse_json_text,
+    quoted_value,
+)
 
 __all__ = ["EXTENSION", "looks_like", "write", "read"]
 
 EXTENSION = ".json"
+
+# What a .json weights file may hold, checked on its text before it is parsed: the numbers
+# of the largest model, one list per matrix row (a 2-100000-1 network has 100,001 rows),
+# and the description. Python spends some 30 bytes on each number and 56 on each list.
+MAX_MATRIX_ROWS = 2_000_000
+FILE_LIMITS = JsonLimits(
+    values=MAX_PARAMETERS + MAX_MATRIX_ROWS + DESCRIPTION_LIMITS.values,
+    containers=MAX_MATRIX_ROWS + DESCRIPTION_LIMITS.containers,
+)
 
 
 def looks_like(data: bytes) -> bool:
@@ -71,7 +89,7 @@ def write(tmp: str, header: dict, network: Network) -> None:
 
 def read(data: bytes) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     """(description, weights, biases) from the bytes of a .json file, all checked."""
-    doc = parse_json_text(data, "file")
+    doc = parse_json_text(data, "file", FILE_LIMITS)
     sizes = check_header(doc)
     layers = doc.get("layers")
     if not isinstance(layers, list):
@@ -112,7 +130,7 @@ def _nested_numbers(value, shape: tuple[int, ...], what: str) -> np.ndarray:
             )
         for j, v in enumerate(value):
             if not _is_number(v):
-                raise WeightFileError(f"{what} entry {j} is {json.dumps(v)[:40]}, not a number")
+                raise WeightFileError(f"{what} entry {j} is {quoted_value(v)}, not a number")
         return np.array(value, dtype=np.float64)
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
         raise WeightFileError(f"{what} must be a list of rows, each a list of numbers")
@@ -127,7 +145,5 @@ def _nested_numbers(value, shape: tuple[int, ...], what: str) -> np.ndarray:
     for i, row in enumerate(value):
         for j, v in enumerate(row):
             if not _is_number(v):
-                raise WeightFileError(
-                    f"{what} entry ({i}, {j}) is {json.dumps(v)[:40]}, not a number"
-                )
+                raise WeightFileError(f"{what} entry ({i}, {j}) is {quoted_value(v)}, not a number")
     return np.array(value, dtype=np.float64)

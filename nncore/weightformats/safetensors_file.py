@@ -6,6 +6,11 @@ weight is key "{2k}.weight" with shape (out, in) (our matrix transposed) and its
 parameters. So `model.load_state_dict(safetensors.torch.load_file(path))` works as is. The
 description (see `nncore.weightformats.header`) goes into the file's string metadata, each
 entry as JSON text, plus "pytorch_module": the `nn.Sequential(...)` to build, for people.
+
+The bytes are made in memory by safetensors' serialiser and written into the temporary file
+`nncore.atomicwrite` made (so the file gets the same mode, under the umask, as every file
+we write; the library's own `save_file` would create it readable by its owner only). When
+reading, the header's declared length is checked before the header is read or parsed.
 """
 
 from __future__ import annotations
@@ -16,11 +21,24 @@ import numpy as np
 
 from ..errors import WeightFileError
 from ..network import Network
-from .header import HEADER_KEYS, check_array, check_header, check_keys, parse_json_text
+from ..safetext import shown
+from .header import (
+    HEADER_KEYS,
+    MAX_DESCRIPTION_BYTES,
+    MAX_LAYERS,
+    check_array,
+    check_header,
+    check_keys,
+    parse_json_text,
+)
 
 __all__ = ["EXTENSION", "looks_like", "write", "read"]
 
 EXTENSION = ".safetensors"
+
+# The header: the description (as metadata) and about 100 bytes naming each of the at most
+# two tensors a layer has.
+MAX_HEADER_BYTES = MAX_DESCRIPTION_BYTES + 2 * MAX_LAYERS * 256
 
 _TORCH_ACTIVATION_MODULES = {
     "relu": "ReLU()",
@@ -49,7 +67,7 @@ def _sequential_text(network: Network) -> str:
 
 def write(tmp: str, header: dict, network: Network) -> None:
     """Write the arrays and the description (as metadata) to the file `tmp`."""
-    from safetensors.numpy import save_file
+    from safetensors.numpy import save
 
     tensors = {}
     for k, (w, b) in enumerate(zip(network.weights, network.biases)):
@@ -60,7 +78,9 @@ def write(tmp: str, header: dict, network: Network) -> None:
         for key, value in header.items()
     }
     metadata["pytorch_module"] = _sequential_text(network)
-    save_file(tensors, tmp, metadata=metadata)
+    data = save(tensors, metadata=metadata)  # the whole file's bytes, made in memory
+    with open(tmp, "wb") as fh:  # the file atomicwrite created, with its mode
+        fh.write(data)
 
 
 def read(data: bytes) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
@@ -68,6 +88,11 @@ def read(data: bytes) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     from safetensors.numpy import load as load_tensors
 
     declared = int.from_bytes(data[:8], "little")
+    if declared > MAX_HEADER_BYTES:
+        raise WeightFileError(
+            f"the .safetensors header claims {declared:,} bytes, more than the "
+            f"{MAX_HEADER_BYTES:,} a weights file's header may have"
+        )
     if declared > len(data) - 8:
         raise WeightFileError(
             f"the .safetensors header claims {declared:,} bytes but the "
@@ -86,15 +111,17 @@ def read(data: bytes) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
         tensors = load_tensors(data)
     # The Rust reader reports damage as SafetensorError; anything it raises means "bad file".
     except Exception as exc:
-        raise WeightFileError(f"the .safetensors file could not be read ({exc})") from None
+        raise WeightFileError(
+            f"the .safetensors file could not be read ({shown(str(exc))})"
+        ) from None
     header = {}
     for key, value in metadata.items():
         if key not in HEADER_KEYS:
             continue  # e.g. "pytorch_module", written for people
         if not isinstance(value, str):
-            raise WeightFileError(f"metadata entry {key!r} is not text")
+            raise WeightFileError(f"metadata entry {shown(key)} is not text")
         header[key] = (
-            value if key == "format" else parse_json_text(value, f"metadata entry {key!r}")
+            value if key == "format" else parse_json_text(value, f"metadata entry {shown(key)}")
         )
     sizes = check_header(header)
     expected = {f"{2 * k}.{kind}" for k in range(len(sizes) - 1) for kind in ("weight", "bias")}

@@ -122,9 +122,9 @@ def test_csv_in_utf16_is_read(tmp_path):
         (
             ["x,y,target", "", "# note", "1,2,nan"],
             4,
-            "line 4: column 'target' is nan; every value must be a finite",
+            "line 4: column 'target' holds 'nan'; every value must be a finite",
         ),
-        (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' is inf"),
+        (["x,y,target", "inf,2,3"], 2, "line 2: column 'x' holds 'inf'"),
         (["a,b,c,d", "1,2,3,4", "1,2,3"], 1, "line 1: expected 3 values (x, y, target), found 4"),
         (["x,y,f", "1,2,3", "1_000,2,3"], 3, "line 3: column 'x' holds '1_000'"),
     ],
@@ -135,7 +135,7 @@ def test_csv_bad_lines_are_named(tmp_path, lines, expected_line, expected):
         load_csv(write(tmp_path, "\n".join(body) + "\n"))
     assert expected in str(info.value)
     assert expected_line in info.value.lines
-    assert "data.csv has" in str(info.value)
+    assert "'data.csv' has" in str(info.value)
 
 
 def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
@@ -143,9 +143,12 @@ def test_csv_many_bad_lines_are_summarised_but_all_recorded(tmp_path):
     with pytest.raises(DataError) as info:
         load_csv(write(tmp_path, text))
     message = str(info.value)
-    assert message.startswith("data.csv has 20 bad lines:")
-    assert "line 2:" in message and "line 9:" in message and "line 10:" not in message
-    assert "... and 12 more lines" in message
+    assert message.startswith("'data.csv' has 20 bad lines: line 2: column 'target' holds")
+    assert "\n" not in message and len(message) <= 400  # one line, the first few listed
+    listed = message.count("which is not a number")
+    assert 2 <= listed < 20 and f"line {1 + listed}:" in message
+    assert f"line {2 + listed}:" not in message
+    assert message.endswith(f"; ... and {20 - listed} more lines")
     assert info.value.lines == list(range(2, 22))
 
 
@@ -164,7 +167,7 @@ def test_csv_with_too_few_rows(tmp_path):
 
 @pytest.mark.parametrize("text", ["", "\n\n  \n", "# only a comment\n"])
 def test_empty_csv(tmp_path, text):
-    with pytest.raises(DataError, match="data.csv is empty"):
+    with pytest.raises(DataError, match="'data.csv' is empty"):
         load_csv(write(tmp_path, text))
 
 
@@ -219,7 +222,9 @@ def test_csv_property_any_finite_table_reads_back_exactly(tmp_path_factory, rows
 
 def test_csv_larger_than_the_cap_is_refused_before_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(csvfiles, "MAX_CSV_BYTES", 100)
-    with pytest.raises(DataError, match=r"data.csv is too large"):
+    with pytest.raises(
+        DataError, match=r"'.*data.csv' is 242 bytes, more than the 100 bytes a CSV file may have"
+    ):
         load_csv(write(tmp_path, rows_text(20)))
 
 
@@ -281,14 +286,18 @@ def test_points_csv_reads_what_load_csv_reads_the_same_way(tmp_path):
         ("x,y\n1,2\n3,oops\n", 3, "line 3: column 'y' holds 'oops', which is not a number"),
         ("x,y,target\n1,2,3\n1,2\n", 3, "line 3: expected 3 values (x, y, target), found 2"),
         ("1,2\n\n# c\n1,2,3\n", 4, "line 4: expected 2 values (x, y), found 3"),
-        ("1 2 3\n4 inf 6\n", 2, "line 2: column 'y' is inf; every value must be a finite number"),
-        ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' is nan"),
+        (
+            "1 2 3\n4 inf 6\n",
+            2,
+            "line 2: column 'y' holds 'inf'; every value must be a finite number",
+        ),
+        ("y,x,z\n1,2,nan\n", 2, "line 2: column 'z' holds 'nan'"),
     ],
 )
 def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
     with pytest.raises(DataError) as info:
         load_points_csv(write(tmp_path, text))
-    assert expected in str(info.value) and str(info.value).startswith("data.csv has 1 bad line:")
+    assert expected in str(info.value) and str(info.value).startswith("'data.csv' has 1 bad line:")
     assert info.value.lines == [line]
     ((problem_line, what),) = info.value.problems  # the same fault, for callers to format
     assert problem_line == line and expected.split(": ", 1)[1] in what
@@ -299,7 +308,7 @@ def test_points_csv_bad_lines_are_named(tmp_path, text, line, expected):
     [
         (
             "",
-            "data.csv is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
+            "'data.csv' is empty: it holds no rows of numbers \\(expected columns x, y and maybe a "
             "target\\)",
         ),
         (
@@ -333,3 +342,114 @@ def test_points_csv_file_problems_and_bad_arguments(tmp_path):
         load_points_csv(write(tmp_path, "1,2\n"), n_inputs=True)
     X, _ = load_points_csv(write(tmp_path, "1,2\n"), n_inputs=2.0)  # 2.0 is the whole number 2
     assert X.tolist() == [[1.0, 2.0]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded, streaming reading (issue 8)
+
+
+def test_rows_beyond_the_limit_are_refused_as_soon_as_the_limit_is_passed(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "MAX_CSV_ROWS", 20)
+    path = write(tmp_path, "x,y,target\n" + rows_text(20))
+    assert len(load_csv(path)) == 20  # exactly the limit is fine
+    seen = []
+    real_lines = csvfiles._content_lines
+
+    def counted(*args):
+        for item in real_lines(*args):
+            seen.append(item)
+            yield item
+
+    monkeypatch.setattr(csvfiles, "_content_lines", counted)
+    path = write(tmp_path, "x,y,target\n" + rows_text(500))
+    with pytest.raises(
+        DataError,
+        match=r"^'data.csv' has more than 20 rows of data \(line 22 is one too many\); "
+        r"use a sample of at most 20 rows$",
+    ):
+        load_csv(path)
+    assert len(seen) == 1 + 21  # the header, the rows allowed and the one too many: no more
+
+
+def test_too_many_lines_are_refused_before_any_is_parsed(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "MAX_CSV_ROWS", 20)
+    monkeypatch.setattr(csvfiles, "_EXTRA_LINES", 5)
+    monkeypatch.setattr(csvfiles, "_content_lines", lambda *a: pytest.fail("a line was read"))
+    for ending in ("\n", "\r\n", "\r"):
+        path = write(tmp_path, "".join(f"{i},{i},{i}{ending}" for i in range(26)))
+        with pytest.raises(DataError, match=r"has more than 25 lines; at most 20 rows of data"):
+            load_csv(path)
+
+
+def test_a_line_longer_than_the_limit_is_refused_by_number(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "MAX_CSV_LINE_CHARS", 50)
+    text = rows_text(3) + ",".join(["1"] * 40) + "\n" + rows_text(10)
+    with pytest.raises(DataError, match=r"^'data.csv', line 4: longer than 50 characters") as info:
+        load_csv(write(tmp_path, text))
+    assert info.value.lines == [4]
+
+
+def test_old_mac_line_endings_are_read(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(rows_text(12).replace("\n", "\r").encode("ascii"))
+    ds = load_csv(path)
+    assert len(ds) == 12 and ds.y[3, 0] == 4.5
+
+
+def test_reading_stops_after_the_recorded_problems(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "MAX_RECORDED_PROBLEMS", 5)
+    text = "x,y,target\n" + "".join(f"1,2,bad{i}\n" for i in range(40))
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, text))
+    assert str(info.value).startswith("'data.csv' has at least 5 bad lines: line 2:")
+    assert info.value.lines == [2, 3, 4, 5, 6] and len(info.value.problems) == 5
+
+
+def test_a_wrong_separator_everywhere_is_one_message_even_when_capped(tmp_path, monkeypatch):
+    monkeypatch.setattr(csvfiles, "MAX_RECORDED_PROBLEMS", 5)
+    with pytest.raises(
+        DataError, match=r"^'data.csv': the first 5 rows each have 4 values but 3 are expected"
+    ) as info:
+        load_csv(write(tmp_path, "".join(f"{i},{i},{i},{i}\n" for i in range(30))))
+    assert info.value.lines == [1, 2, 3, 4, 5]
+
+
+def test_text_from_the_file_is_quoted_escaped_and_bounded(tmp_path):
+    text = "x,y,target\n" + "1,2,\x1b[31m" + "9" * 500 + "x\n" + rows_text()
+    with pytest.raises(DataError) as info:
+        load_csv(write(tmp_path, text, name="da\x07ta.csv"))
+    message = str(info.value)
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert message.startswith("'da\\x07ta.csv' has 1 bad line: line 2: column 'target' holds")
+    assert "'\\x1b[31m999" in message and "(506 characters)" in message and len(message) < 300
+
+
+def test_an_undecodable_byte_is_found_on_its_line_deep_in_the_file(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(rows_text(5000).encode() + b"caf\xe9,1,2\n" + rows_text(3).encode())
+    with pytest.raises(DataError, match=r"undecodable bytes on line 5001") as info:
+        load_csv(path)
+    assert info.value.lines == [5001]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list('0123456789.,;\t -+eEnaif#"x\r\n\x00\x1b\u2028')),
+            max_size=12,
+        ),
+        max_size=25,
+    )
+)
+def test_property_every_csv_message_is_one_bounded_line(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    for reader in (load_csv, load_points_csv):
+        try:
+            reader(path)
+        except DataError as exc:
+            message = str(exc)
+            assert "\n" not in message and "\r" not in message and "\x1b" not in message
+            assert len(message) <= 400
+            assert all(line >= 1 for line in exc.lines)

@@ -256,7 +256,7 @@ def test_interrupt_during_library_write_cleans_up(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(safetensors.numpy, "save_file", interrupted)
+    monkeypatch.setattr(safetensors.numpy, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(path, make_network("float32"))
     assert path.read_bytes() == before
@@ -513,7 +513,7 @@ def _json_doc(tmp_path, dtype="float64"):
         (lambda d: d["layers"][1].update(extra=1), "layer 1 must be an object with exactly"),
         (
             lambda d: d["layers"][0]["weights"][1].__setitem__(2, "0.5"),
-            r"layer 0 weight entry \(1, 2\) is \"0.5\", not a number",
+            r"layer 0 weight entry \(1, 2\) is '0.5', not a number",
         ),
         (
             lambda d: d["layers"][0]["weights"][1].__setitem__(2, True),
@@ -632,7 +632,7 @@ def test_bad_safetensors_contents_are_named_precisely(tmp_path, tensor_edit, met
 def test_safetensors_with_a_huge_declared_header_is_refused(tmp_path):
     path = tmp_path / "huge.safetensors"
     path.write_bytes((2**60).to_bytes(8, "little") + b'{"__metadata__": {}}')
-    with pytest.raises(WeightFileError, match="header claims .* bytes but the file has only"):
+    with pytest.raises(WeightFileError, match="header claims .* bytes, more than the"):
         load(path)
 
 
@@ -735,3 +735,151 @@ def test_the_weightfile_api_is_importable_as_before():
     assert (MAX_FILE_BYTES, MAX_PARAMETERS) == (header.MAX_FILE_BYTES, header.MAX_PARAMETERS)
     assert format_of("m.JSON") == ".json" and WeightFile.__module__ == "nncore.weightfile"
     assert set(weightfile.__all__) <= set(vars(weightfile))
+
+
+# ---- bounded before parsing (issue 8) ------------------------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600)])
+def test_every_format_is_created_with_the_umask_mode(tmp_path, fmt, mask, mode):
+    old_mask = os.umask(mask)
+    try:
+        save(tmp_path / f"m{fmt}", make_network())
+    finally:
+        os.umask(old_mask)
+    assert (tmp_path / f"m{fmt}").stat().st_mode & 0o777 == mode
+
+
+def _nested(depth):
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_json_nested_deeper_than_the_limit_is_refused_before_parsing(tmp_path, fmt):
+    from nncore.weightformats.header import MAX_JSON_DEPTH
+
+    path = tmp_path / f"m{fmt}"
+    save(path, make_network(), meta={"deep": _nested(MAX_JSON_DEPTH - 5)})
+    assert load(path).meta["deep"] == _nested(MAX_JSON_DEPTH - 5)  # deep, within the limit
+    save(path, make_network(), meta={"deep": _nested(MAX_JSON_DEPTH + 1)})
+    with pytest.raises(WeightFileError, match=r"nested too deeply .*more than 32 deep"):
+        load(path)
+
+
+def test_brackets_inside_texts_do_not_count_as_depth(tmp_path):
+    path = tmp_path / "m.json"
+    meta = {"note": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "path": 'C:\\data\\"[[[[[[[[[[[['}
+    meta["more"] = "\\" * 7 + '"' + "{" * 50
+    save(path, make_network(), meta=meta)
+    assert load(path).meta == meta
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_5000_digit_whole_number_is_a_weight_file_error_naming_the_file(tmp_path, fmt):
+    path = tmp_path / f"m{fmt}"
+    save(path, make_network(), meta={"seen": 12345})
+    data = path.read_bytes()
+    if fmt == ".npz":  # the header entry is stored uncompressed: rewrite it with the number
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        text = arrays["header"].tobytes().replace(b"12345", b"7" * 5000)
+        arrays["header"] = np.frombuffer(text, dtype=np.uint8)
+        np.savez(path, **arrays)
+    elif fmt == ".safetensors":  # the metadata holds JSON text inside the JSON header
+        n = int.from_bytes(data[:8], "little")
+        head = data[8 : 8 + n].replace(b"12345", b"7" * 5000)
+        path.write_bytes(len(head).to_bytes(8, "little") + head + data[8 + n :])
+    else:
+        path.write_bytes(data.replace(b"12345", b"7" * 5000))
+    with pytest.raises(WeightFileError) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"'{path}': ") and "\n" not in message
+    assert "a whole number of 5,000 digits; numbers in a weights file have at most 40" in message
+
+
+def test_json_with_too_many_values_or_lists_is_refused_before_parsing(tmp_path, monkeypatch):
+    path = tmp_path / "m.json"
+    save(path, make_network(), history=history())
+    monkeypatch.setattr(json_file, "FILE_LIMITS", json_file.JsonLimits(values=20, containers=5))
+    with pytest.raises(WeightFileError, match=r"holds up to [0-9,]+ lists and objects, more than"):
+        load(path)
+    monkeypatch.setattr(json_file, "FILE_LIMITS", json_file.JsonLimits(values=20, containers=99))
+    with pytest.raises(WeightFileError, match=r"holds up to [0-9,]+ values, more than the 20"):
+        load(path)
+
+
+def test_npz_entry_declaring_more_than_its_limit_is_refused_before_inflating(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    save(path, make_network())
+    # a limit below the weights' size stands in for a bomb: nothing may be inflated
+    monkeypatch.setattr(npz_file, "MAX_PARAMETERS", 1)
+    monkeypatch.setattr(npz_file, "_NPY_HEADER_BYTES", 0)
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: opened.append(a) or 1 / 0)
+    with pytest.raises(WeightFileError, match=r"entry 'weights_0' .*declares 192 bytes unpacked"):
+        load(path)
+    assert opened == []
+
+
+def test_npz_total_unpacked_size_is_bounded(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    save(path, make_network())
+    monkeypatch.setattr(npz_file, "MAX_UNPACKED_BYTES", 500)
+    with pytest.raises(WeightFileError, match=r"unpacks to more than 500 bytes"):
+        load(path)
+
+
+def test_npz_entry_lying_about_its_size_is_refused(tmp_path):
+    path = tmp_path / "m.npz"
+    save(path, make_network())
+    data = bytearray(path.read_bytes())
+    # shrink the uncompressed size the central directory declares for weights_0 (the size
+    # zipfile trusts; NumPy's local header says 0xFFFFFFFF and puts it in a zip64 field)
+    with zipfile.ZipFile(path) as zf:
+        true_size = zf.getinfo("weights_0.npy").file_size
+    start = data.find(b"PK\x01\x02")
+    found = 0
+    while start >= 0:
+        if data[start + 46 : start + 59] == b"weights_0.npy":
+            assert int.from_bytes(data[start + 24 : start + 28], "little") == true_size
+            data[start + 24 : start + 28] = (150).to_bytes(4, "little")
+            found += 1
+        start = data.find(b"PK\x01\x02", start + 4)
+    assert found == 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(WeightFileError, match=r"weights_0"):
+        load(path)
+
+
+def test_npz_entry_names_from_the_file_are_shown_escaped(tmp_path):
+    path = tmp_path / "m.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("evil\x1b[2J\n.bin", b"x")
+    with pytest.raises(WeightFileError) as info:
+        load(path)
+    message = str(info.value)
+    assert "\x1b" not in message and "\n" not in message and "evil\\x1b[2J\\n.bin" in message
+
+
+def test_values_from_the_file_are_shown_escaped_and_short(tmp_path):
+    doc = _json_doc(tmp_path)
+    doc["format"] = "\x1b]0;owned\x07" + "x" * 100_000
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    with pytest.raises(WeightFileError) as info:
+        load(tmp_path / "bad.json")
+    message = str(info.value)
+    assert "\x1b" not in message and "\x07" not in message and len(message) < 400
+    assert "'\\x1b]0;owned\\x07xxx" in message and "(100,010 characters)" in message
+
+
+def test_the_file_is_named_in_every_message_about_its_content(tmp_path):
+    doc = _json_doc(tmp_path)
+    doc["sizes"] = [2, 0, 1]
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    with pytest.raises(
+        WeightFileError, match=r"^'.*bad.json': every layer size must be at least 1"
+    ):
+        load(tmp_path / "bad.json")
