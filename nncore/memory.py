@@ -270,7 +270,9 @@ def _advice(estimate: MemoryEstimate) -> str:
         return "; smaller mini-batches, fewer points or narrower layers need less"
     if largest in ("parameters", "gradients", "optimiser state"):
         return "; fewer or narrower layers need less"
-    if largest in ("data", "the points", "working arrays", "evaluation"):
+    if largest == "evaluation":
+        return "; fewer points or narrower layers need less"
+    if largest in ("data", "the points", "working arrays"):
         return "; fewer points need less"
     return ""
 

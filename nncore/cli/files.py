@@ -29,18 +29,18 @@ def check_writable(path: str, option: str = "-o") -> None:
         info = None
     except OSError as exc:  # e.g. a path under a regular file: "Not a directory"
         raise InputError(
-            f"{option} {shown(path)}: cannot write there ({exc.strerror or exc})"
+            f"{option} {shown(path, 200)}: cannot write there ({exc.strerror or exc})"
         ) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{option} {shown(path)} is a folder; give a file name")
+        raise InputError(f"{option} {shown(path, 200)} is a folder; give a file name")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{option} {shown(path)} is not a regular file; give a file name")
+        raise InputError(f"{option} {shown(path, 200)} is not a regular file; give a file name")
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, probe = tempfile.mkstemp(prefix=".nncore-write-test-", dir=folder)
     except OSError as exc:
         raise InputError(
-            f"{option} {shown(path)}: cannot write in {shown(folder)} "
+            f"{option} {shown(path, 200)}: cannot write in {shown(folder, 200)} "
             f"({exc.strerror or exc}); nothing was trained"
         ) from None
     os.close(fd)
@@ -70,7 +70,7 @@ def write_text_atomically(path: str, text: str) -> None:
             fh.write(text)
 
     if os.path.isdir(path):
-        raise InputError(f"{shown(path)} is a folder; give a file name")
+        raise InputError(f"{shown(path, 200)} is a folder; give a file name")
     try:
         write_atomically(path, write)
     except WeightFileError as exc:

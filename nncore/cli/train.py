@@ -32,6 +32,8 @@ from .terminal import ProgressBar, err, out, r2_label, short_number
 
 __all__ = ["NOT_GIVEN", "cmd_train", "parse_arch"]
 
+PATH_LIMIT = 200  # characters of a file's path quoted in a message
+
 NOT_GIVEN = object()  # tells "--batch-size full" (None) from no --batch-size at all
 
 
@@ -61,7 +63,7 @@ def parse_arch(text: str) -> tuple[int, ...]:
                 f"--arch {shown(text)}: {shown(part)} is not a whole number of neurons; {example}"
             )
     for part in parts:
-        if len(part.lstrip("0")) > len(str(MAX_LAYER_WIDTH)):  # int() of 5,000 digits fails
+        if len(part.lstrip("0")) > 15:  # int() of 5,000 digits would fail
             raise UsageError(
                 f"--arch {shown(text)}: {shown(part)} neurons is far more than the "
                 f"{MAX_LAYER_WIDTH:,} a layer may have"
@@ -270,7 +272,7 @@ def _save(path: str, run, meta: dict) -> str | None:
         return None
     except Exception as exc:  # anything at all: the model must not be lost to it
         reason = str(exc) if isinstance(exc, NNCoreError) else f"{type(exc).__name__}: {exc}"
-        err(one_line(f"nncore train: error: could not save {shown(path)}: {reason}"))
+        err(one_line(f"nncore train: error: could not save {shown(path, PATH_LIMIT)}: {reason}"))
     for rescue in rescue_paths(path):
         try:
             weightfile.save(rescue, run.network, **parts)
@@ -371,7 +373,7 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
     interrupts.phase = "after"
     if rescued is not None:
         if rescued:
-            err(f"The trained model was saved instead to {shown(rescued, 200)}.")
+            err(f"The trained model was saved instead to {shown(rescued, PATH_LIMIT)}.")
         else:
             err("The trained model could not be saved anywhere (see the error above).")
         return 1
