@@ -129,7 +129,7 @@ class TrainingRun:
             raise DataError("the training data is empty")
         from . import memory  # the run's memory, estimated before its arrays are allocated
 
-        n_val, c = (len(val.X) if hasattr(val, "X") else 0), config
+        n_val, c = len(getattr(val, "X", ())), config
         need = memory.estimate_training(c.sizes, len(X), n_val, c.batch_size, c.optimizer, c.dtype)
         memory.require_fits(need, "this run")
 
