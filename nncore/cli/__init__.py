@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")
         return 1
+    except OSError as exc:  # e.g. the terminal went away (SIGHUP) while printing
+        _error(command, exc.strerror or str(exc))
+        return 1
 
 
 def _error(command: str | None, message: str) -> None:

@@ -5,7 +5,7 @@ The three mean the same: "stop now". A closed terminal window sends SIGHUP, a jo
 is, so `Interrupts` tracks the phase it is in:
 
 - "setup" (before training) and "after" (the model is saved, only the summary is left):
-  nothing is lost by stopping at once, so the signal ends the command (`Interrupted`).
+  nothing is lost by stopping at once, so the signal ends the command (`_Interrupted`).
 - "training": the first signal asks the run to stop at the end of the current batch (an
   epoch, for full-batch training), after which the model is saved as usual; a second one
   aborts at once without saving, for a user who really wants out.
@@ -25,7 +25,7 @@ from types import FrameType
 
 from .terminal import err
 
-__all__ = ["Interrupted", "Interrupts", "STOP_SIGNALS", "signal_name"]
+__all__ = ["Interrupts", "STOP_SIGNALS", "signal_name"]
 
 # SIGHUP does not exist on Windows.
 STOP_SIGNALS = tuple(
@@ -43,8 +43,11 @@ def signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
-class Interrupted(KeyboardInterrupt):
-    """Raised by the handler to end the command now; `signum` chooses the exit status."""
+class _Interrupted(KeyboardInterrupt):
+    """Raised by the handler to end the command now; `signum` chooses the exit status.
+
+    Shared with `nncore.cli.train` only, hence the underscore: it is about a signal, not
+    about bad input, so it stays out of the public errors (tests/nncore/test_errors.py)."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -85,7 +88,7 @@ class Interrupts:
                 err(f"\n{signal_name(signum)}: still saving; the save finishes first.")
             return
         if self.phase != "training" or self.run is None or self.run.stop_requested:
-            raise Interrupted(signum)
+            raise _Interrupted(signum)
         self.run.request_stop()
         when = "at the end of this batch" if self.per_batch else "after this epoch"
         again = "press Ctrl+C again" if signum == signal.SIGINT else "a second signal aborts"

@@ -27,7 +27,7 @@ from ..errors import DataError, NNCoreError, SettingsError, WeightFileError
 from ..safetext import one_line, printable_part, shown
 from . import InputError, UsageError
 from .files import check_writable, csv_fault, rescue_paths
-from .signals import Interrupted, Interrupts, signal_name
+from .signals import Interrupts, _Interrupted, signal_name
 from .terminal import ProgressBar, err, out, r2_label, short_number
 
 __all__ = ["NOT_GIVEN", "cmd_train", "parse_arch"]
@@ -295,7 +295,7 @@ def cmd_train(args) -> int:
     with Interrupts() as interrupts:
         try:
             return _train(args, interrupts, TrainingRun)
-        except Interrupted as stop:
+        except _Interrupted as stop:
             if interrupts.phase == "training":
                 err("\nAborted: nothing was saved.")
             elif interrupts.phase == "after":
