@@ -8,8 +8,9 @@
 
 `train` builds a dataset (a built-in function, your own formula, or a CSV file), trains with
 the article's recipe or the modern one (any setting can be changed), shows a progress bar
-on stderr and saves the weights. Ctrl+C stops it at the end of the current epoch and still
-saves what was learned; a second Ctrl+C aborts without saving. `predict` reads a weights
+on stderr and saves the weights. Ctrl+C (or SIGTERM, SIGHUP) stops it at the end of the
+current batch and still saves what was learned; a second one aborts without saving, and
+one that arrives while saving waits for the save to finish (see `nncore.cli.signals`). `predict` reads a weights
 file and answers in the original units of the data; `info` describes a weights file;
 `lesson` writes one of the step-by-step lessons as Markdown, LaTeX or CSV.
 

@@ -16,7 +16,24 @@ from ..errors import DataError, WeightFileError
 from ..safetext import shown
 from . import InputError
 
-__all__ = ["check_writable", "csv_fault", "rescue_paths", "write_text_atomically"]
+__all__ = ["check_writable", "csv_fault", "load_weights", "rescue_paths", "write_text_atomically"]
+
+
+def load_weights(path: str):
+    """`weightfile.load(path)`, with any error it lets through still told as a bad file.
+
+    The reader raises WeightFileError for everything it checks; a value that escapes its
+    checks (Python refusing a 5,000-digit number in the JSON, a nesting too deep) must not
+    become a traceback either: it is the file's fault, so it is a WeightFileError here.
+    """
+    from .. import weightfile
+
+    try:
+        return weightfile.load(path)
+    except WeightFileError:
+        raise
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise WeightFileError(f"cannot read {shown(path, 200)}: {exc}") from None
 
 
 def check_writable(path: str, option: str = "-o") -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .. import weightfile
 from ..errors import WeightFileError
 from ..safetext import printable_part
 from .terminal import out, r2_label, short_number
@@ -136,7 +135,9 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
 
 def cmd_info(args) -> int:
     """Print what `describe` says about the weights file."""
-    wf = weightfile.load(args.weights)  # a WeightFileError: `main` says so, status 1
+    from .files import load_weights  # here: `nncore.cli` imports this module while it loads
+
+    wf = load_weights(args.weights)  # a WeightFileError: `main` says so, status 1
     try:
         lines = describe(wf, args.weights)
     except (ValueError, OverflowError) as exc:  # a value the checks let through: still one line

@@ -12,10 +12,9 @@ import sys
 
 import numpy as np
 
-from .. import weightfile
 from ..errors import DataError
 from . import UsageError
-from .files import csv_fault, write_text_atomically
+from .files import csv_fault, load_weights, write_text_atomically
 from .terminal import err, out, r2_label, short_number
 
 __all__ = ["cmd_predict"]
@@ -70,7 +69,7 @@ def cmd_predict(args) -> int:
 
     if (args.points is None) == (args.csv is None):
         raise UsageError('give the inputs with --points "x,y; x,y" or --csv FILE (one of them)')
-    wf = weightfile.load(args.weights)  # a WeightFileError: `main` says so, status 1
+    wf = load_weights(args.weights)  # a WeightFileError: `main` says so, status 1
     n_in = wf.network.n_inputs
     if args.points is not None:
         X, y = _parse_points(args.points, n_in), None

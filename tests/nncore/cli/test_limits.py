@@ -272,3 +272,14 @@ def test_fit_in_units_handles_a_constant_target():
             return 5
 
     assert train_cmd._fit_in_units(Run, Data()) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("command", ["info", "predict"])
+def test_a_number_python_refuses_is_a_bad_file_not_a_traceback(run_cli, capsys, tmp_path, command):
+    path = tmp_path / "m.json"
+    weightfile.save(path, Network((2, 3, 1), seed=1), meta={"x": 1})
+    path.write_text(path.read_text().replace('"x": 1', '"x": 1' + "0" * 5000))
+    extra = ["--points", "1,2"] if command == "predict" else []
+    code, out, err = run_cli(capsys, command, path, *extra)
+    assert code == 1 and out == ""
+    assert f"error: cannot read '{path}'" in _one_line(err)
