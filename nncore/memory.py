@@ -55,6 +55,7 @@ __all__ = [
     "LIMIT_VARIABLE",
     "MemoryEstimate",
     "estimate_data",
+    "estimate_prediction",
     "estimate_training",
     "format_bytes",
     "memory_limit",
@@ -179,6 +180,22 @@ def estimate_data(n_points: int, n_inputs: int = 2, n_outputs: int = 1) -> Memor
         "working arrays": n * _DATA_WORKING_ARRAYS * _DATA_ITEMSIZE,
     }
     return MemoryEstimate(parts, rows=n)
+
+
+def estimate_prediction(sizes, n_rows: int, dtype: str = "float64") -> MemoryEstimate:
+    """The memory predicting `n_rows` rows with a network of `sizes` needs, the rows passed
+    through it in chunks of at most `EVAL_CHUNK_ROWS` (each layer's z and a for a chunk,
+    the network, the inputs and the predictions)."""
+    sizes = _sizes(sizes)
+    it = _ITEMSIZE.get(str(dtype), 8)
+    n = max(int(n_rows), 0)
+    P = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    parts = {
+        "evaluation": min(n, EVAL_CHUNK_ROWS) * sum(2 * it * k for k in sizes[1:]),
+        "parameters": P * it,
+        "data": n * (sizes[0] + sizes[-1]) * 2 * _DATA_ITEMSIZE,
+    }
+    return MemoryEstimate(parts, rows=min(n, EVAL_CHUNK_ROWS))
 
 
 # ---- the limit ------------------------------------------------------------------------------

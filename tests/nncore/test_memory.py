@@ -129,3 +129,25 @@ def test_format_bytes():
     assert memory.format_bytes(9_600_000) == "9.6 MB"
     assert memory.format_bytes(12_345_000_000) == "12.3 GB"
     assert memory.format_bytes(250_000_000) == "250 MB"
+
+
+def test_prediction_estimate_is_within_a_factor_two_of_the_measured_peak(monkeypatch):
+    import numpy as np
+
+    from nncore.cli.predict import _predict_with
+    from nncore.network import Network
+    from nncore.normaliser import Normaliser
+    from nncore.weightfile import WeightFile
+
+    monkeypatch.setattr(memory, "EVAL_CHUNK_ROWS", 5000)
+    net = Network((2, 300, 300, 1), seed=1)
+    X = np.random.default_rng(0).uniform(-1, 1, (20_000, 2))
+    wf = WeightFile(net, Normaliser.fit(X, X[:, :1]))
+    tracemalloc.start()
+    try:
+        _predict_with(wf, X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    estimate = memory.estimate_prediction(net.sizes, len(X))
+    assert peak / 2 <= estimate.total <= 2 * peak, (memory.format_bytes(peak), estimate.describe())

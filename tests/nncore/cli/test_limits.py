@@ -283,3 +283,24 @@ def test_a_number_python_refuses_is_a_bad_file_not_a_traceback(run_cli, capsys, 
     code, out, err = run_cli(capsys, command, path, *extra)
     assert code == 1 and out == ""
     assert f"error: cannot read '{path}'" in _one_line(err)
+
+
+def test_predict_works_in_chunks_with_the_same_numbers(run_cli, capsys, trained, monkeypatch):
+    wf = weightfile.load(trained)
+    points = "; ".join(f"{i / 3:.3f},{-i / 7:.3f}" for i in range(10))
+    code, whole, _err = run_cli(capsys, "predict", trained, "--points", points)
+    assert code == 0
+    monkeypatch.setattr(memory, "EVAL_CHUNK_ROWS", 3)
+    code, chunked, _err = run_cli(capsys, "predict", trained, "--points", points)
+    assert code == 0 and chunked == whole
+    assert wf.network.n_inputs == 2
+
+
+def test_predict_refuses_what_cannot_fit(run_cli, capsys, tmp_path, monkeypatch):
+    path = tmp_path / "wide.npz"
+    weightfile.save(path, Network((2, 20_000, 1), seed=1))
+    monkeypatch.setenv(memory.LIMIT_VARIABLE, "60M")
+    points = "; ".join(f"{i},{i}" for i in range(2000))
+    code, out, err = run_cli(capsys, "predict", path, "--points", points)
+    assert code == 2 and out == ""
+    assert "predicting 2,000 points with 2-20000-1 needs about" in _one_line(err)
