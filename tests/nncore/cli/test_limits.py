@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nncore import cli, memory, weightfile
 from nncore.cli import train as train_cmd
@@ -304,3 +307,16 @@ def test_predict_refuses_what_cannot_fit(run_cli, capsys, tmp_path, monkeypatch)
     code, out, err = run_cli(capsys, "predict", path, "--points", points)
     assert code == 2 and out == ""
     assert "predicting 2,000 points with 2-20000-1 needs about" in _one_line(err)
+
+
+@given(st.text(alphabet="0123456789-,x ²e.", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_parse_arch_accepts_only_whole_sizes(text):
+    try:
+        sizes = train_cmd.parse_arch(text)
+    except cli.UsageError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("--arch ")
+        return
+    assert len(sizes) >= 2 and all(1 <= s <= 100_000 for s in sizes)
+    digits = [p for p in re.split(r"[^0-9]+", text) if p]
+    assert [int(p) for p in digits] == list(sizes)  # every number typed, none invented
