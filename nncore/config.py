@@ -3,7 +3,12 @@
 A `TrainConfig` holds every choice of a run: the network's shape, its initialisation, the
 optimiser, the learning rate and its schedule, the batch size and the stop conditions. Every
 value is checked when the config is made (a wrong type is a `TypeError`, a bad value a
-`SettingsError`), so a run never starts from settings it cannot honour.
+`SettingsError`), so a run never starts from settings it cannot honour, nor from a network
+too large to hold: layers are at most `MAX_LAYER_WIDTH` neurons wide, a network has at most
+`MAX_PARAMETERS` parameters (what a weights file may hold, so every trained model can be
+saved), and its parameters, optimiser state and (for mini-batches) one batch's activations
+must fit in the memory limit of `nncore.memory`. The data are not known here: a run checks
+the whole estimate again when it is given them.
 
 Two named recipes start from known-good settings (`recipe(name, **changes)`):
 
@@ -18,11 +23,50 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from . import checks
+from . import checks, memory
 from .activations import Activation, get_activation
 from .errors import SettingsError
 from .network import DTYPES, INITS
 from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_schedule
+from .weightformats.header import MAX_PARAMETERS
+
+__all__ = [
+    "MAX_LAYER_WIDTH",
+    "MAX_PARAMETERS",
+    "MODERN_2025",
+    "RECIPES",
+    "TrainConfig",
+    "check_sizes",
+    "recipe",
+]
+
+# The widest layer a network may have. Far beyond what a network of two inputs needs (the
+# recipes use 64), and small enough that a batch of rows through it stays in memory: each
+# row of data holds three numbers per neuron (z, a and the error), so a layer of 100,000
+# neurons takes 2.4 MB a row in float64.
+MAX_LAYER_WIDTH = 100_000
+
+
+def check_sizes(sizes: tuple[int, ...], dtype: str = "float64") -> None:
+    """SettingsError unless every layer is at most MAX_LAYER_WIDTH wide and the network has
+    at most MAX_PARAMETERS parameters; the messages say what a row or the network would
+    take. `sizes` are whole numbers of at least 1 (checked by the caller)."""
+    it = 4 if dtype == "float32" else 8
+    widest = max(sizes)
+    if widest > MAX_LAYER_WIDTH:
+        row = memory.format_bytes(3 * it * widest)
+        batch = memory.format_bytes(3 * it * widest * 1000)
+        raise SettingsError(
+            f"a layer of {widest:,} neurons is wider than the {MAX_LAYER_WIDTH:,} allowed: "
+            f"every row of data passing through it needs about {row} ({batch} for 1,000 rows)"
+        )
+    n_parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    if n_parameters > MAX_PARAMETERS:
+        raise SettingsError(
+            f"the layer sizes {'-'.join(map(str, sizes))} make {n_parameters:,} parameters "
+            f"({memory.format_bytes(n_parameters * it)} each copy), more than the "
+            f"{MAX_PARAMETERS:,} a network may have; choose fewer or narrower layers"
+        )
 
 
 def _activation_name(value: object) -> str:
@@ -99,7 +143,8 @@ class TrainConfig:
         self.lr = checks.number(self.lr, "the learning rate", 0.0, low_open=True)
         self.warmup = checks.whole(self.warmup, "warmup", 0)
         self.step_every = checks.whole(self.step_every, "step_every", 1, allow_none=True)
-        self.step_gamma = checks.number(self.step_gamma, "step_gamma", 0.0, low_open=True)
+        # The step schedule multiplies the rate by gamma: above 1 it would grow without end.
+        self.step_gamma = checks.number(self.step_gamma, "step_gamma", 0.0, 1.0, low_open=True)
         self.batch_size = checks.whole(self.batch_size, "batch_size", 1, allow_none=True)
         self.epochs = checks.whole(self.epochs, "epochs", 1)
         self.weight_decay = checks.number(self.weight_decay, "weight_decay", 0.0)
@@ -114,6 +159,13 @@ class TrainConfig:
                 f"the warm-up ({self.warmup} epochs) must be shorter than the "
                 f"run ({self.epochs} epochs)"
             )
+        # Last, with every value known good: the network and one batch must fit in memory.
+        check_sizes(self.sizes, self.dtype)
+        estimate = memory.estimate_training(
+            self.sizes, 0, 0, self.batch_size, self.optimizer, self.dtype
+        )
+        batches = "" if self.batch_size is None else f" with batches of {self.batch_size:,}"
+        memory.require_fits(estimate, f"a {'-'.join(map(str, self.sizes))} network{batches}")
 
     def make_schedule(self) -> Schedule:
         """The learning-rate schedule these settings describe."""

@@ -127,6 +127,11 @@ class TrainingRun:
         X, y = self._check_data(train, "training", n_in, n_out)
         if len(X) == 0:
             raise DataError("the training data is empty")
+        from . import memory  # the run's memory, estimated before its arrays are allocated
+
+        n_val, c = len(getattr(val, "X", ())), config
+        need = memory.estimate_training(c.sizes, len(X), n_val, c.batch_size, c.optimizer, c.dtype)
+        memory.require_fits(need, "this run")
 
         if network is None:
             network = Network(

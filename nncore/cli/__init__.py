@@ -8,14 +8,18 @@
 
 `train` builds a dataset (a built-in function, your own formula, or a CSV file), trains with
 the article's recipe or the modern one (any setting can be changed), shows a progress bar
-on stderr and saves the weights. Ctrl+C stops it at the end of the current epoch and still
-saves what was learned; a second Ctrl+C aborts without saving. `predict` reads a weights
+on stderr and saves the weights. Ctrl+C (or SIGTERM, SIGHUP) stops it at the end of the
+current batch and still saves what was learned; a second one aborts without saving, and
+one that arrives while saving waits for the save to finish (see `nncore.cli.signals`). `predict` reads a weights
 file and answers in the original units of the data; `info` describes a weights file;
 `lesson` writes one of the step-by-step lessons as Markdown, LaTeX or CSV.
 
-Every mistake a user can make ends with one clear line on stderr, never a traceback: exit
+Every mistake a user can make ends with one clear line on stderr (at most
+`nncore.safetext.LINE_LIMIT` characters, control characters escaped), never a traceback: exit
 status 2 for a wrong command line (an unknown option, a bad number, a formula that does not
-parse), 1 for a file or data problem (a missing or damaged file, an unusable CSV).
+parse, a run too large for the memory limit), 1 for a file or data problem (a missing or
+damaged file, an unusable CSV, an -o file that cannot be written), 128 + the signal's number
+when Ctrl+C (130) or SIGTERM (143) ends a command early.
 `main(argv)` returns the status instead of exiting, so tests and notebooks can call it.
 
 The command line only turns text into numbers; whether a number is allowed is decided by the
@@ -38,6 +42,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataError, FormulaError, SettingsError, WeightFileError
+from ..safetext import one_line
 from .info import describe
 from .terminal import ProgressBar, err
 
@@ -74,13 +79,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.argv = argv
         return args.handler(args)
     except (UsageError, SettingsError, FormulaError) as exc:
-        err(f"{PROG}{' ' + command if command else ''}: error: {exc}")
+        _error(command, str(exc))
         return 2
     except (InputError, DataError, WeightFileError) as exc:
-        err(f"{PROG}{' ' + command if command else ''}: error: {exc}")
+        _error(command, str(exc))
+        return 1
+    except KeyboardInterrupt:  # Ctrl+C before a command installed its own handling
+        _error(command, "interrupted")
+        return 130
+    except MemoryError:
+        _error(command, "out of memory; try fewer points, smaller batches or smaller layers")
         return 1
     except BrokenPipeError:
         # The reader went away (e.g. `nncore predict ... | head`): nothing more to say.
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")
         return 1
+    except OSError as exc:  # e.g. the terminal went away (SIGHUP) while printing
+        _error(command, exc.strerror or str(exc))
+        return 1
+
+
+def _error(command: str | None, message: str) -> None:
+    """The one line every error ends in: "nncore CMD: error: ...", bounded, no control
+    characters (the message may quote a file's or a user's text)."""
+    where = f" {command[:40]}" if command else ""
+    err(one_line(f"{PROG}{where}: error: {message}"))

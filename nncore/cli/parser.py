@@ -48,7 +48,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the whole command line; each command sets `handler`, the function to run."""
-    from ..data import FUNCTIONS
+    from ..config import MAX_LAYER_WIDTH
+    from ..data import FUNCTIONS, MAX_GRID_SIZE, MAX_SAMPLES
 
     parser = _Parser(
         prog=PROG,
@@ -61,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train a network and save its weights",
         description="Train a network on a function of x and y (or a CSV file) "
-        "and save the weights. Ctrl+C stops cleanly and still saves.",
+        "and save the weights. Ctrl+C, SIGTERM and SIGHUP stop cleanly and still save. A run "
+        "too large for memory is refused before it starts (the limit: the smaller of 4 GB and "
+        "half the free memory; set NNCORE_MEMORY_LIMIT, e.g. 8G, to change it).",
     )
     t.add_argument(
         "function",
@@ -96,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--samples",
         type=_whole_number,
         metavar="N",
-        help="N random points from the function (default 1000)",
+        help=f"N random points from the function (default 1000, at most {MAX_SAMPLES:,})",
     )
     data.add_argument(
         "--grid",
@@ -104,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const=100,
         metavar="N",
-        help="an N×N grid instead of random points (default N: 100)",
+        help=f"an N×N grid instead of random points (default N: 100, at most {MAX_GRID_SIZE:,})",
     )
     t.add_argument("--noise", type=_number, help="std of Gaussian noise on the targets")
     t.add_argument(
@@ -114,7 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of the points kept for validation, e.g. 0.2 (default 0)",
     )
     t.add_argument("--dtype", choices=DTYPES)
-    t.add_argument("--arch", metavar="SIZES", help="layer sizes, e.g. 2-64-64-64-1")
+    t.add_argument(
+        "--arch",
+        metavar="SIZES",
+        help=f"layer sizes, e.g. 2-64-64-64-1 (at most {MAX_LAYER_WIDTH:,} neurons a layer)",
+    )
     t.add_argument("--activation", choices=tuple(ACTIVATIONS), help="hidden layers' activation")
     t.add_argument("--init", choices=INITS)
     t.add_argument("--target-r2", type=_number, metavar="R2", help="stop once R² reaches this")

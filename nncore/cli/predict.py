@@ -12,10 +12,10 @@ import sys
 
 import numpy as np
 
-from .. import weightfile
+from .. import memory
 from ..errors import DataError
 from . import UsageError
-from .files import csv_fault, write_text_atomically
+from .files import csv_fault, load_weights, write_text_atomically
 from .terminal import err, out, r2_label, short_number
 
 __all__ = ["cmd_predict"]
@@ -58,10 +58,19 @@ def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray |
 
 def _predict_with(wf, X: np.ndarray) -> np.ndarray:
     net = wf.network
-    if wf.normaliser is None:
-        return np.asarray(net.predict(X), dtype=np.float64)
-    out = net.predict(wf.normaliser.transform_x(X))
-    return wf.normaliser.inverse_y(np.asarray(out, dtype=np.float64))
+    memory.require_fits(
+        memory.estimate_prediction(net.sizes, len(X), net.dtype.name),
+        f"predicting {len(X):,} points with {net.architecture}",
+    )
+    chunks = []
+    for start in range(0, len(X), memory.EVAL_CHUNK_ROWS):  # chunks keep the memory bounded
+        Xc = X[start : start + memory.EVAL_CHUNK_ROWS]  # (chunk, n_inputs)
+        if wf.normaliser is None:
+            chunks.append(np.asarray(net.predict(Xc), dtype=np.float64))
+        else:
+            pred = net.predict(wf.normaliser.transform_x(Xc))
+            chunks.append(wf.normaliser.inverse_y(np.asarray(pred, dtype=np.float64)))
+    return np.concatenate(chunks) if chunks else np.empty((0, net.n_outputs))
 
 
 def cmd_predict(args) -> int:
@@ -70,7 +79,7 @@ def cmd_predict(args) -> int:
 
     if (args.points is None) == (args.csv is None):
         raise UsageError('give the inputs with --points "x,y; x,y" or --csv FILE (one of them)')
-    wf = weightfile.load(args.weights)  # a WeightFileError: `main` says so, status 1
+    wf = load_weights(args.weights)  # a WeightFileError: `main` says so, status 1
     n_in = wf.network.n_inputs
     if args.points is not None:
         X, y = _parse_points(args.points, n_in), None

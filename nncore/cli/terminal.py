@@ -33,9 +33,14 @@ def out(text: str = "", stream: TextIO | None = None, end: str = "\n") -> None:
 
 
 def err(text: str) -> None:
-    """Print a line to stderr at once (messages must not wait behind a buffer)."""
-    out(text, sys.stderr)
-    sys.stderr.flush()
+    """Print a line to stderr at once (messages must not wait behind a buffer). A terminal
+    that has gone away (the window closed: SIGHUP) cannot show it; that must not stop the
+    command from saving what it trained, so the write failing is ignored."""
+    try:
+        out(text, sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # ValueError: the stream was closed
+        pass
 
 
 def r2_label(stream: TextIO) -> str:
@@ -73,7 +78,7 @@ class ProgressBar:
             interactive = bool(isatty and isatty())
         self.interactive = interactive
         self.width = width
-        self._r2 = r2_label(self.stream)
+        self._r2 = r2_label(self.stream or sys.stderr)
         self._last_draw = -math.inf
         self._last_len = 0
         self._next_milestone = 0
@@ -95,6 +100,18 @@ class ProgressBar:
         return text
 
     def update(self, report) -> None:
+        """Draw `report` (when it is time to); a stream that can no longer be written to (the
+        terminal closed) switches the bar off instead of ending the run."""
+        if self.stream is None:
+            return
+        try:
+            self._draw(report)
+        except (OSError, ValueError):
+            self.stream = None
+
+    def _draw(self, report) -> None:
+        stream = self.stream
+        assert stream is not None  # update() checked
         now = time.monotonic()
         last = report.epoch >= self.total
         if self.interactive:
@@ -102,21 +119,24 @@ class ProgressBar:
                 return
             text = self.line(report)
             pad = " " * max(0, self._last_len - len(text))
-            self.stream.write("\r" + printable(text, self.stream) + pad)
+            stream.write("\r" + printable(text, stream) + pad)
             self._last_len = len(text)
         else:
             milestone = report.epoch * 10 // self.total
             if milestone < self._next_milestone and not last and now - self._last_draw < 10:
                 return
             self._next_milestone = milestone + 1
-            self.stream.write(printable(self.line(report), self.stream) + "\n")
+            stream.write(printable(self.line(report), stream) + "\n")
         self._last_draw = now
         self._drawn = True
-        self.stream.flush()
+        stream.flush()
 
     def finish(self) -> None:
         """End the redrawn line so what follows starts on a fresh one."""
-        if self.interactive and self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.interactive and self._drawn and self.stream is not None:
+            try:
+                self.stream.write("\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                self.stream = None
         self._drawn = False

@@ -1,8 +1,16 @@
 """`nncore train`: make a dataset, train a network on it with a progress bar, save the weights.
 
 The data come from a built-in function, a formula or a CSV file; the settings start from a
-recipe (the article's or the modern one) and any option overrides one of them. The first
-Ctrl+C stops at the end of the current epoch and still saves; a second aborts at once.
+recipe (the article's or the modern one) and any option overrides one of them.
+
+Nothing trained is lost. Before anything is built, the command checks what it can: the
+settings, whether the run fits in memory (`nncore.memory`'s estimate against its limit;
+the dataset's size is known from --samples or --grid before a point is made) and whether
+the -o file can be written (by creating a file beside it). After training it saves first
+and only then prints the summary, which evaluates in chunks. Ctrl+C, SIGTERM and SIGHUP
+stop at the end of the current batch and save (see `nncore.cli.signals`); if the save
+fails, the model goes to a rescue file next to it (or in the current or temporary folder),
+and the message names it.
 """
 
 from __future__ import annotations
@@ -10,43 +18,72 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import signal
 import sys
-import threading
-from collections.abc import Callable
 
-from .. import __version__, weightfile
-from ..errors import DataError, WeightFileError
+import numpy as np
+
+from .. import __version__, memory, weightfile
+from ..errors import DataError, NNCoreError, SettingsError, WeightFileError
+from ..safetext import one_line, printable_part, shown
 from . import InputError, UsageError
-from .files import csv_fault
+from .files import check_writable, csv_fault, rescue_paths
+from .signals import Interrupts, _Interrupted, signal_name
 from .terminal import ProgressBar, err, out, r2_label, short_number
 
 __all__ = ["NOT_GIVEN", "cmd_train", "parse_arch"]
 
+PATH_LIMIT = 200  # characters of a file's path quoted in a message
+
 NOT_GIVEN = object()  # tells "--batch-size full" (None) from no --batch-size at all
 
 
+_ARCH_SEPARATORS = re.compile(r"\s*[-,x×]\s*|\s+")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() would also take '²' or '٣'
+
+
 def parse_arch(text: str) -> tuple[int, ...]:
-    """Layer sizes from --arch text like 2-64-64-1 (commas, x or spaces also separate)."""
-    parts = [p for p in re.split(r"[-,x\s]+", text.strip()) if p]
-    try:
-        sizes = tuple(int(p) for p in parts)
-    except ValueError:
+    """Layer sizes from --arch text like 2-64-64-1 (commas, x or spaces also separate).
+
+    Every part must be a whole number of at least 1: an empty part (2--1, 2-, -2-1), a
+    number written any other way (1e9, 2.5) or a word is refused, as are layers wider or
+    networks larger than the library allows (`nncore.config.check_sizes`).
+    """
+    from ..config import MAX_LAYER_WIDTH, check_sizes
+
+    example = "give sizes like 2-64-64-1"
+    parts = _ARCH_SEPARATORS.split(text.strip())
+    if any(p == "" for p in parts):
         raise UsageError(
-            f"--arch {text!r} is not a list of layer sizes like 2-64-64-64-1"
-        ) from None
-    if len(sizes) < 2:
-        raise UsageError(f"--arch {text!r} needs at least two sizes, like 2-64-1")
-    if sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])) > weightfile.MAX_PARAMETERS:
-        raise UsageError(
-            f"--arch {text!r} has more than {weightfile.MAX_PARAMETERS:,} "
-            "parameters; choose smaller layers"
+            f"--arch {shown(text)} has an empty layer size (a separator at an end, or two in "
+            f"a row); {example}"
         )
+    for part in parts:
+        if not _DIGITS.fullmatch(part):
+            raise UsageError(
+                f"--arch {shown(text)}: {shown(part)} is not a whole number of neurons; {example}"
+            )
+    for part in parts:
+        if len(part.lstrip("0")) > 15:  # int() of 5,000 digits would fail
+            raise UsageError(
+                f"--arch {shown(text)}: {shown(part)} neurons is far more than the "
+                f"{MAX_LAYER_WIDTH:,} a layer may have"
+            )
+    sizes = tuple(int(p) for p in parts)
+    if len(sizes) < 2:
+        raise UsageError(f"--arch {shown(text)} needs at least two sizes, like 2-64-1")
+    if min(sizes) < 1:
+        raise UsageError(f"--arch {shown(text)}: every layer needs at least 1 neuron; {example}")
+    try:
+        check_sizes(sizes)
+    except SettingsError as exc:
+        raise UsageError(f"--arch {shown(text)}: {exc}") from None
     return sizes
 
 
-def _dataset_for(args):
-    from ..data import get_function, grid, load_csv, sample_uniform
+def _function_for(args):
+    """(the target function, its label) for --formula or a function name; None for --csv.
+    Checks which data options go together."""
+    from ..data import FUNCTIONS, get_function
     from ..formula import FormulaError
 
     sources = [
@@ -72,40 +109,60 @@ def _dataset_for(args):
                 raise UsageError(
                     f"{option} makes data from a function; it cannot be used with --csv"
                 )
+        return None
+    if args.formula is not None:
+        try:
+            fn = get_function(args.formula)
+        except FormulaError as exc:
+            raise UsageError(f"--formula {shown(args.formula)}: {exc}") from None
+        return fn, (fn.label if fn.name != "formula" else args.formula)
+    name = args.function or "article"
+    if name.lower() not in FUNCTIONS:
+        raise UsageError(
+            f"unknown function {shown(name)}; choose one of "
+            f"{', '.join(FUNCTIONS)}, or give your own with --formula"
+        )
+    fn = FUNCTIONS[name.lower()]
+    return fn, f"{fn.name}: {fn.label}"
+
+
+def _points_planned(args) -> int:
+    """How many points --grid or --samples will make (checked against the data's limits
+    and memory, without making them)."""
+    from ..data import grid_points, sample_count
+
+    if args.grid is not None:
+        return grid_points(args.grid)
+    return sample_count(1000 if args.samples is None else args.samples)
+
+
+def _val_count(n: int, share: float | None) -> int:
+    """The validation points `Dataset.split` will set aside from n (its share checked)."""
+    from .. import checks
+
+    share = checks.number(share or 0.0, "val_share", 0.0, 1.0, high_open=True)
+    return min(int(round(n * share)), max(n - 1, 0))
+
+
+def _make_data(args, fn, label):
+    """The dataset: read from --csv, or made from the function."""
+    from ..data import grid, load_csv, sample_uniform
+
+    if fn is None:
         try:
             return load_csv(args.csv), f"CSV file {args.csv}"
         except DataError as exc:
             raise csv_fault(args.csv, exc) from None
         except OSError as exc:
-            raise InputError(f"cannot read {args.csv!r}: {exc.strerror or exc}") from None
-    if args.formula is not None:
-        try:
-            fn = get_function(args.formula)
-        except FormulaError as exc:
-            raise UsageError(f"--formula {args.formula!r}: {exc}") from None
-        if fn.name != "formula":
-            fn_label = fn.label
-        else:
-            fn_label = args.formula
-    else:
-        from ..data import FUNCTIONS
-
-        name = args.function or "article"
-        if name.lower() not in FUNCTIONS:
-            raise UsageError(
-                f"unknown function {name!r}; choose one of "
-                f"{', '.join(FUNCTIONS)}, or give your own with --formula"
-            )
-        fn = FUNCTIONS[name.lower()]
-        fn_label = f"{fn.name}: {fn.label}"
+            raise InputError(f"cannot read {shown(args.csv)}: {exc.strerror or exc}") from None
     noise = 0.0 if args.noise is None else args.noise
     seed = 0 if args.seed is None else args.seed
     samples = 1000 if args.samples is None else args.samples
     # A SettingsError here (--grid 1, --noise -1) is a usage error, a DataError (the formula
     # is undefined somewhere) a data problem: `main` tells them apart.
     if args.grid is not None:
-        return grid(fn, args.grid, noise=noise, seed=seed), fn_label
-    return sample_uniform(fn, samples, seed=seed, noise=noise), fn_label
+        return grid(fn, args.grid, noise=noise, seed=seed), label
+    return sample_uniform(fn, samples, seed=seed, noise=noise), label
 
 
 def _data_settings(args) -> dict:
@@ -173,35 +230,61 @@ def _config_for(args, n_inputs: int, n_outputs: int):
     return config
 
 
-def _install_interrupt(run) -> Callable[[], None]:
-    """First Ctrl+C: finish the epoch, stop, save. Second: abort at once (KeyboardInterrupt).
+def _fit_in_units(run, ds) -> tuple[float, float]:
+    """(MSE, R²) of the run's predictions on `ds` in the target's units, predicted in chunks
+    of at most memory.EVAL_CHUNK_ROWS rows (all at once would need memory for every row)."""
+    y = ds.y  # (n, n_out)
+    sse = 0.0
+    for start in range(0, len(ds), memory.EVAL_CHUNK_ROWS):
+        stop = start + memory.EVAL_CHUNK_ROWS
+        diff = run.predict(ds.X[start:stop]) - y[start:stop]  # (chunk, n_out)
+        sse += float(np.sum(diff * diff))
+    ss_tot = float(np.sum((y - y.mean(axis=0)) ** 2))  # as nncore.losses.r2: pooled outputs
+    r2 = 1.0 - sse / ss_tot if ss_tot > 0 else float(sse == 0.0)
+    return sse / y.size, r2
 
-    Returns the function that puts the previous Ctrl+C handler back.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None  # only the main thread may install signal handlers
 
-    def on_interrupt(signum, frame):
-        if run.stop_requested:
-            raise KeyboardInterrupt
-        run.request_stop()
-        sys.stderr.write(
-            "\nStopping after this epoch and saving; press Ctrl+C again to abort without saving.\n"
+def _print_summary(run, train, val) -> None:
+    """The fit on the training (and validation) data, and the last epoch's loss."""
+    r2_name = r2_label(sys.stdout)
+    for name, ds in (("training", train), ("validation", val)):
+        if len(ds):
+            mse, r2 = _fit_in_units(run, ds)
+            out(
+                f"{name:<10}  MSE {short_number(mse, 6)} in the target's units, "
+                f"{r2_name} {r2:.4f}  ({len(ds):,} points)"
+            )
+    if run.history:
+        last = run.history[-1]
+        out(
+            f"last epoch  MSE {short_number(last.train_mse, 6)} on normalised data (the number the "
+            f"article prints), epoch {last.epoch}, {last.elapsed:.2f} s of training"
         )
-        sys.stderr.flush()
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
 
-    def restore() -> None:
-        if previous is not None:  # None: the old handler was not installed from Python
-            signal.signal(signal.SIGINT, previous)
-
-    return restore
+def _save(path: str, run, meta: dict) -> str | None:
+    """Save the run to `path`; when that fails, say why in one line and save it to the
+    first rescue path that works. Returns None when `path` was written, else the rescue
+    path (or "" when even that failed)."""
+    parts = dict(normaliser=run.normaliser, config=run.config, history=run.history, meta=meta)
+    try:
+        weightfile.save(path, run.network, **parts)
+        return None
+    except Exception as exc:  # anything at all: the model must not be lost to it
+        reason = str(exc) if isinstance(exc, NNCoreError) else f"{type(exc).__name__}: {exc}"
+        err(one_line(f"nncore train: error: could not save {shown(path, PATH_LIMIT)}: {reason}"))
+    for rescue in rescue_paths(path):
+        try:
+            weightfile.save(rescue, run.network, **parts)
+            return rescue
+        except Exception:  # try the next place
+            continue
+    return ""
 
 
 def cmd_train(args) -> int:
-    """Make the data, train on it with a progress bar, print the fit and save the weights."""
-    from ..losses import mse, r2
+    """Check everything that can be checked, make the data, train with a progress bar,
+    save the weights, then print the fit."""
     from ..training import TrainingRun
 
     if args.output is not None:
@@ -209,18 +292,42 @@ def cmd_train(args) -> int:
             weightfile.format_of(args.output)
         except WeightFileError as exc:
             raise UsageError(f"-o: {exc}") from None
-        folder = os.path.dirname(os.path.abspath(args.output))
-        if os.path.isdir(args.output) or not os.path.isdir(folder):
-            raise UsageError(
-                f"-o {args.output!r}: cannot write there (a folder, or a folder "
-                "that does not exist)"
-            )
-    data, label = _dataset_for(args)
+    with Interrupts() as interrupts:
+        try:
+            return _train(args, interrupts, TrainingRun)
+        except _Interrupted as stop:
+            if interrupts.phase == "training":
+                err("\nAborted: nothing was saved.")
+            elif interrupts.phase == "after":
+                err(f"\nInterrupted ({signal_name(stop.signum)}) after saving; no summary.")
+            else:
+                err(f"\nInterrupted ({signal_name(stop.signum)}): nothing was trained.")
+            return stop.status
+
+
+def _train(args, interrupts: Interrupts, TrainingRun) -> int:
+    source = _function_for(args)
+    if source is not None:
+        # Settings and memory first, from the number of points alone: a run that cannot
+        # fit is refused before a single point is made.
+        n = _points_planned(args)
+        n_val = _val_count(n, args.val_share)
+        planned = _config_for(args, 2, 1)
+        need = memory.estimate_training(
+            planned.sizes, n - n_val, n_val, planned.batch_size, planned.optimizer, planned.dtype
+        )
+        memory.require_fits(need, f"training on {n - n_val:,} points")
+    if args.output is not None:
+        check_writable(args.output)
+    fn, label = source if source is not None else (None, "")
+    data, label = _make_data(args, fn, label)
     config = _config_for(args, data.n_inputs, data.n_outputs)
     split_seed = 0 if config.seed is None else config.seed
     train, val = data.split(args.val_share or 0.0, seed=split_seed)  # checks --val-share
     try:
         run = TrainingRun(config, train, val if len(val) else None)
+    except NNCoreError:
+        raise  # a SettingsError (memory) is a usage error, a DataError a data problem
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -229,45 +336,27 @@ def cmd_train(args) -> int:
         f"Training {'-'.join(map(str, config.sizes))} ({config.activation}, {config.init} "
         f"init, {config.dtype}) on {len(train):,} points"
         + (f" (+{len(val):,} for validation)" if len(val) else "")
-        + f" of {label}; recipe {config.recipe}: {config.optimizer}, lr {config.lr:g}, "
-        f"{config.schedule} schedule, {batch}, up to {config.epochs:,} epochs."
+        + f" of {printable_part(label[:200])}; recipe {config.recipe}: {config.optimizer}, lr "
+        f"{config.lr:g}, {config.schedule} schedule, {batch}, up to {config.epochs:,} epochs."
     )
 
     bar = ProgressBar(config.epochs, sys.stderr) if not args.quiet else None
-    restore_interrupt = _install_interrupt(run)
+    interrupts.run = run
+    interrupts.per_batch = config.batch_size is not None and config.batch_size < len(train)
+    interrupts.phase = "training"
     try:
         stop = run.run(progress=bar.update if bar else None, chunk=1)
-    except KeyboardInterrupt:
+    finally:
         if bar:
             bar.finish()
-        err("Aborted: nothing was saved.")
-        return 130
-    finally:
-        restore_interrupt()
-    if bar:
-        bar.finish()
-
-    r2_name = r2_label(sys.stdout)
-    out(stop.message)
-    if stop.detail:
-        out(stop.detail)
-    pred = run.predict(train.X)
-    lines = [("training", train, pred)]
-    if len(val):
-        lines.append(("validation", val, run.predict(val.X)))
-    for name, ds, p in lines:
-        out(
-            f"{name:<10}  MSE {short_number(mse(p, ds.y), 6)} in the target's units, "
-            f"{r2_name} {r2(p, ds.y):.4f}  ({len(ds):,} points)"
-        )
-    if run.history:
-        last = run.history[-1]
-        out(
-            f"last epoch  MSE {short_number(last.train_mse, 6)} on normalised data (the number the "
-            f"article prints), epoch {last.epoch}, {last.elapsed:.2f} s of training"
-        )
+    interrupts.phase = "saving"
 
     if args.output is None:
+        interrupts.phase = "after"
+        out(stop.message)
+        if stop.detail:
+            out(stop.detail)
+        _print_summary(run, train, val)
         err("Not saved: add -o model.npz (or .json, .safetensors) to keep the weights.")
         return 0
     meta = {
@@ -280,19 +369,25 @@ def cmd_train(args) -> int:
         "command": "nncore " + " ".join(shlex.quote(a) for a in args.argv),
         "nncore_version": __version__,
     }
-    try:
-        weightfile.save(
-            args.output,
-            run.network,
-            normaliser=run.normaliser,
-            config=run.config,
-            history=run.history,
-            meta=meta,
-        )
-    except WeightFileError as exc:
-        raise InputError(str(exc)) from None
-    out(
+    rescued = _save(args.output, run, meta)  # first: everything after it is optional
+    interrupts.phase = "after"
+    if rescued is not None:
+        if rescued:
+            err(f"The trained model was saved instead to {shown(rescued, PATH_LIMIT)}.")
+        else:
+            err("The trained model could not be saved anywhere (see the error above).")
+        return 1
+    saved = (
         f"saved {args.output} ({run.network.architecture}, "
         f"{run.network.n_parameters:,} parameters, {run.epoch} epochs)"
     )
+    if interrupts.during_save is not None:
+        signum = interrupts.during_save
+        err(f"{saved}; stopped by {signal_name(signum)} before the summary.")
+        return 128 + signum
+    out(stop.message)
+    if stop.detail:
+        out(stop.detail)
+    out(saved)
+    _print_summary(run, train, val)
     return 0
