@@ -292,6 +292,10 @@ class Quiz:
         """True when step k is asked as "up or down?" rather than as a number."""
         return self._direction and self._step(k).kind in UPDATE_KINDS
 
+    def questions_in(self, start: int, stop: int) -> tuple[int, ...]:
+        """The asked steps among steps[start:stop], in order (a coarser unit's questions)."""
+        return tuple(k for k in self.questions if start <= k < stop)
+
     def _step(self, k: int) -> LessonStep:
         k = _index(k)
         if k not in self._asked:
@@ -519,6 +523,8 @@ def _is_update(step: LessonStep) -> bool:
 
 
 def _digits(step: LessonStep) -> int:
+    if not math.isfinite(step.value):
+        return 4
     if _is_update(step):
         return digits_to_show(step.value, step.operands["lr"] * step.operands["grad"])
     return 4
@@ -531,11 +537,15 @@ def _shown(step: LessonStep) -> str:
 def _scale(step: LessonStep) -> float:
     """What "within 1 %" is relative to: the value, or for an update the change lr × g."""
     if _is_update(step):
-        return abs(step.operands["lr"] * step.operands["grad"])
-    return abs(step.value)
+        scale = abs(step.operands["lr"] * step.operands["grad"])
+    else:
+        scale = abs(step.value)
+    return scale if math.isfinite(scale) else 0.0
 
 
 def _accepts(step: LessonStep, x: float) -> bool:
+    if not math.isfinite(step.value):
+        return False  # no typed number is infinitely large
     if fmt(x, _digits(step)) == _shown(step):
         return True
     gap = abs(x - step.value)
@@ -552,6 +562,8 @@ def _matches(x: float, mistake: Mistake, digits: int) -> bool:
 def _how_far(step: LessonStep, x: float) -> str:
     """How far off an undiagnosed answer is, without giving the answer away."""
     v, scale = step.value, _scale(step)
+    if not math.isfinite(v):
+        return f"Not quite: this step's value ({fmt(v)}) is beyond what can be typed."
     side = "too high" if x > v else "too low"
     if _is_update(step):
         if scale == 0:
