@@ -26,6 +26,10 @@ to the same step always gets the same verdict.
 Steps that only show a number already on the screen (a bias read off the network, the
 prediction that is the output's activation, a "sum" of a single carried-back error) are
 not asked by a phase name or "all"; name their kind in the tuple to ask them anyway.
+
+The module is longer than most (about 800 lines) for a reason: the second half is the
+wording of seventeen kinds of question with their hints, kept next to the rules that
+decide which numbers they show; the mistakes themselves live in `mistakes`.
 """
 
 from __future__ import annotations
@@ -349,7 +353,7 @@ class Quiz:
                 f"The tutor could not read {shown_text(str(answer))} as a number: "
                 f"type it like 0.015 or −0.2."
             )
-            return Verdict(False, "unreadable", message, step.value, shown), str(answer)
+            return Verdict(False, "unreadable", message, step.value, shown), _kept(answer)
         if _accepts(step, x):
             return Verdict(True, None, f"Right: {step.formula}.", step.value, shown), x
         for mistake in self._recognisable(step):
@@ -366,7 +370,7 @@ class Quiz:
                 f"The tutor could not read {shown_text(str(answer))}: answer up or down "
                 f"(or stays, when the gradient is 0)."
             )
-            return Verdict(False, "unreadable", message, expected, expected), str(answer)
+            return Verdict(False, "unreadable", message, expected, expected), _kept(answer)
         if given == expected:
             return Verdict(True, None, f"Right: {reason}.", expected, expected), given
         diagnosis = "sign" if {given, expected} == {"up", "down"} else None
@@ -396,10 +400,38 @@ class Quiz:
         if level == 1:
             return _hint_quantities(step, self._facts, direction)
         if level == 2:
+            if step.kind == "new_prediction":
+                return self._new_prediction_numbers(step)
+            if step.kind == "new_loss":
+                return self._new_loss_numbers()
             return _hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
         if direction:
             return f"It {_direction_verb(step)}: {_direction_reason(step, self._facts)}."
         return f"The answer is {_shown(step)}: {step.formula}."
+
+    def _new_prediction_numbers(self, step: LessonStep) -> str:
+        """The output's new weighted sum, from the updated network's hidden values."""
+        net, L, j = self.lesson.network_after(), self.lesson.network.n_layers, step.neuron or 0
+        s = step.sample or 0
+        rec = net.forward(self.lesson.X[s : s + 1])
+        inputs = rec.a[L - 1][0]  # (fan_in,): what flows into the output layer now
+        weights = net.weights[L - 1][:, j]  # (fan_in,)
+        terms = " + ".join(f"{operand(a)} × {operand(w)}" for a, w in zip(inputs, weights))
+        nm = self._facts.names
+        out = nm.node(nm.L, j)
+        word = _ACTIVATION_WORDS[self._facts.activations[L - 1]]
+        return (
+            f"With the updated parameters z({out}) = {terms} + {operand(net.biases[L - 1][0, j])} "
+            f"= {fmt(rec.z[L - 1][0, j])}, and {out} is its {word} activation = ?"
+        )
+
+    def _new_loss_numbers(self) -> str:
+        """The new loss written out from the new predictions and their targets."""
+        pairs = [
+            (s.value, s.operands["target"]) for s in self.lesson.steps if s.kind == "new_prediction"
+        ]
+        squares = " + ".join(f"({fmt(y)} − {operand(p)})²" for p, y in pairs)
+        return f"MSE = ({squares}) / {len(pairs)} = ?"
 
     def reveal(self, k: int) -> str:
         """The student gives up on step k: recorded, and the answer as the tutor shows it."""
@@ -590,6 +622,11 @@ def _how_far(step: LessonStep, x: float) -> str:
     else:
         size = f"off by about {abs(ratio - 1):.0%}"
     return f"Not quite: {fmt(x)} is {side}, {size}; check the arithmetic and try again."
+
+
+def _kept(answer) -> str:
+    """Unreadable text as recorded for the score sheet (bounded: it came from outside)."""
+    return str(answer)[: 4 * MAX_ANSWER_CHARS]
 
 
 def _csv_answer(answer: float | str) -> str:
