@@ -39,7 +39,7 @@ def random_lessons(count: int, seed: int = 4) -> list[Lesson]:
     lessons = []
     for n in range(count):
         n_in = int(rng.integers(1, CUSTOM_LIMITS["inputs"][1] + 1))
-        hidden = [int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 3)))]
+        hidden = [int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 4)))]
         n_out = int(rng.integers(1, CUSTOM_LIMITS["outputs"][1] + 1))
         sizes = [n_in, *hidden, n_out]
         acts = [str(rng.choice(ACTIVATIONS)) for _ in range(len(sizes) - 1)]
@@ -59,7 +59,18 @@ def batch_lesson() -> Lesson:
     return Lesson(article_network(), batch=batch, lr=0.1)
 
 
-LESSONS = [make_lesson(name) for name in PRESETS] + [batch_lesson()] + random_lessons(16)
+def largest_lesson() -> Lesson:
+    """The largest custom network (3 hidden layers of 6) on a batch of 3: names like h²₃."""
+    base = make_custom((4, 6, 6, 6, 3), "tanh", x=[0.1, 0.2, 0.3, 0.4], target=[0.1, 0.2, 0.3])
+    X = np.round(np.random.default_rng(1).uniform(-1, 1, size=(3, 4)), 2)  # (3, 4)
+    return Lesson(base.network, batch=(X, np.zeros((3, 3))), lr=0.1)
+
+
+LESSONS = (
+    [make_lesson(name) for name in PRESETS]
+    + [batch_lesson(), largest_lesson()]
+    + random_lessons(16)
+)
 
 
 def _upstream(lesson, layer, neuron, sample):

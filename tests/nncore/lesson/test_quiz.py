@@ -27,7 +27,7 @@ def random_lessons(count: int, seed: int = 9) -> list[Lesson]:
     lessons = []
     for n in range(count):
         n_in = int(rng.integers(1, CUSTOM_LIMITS["inputs"][1] + 1))
-        hidden = [int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 3)))]
+        hidden = [int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 4)))]
         n_out = int(rng.integers(1, CUSTOM_LIMITS["outputs"][1] + 1))
         sizes = [n_in, *hidden, n_out]
         acts = [str(rng.choice(ACTIVATIONS)) for _ in range(len(sizes) - 1)]
