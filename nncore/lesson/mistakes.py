@@ -47,7 +47,7 @@ DIAGNOSES: dict[str, str] = {
     "unreadable": "not a number the tutor could read",
 }
 
-_ACTIVATION_WORDS = {
+ACTIVATION_WORDS = {
     "relu": "ReLU",
     "leaky_relu": "leaky ReLU",
     "sigmoid": "sigmoid",
@@ -228,7 +228,7 @@ def _activation(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
             "activation",
             z,
             abs(z),
-            f"the weighted sum z({node}) itself, before the {_ACTIVATION_WORDS[name]} activation",
+            f"the weighted sum z({node}) itself, before the {ACTIVATION_WORDS[name]} activation",
             fixes[name],
         )
     ]

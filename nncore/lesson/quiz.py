@@ -47,13 +47,16 @@ from ..checks import whole
 from ..errors import NNCoreError
 from ..formatting import digits_to_show, fmt, operand, signed
 from ..safetext import shown as shown_text
-from .mistakes import DIAGNOSES, Mistake, facts_of, mistakes_for
+from .engine import Lesson
+from .mistakes import ACTIVATION_WORDS, DIAGNOSES, Mistake, facts_of, mistakes_for
 from .record import LessonStep
 from .vocabulary import KIND_BY_NAME, PHASES, STEP_KINDS
 
 __all__ = [
     "ASK_CHOICES",
+    "CSV_COLUMNS",
     "DIAGNOSES",
+    "OUTCOMES",
     "Attempt",
     "Prompt",
     "Quiz",
@@ -62,6 +65,7 @@ __all__ = [
     "Tally",
     "Verdict",
     "parse_answer",
+    "parse_direction",
 ]
 
 ASK_CHOICES = ("all", *PHASES, "direction")
@@ -84,14 +88,6 @@ CSV_COLUMNS = (
 ZERO_TOLERANCE = 1e-9  # an answer this close to the right number is right, whatever its size
 RELATIVE_TOLERANCE = 0.01
 MAX_ANSWER_CHARS = 64
-
-_ACTIVATION_WORDS = {
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "linear": "linear",
-}
 
 
 class QuizError(NNCoreError, ValueError):
@@ -271,7 +267,9 @@ class Quiz:
     (the updates, asked as up/down), or a tuple mixing those and step kind names.
     """
 
-    def __init__(self, lesson, ask: str | Sequence[str] = "all"):
+    def __init__(self, lesson: Lesson, ask: str | Sequence[str] = "all"):
+        if not isinstance(lesson, Lesson):
+            raise TypeError(f"a quiz needs a Lesson; got {type(lesson).__name__}")
         self.lesson = lesson
         self.ask = ask
         self._direction, kinds = _resolve_ask(ask)
@@ -294,7 +292,7 @@ class Quiz:
 
     def is_direction(self, k: int) -> bool:
         """True when step k is asked as "up or down?" rather than as a number."""
-        return self._direction and self._step(k).kind in UPDATE_KINDS
+        return self.asks(k) and self._direction and self.lesson.steps[k].kind in UPDATE_KINDS
 
     def questions_in(self, start: int, stop: int) -> tuple[int, ...]:
         """The asked steps among steps[start:stop], in order (a coarser unit's questions)."""
@@ -419,7 +417,7 @@ class Quiz:
         terms = " + ".join(f"{operand(a)} × {operand(w)}" for a, w in zip(inputs, weights))
         nm = self._facts.names
         out = nm.node(nm.L, j)
-        word = _ACTIVATION_WORDS[self._facts.activations[L - 1]]
+        word = ACTIVATION_WORDS[self._facts.activations[L - 1]]
         return (
             f"With the updated parameters z({out}) = {terms} + {operand(net.biases[L - 1][0, j])} "
             f"= {fmt(rec.z[L - 1][0, j])}, and {out} is its {word} activation = ?"
@@ -482,7 +480,7 @@ class Quiz:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        iteration = getattr(self.lesson, "iteration", "")
+        iteration = self.lesson.iteration
         for k in self.questions:
             step, tries = self.lesson.steps[k], self._attempts.get(k, [])
             first = "" if not tries else _csv_answer(tries[0].answer)
@@ -691,7 +689,7 @@ def _question(step: LessonStep, facts, direction: bool) -> str:
     node = nm.node(l + 1, j) if l is not None and j is not None else ""
     out = nm.node(nm.L, j or 0)
     target = nm.target(j or 0)
-    word = _ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
+    word = ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
     if kind == "product":
         c, i, jj = step.edges[0]
         q = f"What is {nm.node(c, i)} × {nm.weight(c, i, jj)}?"

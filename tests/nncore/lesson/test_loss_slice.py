@@ -124,3 +124,8 @@ def test_the_lesson_is_not_changed():
 def test_bad_requests(key, kwargs, error):
     with pytest.raises(error):
         loss_slice(make_lesson("article"), key, **kwargs)
+
+
+def test_only_a_lesson_has_a_loss_slice():
+    with pytest.raises(TypeError, match="needs a Lesson"):
+        loss_slice(article_network(), (0, 0, 0))

@@ -99,7 +99,10 @@ def test_bad_ask_is_refused(ask, error):
 
 
 def test_steps_that_are_not_asked_are_refused():
+    with pytest.raises(TypeError):
+        Quiz(article_network())
     quiz = Quiz(make_lesson("article"), ask="forward")
+    assert not quiz.asks(47) and not quiz.is_direction(47)
     with pytest.raises(QuizError, match="not asked"):
         quiz.check(47, 0.5)
     with pytest.raises(QuizError):
