@@ -44,6 +44,7 @@ DIAGNOSES: dict[str, str] = {
     "mean": "the squared errors added but not averaged",
     "half": "half the mean squared error",
     "square": "the errors averaged without squaring them",
+    "rounding": "an update rounded so far that its change is lost",
     "unreadable": "not a number the tutor could read",
 }
 

@@ -357,6 +357,13 @@ class Quiz:
         for mistake in self._recognisable(step):
             if _matches(x, mistake, _digits(step)):
                 return Verdict(False, mistake.code, mistake.message(x), step.value, shown), x
+        if _rounded_too_far(step, x):
+            change = -step.operands["lr"] * step.operands["grad"]
+            message = (
+                f"Nearly: {fmt(x)} is the new value rounded so far that the small change "
+                f"{signed(change)} is lost; keep as many decimals as the change needs."
+            )
+            return Verdict(False, "rounding", message, step.value, shown), x
         return Verdict(False, None, _how_far(step, x), step.value, shown), x
 
     def _check_direction(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
@@ -587,6 +594,20 @@ def _matches(x: float, mistake: Mistake, digits: int) -> bool:
         return True
     gap = abs(x - mistake.value)
     return gap <= ZERO_TOLERANCE or gap <= RELATIVE_TOLERANCE * mistake.scale
+
+
+def _rounded_too_far(step: LessonStep, x: float) -> bool:
+    """An update's right value rounded to d significant digits (3 ≤ d < the digits the tutor
+    shows, either way at a half): the change lr × g then disappears in the rounding."""
+    v = step.value
+    if not _is_update(step) or not math.isfinite(v) or v == 0 or x == 0:
+        return False
+    magnitude = math.floor(math.log10(abs(v)))
+    for d in range(3, _digits(step)):
+        half_unit = 0.5 * 10.0 ** (magnitude - d + 1)
+        if float(f"{x:.{d}g}") == x and abs(x - v) <= half_unit * (1 + 1e-6):
+            return True
+    return False
 
 
 def _how_far(step: LessonStep, x: float) -> str:

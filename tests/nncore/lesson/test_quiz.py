@@ -153,6 +153,10 @@ def test_an_update_is_judged_against_its_change():
     assert quiz.check(k, 0.59851).correct  # 0.7 % of the change
     assert not quiz.check(k, 0.5986).correct  # 7 % of the change, 0.02 % of the value
     assert not quiz.check(k, 0.6).correct  # the old value never passes
+    # w(x₁→h₂) ← 0.5 − 0.1 × (−0.0075) = 0.50075: rounded to 4 digits the change is lost
+    rounded = quiz.check(50, 0.5008)
+    assert not rounded.correct and rounded.diagnosis == "rounding" and "+0.00075" in rounded.message
+    assert quiz.check(50, 0.5011).diagnosis is None  # not the right value rounded: just wrong
     # a parameter whose gradient is 0 keeps its value, and that is right
     assert lesson.steps[53].operands["grad"] == 0
     assert quiz.check(53, -0.5).correct
