@@ -11,7 +11,11 @@ names) and checks each answer:
   step (the catalogue in `nncore.lesson.mistakes`, worked out from the step's operands), and a
   sentence explaining the slip with the student's numbers; a slip whose number cannot be
   told apart from the right one (forgetting a zero bias) is never diagnosed;
-- otherwise the sentence says how far off the answer is, without giving it away.
+- an update rounded so far that its small change is lost is "rounding"; otherwise the
+  sentence says how far off the answer is, without giving it away.
+
+A direction question is answered "up", "down" or "stays" (a zero gradient), and the verdict
+gives the reason: the sign of the gradient and the minus of the update.
 
     >>> from nncore.lesson import make_lesson
     >>> quiz = Quiz(make_lesson("article"), ask="forward")
