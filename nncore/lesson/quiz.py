@@ -31,7 +31,7 @@ Steps that only show a number already on the screen (a bias read off the network
 prediction that is the output's activation, a "sum" of a single carried-back error) are
 not asked by a phase name or "all"; name their kind in the tuple to ask them anyway.
 
-The module is longer than most (about 800 lines) for a reason: the second half is the
+The module is longer than most (about 850 lines) for a reason: the second half is the
 wording of seventeen kinds of question with their hints, kept next to the rules that
 decide which numbers they show; the mistakes themselves live in `mistakes`.
 """

@@ -190,31 +190,61 @@ def test_the_catalogue_names_its_codes():
                 assert np.isfinite(mistake.value)
 
 
+def check_every_slip(lesson, seen: dict[str, int]) -> None:
+    """The true value of every step is right; each slip is right (it gives the right number)
+    or diagnosed with its code, or with the code of another slip giving the same number."""
+    quiz = Quiz(lesson, ask=("all", "bias", "prediction", "backprop_sum"))
+    for k in quiz.questions:
+        step = lesson.steps[k]
+        assert quiz.check(k, step.value).correct, step.formula
+        candidates = slips(lesson, step)
+        for code, value, _ in candidates:
+            verdict = quiz.check(k, value)
+            if _right(step, value):
+                assert verdict.correct, (step.formula, code)
+                continue
+            assert not verdict.correct
+            assert verdict.diagnosis is not None, (step.formula, code, value)
+            if verdict.diagnosis != code:
+                # another slip gives the same number and was named instead
+                assert any(
+                    c == verdict.diagnosis and _close(value, other, s, _digits(step))
+                    for c, other, s in candidates
+                ), (step.formula, code, verdict.diagnosis)
+            seen[verdict.diagnosis] = seen.get(verdict.diagnosis, 0) + 1
+            assert fmt(value) in verdict.message  # the student's own number
+
+
 def test_each_slip_is_diagnosed_wherever_it_can_be_told_apart():
     seen: dict[str, int] = {}
     for lesson in LESSONS:
-        quiz = Quiz(lesson, ask=("all", "bias", "prediction", "backprop_sum"))
-        for k in quiz.questions:
-            step = lesson.steps[k]
-            candidates = slips(lesson, step)
-            for code, value, _ in candidates:
-                verdict = quiz.check(k, value)
-                if _right(step, value):
-                    assert verdict.correct, (step.formula, code)
-                    continue
-                assert not verdict.correct
-                assert verdict.diagnosis is not None, (step.formula, code, value)
-                if verdict.diagnosis != code:
-                    # another slip gives the same number and was named instead
-                    assert any(
-                        c == verdict.diagnosis and _close(value, other, s, _digits(step))
-                        for c, other, s in candidates
-                    ), (step.formula, code, verdict.diagnosis)
-                seen[verdict.diagnosis] = seen.get(verdict.diagnosis, 0) + 1
-                assert fmt(value) in verdict.message  # the student's own number
+        check_every_slip(lesson, seen)
     for code in REQUIRED:
         if code != "unreadable":
             assert seen.get(code, 0) > 0, code
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n_in=st.integers(*CUSTOM_LIMITS["inputs"]),
+    hidden=st.lists(st.integers(1, 4), max_size=CUSTOM_LIMITS["hidden_layers"][1]),
+    n_out=st.integers(*CUSTOM_LIMITS["outputs"]),
+    data=st.data(),
+)
+def test_random_custom_networks(n_in, hidden, n_out, data):
+    sizes = [n_in, *hidden, n_out]
+    acts = data.draw(
+        st.lists(st.sampled_from(ACTIVATIONS), min_size=len(sizes) - 1, max_size=len(sizes) - 1)
+    )
+    m = data.draw(st.integers(1, 3))
+    seed = data.draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    biases = [np.round(rng.uniform(-0.5, 0.5, size=s), 2) for s in sizes[1:]]
+    base = make_custom(sizes, acts, x=[0.5] * n_in, target=[0.0] * n_out, seed=seed, biases=biases)
+    X = np.round(rng.uniform(-1, 1, size=(m, n_in)), 2)  # (m, n_in)
+    Y = np.round(rng.uniform(-1, 1, size=(m, n_out)), 2)  # (m, n_out)
+    lr = data.draw(st.sampled_from([0.01, 0.1, 0.5, 1.0, 3.0]))
+    check_every_slip(Lesson(base.network, batch=(X, Y), lr=lr), {})
 
 
 def test_the_classic_slips_on_the_article_network():
