@@ -838,6 +838,8 @@ def _hint_numbers(step: LessonStep, facts, direction: bool, blanked: str) -> str
         )
     if kind == "activation" and facts.activations[step.layer] == "sigmoid":
         z = ops["z"]
+        if -z > 700:  # e^(−z) beyond what a float holds: the sum is so negative σ is ≈ 0
+            return blanked
         return f"{blanked.rpartition(' = ')[0]} = 1 / (1 + {fmt(math.exp(-z))}) = ?"
     if kind == "activation_grad" and facts.activations[step.layer] == "sigmoid":
         a = float(facts.activation_fns[step.layer](np.array([ops["z"]]))[0])

@@ -89,13 +89,14 @@ def test_step_and_tangent():
 
 
 def test_a_too_large_learning_rate_overshoots():
-    # along w(h₁→ŷ) the loss is a parabola with curvature h₁² = 0.16: steps beyond
-    # 2 × g / 0.16 = 1.5 land higher than they started
-    lesson = make_lesson("article", lr=20)
-    s = loss_slice(lesson, (1, 0, 0))
-    assert abs(s.step_to - s.current) == pytest.approx(2.4)
+    # along b(ŷ) the loss is ½(ŷ − y)² with ŷ moving one for one with the bias: a parabola
+    # of curvature 1, so any lr above 2 jumps past the bottom and lands higher
+    lesson = make_lesson("article", lr=3)
+    s = loss_slice(lesson, ("bias", 1, 0))
+    assert s.step_to - s.current == pytest.approx(0.9)  # −3 × (−0.3)
     assert s.values[0] <= s.step_to <= s.values[-1]  # the default span shows the step
-    assert s.loss_after_step > s.current_loss
+    assert s.current_loss == pytest.approx(0.5 * 0.3**2)
+    assert s.loss_after_step == pytest.approx(0.5 * 0.6**2) and s.loss_after_step > s.current_loss
 
 
 def test_the_lesson_is_not_changed():

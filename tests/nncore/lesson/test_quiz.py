@@ -364,3 +364,17 @@ def test_checking_never_changes_the_lesson():
         for (k, answer), verdict in verdicts.items():
             value = answer if answer == "x" else float(answer)
             assert again.check(k, value) == verdict
+
+
+def test_extreme_numbers_give_words_not_errors():
+    # z = 1000 × (−1000) + 0: e^(−z) is beyond a float, σ(z) is 0 to the digits shown
+    lesson = make_custom(
+        (1, 1, 1), ("sigmoid", "linear"), x=(1000,), target=(0,), weights=[[[-1000]], [[1]]]
+    )
+    quiz = Quiz(lesson)
+    for k in quiz.questions:
+        for level in (1, 2, 3):
+            assert quiz.hint(k, level)
+        assert quiz.check(k, lesson.steps[k].value).correct
+        assert not quiz.check(k, 1e300).correct
+        assert quiz.check(k, "1e999").diagnosis == "unreadable"
