@@ -1,0 +1,780 @@
+"""Predict before you see it: a quiz over one lesson, checking the student's own numbers.
+
+A `Quiz` asks for the result of some of a lesson's steps (`ask`: a phase, "all",
+"direction" for up/down questions about the updates, or a tuple mixing phase and step-kind
+names) and checks each answer:
+
+- an answer is **right** when it equals the step's value at the digits the tutor shows for
+  it, or lies within 1 % of it (1e-9 of it for a zero); for an update "1 %" is of the change
+  learning rate × gradient, so typing the old value never passes;
+- a wrong answer gets a **diagnosis** when it is the number a known slip gives for this
+  step (the catalogue in `nncore.lesson.mistakes`, worked out from the step's operands), and a
+  sentence explaining the slip with the student's numbers; a slip whose number cannot be
+  told apart from the right one (forgetting a zero bias) is never diagnosed;
+- otherwise the sentence says how far off the answer is, without giving it away.
+
+    >>> from nncore.lesson import make_lesson
+    >>> quiz = Quiz(make_lesson("article"), ask="forward")
+    >>> quiz.check(3, 0.3).diagnosis
+    'bias'
+
+Hints come in three levels (which quantities combine; the formula with the numbers in; the
+answer), `reveal` gives up on a question, and `score()` / `score_csv()` sum up how it went.
+The quiz records attempts for the score but never changes the lesson, and the same answer
+to the same step always gets the same verdict.
+
+Steps that only show a number already on the screen (a bias read off the network, the
+prediction that is the output's activation, a "sum" of a single carried-back error) are
+not asked by a phase name or "all"; name their kind in the tuple to ask them anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..checks import whole
+from ..errors import NNCoreError
+from ..formatting import digits_to_show, fmt, operand, signed
+from ..safetext import shown as shown_text
+from .mistakes import DIAGNOSES, Mistake, facts_of, mistakes_for
+from .record import LessonStep
+from .vocabulary import KIND_BY_NAME, PHASES, STEP_KINDS
+
+__all__ = [
+    "ASK_CHOICES",
+    "DIAGNOSES",
+    "Attempt",
+    "Prompt",
+    "Quiz",
+    "QuizError",
+    "QuizScore",
+    "Tally",
+    "Verdict",
+    "parse_answer",
+]
+
+ASK_CHOICES = ("all", *PHASES, "direction")
+UPDATE_KINDS = ("weight_update", "bias_update")
+READ_OFF_KINDS = ("bias", "prediction")  # the number is on the screen already
+OUTCOMES = ("right first time", "right after hints", "revealed", "wrong", "not answered")
+CSV_COLUMNS = (
+    "iteration",
+    "step",
+    "phase",
+    "kind",
+    "question",
+    "expected",
+    "attempts",
+    "first answer",
+    "diagnoses",
+    "hints",
+    "outcome",
+)
+ZERO_TOLERANCE = 1e-9  # an answer this close to the right number is right, whatever its size
+RELATIVE_TOLERANCE = 0.01
+MAX_ANSWER_CHARS = 64
+
+_ACTIVATION_WORDS = {
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "linear": "linear",
+}
+
+
+class QuizError(NNCoreError, ValueError):
+    """A quiz cannot do what it was asked (an unknown `ask`, a step that is not asked)."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the student sees before answering: the question and the formula with a blank."""
+
+    question: str
+    blanked: str
+    latex_blanked: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The tutor's answer to one attempt. `expected` is the full-precision value (or "up",
+    "down", "stays"), `shown` that value as the tutor writes it."""
+
+    correct: bool
+    diagnosis: str | None
+    message: str
+    expected: float | str
+    shown: str
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try: what was given (the number read, a direction, or the unreadable text), the
+    verdict and the hint level the student had seen before it."""
+
+    answer: float | str
+    verdict: Verdict
+    hints: int
+
+
+@dataclass
+class Tally:
+    """How a group of questions went."""
+
+    asked: int = 0
+    answered: int = 0
+    right_first_time: int = 0
+    right_after_hints: int = 0
+    revealed: int = 0
+    wrong: int = 0  # tried, never right, not revealed (yet)
+
+    def add(self, outcome: str, attempted: bool) -> None:
+        self.asked += 1
+        self.answered += int(attempted)
+        self.right_first_time += int(outcome == "right first time")
+        self.right_after_hints += int(outcome == "right after hints")
+        self.revealed += int(outcome == "revealed")
+        self.wrong += int(outcome == "wrong")
+
+    @property
+    def missed(self) -> int:
+        """Questions tried or revealed that were not right first time."""
+        return self.right_after_hints + self.revealed + self.wrong
+
+
+@dataclass
+class QuizScore:
+    """The score: in total, per phase and per kind (lesson order), and the slips named."""
+
+    total: Tally
+    by_phase: dict[str, Tally]
+    by_kind: dict[str, Tally]
+    diagnoses: dict[str, int] = field(default_factory=dict)
+
+    def hard_kinds(self) -> list[str]:
+        """Kinds of step with questions missed, most missed first (ties in lesson order)."""
+        order = {k: n for n, k in enumerate(self.by_kind)}
+        hard = [k for k, t in self.by_kind.items() if t.missed > 0]
+        return sorted(hard, key=lambda k: (-self.by_kind[k].missed, order[k]))
+
+    def summary(self) -> str:
+        """Two or three sentences for the end of an iteration."""
+        t = self.total
+        if t.asked == 0:
+            return "No questions were asked in this iteration."
+        parts = [
+            f"You answered {t.answered} of {t.asked} questions: {t.right_first_time} right "
+            f"first time, {t.right_after_hints} right after a hint or another try, "
+            f"{t.revealed} revealed."
+        ]
+        hard = self.hard_kinds()[:3]
+        if hard:
+            named = ", ".join(
+                f"{KIND_BY_NAME[k].title} ({self.by_kind[k].missed} missed)" for k in hard
+            )
+            parts.append(f"Hardest: {named}.")
+        if self.diagnoses:
+            slips = sorted(self.diagnoses.items(), key=lambda kv: -kv[1])
+            named = ", ".join(f"{DIAGNOSES[c]} ({n}×)" for c, n in slips)
+            parts.append(f"Slips recognised: {named}.")
+        return " ".join(parts)
+
+
+# ---- reading what the student typed --------------------------------------------------------
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_POWER = re.compile(r"(?:×|x|\*|·)10(?:\^)?([+-]?\d+)$")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_DIRECTIONS = {
+    "up": ("up", "u", "↑", "+", "increase", "increases", "goes up", "higher", "rises", "bigger"),
+    "down": (
+        "down",
+        "d",
+        "↓",
+        "-",
+        "decrease",
+        "decreases",
+        "goes down",
+        "lower",
+        "falls",
+        "smaller",
+    ),
+    "stays": ("stays", "same", "neither", "none", "unchanged", "0", "=", "stays the same"),
+}
+
+
+def parse_answer(answer) -> float | None:
+    """The number a student typed, or None when it cannot be read as one finite number.
+
+    Accepts ints and floats, and text such as "0.015", "0,015", "−0.2" (true minus),
+    "+3", "1.5e-3", "1.5×10⁻³" (as the tutor writes it). A bool or None is a programming
+    mistake (TypeError).
+    """
+    if isinstance(answer, bool) or answer is None:
+        raise TypeError(f"an answer must be a number or text; got {answer!r}")
+    if isinstance(answer, (int, float)):
+        x = float(answer)
+        return x if math.isfinite(x) else None
+    if not isinstance(answer, str):
+        try:
+            x = float(answer)  # numpy scalars
+        except (TypeError, ValueError):
+            raise TypeError(f"an answer must be a number or text; got {answer!r}") from None
+        return x if math.isfinite(x) else None
+    text = answer.strip()
+    if not text or len(text) > MAX_ANSWER_CHARS:
+        return None
+    for minus in ("\u2212", "\u2013", "\u2012", "\ufe63", "\uff0d"):
+        text = text.replace(minus, "-")
+    text = "".join(text.split()).replace("\u202f", "").replace("\u00a0", "")
+    text = text.translate(_SUPERSCRIPT_DIGITS)
+    exponent = 0
+    power = _POWER.search(text)
+    if power:
+        exponent = int(power.group(1))
+        text = text[: power.start()]
+    if "," in text:
+        text = text.replace(",", ".") if "." not in text else text.replace(",", "")
+    if not _NUMBER.fullmatch(text):
+        return None
+    x = float(text) * 10.0**exponent if exponent else float(text)
+    return x if math.isfinite(x) else None
+
+
+def parse_direction(answer) -> str | None:
+    """ "up", "down" or "stays" from what the student typed (None when it is none of them)."""
+    if not isinstance(answer, str):
+        return None
+    text = " ".join(answer.strip().lower().replace("\u2212", "-").split())
+    for direction, words in _DIRECTIONS.items():
+        if text in words:
+            return direction
+    return None
+
+
+# ---- the quiz ------------------------------------------------------------------------------
+class Quiz:
+    """Questions about one lesson's steps, the student's attempts and the score.
+
+    `ask`: "all", a phase ("forward", "loss", "backward", "update", "check"), "direction"
+    (the updates, asked as up/down), or a tuple mixing those and step kind names.
+    """
+
+    def __init__(self, lesson, ask: str | Sequence[str] = "all"):
+        self.lesson = lesson
+        self.ask = ask
+        self._direction, kinds = _resolve_ask(ask)
+        self._facts = facts_of(lesson)
+        self.questions: tuple[int, ...] = tuple(
+            s.index for s in lesson.steps if _is_asked(s, kinds)
+        )
+        self._asked = frozenset(self.questions)
+        self._attempts: dict[int, list[Attempt]] = {}
+        self._hints: dict[int, int] = {}
+        self._revealed_after: dict[int, int] = {}  # step → attempts made before the reveal
+        self._mistakes: dict[int, list[Mistake]] = {}
+
+    def __repr__(self) -> str:
+        return f"Quiz({self.lesson!r}, ask={self.ask!r}, {len(self.questions)} questions)"
+
+    # ---- what is asked ---------------------------------------------------------------------
+    def asks(self, k: int) -> bool:
+        return _index(k) in self._asked
+
+    def is_direction(self, k: int) -> bool:
+        """True when step k is asked as "up or down?" rather than as a number."""
+        return self._direction and self._step(k).kind in UPDATE_KINDS
+
+    def _step(self, k: int) -> LessonStep:
+        k = _index(k)
+        if k not in self._asked:
+            raise QuizError(f"step {k} is not asked in this quiz (ask={self.ask!r})")
+        return self.lesson.steps[k]
+
+    # ---- the question ----------------------------------------------------------------------
+    def prompt(self, k: int) -> Prompt:
+        step = self._step(k)
+        if self.is_direction(k):
+            head = step.formula.rpartition(" = ")[0]
+            head_tex = step.latex.rpartition(" = ")[0]
+            return Prompt(
+                _question(step, self._facts, direction=True),
+                f"{head}: up or down?",
+                f"{head_tex} \\;\\to\\; ?",
+            )
+        return Prompt(
+            _question(step, self._facts, direction=False),
+            _blank(step.formula, step.kind, latex=False),
+            _blank(step.latex, step.kind, latex=True),
+        )
+
+    def expected(self, k: int) -> float | str:
+        step = self._step(k)
+        return _direction_of(step) if self.is_direction(k) else step.value
+
+    def shown(self, k: int) -> str:
+        """The right answer as the tutor writes it."""
+        step = self._step(k)
+        return _direction_of(step) if self.is_direction(k) else _shown(step)
+
+    # ---- checking ----------------------------------------------------------------------------
+    def check(self, k: int, answer) -> Verdict:
+        """The verdict on `answer` for step k, recorded as an attempt (the lesson is untouched)."""
+        step = self._step(k)
+        if self.is_direction(k):
+            verdict, given = self._check_direction(step, answer)
+        else:
+            verdict, given = self._check_number(step, answer)
+        self._attempts.setdefault(step.index, []).append(
+            Attempt(given, verdict, self._hints.get(step.index, 0))
+        )
+        return verdict
+
+    def _check_number(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
+        x = parse_answer(answer)
+        shown = _shown(step)
+        if x is None:
+            message = (
+                f"The tutor could not read {shown_text(str(answer))} as a number: "
+                f"type it like 0.015 or −0.2."
+            )
+            return Verdict(False, "unreadable", message, step.value, shown), str(answer)
+        if _accepts(step, x):
+            return Verdict(True, None, f"Right: {step.formula}.", step.value, shown), x
+        for mistake in self._recognisable(step):
+            if _matches(x, mistake, _digits(step)):
+                return Verdict(False, mistake.code, mistake.message(x), step.value, shown), x
+        return Verdict(False, None, _how_far(step, x), step.value, shown), x
+
+    def _check_direction(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
+        expected = _direction_of(step)
+        given = parse_direction(answer)
+        reason = _direction_reason(step, self._facts)
+        if given is None:
+            message = (
+                f"The tutor could not read {shown_text(str(answer))}: answer up or down "
+                f"(or stays, when the gradient is 0)."
+            )
+            return Verdict(False, "unreadable", message, expected, expected), str(answer)
+        if given == expected:
+            return Verdict(True, None, f"Right: {reason}.", expected, expected), given
+        diagnosis = "sign" if {given, expected} == {"up", "down"} else None
+        return Verdict(False, diagnosis, f"Not this one: {reason}.", expected, expected), given
+
+    def _recognisable(self, step: LessonStep) -> list[Mistake]:
+        """The step's slips that can be told apart from the right answer and from each other."""
+        if step.index not in self._mistakes:
+            kept: list[Mistake] = []
+            digits = _digits(step)
+            for m in mistakes_for(step, self._facts):
+                if _accepts(step, m.value):
+                    continue  # the slip gives the right number: it cannot be seen
+                if any(_matches(m.value, earlier, digits) for earlier in kept):
+                    continue  # the same number as a more specific slip
+                kept.append(m)
+            self._mistakes[step.index] = kept
+        return self._mistakes[step.index]
+
+    # ---- help ----------------------------------------------------------------------------------
+    def hint(self, k: int, level: int) -> str:
+        """1: which quantities combine; 2: the formula with the numbers in; 3: the answer."""
+        step = self._step(k)
+        level = whole(level, "the hint level", 1, 3, error=QuizError)
+        self._hints[step.index] = max(self._hints.get(step.index, 0), level)
+        direction = self.is_direction(k)
+        if level == 1:
+            return _hint_quantities(step, self._facts, direction)
+        if level == 2:
+            return _hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
+        if direction:
+            return f"It {_direction_verb(step)}: {_direction_reason(step, self._facts)}."
+        return f"The answer is {_shown(step)}: {step.formula}."
+
+    def reveal(self, k: int) -> str:
+        """The student gives up on step k: recorded, and the answer as the tutor shows it."""
+        step = self._step(k)
+        self._revealed_after.setdefault(step.index, len(self._attempts.get(step.index, ())))
+        return self.shown(k)
+
+    def attempts(self, k: int) -> tuple[Attempt, ...]:
+        return tuple(self._attempts.get(self._step(k).index, ()))
+
+    # ---- the score -------------------------------------------------------------------------
+    def outcome(self, k: int) -> str:
+        """One of OUTCOMES for step k."""
+        index = self._step(k).index
+        tries = self._attempts.get(index, [])
+        revealed_after = self._revealed_after.get(index)
+        limit = len(tries) if revealed_after is None else revealed_after
+        right = next((n for n, a in enumerate(tries[:limit]) if a.verdict.correct), None)
+        if right == 0 and tries[0].hints == 0:
+            return "right first time"
+        if right is not None:
+            return "right after hints"
+        if revealed_after is not None:
+            return "revealed"
+        return "wrong" if tries else "not answered"
+
+    def score(self) -> QuizScore:
+        steps = self.lesson.steps
+        phases = [p for p in PHASES if any(steps[k].phase == p for k in self.questions)]
+        kinds = [s.name for s in STEP_KINDS if any(steps[k].kind == s.name for k in self.questions)]
+        score = QuizScore(Tally(), {p: Tally() for p in phases}, {k: Tally() for k in kinds})
+        for k in self.questions:
+            outcome, attempted = self.outcome(k), bool(self._attempts.get(k))
+            for tally in (
+                score.total,
+                score.by_phase[steps[k].phase],
+                score.by_kind[steps[k].kind],
+            ):
+                tally.add(outcome, attempted)
+            for attempt in self._attempts.get(k, ()):
+                code = attempt.verdict.diagnosis
+                if code is not None:
+                    score.diagnoses[code] = score.diagnoses.get(code, 0) + 1
+        return score
+
+    def score_csv(self) -> str:
+        """The score sheet, one row per question (a teacher collects these)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        iteration = getattr(self.lesson, "iteration", "")
+        for k in self.questions:
+            step, tries = self.lesson.steps[k], self._attempts.get(k, [])
+            first = "" if not tries else _csv_answer(tries[0].answer)
+            codes = ";".join(a.verdict.diagnosis for a in tries if a.verdict.diagnosis)
+            writer.writerow(
+                [
+                    iteration,
+                    k,
+                    step.phase,
+                    step.kind,
+                    self.prompt(k).question,
+                    self.shown(k),
+                    len(tries),
+                    first,
+                    codes,
+                    self._hints.get(k, 0),
+                    self.outcome(k),
+                ]
+            )
+        return out.getvalue()
+
+
+# ---- which steps are asked ----------------------------------------------------------------
+def _resolve_ask(ask) -> tuple[bool, frozenset[str]]:
+    """(updates asked as directions?, the step kinds asked)."""
+    if isinstance(ask, str):
+        names: tuple[str, ...] = (ask,)
+    elif isinstance(ask, (tuple, list)) and all(isinstance(a, str) for a in ask):
+        names = tuple(ask)
+    else:
+        raise TypeError(f"ask must be a name or a tuple of names; got {ask!r}")
+    if not names:
+        raise QuizError("ask names nothing to ask; give e.g. 'all' or 'forward'")
+    kinds: set[str] = set()
+    for name in names:
+        if name == "all":
+            kinds.update(s.name for s in STEP_KINDS)
+        elif name == "direction":
+            kinds.update(UPDATE_KINDS)
+        elif name in PHASES:
+            kinds.update(s.name for s in STEP_KINDS if s.phase == name)
+        elif name in KIND_BY_NAME:
+            kinds.add(name)
+        else:
+            choices = ", ".join(ASK_CHOICES) + " or a step kind"
+            raise QuizError(f"unknown ask {shown_text(name)}; choose one of: {choices}")
+    kinds.difference_update(k for k in READ_OFF_KINDS if k not in names)
+    if "backprop_sum" not in names:
+        kinds.add("*skip-copies*")
+    return "direction" in names, frozenset(kinds)
+
+
+def _is_asked(step: LessonStep, kinds: frozenset[str]) -> bool:
+    if step.kind not in kinds:
+        return False
+    if step.kind == "backprop_sum" and "*skip-copies*" in kinds:
+        return sum(k.startswith("product_") for k in step.operands) > 1  # one term: a copy
+    return True
+
+
+def _index(k) -> int:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"a step index must be a whole number; got {k!r}")
+    return int(k)
+
+
+# ---- right, wrong, how far ------------------------------------------------------------------
+def _is_update(step: LessonStep) -> bool:
+    return step.kind in UPDATE_KINDS
+
+
+def _digits(step: LessonStep) -> int:
+    if _is_update(step):
+        return digits_to_show(step.value, step.operands["lr"] * step.operands["grad"])
+    return 4
+
+
+def _shown(step: LessonStep) -> str:
+    return fmt(step.value, _digits(step))
+
+
+def _scale(step: LessonStep) -> float:
+    """What "within 1 %" is relative to: the value, or for an update the change lr × g."""
+    if _is_update(step):
+        return abs(step.operands["lr"] * step.operands["grad"])
+    return abs(step.value)
+
+
+def _accepts(step: LessonStep, x: float) -> bool:
+    if fmt(x, _digits(step)) == _shown(step):
+        return True
+    gap = abs(x - step.value)
+    return gap <= ZERO_TOLERANCE or gap <= RELATIVE_TOLERANCE * _scale(step)
+
+
+def _matches(x: float, mistake: Mistake, digits: int) -> bool:
+    if fmt(x, digits) == fmt(mistake.value, digits):
+        return True
+    gap = abs(x - mistake.value)
+    return gap <= ZERO_TOLERANCE or gap <= RELATIVE_TOLERANCE * mistake.scale
+
+
+def _how_far(step: LessonStep, x: float) -> str:
+    """How far off an undiagnosed answer is, without giving the answer away."""
+    v, scale = step.value, _scale(step)
+    side = "too high" if x > v else "too low"
+    if _is_update(step):
+        if scale == 0:
+            return f"Not quite: {fmt(x)} is {side}; this parameter's gradient is 0."
+        off = abs(x - v) / scale
+        if off >= 10:
+            return (
+                f"Not quite: {fmt(x)} is {side}, much further from the old value than "
+                f"the small change learning rate × gradient; try again."
+            )
+        return (
+            f"Not quite: {fmt(x)} is {side}, off by about {fmt(off, 2)} times the change "
+            f"learning rate × gradient; try again."
+        )
+    if v == 0 or scale == 0:
+        return f"Not quite: {fmt(x)} is {side}; look for a factor that is 0."
+    if x * v < 0:
+        return f"Not quite: {fmt(x)} has the wrong sign and the wrong size; try again."
+    ratio = abs(x) / abs(v)
+    if ratio >= 2:
+        size = f"about {fmt(ratio, 2)} times too large"
+    elif ratio <= 0.5:
+        size = f"about {fmt(1 / ratio, 2)} times too small" if x != 0 else "0 where it is not"
+    else:
+        size = f"off by about {abs(ratio - 1):.0%}"
+    return f"Not quite: {fmt(x)} is {side}, {size}; check the arithmetic and try again."
+
+
+def _csv_answer(answer: float | str) -> str:
+    if isinstance(answer, float):
+        return repr(answer)
+    text = answer.replace("\n", " ")[:MAX_ANSWER_CHARS]
+    # a cell starting with = + - @ is a formula to a spreadsheet: keep it text
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# ---- directions ----------------------------------------------------------------------------
+def _direction_of(step: LessonStep) -> str:
+    change = -step.operands["lr"] * step.operands["grad"]
+    if change == 0 or fmt(step.value, _digits(step)) == fmt(step.operands["old"], _digits(step)):
+        return "stays"
+    return "up" if change > 0 else "down"
+
+
+def _direction_verb(step: LessonStep) -> str:
+    return {"up": "goes up", "down": "goes down", "stays": "stays where it is"}[_direction_of(step)]
+
+
+def _param_name(step: LessonStep, facts) -> str:
+    nm = facts.names
+    if step.kind == "weight_update" or step.kind == "weight_grad":
+        return nm.weight(*step.edges[0])
+    return nm.bias(step.layer, step.neuron)
+
+
+def _direction_reason(step: LessonStep, facts) -> str:
+    name, g = _param_name(step, facts), step.operands["grad"]
+    old, new = fmt(step.operands["old"]), _shown(step)
+    direction = _direction_of(step)
+    if direction == "stays":
+        return f"∂L/∂{name} is 0, so {name} stays where it is"
+    if g > 0:
+        why = (
+            f"∂L/∂{name} = {fmt(g)} is positive and the update subtracts learning rate × "
+            f"gradient, so {name} goes down"
+        )
+    else:
+        why = (
+            f"∂L/∂{name} = {fmt(g)} is negative and subtracting learning rate × a negative "
+            f"number adds, so {name} goes up"
+        )
+    return f"{why} ({old} → {new})"
+
+
+# ---- the words of a question ---------------------------------------------------------------
+def _blank(text: str, kind: str, latex: bool) -> str:
+    """The formula with "?" where its result goes."""
+    if kind in ("new_prediction", "new_loss"):
+        head, sep, tail = text.partition(" = ")
+        rest = tail.partition("\\quad")[2] if latex else tail.partition(" ")[2]
+        return f"{head}{sep}?" + (("\\quad" if latex else " ") + rest if rest else "")
+    head, sep, _ = text.rpartition(" = ")
+    return f"{head} = ?" if sep else f"{text} = ?"
+
+
+def _question(step: LessonStep, facts, direction: bool) -> str:
+    nm, kind, l, j = facts.names, step.kind, step.layer, step.neuron
+    node = nm.node(l + 1, j) if l is not None and j is not None else ""
+    out = nm.node(nm.L, j or 0)
+    target = nm.target(j or 0)
+    word = _ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
+    if kind == "product":
+        c, i, jj = step.edges[0]
+        q = f"What is {nm.node(c, i)} × {nm.weight(c, i, jj)}?"
+    elif kind == "bias":
+        q = f"What is the bias {nm.bias(l, j)}?"
+    elif kind == "sum":
+        q = f"What is the weighted sum z({node})?"
+    elif kind == "activation":
+        q = f"What is {node}, the {word} activation of z({node})?"
+    elif kind == "prediction":
+        q = f"What is the prediction {out}?"
+    elif kind == "error":
+        q = f"What is the desired change {target} − {out}?"
+    elif kind == "loss":
+        q = "What is the loss, the mean squared error?"
+    elif kind == "output_error":
+        q = f"What is the gradient ∂L/∂{out} = {out} − {target}?"
+    elif kind == "backprop_product":
+        c, i, jj = step.edges[0]
+        q = f"What is δ({nm.node(c + 1, jj)}) × {nm.weight(c, i, jj)}?"
+    elif kind == "backprop_sum":
+        q = f"What is ∂L/∂{node}, the errors carried back to {node} added up?"
+    elif kind == "activation_grad":
+        q = f"What is δ({node}), ∂L/∂{node} times the slope of the {word} activation?"
+    elif kind == "weight_grad":
+        q = f"What is the gradient ∂L/∂{nm.weight(*step.edges[0])}?"
+    elif kind == "bias_grad":
+        q = f"What is the gradient ∂L/∂{nm.bias(l, j)}?"
+    elif kind in UPDATE_KINDS:
+        name = _param_name(step, facts)
+        q = f"Will {name} go up or down?" if direction else f"What is the new value of {name}?"
+    elif kind == "new_prediction":
+        q = f"What is the new prediction {out}, with the updated parameters?"
+    else:
+        q = "What is the new loss after the update?"
+    if step.sample is not None and facts.batch_size > 1:
+        q = f"For example {step.sample + 1}: {q}"
+    return q
+
+
+def _hint_quantities(step: LessonStep, facts, direction: bool) -> str:
+    """Hint level 1: which quantities combine, in words."""
+    nm, kind, l, j, m = facts.names, step.kind, step.layer, step.neuron, facts.batch_size
+    node = nm.node(l + 1, j) if l is not None and j is not None else ""
+    out, target = nm.node(nm.L, j or 0), nm.target(j or 0)
+    act = facts.activations[l] if l is not None else ""
+    if kind == "product":
+        c, i, jj = step.edges[0]
+        return f"Multiply the value {nm.node(c, i)} by the weight {nm.weight(c, i, jj)}."
+    if kind == "bias":
+        return f"Read the bias {nm.bias(l, j)} off the network."
+    if kind == "sum":
+        return f"Add the products flowing into {node}, then its bias {nm.bias(l, j)}."
+    if kind == "activation":
+        return {
+            "relu": "ReLU keeps a positive sum and turns a negative one into 0.",
+            "leaky_relu": "Leaky ReLU keeps a positive sum and multiplies a negative one by 0.01.",
+            "sigmoid": "The sigmoid σ(z) = 1 / (1 + e^(−z)) squashes the sum into (0, 1).",
+            "tanh": "tanh squashes the sum into (−1, 1).",
+        }.get(act, "A linear neuron passes its sum on unchanged.")
+    if kind == "prediction":
+        return f"The prediction is the output neuron's activation {out}."
+    if kind == "error":
+        return f"Subtract the prediction {out} from the target {target}."
+    if kind == "loss":
+        return "Square each error, add the squares and divide by how many there are."
+    if kind == "output_error":
+        return f"Subtract the target {target} from the prediction {out}: the opposite of the desired change."
+    if kind == "backprop_product":
+        c, i, jj = step.edges[0]
+        return (
+            f"Multiply the error δ({nm.node(c + 1, jj)}) by the weight {nm.weight(c, i, jj)} "
+            f"it comes back through."
+        )
+    if kind == "backprop_sum":
+        return f"Add the errors carried back to {node} from every neuron it feeds."
+    if kind == "activation_grad":
+        slope = {
+            "relu": " ReLU's slope is 1 where the neuron fired (z > 0) and 0 where it did not.",
+            "leaky_relu": " Leaky ReLU's slope is 1 for z > 0 and 0.01 otherwise.",
+            "sigmoid": " The sigmoid's slope is σ(z) × (1 − σ(z)).",
+            "tanh": " tanh's slope is 1 − tanh²(z).",
+        }.get(act, "")
+        return f"Multiply ∂L/∂{node} by the slope of the activation at z({node}).{slope}"
+    if kind == "weight_grad":
+        c, k, i = step.edges[0]
+        batch = f", for each example, then average over the {m} examples" if m > 1 else ""
+        return (
+            f"Multiply the value flowing in, {nm.node(c, k)}, by the error "
+            f"δ({nm.node(c + 1, i)}) of the neuron it feeds{batch}."
+        )
+    if kind == "bias_grad":
+        batch = f", averaged over the {m} examples" if m > 1 else ""
+        return f"A bias's gradient is its neuron's error δ({node}){batch}."
+    if kind in UPDATE_KINDS:
+        name = _param_name(step, facts)
+        if direction:
+            return (
+                f"Look at the sign of the gradient ∂L/∂{name}: the update subtracts learning "
+                f"rate × gradient."
+            )
+        return f"Subtract learning rate × gradient from the old value of {name}."
+    if kind == "new_prediction":
+        return "Run the example forward again with every updated weight and bias."
+    return "Work the mean squared error out again from the new predictions."
+
+
+def _hint_numbers(step: LessonStep, facts, direction: bool, blanked: str) -> str:
+    """Hint level 2: the formula with the numbers in, and a middle step where one helps."""
+    ops, kind = step.operands, step.kind
+    if kind in UPDATE_KINDS:
+        old, lr, g = ops["old"], ops["lr"], ops["grad"]
+        name = _param_name(step, facts)
+        if direction:
+            return (
+                f"∂L/∂{name} = {fmt(g)}, so the change −{fmt(lr)} × {operand(g)} is "
+                f"{signed(-lr * g)}."
+            )
+        return (
+            f"{name} ← {fmt(old)} − {fmt(lr)} × {operand(g)} = {fmt(old)} − {operand(lr * g)} = ?"
+        )
+    if kind == "activation" and facts.activations[step.layer] == "sigmoid":
+        z = ops["z"]
+        return f"{blanked.rpartition(' = ')[0]} = 1 / (1 + {fmt(math.exp(-z))}) = ?"
+    if kind == "activation_grad" and facts.activations[step.layer] == "sigmoid":
+        a = float(facts.activation_fns[step.layer](np.array([ops["z"]]))[0])
+        return f"σ′(z) = {fmt(a)} × (1 − {fmt(a)}) = {fmt(ops['derivative'])}, so {blanked}"
+    if kind in ("weight_grad", "bias_grad") and facts.batch_size > 1:
+        total = step.value * facts.batch_size
+        return f"{blanked.rpartition(' = ')[0]} = {fmt(total)} / {facts.batch_size} = ?"
+    if kind == "loss":
+        diffs = [v for k, v in ops.items() if k.startswith("error_")]
+        squares = sum(d * d for d in diffs)
+        return f"{blanked.rpartition(' = ')[0]} = {fmt(squares)} / {len(diffs)} = ?"
+    return blanked
