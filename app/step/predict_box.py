@@ -7,7 +7,7 @@ where the result goes, a field for the answer and, after a try, the tutor's repl
 - Enter checks the typed answer (`submitted(text)`);
 - H asks for the next hint (`hintRequested`), Esc gives up and shows the answer
   (`revealRequested`);
-- for "up or down?" questions, ↑ and ↓ type "up" and "down".
+- for "up or down?" questions, ↑, ↓ and = type "up", "down" and "stays".
 
 It shows what it is given; the tab asks the `Quiz` and passes the words back.
 """
@@ -25,7 +25,7 @@ BOX_WIDTH_CHARS = 44  # a blanked formula of the article's network fits on one l
 
 
 class AnswerEdit(QLineEdit):
-    """The answer field: Enter checks, H asks for a hint, Esc reveals, ↑/↓ for directions."""
+    """The answer field: Enter checks, H asks for a hint, Esc reveals, ↑/↓/= for directions."""
 
     hintRequested = Signal()
     revealRequested = Signal()
@@ -55,8 +55,9 @@ class AnswerEdit(QLineEdit):
         if key == Qt.Key_Escape:
             self.revealRequested.emit()
             return
-        if self.direction and key in (Qt.Key_Up, Qt.Key_Down):
-            self.setText(parse_direction_key("Up" if key == Qt.Key_Up else "Down"))
+        names = {Qt.Key_Up: "Up", Qt.Key_Down: "Down", Qt.Key_Equal: "Equal"}
+        if self.direction and key in names:
+            self.setText(parse_direction_key(names[key]))
             return
         super().keyPressEvent(event)
 
@@ -77,14 +78,17 @@ class AnswerBox(QFrame):
         self.question = QLabel()
         self.blanked = QLabel()
         self.feedback = QLabel()
+        self.hint = QLabel()
         self.offer = QLabel()
-        for label in (self.question, self.blanked, self.feedback, self.offer):
+        for label in (self.question, self.blanked, self.feedback, self.hint, self.offer):
             label.setWordWrap(True)
             label.setTextFormat(Qt.PlainText)
         self.question.setAccessibleName("Question")
         self.blanked.setAccessibleName("Formula with the blank")
         self.feedback.setAccessibleName("Tutor's reply")
         self.feedback.setVisible(False)
+        self.hint.setAccessibleName("Hint")
+        self.hint.setVisible(False)
         self.fonts = ScaledFonts()
         self.fonts.set(self.question, 1.0, bold=True)
         self.fonts.set(self.blanked, 1.1)
@@ -99,6 +103,7 @@ class AnswerBox(QFrame):
         layout.addWidget(self.blanked)
         layout.addWidget(self.edit)
         layout.addWidget(self.feedback)
+        layout.addWidget(self.hint)
         layout.addWidget(self.offer)
         self.setFixedWidth(self.fontMetrics().averageCharWidth() * BOX_WIDTH_CHARS)
         self.edit.returnPressed.connect(lambda: self.submitted.emit(self.edit.text()))
@@ -125,6 +130,7 @@ class AnswerBox(QFrame):
             self.feedback_kind, c.get("foreground")
         )
         self.feedback.setStyleSheet(f"color: {colour};")
+        self.hint.setStyleSheet(f"color: {c.get('backward', '#CC79A7')};")
         self.offer.setStyleSheet(f"color: {c.get('muted', '#5f5f5f')};")
 
     def ask(self, question: str, blanked: str, direction: bool, offer: str) -> None:
@@ -134,9 +140,10 @@ class AnswerBox(QFrame):
         self.edit.direction = direction
         self.edit.clear()
         self.edit.setPlaceholderText(
-            "↑ up or ↓ down, then Enter" if direction else "type the number, then Enter"
+            "↑ up, ↓ down or = stays, then Enter" if direction else "type the number, then Enter"
         )
         self.show_feedback("", "")
+        self.show_hint("")
         self.offer.setText(offer)
         self.fit()
 
@@ -146,8 +153,14 @@ class AnswerBox(QFrame):
         height = self.heightForWidth(self.width())
         self.resize(self.width(), height if height > 0 else self.sizeHint().height())
 
+    def show_hint(self, text: str) -> None:
+        """The latest hint under the reply ("" hides it)."""
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        self.fit()
+
     def show_feedback(self, text: str, kind: str) -> None:
-        """The tutor's reply: kind "wrong", "hint" or "right" (colours it), "" hides it."""
+        """The tutor's reply to a try: kind "wrong" or "right" colours it; "" hides it."""
         self.feedback_kind = kind
         self.feedback.setText(text)
         self.feedback.setVisible(bool(text))
@@ -160,5 +173,11 @@ class AnswerBox(QFrame):
 
     def text(self) -> str:
         """Everything the box says (tests and screen readers read this)."""
-        parts = [self.question.text(), self.blanked.text(), self.feedback.text(), self.offer.text()]
+        parts = [
+            self.question.text(),
+            self.blanked.text(),
+            self.feedback.text(),
+            self.hint.text(),
+            self.offer.text(),
+        ]
         return "\n".join(p for p in parts if p)

@@ -9,10 +9,10 @@ mistakes. This module holds the tab's side of it, as plain functions tested with
 - `questions_between` finds the asked steps inside the unit a Step covers (a neuron, a
   layer or a phase asks each of its questions in turn);
 - `hidden_for` names the values on the drawing that the question keeps back ("?");
-- `parse_direction_key` turns the keys ↑/↓ into the "up"/"down" answers of direction
-  questions;
+- `parse_direction_key` turns the keys ↑, ↓ and = into the "up", "down" and "stays"
+  answers of direction questions;
 - `score_line`, `summary_text` and `hint_offer` are the panel's words, built from the
-  Quiz's score and diagnoses (counting only: every number comes from the Quiz);
+  Quiz's score (its counts and summary: every number comes from the Quiz);
 - `read_bool`, `read_choice` read the remembered settings back (QSettings' INI files give
   strings);
 - `save_score_sheet` writes the Quiz's CSV score sheet to a file (atomically).
@@ -80,39 +80,25 @@ def ask_label(ask) -> str:
     return ASK_LABELS.get(repr(ask), repr(ask))
 
 
-def _tally(score):
-    return score.total
-
-
 def score_line(score) -> str:
-    """The compact score: "Score 5 / 8 right first time · 2 after hints · 1 revealed"."""
-    t = _tally(score)
+    """The compact score: "Score: 5 right first time · 2 after hints · 1 revealed (of 57)"."""
+    t = score.total
     if t.asked == 0:
-        return "Score: nothing asked in this iteration (choose what to ask)."
-    if t.answered == 0:
-        return f"Score: {t.asked} questions in this iteration, none answered yet."
-    parts = [f"Score {t.right_first_time} / {t.answered} right first time"]
-    if t.right_after_hints:
-        parts.append(f"{t.right_after_hints} after hints")
-    if t.revealed:
-        parts.append(f"{t.revealed} revealed")
-    return " · ".join(parts) + f"  ({t.answered} of {t.asked} asked)"
+        return "Score: nothing to ask here (choose other questions)."
+    parts = [f"{t.right_first_time} right first time"]
+    for count, words in (
+        (t.right_after_hints, "after hints"),
+        (t.revealed, "revealed"),
+        (t.wrong, "still wrong"),
+    ):
+        if count:
+            parts.append(f"{count} {words}")
+    return "Score: " + " · ".join(parts) + f" (of {t.asked} questions)"
 
 
-def summary_text(score, kind_titles: dict, diagnosis_titles: dict) -> str:
-    """The end of an iteration: the Quiz's summary, the hard kinds and the slips by name."""
-    lines = [score.summary()]
-    hard = [kind_titles.get(k, k.replace("_", " ")) for k in score.hard_kinds()]
-    if hard:
-        lines.append("Hardest: " + ", ".join(hard) + ".")
-    slips = [
-        f"{diagnosis_titles.get(code, code)} ×{count}"
-        for code, count in sorted(score.diagnoses.items(), key=lambda item: -item[1])
-        if count
-    ]
-    if slips:
-        lines.append("Slips caught: " + ", ".join(slips) + ".")
-    return "\n".join(lines)
+def summary_text(score) -> str:
+    """The end of an iteration: the Quiz's summary (the hard kinds, the slips by name)."""
+    return "End of the iteration. " + score.summary()
 
 
 def hint_offer(used: int, allowed: int) -> str:

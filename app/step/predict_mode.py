@@ -45,7 +45,7 @@ from app.step.predict_logic import (
     score_line,
     summary_text,
 )
-from app.step.texts import KIND_TITLES, PHASE_TITLES, step_title
+from app.step.texts import PHASE_TITLES, step_title
 from app.widgets.network_display import DisplayState
 from nncore.lesson.quiz import DIAGNOSES, Quiz
 
@@ -249,10 +249,10 @@ class PredictMode(QObject):
         verdict = self.quiz.check(k, text)
         self._show_score()
         if verdict.correct:
-            self._finish(k, f"Right: {verdict.message}")
+            self._finish(k, verdict.message)
             return
         title = DIAGNOSES.get(verdict.diagnosis) if verdict.diagnosis else None
-        words = f"{title}: {verdict.message}" if title else verdict.message
+        words = f"{title[:1].upper()}{title[1:]}. {verdict.message}" if title else verdict.message
         self.box.show_feedback(words, "wrong")
         self.box.set_offer(hint_offer(self.hints_used, self.hints_allowed))
         self.box.edit.selectAll()
@@ -263,12 +263,10 @@ class PredictMode(QObject):
         if self.current is None or self.quiz is None:
             return
         if self.hints_used >= self.hints_allowed:
-            self.box.show_feedback(
-                "No more hints for this question: try again, or Esc to see the answer.", "hint"
-            )
+            self.box.show_hint("No more hints for this question: try again, or Esc to see it.")
         else:
             self.hints_used += 1
-            self.box.show_feedback(self.quiz.hint(self.current, self.hints_used), "hint")
+            self.box.show_hint(self.quiz.hint(self.current, self.hints_used))
         self.box.set_offer(hint_offer(self.hints_used, self.hints_allowed))
         self._place_box()
 
@@ -342,7 +340,7 @@ class PredictMode(QObject):
             return
         self.tab.timeline.set_hidden(self._unanswered())
         if k >= len(self.tab.lesson) and self.quiz.questions and self.unit_end is None:
-            self.panel.show_summary(summary_text(self.quiz.score(), KIND_TITLES, DIAGNOSES))
+            self.panel.show_summary(summary_text(self.quiz.score()))
 
     # ---- the score sheet -------------------------------------------------------------------
     def save_dialog(self) -> None:
@@ -397,8 +395,7 @@ def predict_screenshot_states(tab) -> list:
     def hint():
         start(32)  # ∂L/∂w(x₁→h₁) = x₁ × δ(h₁)
         tab.step_forward()
-        answer("0.15")  # δ(h₁) alone: the input forgotten
-        tab.predict.hint()
+        answer("−0.015")  # a sign slip
         tab.predict.hint()
 
     def loss_slice():
@@ -420,7 +417,7 @@ def predict_screenshot_states(tab) -> list:
             elif slip == "flip":
                 answer(fmt(-step.value))  # target − prediction instead of ŷ − y
             if tab.predict.current is not None:
-                answer(fmt(step.value))
+                answer(tab.predict.quiz.shown(k))  # the number as the tutor writes it
             if tab.predict.current is not None:
                 tab.predict.reveal()
 

@@ -52,11 +52,11 @@ class LossSlicePlot(pg.PlotWidget):
         self.getPlotItem().setLabel("bottom", data.name)
         self.curve.setData(data.values, data.losses, connect="finite")
         self.now_dot.setData([data.current], [data.loss_now])
-        tangent = data.tangent()
-        if tangent is None:
+        self.getPlotItem().setLabel("left", data.loss_name)
+        if data.tangent is None:
             self.tangent.setData([], [])
         else:
-            self.tangent.setData(*tangent)
+            self.tangent.setData(*data.tangent)
         if data.stepped is not None and data.loss_after is not None and data.slope is not None:
             self.step_line.setData([data.current, data.stepped], [data.loss_now, data.loss_now])
             self.after_dot.setData([data.stepped], [data.loss_after])

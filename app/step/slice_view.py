@@ -1,12 +1,11 @@
 """The loss slice as the tab draws it, without Qt: the loss against one weight or bias.
 
-`Lesson.loss_slice(key, ...)` (nncore) gives the loss as a function of one parameter with
-the others fixed. `SliceView` is what the small plot under the inspector needs from it:
-the curve, the current value and loss, the slope backpropagation found (once the student
-has reached it), the step to w − lr·g and the loss there. `tangent()` is the one piece of
-drawing geometry: the straight line through the current point with that slope, across the
-plotted range (a line to draw, not a number about the network). `caption()` says it in
-words, with the numbers formatted by `nncore.formatting.fmt`.
+`nncore.lesson.loss_slice` gives the loss as a function of one parameter with the others
+fixed, with the gradient backpropagation found and the step w − lr·g. `SliceView` is what
+the small plot under the inspector needs from it: the curve, the current value and loss,
+the tangent (its points computed by the engine's `LossSlice.tangent`), the step and the
+loss after it, the tangent and step only once the student has reached the gradient.
+`caption()` says it in words, with the numbers formatted by `nncore.formatting.fmt`.
 """
 
 from __future__ import annotations
@@ -20,28 +19,23 @@ from nncore.formatting import fmt
 
 @dataclass(frozen=True)
 class SliceView:
-    """One parameter's loss slice, ready to plot (every number from the lesson)."""
+    """One parameter's loss slice, ready to plot (every number from the engine)."""
 
     name: str  # "w(x₁→h₁)"
+    loss_name: str  # what the vertical axis is, e.g. "½ MSE"
     values: np.ndarray  # (n,) parameter values across the slice
     losses: np.ndarray  # (n,) the loss at each
     current: float  # the parameter now
     loss_now: float  # the loss now
     lr: float
-    slope: float | None = None  # ∂L/∂w by backpropagation; None until it is computed
+    slope: float | None = None  # ∂L/∂w by backpropagation; None until it is reached
+    tangent: tuple[np.ndarray, np.ndarray] | None = None  # two points of the tangent
     stepped: float | None = None  # w − lr·g, the value after the update
     loss_after: float | None = None  # the loss at `stepped`, the others fixed
 
-    def tangent(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Two points of the tangent at the current value, at the ends of the range."""
-        if self.slope is None or not len(self.values):
-            return None
-        xs = np.array([self.values[0], self.values[-1]], dtype=float)  # (2,)
-        return xs, self.loss_now + self.slope * (xs - self.current)  # (2,)
-
     def caption(self) -> str:
         """One or two sentences under the plot, with the numbers in."""
-        text = f"Loss against {self.name}, the others fixed: now {fmt(self.loss_now)}."
+        text = f"{self.loss_name} against {self.name}, the others fixed: now {fmt(self.loss_now)}."
         if self.slope is None:
             return text + " Step into the backward pass for the slope (the gradient)."
         direction = "uphill to the right" if self.slope > 0 else "uphill to the left"
@@ -55,49 +49,43 @@ class SliceView:
         return text
 
 
-SLICE_SPAN = 1.0  # the plot covers the parameter ± this much (and the step, if farther)
-SLICE_POINTS = 81
+SLICE_POINTS = 101
 
 
-def _grad_key(key):
-    """The lesson state's gradient key for an item key ("edge"/"bias" tuples)."""
-    if key[0] == "edge":
-        return tuple(key[1:])
-    return ("bias", *key[1:])
-
-
-def _first(obj, *names):
-    for name in names:
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    raise AttributeError(f"{type(obj).__name__} has none of {names}")
+def engine_key(key) -> tuple:
+    """The engine's key for an item key: ("edge", l, i, j) → (l, i, j); a bias stays."""
+    return tuple(key[1:]) if key[0] == "edge" else ("bias", *key[1:])
 
 
 def slice_view_for(lesson, position: int, key) -> SliceView | None:
-    """The loss slice of a weight or bias at `position`, from `lesson.loss_slice`.
+    """The loss slice of a weight or bias after `position` steps (None for other items).
 
-    The slope and the step appear once the student has reached the parameter's gradient
-    (so the plot gives away nothing Predict mode is about to ask). None for other items,
-    or a lesson without the engine's loss slice.
+    The slope, the tangent and the step appear once the student has reached the
+    parameter's gradient, so the plot gives away nothing Predict mode is about to ask.
     """
-    if key is None or key[0] not in ("edge", "bias") or not hasattr(lesson, "loss_slice"):
+    if key is None or key[0] not in ("edge", "bias"):
         return None
-    if key[0] == "edge":
-        name = lesson.names.weight(*key[1:])
-    else:
-        name = lesson.names.bias(*key[1:])
-    data = lesson.loss_slice(key, span=SLICE_SPAN, n=SLICE_POINTS)
-    known = _grad_key(key) in lesson.state_at(position).grads
-    values = np.asarray(_first(data, "values", "xs", "params"), dtype=float)  # (n,)
-    losses = np.asarray(_first(data, "losses", "ys", "loss_values"), dtype=float)  # (n,)
+    try:
+        from nncore.lesson.loss_slice import loss_slice
+    except ImportError:  # an engine without the loss slice: the inspector shows text only
+        return None
+    data = loss_slice(lesson, engine_key(key), n=SLICE_POINTS)
+    known = engine_key(key) in lesson.state_at(position).grads
+    values = np.asarray(data.values, dtype=float)  # (n,)
+    tangent = None
+    if known:
+        ends = np.array([values[0], values[-1]])  # (2,)
+        tangent = (ends, np.asarray(data.tangent(ends), dtype=float))  # (2,), (2,)
     return SliceView(
-        name=name,
+        name=data.name,
+        loss_name=data.loss_name,
         values=values,
-        losses=losses,
-        current=float(_first(data, "current", "value", "w")),
-        loss_now=float(_first(data, "loss_now", "loss", "current_loss")),
-        lr=float(lesson.lr),
-        slope=float(_first(data, "gradient", "slope", "grad")) if known else None,
-        stepped=float(_first(data, "stepped", "new_value", "after")) if known else None,
-        loss_after=float(_first(data, "loss_after", "new_loss", "stepped_loss")) if known else None,
+        losses=np.asarray(data.losses, dtype=float),  # (n,)
+        current=float(data.current),
+        loss_now=float(data.current_loss),
+        lr=float(data.lr),
+        slope=float(data.gradient) if known else None,
+        tangent=tangent,
+        stepped=float(data.step_to) if known else None,
+        loss_after=float(data.loss_after_step) if known else None,
     )

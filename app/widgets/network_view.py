@@ -518,7 +518,9 @@ class NetworkView(QGraphicsView):
         self.bubble.setVisible(True)
         self.bubble.setOpacity(min(1.0, 0.35 + t))
 
-    def _free_spot_near(self, anchor, rect: QRectF, avoid_biases: bool = False) -> QPointF:
+    def _free_spot_near(
+        self, anchor, rect: QRectF, avoid_biases: bool = False, extra: tuple = ()
+    ) -> QPointF:
         """Where a box of `rect` (around its centre) goes beside the step's node or edge.
 
         It must cover no neuron, none of the step's weights, no z/δ caption and not the
@@ -550,6 +552,7 @@ class NetworkView(QGraphicsView):
                 height=rect.height(),
             )
         legend = self.legend.sceneBoundingRect()
+        candidates += list(extra)
         candidates.append(QPointF(self.viewport().width() / 2, legend.top() - rect.height() * 0.8))
         must_avoid = [n.sceneBoundingRect() for n in self.nodes.values()]
         must_avoid += [
@@ -588,7 +591,30 @@ class NetworkView(QGraphicsView):
         covering none of the numbers the step uses (the same rules as the result bubble).
         """
         rect = QRectF(-width / 2, -height / 2, width, height)
-        centre = self._free_spot_near(anchor, rect, avoid_biases=True)
+        # A box is bigger than the bubble: besides the bubble's spots, try beside the item,
+        # then anywhere in the view, nearest first.
+        if (
+            anchor is not None
+            and anchor[0] == "node"
+            and tuple(anchor[1:]) in self.drawing.positions
+        ):
+            near = self.drawing.positions[tuple(anchor[1:])]
+        elif anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
+            near = self.drawing.edge_point(tuple(anchor[1:]), 0.5)
+        else:
+            near = QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
+        side = self.drawing.radius + width / 2 + 8
+        beside = [
+            near + QPointF(dx, dy) for dy in (0.0, height / 2, -height / 2) for dx in (side, -side)
+        ]
+        view = self.viewport().rect()
+        grid = [
+            QPointF(view.width() * fx / 12, view.height() * fy / 12)
+            for fx in range(1, 12)
+            for fy in range(1, 12)
+        ]
+        grid.sort(key=lambda p: (p - near).manhattanLength())
+        centre = self._free_spot_near(anchor, rect, avoid_biases=True, extra=tuple(beside + grid))
         corner = self.mapFromScene(centre - QPointF(width / 2, height / 2))
         return QPointF(corner)
 
