@@ -71,8 +71,11 @@ def hidden_for(step, before: DisplayState, after: DisplayState) -> frozenset:
 
 
 def parse_direction_key(key: str) -> str | None:
-    """ "up" for the Up key, "down" for Down, None otherwise (names as Qt's key names)."""
-    return {"Up": "up", "Down": "down"}.get(key)
+    """The answer a key types in a direction question: ↑ "up", ↓ "down", = "stays".
+
+    `key` is Qt's name of the key ("Up", "Down", "Equal"); None for any other key.
+    """
+    return {"Up": "up", "Down": "down", "Equal": "stays"}.get(key)
 
 
 def ask_label(ask) -> str:
