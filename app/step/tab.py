@@ -21,6 +21,10 @@ shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
+
+(This module is a little over 600 lines because it is the one place that wires the tab's
+parts together; each part, and the logic behind it, lives in its own module: see the map
+in `app/step/__init__.py`.)
 """
 
 from __future__ import annotations
@@ -54,7 +58,8 @@ from app.step.parameters import (
     with_parameter,
 )
 from app.step.parsing import InputError, parse_numbers, read_example
-from app.step.predict_mode import PredictMode, predict_screenshot_states
+from app.step.predict_mode import PredictMode
+from app.step.screenshots import screenshot_states
 from app.step.slice_view import slice_view_for
 from app.step.texts import describe_item, editable_numbers, inspectable_items
 from app.widgets.network_display import DisplayState
@@ -210,7 +215,7 @@ class StepThroughTab(QWidget):
             ("N", "Next iteration (with the updated weights)", self.next_iteration),
             ("R", "Reset to iteration 1", self.reset),
             ("Q", "Predict mode on or off (type each number before it is shown)", self._q),
-            ("H", "Predict mode: the next hint", self._hint),
+            ("H", "Predict mode: the next hint", lambda: self.predict.hint()),
             ("Escape", "Finish the animation (Predict mode: show the answer)", self._escape),
         ]
         self._shortcuts = []
@@ -222,9 +227,6 @@ class StepThroughTab(QWidget):
 
     def _q(self):
         self.predict.toggle()
-
-    def _hint(self):
-        self.predict.hint()
 
     def _escape(self):
         """Esc shows the answer of an open question, else finishes the animation."""
@@ -250,24 +252,18 @@ class StepThroughTab(QWidget):
         return [(key, what) for key, what, _ in self._shortcut_table]
 
     def screenshot_states(self):
-        def state(preset, phase, offset=0):
-            def enter():
-                self.predict.set_active(False, remember=False)
-                self.speed_box.setCurrentIndex(len(SPEEDS) - 1)
-                self.load_preset(preset)
-                k = self.lesson.phase_start(phase) + 1 + offset
-                self.go_to(k, animate=False)
+        return screenshot_states(self)
 
-            return enter
+    def showEvent(self, event):
+        super().showEvent(event)
+        # Under a window manager the focus may start on the window's tab bar, outside this
+        # tab, where none of its keys work: give it to the drawing (after the show settles).
+        QTimer.singleShot(0, self._take_focus)
 
-        return [
-            ("article-forward", state("article", "forward", 3)),
-            ("article-backward", state("article", "backward", 7)),
-            ("article-update", state("article", "update", 0)),
-            ("sigmoid-forward", state("sigmoid", "forward", 8)),
-            ("perceptron-loss", state("perceptron", "loss", 2)),
-            *predict_screenshot_states(self),
-        ]
+    def _take_focus(self):
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or not self.isAncestorOf(focus)):
+            self.view.setFocus()
 
     # ---- messages --------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:

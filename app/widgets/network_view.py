@@ -23,6 +23,9 @@ Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer,
 The drawing is split by concept: `network_scene` creates and lays out the items
 (`network_items`), `network_display` decides their texts without Qt, `network_placement`
 finds free spots for labels; this module paints a step's state and runs the animation.
+`answer_box_position` tells Predict mode where its answer box covers none of the step's
+numbers. (A little over 600 lines: painting, animation and the placement of the bubble and
+the box all read the same items, so they stay together.)
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from app.widgets.network_display import (
 )
 from app.widgets.network_items import mix
 from app.widgets.network_placement import (
+    box_candidates_near,
     bubble_candidates_at_node,
     bubble_candidates_on_edge,
     free_spot,
@@ -591,8 +595,6 @@ class NetworkView(QGraphicsView):
         covering none of the numbers the step uses (the same rules as the result bubble).
         """
         rect = QRectF(-width / 2, -height / 2, width, height)
-        # A box is bigger than the bubble: besides the bubble's spots, try beside the item,
-        # then anywhere in the view, nearest first.
         if (
             anchor is not None
             and anchor[0] == "node"
@@ -603,18 +605,10 @@ class NetworkView(QGraphicsView):
             near = self.drawing.edge_point(tuple(anchor[1:]), 0.5)
         else:
             near = QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
-        side = self.drawing.radius + width / 2 + 8
-        beside = [
-            near + QPointF(dx, dy) for dy in (0.0, height / 2, -height / 2) for dx in (side, -side)
-        ]
-        view = self.viewport().rect()
-        grid = [
-            QPointF(view.width() * fx / 12, view.height() * fy / 12)
-            for fx in range(1, 12)
-            for fy in range(1, 12)
-        ]
-        grid.sort(key=lambda p: (p - near).manhattanLength())
-        centre = self._free_spot_near(anchor, rect, avoid_biases=True, extra=tuple(beside + grid))
+        extra = box_candidates_near(
+            near, self.drawing.radius, width, height, QRectF(self.viewport().rect())
+        )
+        centre = self._free_spot_near(anchor, rect, avoid_biases=True, extra=tuple(extra))
         corner = self.mapFromScene(centre - QPointF(width / 2, height / 2))
         return QPointF(corner)
 
