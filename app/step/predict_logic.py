@@ -100,8 +100,15 @@ def score_line(score) -> str:
 
 
 def summary_text(score) -> str:
-    """The end of an iteration: the Quiz's summary (the hard kinds, the slips by name)."""
-    return "End of the iteration. " + score.summary()
+    """The end of an iteration: the Quiz's summary (the hard kinds, the slips by name).
+
+    One line each for the score, the hardest kinds and the slips, easier to read than a
+    paragraph in a narrow panel.
+    """
+    text = "End of the iteration. " + score.summary()
+    for start in (" Hardest:", " Slips recognised:"):
+        text = text.replace(start, "\n" + start[1:])
+    return text
 
 
 def hint_offer(used: int, allowed: int) -> str:

@@ -289,6 +289,8 @@ class PredictMode(QObject):
             self.tab.go_to(k + 1, animate=True)
         finally:
             self._moving = False
+        if self.tab.position >= len(self.tab.lesson):
+            message += " " + self.tab.message.text()  # and "Iteration 1 complete: ..."
         self.tab.show_message(message)
         self.tab.timeline.set_hidden(self._unanswered())
         if self.tab.view.is_animating():

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -58,6 +59,9 @@ class PredictPanel(QFrame):
         self.summary.setTextFormat(Qt.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.summary.setVisible(False)
+        for label in (self.score, self.summary):
+            # Wrapped text: take the height it needs, so the column scrolls instead of cutting it.
+            label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
         self.save_button = QPushButton("Save score sheet…")
         self.save_button.setToolTip("Save every question, answer and hint of this iteration as CSV")
         row = QHBoxLayout()
@@ -84,6 +88,9 @@ class PredictPanel(QFrame):
         self.save_button.setVisible(active)
         if not active:
             self.summary.setVisible(False)
+        for label in (self.score, self.summary):
+            # Wrapped text: take the height it needs, so the column scrolls instead of cutting it.
+            label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
 
     def show_score(self, text: str) -> None:
         self.score.setText(text)
@@ -91,3 +98,16 @@ class PredictPanel(QFrame):
     def show_summary(self, text: str) -> None:
         self.summary.setText(text)
         self.summary.setVisible(bool(text))
+        self._fit_summary()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_summary()
+
+    def _fit_summary(self) -> None:
+        # A wrapped label in a scrolling column gets the height of its unwrapped hint;
+        # ask for the height the text needs at the panel's width instead.
+        margins = self.layout().contentsMargins()
+        width = self.contentsRect().width() - margins.left() - margins.right()
+        needed = self.summary.heightForWidth(width) if self.summary.text() else 0
+        self.summary.setMinimumHeight(max(0, needed))

@@ -20,6 +20,7 @@ def screenshot_states(tab) -> list:
         tab.speed_box.setCurrentIndex(len(SPEEDS) - 1)  # no animation
         tab.predict.set_active(predict, remember=False)
         tab.load_preset(preset)
+        tab.inspect(None)
         tab.set_granularity("operation")
         tab.go_to(position, animate=False)
 
