@@ -117,6 +117,8 @@ class PredictMode(QObject):
             self.close_question()
         self.tab.timeline.set_hidden(self._unanswered())
         self._show_score()
+        if self.tab.lesson is not None and self.tab.selected is not None:
+            self.tab.inspect(self.tab.selected)  # the inspector's text depends on the mode
         if on and self.tab.lesson is not None:
             self.tab.show_message(
                 "Predict mode: press Step and type each number before it is shown "

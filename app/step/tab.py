@@ -592,7 +592,7 @@ class StepThroughTab(QWidget):
 
     def describe(self, key) -> str:
         """The inspector's text for an item at the current position."""
-        return describe_item(self.lesson, self.position, key)
+        return describe_item(self.lesson, self.position, key, spoil=not self.predict.active)
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""

@@ -212,6 +212,30 @@ def test_direction_questions_with_the_arrow_keys(tab, predict, qtbot):
     assert predict.current is None and tab.position == k + 1
 
 
+def test_a_zero_gradient_update_stays_typed_with_the_equals_key(tab, predict, qtbot):
+    predict.panel.ask_box.setCurrentIndex(_ask_index("direction"))
+    step = next(
+        s for s in tab.lesson.steps if s.kind == "weight_update" and s.operands["grad"] == 0
+    )
+    tab.go_to(step.index)
+    _step(qtbot, tab)
+    assert predict.current == step.index and predict.quiz.expected(step.index) == "stays"
+    qtbot.keyClick(predict.box.edit, Qt.Key_Equal)
+    assert predict.box.edit.text() == "stays"
+    qtbot.keyClick(predict.box.edit, Qt.Key_Return)
+    assert predict.quiz.outcome(step.index) == "right first time"
+
+
+def test_predict_mode_keeps_the_numerical_gradient_back_until_it_is_reached(tab, predict):
+    tab.inspect(("edge", 0, 0, 0))
+    assert "by finite differences: shown once" in tab.inspector.details.text()
+    tab.go_to(tab.lesson.phase_start("update"))
+    assert "by finite differences: 0.015" in tab.inspector.details.text()
+    predict.set_active(False)
+    tab.go_to(0)
+    assert "by finite differences: 0.015" in tab.inspector.details.text()
+
+
 def test_moving_elsewhere_closes_the_question(tab, predict, qtbot):
     tab.go_to(3)
     _step(qtbot, tab)
