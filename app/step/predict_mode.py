@@ -49,6 +49,8 @@ from app.step.texts import PHASE_TITLES, step_title
 from app.widgets.network_display import DisplayState
 from nncore.lesson.quiz import DIAGNOSES, Quiz
 
+OPEN = ("not answered", "wrong")  # the Quiz's outcomes of a question still to be asked
+
 
 class PredictMode(QObject):
     """Runs Predict mode on a `StepThroughTab` (see the module docstring)."""
@@ -113,8 +115,9 @@ class PredictMode(QObject):
         if self._remember:
             open_settings().setValue(KEY_PREDICT, on)
         self._remember = True
-        if not on:
+        if not on and self.current is not None:
             self.close_question()
+            self._redraw()
         self.tab.timeline.set_hidden(self._unanswered())
         self._show_score()
         if self.tab.lesson is not None and self.tab.selected is not None:
@@ -130,8 +133,15 @@ class PredictMode(QObject):
 
     def _on_ask_changed(self, index: int) -> None:
         open_settings().setValue(KEY_ASK, index)
-        self.close_question()
+        was_asking = self.current is not None
         self.new_lesson(self.tab.lesson)
+        if was_asking:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        """Show the tab's position as the ordinary mode does (after closing a question)."""
+        self.tab.view.setFocus()
+        self.tab.go_to(self.tab.position, animate=False)
 
     def _on_hints_changed(self, index: int) -> None:
         open_settings().setValue(KEY_HINTS, index)
@@ -147,11 +157,19 @@ class PredictMode(QObject):
         self.tab.timeline.set_hidden(self._unanswered())
         self._show_score()
 
+    def is_open(self, k: int) -> bool:
+        """Step k is asked and not settled yet (never tried, or only wrong so far).
+
+        A question answered right or revealed is not asked again when the student steps
+        back over it: it plays as usual.
+        """
+        return self.quiz is not None and self.quiz.asks(k) and self.quiz.outcome(k) in OPEN
+
     def _unanswered(self) -> set[int]:
-        """Asked steps whose value the student has not reached yet (hidden on the timeline)."""
+        """Open questions the student has not reached yet (their values hidden on the timeline)."""
         if not self.active or self.quiz is None:
             return set()
-        return {k for k in self.quiz.questions if k >= self.tab.position}
+        return {k for k in self.quiz.questions if k >= self.tab.position and self.is_open(k)}
 
     def _show_score(self) -> None:
         if self.quiz is not None:
@@ -168,7 +186,7 @@ class PredictMode(QObject):
             return True
         if not self.active or self.quiz is None:
             return False
-        asked = questions_between(self.quiz.asks, self.tab.position, target)
+        asked = questions_between(self.is_open, self.tab.position, target)
         if not asked:
             return False
         self.unit_end = target
@@ -312,7 +330,7 @@ class PredictMode(QObject):
         if end is None or self.current is not None or tab.lesson is None:
             return
         end = min(end, len(tab.lesson))
-        asked = questions_between(self.quiz.asks, tab.position, end)
+        asked = questions_between(self.is_open, tab.position, end)
         if asked:
             self.ask_step(asked[0])
             return

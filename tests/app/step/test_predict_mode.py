@@ -245,6 +245,26 @@ def test_moving_elsewhere_closes_the_question(tab, predict, qtbot):
     assert predict.quiz.outcome(3) == "not answered"
 
 
+def test_a_settled_question_is_not_asked_again_after_stepping_back(tab, predict, qtbot):
+    _step(qtbot, tab)
+    assert predict.current == 0
+    _type(qtbot, tab, _number(tab.lesson.steps[0].value))
+    tab.go_to(0)
+    _step(qtbot, tab)
+    assert predict.current is None and tab.position == 1  # played as usual
+    assert len(predict.quiz.attempts(0)) == 1
+
+
+def test_switching_off_closes_the_question_and_shows_the_step_as_usual(tab, predict, qtbot):
+    tab.go_to(3)
+    _step(qtbot, tab)
+    assert predict.current == 3
+    predict.set_active(False)
+    assert not predict.box.isVisible() and tab.position == 3
+    assert "your turn" not in tab.explanation.heading.text()
+    assert f"= {HIDDEN_TEXT}" not in tab.view.texts().get(("caption", 1, 0), "")
+
+
 def test_steps_not_asked_play_as_usual(tab, predict, qtbot):
     predict.panel.ask_box.setCurrentIndex(_ask_index("update"))
     _step(qtbot, tab)
