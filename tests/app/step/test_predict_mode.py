@@ -354,3 +354,29 @@ def test_every_granularity_asks_every_question_once(tab, predict, qtbot, granula
             seen.append(predict.current)
             _type(qtbot, tab, _number(tab.lesson.steps[predict.current].value))
     assert seen == list(predict.quiz.questions)
+
+
+def test_a_small_batch_lesson_catches_the_forgotten_division(tab, predict, qtbot):
+    from nncore.lesson import Lesson
+
+    article = tab.lesson
+    X = np.array([[0.1, 0.3], [0.5, 0.2]])  # (2, 2): two examples
+    Y = np.array([[0.2], [0.35]])  # (2, 1)
+    tab._start(Lesson(article.network, X, Y, article.lr, title="batch"), fresh=True)
+    lesson = tab.lesson
+    step = next(s for s in lesson.steps if s.kind == "weight_grad")
+    o = step.operands
+    summed = o["input_0"] * o["error_0"] + o["input_1"] * o["error_1"]  # not divided by 2
+    tab.set_granularity("phase")
+    seen = []
+    while tab.position < len(lesson):
+        _step(qtbot, tab)
+        while predict.current is not None:
+            k = predict.current
+            seen.append(k)
+            if k == step.index:
+                _type(qtbot, tab, _number(summed))
+                assert predict.box.feedback.text().startswith(_title("batch_mean"))
+            _type(qtbot, tab, _number(lesson.steps[k].value))
+    assert seen == list(predict.quiz.questions)
+    assert predict.quiz.score().diagnoses == {"batch_mean": 1}
