@@ -125,6 +125,9 @@ class AnswerBox(QFrame):
         self.setStyleSheet(
             f"#AnswerBox {{ background: {c['background']}; border: 2px solid {border};"
             " border-radius: 6px; }"
+            # The field must still look like one inside the styled frame (dark theme too).
+            f" QLineEdit {{ border: 1px solid {c.get('muted', '#5f5f5f')}; padding: 2px;"
+            f" background: {c['background']}; color: {c.get('foreground', '#1b1b1b')}; }}"
         )
         colour = {"wrong": c.get("highlight"), "right": c.get("forward")}.get(
             self.feedback_kind, c.get("foreground")
