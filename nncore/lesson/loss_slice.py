@@ -27,6 +27,7 @@ import numpy as np
 
 from ..checks import number, whole
 from ..losses import half_mse
+from ..network import Network
 from .examples import LessonError
 
 __all__ = ["LossSlice", "loss_slice", "LOSS_NAME", "MAX_POINTS"]
@@ -69,7 +70,9 @@ def loss_slice(lesson, key, span: float | None = None, n: int = 101) -> LossSlic
     to show the update's step with room beyond it, and at least 1). `n`: points on it (odd
     numbers put the current value exactly in the middle).
     """
-    net = lesson.network
+    net = getattr(lesson, "network", None)
+    if not isinstance(net, Network) or not hasattr(lesson, "steps"):
+        raise TypeError(f"a loss slice needs a Lesson; got {type(lesson).__name__}")
     layer, i, j, is_bias = _parse_key(key, net.sizes)
     n = whole(n, "the number of points", 3, MAX_POINTS, error=LessonError)
     key = ("bias", layer, j) if is_bias else (layer, i, j)

@@ -44,10 +44,11 @@ DIAGNOSES: dict[str, str] = {
     "mean": "the squared errors added but not averaged",
     "half": "half the mean squared error",
     "square": "the errors averaged without squaring them",
+    "rounding": "an update rounded so far that its change is lost",
     "unreadable": "not a number the tutor could read",
 }
 
-_ACTIVATION_WORDS = {
+ACTIVATION_WORDS = {
     "relu": "ReLU",
     "leaky_relu": "leaky ReLU",
     "sigmoid": "sigmoid",
@@ -138,7 +139,7 @@ def _negated(step: LessonStep) -> Mistake:
     factors = _FACTORS.get(step.kind)
     if factors is not None and all(f in step.operands for f in factors):
         a, b = (step.operands[f] for f in factors)
-        fix = f"{_sign_word(a)} times {_sign_word(b)} is {_sign_word(a * b)}"
+        fix = f"{_sign_word(a)} × {_sign_word(b)} is {_sign_word(a * b)}"
     else:
         fix = "check the sign of each number you combined"
     return Mistake("sign", -v, abs(v), "the right size with the wrong sign", fix)
@@ -154,7 +155,7 @@ _FACTORS = {
 
 
 def _sign_word(x: float) -> str:
-    return "a positive number" if x > 0 else "a negative number" if x < 0 else "zero"
+    return "positive" if x > 0 else "negative" if x < 0 else "zero"
 
 
 def _product(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
@@ -228,7 +229,7 @@ def _activation(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
             "activation",
             z,
             abs(z),
-            f"the weighted sum z({node}) itself, before the {_ACTIVATION_WORDS[name]} activation",
+            f"the weighted sum z({node}) itself, before the {ACTIVATION_WORDS[name]} activation",
             fixes[name],
         )
     ]
@@ -270,8 +271,8 @@ def _mse(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
             "half",
             squares / count / 2,
             squares / count / 2,
-            "half the mean of the squared errors (the ½ MSE that backpropagation differentiates)",
-            "the loss shown is the plain mean of the squares",
+            "half the mean of the squared errors",
+            "the MSE is the plain mean of the squares, with no ½",
         )
     )
     mean_error = sum(-d for d in diffs) / count  # the desired changes, as the student saw them
@@ -385,7 +386,7 @@ def _batch_sum(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
             total,
             abs(total),
             f"the sum over the {m} examples",
-            f"a batch gradient is their mean: divide by {m}",
+            f"a batch gradient is their mean, so divide by {m}",
         )
     ]
 

@@ -11,7 +11,11 @@ names) and checks each answer:
   step (the catalogue in `nncore.lesson.mistakes`, worked out from the step's operands), and a
   sentence explaining the slip with the student's numbers; a slip whose number cannot be
   told apart from the right one (forgetting a zero bias) is never diagnosed;
-- otherwise the sentence says how far off the answer is, without giving it away.
+- an update rounded so far that its small change is lost is "rounding"; otherwise the
+  sentence says how far off the answer is, without giving it away.
+
+A direction question is answered "up", "down" or "stays" (a zero gradient), and the verdict
+gives the reason: the sign of the gradient and the minus of the update.
 
     >>> from nncore.lesson import make_lesson
     >>> quiz = Quiz(make_lesson("article"), ask="forward")
@@ -26,6 +30,10 @@ to the same step always gets the same verdict.
 Steps that only show a number already on the screen (a bias read off the network, the
 prediction that is the output's activation, a "sum" of a single carried-back error) are
 not asked by a phase name or "all"; name their kind in the tuple to ask them anyway.
+
+The module is longer than most (about 850 lines) for a reason: the second half is the
+wording of seventeen kinds of question with their hints, kept next to the rules that
+decide which numbers they show; the mistakes themselves live in `mistakes`.
 """
 
 from __future__ import annotations
@@ -43,13 +51,16 @@ from ..checks import whole
 from ..errors import NNCoreError
 from ..formatting import digits_to_show, fmt, operand, signed
 from ..safetext import shown as shown_text
-from .mistakes import DIAGNOSES, Mistake, facts_of, mistakes_for
+from .engine import Lesson
+from .mistakes import ACTIVATION_WORDS, DIAGNOSES, Mistake, facts_of, mistakes_for
 from .record import LessonStep
 from .vocabulary import KIND_BY_NAME, PHASES, STEP_KINDS
 
 __all__ = [
     "ASK_CHOICES",
+    "CSV_COLUMNS",
     "DIAGNOSES",
+    "OUTCOMES",
     "Attempt",
     "Prompt",
     "Quiz",
@@ -58,6 +69,7 @@ __all__ = [
     "Tally",
     "Verdict",
     "parse_answer",
+    "parse_direction",
 ]
 
 ASK_CHOICES = ("all", *PHASES, "direction")
@@ -80,14 +92,6 @@ CSV_COLUMNS = (
 ZERO_TOLERANCE = 1e-9  # an answer this close to the right number is right, whatever its size
 RELATIVE_TOLERANCE = 0.01
 MAX_ANSWER_CHARS = 64
-
-_ACTIVATION_WORDS = {
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "linear": "linear",
-}
 
 
 class QuizError(NNCoreError, ValueError):
@@ -267,7 +271,9 @@ class Quiz:
     (the updates, asked as up/down), or a tuple mixing those and step kind names.
     """
 
-    def __init__(self, lesson, ask: str | Sequence[str] = "all"):
+    def __init__(self, lesson: Lesson, ask: str | Sequence[str] = "all"):
+        if not isinstance(lesson, Lesson):
+            raise TypeError(f"a quiz needs a Lesson; got {type(lesson).__name__}")
         self.lesson = lesson
         self.ask = ask
         self._direction, kinds = _resolve_ask(ask)
@@ -290,7 +296,11 @@ class Quiz:
 
     def is_direction(self, k: int) -> bool:
         """True when step k is asked as "up or down?" rather than as a number."""
-        return self._direction and self._step(k).kind in UPDATE_KINDS
+        return self.asks(k) and self._direction and self.lesson.steps[k].kind in UPDATE_KINDS
+
+    def questions_in(self, start: int, stop: int) -> tuple[int, ...]:
+        """The asked steps among steps[start:stop], in order (a coarser unit's questions)."""
+        return tuple(k for k in self.questions if start <= k < stop)
 
     def _step(self, k: int) -> LessonStep:
         k = _index(k)
@@ -345,12 +355,19 @@ class Quiz:
                 f"The tutor could not read {shown_text(str(answer))} as a number: "
                 f"type it like 0.015 or −0.2."
             )
-            return Verdict(False, "unreadable", message, step.value, shown), str(answer)
+            return Verdict(False, "unreadable", message, step.value, shown), _kept(answer)
         if _accepts(step, x):
             return Verdict(True, None, f"Right: {step.formula}.", step.value, shown), x
         for mistake in self._recognisable(step):
             if _matches(x, mistake, _digits(step)):
                 return Verdict(False, mistake.code, mistake.message(x), step.value, shown), x
+        if _rounded_too_far(step, x):
+            change = -step.operands["lr"] * step.operands["grad"]
+            message = (
+                f"Nearly: {fmt(x)} is the new value rounded so far that the small change "
+                f"{signed(change)} is lost; keep as many decimals as the change needs."
+            )
+            return Verdict(False, "rounding", message, step.value, shown), x
         return Verdict(False, None, _how_far(step, x), step.value, shown), x
 
     def _check_direction(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
@@ -362,7 +379,7 @@ class Quiz:
                 f"The tutor could not read {shown_text(str(answer))}: answer up or down "
                 f"(or stays, when the gradient is 0)."
             )
-            return Verdict(False, "unreadable", message, expected, expected), str(answer)
+            return Verdict(False, "unreadable", message, expected, expected), _kept(answer)
         if given == expected:
             return Verdict(True, None, f"Right: {reason}.", expected, expected), given
         diagnosis = "sign" if {given, expected} == {"up", "down"} else None
@@ -392,10 +409,38 @@ class Quiz:
         if level == 1:
             return _hint_quantities(step, self._facts, direction)
         if level == 2:
+            if step.kind == "new_prediction":
+                return self._new_prediction_numbers(step)
+            if step.kind == "new_loss":
+                return self._new_loss_numbers()
             return _hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
         if direction:
             return f"It {_direction_verb(step)}: {_direction_reason(step, self._facts)}."
         return f"The answer is {_shown(step)}: {step.formula}."
+
+    def _new_prediction_numbers(self, step: LessonStep) -> str:
+        """The output's new weighted sum, from the updated network's hidden values."""
+        net, L, j = self.lesson.network_after(), self.lesson.network.n_layers, step.neuron or 0
+        s = step.sample or 0
+        rec = net.forward(self.lesson.X[s : s + 1])
+        inputs = rec.a[L - 1][0]  # (fan_in,): what flows into the output layer now
+        weights = net.weights[L - 1][:, j]  # (fan_in,)
+        terms = " + ".join(f"{operand(a)} × {operand(w)}" for a, w in zip(inputs, weights))
+        nm = self._facts.names
+        out = nm.node(nm.L, j)
+        word = ACTIVATION_WORDS[self._facts.activations[L - 1]]
+        return (
+            f"With the updated parameters z({out}) = {terms} + {operand(net.biases[L - 1][0, j])} "
+            f"= {fmt(rec.z[L - 1][0, j])}, and {out} is its {word} activation = ?"
+        )
+
+    def _new_loss_numbers(self) -> str:
+        """The new loss written out from the new predictions and their targets."""
+        pairs = [
+            (s.value, s.operands["target"]) for s in self.lesson.steps if s.kind == "new_prediction"
+        ]
+        squares = " + ".join(f"({fmt(y)} − {operand(p)})²" for p, y in pairs)
+        return f"MSE = ({squares}) / {len(pairs)} = ?"
 
     def reveal(self, k: int) -> str:
         """The student gives up on step k: recorded, and the answer as the tutor shows it."""
@@ -446,7 +491,7 @@ class Quiz:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        iteration = getattr(self.lesson, "iteration", "")
+        iteration = self.lesson.iteration
         for k in self.questions:
             step, tries = self.lesson.steps[k], self._attempts.get(k, [])
             first = "" if not tries else _csv_answer(tries[0].answer)
@@ -519,6 +564,8 @@ def _is_update(step: LessonStep) -> bool:
 
 
 def _digits(step: LessonStep) -> int:
+    if not math.isfinite(step.value):
+        return 4
     if _is_update(step):
         return digits_to_show(step.value, step.operands["lr"] * step.operands["grad"])
     return 4
@@ -531,11 +578,15 @@ def _shown(step: LessonStep) -> str:
 def _scale(step: LessonStep) -> float:
     """What "within 1 %" is relative to: the value, or for an update the change lr × g."""
     if _is_update(step):
-        return abs(step.operands["lr"] * step.operands["grad"])
-    return abs(step.value)
+        scale = abs(step.operands["lr"] * step.operands["grad"])
+    else:
+        scale = abs(step.value)
+    return scale if math.isfinite(scale) else 0.0
 
 
 def _accepts(step: LessonStep, x: float) -> bool:
+    if not math.isfinite(step.value):
+        return False  # no typed number is infinitely large
     if fmt(x, _digits(step)) == _shown(step):
         return True
     gap = abs(x - step.value)
@@ -549,9 +600,25 @@ def _matches(x: float, mistake: Mistake, digits: int) -> bool:
     return gap <= ZERO_TOLERANCE or gap <= RELATIVE_TOLERANCE * mistake.scale
 
 
+def _rounded_too_far(step: LessonStep, x: float) -> bool:
+    """An update's right value rounded to d significant digits (3 ≤ d < the digits the tutor
+    shows, either way at a half): the change lr × g then disappears in the rounding."""
+    v = step.value
+    if not _is_update(step) or not math.isfinite(v) or v == 0 or x == 0:
+        return False
+    magnitude = math.floor(math.log10(abs(v)))
+    for d in range(3, _digits(step)):
+        half_unit = 0.5 * 10.0 ** (magnitude - d + 1)
+        if float(f"{x:.{d}g}") == x and abs(x - v) <= half_unit * (1 + 1e-6):
+            return True
+    return False
+
+
 def _how_far(step: LessonStep, x: float) -> str:
     """How far off an undiagnosed answer is, without giving the answer away."""
     v, scale = step.value, _scale(step)
+    if not math.isfinite(v):
+        return f"Not quite: this step's value ({fmt(v)}) is beyond what can be typed."
     side = "too high" if x > v else "too low"
     if _is_update(step):
         if scale == 0:
@@ -578,6 +645,11 @@ def _how_far(step: LessonStep, x: float) -> str:
     else:
         size = f"off by about {abs(ratio - 1):.0%}"
     return f"Not quite: {fmt(x)} is {side}, {size}; check the arithmetic and try again."
+
+
+def _kept(answer) -> str:
+    """Unreadable text as recorded for the score sheet (bounded: it came from outside)."""
+    return str(answer)[: 4 * MAX_ANSWER_CHARS]
 
 
 def _csv_answer(answer: float | str) -> str:
@@ -642,7 +714,7 @@ def _question(step: LessonStep, facts, direction: bool) -> str:
     node = nm.node(l + 1, j) if l is not None and j is not None else ""
     out = nm.node(nm.L, j or 0)
     target = nm.target(j or 0)
-    word = _ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
+    word = ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
     if kind == "product":
         c, i, jj = step.edges[0]
         q = f"What is {nm.node(c, i)} × {nm.weight(c, i, jj)}?"
@@ -766,6 +838,8 @@ def _hint_numbers(step: LessonStep, facts, direction: bool, blanked: str) -> str
         )
     if kind == "activation" and facts.activations[step.layer] == "sigmoid":
         z = ops["z"]
+        if -z > 700:  # e^(−z) beyond what a float holds: the sum is so negative σ is ≈ 0
+            return blanked
         return f"{blanked.rpartition(' = ')[0]} = 1 / (1 + {fmt(math.exp(-z))}) = ?"
     if kind == "activation_grad" and facts.activations[step.layer] == "sigmoid":
         a = float(facts.activation_fns[step.layer](np.array([ops["z"]]))[0])
