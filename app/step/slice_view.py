@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore.formatting import fmt
+from nncore.lesson.loss_slice import loss_slice
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,6 @@ def slice_view_for(lesson, position: int, key) -> SliceView | None:
     parameter's gradient, so the plot gives away nothing Predict mode is about to ask.
     """
     if key is None or key[0] not in ("edge", "bias"):
-        return None
-    try:
-        from nncore.lesson.loss_slice import loss_slice
-    except ImportError:  # an engine without the loss slice: the inspector shows text only
         return None
     data = loss_slice(lesson, engine_key(key), n=SLICE_POINTS)
     known = engine_key(key) in lesson.state_at(position).grads
