@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.step.predict_panel import PredictPanel
+from app.step.slice_plot import LossSlicePlot
 from app.step.texts import PHASE_TITLES, step_title
 from nncore.formatting import fmt
 
@@ -214,6 +216,8 @@ class TimelineTree(QTreeWidget):
         self.setAccessibleName("Timeline of steps")
         self.setUniformRowHeights(True)
         self._items: list[QTreeWidgetItem] = []
+        self._texts: list[str] = []  # each row's text with its value
+        self._hidden: set[int] = set()
         self.itemActivated.connect(self._on_item)
         self.itemClicked.connect(self._on_item)
 
@@ -228,6 +232,7 @@ class TimelineTree(QTreeWidget):
         start.setData(0, Qt.UserRole, 0)
         self.addTopLevelItem(start)
         self._items = [start]
+        self._texts = [start.text(0)]
         group = None
         current_phase = None
         for step in lesson.steps:
@@ -244,7 +249,21 @@ class TimelineTree(QTreeWidget):
             item.setData(0, Qt.UserRole, step.index + 1)
             group.addChild(item)
             self._items.append(item)
+            self._texts.append(text)
+        self._hidden = set()
         self.blockSignals(False)
+
+    def set_hidden(self, steps) -> None:
+        """Write "= ?" for these step indices (Predict mode keeps their values back)."""
+        steps = set(steps)
+        if steps == self._hidden:
+            return
+        self._hidden = steps
+        for k in range(1, len(self._items)):
+            text = self._texts[k]
+            if k - 1 in steps:
+                text = text.rsplit(" = ", 1)[0] + " = ?"
+            self._items[k].setText(0, text)
 
     def set_position(self, position: int) -> None:
         if not 0 <= position < len(self._items):
@@ -266,15 +285,21 @@ class TimelineTree(QTreeWidget):
 
 
 class SidePanel(QScrollArea):
-    """The column beside the drawing: explanation, inspector, loss, loss chart and timeline.
+    """The column beside the drawing: Predict mode, explanation, inspector (with the loss
+    slice of an inspected weight or bias), loss, loss chart and timeline.
 
     In a small window it scrolls rather than squeeze the panels' text away.
     """
 
     def __init__(self, loss_chart: QWidget, parent=None):
         super().__init__(parent)
+        self.predict_panel = PredictPanel()
         self.explanation = ExplanationPanel()
         self.inspector = InspectorPanel()
+        self.slice_plot = LossSlicePlot()
+        self.slice_caption = _selectable_label("Loss slice explained")
+        self.slice_caption.setFocusPolicy(Qt.NoFocus)
+        self.show_slice(None)
         self.loss_label = QLabel()
         self.fonts = ScaledFonts()
         self.fonts.set(self.loss_label, 1.0, bold=True)
@@ -286,8 +311,11 @@ class SidePanel(QScrollArea):
         column.setMinimumWidth(self.fontMetrics().averageCharWidth() * 28)
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.predict_panel, 0)
         layout.addWidget(self.explanation, 0)
         layout.addWidget(self.inspector, 0)
+        layout.addWidget(self.slice_plot, 0)
+        layout.addWidget(self.slice_caption, 0)
         layout.addWidget(self.loss_label)
         layout.addWidget(self.loss_chart, 2)
         layout.addWidget(self.timeline, 3)
@@ -295,12 +323,21 @@ class SidePanel(QScrollArea):
         self.timeline.setMinimumHeight(line * 7)
         self.loss_chart.setMinimumHeight(line * 7)
         self.loss_chart.setMaximumHeight(line * 13)
+        self.slice_plot.setMinimumHeight(line * 8)
+        self.slice_plot.setMaximumHeight(line * 11)
         self.setWidget(column)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
         self.setMinimumWidth(column.minimumWidth())
+
+    def show_slice(self, data) -> None:
+        """The loss slice of the inspected parameter (an `SliceView`), or None to hide it."""
+        self.slice_plot.show_slice(data)
+        self.slice_plot.setVisible(data is not None)
+        self.slice_caption.setVisible(data is not None)
+        self.slice_caption.setText(data.caption() if data is not None else "")
 
     def changeEvent(self, event):
         super().changeEvent(event)

@@ -13,10 +13,18 @@ Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its 
 gradient backpropagation found and the numerical gradient beside it. Double-clicking a
 weight or bias lets the student type a new value, which restarts the iteration. The preset
 picker offers the article's lessons; "custom" opens an editor for a network of one's own
-(`app.step.editor`).
+(`app.step.editor`). Inspecting a weight or bias also plots the loss against it (the loss
+slice, `app.step.slice_plot`).
+
+Predict mode (Q, `app.step.predict_mode`) asks the student for each number before it is
+shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
+
+(This module is a little over 600 lines because it is the one place that wires the tab's
+parts together; each part, and the logic behind it, lives in its own module: see the map
+in `app/step/__init__.py`.)
 """
 
 from __future__ import annotations
@@ -50,6 +58,9 @@ from app.step.parameters import (
     with_parameter,
 )
 from app.step.parsing import InputError, parse_numbers, read_example
+from app.step.predict_mode import PredictMode
+from app.step.screenshots import screenshot_states
+from app.step.slice_view import slice_view_for
 from app.step.texts import describe_item, editable_numbers, inspectable_items
 from app.widgets.network_display import DisplayState
 from app.widgets.network_view import NetworkView
@@ -116,6 +127,7 @@ class StepThroughTab(QWidget):
         self.explanation, self.inspector = self.side.explanation, self.side.inspector
         self.loss_label, self.loss_chart = self.side.loss_label, self.side.loss_chart
         self.timeline = self.side.timeline
+        self.predict_panel, self.slice_plot = self.side.predict_panel, self.side.slice_plot
         c = self.controls
         self.home_button, self.back_button = c.home_button, c.back_button
         self.step_button, self.play_button = c.step_button, c.play_button
@@ -132,6 +144,9 @@ class StepThroughTab(QWidget):
         layout.addWidget(self.controls)
 
         order = [
+            self.predict_panel.toggle,
+            self.predict_panel.ask_box,
+            self.predict_panel.hints_box,
             self.preset_box,
             self.inputs_edit,
             self.target_edit,
@@ -187,6 +202,7 @@ class StepThroughTab(QWidget):
         app_theme.theme.changed.connect(self._restyle)
         self.view.set_duration(self.speed_box.currentData())
         self._restyle()
+        self.predict = PredictMode(self)
 
     def _build_shortcuts(self):
         self._shortcut_table = [
@@ -198,7 +214,9 @@ class StepThroughTab(QWidget):
             ("P", "Play or pause", lambda: self.play_button.toggle()),
             ("N", "Next iteration (with the updated weights)", self.next_iteration),
             ("R", "Reset to iteration 1", self.reset),
-            ("Escape", "Finish the running animation at once", self.view.skip_animation),
+            ("Q", "Predict mode on or off (type each number before it is shown)", self._q),
+            ("H", "Predict mode: the next hint", lambda: self.predict.hint()),
+            ("Escape", "Finish the animation (Predict mode: show the answer)", self._escape),
         ]
         self._shortcuts = []
         for key, _, slot in self._shortcut_table:
@@ -206,6 +224,16 @@ class StepThroughTab(QWidget):
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
+
+    def _q(self):
+        self.predict.toggle()
+
+    def _escape(self):
+        """Esc shows the answer of an open question, else finishes the animation."""
+        if self.predict.current is not None:
+            self.predict.reveal()
+        else:
+            self.view.skip_animation()
 
     def _restyle(self, *_):
         error = app_theme.colors()["highlight"]
@@ -218,27 +246,24 @@ class StepThroughTab(QWidget):
         if self.play_button.isChecked():
             self.play_button.setChecked(False)
         self.view.skip_animation()
+        self.predict.close_question()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [(key, what) for key, what, _ in self._shortcut_table]
 
     def screenshot_states(self):
-        def state(preset, phase, offset=0):
-            def enter():
-                self.speed_box.setCurrentIndex(len(SPEEDS) - 1)
-                self.load_preset(preset)
-                k = self.lesson.phase_start(phase) + 1 + offset
-                self.go_to(k, animate=False)
+        return screenshot_states(self)
 
-            return enter
+    def showEvent(self, event):
+        super().showEvent(event)
+        # Under a window manager the focus may start on the window's tab bar, outside this
+        # tab, where none of its keys work: give it to the drawing (after the show settles).
+        QTimer.singleShot(0, self._take_focus)
 
-        return [
-            ("article-forward", state("article", "forward", 3)),
-            ("article-backward", state("article", "backward", 7)),
-            ("article-update", state("article", "update", 0)),
-            ("sigmoid-forward", state("sigmoid", "forward", 8)),
-            ("perceptron-loss", state("perceptron", "loss", 2)),
-        ]
+    def _take_focus(self):
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or not self.isAncestorOf(focus)):
+            self.view.setFocus()
 
     # ---- messages --------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
@@ -357,6 +382,7 @@ class StepThroughTab(QWidget):
             self.selected = None
         self.view.select(self.selected)
         self.inspector.choose(self.selected)
+        self.predict.new_lesson(lesson)
         self.position = -1
         self.go_to(0, animate=False)
         self.lessonChanged.emit()
@@ -393,9 +419,10 @@ class StepThroughTab(QWidget):
                 "This iteration is complete: press Next iteration (N) to use the updated weights."
             )
             return
-        self.go_to(
-            self.lesson.next_index(self.position, self.granularity), animate=True, group=True
-        )
+        target = self.lesson.next_index(self.position, self.granularity)
+        if self.predict.intercept_step(target):
+            return  # a question opened (or is still open) on the way
+        self.go_to(target, animate=True, group=True)
 
     def step_back(self) -> None:
         if self.lesson is None:
@@ -416,6 +443,7 @@ class StepThroughTab(QWidget):
         With `group`, every step between the old and the new position is highlighted (a
         Step by neuron, layer or phase); otherwise only the last step taken.
         """
+        self.predict.before_move()
         lesson = self.lesson
         k = max(0, min(int(k), len(lesson)))
         old = self.position
@@ -457,6 +485,7 @@ class StepThroughTab(QWidget):
             )
         if self.selected is not None:
             self._describe(self.selected)
+        self.predict.after_move(k)
         if k != old:
             self.positionChanged.emit(k)
 
@@ -551,6 +580,9 @@ class StepThroughTab(QWidget):
         self._describe(key)
 
     def _describe(self, key) -> None:
+        self.side.show_slice(
+            slice_view_for(self.lesson, self.position, key) if is_parameter(key) else None
+        )
         if key is None:
             self.inspector.show_text(
                 "Click a neuron, a weight or a bias to see its value and gradient."
@@ -560,7 +592,7 @@ class StepThroughTab(QWidget):
 
     def describe(self, key) -> str:
         """The inspector's text for an item at the current position."""
-        return describe_item(self.lesson, self.position, key)
+        return describe_item(self.lesson, self.position, key, spoil=not self.predict.active)
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""

@@ -71,8 +71,12 @@ def inspectable_items(lesson) -> list[tuple[tuple, str]]:
     return items
 
 
-def describe_item(lesson, position: int, key) -> str:
-    """The inspector's text for a neuron, weight or bias after `position` steps."""
+def describe_item(lesson, position: int, key, spoil: bool = True) -> str:
+    """The inspector's text for a neuron, weight or bias after `position` steps.
+
+    With `spoil=False` (Predict mode) the numerical gradient waits, like the
+    backpropagated one, until the student has reached it: it would give the answer away.
+    """
     state = lesson.state_at(position)
     names = lesson.names
     net = lesson.network
@@ -113,6 +117,9 @@ def describe_item(lesson, position: int, key) -> str:
         fmt(backprop, 6) if backprop is not None else f"{NOT_YET} (step on into the backward pass)"
     )
     lines.append(f"{label} by backpropagation: {found}")
+    if backprop is None and not spoil:
+        lines.append(f"{label} by finite differences: shown once backpropagation has found it")
+        return "\n".join(lines)
     numeric = numerical_gradient(net, lesson.X, lesson.Y, key)
     lines.append(f"{label} by finite differences: {fmt(numeric, 6)}")
     lines.append(

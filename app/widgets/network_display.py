@@ -7,6 +7,8 @@ that the decisions can be read and tested without a window:
   `StepFocus` what the current step involves;
 - `layer_title_lines`, `node_value_text`, `node_caption_lines` and `bubble_text` write the
   drawing's labels from them (numbers formatted by `nncore.formatting.fmt`);
+- `DisplayState.hidden` names the values a Predict question keeps back: they are written
+  "?" (and drawn neutral) until the student has answered;
 - `node_centres`, `edge_width` and `shown_between` are the drawing's presentation
   arithmetic: where the neurons sit, how thick a weight's line is, and the value an
   animation shows part-way through a step. None of it is model arithmetic: every number
@@ -25,6 +27,10 @@ from nncore.formatting import fmt
 Node = tuple[int, int]  # (column, index): column 0 the inputs, the last the outputs
 Edge = tuple[int, int, int]  # (layer, i, j): weights[layer][i, j]
 Line = tuple[str, str]  # (text, colour role)
+# A value on the drawing: (field, key), e.g. ("z", (1, 0)), ("weights", (0, 1, 2)),
+# ("biases", (0, 1)); the fields are DisplayState's.
+Entry = tuple[str, tuple]
+HIDDEN_TEXT = "?"  # what a value kept back for the student's prediction shows
 
 
 @dataclass
@@ -39,6 +45,26 @@ class DisplayState:
     targets: tuple = ()  # target per output, if known
     new_predictions: dict = field(default_factory=dict)  # output node -> after the update
     desired: dict = field(default_factory=dict)  # output node -> target − prediction
+    hidden: frozenset = frozenset()  # entries written "?" (a question waits for them)
+
+    def is_hidden(self, name: str, key) -> bool:
+        return (name, tuple(key)) in self.hidden
+
+    def entries(self) -> dict:
+        """Every value this display holds, by entry: what `changed_entries` compares."""
+        out: dict = {}
+        for name in ("a", "z", "errors", "desired", "new_predictions"):
+            for node, value in getattr(self, name).items():
+                out[(name, tuple(node))] = float(value)
+        for layer, w in enumerate(self.weights):
+            rows, cols = w.shape
+            for i in range(rows):
+                for j in range(cols):
+                    out[("weights", (layer, i, j))] = float(w[i, j])
+        for layer in range(len(self.biases)):
+            for j in range(self.biases[layer].shape[-1]):
+                out[("biases", (layer, j))] = self.bias((layer, j))
+        return out
 
     @classmethod
     def from_network(cls, network, x=None, target=None) -> DisplayState:
@@ -149,6 +175,8 @@ def node_value_text(node: Node, display, previous, focus: StepFocus, t: float) -
     Not computed yet: "?" for a neuron, nothing for an input.
     """
     value = display.a.get(node)
+    if display.is_hidden("a", node):
+        return (HIDDEN_TEXT, "highlight")
     if value is None:
         return ("?" if node[0] > 0 else "", "muted")
     counting = t < 1.0 and node in focus.nodes and focus.phase in ("forward", "check")
@@ -160,21 +188,54 @@ def node_value_text(node: Node, display, previous, focus: StepFocus, t: float) -
 def node_caption_lines(node: Node, display, previous, focus: StepFocus, t: float) -> list[Line]:
     """The lines under a neuron: its sum z, the change the output wants, δ, the new ŷ."""
     lines = []
-    if node[0] > 0 and node in display.z:
+    if display.is_hidden("z", node):
+        lines.append((f"z = {HIDDEN_TEXT}", "highlight"))
+    elif node[0] > 0 and node in display.z:
         z = display.z[node]
         arriving = t < 1.0 and node in focus.nodes and focus.phase == "forward"
         if arriving and node not in previous.z:
             z = shown_between(0.0, z, t)  # the new sum counts up from zero while it arrives
         lines.append((f"z = {fmt(z)}", "muted"))
-    if node in display.desired:
+    if display.is_hidden("desired", node):
+        lines.append((f"wants {HIDDEN_TEXT}", "highlight"))
+    elif node in display.desired:
         want = display.desired[node]
         sign = "+" if want > 0 else ""
         lines.append((f"wants {sign}{fmt(want)}", "foreground"))
-    if node in display.errors:
+    if display.is_hidden("errors", node):
+        lines.append((f"δ = {HIDDEN_TEXT}", "highlight"))
+    elif node in display.errors:
         lines.append((f"δ = {fmt(display.errors[node])}", "backward"))
-    if node in display.new_predictions:
+    if display.is_hidden("new_predictions", node):
+        lines.append((f"after update: {HIDDEN_TEXT}", "highlight"))
+    elif node in display.new_predictions:
         lines.append((f"after update: {fmt(display.new_predictions[node])}", "foreground"))
     return lines
+
+
+def changed_entries(before: DisplayState, after: DisplayState) -> frozenset:
+    """The entries `after` holds that `before` lacks or holds with another value.
+
+    What one step adds to the drawing: hide these and the drawing shows nothing the step
+    computes. (A parameter that a step leaves equal, like an update by a zero gradient, is
+    not among them; the caller names it.)
+    """
+    old = before.entries()
+    return frozenset(e for e, v in after.entries().items() if old.get(e) != v)
+
+
+def weight_text(display: DisplayState, key: Edge) -> str:
+    """A weight's label: its number, or "?" while a question keeps it back."""
+    if display.is_hidden("weights", key):
+        return HIDDEN_TEXT
+    return number_or_blank(display.weight(key))
+
+
+def bias_text(display: DisplayState, key: tuple[int, int]) -> str:
+    """A bias's label "b = 0.1", or "b = ?" while a question keeps it back."""
+    if display.is_hidden("biases", key):
+        return f"b = {HIDDEN_TEXT}"
+    return f"b = {number_or_blank(display.bias(key))}"
 
 
 def number_or_blank(value: float | None) -> str:

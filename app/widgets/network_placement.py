@@ -6,7 +6,8 @@ Two searches, both "try a few candidate spots in order, keep the first one that 
   bias or other weight label; a layer with too many weights, or a label that fits nowhere,
   is shown only while its weight takes part in the current step;
 - `bubble_candidates` and `free_spot` choose where the step's result bubble goes: beside
-  the weight or neuron it belongs to, covering no neuron and, if possible, no other number.
+  the weight or neuron it belongs to, covering no neuron and, if possible, no other number;
+  `box_candidates_near` adds the spots a bigger box (Predict mode's answer box) may take.
 
 The functions take rectangles and points and return positions; `NetworkView` owns the
 items and moves them.
@@ -76,6 +77,30 @@ def bubble_candidates_at_node(
         QPointF(centre.x(), centre.y() + below),
         QPointF(centre.x(), centre.y() - radius - bias_height - height * 0.8),
     ]
+
+
+def box_candidates_near(
+    near: QPointF, radius: float, width: float, height: float, view_rect: QRectF
+) -> list[QPointF]:
+    """Centres for a box of width × height: beside `near`, then anywhere, nearest first.
+
+    A box is bigger than the result bubble, so besides the bubble's spots it tries either
+    side of the item, then a grid over the whole view ordered by distance to the item.
+    """
+    side = radius + width / 2 + 8
+    beside = [
+        near + QPointF(dx, dy) for dy in (0.0, height / 2, -height / 2) for dx in (side, -side)
+    ]
+    grid = [
+        QPointF(
+            view_rect.left() + view_rect.width() * fx / 12,
+            view_rect.top() + view_rect.height() * fy / 12,
+        )
+        for fx in range(1, 12)
+        for fy in range(1, 12)
+    ]
+    grid.sort(key=lambda p: (p - near).manhattanLength())
+    return beside + grid
 
 
 def free_spot(

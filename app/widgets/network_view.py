@@ -23,6 +23,9 @@ Keys are tuples: ("node", column, index), ("edge", layer, i, j), ("bias", layer,
 The drawing is split by concept: `network_scene` creates and lays out the items
 (`network_items`), `network_display` decides their texts without Qt, `network_placement`
 finds free spots for labels; this module paints a step's state and runs the animation.
+`answer_box_position` tells Predict mode where its answer box covers none of the step's
+numbers. (A little over 600 lines: painting, animation and the placement of the bubble and
+the box all read the same items, so they stay together.)
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from app import theme as app_theme
 from app.widgets.network_display import (
     DisplayState,
     StepFocus,
+    bias_text,
     bubble_text,
     edge_width,
     layer_name,
@@ -61,9 +65,11 @@ from app.widgets.network_display import (
     node_value_text,
     number_or_blank,
     shown_between,
+    weight_text,
 )
 from app.widgets.network_items import mix
 from app.widgets.network_placement import (
+    box_candidates_near,
     bubble_candidates_at_node,
     bubble_candidates_on_edge,
     free_spot,
@@ -328,10 +334,13 @@ class NetworkView(QGraphicsView):
         for key, label in self.edge_labels.items():
             w = d.weight(key)
             colour = self.colors["positive"] if (w or 0) >= 0 else self.colors["negative"]
-            label.set_lines([(number_or_blank(w), mix(colour, fg, 0.35))])
+            if d.is_hidden("weights", key):
+                colour = self.colors["highlight"]
+            label.set_lines([(weight_text(d, key), mix(colour, fg, 0.35))])
         muted = self.colors["muted"]
         for key, label in self.bias_labels.items():
-            label.set_lines([(f"b = {number_or_blank(d.bias(key))}", muted)])
+            colour = self.colors["highlight"] if d.is_hidden("biases", key) else muted
+            label.set_lines([(bias_text(d, key), colour)])
         for k, label in self.target_labels.items():
             if k < len(d.targets):
                 label.set_lines([(f"target {number_or_blank(d.targets[k])}", fg)])
@@ -438,7 +447,7 @@ class NetworkView(QGraphicsView):
             return
         for node, item in self.nodes.items():
             involved = node in focus_nodes
-            value = d.a.get(node)
+            value = None if d.is_hidden("a", node) else d.a.get(node)
             fill = QColor(c["background"])
             if (value is not None and node[0] > 0) or (value is not None and node[0] == 0):
                 tint = c["positive"] if value >= 0 else c["negative"]
@@ -509,7 +518,20 @@ class NetworkView(QGraphicsView):
         self.bubble.set_lines([(text, mix(colour, self.colors["foreground"], 0.4))])
         self.bubble.set_style(self.drawing.fonts.value, self.colors["background"], colour)
         rect = self.bubble.plate_rect()
-        anchor = focus.anchor
+        self.bubble.setPos(self._free_spot_near(focus.anchor, rect))
+        self.bubble.setVisible(True)
+        self.bubble.setOpacity(min(1.0, 0.35 + t))
+
+    def _free_spot_near(
+        self, anchor, rect: QRectF, avoid_biases: bool = False, extra: tuple = ()
+    ) -> QPointF:
+        """Where a box of `rect` (around its centre) goes beside the step's node or edge.
+
+        It must cover no neuron, none of the step's weights, no z/δ caption and not the
+        legend (with `avoid_biases`, nor the step's biases); better still if it hides no
+        other number (the dimmed ones included).
+        """
+        focus = self.focus
         if anchor is None and focus.edges:
             anchor = ("edge", *focus.edges[-1])
         elif anchor is None and focus.nodes:
@@ -534,8 +556,8 @@ class NetworkView(QGraphicsView):
                 height=rect.height(),
             )
         legend = self.legend.sceneBoundingRect()
+        candidates += list(extra)
         candidates.append(QPointF(self.viewport().width() / 2, legend.top() - rect.height() * 0.8))
-        # It must cover no neuron, none of the step's weights, no z/δ caption, not the legend.
         must_avoid = [n.sceneBoundingRect() for n in self.nodes.values()]
         must_avoid += [
             lbl.mapRectToScene(lbl.plate_rect())
@@ -547,8 +569,13 @@ class NetworkView(QGraphicsView):
             for lbl in self.node_caption.values()
             if lbl.text() and lbl.isVisible()
         ]
+        if avoid_biases:
+            must_avoid += [
+                self.bias_labels[b].mapRectToScene(self.bias_labels[b].plate_rect())
+                for b in focus.biases
+                if b in self.bias_labels and self.bias_labels[b].isVisible()
+            ]
         must_avoid.append(legend)
-        # Better still if it hides no other number (the dimmed ones included).
         others = [
             lbl.mapRectToScene(lbl.plate_rect())
             for lbl in (
@@ -559,9 +586,31 @@ class NetworkView(QGraphicsView):
             if lbl.isVisible()
         ]
         view_rect = QRectF(self.viewport().rect())
-        self.bubble.setPos(free_spot(rect, candidates, view_rect, must_avoid, others))
-        self.bubble.setVisible(True)
-        self.bubble.setOpacity(min(1.0, 0.35 + t))
+        return free_spot(rect, candidates, view_rect, must_avoid, others)
+
+    def answer_box_position(self, anchor, width: float, height: float) -> QPointF:
+        """Top-left corner (viewport coordinates) for an answer box of this size.
+
+        Beside the node or edge `anchor` names (("node", c, i) or ("edge", l, i, j)),
+        covering none of the numbers the step uses (the same rules as the result bubble).
+        """
+        rect = QRectF(-width / 2, -height / 2, width, height)
+        if (
+            anchor is not None
+            and anchor[0] == "node"
+            and tuple(anchor[1:]) in self.drawing.positions
+        ):
+            near = self.drawing.positions[tuple(anchor[1:])]
+        elif anchor is not None and anchor[0] == "edge" and tuple(anchor[1:]) in self.edges:
+            near = self.drawing.edge_point(tuple(anchor[1:]), 0.5)
+        else:
+            near = QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
+        extra = box_candidates_near(
+            near, self.drawing.radius, width, height, QRectF(self.viewport().rect())
+        )
+        centre = self._free_spot_near(anchor, rect, avoid_biases=True, extra=tuple(extra))
+        corner = self.mapFromScene(centre - QPointF(width / 2, height / 2))
+        return QPointF(corner)
 
     # ---- mouse -----------------------------------------------------------------------------
     def _key_at(self, pos):

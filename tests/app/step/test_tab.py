@@ -348,9 +348,15 @@ def test_tab_protocol(tab, qtbot):
     names = [name for name, _ in tab.screenshot_states()]
     wanted = {"article-forward", "article-backward", "article-update", "sigmoid-forward"}
     assert wanted <= set(names)
+    assert {"predict-question", "predict-mistake", "predict-hint", "loss-slice"} <= set(names)
     for name, enter in tab.screenshot_states():
         enter()
-        assert tab.lesson.steps[tab.position - 1].phase == name.split("-")[1]
+        if name.startswith("predict-") and name != "predict-summary":
+            assert tab.predict.box.isVisible(), name  # a question is open
+        elif name == "loss-slice":
+            assert tab.slice_plot.isVisibleTo(tab) and tab.slice_plot.data is not None
+        elif name != "predict-summary":
+            assert tab.lesson.steps[tab.position - 1].phase == name.split("-")[1]
     tab.shutdown()
     assert not tab.view.is_animating()
 

@@ -121,3 +121,64 @@ def test_neurons_sit_in_evenly_spaced_columns_centred_between_top_and_bottom(siz
         assert np.mean(ys) == pytest.approx(170.0)
         assert all(20.0 <= y <= 320.0 for y in ys)
         assert ys == sorted(ys)
+
+
+# ---- values a Predict question keeps back --------------------------------------------------
+
+
+def _display_with(**fields):
+    import numpy as np
+
+    base = dict(
+        weights=[np.array([[0.5, -0.25]])],
+        biases=[np.array([[0.1, 0.0]])],
+        a={(0, 0): 1.0, (1, 0): 0.6},
+        z={(1, 0): 0.6},
+        errors={(1, 0): -0.3},
+    )
+    base.update(fields)
+    return DisplayState(**base)
+
+
+def test_hidden_values_are_written_as_a_question_mark():
+    from app.widgets.network_display import (
+        HIDDEN_TEXT,
+        bias_text,
+        node_caption_lines,
+        node_value_text,
+        weight_text,
+    )
+
+    hidden = frozenset(
+        {
+            ("a", (1, 0)),
+            ("z", (1, 0)),
+            ("errors", (1, 0)),
+            ("weights", (0, 0, 1)),
+            ("biases", (0, 0)),
+        }
+    )
+    d = _display_with(hidden=hidden)
+    assert node_value_text((1, 0), d, d, StepFocus(), 1.0)[0] == HIDDEN_TEXT
+    captions = [text for text, _ in node_caption_lines((1, 0), d, d, StepFocus(), 1.0)]
+    assert captions == [f"z = {HIDDEN_TEXT}", f"δ = {HIDDEN_TEXT}"]
+    assert weight_text(d, (0, 0, 1)) == HIDDEN_TEXT
+    assert weight_text(d, (0, 0, 0)) == "0.5"
+    assert bias_text(d, (0, 0)) == f"b = {HIDDEN_TEXT}"
+    assert bias_text(d, (0, 1)) == "b = 0"
+    # A hidden sum shows its blank even before the display holds the sum.
+    empty = _display_with(z={}, hidden=frozenset({("z", (1, 0))}))
+    assert node_caption_lines((1, 0), empty, empty, StepFocus(), 1.0)[0][0] == f"z = {HIDDEN_TEXT}"
+
+
+def test_changed_entries_name_what_a_step_adds_or_moves():
+    import numpy as np
+
+    from app.widgets.network_display import changed_entries
+
+    before = _display_with()
+    after = _display_with(
+        weights=[np.array([[0.5, -0.2]])], a={(0, 0): 1.0, (1, 0): 0.6, (1, 1): 0.0}
+    )
+    assert changed_entries(before, after) == {("weights", (0, 0, 1)), ("a", (1, 1))}
+    assert changed_entries(before, before) == frozenset()
