@@ -26,7 +26,16 @@ from .data import (
 )
 from .errors import NNCoreError, SettingsError
 from .formula import FormulaError, parse_formula
-from .lesson import GRANULARITIES, PRESETS, Lesson, LessonStep, make_custom, make_lesson, render
+from .lesson import (
+    GRANULARITIES,
+    PRESETS,
+    Lesson,
+    LessonStep,
+    Quiz,
+    make_custom,
+    make_lesson,
+    render,
+)
 from .losses import half_mse, mse, r2
 from .network import ForwardRecord, Gradients, Network, init_parameters
 from .optim import Adam, GradientDescent, Momentum, make_optimizer, make_schedule
@@ -58,6 +67,7 @@ __all__ = [
     "LessonStep",
     "make_custom",
     "make_lesson",
+    "Quiz",
     "render",
     "mse",
     "half_mse",

@@ -12,8 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-VALUE_LIMIT = 1000.0  # inputs, targets and typed weights must stay within ±this
-LR_LIMIT = 10.0
+from nncore.lesson import LR_LIMIT, VALUE_LIMIT  # the engine's bounds: the two cannot drift
 
 
 class InputError(ValueError):

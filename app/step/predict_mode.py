@@ -47,7 +47,7 @@ from app.step.predict_logic import (
 )
 from app.step.texts import PHASE_TITLES, step_title
 from app.widgets.network_display import DisplayState
-from nncore.lesson.quiz import DIAGNOSES, Quiz
+from nncore.lesson import DIAGNOSES, Quiz
 
 OPEN = ("not answered", "wrong")  # the Quiz's outcomes of a question still to be asked
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nncore.formatting import fmt
-from nncore.lesson.loss_slice import loss_slice
+from nncore.lesson import loss_slice
 
 
 @dataclass(frozen=True)

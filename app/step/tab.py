@@ -29,8 +29,6 @@ in `app/step/__init__.py`.)
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -517,18 +515,10 @@ class StepThroughTab(QWidget):
         if self.lesson is None:
             return
         after = self.lesson.loss_after
-        refusal = (
-            "The loss has grown too large to compute: the weights overflowed. The "
-            "learning rate is too big for this example; press Reset (R) and try a "
-            "smaller one."
-        )
-        if not math.isfinite(after):
-            self.show_message(refusal, error=True)
-            return
         try:
             lesson = self.lesson.next_iteration()
-        except (ValueError, FloatingPointError, OverflowError):
-            self.show_message(refusal, error=True)
+        except ValueError as err:  # LessonError: an overflow, told in words by the engine
+            self.show_message(f"Not continued: {err} Press Reset (R) to start again.", error=True)
             return
         self.loss_history.append(after)
         self._start(lesson, fresh=False)
@@ -627,7 +617,11 @@ class StepThroughTab(QWidget):
             return False
         net = with_parameter(self.lesson.network, key, value)
         name = parameter_name(self.lesson, key)
-        lesson = restarted(self.lesson, net, iteration=self.lesson.iteration)
+        try:
+            lesson = restarted(self.lesson, net, iteration=self.lesson.iteration)
+        except ValueError as err:  # LessonError: e.g. grown weights now overflow
+            self.show_message(f"Not changed: {err}", error=True)
+            return False
         if lesson.iteration == 1:
             self.base_network = net.copy()
         self._start(lesson, fresh=lesson.iteration == 1)

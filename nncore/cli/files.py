@@ -14,6 +14,7 @@ import tempfile
 from ..atomicwrite import write_atomically
 from ..errors import DataError, WeightFileError
 from ..safetext import shown
+from ..untrusted_file import shown_path
 from . import InputError
 
 __all__ = ["check_writable", "csv_fault", "load_weights", "rescue_paths", "write_text_atomically"]
@@ -102,4 +103,4 @@ def csv_fault(path: str, exc: DataError) -> InputError:
     number, what = exc.problems[0]
     more = len(exc.problems) - 1
     tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
-    return InputError(f"{path}, line {number}: {what}{tail}")
+    return InputError(f"{shown_path(path)}, line {number}: {what}{tail}")

@@ -15,6 +15,9 @@ A map of the package, in the order it is built:
 - `engine`: `Lesson`, one method per phase (forward, loss, backward, update, check) doing
   the scalar arithmetic and recording the steps;
 - `presets`: the ready-made lessons, `make_custom` and `make_lesson`;
+- `mistakes`: the classic slips of each step, computed from its operands;
+- `loss_slice`: the loss along one parameter, the others fixed (`Lesson.loss_slice`);
+- `quiz`: `Quiz`, the student predicts each step's number and the tutor names the slip;
 - `handout`: the lesson as a Markdown, LaTeX or CSV hand-out (`render`).
 
 Everything the app, the CLI and notebooks use is importable from `nncore.lesson` itself.
@@ -32,6 +35,7 @@ from .handout import (
     render_markdown,
     tex_escape,
 )
+from .loss_slice import LossSlice, loss_slice
 from .names import NodeNames
 from .presets import (
     ARTICLE_BIASES,
@@ -49,6 +53,17 @@ from .presets import (
     perceptron_lesson,
     sigmoid_lesson,
     sigmoid_network,
+)
+from .quiz import (
+    DIAGNOSES,
+    Attempt,
+    Prompt,
+    Quiz,
+    QuizError,
+    QuizScore,
+    Tally,
+    Verdict,
+    parse_answer,
 )
 from .record import Edge, Effect, LessonState, LessonStep, Node
 from .timeline import StepTimeline
@@ -108,6 +123,18 @@ __all__ = [
     "perceptron_lesson",
     "sigmoid_lesson",
     "sigmoid_network",
+    # predicting steps: the quiz and the loss along one parameter
+    "DIAGNOSES",
+    "Attempt",
+    "LossSlice",
+    "Prompt",
+    "Quiz",
+    "QuizError",
+    "QuizScore",
+    "Tally",
+    "Verdict",
+    "loss_slice",
+    "parse_answer",
     # hand-outs
     "CSV_COLUMNS",
     "FORMATS",

@@ -47,6 +47,8 @@ from .examples import (
     overflow,
     title_text,
 )
+from .loss_slice import LossSlice
+from .loss_slice import loss_slice as _loss_slice
 from .names import NodeNames
 from .record import LessonState
 from .timeline import StepTimeline
@@ -573,6 +575,11 @@ class Lesson(StepTimeline):
         net.weights = [w.copy() for w in self._weights_after]
         net.biases = [b.copy() for b in self._biases_after]
         return net
+
+    def loss_slice(self, key, span: float | None = None, n: int = 101) -> LossSlice:
+        """The loss as one weight (layer, i, j) or bias ("bias", layer, j) moves, the others
+        fixed where this iteration starts (see `nncore.lesson.loss_slice`)."""
+        return _loss_slice(self, key, span=span, n=n)
 
     def next_iteration(self) -> Lesson:
         """The next iteration: same example(s), same learning rate, the updated network."""

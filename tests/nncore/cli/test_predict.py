@@ -74,7 +74,7 @@ def test_predict_usage_errors(run_cli, trained, capsys, argv, message):
 def test_predict_file_errors(run_cli, trained, tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("x,y\n1,2\n3,oops\n")
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "bad.csv")
-    assert code == 1 and "bad.csv, line 3" in err
+    assert code == 1 and "bad.csv', line 3" in err
     code, _, err = run_cli(capsys, "predict", tmp_path / "nope.npz", "--points", "1,2")
     assert code == 1 and "no such file" in err
     (tmp_path / "junk.safetensors").write_bytes(os.urandom(64))
@@ -116,12 +116,12 @@ def test_predict_csv_errors_are_one_line_naming_the_first_bad_line(
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "bad.csv")
     assert code == 1 and err.count("\n") == 1
     assert (
-        f"{tmp_path / 'bad.csv'}, line 3: column 'y' holds 'oops', which is not a number "
+        f"'{tmp_path / 'bad.csv'}', line 3: column 'y' holds 'oops', which is not a number "
         "(and 1 more bad line)" in err
     )
     (tmp_path / "head.csv").write_text("x,y,target\n")
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "head.csv")
-    assert code == 1 and "head.csv has only 0 data rows (only a header on line 1)" in err
+    assert code == 1 and "head.csv' has only 0 data rows (only a header on line 1)" in err
     code, _, err = run_cli(capsys, "predict", trained, "--csv", tmp_path / "missing.csv")
     assert code == 1 and "file not found" in err and "missing.csv" in err
 
