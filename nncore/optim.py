@@ -253,6 +253,9 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
 
 # ---- learning-rate schedules --------------------------------------------------------------
 
+# The longest annealing a cosine schedule accepts: a million epochs a second for 30 years.
+MAX_EPOCHS = 10**15
+
 # Step counts above this are treated as this (see StepDecay.lr_at): gamma**1e300 is already
 # exactly 0 for every gamma below 1 and exactly 1 for gamma 1.
 _LARGEST_STEP_COUNT = 10**300
@@ -335,7 +338,8 @@ class CosineAnnealing(Schedule):
 
     def __init__(self, lr: float, total_epochs: int, warmup: int = 0, min_lr: float = 0.0):
         self.lr = learning_rate(lr)
-        total_epochs = _count(total_epochs, "cosine annealing's total_epochs", 1)
+        # A bound no run reaches, which keeps every epoch count exact as a float.
+        total_epochs = whole(total_epochs, "cosine annealing's total_epochs", 1, MAX_EPOCHS)
         warmup = _count(warmup, "cosine annealing's warmup", 0)
         if warmup >= total_epochs:
             raise SettingsError(
