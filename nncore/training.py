@@ -225,8 +225,9 @@ class TrainingRun:
             self._rising = self._rising + 1 if b.train_mse > a.train_mse else 0
         self._last_train = self.history[-1].train_mse if self.history else None
 
-        # Two parameter snapshots: the weights at the start of the current epoch, and the
-        # last weights whose loss was measured and found sound. Copies of ~10k numbers.
+        # Two more parameter snapshots: the weights at the start of the current epoch, and
+        # the last weights whose loss was measured and found sound. With `_start`, three
+        # copies of the parameters (~8,500 numbers each for the article's network).
         self._candidate = [p.copy() for p in network.parameters()]
         self._good: list[np.ndarray] | None = None
         self._good_epoch = 0  # epochs completed when `_good` was taken
@@ -702,10 +703,14 @@ class TrainingRun:
         """Σ (prediction − y)² of the current weights over normalised data, through the
         training kernels, network.EVAL_CHUNK_ROWS rows at a time: memory for one chunk's
         activations however many rows there are (one chunk, the whole array, when it fits)."""
-        rows = network_module.EVAL_CHUNK_ROWS
+        rows, n = network_module.EVAL_CHUNK_ROWS, X.shape[0]
         total = 0.0
-        for start in range(0, X.shape[0], rows):
-            pred = self.network.forward(X[start : start + rows], workspace=True).a[-1]
+        for start in range(0, n, rows):
+            Xc = X[start : start + rows]  # a view, (rows, n_in)
+            if Xc.shape[0] == rows or n <= rows:
+                pred = self.network.forward(Xc, workspace=True).a[-1]
+            else:  # the shorter last chunk: not worth a second set of buffers of its own
+                pred = self.network.predict(Xc)  # the same numbers, bit for bit
             total += _sq_norm(pred - y[start : start + rows])  # (rows, n_out) difference
         return total
 

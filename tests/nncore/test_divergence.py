@@ -180,9 +180,8 @@ def test_a_blow_up_seen_on_the_validation_data_stops_the_run(small):
 
 
 def test_a_diverged_cli_run_does_not_report_finishing(capsys):
-    status = cli_main(["train", "--recipe", "modern", "--lr", "10", "--samples", "400", "-q"])
-    out = capsys.readouterr().out
-    assert status in (0, 1)  # the CLI decides the status; the run must not claim success
+    cli_main(["train", "--recipe", "modern", "--lr", "10", "--samples", "400", "-q"])
+    out = capsys.readouterr().out  # (the exit status is the CLI's to choose)
     assert "Training diverged" in out and "Finished the planned" not in out
 
 
@@ -274,10 +273,9 @@ def test_any_rate_ends_on_finite_weights_or_as_diverged_with_sound_ones(
             dtype=dtype,
         )
         run = TrainingRun(config, TINY)
-    except NNCoreError:  # refusing an absurd rate up front is a clean outcome too
-        assert lr > MAX_LEARNING_RATE
+    except NNCoreError as err:  # refusing an absurd rate up front is a clean outcome too
+        assert lr > 1.0 and "learning rate" in str(err)
         return
-    assert lr <= MAX_LEARNING_RATE
     start = training_loss(run)
     reason = run.run()  # raises nothing
     assert all_finite(run)
