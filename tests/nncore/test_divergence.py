@@ -293,3 +293,28 @@ def test_the_cli_is_quiet_about_overflow(capsys):
     captured = capsys.readouterr()
     assert "Warning" not in captured.err
     assert "Training diverged" in captured.out
+
+
+# ---- the explanation ------------------------------------------------------------------------
+
+
+def test_the_explanation_says_what_why_what_to_try_and_what_was_kept():
+    from nncore.reports import diverged_reason
+
+    nan = diverged_reason(
+        math.nan, lr=0.5, optimizer="gd", recipe="article", epoch=3, where="in batch 2 of 9"
+    )
+    assert nan.kind == "diverged" and nan.message == "Training diverged: the loss became NaN."
+    assert nan.detail.startswith("At epoch 3, in batch 2 of 9, the loss became NaN")
+    assert "gradient descent" in nan.detail and "switch to Adam" in nan.detail
+    assert "(to 0.05)" in nan.detail and "modern recipe" in nan.detail
+    jump = diverged_reason(
+        2.5e12, lr=10.0, optimizer="adam", recipe="modern", epoch=1, start_loss=3.5, kept="K."
+    )
+    assert jump.message == "Training diverged: the loss exploded to 2.5×10¹²."
+    assert "At epoch 1 the loss jumped to 2.5×10¹²" in jump.detail
+    assert "At the start it was 3.5." in jump.detail and jump.detail.endswith("K.")
+    assert "switch to Adam" not in jump.detail and "modern recipe" not in jump.detail
+    inf = diverged_reason(math.inf, lr=1.0, optimizer="momentum", recipe="modern", epoch=2)
+    assert "became infinite" in inf.detail and "velocity" in inf.detail
+    assert "\n" not in nan.detail + jump.detail + inf.detail  # one line each
