@@ -207,8 +207,8 @@ class TrainingRun:
         self._rng = np.random.default_rng(None if config.seed is None else [config.seed, 1])
 
         # Divergence: the weights the run starts from and their loss on the training data,
-        # measured just before the first update (see _train_one_epoch); the loss limit
-        # follows from it.
+        # both taken just before the first update (see _train_one_epoch); the loss limit
+        # follows from that loss.
         self._start = [p.copy() for p in network.parameters()]
         self._start_epoch = self.epoch
         self._start_loss: float | None = None
@@ -533,7 +533,11 @@ class TrainingRun:
         return max(known, self._y_var, 1e-12)
 
     def _set_start_loss(self, loss: float) -> float:
-        """Record the loss of the weights the run starts from; returns the explosion limit."""
+        """Record the loss of the weights the run starts from, and those weights (as they are
+        now, before the first update: they may have been edited since the run was made);
+        returns the explosion limit."""
+        for snap, p in zip(self._start, self.network.parameters()):
+            np.copyto(snap, p)
         self._start_loss = loss
         self._explode_above = self._limit(self._yardstick())
         return self._explode_above

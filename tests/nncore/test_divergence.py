@@ -318,3 +318,20 @@ def test_the_explanation_says_what_why_what_to_try_and_what_was_kept():
     inf = diverged_reason(math.inf, lr=1.0, optimizer="momentum", recipe="modern", epoch=2)
     assert "became infinite" in inf.detail and "velocity" in inf.detail
     assert "\n" not in nan.detail + jump.detail + inf.detail  # one line each
+
+
+def test_weights_edited_before_the_first_epoch_are_the_starting_weights(small):
+    run = TrainingRun(recipe("modern", sizes=(2, 16, 16, 1), epochs=50, lr=0.01), small)
+    for W in run.network.weights:  # edited after the run was made, before it trained
+        W *= 0.5
+    edited = weights_of(run)
+    start = training_loss(run)
+    run.run_chunk(2)
+    for W in run.network.weights:  # then made worse than the start, and blown up
+        W *= 4.0
+    run.lr = MAX_LEARNING_RATE
+    reason = run.run()
+    assert reason.kind == "diverged" and "starting weights" in reason.detail
+    for p, s in zip(run.network.parameters(), edited):  # not the weights made in __init__
+        np.testing.assert_array_equal(p, s)
+    assert training_loss(run) == pytest.approx(start, rel=1e-12)
