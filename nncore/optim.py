@@ -18,7 +18,9 @@ parameters' dtype: a float32 network is never silently promoted to float64.
 
 A schedule is a callable `lr_at(epoch) -> float` (epochs counted from 0): `ConstantLR`,
 `StepDecay` (multiply by `gamma` every `every` epochs) and `CosineAnnealing` (an optional
-linear warm-up, then a half cosine down to `min_lr`).
+linear warm-up, then a half cosine down to `min_lr`). A schedule refuses settings that make
+no sense (a rate above MAX_LEARNING_RATE, a "decay" that grows) and answers for any epoch,
+however large, with a finite rate: it never overflows.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ from .errors import SettingsError
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "cosine")
+
+# The largest learning rate anything accepts. Useful rates are below 1; rates up to a million
+# are still accepted so that a learner can watch a run diverge (the training run stops it and
+# says why), but beyond that the numbers only test how floating point overflows.
+MAX_LEARNING_RATE = 1e6
 
 
 def _count(value, what: str, minimum: int) -> int:
@@ -53,6 +60,13 @@ def _real(value, what: str, low: float = 0.0, low_open: bool = False) -> float:
 def _positive(value, what: str) -> float:
     """A finite number above zero (a learning rate, eps, gamma)."""
     return _real(value, what, low_open=True)
+
+
+def learning_rate(value, what: str = "the learning rate") -> float:
+    """A learning rate: a finite number above 0 and at most MAX_LEARNING_RATE."""
+    checked = number(value, what, 0.0, MAX_LEARNING_RATE, low_open=True)
+    assert checked is not None
+    return checked
 
 
 def _fraction(value, what: str) -> float:
@@ -90,8 +104,10 @@ class Optimizer:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray], lr: float) -> None:
         """Move every parameter using its gradient; `params` are changed in place."""
-        if not (type(lr) is float and 0.0 <= lr < math.inf):  # the common case costs nothing
-            lr = _real(lr, "the learning rate")
+        if not (type(lr) is float and 0.0 <= lr <= MAX_LEARNING_RATE):  # the common case
+            checked = number(lr, "the learning rate", 0.0, MAX_LEARNING_RATE)
+            assert checked is not None
+            lr = checked
         if len(params) != len(grads):
             raise SettingsError(f"{len(params)} parameters but {len(grads)} gradients")
         shapes = [(p.shape, p.dtype) for p in params]
@@ -237,6 +253,13 @@ def make_optimizer(name: str, **kwargs) -> Optimizer:
 
 # ---- learning-rate schedules --------------------------------------------------------------
 
+# The longest annealing a cosine schedule accepts: a million epochs a second for 30 years.
+MAX_EPOCHS = 10**15
+
+# Step counts above this are treated as this (see StepDecay.lr_at): gamma**1e300 is already
+# exactly 0 for every gamma below 1 and exactly 1 for gamma 1.
+_LARGEST_STEP_COUNT = 10**300
+
 
 class Schedule:
     """A learning rate for every epoch (counted from 0); call it: `schedule(epoch)`."""
@@ -260,7 +283,7 @@ class ConstantLR(Schedule):
     name = "constant"
 
     def __init__(self, lr: float):
-        self.lr = _positive(lr, "the learning rate")
+        self.lr = learning_rate(lr)
 
     def lr_at(self, epoch: int) -> float:
         self._epoch(epoch)
@@ -272,17 +295,27 @@ class ConstantLR(Schedule):
 
 class StepDecay(Schedule):
     """Multiply the learning rate by `gamma` every `every` epochs:
-    `lr · gamma^(epoch // every)`."""
+    `lr · gamma^(epoch // every)`.
+
+    A decay shrinks the rate, so gamma lies in (0, 1] (1 keeps it constant); a gamma above 1
+    would grow it without bound (1e300 overflows at the second step).
+    """
 
     name = "step"
 
     def __init__(self, lr: float, every: int, gamma: float = 0.5):
-        self.lr = _positive(lr, "the learning rate")
+        self.lr = learning_rate(lr)
         self.every = _count(every, "step decay's `every` (epochs between steps)", 1)
-        self.gamma = _positive(gamma, "step decay's gamma")
+        checked = number(gamma, "step decay's gamma", 0.0, 1.0, low_open=True)
+        assert checked is not None
+        self.gamma = checked
 
     def lr_at(self, epoch: int) -> float:
-        return self.lr * self.gamma ** (self._epoch(epoch) // self.every)
+        steps = self._epoch(epoch) // self.every
+        # With 0 < gamma <= 1 the power only shrinks, so it cannot overflow; the exponent is
+        # capped because Python cannot turn an integer above ~1e308 into a float (and by then
+        # any gamma below 1 has long reached 0).
+        return self.lr * self.gamma ** float(min(steps, _LARGEST_STEP_COUNT))
 
     def __repr__(self) -> str:
         return f"StepDecay({self.lr}, every={self.every}, gamma={self.gamma})"
@@ -304,8 +337,9 @@ class CosineAnnealing(Schedule):
     name = "cosine"
 
     def __init__(self, lr: float, total_epochs: int, warmup: int = 0, min_lr: float = 0.0):
-        self.lr = _positive(lr, "the learning rate")
-        total_epochs = _count(total_epochs, "cosine annealing's total_epochs", 1)
+        self.lr = learning_rate(lr)
+        # A bound no run reaches, which keeps every epoch count exact as a float.
+        total_epochs = whole(total_epochs, "cosine annealing's total_epochs", 1, MAX_EPOCHS)
         warmup = _count(warmup, "cosine annealing's warmup", 0)
         if warmup >= total_epochs:
             raise SettingsError(
@@ -315,13 +349,19 @@ class CosineAnnealing(Schedule):
         self.total_epochs, self.warmup = total_epochs, warmup
         self.min_lr = _real(min_lr, "min_lr")
         if self.min_lr > self.lr:
-            raise SettingsError(f"min_lr ({min_lr}) must not exceed the learning rate ({lr})")
+            raise SettingsError(
+                f"min_lr ({self.min_lr:g}) must not exceed the learning rate ({self.lr:g})"
+            )
 
     def lr_at(self, epoch: int) -> float:
         epoch = self._epoch(epoch)
         if epoch < self.warmup:
             return self.lr * (epoch + 1) / self.warmup
-        progress = min(1.0, (epoch - self.warmup) / (self.total_epochs - self.warmup))
+        if epoch >= self.total_epochs:
+            # The end of the annealing; answered before dividing, because epoch / total of
+            # two huge integers can be too large for a float (OverflowError).
+            return self.min_lr
+        progress = (epoch - self.warmup) / (self.total_epochs - self.warmup)
         return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * progress))
 
     def __repr__(self) -> str:

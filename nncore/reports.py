@@ -1,5 +1,7 @@
 """What a training run reports: one `EpochReport` per epoch, a `StopReason` at the end, and
-`RunState`, a consistent snapshot that can be handed to another thread.
+`RunState`, a consistent snapshot that can be handed to another thread. `diverged_reason`
+words the stop reason of a run that blew up: what happened, the likely cause, what to try
+and which weights were kept.
 
 All of them turn into plain JSON-able dicts and back (`to_dict` / `from_dict`), which is how
 weight files keep a run's history.
@@ -8,13 +10,20 @@ weight files keep a run's history.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from .data import Normaliser
 from .errors import SettingsError
+from .formatting import fmt
 from .network import Network
 
 STOP_KINDS = ("epochs", "target", "time", "plateau", "diverged", "stopped")
+
+# How far a loss may rise above the run's yardstick (see nncore.training) before the run counts
+# as diverged: at once ("exploded"), or after rising for many epochs in a row ("runaway").
+EXPLODE_FACTOR = 1e6
+RUNAWAY_FACTOR = 100.0
 
 
 @dataclass
@@ -109,3 +118,67 @@ class RunState:
     report: EpochReport | None
     network: Network
     normaliser: Normaliser
+
+
+def diverged_reason(
+    loss: float,
+    *,
+    lr: float,
+    optimizer: str,
+    recipe: str,
+    epoch: int,
+    where: str = "",
+    start_loss: float | None = None,
+    rising_epochs: int | None = None,
+    kept: str = "",
+) -> StopReason:
+    """The "diverged" StopReason: a short message, and a detail saying what happened (the
+    loss met at `epoch`, `where` in it, against `start_loss`; `rising_epochs` for a runaway),
+    the likely cause for this `optimizer` at `lr`, what to try and what was `kept`."""
+    place = f"At epoch {epoch:,}" + (f", {where}," if where else "")
+    if math.isnan(loss):
+        what = f"{place} the loss became NaN (not a number): the arithmetic broke down."
+        short = "the loss became NaN"
+    elif math.isinf(loss):
+        what = f"{place} the loss became infinite: the numbers grew too large to store."
+        short = "the loss became infinite"
+    elif rising_epochs is not None:
+        what = (
+            f"The loss has gone up for {rising_epochs} epochs in a row and reached "
+            f"{fmt(loss)}, more than {RUNAWAY_FACTOR:g} times where it started."
+        )
+        short = f"the loss kept growing, to {fmt(loss)}"
+    else:
+        what = (
+            f"{place} the loss jumped to {fmt(loss)}, more than a million times larger than "
+            "at the start."
+        )
+        short = f"the loss exploded to {fmt(loss)}"
+    if start_loss is not None and math.isfinite(start_loss):
+        what += f" At the start it was {fmt(start_loss)}."
+    if optimizer == "adam":
+        cause = (
+            f"The likely cause is a learning rate too large for this network: Adam moves "
+            f"every weight by about the learning rate ({lr:g}) at each update, and steps "
+            f"that big overshoot."
+        )
+    elif optimizer == "momentum":
+        cause = (
+            f"The likely cause is a learning rate ({lr:g}) too large for momentum: the "
+            f"velocity keeps building up and every step overshoots the valley by more than "
+            f"the last."
+        )
+    else:
+        cause = (
+            f"The likely cause is a learning rate ({lr:g}) too large for gradient descent: "
+            f"each update overshoots the bottom of the valley and lands higher on the other "
+            f"side, so the next gradient is larger still."
+        )
+    tips = [f"lower the learning rate 10× (to {lr / 10:g})"]
+    if optimizer != "adam":
+        tips.append("switch to Adam")
+    if recipe != "modern":
+        tips.append("start from the modern recipe")
+    advice = "Try: " + ", or ".join(tips) + "."
+    detail = " ".join(part for part in (what, cause, advice, kept) if part)
+    return StopReason("diverged", f"Training diverged: {short}.", detail)

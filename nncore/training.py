@@ -11,12 +11,28 @@ dead ReLU neurons. A run ends with a `StopReason`; when the numbers blow up ("di
 network is put back to its last good weights and the reason explains, in plain words, what
 happened and what to try.
 
+Divergence is watched from the first update on. The yardstick is the loss of the weights the
+run starts from, measured before anything changes them (and the targets' variance, the loss
+of always predicting the mean), so a blow-up inside the first epoch cannot raise its own bar.
+Every batch loss the epoch computes anyway is compared with it: one that is not a number,
+infinite or a million times the yardstick stops the run there, in that epoch. The network
+is then put back to the weights the epoch started from (or earlier ones, if those were bad
+too), and never to weights whose loss is worse than at the start: a diverged run ends with
+finite weights no worse than where it began. A run that ends any other way ends on weights
+whose loss was measured and found sound.
+
 How an epoch works. Full batch (batch_size None): one forward pass over all the data, the
 loss of that pass is the epoch's training loss (measured before the update, as the
 article's loop does), then one backward pass and one update. Mini-batches: the data are
 visited in a fresh order every epoch, drawn from a generator seeded from `config.seed`, one
 update per batch; the epoch's training loss is the average of the batch losses met along
 the way (each measured just before its update), so no extra pass over the data is needed.
+Evaluating (the validation loss, `evaluate`, `predict`) goes through the data a chunk of
+rows at a time, so its memory does not grow with the number of points.
+
+(Longer than the house's ~600 lines, on purpose: the epoch loop, the stop conditions and the
+divergence guard share one run's state, its snapshots, yardstick and counters, and read best
+side by side. The settings, the reports and the wording of a divergence live elsewhere.)
 """
 
 from __future__ import annotations
@@ -24,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -31,14 +48,24 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import checks
+from . import network as network_module
 from .config import MODERN_2025, RECIPES, TrainConfig, recipe
 from .data import Dataset, Normaliser
 from .errors import DataError, SettingsError
+from .formatting import fmt
 from .kernels import Workspace
 from .losses import as_targets
 from .network import Network
-from .optim import make_optimizer
-from .reports import STOP_KINDS, EpochReport, RunState, StopReason
+from .optim import learning_rate, make_optimizer
+from .reports import (
+    EXPLODE_FACTOR,
+    RUNAWAY_FACTOR,
+    STOP_KINDS,
+    EpochReport,
+    RunState,
+    StopReason,
+    diverged_reason,
+)
 
 # The settings and the reports live in their own modules; they are named here too, because
 # a run is where a reader meets them first (`nncore.training.recipe("modern")`).
@@ -57,13 +84,13 @@ __all__ = [
 # Plateau: the monitored loss must beat its best by this relative amount to count as progress.
 PLATEAU_MIN_IMPROVEMENT = 1e-4
 
-# Divergence. The yardstick is the larger of the first epoch's loss and the targets' variance
-# (the loss of a network that always predicts the mean, 1 on normalised data): a network
-# a million times worse than both is not going to recover ("exploded"), and neither is one
-# whose loss has gone up epoch after epoch for a long stretch and now sits a hundred times
-# above the yardstick ("runaway"). A single spike, common with large steps, stops nothing.
-EXPLODE_FACTOR = 1e6
-RUNAWAY_FACTOR = 100.0
+# Divergence. The yardstick is the larger of the starting loss (the loss of the weights the
+# run starts from, before any update) and the targets' variance (the loss of a network that
+# always predicts the mean, 1 on normalised data): a network a million times worse than both
+# is not going to recover ("exploded"), and neither is one whose loss has gone up epoch after
+# epoch for a long stretch and now sits a hundred times above the yardstick ("runaway"). A
+# single spike below that, common with large steps, stops nothing. (The factors live with
+# the reports, whose explanation quotes them.)
 RUNAWAY_EPOCHS = 20
 
 
@@ -71,11 +98,13 @@ RUNAWAY_EPOCHS = 20
 
 
 class _Diverged(Exception):
-    """Raised inside an epoch when the loss is no longer usable (internal)."""
+    """Raised inside an epoch when the loss is no longer usable (internal); `where` says in
+    words where it was measured ("batch 2 of 79", "on the validation data", ...)."""
 
-    def __init__(self, loss: float):
+    def __init__(self, loss: float, where: str = ""):
         super().__init__(loss)
         self.loss = loss
+        self.where = where
 
 
 # Mini-batches below this many rows train with one BLAS thread (see TrainingRun._blas_threads).
@@ -152,7 +181,7 @@ class TrainingRun:
         self.network = network
 
         if normaliser is None:
-            normaliser = Normaliser.fit(X, y)
+            normaliser = self._fit_normaliser(X, y)
         elif normaliser.n_inputs != n_in or normaliser.n_outputs != n_out:
             raise SettingsError(
                 f"the normaliser is for {normaliser.n_inputs} inputs and "
@@ -160,18 +189,14 @@ class TrainingRun:
             )
         self.normaliser = normaliser
 
-        dt = network.dtype
-        self._X = np.ascontiguousarray(normaliser.transform_x(X), dtype=dt)  # (n, n_in)
-        self._y = np.ascontiguousarray(normaliser.transform_y(y), dtype=dt)  # (n, n_out)
-        # Variance of the normalised targets per element: R² = 1 − MSE / variance.
-        self._y_var = self._variance(self._y)
+        # The data in normalised units, (n, n_in) and (n, n_out), and the variance of the
+        # targets per element: R² = 1 − MSE / variance.
+        self._X, self._y, self._y_var = self._normalised(X, y, "training")
         self._Xv = self._yv = None
         if val is not None:
             Xv, yv = self._check_data(val, "validation", n_in, n_out)
             if len(Xv):
-                self._Xv = np.ascontiguousarray(normaliser.transform_x(Xv), dtype=dt)
-                self._yv = np.ascontiguousarray(normaliser.transform_y(yv), dtype=dt)
-                self._yv_var = self._variance(self._yv)
+                self._Xv, self._yv, self._yv_var = self._normalised(Xv, yv, "validation")
 
         self.history: list[EpochReport] = [
             h if isinstance(h, EpochReport) else EpochReport.from_dict(h) for h in (history or [])
@@ -186,9 +211,15 @@ class TrainingRun:
         # The shuffling stream is separate from the initialisation's, derived from the seed.
         self._rng = np.random.default_rng(None if config.seed is None else [config.seed, 1])
 
-        # Divergence and plateau bookkeeping (continues a given history).
+        # Divergence: the weights the run starts from and their loss on the training data,
+        # both taken just before the first update (see _train_one_epoch); the loss limit
+        # follows from that loss.
+        self._start = [p.copy() for p in network.parameters()]
+        self._start_epoch = self.epoch
+        self._start_loss: float | None = None
+        self._explode_above = math.inf  # a batch loss above this (or NaN) has exploded
+        # Plateau bookkeeping (continues a given history).
         monitored = [self._monitored(h) for h in self.history]
-        self._first_loss = self.history[0].train_mse if self.history else None
         self._best = min(monitored) if monitored else math.inf
         self._since_best = 0
         if monitored:
@@ -199,8 +230,9 @@ class TrainingRun:
             self._rising = self._rising + 1 if b.train_mse > a.train_mse else 0
         self._last_train = self.history[-1].train_mse if self.history else None
 
-        # Two parameter snapshots: the weights at the start of the current epoch, and the
-        # last weights whose loss was measured and found sound. Copies of ~10k numbers.
+        # Two more parameter snapshots: the weights at the start of the current epoch, and
+        # the last weights whose loss was measured and found sound. With `_start`, three
+        # copies of the parameters (~8,500 numbers each for the article's network).
         self._candidate = [p.copy() for p in network.parameters()]
         self._good: list[np.ndarray] | None = None
         self._good_epoch = 0  # epochs completed when `_good` was taken
@@ -226,6 +258,36 @@ class TrainingRun:
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
             raise DataError(f"the {what} data holds NaN or infinite values")
         return X, y
+
+    @staticmethod
+    def _fit_normaliser(X: np.ndarray, y: np.ndarray) -> Normaliser:
+        """Normaliser.fit, with data too spread out to measure refused in words (the squares
+        behind a standard deviation of values near 1e200 overflow)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                return Normaliser.fit(X, y)
+            except DataError:  # the data are finite (checked): their statistics are not
+                raise DataError(
+                    "the training data holds values too large to normalise (their standard "
+                    "deviation overflows to infinity); rescale them first"
+                ) from None
+
+    def _normalised(self, X: np.ndarray, y: np.ndarray, what: str):
+        """(X, y, variance of y) in normalised units, X and y contiguous in the network's
+        dtype; refused when the numbers are too large (float32 cannot hold them, or the
+        squares behind the variance and every loss overflow): no network learns from
+        infinities, and no loss could be told apart from a blow-up."""
+        dt = self.network.dtype
+        with np.errstate(over="ignore", invalid="ignore"):
+            Xn = np.ascontiguousarray(self.normaliser.transform_x(X), dtype=dt)
+            yn = np.ascontiguousarray(self.normaliser.transform_y(y), dtype=dt)
+            var = self._variance(yn)
+        if not (np.all(np.isfinite(Xn)) and np.all(np.isfinite(yn)) and math.isfinite(var)):
+            raise DataError(
+                f"the {what} data holds values too large to normalise in {dt.name} "
+                f"(they overflow to infinity); rescale them first"
+            )
+        return Xn, yn, var
 
     @staticmethod
     def _variance(y: np.ndarray) -> float:
@@ -255,8 +317,7 @@ class TrainingRun:
         if value is None:
             self._lr_override = None
             return
-        number = checks.number(value, "the learning rate", 0.0, low_open=True)
-        self._lr_override = number
+        self._lr_override = learning_rate(value)  # finite, above 0, at most MAX_LEARNING_RATE
 
     def request_stop(self) -> None:
         """Ask the run to stop; safe from any thread. Takes effect at the next boundary
@@ -277,10 +338,10 @@ class TrainingRun:
             if self.done:
                 break
             if self._stop_requested.is_set():
-                self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
+                self._end("stopped", f"Stopped on request after {self.epoch} epochs.")
                 break
             if self.epoch >= self.config.epochs:  # a continued history may already be there
-                self._finish("epochs", f"Finished the planned {self.config.epochs:,} epochs.")
+                self._end("epochs", f"Finished the planned {self.config.epochs:,} epochs.")
                 break
             report = self._run_epoch()
             if report is not None:
@@ -302,7 +363,7 @@ class TrainingRun:
         self.stop_reason = StopReason(kind, message, detail)
 
     def _run_epoch(self) -> EpochReport | None:
-        # Overflow is what divergence looks like; _check_loss handles it, so NumPy's warnings
+        # Overflow is what divergence looks like; the loss checks handle it, so NumPy's warnings
         # would only be noise on the console.
         with np.errstate(over="ignore", invalid="ignore"):
             with self._blas_threads():
@@ -343,6 +404,7 @@ class TrainingRun:
             np.copyto(snap, p)
         n = self._X.shape[0]
         batch = cfg.batch_size if cfg.batch_size is not None and cfg.batch_size < n else n
+        n_batches = -(-n // batch)
         X, y = self._X, self._y
         if batch < n:
             order = self._rng.permutation(n)
@@ -359,6 +421,13 @@ class TrainingRun:
         sse, seen, updates = 0.0, 0, 0
         decay = cfg.weight_decay
         try:
+            if self._start_loss is None and batch < n:
+                # The yardstick, before the first update: one pass over the training set.
+                # (A full batch measures it below, on the pass it makes anyway.)
+                start_loss = self._sse(self._X, self._y) / self._y.size
+                if not start_loss <= self._set_start_loss(start_loss):
+                    raise _Diverged(start_loss, "with the weights it started from")
+            limit = self._explode_above
             for start in range(0, n, batch):
                 if start and self._stop_requested.is_set():
                     break
@@ -366,7 +435,14 @@ class TrainingRun:
                 rec = net.forward(Xb, workspace=True)
                 diff = rec.a[-1] - yb  # (batch, n_out)
                 batch_sse = _sq_norm(diff)
-                self._check_loss(batch_sse / diff.size)
+                loss = batch_sse / diff.size
+                if start == 0 and self._start_loss is None:
+                    # A full batch's first pass is over the whole training set with the
+                    # weights the run starts from: its loss is the yardstick.
+                    limit = self._set_start_loss(loss)
+                # One comparison a batch; it is False for NaN too, so a broken loss stops here.
+                if not loss <= limit:
+                    raise _Diverged(loss, self._batch_words(start // batch, n_batches))
                 if start == 0:
                     # The weights this epoch started from gave a sound loss: keep them as the
                     # fallback, and reuse the previous fallback's arrays for the next epoch.
@@ -386,20 +462,27 @@ class TrainingRun:
                 else:
                     self._optimizer.step(params, grads.as_list(), lr)
                 updates += 1
+
+            # After the last update: the weights themselves, and the validation loss (the
+            # only loss measured on them before the next epoch), must still be sound.
+            weight_norms = [math.sqrt(_sq_norm(w)) for w in net.weights]
+            if not math.isfinite(sum(weight_norms)):
+                raise _Diverged(math.inf, "after its last update, when the weights overflowed")
+            val_mse = val_r2 = None
+            if self._Xv is not None and self._yv is not None:
+                val_mse = self._sse(self._Xv, self._yv) / self._yv.size
+                if not val_mse <= self._limit(max(self._yardstick(), self._yv_var)):
+                    raise _Diverged(val_mse, "on the validation data after its last update")
+                val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
         except _Diverged as err:
             self._elapsed += time.perf_counter() - started
-            self._diverged(err.loss, lr)
+            self._diverged(err.loss, lr, where=err.where)
             return None
 
         train_mse = sse / seen
         fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
         for i, rows in fired_rows.items():
             Workspace.or_rows(rows, fired[i])
-        val_mse = val_r2 = None
-        if self._Xv is not None and self._yv is not None:
-            pred = net.forward(self._Xv, workspace=True).a[-1]
-            val_mse = _sq_norm(pred - self._yv) / self._yv.size
-            val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
         train_r2 = 1.0 - train_mse / self._y_var if self._y_var > 0 else float(train_mse == 0)
         self.epoch += 1
         self._elapsed += time.perf_counter() - started
@@ -411,16 +494,18 @@ class TrainingRun:
             val_r2=val_r2,
             lr=lr,
             elapsed=self._elapsed,
-            weight_norms=[math.sqrt(_sq_norm(w)) for w in net.weights],
+            weight_norms=weight_norms,
             grad_norms=[math.sqrt(s / max(updates, 1)) for s in grad_sq],
             dead_fraction=[
                 1.0 - float(np.mean(fired[i] != 0)) if i in fired else 0.0 for i in range(n_layers)
             ],
         )
         self.history.append(report)
-        if self._first_loss is None:
-            self._first_loss = train_mse
         return report, seen < self._y.size  # fewer samples seen: a stop interrupted it
+
+    @staticmethod
+    def _batch_words(index: int, n_batches: int) -> str:
+        return f"in batch {index + 1:,} of {n_batches:,}" if n_batches > 1 else ""
 
     def _fired_rows(self, layer: int, batch: int) -> np.ndarray:
         """A (batch, fan_out) byte buffer for `layer`'s ORed masks, kept between epochs (the
@@ -447,14 +532,38 @@ class TrainingRun:
 
     # ---- stop conditions -------------------------------------------------------------------
     def _yardstick(self) -> float:
-        first = self._first_loss if self._first_loss is not None else 0.0
-        return max(first, self._y_var, 1e-12)
+        """The larger of the starting loss and the targets' variance (see EXPLODE_FACTOR)."""
+        start = self._start_loss
+        known = start if start is not None and math.isfinite(start) else 0.0
+        return max(known, self._y_var, 1e-12)
 
-    def _check_loss(self, loss: float) -> None:
-        if not math.isfinite(loss):
-            raise _Diverged(loss)
-        if self._first_loss is not None and loss > EXPLODE_FACTOR * self._yardstick():
-            raise _Diverged(loss)
+    def _set_start_loss(self, loss: float) -> float:
+        """Record the loss of the weights the run starts from, and those weights (as they are
+        now, before the first update: they may have been edited since the run was made);
+        returns the explosion limit."""
+        for snap, p in zip(self._start, self.network.parameters()):
+            np.copyto(snap, p)
+        self._start_loss = loss
+        self._explode_above = self._limit(self._yardstick())
+        return self._explode_above
+
+    @staticmethod
+    def _limit(yardstick: float) -> float:
+        """EXPLODE_FACTOR × yardstick, kept finite so that an infinite loss always exceeds it."""
+        return min(EXPLODE_FACTOR * yardstick, sys.float_info.max)
+
+    def _end(self, kind: str, message: str) -> None:
+        """End the run as `kind` ("epochs", "target", ...) if the weights it ends with are
+        sound. Nothing has measured the loss after the last update yet, and a blow-up in that
+        update would otherwise go unnoticed: one pass over the training data makes sure a run
+        never reports that it finished with exploded weights."""
+        if self._start_loss is not None:  # some epoch ran, so the weights may have changed
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss = self._sse(self._X, self._y) / self._y.size
+                if not loss <= self._explode_above:
+                    self._diverged(loss, self.lr, where="after its last update", finished=True)
+                    return
+        self._finish(kind, message)
 
     def _after_epoch(self, report: EpochReport, interrupted: bool) -> None:
         cfg = self.config
@@ -487,102 +596,106 @@ class TrainingRun:
                 # shown in the history, so the curve crosses the target where the run stops.
                 reached = self.evaluate("train")["r2"] >= cfg.target_r2
             if reached:
-                self._finish(
+                self._end(
                     "target",
                     f"Reached R² = {r2:.4f} on the {on} data after "
                     f"{self.epoch} epochs (target {cfg.target_r2:g}).",
                 )
                 return
         if interrupted or self._stop_requested.is_set():
-            self._finish("stopped", f"Stopped on request after {self.epoch} epochs.")
+            self._end("stopped", f"Stopped on request after {self.epoch} epochs.")
             return
         if self.epoch >= cfg.epochs:
-            self._finish("epochs", f"Finished the planned {cfg.epochs:,} epochs.")
+            self._end("epochs", f"Finished the planned {cfg.epochs:,} epochs.")
             return
         if cfg.patience is not None and self._since_best >= cfg.patience:
-            self._finish(
+            self._end(
                 "plateau",
                 f"No progress for {cfg.patience} epochs: the best {on} "
                 f"loss stayed at {self._best:.4g}.",
             )
             return
         if cfg.time_budget is not None and self._elapsed >= cfg.time_budget:
-            self._finish(
+            self._end(
                 "time", f"Used the time budget of {cfg.time_budget:g} s after {self.epoch} epochs."
             )
 
-    def _diverged(self, loss: float, lr: float, runaway: bool = False) -> None:
-        """End the run as "diverged", explaining it, with the last sound weights restored."""
-        restored_from = None
-        if not runaway:
-            snapshot = self._good if self._good is not None else self._candidate
-            for p, s in zip(self.network.parameters(), snapshot):
-                np.copyto(p, s)
-            restored_from = self._good_epoch if self._good is not None else 0
-        start = self._first_loss
-        at = self.epoch + (0 if runaway else 1)
-        if math.isnan(loss):
-            what = f"At epoch {at} the loss became NaN (not a number): the arithmetic broke down."
-            short = "the loss became NaN"
-        elif math.isinf(loss):
-            what = f"At epoch {at} the loss became infinite: the numbers grew too large to store."
-            short = "the loss became infinite"
-        elif runaway:
-            what = (
-                f"The loss has gone up for {self._rising} epochs in a row and reached "
-                f"{loss:.3g}, more than {RUNAWAY_FACTOR:g} times where it started."
+    def _diverged(
+        self,
+        loss: float,
+        lr: float,
+        runaway: bool = False,
+        where: str = "",
+        finished: bool = False,
+    ) -> None:
+        """End the run as "diverged", explaining it, with the last sound weights restored.
+
+        `runaway` and `finished` mean the epoch that went wrong was completed and counted;
+        otherwise it broke off and is not. `where` says where in the epoch the loss was met.
+        """
+        kept = self._restore_sound_weights()
+        self.stop_reason = diverged_reason(
+            loss,
+            lr=lr,
+            optimizer=self.config.optimizer,
+            recipe=self.config.recipe,
+            epoch=self.epoch + (0 if runaway or finished else 1),
+            where=where,
+            start_loss=self._start_loss,
+            rising_epochs=self._rising if runaway else None,
+            kept=kept,
+        )
+
+    def _restore_sound_weights(self) -> str:
+        """Put the network back to the last weights whose loss was found sound, and never to
+        weights worse than those the run started from; returns what was kept, in words.
+
+        The fallback is the weights the current epoch started from, or the previous epoch's
+        when the current one's very first batch was already broken (see _train_one_epoch).
+        Its loss was only checked against the explosion limit, so it is measured again (one
+        pass over the training data): if it is not below the starting loss, the starting
+        weights are put back instead.
+        """
+        params = self.network.parameters()
+        if self._start_loss is None:  # no epoch has begun: nothing has changed the weights
+            snapshot, epoch = self._start, self._start_epoch
+        elif self._good is not None:
+            snapshot, epoch = self._good, self._good_epoch
+        else:  # the run's first epoch broke on its first batch: its start is the run's start
+            snapshot, epoch = self._candidate, self._start_epoch
+        for p, s in zip(params, snapshot):
+            np.copyto(p, s)
+        start = self._start_loss
+        if epoch == self._start_epoch or start is None:
+            if self._start_epoch == 0:
+                return "The network was put back to its starting weights."
+            return (
+                f"The network was put back to the weights this run started from (after "
+                f"epoch {self._start_epoch:,})."
             )
-            short = f"the loss kept growing, to {loss:.3g}"
-        else:
-            what = (
-                f"At epoch {at} the loss jumped to {loss:.3g}, more than a million times "
-                f"larger than at the start."
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = self._sse(self._X, self._y) / self._y.size
+        if loss <= start:
+            return (
+                f"The network was put back to its weights after epoch {epoch:,}, the last ones "
+                f"that gave a sound loss ({fmt(loss)} on the training data)."
             )
-            short = f"the loss exploded to {loss:.3g}"
-        if start is not None and math.isfinite(start):
-            what += f" The first epoch's loss was {start:.4g}."
-        opt = self.config.optimizer
-        if opt == "adam":
-            cause = (
-                f"The likely cause is a learning rate too large for this network: Adam "
-                f"moves every weight by about the learning rate ({lr:g}) at each update, "
-                f"and steps that big overshoot."
-            )
-        elif opt == "momentum":
-            cause = (
-                f"The likely cause is a learning rate ({lr:g}) too large for momentum: the "
-                f"velocity keeps building up and every step overshoots the valley by more "
-                f"than the last."
-            )
-        else:
-            cause = (
-                f"The likely cause is a learning rate ({lr:g}) too large for gradient "
-                f"descent: each update overshoots the bottom of the valley and lands "
-                f"higher on the other side, so the next gradient is larger still."
-            )
-        tips = [f"lower the learning rate 10× (to {lr / 10:g})"]
-        if opt != "adam":
-            tips.append("switch to Adam")
-        if self.config.recipe != "modern":
-            tips.append("start from the modern recipe")
-        advice = "Try: " + ", or ".join(tips) + "."
-        if restored_from is not None:
-            kept = (
-                f"The network was put back to its weights after epoch {restored_from}, "
-                "the last ones that gave a sound loss."
-                if restored_from
-                else "The network was put back to its starting weights."
-            )
-        else:
-            kept = "The network keeps its current (finite) weights."
-        self._finish(
-            "diverged", f"Training diverged: {short}.", " ".join([what, cause, advice, kept])
+        for p, s in zip(params, self._start):
+            np.copyto(p, s)
+        since = (
+            "its starting weights"
+            if self._start_epoch == 0
+            else (f"the weights this run started from (after epoch {self._start_epoch:,})")
+        )
+        return (
+            f"The network was put back to {since}, with a loss of {fmt(start)}: the weights "
+            f"after epoch {epoch:,} were worse than that ({fmt(loss)})."
         )
 
     # ---- using the result ------------------------------------------------------------------
     def evaluate(self, split: str = "train") -> dict:
         """{"mse", "r2"} of the current weights on the "train" or "val" data, normalised
-        units (a full forward pass)."""
+        units (a full forward pass, a chunk of rows at a time)."""
         if split == "train":
             X, y, var = self._X, self._y, self._y_var
         elif split == "val":
@@ -591,12 +704,28 @@ class TrainingRun:
             X, y, var = self._Xv, self._yv, self._yv_var
         else:
             raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
-        pred = self.network.forward(X, workspace=True).a[-1]
-        mse = _sq_norm(pred - y) / y.size
+        with np.errstate(over="ignore", invalid="ignore"):  # an exploded network gives inf
+            mse = self._sse(X, y) / y.size
         return {"mse": mse, "r2": 1.0 - mse / var if var > 0 else float(mse == 0)}
 
+    def _sse(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Σ (prediction − y)² of the current weights over normalised data, through the
+        training kernels, network.EVAL_CHUNK_ROWS rows at a time: memory for one chunk's
+        activations however many rows there are (one chunk, the whole array, when it fits)."""
+        rows, n = network_module.EVAL_CHUNK_ROWS, X.shape[0]
+        total = 0.0
+        for start in range(0, n, rows):
+            Xc = X[start : start + rows]  # a view, (rows, n_in)
+            if Xc.shape[0] == rows or n <= rows:
+                pred = self.network.forward(Xc, workspace=True).a[-1]
+            else:  # the shorter last chunk: not worth a second set of buffers of its own
+                pred = self.network.predict(Xc)  # the same numbers, bit for bit
+            total += _sq_norm(pred - y[start : start + rows])  # (rows, n_out) difference
+        return total
+
     def predict(self, X) -> np.ndarray:
-        """Predictions for inputs in original units, returned in original units (n, n_out)."""
+        """Predictions for inputs in original units, returned in original units (n, n_out);
+        the network predicts a chunk of rows at a time (see Network.predict)."""
         Xn = self.normaliser.transform_x(X)
         out = self.network.predict(Xn)
         return self.normaliser.inverse_y(np.asarray(out, dtype=np.float64))

@@ -364,3 +364,39 @@ def test_dead_fraction_counts_only_hidden_relu_layers():
     assert np.all(rec.z[2] <= 0)  # the output unit is inactive on every sample
     assert net.dead_fraction(rec) == [0.0, pytest.approx(2 / 3), 0.0]
     assert net.dying_layers() == [1]
+
+
+# ---- predicting in chunks -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_predict_in_chunks_equals_one_forward_pass(monkeypatch, activation, dtype):
+    import nncore.network as network_module
+
+    net = Network([2, 9, 5, 2], activations=activation, init="he", seed=4, dtype=dtype)
+    X = np.random.default_rng(1).normal(size=(53, 2))
+    whole = net.forward(X).output  # the textbook pass over every row at once
+    y = np.random.default_rng(2).normal(size=(53, 2))
+    whole_loss = mse(whole, y)
+    rows_seen = []
+    outputs = Network._outputs
+
+    def spy(self, chunk):
+        rows_seen.append(chunk.shape[0])
+        return outputs(self, chunk)
+
+    monkeypatch.setattr(network_module, "EVAL_CHUNK_ROWS", 8)
+    monkeypatch.setattr(Network, "_outputs", spy)
+    chunked = net.predict(X)
+    assert rows_seen == [8] * 6 + [5]  # never more than a chunk of rows at a time
+    assert chunked.shape == (53, 2) and chunked.dtype == net.dtype
+    np.testing.assert_allclose(chunked, whole, rtol=1e-12 if dtype == "float64" else 1e-6)
+    assert net.loss(X, y) == pytest.approx(whole_loss, rel=1e-12 if dtype == "float64" else 1e-6)
+
+
+def test_predict_of_a_few_rows_is_one_chunk_and_bit_for_bit_the_forward_pass():
+    net = Network([2, 7, 1], init="he", seed=3)
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    assert np.array_equal(net.predict(X), net.forward(X).output)
+    assert np.array_equal(net.predict(X[0]), net.forward(X[:1]).output)  # one sample, 1-D

@@ -237,3 +237,82 @@ def test_optimizer_settings_are_checked_with_nncore_checks():
         make_optimizer("gd", beta=0.9)
     with pytest.raises(NNCoreError, match="learning rate"):
         GradientDescent().step([np.zeros(2)], [np.zeros(2)], -0.1)
+
+
+# ---- absurd settings are refused, and no epoch overflows ----------------------------------
+
+
+@pytest.mark.parametrize("gamma", [1e300, 1.5, 1.0 + 1e-12, 0.0, -0.5, math.inf, math.nan])
+def test_a_step_decay_that_does_not_decay_is_refused(gamma):
+    from nncore.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="gamma"):
+        StepDecay(0.1, every=10, gamma=gamma)
+    with pytest.raises(SettingsError, match="gamma"):
+        make_schedule("step", 0.1, 100, gamma=gamma)
+
+
+@pytest.mark.parametrize("lr", [1e300, 1e6 * (1 + 1e-9), math.inf, math.nan, 0.0, -1e-3])
+def test_every_schedule_refuses_an_absurd_learning_rate(lr):
+    from nncore.errors import SettingsError
+
+    for make in (
+        lambda: ConstantLR(lr),
+        lambda: StepDecay(lr, every=1),
+        lambda: CosineAnnealing(lr, total_epochs=10),
+    ):
+        with pytest.raises(SettingsError, match="learning rate"):
+            make()
+    if lr != 0.0:  # a step of rate 0 is allowed: a schedule may anneal down to 0
+        with pytest.raises(SettingsError, match="learning rate"):
+            GradientDescent().step([np.zeros(2)], [np.zeros(2)], lr)
+
+
+def test_the_largest_rate_is_accepted_and_named():
+    from nncore.optim import MAX_LEARNING_RATE
+
+    assert MAX_LEARNING_RATE == 1e6
+    assert ConstantLR(MAX_LEARNING_RATE)(0) == 1e6
+    p = np.ones(2)
+    GradientDescent().step([p], [np.full(2, 1e-6)], MAX_LEARNING_RATE)
+    np.testing.assert_array_equal(p, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("epoch", [10**9, 10**18, 10**400, 1e300])
+def test_schedules_answer_any_epoch_with_a_finite_rate(epoch):
+    for schedule in (
+        ConstantLR(0.1),
+        StepDecay(0.1, every=1, gamma=0.5),
+        StepDecay(0.1, every=3, gamma=1.0),
+        StepDecay(1e6, every=1, gamma=1.0 - 1e-16),
+        CosineAnnealing(0.1, total_epochs=80, warmup=3, min_lr=1e-4),
+        CosineAnnealing(0.1, total_epochs=10**15, warmup=10**15 - 1),
+    ):
+        lr = schedule(epoch)
+        assert isinstance(lr, float) and math.isfinite(lr) and 0.0 <= lr <= 1e6
+    assert StepDecay(0.1, every=1, gamma=0.5)(10**9) == 0.0  # 0.5 ** 1e9 underflows to 0
+    assert StepDecay(0.1, every=3, gamma=1.0)(10**400) == 0.1
+    assert CosineAnnealing(0.1, total_epochs=80, min_lr=1e-4)(10**400) == 1e-4
+
+
+def test_a_huge_step_decay_exponent_is_as_the_arithmetic_says():
+    s = StepDecay(0.8, every=2, gamma=0.5)
+    assert [s(e) for e in range(6)] == [0.8, 0.8, 0.4, 0.4, 0.2, 0.2]  # exact powers of two
+    assert s(2 * 1074) == 0.8 * 0.5**1074  # the smallest subnormal power, still exact
+
+
+def test_cosine_settings_must_be_sane():
+    from nncore.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="min_lr"):
+        CosineAnnealing(0.1, total_epochs=10, min_lr=0.2)
+    with pytest.raises(SettingsError, match="min_lr"):
+        CosineAnnealing(0.1, total_epochs=10, min_lr=-0.01)
+    with pytest.raises(SettingsError, match="min_lr"):
+        CosineAnnealing(0.1, total_epochs=10, min_lr=math.nan)
+    with pytest.raises(SettingsError, match="shorter"):
+        CosineAnnealing(0.1, total_epochs=10, warmup=10)
+    with pytest.raises(SettingsError, match="warmup"):
+        CosineAnnealing(0.1, total_epochs=10, warmup=-1)
+    with pytest.raises(SettingsError, match="total_epochs"):
+        CosineAnnealing(0.1, total_epochs=10**400)

@@ -365,8 +365,8 @@ def test_runaway_growth_counts_as_divergence_but_one_spike_does_not(small):
         for k, loss in enumerate(losses, start=1):
             run.epoch = k
             report = EpochReport(k, loss, None, 1 - loss, None, 0.1, 0.0)
-            if run._first_loss is None:
-                run._first_loss = loss
+            if run._start_loss is None:  # the yardstick: the loss before any update
+                run._set_start_loss(loss)
             run._after_epoch(report, interrupted=False)
             if run.done:
                 return k
@@ -394,6 +394,42 @@ def test_predict_and_state(small):
     assert state.epoch == 2 and state.done and state.report is run.history[-1]
     assert state.network is not run.network
     np.testing.assert_array_equal(state.network.weights[0], run.network.weights[0])
+
+
+def test_evaluating_and_predicting_go_through_the_data_a_chunk_at_a_time(small, monkeypatch):
+    import nncore.network as network_module
+
+    train, val = small.split(0.3, seed=2)
+    config = small_config(epochs=3)
+    plain = TrainingRun(config, train, val)
+    plain_reports = plain.run_chunk(3)
+    expected = {split: plain.evaluate(split) for split in ("train", "val")}
+    expected_pred = plain.predict(small.X)
+
+    # The same run with chunks of 16 rows: the same numbers (to rounding), and no forward
+    # pass, in training or evaluation, over more rows than a batch or a chunk.
+    monkeypatch.setattr(network_module, "EVAL_CHUNK_ROWS", 16)
+    rows_seen = []
+    forward = Network.forward
+
+    def spy(self, X, workspace=False):
+        rows_seen.append(np.shape(X)[0])
+        return forward(self, X, workspace)
+
+    monkeypatch.setattr(Network, "forward", spy)
+    chunked = TrainingRun(config, train, val)
+    reports = chunked.run_chunk(3)
+    assert len(rows_seen) > 3 and max(rows_seen) <= max(16, config.batch_size)
+    for a, b in zip(reports, plain_reports):
+        assert a.train_mse == b.train_mse  # the training pass is untouched
+        assert a.val_mse == pytest.approx(b.val_mse, rel=1e-12)
+    rows_seen.clear()
+    for split in ("train", "val"):
+        got = chunked.evaluate(split)
+        assert got["mse"] == pytest.approx(expected[split]["mse"], rel=1e-12)
+        assert got["r2"] == pytest.approx(expected[split]["r2"], rel=1e-12)
+    assert rows_seen and max(rows_seen) <= 16
+    np.testing.assert_allclose(chunked.predict(small.X), expected_pred, rtol=1e-12)
 
 
 def test_given_normaliser_and_history_are_used(small):
