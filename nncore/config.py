@@ -27,7 +27,7 @@ from . import checks, memory
 from .activations import Activation, get_activation
 from .errors import SettingsError
 from .network import DTYPES, INITS
-from .optim import OPTIMIZERS, SCHEDULES, Schedule, make_schedule
+from .optim import MAX_EPOCHS, OPTIMIZERS, SCHEDULES, Schedule, learning_rate, make_schedule
 from .weightformats.header import MAX_PARAMETERS
 
 __all__ = [
@@ -140,13 +140,15 @@ class TrainConfig:
         self.optimizer = checks.choice(self.optimizer, "optimizer", OPTIMIZERS)
         self.schedule = checks.choice(self.schedule, "schedule", SCHEDULES)
         self.dtype = checks.choice(self.dtype, "dtype", DTYPES)
-        self.lr = checks.number(self.lr, "the learning rate", 0.0, low_open=True)
+        self.lr = learning_rate(self.lr)  # the optimisers' own bound (optim.MAX_LEARNING_RATE)
         self.warmup = checks.whole(self.warmup, "warmup", 0)
         self.step_every = checks.whole(self.step_every, "step_every", 1, allow_none=True)
         # The step schedule multiplies the rate by gamma: above 1 it would grow without end.
         self.step_gamma = checks.number(self.step_gamma, "step_gamma", 0.0, 1.0, low_open=True)
         self.batch_size = checks.whole(self.batch_size, "batch_size", 1, allow_none=True)
         self.epochs = checks.whole(self.epochs, "epochs", 1)
+        if self.epochs > MAX_EPOCHS:  # the schedules' own bound: far beyond any real run
+            raise SettingsError(f"epochs must be at most {MAX_EPOCHS:.0e}; got {self.epochs:.3g}")
         self.weight_decay = checks.number(self.weight_decay, "weight_decay", 0.0)
         self.seed = checks.whole(self.seed, "seed", 0, allow_none=True)
         self.target_r2 = checks.number(self.target_r2, "target_r2", high=1.0, allow_none=True)

@@ -18,7 +18,8 @@ Every mistake a user can make ends with one clear line on stderr (at most
 `nncore.safetext.LINE_LIMIT` characters, control characters escaped), never a traceback: exit
 status 2 for a wrong command line (an unknown option, a bad number, a formula that does not
 parse, a run too large for the memory limit), 1 for a file or data problem (a missing or
-damaged file, an unusable CSV, an -o file that cannot be written), 128 + the signal's number
+damaged file, an unusable CSV, an -o file that cannot be written; also a training run that
+diverged, whose restored weights are still saved), 128 + the signal's number
 when Ctrl+C (130) or SIGTERM (143) ends a command early.
 `main(argv)` returns the status instead of exiting, so tests and notebooks can call it.
 

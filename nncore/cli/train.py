@@ -358,7 +358,7 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
             out(stop.detail)
         _print_summary(run, train, val)
         err("Not saved: add -o model.npz (or .json, .safetensors) to keep the weights.")
-        return 0
+        return 1 if stop.kind == "diverged" else 0
     meta = {
         "app": "nncore train",
         "data": _data_settings(args),
@@ -390,4 +390,7 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
         out(stop.detail)
     out(saved)
     _print_summary(run, train, val)
+    if stop.kind == "diverged":  # the sound weights are kept, but a script must notice
+        err(f"nncore train: error: {one_line(stop.message)} The weights kept were saved.")
+        return 1
     return 0

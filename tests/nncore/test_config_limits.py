@@ -79,3 +79,17 @@ def test_data_makers_refuse_before_allocating(monkeypatch):
     with pytest.raises(SettingsError, match="from 1 to 5,000,000"):
         sample_count(MAX_SAMPLES + 1)
     assert grid_points(100) == 10_000 and sample_count(1000) == 1000
+
+
+@pytest.mark.parametrize(
+    "settings, words",
+    [
+        ({"lr": 1e7}, r"at most 1e\+06"),
+        ({"lr": float("nan")}, "the learning rate"),
+        ({"lr": float("inf")}, "the learning rate"),
+        ({"epochs": 10**16}, "epochs must be at most"),
+    ],
+)
+def test_rates_and_budgets_the_optimisers_cannot_honour_are_refused(settings, words):
+    with pytest.raises(SettingsError, match=words):
+        TrainConfig(**settings)

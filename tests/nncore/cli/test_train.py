@@ -252,7 +252,8 @@ def test_diverged_training_explains_and_saves_finite_weights(run_cli, tmp_path, 
     code, out, err = run_cli(
         capsys, "train", *SMALL[:4], "--epochs", "50", "--lr", "5", "-q", "-o", tmp_path / "m.npz"
     )
-    assert code == 0, err
+    assert code == 1, err  # a script must notice, though the kept weights are saved
     assert "Training diverged" in out and "Try: lower the learning rate" in out
+    assert err.strip().splitlines()[-1].startswith("nncore train: error: Training diverged")
     wf = weightfile.load(tmp_path / "m.npz")  # load checks finiteness
     assert wf.meta["stop_reason"]["kind"] == "diverged"
