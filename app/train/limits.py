@@ -193,9 +193,13 @@ def config_problems(values: Mapping) -> list[str]:
     ]
 
 
-def require_showable(values: Mapping) -> None:
-    """Raise SettingsError (one line) when the model panel cannot show these settings."""
-    problems = config_problems(values)
+def require_showable(values: Mapping, data: Mapping | None = None) -> None:
+    """Raise SettingsError (one line) when the model panel cannot show these settings (a
+    TrainConfig's dict), or the data panel these data settings (a DataSettings' dict)."""
+    problems = config_problems(values) if values else []
+    for key, rule in DATA_RULES.items():
+        if data and key in data and not rule.allows(data[key]):
+            problems.append(f"data {key} {shown(data[key], limit=24)}: the tab shows {rule.text}")
     sizes = values.get("sizes")
     if sizes is not None:
         arch = architecture_problem(tuple(sizes))

@@ -129,6 +129,11 @@ def parse_architecture(text: str) -> tuple[int, ...]:
         )
     # one separator between sizes: a dash, comma or × (spaces around it allowed), or spaces
     parts = re.split(r"\s*[-,×]\s*|\s+", text.strip())
+    if any(parts) and "" in parts:
+        raise SettingsError(
+            "a layer size is missing: write one number between every two dashes and none "
+            "at the ends, e.g. 2-64-64-64-1"
+        )
     if not any(parts) or not all(p.isascii() and p.isdigit() for p in parts):
         raise SettingsError(
             "write the layer sizes as whole numbers joined by single dashes, e.g. 2-64-64-64-1"

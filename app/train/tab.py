@@ -29,6 +29,7 @@ files, the panels and views) is already in the modules named above.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import QEventLoop, QSignalBlocker, Qt, QTimer, Signal, Slot
@@ -283,9 +284,12 @@ class TrainTab(QWidget):
     def configure(self, data: DataSettings | None = None, config=None) -> bool:
         """Show these data settings and/or TrainConfig in the panels and prepare a fresh run
         with them (any run in progress is put aside, its curve kept for comparison)."""
-        if config is not None:
-            try:  # before anything changes: can the panel show these settings?
-                limits.require_showable(config.to_dict())
+        if config is not None or data is not None:
+            try:  # before anything changes: can the panels show these settings?
+                limits.require_showable(
+                    config.to_dict() if config is not None else {},
+                    dataclasses.asdict(data) if data is not None else None,
+                )
             except NNCoreError as err:
                 self.model_panel.show_message(one_line(str(err)), error=True)
                 return False

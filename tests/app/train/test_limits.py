@@ -53,8 +53,9 @@ def planted_file(tmp_path, name="planted.json", config=None, data=None, history=
 @pytest.mark.parametrize(
     "text, words",
     [
-        ("2--1", "single dashes"),
-        ("2-64--1", "single dashes"),
+        ("2--1", "size is missing"),
+        ("2-64--1", "size is missing"),
+        ("", "whole numbers"),
         ("2-100000-1", "between 1 and 512"),
         ("2-" + "9" * 5000 + "-1", "characters long"),
         ("-".join(["2"] + ["4"] * 9 + ["1"]), "at most 8 hidden layers"),

@@ -128,6 +128,9 @@ def test_a_config_the_panel_cannot_show_is_refused_before_anything_changes(tab):
     assert not tab.configure(SMALL_DATA, cfg)
     assert "epochs" in tab.model_panel.message.text()
     assert (tab.run, tab.model_panel.epochs_spin.value()) == before
+    assert not tab.configure(DataSettings(seed=2**40), None)  # no OverflowError either
+    assert "data seed" in tab.model_panel.message.text()
+    assert tab.run is before[0] and tab.data_panel.seed_spin.value() == DataSettings().seed
     with pytest.raises(SettingsError, match="seed"):
         tab.model_panel.set_config(training.recipe("modern", seed=2**40))
     assert not tab.model_panel.signalsBlocked()
