@@ -46,11 +46,12 @@ NOISE_RANGE = (0.0, 100.0)
 VAL_PERCENT_RANGE = (0, 50)
 
 # ---- histories --------------------------------------------------------------------------
-# Opening a history costs the GUI thread a little per epoch: nncore's TrainingRun walks it
-# once in one call, about 70 ms for 100,000 epochs on this project's (loaded) machine.
-# 50,000 epochs, 12 times the article's longest run (4,000), keeps that to a frame or two.
-# Longer files are refused with this number in the message (the nncore command line reads
-# them); the tab says so when it exports a run that long.
+# A history is read in a child process and taken over in chunks between frames
+# (app.train.opening), so its length adds no pause; but every epoch costs memory (about ten
+# Python objects) and time to open (a 50,000-epoch file is 13 MB and takes 5-7 s here).
+# 50,000 epochs is 12 times the article's longest run (4,000). Longer files are refused with
+# this number in the message (the nncore command line reads them); the tab says so when it
+# exports a run that long.
 MAX_HISTORY = 50_000
 
 RECIPE_NAMES = ("article", "modern")

@@ -3,14 +3,20 @@
 A small file (under `IN_PROCESS_BYTES`) is read right here: that takes a few milliseconds.
 A larger one is read in a child process (`app.train.reader_process.ReadJob`) while this
 function runs the event loop, so the window goes on drawing; the caller locks its controls
-meanwhile. The history the file holds is then taken over a chunk at a time (about 15 ms
-each), with a frame drawn between chunks, into the epoch reports nncore's TrainingRun
+meanwhile. The history the file holds is then taken over a chunk at a time (about 6 ms of
+CPU each), with a frame drawn between chunks, into the epoch reports nncore's TrainingRun
 continues and the tab's `HistoryArrays` (built as it goes, so the tab need not build it again
 in one piece).
 
-Measured on this project's machine (2 cores, loaded): a 54 MB file with 200,000 epochs used
-to freeze the window for 8 s; now it is refused by the child after about 4 s, the longest
-pause of the window 40-60 ms. See the final report of the "trainguard" branch for the command.
+nncore's TrainingRun, which walks the whole history once, is then built in a helper thread
+(`build_while_drawing`) for the same reason.
+
+Measured with `python -m app.train.bench_open` (2 cores shared with seven other builds, load
+7-8): a 200,000-epoch, 54 MB file froze the window for 19 s before; now it is refused
+(above `limits.MAX_HISTORY`) with the window drawing all along, longest pause 193 ms. A
+50,000-epoch file froze it for 6.5 s; now the longest stretch of GUI-thread CPU is 141 ms,
+the same as for a 100-epoch file (131 ms: redrawing the tab for new data), so the history's
+length no longer adds to any pause.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import contextlib
 import gc
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
@@ -30,6 +38,8 @@ from app.train.weight_files import OpenedWeights
 from nncore import training
 from nncore.errors import WeightFileError
 from nncore.safetext import shown
+
+T = TypeVar("T")
 
 IN_PROCESS_BYTES = 1_000_000  # below this a file is read in the GUI thread (~10 ms)
 
@@ -102,4 +112,37 @@ def _wait_for(job: ReadJob, cancelled: Callable[[], bool]) -> PackedWeights:
     return job.result()
 
 
-__all__ = ["read_weights_while_drawing", "IN_PROCESS_BYTES"]
+def build_while_drawing(make: Callable[[], T], cancelled: Callable[[], bool]) -> T:
+    """`make()` run in a helper thread while the event loop runs here; its result, or the
+    exception it raised.
+
+    For pure-Python work that walks a long history (nncore's TrainingRun takes about 40 ms
+    of CPU for 50,000 epochs): the interpreter switches threads every few milliseconds, so
+    the window draws in between. `make` must not touch a widget.
+    """
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, make()))
+        except BaseException as err:  # handed to the GUI thread, raised there
+            outcome.append((False, err))
+
+    helper = threading.Thread(target=work, name="train-tab builder", daemon=True)
+    helper.start()
+    loop = QEventLoop()
+    poll = QTimer(loop)
+    poll.setInterval(5)
+    poll.timeout.connect(lambda: (outcome or cancelled()) and loop.quit())
+    poll.start()
+    if not outcome:
+        loop.exec()
+    poll.stop()
+    helper.join()  # a cancelled build still ends on its own; nothing may outlive it
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+__all__ = ["read_weights_while_drawing", "build_while_drawing", "IN_PROCESS_BYTES"]

@@ -45,7 +45,7 @@ from app.train import limits
 from app.train.data_panel import DataPanel
 from app.train.form import scrolling_column, set_elided
 from app.train.model_panel import ModelPanel
-from app.train.opening import read_weights_while_drawing
+from app.train.opening import build_while_drawing, read_weights_while_drawing
 from app.train.pacing import RefreshPacer
 from app.train.phases import RunPhase
 from app.train.run_controls import RunControls
@@ -232,25 +232,20 @@ class TrainTab(QWidget):
         history=None,
         config=None,
         history_arrays: HistoryArrays | None = None,
+        run: training.TrainingRun | None = None,
     ) -> bool:
         """Build a fresh TrainingRun from the panels (or the given parts) and show it.
 
         Anything nncore refuses (a SettingsError from the memory estimate, a DataError) is
         shown as one line under the model panel and in the status line; the tab stays as
-        it was. `history_arrays`, when given, already holds `history` as columns.
+        it was. `history_arrays`, when given, already holds `history` as columns; `run`,
+        when given, is the run already built from these parts.
         """
         if self.prepared is None:
             return False
         try:
-            cfg = config if config is not None else self.model_panel.config()
-            run = training.TrainingRun(
-                cfg,
-                self.prepared.train,
-                self.prepared.val,
-                network=network,
-                normaliser=normaliser,
-                history=history,
-            )
+            if run is None:
+                run = self._make_run(config, network, normaliser, history)
         except NNCoreError as err:  # only nncore's refusals; a bug stays a traceback
             text = one_line(f"Cannot build this network: {err}")
             self.model_panel.show_message(text, error=True)
@@ -280,6 +275,19 @@ class TrainTab(QWidget):
         self._publish.emit(self._run_id)
         self._mark_dirty(curves=True)
         return True
+
+    def _make_run(self, config, network, normaliser, history) -> training.TrainingRun:
+        """A TrainingRun from the panels' settings (or `config`) on the prepared data."""
+        assert self.prepared is not None
+        cfg = config if config is not None else self.model_panel.config()
+        return training.TrainingRun(
+            cfg,
+            self.prepared.train,
+            self.prepared.val,
+            network=network,
+            normaliser=normaliser,
+            history=history,
+        )
 
     def configure(self, data: DataSettings | None = None, config=None) -> bool:
         """Show these data settings and/or TrainConfig in the panels and prepare a fresh run
@@ -663,21 +671,27 @@ class TrainTab(QWidget):
         if self._opening or self._closed:
             return False
         name = shown(path, limit=120)
-        self._opening = True
+        self._opening = True  # Start, Step, Reset, Open and the panels locked until done
         self._update_controls()
         previous_status = self.status_label.text()
         self.status_label.setText(f"Opening {name}…")
         try:
-            opened, arrays = read_weights_while_drawing(path, lambda: self._closed)
-        except (weightfile.WeightFileError, OSError, ValueError) as err:  # UnusableWeights too
-            self.banner.show_message("error", f"Could not open {name}", one_line(str(err)))
-            self.status_label.setText(previous_status)
-            return False
+            try:
+                opened, arrays = read_weights_while_drawing(path, lambda: self._closed)
+            except (weightfile.WeightFileError, OSError, ValueError) as err:  # UnusableWeights
+                self.banner.show_message("error", f"Could not open {name}", one_line(str(err)))
+                self.status_label.setText(previous_status)
+                return False
+            if self._closed:
+                return False
+            return self._use_opened(opened, arrays, name)
         finally:
             self._opening = False
             self._update_controls()
-        if self._closed:
-            return False
+
+    def _use_opened(self, opened, arrays: HistoryArrays, name: str) -> bool:
+        """Show an opened (and checked) file; a frame is drawn between the steps, which
+        take tens of milliseconds each with a long history."""
         self._halt_worker()
         self._set_state(FRESH)
         if opened.data is not None:  # the data the file was trained on (checked to fit)
@@ -693,19 +707,23 @@ class TrainTab(QWidget):
             return False
         with QSignalBlocker(self.model_panel):
             self.model_panel.set_config(opened.config)  # fits: checked in read_weight_file
-        ok = self._new_run(
-            keep_previous=True,
-            network=opened.network,
-            normaliser=opened.normaliser,
-            history=opened.history,
-            config=continuation_config(opened.config, len(opened.history)),
-            history_arrays=arrays,
-        )
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        config = continuation_config(opened.config, len(opened.history))
+        try:  # nncore walks the whole history: in a helper thread, the window drawing
+            run = build_while_drawing(
+                lambda: self._make_run(config, opened.network, opened.normaliser, opened.history),
+                lambda: self._closed,
+            )
+        except NNCoreError as err:
+            self.banner.show_message("error", f"Could not use {name}", one_line(str(err)))
+            return False
+        ok = self._new_run(keep_previous=True, history_arrays=arrays, run=run)
         if not ok:
             self.banner.show_message(
                 "error", f"Could not use {name}", self.model_panel.message.text()
             )
             return False
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
         self.banner.show_message(
             "success",
             f"Opened {name}",

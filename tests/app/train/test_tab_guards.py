@@ -276,3 +276,30 @@ def test_a_weight_file_name_with_control_characters_is_shown_escaped(tab, tmp_pa
     assert not tab.open_weights(str(path))
     text = tab.banner.text()
     assert "\x1b" not in text and "\x07" not in text and "\\x1b" in text
+
+
+def test_build_while_drawing_runs_the_event_loop_and_hands_back_result_or_error(qtbot):
+    import threading
+
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(1)
+    release = threading.Event()
+
+    def slow():
+        release.wait(10)  # released by the GUI thread's own timer: so the loop must run
+        return threading.get_ident()
+
+    QTimer.singleShot(20, release.set)
+    try:
+        worker = opening.build_while_drawing(slow, lambda: False)
+    finally:
+        timer.stop()
+    assert worker != threading.get_ident() and ticks
+
+    def refuse():
+        raise SettingsError("too big")
+
+    with pytest.raises(SettingsError, match="too big"):
+        opening.build_while_drawing(refuse, lambda: False)
