@@ -42,6 +42,7 @@ from nncore.safetext import shown
 T = TypeVar("T")
 
 IN_PROCESS_BYTES = 1_000_000  # below this a file is read in the GUI thread (~10 ms)
+FREEZE_FROM = 10_000  # epochs from which a history is kept out of the cycle collector's walks
 
 
 def read_weights_while_drawing(
@@ -64,7 +65,7 @@ def read_weights_while_drawing(
             packed = _wait_for(job, cancelled)
     history: list[training.EpochReport] = []
     arrays = HistoryArrays()
-    with _no_cyclic_gc():
+    with _no_cyclic_gc(freeze=packed.history_length >= FREEZE_FROM):
         for chunk in unpack_history(packed):
             history.extend(chunk)
             arrays.extend(chunk)
@@ -76,9 +77,9 @@ def read_weights_while_drawing(
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Python's cycle collector off while a history's objects are made, and those objects
-    kept out of its later walks (`gc.freeze`).
+def _no_cyclic_gc(freeze: bool) -> Iterator[None]:
+    """Python's cycle collector off while a history's objects are made, and, with
+    `freeze`, those objects kept out of its later walks (`gc.freeze`).
 
     Otherwise, every so many new objects, it walks all of them: measured with a 100,000-epoch
     history (half a million objects), one walk during loading took 150 ms of CPU and each
@@ -91,7 +92,8 @@ def _no_cyclic_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was_on:
             gc.enable()
 

@@ -717,6 +717,8 @@ class TrainTab(QWidget):
         except NNCoreError as err:
             self.banner.show_message("error", f"Could not use {name}", one_line(str(err)))
             return False
+        if self._closed:  # the window closed while the run was built
+            return False
         ok = self._new_run(keep_previous=True, history_arrays=arrays, run=run)
         if not ok:
             self.banner.show_message(
