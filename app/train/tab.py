@@ -20,11 +20,12 @@ requests through signals and draws the snapshots it sends back, paced by a `Refr
 paused on its last finite weights), changed only through its transition table. All numbers
 come from nncore and app.train.session; this module arranges widgets and wires them up.
 
-Why this module is longer than the house's 600 lines (about 750): `TrainTab` is one state
+Why this module is longer than the house's 600 lines (about 780): `TrainTab` is one state
 machine wired to its widgets and its worker. Every handler below reads and changes the same
-few fields (phase, run, history, last snapshot), and reading them side by side is how the
-run's life cycle is understood; everything that needs no such wiring (texts, rules, pacing,
-files, the panels and views) is already in the modules named above.
+few fields (phase, run, history, last snapshot, whether a file is being opened), and reading
+them side by side is how the run's life cycle is understood; everything that needs no such
+wiring (texts, rules, limits, pacing, files, reading in the background, the panels and
+views) is already in the modules named above.
 """
 
 from __future__ import annotations
