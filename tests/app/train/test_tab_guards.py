@@ -303,3 +303,20 @@ def test_build_while_drawing_runs_the_event_loop_and_hands_back_result_or_error(
 
     with pytest.raises(SettingsError, match="too big"):
         opening.build_while_drawing(refuse, lambda: False)
+
+
+def test_exporting_lets_the_window_draw_and_locks_the_controls(tab, qtbot, tmp_path):
+    assert tab.open_weights(str(planted_file(tmp_path, history=3000)))
+    qtbot.waitUntil(lambda: tab.last_snapshot is not None)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(tab.open_button.isEnabled()))
+    timer.start(1)
+    out = tmp_path / "out.json"
+    try:
+        assert tab.export_weights(str(out)), tab.banner.text()
+    finally:
+        timer.stop()
+    assert ticks and not any(ticks)  # events went on, with Open locked meanwhile
+    assert tab.open_button.isEnabled() and tab.state == "paused"
+    assert len(weightfile.load(str(out)).history) == 3000
