@@ -109,6 +109,7 @@ class TrainTab(QWidget):
         self._dirty_curves = False
         self._hidden_pause = False
         self._opening = False  # a weight file is being read or written (controls locked)
+        self._replacing = False  # an opened file replaces the run: its snapshots are stale
         self.pacer = RefreshPacer()
 
         self._build_controls()
@@ -431,7 +432,7 @@ class TrainTab(QWidget):
     # ---- worker signals -------------------------------------------------------------------
     @Slot(object)
     def _on_snapshot(self, snap: TrainingSnapshot) -> None:
-        if snap.run_id != self._run_id or self._closed:
+        if snap.run_id != self._run_id or self._closed or self._replacing:
             return
         self.history.extend(snap.reports)
         previous = self.last_snapshot
@@ -698,7 +699,14 @@ class TrainTab(QWidget):
                 return False
             if self._closed:
                 return False
-            return self._use_opened(opened, arrays, name)
+            self._replacing = True  # snapshots of the run being replaced are stale now
+            try:
+                ok = self._use_opened(opened, arrays, name)
+            finally:
+                self._replacing = False
+            if not ok and self.run is not None and not self._closed:
+                self._publish.emit(self._run_id)  # redraw the run that stays
+            return ok
         finally:
             self._opening = False
             self._update_controls()
@@ -734,6 +742,7 @@ class TrainTab(QWidget):
         if self._closed:  # the window closed while the run was built
             return False
         ok = self._new_run(keep_previous=True, history_arrays=arrays, run=run)
+        self._replacing = False  # from here on snapshots are the new run's
         if not ok:
             self.banner.show_message(
                 "error", f"Could not use {name}", self.model_panel.message.text()
