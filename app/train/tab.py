@@ -483,7 +483,7 @@ class TrainTab(QWidget):
 
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == TRY_MODERN_ACTION:
-            if not self._settings_ok() or self.state.live:
+            if not self._settings_ok() or self.state.live or self._opening:
                 return  # the button is disabled then; a queued click does nothing either
             self.banner.clear()
             # 80 modern epochs beside 2,000 article ones: only a log axis shows both
@@ -517,7 +517,7 @@ class TrainTab(QWidget):
             data_ok=data_ok and model_ok,
             can_export=self.last_snapshot is not None,
         )
-        self.banner.action.setEnabled(data_ok and model_ok and not s.live)
+        self.banner.action.setEnabled(data_ok and model_ok and not s.live and not self._opening)
         if self._opening:  # nothing may start, reset or open while a file is read
             for button in (self.start_button, self.step_button, self.reset_button):
                 button.setEnabled(False)
