@@ -2,11 +2,15 @@
 
 Modules without Qt (tested without a display): `session` (data settings and prepared data,
 layer sizes, the run's history, the texts about a run), `phases` (the run's phases and the
-transition table between them), `pacing` (how often the live views redraw) and
-`weight_files` (what the tab stores in and reads from a weight file).
+transition table between them), `pacing` (how often the live views redraw),
+`weight_files` (what the tab stores in and reads from a weight file), `limits` (the tab's
+own limits: the widgets' ranges, the layers it allows, the longest history it opens, and the
+checks a file must pass against them) and `reader_process` (reading a large weight file in
+a child process).
 
 Qt modules: `tab` (TrainTab, the composition), `data_panel`, `model_panel`, `run_controls`,
-`banner`, `views`, `worker` (the training thread), `form` (helpers for the panels) and
-`screenshots` (the states of the screenshot mode). This file imports nothing, so that
+`banner`, `views`, `worker` (the training thread), `opening` (opening a weight file while the
+window goes on drawing), `form` (helpers for the panels) and `screenshots` (the states of
+the screenshot mode). `bench_open` is a measurement, not part of the app. This file imports nothing, so that
 importing a Qt-free module does not load Qt.
 """

@@ -2,7 +2,8 @@
 
 A warning (a run diverged, with what to do about it), an error (a file that could not be
 opened), a success (weights saved) or a tip with an action button ("Try the modern
-recipe"). Not modal; the student can close it.
+recipe"). Not modal; the student can close it. Every text is shown as one line per part,
+cut when long (the whole in the tooltip), so a file's megabyte-long field never fills it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
+from app.train.form import elided
 from app.widgets.colormaps import theme_colors
+from nncore.safetext import one_line
+
+TITLE_CHARS, DETAIL_CHARS = 160, 400  # longer texts are cut, the whole is in the tooltip
 
 
 class Banner(QFrame):
@@ -60,10 +65,14 @@ class Banner(QFrame):
             f"#trainBanner {{ border: 1px solid {accent}; "
             f"border-left: 5px solid {accent}; border-radius: 3px; }}"
         )
-        text = f"<b>{html.escape(title)}</b>"
+        short_title, short_detail = elided(title, TITLE_CHARS), elided(detail, DETAIL_CHARS)
+        text = f"<b>{html.escape(short_title)}</b>"
         if detail:
-            text += f"<br>{html.escape(detail)}"
+            text += f"<br>{html.escape(short_detail)}"
         self.label.setText(text)
+        cut = short_title != one_line(title) or short_detail != one_line(detail)
+        whole = one_line(title) + (" " + one_line(detail, 2000) if detail else "")
+        self.label.setToolTip(html.escape(whole) if cut else "")
         self.action.setText(action)
         self.action.setVisible(bool(action))
         self.setVisible(True)

@@ -26,6 +26,7 @@ from app.train.form import let_shrink, show_inline_message
 from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
 from nncore import data as nndata
 from nncore.formula import FormulaError
+from nncore.safetext import one_line, shown
 
 FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
 CUSTOM_COUNT = -1  # combo data of the "Custom count…" entry
@@ -181,7 +182,7 @@ class DataPanel(QGroupBox):
         try:
             prepared = prepare_data(self.settings(), self._csv_dataset)
         except (FormulaError, nndata.DataError, ValueError) as err:
-            self._refuse(str(err))
+            self._refuse(one_line(str(err)))
             return None
         self.show_message("")
         self._set_valid(True)
@@ -231,11 +232,11 @@ class DataPanel(QGroupBox):
         try:
             dataset = nndata.load_csv(path)
         except (nndata.DataError, OSError, ValueError) as err:
-            self.show_message(f"Could not use {path}: {err}", error=True)
+            self.show_message(one_line(f"Could not use {shown(path, 120)}: {err}"), error=True)
             return False
         if dataset.n_inputs != 2 or dataset.n_outputs != 1:
             self.show_message(
-                f"Could not use {path}: the Train tab needs two inputs (x, y) and "
+                f"Could not use {shown(path, 120)}: the Train tab needs two inputs (x, y) and "
                 f"one target (z); the file has {dataset.n_inputs} input(s) and "
                 f"{dataset.n_outputs} target(s).",
                 error=True,
@@ -243,7 +244,7 @@ class DataPanel(QGroupBox):
             return False
         self._csv_path, self._csv_dataset = path, dataset
         self._set_csv_mode(True)
-        self.show_message(f"Training on {len(dataset):,} rows from {path}.")
+        self.show_message(f"Training on {len(dataset):,} rows from {shown(path, 120)}.")
         self.changed.emit()
         return True
 
@@ -289,7 +290,7 @@ class DataPanel(QGroupBox):
             nndata.grid_axes(fn, GRID_SIZE)  # refuses formulas undefined on the range
         except (FormulaError, nndata.DataError, ValueError) as err:
             if settings.csv_path is None:
-                self._refuse(str(err))
+                self._refuse(one_line(str(err)))
                 return
         if settings.csv_path is None:
             self.show_message("")

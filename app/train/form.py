@@ -3,7 +3,9 @@
 - `let_shrink(combo)`: a combo box sized for a few words, not for its longest item, so long
   item texts (shown whole in the drop-down) do not widen the settings column.
 - `show_inline_message(label, text, error)`: a message under a panel's fields, in the
-  theme's highlight colour for an error and muted otherwise; hidden when empty.
+  theme's highlight colour for an error and muted otherwise; hidden when empty. Made one
+  line (`nncore.safetext.one_line`) and elided: a long message shows its start, the whole
+  of it is in the tooltip (`set_elided`).
 - `scrolling_column(*panels)`: the panels stacked in a column that scrolls vertically and
   is wide enough to show every field whole.
 """
@@ -14,6 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 from app.widgets.colormaps import theme_colors
+from nncore.safetext import one_line
+
+LABEL_CHARS = 240  # a message label shows at most this much; the tooltip holds the rest
 
 
 def let_shrink(combo: QComboBox, chars: int = 16) -> None:
@@ -25,9 +30,23 @@ def let_shrink(combo: QComboBox, chars: int = 16) -> None:
 def show_inline_message(label: QLabel, text: str, error: bool = False) -> None:
     """Show `text` in `label` (an error in the highlight colour); hide it when empty."""
     colors = theme_colors()
-    label.setText(text)
+    set_elided(label, text)
     label.setStyleSheet(f"color: {colors['highlight'] if error else colors['muted']};")
     label.setVisible(bool(text))
+
+
+def elided(text: str, limit: int = LABEL_CHARS) -> str:
+    """`text` as one line of at most `limit` characters, ending in "…" when cut."""
+    line = one_line(text)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def set_elided(label: QLabel, text: str, limit: int = LABEL_CHARS) -> None:
+    """Show `text` in `label` as one bounded line; when it had to be cut, the tooltip holds
+    the whole line (itself bounded by `one_line`)."""
+    shown_text = elided(text, limit)
+    label.setText(shown_text)
+    label.setToolTip(one_line(text) if shown_text != one_line(text) else "")
 
 
 def scrolling_column(*panels: QWidget, min_width: int = 310) -> QScrollArea:

@@ -6,6 +6,12 @@ warm-up, batch size, epochs, seed and precision. A recipe ("article" or "modern"
 ValueError with a message for the student). While a run is under way everything but the
 learning rate is locked (`set_running`); a changed learning rate is announced with
 `lr_changed` so the worker can use it from the next epoch.
+
+The fields are checked as they are typed: while one is wrong (Layers `2--1`, a warm-up as
+long as the run) the panel shows why, `is_valid` is False and `validity_changed(False)`
+fires, so the tab can disable what would use the settings. `set_config` refuses (with a
+SettingsError, before touching a widget) settings its widgets cannot show; the ranges are
+`app.train.limits`.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from app.train import limits
 from app.train.form import let_shrink, show_inline_message
 from app.train.session import parse_architecture
 from nncore import training
@@ -36,10 +43,13 @@ class ModelPanel(QGroupBox):
 
     changed = Signal()
     lr_changed = Signal(float)
+    validity_changed = Signal(bool)  # False while a field is wrong
 
     def __init__(self, parent=None):
         super().__init__("Model and recipe", parent)
         self._loading = False
+        self.is_valid = True  # every field is right (no error shown)
+        self.pending = False  # Layers typed in but not yet taken (no editingFinished yet)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
@@ -97,7 +107,7 @@ class ModelPanel(QGroupBox):
 
         self.lr_spin = QDoubleSpinBox()
         self.lr_spin.setDecimals(6)
-        self.lr_spin.setRange(0.000001, 10.0)
+        self.lr_spin.setRange(*limits.LR_RANGE)
         self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.lr_spin.setToolTip(
             "Learning rate: how big a step each update takes. Too small and learning crawls; "
@@ -121,7 +131,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Schedule", self.schedule_combo)
 
         self.warmup_spin = QSpinBox()
-        self.warmup_spin.setRange(0, 10_000)
+        self.warmup_spin.setRange(*limits.WARMUP_RANGE)
         self.warmup_spin.setSuffix(" epochs")
         self.warmup_spin.setToolTip(
             "Cosine schedule only: epochs spent raising the learning "
@@ -130,7 +140,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Warm-up", self.warmup_spin)
 
         self.batch_spin = QSpinBox()
-        self.batch_spin.setRange(0, 100_000)
+        self.batch_spin.setRange(*limits.BATCH_RANGE)
         self.batch_spin.setSpecialValueText("full batch")
         self.batch_spin.setSingleStep(32)
         self.batch_spin.setToolTip(
@@ -141,7 +151,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Batch size", self.batch_spin)
 
         self.epochs_spin = QSpinBox()
-        self.epochs_spin.setRange(1, 1_000_000)
+        self.epochs_spin.setRange(*limits.EPOCHS_RANGE)
         self.epochs_spin.setGroupSeparatorShown(True)
         self.epochs_spin.setToolTip(
             "Passes over the whole training set. The article trains for 2,000, later 4,000."
@@ -149,7 +159,7 @@ class ModelPanel(QGroupBox):
         form.addRow("Epochs", self.epochs_spin)
 
         self.seed_spin = QSpinBox()
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setRange(*limits.SEED_RANGE)
         self.seed_spin.setToolTip(
             "Seed for the starting weights and the mini-batch order. "
             "The same seed and settings give exactly the same run."
@@ -188,7 +198,8 @@ class ModelPanel(QGroupBox):
             combo.currentIndexChanged.connect(self._on_edit)
         for spin in (self.warmup_spin, self.batch_spin, self.epochs_spin, self.seed_spin):
             spin.valueChanged.connect(self._on_edit)
-        self.arch_edit.editingFinished.connect(self._on_edit)
+        self.arch_edit.editingFinished.connect(self._on_arch_finished)
+        self.arch_edit.textEdited.connect(self._on_arch_typed)
         self.lr_spin.valueChanged.connect(self._on_lr)
 
     # -- reading and writing --
@@ -217,9 +228,14 @@ class ModelPanel(QGroupBox):
         self.set_config(training.recipe(name))
 
     def set_config(self, cfg: training.TrainConfig | dict) -> None:
-        """Show a TrainConfig (or its dict) in the fields, emitting `changed` once."""
+        """Show a TrainConfig (or its dict) in the fields, emitting `changed` once.
+
+        Raises SettingsError, with nothing changed, when a widget cannot show a setting
+        (epochs above 1,000,000, a seed above 2³¹ − 1, 20 hidden layers, ...)."""
         if isinstance(cfg, dict):
             cfg = training.TrainConfig.from_dict(cfg)
+        limits.require_showable(cfg.to_dict())
+        self.pending = False
         self._loading = True
         try:
             index = self.recipe_combo.findData(cfg.recipe)
@@ -279,17 +295,43 @@ class ModelPanel(QGroupBox):
         if self.recipe_combo.isEnabled():
             self.warmup_spin.setEnabled(self.schedule_combo.currentData() == "cosine")
 
+    def _check(self) -> bool:
+        """Show whether the fields make a TrainConfig; update `is_valid`."""
+        try:
+            self.config()
+        except ValueError as err:  # SettingsError from nncore or the Layers field
+            self.show_message(str(err), error=True)
+            valid = False
+        else:
+            self.show_message("")
+            valid = True
+        if valid != self.is_valid:
+            self.is_valid = valid
+            self.validity_changed.emit(valid)
+        return valid
+
     def _on_edit(self, *_):
         if self._loading:
             return
         self._update_enabled()
-        try:
-            self.config()
-        except ValueError as err:
-            self.show_message(str(err), error=True)
-            return
-        self.show_message("")
-        self.changed.emit()
+        self.pending = False
+        if self._check():
+            self.changed.emit()
+
+    def _on_arch_typed(self, _text: str) -> None:
+        """Each key typed into Layers: say at once whether it is right (a wrong field must
+        not let Start train the network built from the last right one)."""
+        self.pending = True
+        self._check()
+
+    def _on_arch_finished(self) -> None:
+        if self.pending or not self.is_valid:
+            self._on_edit()
+
+    def commit(self) -> None:
+        """Take what was typed into Layers now (as leaving the field would)."""
+        if self.pending:
+            self._on_edit()
 
     def _on_lr(self, value: float) -> None:
         if self._loading:

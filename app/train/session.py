@@ -19,16 +19,20 @@ The run's phases (fresh, running, paused, ...) and the rules between them are in
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from app.train.limits import architecture_problem
 from nncore import data as nndata
 from nncore import training
+from nncore.errors import SettingsError
 from nncore.formatting import fmt
 
 GRID_SIZE = 100  # the article's 100 × 100 grid for contour maps
+MAX_ARCHITECTURE_CHARS = 200  # what the Layers field reads (8 hidden layers need 40)
 
 # ---- data -----------------------------------------------------------------------------
 
@@ -112,27 +116,33 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
 
 
 def parse_architecture(text: str) -> tuple[int, ...]:
-    """ "2-64-64-64-1" -> (2, 64, 64, 64, 1); raises ValueError with a readable message.
+    """ "2-64-64-64-1" -> (2, 64, 64, 64, 1); raises SettingsError with a readable message.
 
     The Train tab learns z = f(x, y): two inputs and one output, with 1 to 8 hidden layers
-    of 1 to 512 neurons.
+    of 1 to 512 neurons (`app.train.limits`). An empty size ("2--1") is an error, not a
+    missing layer.
     """
-    parts = [p for p in text.replace(",", "-").replace(" ", "-").replace("×", "-").split("-") if p]
-    if not parts or not all(p.isdigit() for p in parts):
-        raise ValueError(
-            "write the layer sizes as whole numbers joined by dashes, e.g. 2-64-64-64-1"
+    if len(text) > MAX_ARCHITECTURE_CHARS:
+        raise SettingsError(
+            f"the layer sizes are {len(text):,} characters long; write at most "
+            f"{MAX_ARCHITECTURE_CHARS}, e.g. 2-64-64-64-1"
         )
-    sizes = tuple(int(p) for p in parts)
-    if len(sizes) < 3:
-        raise ValueError("give at least one hidden layer, e.g. 2-16-1")
-    if sizes[0] != 2 or sizes[-1] != 1:
-        raise ValueError(
-            "the first size must be 2 (the inputs x and y) and the last 1 (the output z)"
+    # one separator between sizes: a dash, comma or × (spaces around it allowed), or spaces
+    parts = re.split(r"\s*[-,×]\s*|\s+", text.strip())
+    if any(parts) and "" in parts:
+        raise SettingsError(
+            "a layer size is missing: write one number between every two dashes and none "
+            "at the ends, e.g. 2-64-64-64-1"
         )
-    if len(sizes) > 10:
-        raise ValueError("at most 8 hidden layers")
-    if any(not 1 <= s <= 512 for s in sizes[1:-1]):
-        raise ValueError("hidden layers need between 1 and 512 neurons")
+    if not any(parts) or not all(p.isascii() and p.isdigit() for p in parts):
+        raise SettingsError(
+            "write the layer sizes as whole numbers joined by single dashes, e.g. 2-64-64-64-1"
+        )
+    # at most 6 digits each: int() of a long digit string is slow, and no layer is that wide
+    sizes = tuple(int(p) if len(p) <= 6 else 10**6 for p in parts)
+    problem = architecture_problem(sizes)
+    if problem is not None:
+        raise SettingsError(problem)
     return sizes
 
 
@@ -218,6 +228,36 @@ class HistoryArrays:
         return r.val_r2 if r.val_r2 is not None else r.train_r2
 
 
+MAX_DRAWN_EPOCHS = 4_000  # points per curve handed to the plots (a plot is ~1,000 px wide)
+
+
+def drawn_rows(values: np.ndarray, limit: int = MAX_DRAWN_EPOCHS) -> np.ndarray:
+    """Which rows of a history to draw: all of them up to `limit`, else about `limit` rows
+    that keep the shape of `values` (the training loss): the first and last rows and, in
+    each of limit / 2 equal runs of epochs, the row of its lowest and of its highest value,
+    so a spike in the loss stays visible however long the run.
+
+    Returns sorted row indices (k,), k <= limit + 2; NaN values are passed over.
+    """
+    n = len(values)
+    if n <= limit:
+        return np.arange(n)
+    buckets = max(limit // 2, 1)
+    edges = np.linspace(0, n, buckets + 1).astype(np.int64)  # (buckets + 1,)
+    starts, sizes = edges[:-1], np.diff(edges)  # (buckets,) each
+    width = int(sizes.max())
+    # each bucket as a row of `width` values, padded by repeating its last value
+    offsets = np.minimum(np.arange(width)[None, :], sizes[:, None] - 1)  # (buckets, width)
+    rows = starts[:, None] + offsets  # (buckets, width) row numbers
+    v = np.asarray(values, dtype=np.float64)[rows]  # (buckets, width)
+    low = np.where(np.isnan(v), np.inf, v).argmin(axis=1)  # (buckets,)
+    high = np.where(np.isnan(v), -np.inf, v).argmax(axis=1)  # (buckets,)
+    picked = np.concatenate(
+        ([0, n - 1], rows[np.arange(buckets), low], rows[np.arange(buckets), high])
+    )
+    return np.unique(picked)
+
+
 # ---- words about a run ----------------------------------------------------------------
 
 
@@ -299,6 +339,8 @@ __all__ = [
     "parse_architecture",
     "continuation_config",
     "HistoryArrays",
+    "drawn_rows",
+    "MAX_DRAWN_EPOCHS",
     "readout_text",
     "advice_after",
     "TRY_MODERN_ACTION",

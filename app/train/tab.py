@@ -20,18 +20,20 @@ requests through signals and draws the snapshots it sends back, paced by a `Refr
 paused on its last finite weights), changed only through its transition table. All numbers
 come from nncore and app.train.session; this module arranges widgets and wires them up.
 
-Why this module is longer than the house's 600 lines (about 680): `TrainTab` is one state
+Why this module is longer than the house's 600 lines (about 780): `TrainTab` is one state
 machine wired to its widgets and its worker. Every handler below reads and changes the same
-few fields (phase, run, history, last snapshot), and reading them side by side is how the
-run's life cycle is understood; everything that needs no such wiring (texts, rules, pacing,
-files, the panels and views) is already in the modules named above.
+few fields (phase, run, history, last snapshot, whether a file is being opened), and reading
+them side by side is how the run's life cycle is understood; everything that needs no such
+wiring (texts, rules, limits, pacing, files, reading in the background, the panels and
+views) is already in the modules named above.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,9 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.train import limits
 from app.train.data_panel import DataPanel
-from app.train.form import scrolling_column
+from app.train.form import scrolling_column, set_elided
 from app.train.model_panel import ModelPanel
+from app.train.opening import build_while_drawing, read_weights_while_drawing
 from app.train.pacing import RefreshPacer
 from app.train.phases import RunPhase
 from app.train.run_controls import RunControls
@@ -57,10 +61,12 @@ from app.train.session import (
     progress_text,
 )
 from app.train.views import TrainViews
-from app.train.weight_files import export_meta, read_weight_file
+from app.train.weight_files import export_meta
 from app.train.worker import TrainingSnapshot, TrainingThread
 from app.widgets.colormaps import connect_theme_changed
 from nncore import training, weightfile
+from nncore.errors import NNCoreError
+from nncore.safetext import one_line, shown
 
 MID_RUN_NOTE = " (changed mid-run)"  # after a run's learning rate in its legend label
 
@@ -102,6 +108,8 @@ class TrainTab(QWidget):
         self._dirty_maps = False
         self._dirty_curves = False
         self._hidden_pause = False
+        self._opening = False  # a weight file is being read or written (controls locked)
+        self._replacing = False  # an opened file replaces the run: its snapshots are stale
         self.pacer = RefreshPacer()
 
         self._build_controls()
@@ -135,6 +143,7 @@ class TrainTab(QWidget):
 
         self.data_panel.changed.connect(self._on_data_changed)
         self.data_panel.validity_changed.connect(self._update_controls)
+        self.model_panel.validity_changed.connect(self._update_controls)
         self.model_panel.changed.connect(self._on_model_changed)
         self.model_panel.lr_changed.connect(self._on_lr_changed)
         connect_theme_changed(self._apply_theme)
@@ -218,23 +227,31 @@ class TrainTab(QWidget):
             raise RuntimeError("the training thread did not pause within 10 s")
 
     def _new_run(
-        self, keep_previous: bool = True, network=None, normaliser=None, history=None, config=None
+        self,
+        keep_previous: bool = True,
+        network=None,
+        normaliser=None,
+        history=None,
+        config=None,
+        history_arrays: HistoryArrays | None = None,
+        run: training.TrainingRun | None = None,
     ) -> bool:
-        """Build a fresh TrainingRun from the panels (or the given parts) and show it."""
+        """Build a fresh TrainingRun from the panels (or the given parts) and show it.
+
+        Anything nncore refuses (a SettingsError from the memory estimate, a DataError) is
+        shown as one line under the model panel and in the status line; the tab stays as
+        it was. `history_arrays`, when given, already holds `history` as columns; `run`,
+        when given, is the run already built from these parts.
+        """
         if self.prepared is None:
             return False
         try:
-            cfg = config if config is not None else self.model_panel.config()
-            run = training.TrainingRun(
-                cfg,
-                self.prepared.train,
-                self.prepared.val,
-                network=network,
-                normaliser=normaliser,
-                history=history,
-            )
-        except (ValueError, TypeError) as err:
-            self.model_panel.show_message(f"Cannot build this network: {err}", error=True)
+            if run is None:
+                run = self._make_run(config, network, normaliser, history)
+        except NNCoreError as err:  # only nncore's refusals; a bug stays a traceback
+            text = one_line(f"Cannot build this network: {err}")
+            self.model_panel.show_message(text, error=True)
+            set_elided(self.status_label, text)
             return False
         self._halt_worker()
         if keep_previous and len(self.history):
@@ -245,8 +262,11 @@ class TrainTab(QWidget):
         self._run_id += 1
         self.run = run
         self._run_label = self.model_panel.summary()
-        self.history.clear()
-        self.history.extend(run.history)
+        if history_arrays is not None and len(history_arrays) == len(run.history):
+            self.history = history_arrays
+        else:
+            self.history = HistoryArrays()
+            self.history.extend(run.history)
         self.last_snapshot = None
         p = self.prepared
         self.worker.set_run(run, self._run_id, p.grid_X, p.truth)
@@ -258,19 +278,38 @@ class TrainTab(QWidget):
         self._mark_dirty(curves=True)
         return True
 
+    def _make_run(self, config, network, normaliser, history) -> training.TrainingRun:
+        """A TrainingRun from the panels' settings (or `config`) on the prepared data."""
+        assert self.prepared is not None
+        cfg = config if config is not None else self.model_panel.config()
+        return training.TrainingRun(
+            cfg,
+            self.prepared.train,
+            self.prepared.val,
+            network=network,
+            normaliser=normaliser,
+            history=history,
+        )
+
     def configure(self, data: DataSettings | None = None, config=None) -> bool:
         """Show these data settings and/or TrainConfig in the panels and prepare a fresh run
         with them (any run in progress is put aside, its curve kept for comparison)."""
+        if config is not None or data is not None:
+            try:  # before anything changes: can the panels show these settings?
+                limits.require_showable(
+                    config.to_dict() if config is not None else {},
+                    dataclasses.asdict(data) if data is not None else None,
+                )
+            except NNCoreError as err:
+                self.model_panel.show_message(one_line(str(err)), error=True)
+                return False
         self._halt_worker()
         self._set_state(FRESH)
         if data is not None:
             self.data_panel.set_settings(data)
         if config is not None:
-            self.model_panel.blockSignals(True)
-            try:
+            with QSignalBlocker(self.model_panel):
                 self.model_panel.set_config(config)
-            finally:
-                self.model_panel.blockSignals(False)
         if not self.reload_data():
             return False
         return self._new_run(keep_previous=True)
@@ -279,10 +318,12 @@ class TrainTab(QWidget):
     @Slot()
     def start(self) -> None:
         """Start training (a new run when the last one has finished)."""
-        if self.state.busy or self._closed:
+        if self.state.busy or self._closed or self._opening:
             return
-        if self.state != PAUSED and not self.data_panel.is_valid:
-            return  # the data panel says what to fix
+        if self.state != PAUSED:
+            self.model_panel.commit()  # Layers typed but not yet taken (F5 leaves no focus)
+            if not (self.data_panel.is_valid and self.model_panel.is_valid):
+                return  # the panel says what to fix; never train the previous network
         if self.state == FINISHED or self.run is None:
             if not self._new_run(keep_previous=True):
                 return
@@ -346,17 +387,19 @@ class TrainTab(QWidget):
     @Slot()
     def reset(self) -> None:
         """Back to the initial weights with the current settings (same seed, same run)."""
-        if self._closed:
+        if self._closed or self._opening:
             return
         self.banner.clear()
         self._new_run(keep_previous=True)
 
     @Slot()
     def step_one_epoch(self) -> None:
-        if not self.state.can_step or self.run is None or self.run.done:
+        if not self.state.can_step or self.run is None or self.run.done or self._opening:
             return
-        if self.state == FRESH and not self.data_panel.is_valid:
-            return
+        if self.state == FRESH:
+            self.model_panel.commit()
+            if not (self.data_panel.is_valid and self.model_panel.is_valid):
+                return
         self._set_state(PAUSING)
         self._step.emit(self._run_id, 1)
 
@@ -389,7 +432,7 @@ class TrainTab(QWidget):
     # ---- worker signals -------------------------------------------------------------------
     @Slot(object)
     def _on_snapshot(self, snap: TrainingSnapshot) -> None:
-        if snap.run_id != self._run_id or self._closed:
+        if snap.run_id != self._run_id or self._closed or self._replacing:
             return
         self.history.extend(snap.reports)
         previous = self.last_snapshot
@@ -440,6 +483,8 @@ class TrainTab(QWidget):
 
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == TRY_MODERN_ACTION:
+            if not self._settings_ok() or self.state.live or self._opening:
+                return  # the button is disabled then; a queued click does nothing either
             self.banner.clear()
             # 80 modern epochs beside 2,000 article ones: only a log axis shows both
             self.log_epochs_box.setChecked(True)
@@ -459,20 +504,35 @@ class TrainTab(QWidget):
         if changed:
             self.state_changed.emit(new.value)
 
+    def _settings_ok(self) -> bool:
+        return self.data_panel.is_valid and self.model_panel.is_valid
+
     def _update_controls(self) -> None:
         s = self.state
         data_ok = self.data_panel.is_valid
+        model_ok = self.model_panel.is_valid
         self.run_controls.show_phase(
             s,
             can_train=self.run is not None and not self.run.done,
-            data_ok=data_ok,
+            data_ok=data_ok and model_ok,
             can_export=self.last_snapshot is not None,
         )
-        self.data_panel.setEnabled(not s.live)
-        self.model_panel.set_running(s.live)
+        self.banner.action.setEnabled(data_ok and model_ok and not s.live and not self._opening)
+        if self._opening:  # nothing may start, reset or open while a file is read
+            for button in (self.start_button, self.step_button, self.reset_button):
+                button.setEnabled(False)
+            self.open_button.setEnabled(False)
+        self.data_panel.setEnabled(not s.live and not self._opening)
+        self.model_panel.set_running(s.live or self._opening)
+        if self._opening:
+            return
         if s.can_start and not data_ok:
             self.status_label.setText(
                 "The data settings have a problem (see Data); fix it to train."
+            )
+        elif s.can_start and not model_ok:
+            self.status_label.setText(
+                "A model setting has a problem (see Model and recipe); fix it to train."
             )
         elif s == FRESH and self.run is not None:
             self.status_label.setText(
@@ -568,75 +628,131 @@ class TrainTab(QWidget):
         self.export_weights(path)
 
     def export_weights(self, path: str) -> bool:
-        """Save the network shown (with normaliser, settings, history); message either way."""
+        """Save the network shown (with normaliser, settings, history); message either way.
+
+        The file is written in a helper thread while the window goes on drawing (a 50,000-
+        epoch history took 3 s of CPU to write, all of it in the GUI thread before), with
+        Start, Step, Reset and Open locked meanwhile.
+        """
         snap, run = self.last_snapshot, self.run
         if snap is None or run is None or self.prepared is None:
             self.banner.show_message("error", "There is no network to export yet.")
             return False
-        try:
-            weightfile.save(
-                path,
-                snap.state.network,
-                normaliser=run.normaliser,
-                config=run.config,
-                history=self.history.reports[: snap.epoch],
-                meta=export_meta(self.prepared),
-            )
-        except (weightfile.WeightFileError, OSError, ValueError) as err:
-            self.banner.show_message("error", f"Could not export to {path}", str(err))
+        if self._opening or self._closed:
             return False
+        name = shown(path, limit=120)
+        parts = dict(  # taken here: the helper thread sees only these (copies or immutable)
+            network=snap.state.network,
+            normaliser=run.normaliser,
+            config=run.config,
+            history=self.history.reports[: snap.epoch],
+            meta=export_meta(self.prepared),
+        )
+        self._opening = True
+        self._update_controls()
+        self.status_label.setText(f"Exporting to {name}…")
+        try:
+            build_while_drawing(lambda: weightfile.save(path, **parts), lambda: self._closed)
+        except (weightfile.WeightFileError, OSError, ValueError) as err:
+            self.banner.show_message("error", f"Could not export to {name}", one_line(str(err)))
+            return False
+        finally:
+            self._opening = False
+            self._update_controls()
         self.banner.show_message(
             "success",
-            f"Saved the network to {path}",
-            f"{snap.state.network.architecture}, {snap.epoch} epochs of history, with its "
-            "normaliser and settings.",
+            f"Saved the network to {shown(path, limit=120)}",
+            f"{snap.state.network.architecture}, {snap.epoch:,} epochs of history, with its "
+            "normaliser and settings."
+            + (
+                f" The Train tab reopens histories of up to {limits.MAX_HISTORY:,} epochs; "
+                "this one is for the nncore command line."
+                if snap.epoch > limits.MAX_HISTORY
+                else ""
+            ),
         )
-        self.status_label.setText(f"Exported to {path}.")
+        set_elided(self.status_label, f"Exported to {shown(path, limit=120)}.")
         return True
 
     def open_weights(self, path: str) -> bool:
-        """Load a weight file: show its predictions and history, ready to continue training."""
-        try:
-            opened = read_weight_file(path)
-        except (weightfile.WeightFileError, OSError, ValueError) as err:  # UnusableWeights too
-            title = f"Could not open {path}"
-            self.banner.show_message("error", title, str(err))
+        """Load a weight file: show its predictions and history, ready to continue training.
+
+        The file is read and checked against the tab's limits (`app.train.limits`), a
+        large one in a child process while the window goes on drawing, its history taken
+        over in chunks between frames (`app.train.opening`). A file the tab cannot use is
+        refused with one line in the banner and nothing changes; settings its widgets
+        cannot show are replaced by defaults and named in the banner.
+        """
+        if self._opening or self._closed:
             return False
+        name = shown(path, limit=120)
+        self._opening = True  # Start, Step, Reset, Open and the panels locked until done
+        self._update_controls()
+        previous_status = self.status_label.text()
+        self.status_label.setText(f"Opening {name}…")
+        try:
+            try:
+                opened, arrays = read_weights_while_drawing(path, lambda: self._closed)
+            except (weightfile.WeightFileError, OSError, ValueError) as err:  # UnusableWeights
+                self.banner.show_message("error", f"Could not open {name}", one_line(str(err)))
+                self.status_label.setText(previous_status)
+                return False
+            if self._closed:
+                return False
+            self._replacing = True  # snapshots of the run being replaced are stale now
+            try:
+                ok = self._use_opened(opened, arrays, name)
+            finally:
+                self._replacing = False
+            if not ok and self.run is not None and not self._closed:
+                self._publish.emit(self._run_id)  # redraw the run that stays
+            return ok
+        finally:
+            self._opening = False
+            self._update_controls()
+
+    def _use_opened(self, opened, arrays: HistoryArrays, name: str) -> bool:
+        """Show an opened (and checked) file; a frame is drawn between the steps, which
+        take tens of milliseconds each with a long history."""
         self._halt_worker()
         self._set_state(FRESH)
-        if opened.data is not None:  # the data the file was trained on
-            self.data_panel.blockSignals(True)
-            try:
+        if opened.data is not None:  # the data the file was trained on (checked to fit)
+            with QSignalBlocker(self.data_panel):
                 self.data_panel.set_settings(opened.data)
-            finally:
-                self.data_panel.blockSignals(False)
         if not self.reload_data():
             self.banner.show_message(
                 "error",
-                f"Could not use {path}",
+                f"Could not use {name}",
                 "The data it was trained on could not be rebuilt: "
                 + self.data_panel.message.text(),
             )
             return False
-        self.model_panel.blockSignals(True)
-        self.model_panel.set_config(opened.config)
-        self.model_panel.blockSignals(False)
-        ok = self._new_run(
-            keep_previous=True,
-            network=opened.network,
-            normaliser=opened.normaliser,
-            history=opened.history,
-            config=continuation_config(opened.config, len(opened.history)),
-        )
+        with QSignalBlocker(self.model_panel):
+            self.model_panel.set_config(opened.config)  # fits: checked in read_weight_file
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        config = continuation_config(opened.config, len(opened.history))
+        try:  # nncore walks the whole history: in a helper thread, the window drawing
+            run = build_while_drawing(
+                lambda: self._make_run(config, opened.network, opened.normaliser, opened.history),
+                lambda: self._closed,
+            )
+        except NNCoreError as err:
+            self.banner.show_message("error", f"Could not use {name}", one_line(str(err)))
+            return False
+        if self._closed:  # the window closed while the run was built
+            return False
+        ok = self._new_run(keep_previous=True, history_arrays=arrays, run=run)
+        self._replacing = False  # from here on snapshots are the new run's
         if not ok:
             self.banner.show_message(
-                "error", f"Could not use {path}", self.model_panel.message.text()
+                "error", f"Could not use {name}", self.model_panel.message.text()
             )
             return False
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
         self.banner.show_message(
             "success",
-            f"Opened {path}",
-            f"{opened.network.architecture} network trained for {len(opened.history)} "
+            f"Opened {name}",
+            f"{opened.network.architecture} network trained for {len(opened.history):,} "
             f"epochs{opened.note}. Its predictions are on the maps; press Resume to continue "
             "training it.",
         )

@@ -8,7 +8,8 @@ and three tabs: per-layer health, the weight matrices and the training points.
 
 `TrainViews` only draws what it is handed: `show_data` the prepared data (truth and
 points), `show_prediction` a snapshot's grid prediction and error, `show_history` the
-run's history and latest network. Choosing colour ranges and round contour levels is the
+run's history and latest network (a history longer than a few thousand epochs through
+`session.drawn_rows`, which keeps the curve's shape and its spikes). Choosing colour ranges and round contour levels is the
 only work it does, with `app.widgets.marching_squares`.
 """
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.train.banner import Banner
-from app.train.session import HistoryArrays, PreparedData, readout_text
+from app.train.session import HistoryArrays, PreparedData, drawn_rows, readout_text
 from app.train.worker import TrainingSnapshot
 from app.widgets.colormaps import diverging_colormap
 from app.widgets.contour_view import ContourView, ScatterView
@@ -179,16 +180,21 @@ class TrainViews(QWidget):
         """Draw the loss curve and readout; with `lower`, also the lower tab on show (the
         layer health from `history`, or the weights of the snapshot's network)."""
         if len(history):
-            epochs = history.column("epoch")
+            # a long history is drawn through a few thousand rows that keep its shape
+            rows = drawn_rows(history.column("train"))  # (k,) row numbers
+            epochs = history.column("epoch")[rows]
             self.loss_plot.set_history(
-                epochs, history.column("train"), history.column("val"), history.column("lr")
+                epochs,
+                history.column("train")[rows],
+                history.column("val")[rows],
+                history.column("lr")[rows],
             )
             if lower and self.lower_tabs.currentWidget() is self.health_plots:
                 self.health_plots.set_history(
                     epochs,
-                    history.column("weights"),
-                    history.column("grads"),
-                    history.column("dead"),
+                    history.column("weights")[rows],
+                    history.column("grads")[rows],
+                    history.column("dead")[rows],
                 )
             self.readout_label.setText(readout_text(history.reports[-1]))
         else:

@@ -12,15 +12,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from app.train import limits
 from app.train.session import DataSettings, PreparedData
 from nncore import training, weightfile
+from nncore.errors import NNCoreError, WeightFileError
 from nncore.network import Network
+from nncore.safetext import one_line, shown
 
 DATA_FIELDS = ("function", "samples", "noise", "seed", "val_share")  # DataSettings in a file
 
 
-class UnusableWeights(ValueError):
-    """The file is a valid weight file, but its network cannot learn z = f(x, y)."""
+class UnusableWeights(WeightFileError):
+    """The file is a valid weight file, but the Train tab cannot use or show its network
+    (not 2 inputs and 1 output, more layers than the Layers field allows, too long a
+    history). One line; the tab shows it and changes nothing."""
 
 
 @dataclass
@@ -30,7 +35,9 @@ class OpenedWeights:
     `config` is the file's training settings made to match its network (the article's
     recipe when the file has none); `data` the data settings it was trained on, or None
     when the file does not say (or trained on a CSV file); `note` says, in words for the
-    student, what was missing or unreadable ("" when nothing was).
+    student, what was missing, unreadable or replaced ("" when nothing was): settings
+    outside what the tab's widgets show are replaced by the recipe's defaults
+    (`app.train.limits.fit_settings`).
     """
 
     network: Network
@@ -51,50 +58,89 @@ def export_meta(prepared: PreparedData) -> dict:
 
 
 def read_weight_file(path: str) -> OpenedWeights:
-    """Read `path` for the Train tab.
+    """Read `path` for the Train tab, checked against the tab's own limits.
 
-    Raises weightfile.WeightFileError, OSError or ValueError for a file that cannot be
-    read, and UnusableWeights for a network without 2 inputs and 1 output.
+    Raises weightfile.WeightFileError (or OSError) for a file that cannot be read, and
+    UnusableWeights (a WeightFileError) for a network the tab cannot show: not 2 inputs and
+    1 output, hidden layers outside what the Layers field allows, an activation it does not
+    offer, or a history longer than `limits.MAX_HISTORY` epochs.
     """
     wf = weightfile.load(path)
     net = wf.network
     if net.n_inputs != 2 or net.n_outputs != 1:
         raise UnusableWeights(
             f"The Train tab learns z = f(x, y), so it needs a network with 2 inputs and 1 "
-            f"output; this file holds a {net.architecture} network."
+            f"output; this file holds a {limits.short_architecture(net.sizes)} network."
         )
-    note = ""
-    try:
-        cfg = training.TrainConfig.from_dict(wf.config) if wf.config else None
-    except ValueError as err:
-        cfg = None
-        note += f" (its training settings were unreadable: {err})"
-    if cfg is None:
-        cfg = training.recipe("article")  # the file says nothing of how it trained
+    problem = limits.network_problem(tuple(net.sizes), len(wf.history))
+    hidden = set(net.activation_names[:-1])
+    if problem is None and (len(hidden) != 1 or not hidden <= set(limits.ACTIVATIONS)):
+        problem = (
+            "the Train tab gives every hidden layer one of "
+            f"{', '.join(limits.ACTIVATIONS)}; this network uses "
+            f"{shown(', '.join(net.activation_names[:-1]))}"
+        )
+    if problem is not None:
+        raise UnusableWeights(one_line(problem[0].upper() + problem[1:] + "."))
+    notes = []
+    cfg = _training_settings(wf.config, notes)
     cfg = dataclasses.replace(
         cfg, sizes=net.sizes, dtype=net.dtype.name, activation=net.activation_names[0]
     )
     if wf.normaliser is None:
-        note += (
-            " (the file has no normaliser: one was fitted on the current data, so "
-            "its predictions may be off in scale)"
+        notes.append(
+            "the file has no normaliser: one was fitted on the current data, so "
+            "its predictions may be off in scale"
         )
     try:
         history = [training.EpochReport.from_dict(h) for h in wf.history]
-    except ValueError as err:
+    except (NNCoreError, ValueError, TypeError) as err:
         history = []
-        note += f" (its loss history was unreadable: {err})"
-    return OpenedWeights(net, cfg, wf.normaliser, history, _data_settings(wf.meta), note)
+        notes.append(f"its loss history was unreadable: {err}")
+    data = _data_settings(wf.meta, notes)
+    note = one_line("".join(f" ({n})" for n in notes))
+    return OpenedWeights(net, cfg, wf.normaliser, history, data, note)
 
 
-def _data_settings(meta) -> DataSettings | None:
-    """The function-data settings stored by `export_meta`, or None (CSV data, none stored,
-    or values DataSettings refuses)."""
+def _training_settings(found, notes: list[str]) -> training.TrainConfig:
+    """The file's TrainConfig, with settings the tab cannot show replaced by the defaults
+    of its recipe (named in `notes`); the article's recipe when there are none."""
+    if not found:
+        return training.recipe("article")  # the file says nothing of how it trained
+    if not isinstance(found, dict):
+        notes.append("its training settings were unreadable")
+        return training.recipe("article")
+    name = found.get("recipe")
+    defaults = training.recipe(name if name in limits.RECIPE_NAMES else "article").to_dict()
+    fitted, replaced = limits.fit_settings(found, defaults, limits.CONFIG_RULES, "training setting")
+    if replaced:
+        notes.append("replaced by defaults: " + "; ".join(replaced))
+    try:
+        return training.TrainConfig.from_dict(fitted)
+    except (NNCoreError, ValueError, TypeError) as err:
+        notes.append(f"its training settings were unreadable: {err}")
+        return training.recipe("article")
+
+
+def _data_settings(meta, notes: list[str]) -> DataSettings | None:
+    """The function-data settings stored by `export_meta` (values the data panel cannot show
+    replaced by the defaults, named in `notes`), or None (CSV data or none stored)."""
     data = meta.get("data") if isinstance(meta, dict) else None
     if not isinstance(data, dict) or data.get("csv_path") is not None:
         return None
-    try:
-        return DataSettings(**{k: data[k] for k in DATA_FIELDS if k in data})
+    found = {k: data[k] for k in DATA_FIELDS if k in data}
+    defaults = dataclasses.asdict(DataSettings())
+    fitted, replaced = limits.fit_settings(found, defaults, limits.DATA_RULES, "data setting")
+    if replaced:
+        notes.append("replaced by defaults: " + "; ".join(replaced))
+    try:  # the rules let through whole floats (1000.0) and the like: make them plain
+        return DataSettings(
+            function=str(fitted.get("function", defaults["function"])),
+            samples=int(fitted.get("samples", defaults["samples"])),
+            noise=float(fitted.get("noise", defaults["noise"])),
+            seed=int(fitted.get("seed", defaults["seed"])),
+            val_share=float(fitted.get("val_share", defaults["val_share"])),
+        )
     except (TypeError, ValueError):
         return None
 

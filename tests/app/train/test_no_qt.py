@@ -17,6 +17,8 @@ QT_FREE = [
     "app.train.phases",
     "app.train.pacing",
     "app.train.weight_files",
+    "app.train.limits",
+    "app.train.reader_process",
     "app.widgets.marching_squares",
 ]
 GUI_PACKAGES = ["PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2", "qtpy"]
