@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -125,11 +127,13 @@ def small_config(**overrides):
     return training.recipe("modern", **settings)
 
 
-def run_to_end(tab, qtbot, timeout=30_000):
+def run_to_end(tab, qtbot, timeout=30_000, diverged_state="paused"):
     with qtbot.waitSignal(tab.run_finished, timeout=timeout) as finished:
         tab.start_button.click()
     reason = finished.args[0]
-    qtbot.waitUntil(lambda: tab.state == ("paused" if reason.kind == "diverged" else "finished"))
+    qtbot.waitUntil(
+        lambda: tab.state == (diverged_state if reason.kind == "diverged" else "finished")
+    )
     return reason
 
 
@@ -246,7 +250,9 @@ def test_bad_weight_files_are_refused_with_a_message(tab, tmp_path):
 
 def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
     cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=300)
-    tab.configure(SMALL_DATA, cfg)
+    # No validation data: the first epoch's only update explodes and the guard stops in the
+    # second epoch's first batch, so there is a sound epoch to carry on from.
+    tab.configure(dataclasses.replace(SMALL_DATA, val_share=0.0), cfg)
     reason = run_to_end(tab, qtbot)
     assert reason.kind == "diverged"
     assert not tab.banner.isHidden() and tab.banner.kind == "warning"
@@ -264,6 +270,18 @@ def test_a_divergent_learning_rate_ends_with_the_explanation_shown(tab, qtbot):
         tab.pause_button.click()
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=30_000)
+
+
+def test_a_run_that_blows_up_in_its_first_epoch_explains_itself_and_can_start_again(tab, qtbot):
+    # With validation data the blow-up is seen on the first epoch's validation loss: no
+    # epoch is sound, so the tab is back on the starting weights, explained, ready to start.
+    cfg = training.recipe("article", sizes=(2, 32, 32, 1), lr=10.0, epochs=300)
+    tab.configure(SMALL_DATA, cfg)
+    reason = run_to_end(tab, qtbot, diverged_state="fresh")  # on the starting weights
+    assert reason.kind == "diverged"
+    assert not tab.banner.isHidden() and "diverged" in tab.banner.text().lower()
+    assert np.all(np.isfinite(tab.prediction_view.values()))
+    assert tab.start_button.isEnabled()
 
 
 def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
