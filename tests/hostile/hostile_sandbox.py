@@ -18,6 +18,7 @@ Two kinds of child:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -182,10 +183,8 @@ class Running:
         """Wait for the child (killing its group once the time is up) and collect it."""
         timed_out = not self.wait_until(lambda: False) and not self.exited()
         if timed_out:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self._reap(block=True)
         elapsed = time.monotonic() - self.started
         assert self._result is not None
