@@ -65,7 +65,7 @@ def test_a_lesson_whose_numbers_overflow_says_so(case):
         assert "\n" not in str(exc)
         assert OVERFLOW_WORDS.search(str(exc)), f"refused without saying why: {exc}"
         return
-    except Exception as exc:  # noqa: BLE001 - what escaped is the finding
+    except Exception as exc:  # what escaped is the finding
         pytest.fail(f"{case}: escaped as {type(exc).__name__}: {exc}")
     assert OVERFLOW_WORDS.search(text), "the numbers overflowed but the lesson does not say so"
 
@@ -118,7 +118,7 @@ def test_a_none_argument_is_refused_naming_the_argument(case):
         assert any(w in message for w in words), f"{case}: {exc!r} does not name {argument}"
         assert "nonetype" not in message or any(w in message for w in words)
         assert "\n" not in message
-    except Exception as exc:  # noqa: BLE001 - what escaped is the finding
+    except Exception as exc:  # what escaped is the finding
         pytest.fail(f"{case}: escaped as {type(exc).__name__}: {exc}")
     else:
         # Accepting None is fine only where None means "the default" (a lesson is built).
