@@ -35,7 +35,7 @@ def test_a_saved_file_has_the_mode_the_umask_gives(tmp_path, ext, umask):
 
 _SAVE_FOREVER = """
 from nncore import Network, save
-network = Network((2, 1000, 1000, 1), seed=0)  # a million numbers: each save takes a while
+network = Network((2, 600, 600, 1), seed=0)  # 362,401 numbers: each save takes a while
 while True:
     save({path!r}, network)
 """

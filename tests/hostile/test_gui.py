@@ -23,22 +23,29 @@ from nncore import Network, recipe, save
 tab = TrainTab()
 """
 
-_OPEN = (
-    _PRELUDE
+_OPEN_EACH = (
+    _PRELUDE.replace("tab = TrainTab()\n", "")
     + """
-config = recipe("article", sizes={sizes!r}).to_dict()
-config.update({settings!r})
-save({path!r}, Network({sizes!r}, seed=0), config=config, meta={{"app": "hostile"}})
-try:
-    opened = tab.open_weights({path!r})
-    result = {{
-        "opened": opened,
-        "banner": tab.banner.kind,
-        "blocked": tab.model_panel.signalsBlocked(),
-        "epochs_shown": tab.model_panel.epochs_spin.value(),
-    }}
-finally:
-    tab.shutdown()
+import json, sys
+cases = {cases!r}
+result = {{}}
+for name, (sizes, settings, path) in cases.items():
+    tab = TrainTab()
+    config = recipe("article", sizes=tuple(sizes)).to_dict()
+    config.update(settings)
+    save(path, Network(tuple(sizes), seed=0), config=config, meta={{"app": "hostile"}})
+    try:
+        opened = tab.open_weights(path)
+        result[name] = {{
+            "opened": opened,
+            "banner": tab.banner.kind,
+            "blocked": tab.model_panel.signalsBlocked(),
+        }}
+    except Exception as exc:
+        result[name] = {{"raised": type(exc).__name__ + ": " + str(exc)[:300]}}
+    finally:
+        tab.shutdown()
+    sys.stderr.write("done " + name + "\\n")
 """
 )
 
@@ -50,49 +57,66 @@ FILES = {
 }
 
 
+@pytest.fixture(scope="module")
+def opened_files(tmp_path_factory):
+    """One Qt child opens every file (a fresh tab for each): Qt's start-up is paid once."""
+    folder = tmp_path_factory.mktemp("gui")
+    cases = {
+        name: (sizes, settings, str(folder / f"file{k}.npz"))
+        for k, (name, (sizes, settings)) in enumerate(FILES.items())
+    }
+    env = cage.child_env(NN_TUTOR_SETTINGS=str(folder / "settings.ini"))
+    return run_python(_OPEN_EACH.format(cases=cases), env=env, timeout=40)
+
+
 @pytest.mark.parametrize("case", list(FILES))
-def test_opening_a_file_beyond_the_tabs_limits_is_refused_cleanly(tmp_path, case):
-    sizes, settings = FILES[case]
-    path = tmp_path / "model.npz"
-    code = _OPEN.format(sizes=sizes, settings=settings, path=str(path))
-    env = cage.child_env(NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
-    outcome = run_python(code, env=env)
-    assert not outcome.timed_out, "the tab froze opening it" + outcome.describe()
-    report = outcome.report
-    assert report and report["kind"] == "returned", "open_weights raised" + outcome.describe()
-    value = report["value"]
-    assert not value["blocked"], "the model panel's signals were left blocked" + outcome.describe()
-    assert value["opened"] is False, "accepted a file beyond the tab's limits" + outcome.describe()
-    assert value["banner"] == "error", outcome.describe()
+def test_opening_a_file_beyond_the_tabs_limits_is_refused_cleanly(opened_files, case):
+    outcome = opened_files
+    done = f"done {case}" in outcome.stderr
+    assert done, "the tab froze or crashed opening it" + outcome.describe()
+    value = outcome.report["value"][case]
+    assert "raised" not in value, f"open_weights raised {value.get('raised')}"
+    assert not value["blocked"], "the model panel's signals were left blocked"
+    assert value["opened"] is False, "accepted a file beyond the tab's limits"
+    assert value["banner"] == "error", value
 
 
 _TYPE_LAYERS = (
-    _PRELUDE
+    _PRELUDE.replace("tab = TrainTab()\n", "")
     + """
-try:
-    tab.model_panel.arch_edit.setText({text!r})
-    tab.model_panel.arch_edit.editingFinished.emit()
-    application.processEvents()
-    enabled = tab.start_button.isEnabled()
-    if enabled:
-        tab.start()  # Start with the wrong field: must not train the previous network
-    application.processEvents()
-    result = {{"start_enabled": enabled, "state": tab.state}}
-finally:
-    tab.shutdown()
+result = {{}}
+for text in {texts!r}:
+    tab = TrainTab()
+    try:
+        tab.model_panel.arch_edit.setText(text)
+        tab.model_panel.arch_edit.editingFinished.emit()
+        application.processEvents()
+        enabled = tab.start_button.isEnabled()
+        if enabled:
+            tab.start()  # Start with the wrong field: must not train the previous network
+        application.processEvents()
+        result[text] = {{"start_enabled": enabled, "state": tab.state}}
+    finally:
+        tab.shutdown()
 """
 )
 
+LAYERS = ["2-100000-1", "2--1", "2-0-1"]
 
-@pytest.mark.parametrize("text", ["2-100000-1", "2--1", "2-0-1"])
-def test_wrong_layers_disable_start(tmp_path, text):
-    env = cage.child_env(NN_TUTOR_SETTINGS=str(tmp_path / "settings.ini"))
-    outcome = run_python(_TYPE_LAYERS.format(text=text), env=env)
+
+@pytest.fixture(scope="module")
+def typed_layers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gui-layers")
+    env = cage.child_env(NN_TUTOR_SETTINGS=str(folder / "settings.ini"))
+    return run_python(_TYPE_LAYERS.format(texts=LAYERS), env=env, timeout=40)
+
+
+@pytest.mark.parametrize("text", LAYERS)
+def test_wrong_layers_disable_start(typed_layers, text):
+    outcome = typed_layers
     assert not outcome.timed_out, outcome.describe()
     report = outcome.report
     assert report and report["kind"] == "returned", outcome.describe()
-    value = report["value"]
-    assert not value["start_enabled"], f"Start stays enabled with Layers {text!r}" + (
-        outcome.describe()
-    )
-    assert value["state"] == "fresh", outcome.describe()
+    value = report["value"][text]
+    assert not value["start_enabled"], f"Start stays enabled with Layers {text!r}"
+    assert value["state"] == "fresh", value

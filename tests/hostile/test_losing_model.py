@@ -87,12 +87,12 @@ def _saving(folder: Path, output: Path) -> bool:
 
 
 def test_a_second_ctrl_c_while_saving_prints_no_traceback(tmp_path):
-    """A model big enough that writing it as .json takes a while (2.3 million numbers): the
+    """A model big enough that writing it as .json takes a while (642,401 numbers): the
     second Ctrl+C arrives while its temporary file exists."""
     folder = tmp_path / "out"
     folder.mkdir()
     output = folder / "model.json"
-    running = start_cli(["train", *FOREVER, "--arch", "2-1500-1500-1", "-o", output], timeout=60)
+    running = start_cli(["train", *FOREVER, "--arch", "2-800-800-1", "-o", output], timeout=60)
     assert _started_training(running), running.finish().describe()
     running.send(signal.SIGINT)
     caught_saving = running.wait_until(lambda: _saving(folder, output))
