@@ -19,6 +19,7 @@ Two kinds of child:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -248,6 +249,59 @@ def run_python(code: str, **kw) -> Outcome:
     outcome = start([sys.executable, "-c", script], **kw).finish()
     outcome.argv = ["python", "-c", code]
     return outcome
+
+
+_EACH_RUNNER = """
+import json, sys
+MARK = {mark!r}
+CODES = {codes!r}
+reports = {{}}
+for name, code in CODES.items():
+    namespace = {{"__name__": "__hostile__"}}
+    try:
+        exec(compile(code, "<hostile case " + name + ">", "exec"), namespace)
+    except BaseException as exc:
+        try:
+            from nncore.errors import NNCoreError
+            project = isinstance(exc, NNCoreError)
+        except BaseException:
+            project = False
+        text = str(exc)
+        reports[name] = {{
+            "kind": "raised",
+            "type": type(exc).__name__,
+            "bases": [c.__name__ for c in type(exc).__mro__],
+            "project": project,
+            "message": text[:4000],
+            "message_length": len(text),
+        }}
+    else:
+        reports[name] = {{"kind": "returned", "value": namespace.get("result")}}
+    sys.stderr.write("done " + name + "\\n")
+sys.stdout.write(MARK + json.dumps({{"kind": "returned", "value": reports}}, default=repr) + "\\n")
+sys.stdout.flush()
+"""
+
+
+def run_each(codes: dict[str, str], **kw) -> Outcome:
+    """Run several cheap cases one after another in ONE caged child (Python's start-up paid
+    once); pick each case's outcome with `case_of(outcome, name)`."""
+    script = _EACH_RUNNER.format(mark=_MARK, codes=codes)
+    outcome = start([sys.executable, "-c", script], **kw).finish()
+    outcome.argv = ["python", "-c", "<" + ", ".join(codes) + ">"]
+    return outcome
+
+
+def case_of(outcome: Outcome, name: str) -> Outcome:
+    """One case of a `run_each` child, as if it had run alone (time and memory are shared)."""
+    cases = (outcome.report or {}).get("value") or {}
+    finished = f"done {name}" in outcome.stderr
+    return dataclasses.replace(
+        outcome,
+        report=cases.get(name),
+        timed_out=outcome.timed_out and not finished,
+        argv=[*outcome.argv[:-1], name],
+    )
 
 
 def nncore_argv(args: Sequence[str]) -> list[str]:

@@ -13,7 +13,7 @@ import json
 
 import hostile_files as hf
 import pytest
-from hostile_sandbox import refused_by_cli, refused_in_process, run_cli, run_python
+from hostile_sandbox import case_of, refused_by_cli, refused_in_process, run_cli, run_each
 
 BIG = "7" * 5_000  # a 5,000-digit integer, as JSON text
 NEGATIVE_BIG = "-" + "3" * 6_000
@@ -74,16 +74,25 @@ PLACES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, valid_files):
+    """Every file loaded by one caged child (each load is cheap; the start-up is not)."""
+    codes = {}
+    for label, raw in (("big", BIG), ("negative", NEGATIVE_BIG)):
+        folder = tmp_path_factory.mktemp(label)
+        for place, path in _files(folder, valid_files, raw).items():
+            codes[f"{label} {place}"] = f"import nncore\nnncore.load({str(path)!r})"
+    return run_each(codes)
+
+
 @pytest.mark.parametrize("place", PLACES)
-def test_5000_digit_integer_is_refused_by_load(tmp_path, valid_files, place):
-    path = _files(tmp_path, valid_files, BIG)[place]
-    refused_in_process(run_python(f"import nncore\nnncore.load({str(path)!r})"), "WeightFileError")
+def test_5000_digit_integer_is_refused_by_load(loaded, place):
+    refused_in_process(case_of(loaded, f"big {place}"), "WeightFileError")
 
 
 @pytest.mark.parametrize("place", ["json meta", "npz header", "safetensors metadata"])
-def test_6000_digit_negative_integer_is_refused_by_load(tmp_path, valid_files, place):
-    path = _files(tmp_path, valid_files, NEGATIVE_BIG)[place]
-    refused_in_process(run_python(f"import nncore\nnncore.load({str(path)!r})"), "WeightFileError")
+def test_6000_digit_negative_integer_is_refused_by_load(loaded, place):
+    refused_in_process(case_of(loaded, f"negative {place}"), "WeightFileError")
 
 
 @pytest.mark.parametrize("place", ["json seed", "npz header", "safetensors metadata"])
