@@ -33,7 +33,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout: tests/hostile/ -> tests/ -> root
+# The checkout whose nncore the children run: this one (tests/hostile/ -> tests/ -> root), or
+# another given in HOSTILE_ROOT (to try this suite on a branch without copying it there).
+ROOT = Path(os.environ.get("HOSTILE_ROOT") or Path(__file__).resolve().parents[2])
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of a child (bytes)
 TIMEOUT = 20.0  # seconds of wall clock before a child is called hung and killed
 MESSAGE_LIMIT = 1000  # characters a one-line refusal may have
@@ -88,7 +90,7 @@ class Outcome:
 def child_env(memory_limit_setting: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a child: this checkout first, one BLAS thread, no Qt display,
     NNCORE_MEMORY_LIMIT only when given."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NNCORE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NNCORE_", "HOSTILE_"))}
     env.update(
         PYTHONPATH=str(ROOT),
         OPENBLAS_NUM_THREADS="1",
