@@ -145,10 +145,15 @@ def test_step_decay_with_an_absurd_gamma_is_refused(gamma):
     refused_in_process(run_python(code.replace("inf", "float('inf')")), "SettingsError")
 
 
-def test_train_config_with_step_gamma_1e300_is_refused():
+def test_a_run_with_step_gamma_1e300_is_refused():
+    """TrainConfig refuses it, or at the latest TrainingRun does (when it builds the
+    schedule): a SettingsError either way, never an OverflowError during training."""
     code = (
-        "from nncore import TrainConfig\n"
-        "TrainConfig(schedule='step', step_every=1, step_gamma=1e300, epochs=50)"
+        "from nncore import TrainConfig, TrainingRun, sample_uniform\n"
+        "config = TrainConfig(schedule='step', step_every=1, step_gamma=1e300, epochs=50,\n"
+        "                     sizes=(2, 8, 1))\n"
+        "run = TrainingRun(config, sample_uniform('article', 100, seed=0))\n"
+        "run.run_chunk(5)\n"
     )
     refused_in_process(run_python(code), "SettingsError")
 
