@@ -266,6 +266,10 @@ class PredictMode(QObject):
         if self.current is None or self.quiz is None:
             return
         k = self.current
+        if not text.strip():  # Enter on an empty box is not an answer: nothing is recorded
+            self.box.show_feedback("Type your answer first, then press Enter.", "note")
+            self._place_box()
+            return
         verdict = self.quiz.check(k, text)
         self._show_score()
         if verdict.correct:

@@ -380,3 +380,14 @@ def test_a_small_batch_lesson_catches_the_forgotten_division(tab, predict, qtbot
             _type(qtbot, tab, _number(lesson.steps[k].value))
     assert seen == list(predict.quiz.questions)
     assert predict.quiz.score().diagnoses == {"batch_mean": 1}
+
+
+def test_enter_on_an_empty_box_is_not_an_answer(tab, predict, qtbot):
+    _step(qtbot, tab)
+    k = predict.current
+    assert k is not None
+    _type(qtbot, tab, "   ")
+    assert predict.quiz.attempts(k) == ()  # nothing recorded, the question stays open
+    assert predict.current == k and "Type your answer first" in predict.box.feedback.text()
+    _type(qtbot, tab, _number(tab.lesson.steps[k].value))
+    assert predict.quiz.outcome(k) == "right first time"
