@@ -5,7 +5,9 @@ rows, huge architectures) runs here, never in the test process: the child gets a
 space limit (RLIMIT_AS, `MEMORY_LIMIT`), one BLAS thread (OpenBLAS reserves address space
 per thread) and a deadline (`TIMEOUT`), after which its whole process group is killed. What
 comes back is an `Outcome`: exit status, stdout, stderr, elapsed time and the child's own
-peak resident memory (from `os.wait4`, so other children do not blur it).
+peak resident memory (reported by the child itself at exit through `probe/sitecustomize.py`,
+since `os.wait4`'s figure includes what the test process held when it forked; that figure is
+the fallback for a child killed before it could report).
 
 Two kinds of child:
 - `run_python(code)`: the code runs with `exec`; whatever it raises (or the value it leaves
@@ -36,6 +38,7 @@ from pathlib import Path
 # The checkout whose nncore the children run: this one (tests/hostile/ -> tests/ -> root), or
 # another given in HOSTILE_ROOT (to try this suite on a branch without copying it there).
 ROOT = Path(os.environ.get("HOSTILE_ROOT") or Path(__file__).resolve().parents[2])
+_PROBE = Path(__file__).resolve().parent / "probe"  # sitecustomize: the child's own peak memory
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space of a child (bytes)
 TIMEOUT = 20.0  # seconds of wall clock before a child is called hung and killed
 MESSAGE_LIMIT = 1000  # characters a one-line refusal may have
@@ -92,7 +95,7 @@ def child_env(memory_limit_setting: str | None = None, **extra: str) -> dict[str
     NNCORE_MEMORY_LIMIT only when given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NNCORE_", "HOSTILE_"))}
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join((str(_PROBE), str(ROOT))),
         OPENBLAS_NUM_THREADS="1",
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
@@ -124,6 +127,9 @@ class Running:
         self.timeout = timeout
         self._out = tempfile.TemporaryFile()
         self._err = tempfile.TemporaryFile()
+        self._peak_dir = tempfile.TemporaryDirectory(prefix="hostile-peak-")
+        self._peak_file = os.path.join(self._peak_dir.name, "peak")
+        env = dict(child_env() if env is None else env, HOSTILE_PEAK_FILE=self._peak_file)
 
         def limits() -> None:  # runs in the child, before exec
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -137,7 +143,7 @@ class Running:
             stdin=subprocess.DEVNULL,
             stdout=self._out,
             stderr=self._err,
-            env=child_env() if env is None else env,
+            env=env,
             cwd=str(ROOT if cwd is None else cwd),
             preexec_fn=limits,
             start_new_session=True,  # its own process group: a kill reaches its children too
@@ -192,6 +198,10 @@ class Running:
         elapsed = time.monotonic() - self.started
         assert self._result is not None
         _, peak = self._result
+        own_report = f"{self._peak_file}.{self._proc.pid}"  # the child's own figure, if any
+        with contextlib.suppress(OSError, ValueError), open(own_report, encoding="ascii") as fh:
+            peak = int(fh.read())
+        self._peak_dir.cleanup()
         self._out.seek(0)
         stdout = self._out.read().decode("utf-8", "replace")
         stderr = self.read_stderr()
