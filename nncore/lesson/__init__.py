@@ -17,6 +17,8 @@ A map of the package, in the order it is built:
 - `presets`: the ready-made lessons, `make_custom` and `make_lesson`;
 - `mistakes`: the classic slips of each step, computed from its operands;
 - `loss_slice`: the loss along one parameter, the others fixed (`Lesson.loss_slice`);
+- `answers`: reading what the student typed ("0,015", "−0.2", "1.5×10⁻³", "up");
+- `questions`: the words of each question, its blanked formula and its hints;
 - `quiz`: `Quiz`, the student predicts each step's number and the tutor names the slip;
 - `handout`: the lesson as a Markdown, LaTeX or CSV hand-out (`render`).
 

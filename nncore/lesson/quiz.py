@@ -31,9 +31,8 @@ Steps that only show a number already on the screen (a bias read off the network
 prediction that is the output's activation, a "sum" of a single carried-back error) are
 not asked by a phase name or "all"; name their kind in the tuple to ask them anyway.
 
-The module is longer than most (about 850 lines) for a reason: the second half is the
-wording of seventeen kinds of question with their hints, kept next to the rules that
-decide which numbers they show; the mistakes themselves live in `mistakes`.
+The wording of each question and its hints lives in `nncore.lesson.questions`, the
+mistakes themselves in `nncore.lesson.mistakes`.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,10 +47,24 @@ import numpy as np
 
 from ..checks import whole
 from ..errors import NNCoreError
-from ..formatting import digits_to_show, fmt, operand, signed
+from ..formatting import fmt, operand, signed
 from ..safetext import shown as shown_text
+from .answers import MAX_ANSWER_CHARS, parse_answer, parse_direction
 from .engine import Lesson
 from .mistakes import ACTIVATION_WORDS, DIAGNOSES, Mistake, facts_of, mistakes_for
+from .questions import (
+    UPDATE_KINDS,
+    blank,
+    digits_of,
+    direction_of,
+    direction_reason,
+    direction_verb,
+    hint_numbers,
+    hint_quantities,
+    is_update,
+    question,
+    shown_value,
+)
 from .record import LessonStep
 from .vocabulary import KIND_BY_NAME, PHASES, STEP_KINDS
 
@@ -73,7 +85,6 @@ __all__ = [
 ]
 
 ASK_CHOICES = ("all", *PHASES, "direction")
-UPDATE_KINDS = ("weight_update", "bias_update")
 READ_OFF_KINDS = ("bias", "prediction")  # the number is on the screen already
 OUTCOMES = ("right first time", "right after hints", "revealed", "wrong", "not answered")
 CSV_COLUMNS = (
@@ -91,7 +102,6 @@ CSV_COLUMNS = (
 )
 ZERO_TOLERANCE = 1e-9  # an answer this close to the right number is right, whatever its size
 RELATIVE_TOLERANCE = 0.01
-MAX_ANSWER_CHARS = 64
 
 
 class QuizError(NNCoreError, ValueError):
@@ -192,77 +202,6 @@ class QuizScore:
         return " ".join(parts)
 
 
-# ---- reading what the student typed --------------------------------------------------------
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_POWER = re.compile(r"(?:×|x|\*|·)10(?:\^)?([+-]?\d+)$")
-_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_DIRECTIONS = {
-    "up": ("up", "u", "↑", "+", "increase", "increases", "goes up", "higher", "rises", "bigger"),
-    "down": (
-        "down",
-        "d",
-        "↓",
-        "-",
-        "decrease",
-        "decreases",
-        "goes down",
-        "lower",
-        "falls",
-        "smaller",
-    ),
-    "stays": ("stays", "same", "neither", "none", "unchanged", "0", "=", "stays the same"),
-}
-
-
-def parse_answer(answer) -> float | None:
-    """The number a student typed, or None when it cannot be read as one finite number.
-
-    Accepts ints and floats, and text such as "0.015", "0,015", "−0.2" (true minus),
-    "+3", "1.5e-3", "1.5×10⁻³" (as the tutor writes it). A bool or None is a programming
-    mistake (TypeError).
-    """
-    if isinstance(answer, bool) or answer is None:
-        raise TypeError(f"an answer must be a number or text; got {answer!r}")
-    if isinstance(answer, (int, float)):
-        x = float(answer)
-        return x if math.isfinite(x) else None
-    if not isinstance(answer, str):
-        try:
-            x = float(answer)  # numpy scalars
-        except (TypeError, ValueError):
-            raise TypeError(f"an answer must be a number or text; got {answer!r}") from None
-        return x if math.isfinite(x) else None
-    text = answer.strip()
-    if not text or len(text) > MAX_ANSWER_CHARS:
-        return None
-    for minus in ("\u2212", "\u2013", "\u2012", "\ufe63", "\uff0d"):
-        text = text.replace(minus, "-")
-    text = "".join(text.split()).replace("\u202f", "").replace("\u00a0", "")
-    text = text.translate(_SUPERSCRIPT_DIGITS)
-    exponent = 0
-    power = _POWER.search(text)
-    if power:
-        exponent = int(power.group(1))
-        text = text[: power.start()]
-    if "," in text:
-        text = text.replace(",", ".") if "." not in text else text.replace(",", "")
-    if not _NUMBER.fullmatch(text):
-        return None
-    x = float(text) * 10.0**exponent if exponent else float(text)
-    return x if math.isfinite(x) else None
-
-
-def parse_direction(answer) -> str | None:
-    """ "up", "down" or "stays" from what the student typed (None when it is none of them)."""
-    if not isinstance(answer, str):
-        return None
-    text = " ".join(answer.strip().lower().replace("\u2212", "-").split())
-    for direction, words in _DIRECTIONS.items():
-        if text in words:
-            return direction
-    return None
-
-
 # ---- the quiz ------------------------------------------------------------------------------
 class Quiz:
     """Questions about one lesson's steps, the student's attempts and the score.
@@ -315,24 +254,24 @@ class Quiz:
             head = step.formula.rpartition(" = ")[0]
             head_tex = step.latex.rpartition(" = ")[0]
             return Prompt(
-                _question(step, self._facts, direction=True),
+                question(step, self._facts, direction=True),
                 f"{head}: up or down?",
                 f"{head_tex} \\;\\to\\; ?",
             )
         return Prompt(
-            _question(step, self._facts, direction=False),
-            _blank(step.formula, step.kind, latex=False),
-            _blank(step.latex, step.kind, latex=True),
+            question(step, self._facts, direction=False),
+            blank(step.formula, step.kind, latex=False),
+            blank(step.latex, step.kind, latex=True),
         )
 
     def expected(self, k: int) -> float | str:
         step = self._step(k)
-        return _direction_of(step) if self.is_direction(k) else step.value
+        return direction_of(step) if self.is_direction(k) else step.value
 
     def shown(self, k: int) -> str:
         """The right answer as the tutor writes it."""
         step = self._step(k)
-        return _direction_of(step) if self.is_direction(k) else _shown(step)
+        return direction_of(step) if self.is_direction(k) else shown_value(step)
 
     # ---- checking ----------------------------------------------------------------------------
     def check(self, k: int, answer) -> Verdict:
@@ -349,7 +288,7 @@ class Quiz:
 
     def _check_number(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
         x = parse_answer(answer)
-        shown = _shown(step)
+        shown = shown_value(step)
         if x is None:
             message = (
                 f"The tutor could not read {shown_text(str(answer))} as a number: "
@@ -359,7 +298,7 @@ class Quiz:
         if _accepts(step, x):
             return Verdict(True, None, f"Right: {step.formula}.", step.value, shown), x
         for mistake in self._recognisable(step):
-            if _matches(x, mistake, _digits(step)):
+            if _matches(x, mistake, digits_of(step)):
                 return Verdict(False, mistake.code, mistake.message(x), step.value, shown), x
         if _rounded_too_far(step, x):
             change = -step.operands["lr"] * step.operands["grad"]
@@ -371,9 +310,9 @@ class Quiz:
         return Verdict(False, None, _how_far(step, x), step.value, shown), x
 
     def _check_direction(self, step: LessonStep, answer) -> tuple[Verdict, float | str]:
-        expected = _direction_of(step)
+        expected = direction_of(step)
         given = parse_direction(answer)
-        reason = _direction_reason(step, self._facts)
+        reason = direction_reason(step, self._facts)
         if given is None:
             message = (
                 f"The tutor could not read {shown_text(str(answer))}: answer up or down "
@@ -389,7 +328,7 @@ class Quiz:
         """The step's slips that can be told apart from the right answer and from each other."""
         if step.index not in self._mistakes:
             kept: list[Mistake] = []
-            digits = _digits(step)
+            digits = digits_of(step)
             for m in mistakes_for(step, self._facts):
                 if _accepts(step, m.value):
                     continue  # the slip gives the right number: it cannot be seen
@@ -407,16 +346,16 @@ class Quiz:
         self._hints[step.index] = max(self._hints.get(step.index, 0), level)
         direction = self.is_direction(k)
         if level == 1:
-            return _hint_quantities(step, self._facts, direction)
+            return hint_quantities(step, self._facts, direction)
         if level == 2:
             if step.kind == "new_prediction":
                 return self._new_prediction_numbers(step)
             if step.kind == "new_loss":
                 return self._new_loss_numbers()
-            return _hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
+            return hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
         if direction:
-            return f"It {_direction_verb(step)}: {_direction_reason(step, self._facts)}."
-        return f"The answer is {_shown(step)}: {step.formula}."
+            return f"It {direction_verb(step)}: {direction_reason(step, self._facts)}."
+        return f"The answer is {shown_value(step)}: {step.formula}."
 
     def _new_prediction_numbers(self, step: LessonStep) -> str:
         """The output's new weighted sum, from the updated network's hidden values."""
@@ -559,25 +498,9 @@ def _index(k) -> int:
 
 
 # ---- right, wrong, how far ------------------------------------------------------------------
-def _is_update(step: LessonStep) -> bool:
-    return step.kind in UPDATE_KINDS
-
-
-def _digits(step: LessonStep) -> int:
-    if not math.isfinite(step.value):
-        return 4
-    if _is_update(step):
-        return digits_to_show(step.value, step.operands["lr"] * step.operands["grad"])
-    return 4
-
-
-def _shown(step: LessonStep) -> str:
-    return fmt(step.value, _digits(step))
-
-
 def _scale(step: LessonStep) -> float:
     """What "within 1 %" is relative to: the value, or for an update the change lr × g."""
-    if _is_update(step):
+    if is_update(step):
         scale = abs(step.operands["lr"] * step.operands["grad"])
     else:
         scale = abs(step.value)
@@ -587,7 +510,7 @@ def _scale(step: LessonStep) -> float:
 def _accepts(step: LessonStep, x: float) -> bool:
     if not math.isfinite(step.value):
         return False  # no typed number is infinitely large
-    if fmt(x, _digits(step)) == _shown(step):
+    if fmt(x, digits_of(step)) == shown_value(step):
         return True
     gap = abs(x - step.value)
     return gap <= ZERO_TOLERANCE or gap <= RELATIVE_TOLERANCE * _scale(step)
@@ -604,10 +527,10 @@ def _rounded_too_far(step: LessonStep, x: float) -> bool:
     """An update's right value rounded to d significant digits (3 ≤ d < the digits the tutor
     shows, either way at a half): the change lr × g then disappears in the rounding."""
     v = step.value
-    if not _is_update(step) or not math.isfinite(v) or v == 0 or x == 0:
+    if not is_update(step) or not math.isfinite(v) or v == 0 or x == 0:
         return False
     magnitude = math.floor(math.log10(abs(v)))
-    for d in range(3, _digits(step)):
+    for d in range(3, digits_of(step)):
         half_unit = 0.5 * 10.0 ** (magnitude - d + 1)
         if float(f"{x:.{d}g}") == x and abs(x - v) <= half_unit * (1 + 1e-6):
             return True
@@ -620,7 +543,7 @@ def _how_far(step: LessonStep, x: float) -> str:
     if not math.isfinite(v):
         return f"Not quite: this step's value ({fmt(v)}) is beyond what can be typed."
     side = "too high" if x > v else "too low"
-    if _is_update(step):
+    if is_update(step):
         if scale == 0:
             return f"Not quite: {fmt(x)} is {side}; this parameter's gradient is 0."
         off = abs(x - v) / scale
@@ -658,197 +581,3 @@ def _csv_answer(answer: float | str) -> str:
     text = answer.replace("\n", " ")[:MAX_ANSWER_CHARS]
     # a cell starting with = + - @ is a formula to a spreadsheet: keep it text
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-# ---- directions ----------------------------------------------------------------------------
-def _direction_of(step: LessonStep) -> str:
-    change = -step.operands["lr"] * step.operands["grad"]
-    if change == 0 or fmt(step.value, _digits(step)) == fmt(step.operands["old"], _digits(step)):
-        return "stays"
-    return "up" if change > 0 else "down"
-
-
-def _direction_verb(step: LessonStep) -> str:
-    return {"up": "goes up", "down": "goes down", "stays": "stays where it is"}[_direction_of(step)]
-
-
-def _param_name(step: LessonStep, facts) -> str:
-    nm = facts.names
-    if step.kind == "weight_update" or step.kind == "weight_grad":
-        return nm.weight(*step.edges[0])
-    return nm.bias(step.layer, step.neuron)
-
-
-def _direction_reason(step: LessonStep, facts) -> str:
-    name, g = _param_name(step, facts), step.operands["grad"]
-    old, new = fmt(step.operands["old"]), _shown(step)
-    direction = _direction_of(step)
-    if direction == "stays":
-        return f"∂L/∂{name} is 0, so {name} stays where it is"
-    if g > 0:
-        why = (
-            f"∂L/∂{name} = {fmt(g)} is positive and the update subtracts learning rate × "
-            f"gradient, so {name} goes down"
-        )
-    else:
-        why = (
-            f"∂L/∂{name} = {fmt(g)} is negative and subtracting learning rate × a negative "
-            f"number adds, so {name} goes up"
-        )
-    return f"{why} ({old} → {new})"
-
-
-# ---- the words of a question ---------------------------------------------------------------
-def _blank(text: str, kind: str, latex: bool) -> str:
-    """The formula with "?" where its result goes."""
-    if kind in ("new_prediction", "new_loss"):
-        head, sep, tail = text.partition(" = ")
-        rest = tail.partition("\\quad")[2] if latex else tail.partition(" ")[2]
-        return f"{head}{sep}?" + (("\\quad" if latex else " ") + rest if rest else "")
-    head, sep, _ = text.rpartition(" = ")
-    return f"{head} = ?" if sep else f"{text} = ?"
-
-
-def _question(step: LessonStep, facts, direction: bool) -> str:
-    nm, kind, l, j = facts.names, step.kind, step.layer, step.neuron
-    node = nm.node(l + 1, j) if l is not None and j is not None else ""
-    out = nm.node(nm.L, j or 0)
-    target = nm.target(j or 0)
-    word = ACTIVATION_WORDS.get(facts.activations[l], "") if l is not None else ""
-    if kind == "product":
-        c, i, jj = step.edges[0]
-        q = f"What is {nm.node(c, i)} × {nm.weight(c, i, jj)}?"
-    elif kind == "bias":
-        q = f"What is the bias {nm.bias(l, j)}?"
-    elif kind == "sum":
-        q = f"What is the weighted sum z({node})?"
-    elif kind == "activation":
-        q = f"What is {node}, the {word} activation of z({node})?"
-    elif kind == "prediction":
-        q = f"What is the prediction {out}?"
-    elif kind == "error":
-        q = f"What is the desired change {target} − {out}?"
-    elif kind == "loss":
-        q = "What is the loss, the mean squared error?"
-    elif kind == "output_error":
-        q = f"What is the gradient ∂L/∂{out} = {out} − {target}?"
-    elif kind == "backprop_product":
-        c, i, jj = step.edges[0]
-        q = f"What is δ({nm.node(c + 1, jj)}) × {nm.weight(c, i, jj)}?"
-    elif kind == "backprop_sum":
-        q = f"What is ∂L/∂{node}, the errors carried back to {node} added up?"
-    elif kind == "activation_grad":
-        q = f"What is δ({node}), ∂L/∂{node} times the slope of the {word} activation?"
-    elif kind == "weight_grad":
-        q = f"What is the gradient ∂L/∂{nm.weight(*step.edges[0])}?"
-    elif kind == "bias_grad":
-        q = f"What is the gradient ∂L/∂{nm.bias(l, j)}?"
-    elif kind in UPDATE_KINDS:
-        name = _param_name(step, facts)
-        q = f"Will {name} go up or down?" if direction else f"What is the new value of {name}?"
-    elif kind == "new_prediction":
-        q = f"What is the new prediction {out}, with the updated parameters?"
-    else:
-        q = "What is the new loss after the update?"
-    if step.sample is not None and facts.batch_size > 1:
-        q = f"For example {step.sample + 1}: {q}"
-    return q
-
-
-def _hint_quantities(step: LessonStep, facts, direction: bool) -> str:
-    """Hint level 1: which quantities combine, in words."""
-    nm, kind, l, j, m = facts.names, step.kind, step.layer, step.neuron, facts.batch_size
-    node = nm.node(l + 1, j) if l is not None and j is not None else ""
-    out, target = nm.node(nm.L, j or 0), nm.target(j or 0)
-    act = facts.activations[l] if l is not None else ""
-    if kind == "product":
-        c, i, jj = step.edges[0]
-        return f"Multiply the value {nm.node(c, i)} by the weight {nm.weight(c, i, jj)}."
-    if kind == "bias":
-        return f"Read the bias {nm.bias(l, j)} off the network."
-    if kind == "sum":
-        return f"Add the products flowing into {node}, then its bias {nm.bias(l, j)}."
-    if kind == "activation":
-        return {
-            "relu": "ReLU keeps a positive sum and turns a negative one into 0.",
-            "leaky_relu": "Leaky ReLU keeps a positive sum and multiplies a negative one by 0.01.",
-            "sigmoid": "The sigmoid σ(z) = 1 / (1 + e^(−z)) squashes the sum into (0, 1).",
-            "tanh": "tanh squashes the sum into (−1, 1).",
-        }.get(act, "A linear neuron passes its sum on unchanged.")
-    if kind == "prediction":
-        return f"The prediction is the output neuron's activation {out}."
-    if kind == "error":
-        return f"Subtract the prediction {out} from the target {target}."
-    if kind == "loss":
-        return "Square each error, add the squares and divide by how many there are."
-    if kind == "output_error":
-        return f"Subtract the target {target} from the prediction {out}: the opposite of the desired change."
-    if kind == "backprop_product":
-        c, i, jj = step.edges[0]
-        return (
-            f"Multiply the error δ({nm.node(c + 1, jj)}) by the weight {nm.weight(c, i, jj)} "
-            f"it comes back through."
-        )
-    if kind == "backprop_sum":
-        return f"Add the errors carried back to {node} from every neuron it feeds."
-    if kind == "activation_grad":
-        slope = {
-            "relu": " ReLU's slope is 1 where the neuron fired (z > 0) and 0 where it did not.",
-            "leaky_relu": " Leaky ReLU's slope is 1 for z > 0 and 0.01 otherwise.",
-            "sigmoid": " The sigmoid's slope is σ(z) × (1 − σ(z)).",
-            "tanh": " tanh's slope is 1 − tanh²(z).",
-        }.get(act, "")
-        return f"Multiply ∂L/∂{node} by the slope of the activation at z({node}).{slope}"
-    if kind == "weight_grad":
-        c, k, i = step.edges[0]
-        batch = f", for each example, then average over the {m} examples" if m > 1 else ""
-        return (
-            f"Multiply the value flowing in, {nm.node(c, k)}, by the error "
-            f"δ({nm.node(c + 1, i)}) of the neuron it feeds{batch}."
-        )
-    if kind == "bias_grad":
-        batch = f", averaged over the {m} examples" if m > 1 else ""
-        return f"A bias's gradient is its neuron's error δ({node}){batch}."
-    if kind in UPDATE_KINDS:
-        name = _param_name(step, facts)
-        if direction:
-            return (
-                f"Look at the sign of the gradient ∂L/∂{name}: the update subtracts learning "
-                f"rate × gradient."
-            )
-        return f"Subtract learning rate × gradient from the old value of {name}."
-    if kind == "new_prediction":
-        return "Run the example forward again with every updated weight and bias."
-    return "Work the mean squared error out again from the new predictions."
-
-
-def _hint_numbers(step: LessonStep, facts, direction: bool, blanked: str) -> str:
-    """Hint level 2: the formula with the numbers in, and a middle step where one helps."""
-    ops, kind = step.operands, step.kind
-    if kind in UPDATE_KINDS:
-        old, lr, g = ops["old"], ops["lr"], ops["grad"]
-        name = _param_name(step, facts)
-        if direction:
-            return (
-                f"∂L/∂{name} = {fmt(g)}, so the change −{fmt(lr)} × {operand(g)} is "
-                f"{signed(-lr * g)}."
-            )
-        return (
-            f"{name} ← {fmt(old)} − {fmt(lr)} × {operand(g)} = {fmt(old)} − {operand(lr * g)} = ?"
-        )
-    if kind == "activation" and facts.activations[step.layer] == "sigmoid":
-        z = ops["z"]
-        if -z > 700:  # e^(−z) beyond what a float holds: the sum is so negative σ is ≈ 0
-            return blanked
-        return f"{blanked.rpartition(' = ')[0]} = 1 / (1 + {fmt(math.exp(-z))}) = ?"
-    if kind == "activation_grad" and facts.activations[step.layer] == "sigmoid":
-        a = float(facts.activation_fns[step.layer](np.array([ops["z"]]))[0])
-        return f"σ′(z) = {fmt(a)} × (1 − {fmt(a)}) = {fmt(ops['derivative'])}, so {blanked}"
-    if kind in ("weight_grad", "bias_grad") and facts.batch_size > 1:
-        total = step.value * facts.batch_size
-        return f"{blanked.rpartition(' = ')[0]} = {fmt(total)} / {facts.batch_size} = ?"
-    if kind == "loss":
-        diffs = [v for k, v in ops.items() if k.startswith("error_")]
-        squares = sum(d * d for d in diffs)
-        return f"{blanked.rpartition(' = ')[0]} = {fmt(squares)} / {len(diffs)} = ?"
-    return blanked
