@@ -1,9 +1,9 @@
 """Opening a weight file for the Train tab without freezing the window.
 
-A small file (under `IN_PROCESS_BYTES`, from app.train.reader_process) is read right here: that takes a few milliseconds.
-A larger one is read in a child process (`app.train.reader_process.ReadJob`) while this
-function runs the event loop, so the window goes on drawing; the caller locks its controls
-meanwhile. The history the file holds is then taken over a chunk at a time (about 6 ms of
+A small file (under `IN_PROCESS_BYTES`, from app.train.reader_process) is read right here:
+that takes a few milliseconds. A larger one is read in a child process
+(`app.train.reader_process.ReadJob`) while this function runs the event loop, so the window
+goes on drawing; the caller locks its controls meanwhile. The history the file holds is then taken over a chunk at a time (about 6 ms of
 CPU each), with a frame drawn between chunks, into the epoch reports nncore's TrainingRun
 continues and the tab's `HistoryArrays` (built as it goes, so the tab need not build it again
 in one piece).

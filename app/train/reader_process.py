@@ -7,8 +7,8 @@ app.train.reader_process`: a fresh interpreter, nothing copied from the GUI proc
 which reads the file with
 `app.train.weight_files.read_weight_file` (so with every check of the tab's limits), under a
 memory ceiling of its own (`MEMORY_LIMIT`: a file that would need more makes the child fail,
-not the window), and writes the result to its standard output. The caller polls `done()` from its event loop
-and takes `result()`; `cancel()` ends the child.
+not the window), and writes the result to its standard output. The caller polls `done()`
+from its event loop and takes `result()`; `cancel()` ends the child.
 
 The history comes back in pickled chunks of `CHUNK` epochs, unpickled one at a time by the
 caller between frames (`unpack_history`). Pickle is only the pipe between two processes of
