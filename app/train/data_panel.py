@@ -4,11 +4,23 @@ It gathers settings only: `settings()` returns a `DataSettings`, `prepare()` bui
 with nncore through `app.train.session.prepare_data` (or shows what is wrong and returns
 None). `changed` fires, debounced, when a setting changes and still makes data; a formula
 with a typo shows its error inline instead.
+
+A CSV file of `IN_PROCESS_BYTES` or more (up to nncore's 1,000,000 rows, ~8 s to parse) is
+read in a child process (`app.train.reader_process.CsvReadJob`), polled by a timer in this
+(GUI) thread, so the window goes on drawing: the panel shows "Reading NAME (28 MB)… 3 s",
+Load CSV… is disabled, Cancel (or Esc) ends the child, and nothing else changes until the
+data arrive; `reading_changed` tells the tab to lock Start and Step meanwhile, and
+`csv_finished(bool)` says how the read ended.
 """
 
 from __future__ import annotations
 
+import os
+import stat
+import time
+
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -23,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.train.form import let_shrink, show_inline_message
+from app.train.reader_process import IN_PROCESS_BYTES, CsvReadJob
 from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
 from nncore import data as nndata
 from nncore.formula import FormulaError
@@ -41,6 +54,8 @@ class DataPanel(QGroupBox):
 
     changed = Signal()
     validity_changed = Signal(bool)  # False while the settings cannot make data
+    reading_changed = Signal(bool)  # True while a CSV file is read in a child process
+    csv_finished = Signal(bool)  # a read in a child process ended: True if the data are used
 
     SAMPLE_CHOICES = (
         ("1,000 random points", 1000),
@@ -53,6 +68,10 @@ class DataPanel(QGroupBox):
         super().__init__("Data", parent)
         self._csv_path: str | None = None
         self._csv_dataset: nndata.Dataset | None = None
+        self._job: CsvReadJob | None = None  # the CSV file being read in a child, if any
+        self._job_text = ""  # "Reading NAME (28 MB)…", followed by the seconds so far
+        self._job_started = 0.0
+        self._shown: tuple[str, bool] = ("", False)  # the message (text, error) shown now
         self.is_valid = True  # the settings make data (no error shown)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -138,8 +157,12 @@ class DataPanel(QGroupBox):
         self.csv_clear = QPushButton("Use function")
         self.csv_clear.setToolTip("Forget the CSV file and go back to the chosen function.")
         self.csv_clear.setVisible(False)
+        self.csv_cancel = QPushButton("Cancel")
+        self.csv_cancel.setToolTip("Stop reading the CSV file (Esc); the current data stay.")
+        self.csv_cancel.setVisible(False)
         csv_row.addWidget(self.csv_button)
         csv_row.addWidget(self.csv_clear)
+        csv_row.addWidget(self.csv_cancel)
         csv_row.addStretch(1)
         form.addRow(csv_row)
 
@@ -147,6 +170,18 @@ class DataPanel(QGroupBox):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self._validate_and_emit)
+
+        self._poll = QTimer(self)  # asks the reading child whether it is done
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._poll_job)
+        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._escape.setEnabled(False)  # only while a file is read: Esc means nothing else here
+        self._escape.activated.connect(self.cancel_csv)
+        self.csv_cancel.clicked.connect(self.cancel_csv)
+        # a panel deleted without cancel_csv() must not leave its child behind
+        job_holder = self._job_holder = [None]
+        self.destroyed.connect(lambda *_: job_holder[0] is not None and job_holder[0].cancel())
 
         self.function_combo.currentIndexChanged.connect(self._on_function_changed)
         self.formula_edit.textChanged.connect(self._debounce.start)
@@ -216,6 +251,7 @@ class DataPanel(QGroupBox):
         self._debounce.stop()  # the caller rebuilds the data itself
 
     def show_message(self, text: str, error: bool = False) -> None:
+        self._shown = (text, error)
         show_inline_message(self.message, text, error)
 
     # -- CSV --
@@ -226,14 +262,97 @@ class DataPanel(QGroupBox):
         if path:
             self.load_csv(path)
 
+    @property
+    def reading(self) -> bool:
+        """True while a CSV file is read in a child process."""
+        return self._job is not None
+
+    @property
+    def csv_job(self) -> CsvReadJob | None:
+        """The read in a child process, while there is one (tests check its child ended)."""
+        return self._job
+
     def load_csv(self, path: str) -> bool:
         """Use the CSV file at `path` as training data; shows the problem and returns False
-        when the file cannot be used."""
-        try:
-            dataset = nndata.load_csv(path)
-        except (nndata.DataError, OSError, ValueError) as err:
-            self.show_message(one_line(f"Could not use {shown(path, 120)}: {err}"), error=True)
+        when the file cannot be used.
+
+        A file of `IN_PROCESS_BYTES` or more is read in a child process: this returns False
+        at once, and `csv_finished` says later whether the data are used.
+        """
+        if self._job is not None:  # one read at a time (the button is disabled meanwhile)
             return False
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError, TypeError):
+            info = None  # nncore's reader names the problem
+        if info is None or not stat.S_ISREG(info.st_mode) or info.st_size < IN_PROCESS_BYTES:
+            try:
+                dataset = nndata.load_csv(path)
+            except (nndata.DataError, OSError, ValueError) as err:
+                self._show_unusable(path, str(err))
+                return False
+            return self._use_csv(path, dataset)
+        try:
+            job = CsvReadJob(path)
+        except OSError as err:  # no child process on this system
+            self._show_unusable(path, str(err))
+            return False
+        self._start_job(job, info.st_size)
+        return False
+
+    def cancel_csv(self) -> None:
+        """End a read in progress (Cancel, Esc, or the tab closing); the data stay as they were."""
+        job = self._job
+        if job is None:
+            return
+        job.cancel()
+        self._end_job()
+        name = shown(os.path.basename(job.path), 80)
+        self.show_message(f"Reading {name} was cancelled; the data stay as they were.")
+        self.csv_finished.emit(False)
+
+    def _start_job(self, job: CsvReadJob, size: int) -> None:
+        self._job = self._job_holder[0] = job
+        self._job_started = time.monotonic()
+        self._job_text = f"Reading {shown(os.path.basename(job.path), 80)} ({size / 1e6:.0f} MB)…"
+        self.show_message(self._job_text)
+        self.csv_button.setEnabled(False)
+        self.csv_clear.setEnabled(False)
+        self.csv_cancel.setVisible(True)
+        self._escape.setEnabled(True)
+        self._poll.start()
+        self.reading_changed.emit(True)
+
+    def _end_job(self) -> None:
+        self._poll.stop()
+        self._job = self._job_holder[0] = None
+        self._escape.setEnabled(False)
+        self.csv_cancel.setVisible(False)
+        self.csv_button.setEnabled(True)
+        self.csv_clear.setEnabled(True)
+        self.reading_changed.emit(False)
+
+    def _poll_job(self) -> None:
+        job = self._job
+        if job is None:
+            return
+        if not job.done():
+            seconds = int(time.monotonic() - self._job_started)
+            self.show_message(f"{self._job_text} {seconds} s")
+            return
+        self._end_job()
+        try:
+            dataset = job.result()
+        except nndata.DataError as err:
+            self._show_unusable(job.path, str(err))
+            self.csv_finished.emit(False)
+            return
+        self.csv_finished.emit(self._use_csv(job.path, dataset))
+
+    def _show_unusable(self, path: str, reason: str) -> None:
+        self.show_message(one_line(f"Could not use {shown(path, 120)}: {reason}"), error=True)
+
+    def _use_csv(self, path: str, dataset: nndata.Dataset) -> bool:
         if dataset.n_inputs != 2 or dataset.n_outputs != 1:
             self.show_message(
                 f"Could not use {shown(path, 120)}: the Train tab needs two inputs (x, y) and "

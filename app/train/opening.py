@@ -1,9 +1,9 @@
 """Opening a weight file for the Train tab without freezing the window.
 
-A small file (under `IN_PROCESS_BYTES`) is read right here: that takes a few milliseconds.
-A larger one is read in a child process (`app.train.reader_process.ReadJob`) while this
-function runs the event loop, so the window goes on drawing; the caller locks its controls
-meanwhile. The history the file holds is then taken over a chunk at a time (about 6 ms of
+A small file (under `IN_PROCESS_BYTES`, from app.train.reader_process) is read right here:
+that takes a few milliseconds. A larger one is read in a child process
+(`app.train.reader_process.ReadJob`) while this function runs the event loop, so the window
+goes on drawing; the caller locks its controls meanwhile. The history the file holds is then taken over a chunk at a time (about 6 ms of
 CPU each), with a frame drawn between chunks, into the epoch reports nncore's TrainingRun
 continues and the tab's `HistoryArrays` (built as it goes, so the tab need not build it again
 in one piece).
@@ -32,7 +32,13 @@ from typing import TypeVar
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.train.reader_process import PackedWeights, ReadJob, read_here, unpack_history
+from app.train.reader_process import (
+    IN_PROCESS_BYTES,
+    PackedWeights,
+    ReadJob,
+    read_here,
+    unpack_history,
+)
 from app.train.session import HistoryArrays
 from app.train.weight_files import OpenedWeights
 from nncore import training
@@ -41,7 +47,6 @@ from nncore.safetext import shown
 
 T = TypeVar("T")
 
-IN_PROCESS_BYTES = 1_000_000  # below this a file is read in the GUI thread (~10 ms)
 FREEZE_FROM = 10_000  # epochs from which a history is kept out of the cycle collector's walks
 
 

@@ -7,18 +7,26 @@ app.train.reader_process`: a fresh interpreter, nothing copied from the GUI proc
 which reads the file with
 `app.train.weight_files.read_weight_file` (so with every check of the tab's limits), under a
 memory ceiling of its own (`MEMORY_LIMIT`: a file that would need more makes the child fail,
-not the window), and writes the result to its standard output. The caller polls `done()` from its event loop
-and takes `result()`; `cancel()` ends the child.
+not the window), and writes the result to its standard output. The caller polls `done()`
+from its event loop and takes `result()`; `cancel()` ends the child.
 
 The history comes back in pickled chunks of `CHUNK` epochs, unpickled one at a time by the
 caller between frames (`unpack_history`). Pickle is only the pipe between two processes of
 this program, carrying what the child built from a checked file; no file is unpickled.
+
+A CSV file of training data is read the same way (`CsvReadJob(path)`, `python -m
+app.train.reader_process --csv PATH MEMORY_LIMIT`): the child runs `nncore.data.load_csv`
+and answers with one JSON line (the data set's `source`, or the one-line DataError text), then
+X and y in NumPy's .npy format, which the caller loads with `allow_pickle=False`: numbers
+only, nothing that could run code.
 
 No Qt here: tested without a display.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import pickle
 import subprocess
@@ -29,16 +37,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from app.train.weight_files import OpenedWeights, UnusableWeights, read_weight_file
+from nncore import data as nndata
 from nncore import training
-from nncore.errors import WeightFileError
+from nncore.errors import DataError, WeightFileError
 from nncore.safetext import one_line
 
-__all__ = ["ReadJob", "PackedWeights", "pack", "read_here", "unpack_history", "CHUNK"]
+__all__ = [
+    "ReadJob",
+    "CsvReadJob",
+    "PackedWeights",
+    "pack",
+    "read_here",
+    "unpack_history",
+    "CHUNK",
+    "IN_PROCESS_BYTES",
+]
 
 CHUNK = 2_000  # epochs per chunk: about 6 ms of CPU to unpickle on this project's machines
 MEMORY_LIMIT = 3 * 1024**3  # bytes of address space the reading child may use
 TIME_LIMIT = 120.0  # seconds before a read is given up
+IN_PROCESS_BYTES = 1_000_000  # files smaller than this are read in the GUI thread (~10 ms)
 
 
 @dataclass
@@ -90,8 +111,33 @@ def _answer(path: str) -> tuple:
         return ("error", one_line(f"{type(err).__name__}: {err}"))
 
 
+def _csv_answer(path: str) -> bytes:
+    """In the child: read the CSV file; a JSON line, then X and y as .npy when it worked."""
+    try:
+        dataset = nndata.load_csv(path)
+    except MemoryError:
+        message = "reading it needs more memory than the Train tab allows"
+    except (DataError, OSError, ValueError) as err:
+        message = one_line(str(err))
+    except Exception as err:  # the child reports whatever stopped it, in one line
+        message = one_line(f"{type(err).__name__}: {err}")
+    else:
+        out = io.BytesIO()  # np.save straight into a pipe would need a seekable file
+        out.write(json.dumps({"ok": True, "source": dataset.source}).encode() + b"\n")
+        np.save(out, dataset.X, allow_pickle=False)  # (n, inputs)
+        np.save(out, dataset.y, allow_pickle=False)  # (n, outputs)
+        return out.getvalue()
+    return json.dumps({"ok": False, "message": message}).encode() + b"\n"
+
+
 def main(argv: list[str]) -> int:
-    """`python -m app.train.reader_process PATH MEMORY_LIMIT`: the answer, pickled, on stdout."""
+    """`python -m app.train.reader_process PATH MEMORY_LIMIT`: the answer, pickled, on stdout;
+    `... --csv PATH MEMORY_LIMIT`: a CSV file's answer (see `_csv_answer`)."""
+    if argv[0] == "--csv":
+        _limit_memory(int(argv[2]))
+        sys.stdout.buffer.write(_csv_answer(argv[1]))
+        sys.stdout.buffer.flush()
+        return 0
     _limit_memory(int(argv[1]))
     answer = _answer(argv[0])
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
@@ -99,11 +145,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-class ReadJob:
-    """One weight file read in a child process (see the module docstring)."""
+class _ChildRead:
+    """A child process started with `args` whose whole standard output is its answer."""
 
-    def __init__(self, path: str, memory_limit: int = MEMORY_LIMIT, time_limit: float = TIME_LIMIT):
-        self.path = path
+    def __init__(self, args: list[str], time_limit: float):
         self._deadline = time.monotonic() + time_limit
         env = dict(os.environ)
         # the child must import this package, installed or not; one BLAS thread is plenty
@@ -111,7 +156,7 @@ class ReadJob:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "app.train.reader_process", path, str(int(memory_limit))],
+            [sys.executable, "-m", "app.train.reader_process", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -120,7 +165,7 @@ class ReadJob:
         self._output: list[bytes] = []
         # the pipe is drained by a thread (reading releases the interpreter lock), so a
         # large answer never blocks the child and the GUI thread never waits on the pipe
-        self._reader = threading.Thread(target=self._drain, daemon=True, name="weight reader")
+        self._reader = threading.Thread(target=self._drain, daemon=True, name="file reader")
         self._reader.start()
         self._message: tuple | None = None
 
@@ -136,16 +181,44 @@ class ReadJob:
             return True
         if not self._reader.is_alive():  # the child closed its output: it has ended
             self._process.wait()
-            self._message = self._decode(b"".join(self._output))
+            data = b"".join(self._output)
+            self._output.clear()
+            if not data:
+                code = self._process.returncode
+                reason = f"the reading process ended without an answer (exit code {code})"
+                self._message = ("error", reason)
+            else:
+                self._message = self._decode(data)
         elif time.monotonic() > self._deadline:
             self.cancel()
             self._message = ("error", "reading it took too long")
         return self._message is not None
 
     def _decode(self, data: bytes) -> tuple:
-        if not data:
-            code = self._process.returncode
-            return ("error", f"the reading process ended without an answer (exit code {code})")
+        raise NotImplementedError
+
+    def alive(self) -> bool:
+        """True while the child process runs."""
+        return self._process.poll() is None
+
+    def cancel(self) -> None:
+        """End the child (a closed window does not wait for a file)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._reader.join(5.0)
+        if self._message is None:
+            self._message = ("error", "the read was cancelled")
+
+
+class ReadJob(_ChildRead):
+    """One weight file read in a child process (see the module docstring)."""
+
+    def __init__(self, path: str, memory_limit: int = MEMORY_LIMIT, time_limit: float = TIME_LIMIT):
+        self.path = path
+        super().__init__([path, str(int(memory_limit))], time_limit)
+
+    def _decode(self, data: bytes) -> tuple:
         return pickle.loads(data)  # written by main() above, in the child this job started
 
     def result(self) -> PackedWeights:
@@ -159,14 +232,35 @@ class ReadJob:
             raise UnusableWeights(value)
         raise WeightFileError(value)
 
-    def cancel(self) -> None:
-        """End the child (a closed window does not wait for a file)."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._reader.join(5.0)
+
+class CsvReadJob(_ChildRead):
+    """One CSV file of training data read in a child process (see the module docstring)."""
+
+    def __init__(self, path: str, memory_limit: int = MEMORY_LIMIT, time_limit: float = TIME_LIMIT):
+        self.path = path
+        super().__init__(["--csv", path, str(int(memory_limit))], time_limit)
+
+    def _decode(self, data: bytes) -> tuple:
+        header, _, arrays = data.partition(b"\n")
+        try:
+            answer = json.loads(header)
+            if not answer["ok"]:
+                return ("error", one_line(str(answer["message"])))
+            stream = io.BytesIO(arrays)
+            X = np.load(stream, allow_pickle=False)  # (n, inputs)
+            y = np.load(stream, allow_pickle=False)  # (n, outputs)
+            return ("ok", nndata.Dataset(X, y, str(answer["source"])))
+        except (ValueError, KeyError, TypeError, EOFError) as err:  # a garbled answer
+            return ("error", one_line(f"the reading process gave an unreadable answer ({err})"))
+
+    def result(self) -> nndata.Dataset:
+        """The data set, as `nncore.data.load_csv` returns it; raises DataError (one line)."""
         if self._message is None:
-            self._message = ("error", "the read was cancelled")
+            raise RuntimeError("the read has not finished")
+        kind, value = self._message
+        if kind == "ok":
+            return value
+        raise DataError(value)
 
 
 def read_here(path: str) -> PackedWeights:

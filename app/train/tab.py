@@ -143,6 +143,7 @@ class TrainTab(QWidget):
 
         self.data_panel.changed.connect(self._on_data_changed)
         self.data_panel.validity_changed.connect(self._update_controls)
+        self.data_panel.reading_changed.connect(self._update_controls)
         self.model_panel.validity_changed.connect(self._update_controls)
         self.model_panel.changed.connect(self._on_model_changed)
         self.model_panel.lr_changed.connect(self._on_lr_changed)
@@ -318,7 +319,7 @@ class TrainTab(QWidget):
     @Slot()
     def start(self) -> None:
         """Start training (a new run when the last one has finished)."""
-        if self.state.busy or self._closed or self._opening:
+        if self.state.busy or self._closed or self._locked():
             return
         if self.state != PAUSED:
             self.model_panel.commit()  # Layers typed but not yet taken (F5 leaves no focus)
@@ -387,14 +388,14 @@ class TrainTab(QWidget):
     @Slot()
     def reset(self) -> None:
         """Back to the initial weights with the current settings (same seed, same run)."""
-        if self._closed or self._opening:
+        if self._closed or self._locked():
             return
         self.banner.clear()
         self._new_run(keep_previous=True)
 
     @Slot()
     def step_one_epoch(self) -> None:
-        if not self.state.can_step or self.run is None or self.run.done or self._opening:
+        if not self.state.can_step or self.run is None or self.run.done or self._locked():
             return
         if self.state == FRESH:
             self.model_panel.commit()
@@ -483,7 +484,7 @@ class TrainTab(QWidget):
 
     def _on_banner_action(self) -> None:
         if self.banner.action.text() == TRY_MODERN_ACTION:
-            if not self._settings_ok() or self.state.live or self._opening:
+            if not self._settings_ok() or self.state.live or self._locked():
                 return  # the button is disabled then; a queued click does nothing either
             self.banner.clear()
             # 80 modern epochs beside 2,000 article ones: only a log axis shows both
@@ -504,6 +505,10 @@ class TrainTab(QWidget):
         if changed:
             self.state_changed.emit(new.value)
 
+    def _locked(self) -> bool:
+        """A weight file or a big CSV file is being read: nothing may start or open."""
+        return self._opening or self.data_panel.reading
+
     def _settings_ok(self) -> bool:
         return self.data_panel.is_valid and self.model_panel.is_valid
 
@@ -517,14 +522,14 @@ class TrainTab(QWidget):
             data_ok=data_ok and model_ok,
             can_export=self.last_snapshot is not None,
         )
-        self.banner.action.setEnabled(data_ok and model_ok and not s.live and not self._opening)
-        if self._opening:  # nothing may start, reset or open while a file is read
+        self.banner.action.setEnabled(data_ok and model_ok and not s.live and not self._locked())
+        if self._locked():  # nothing may start, reset or open while a file is read
             for button in (self.start_button, self.step_button, self.reset_button):
                 button.setEnabled(False)
             self.open_button.setEnabled(False)
         self.data_panel.setEnabled(not s.live and not self._opening)
         self.model_panel.set_running(s.live or self._opening)
-        if self._opening:
+        if self._locked():
             return
         if s.can_start and not data_ok:
             self.status_label.setText(
@@ -683,7 +688,7 @@ class TrainTab(QWidget):
         refused with one line in the banner and nothing changes; settings its widgets
         cannot show are replaced by defaults and named in the banner.
         """
-        if self._opening or self._closed:
+        if self._locked() or self._closed:
             return False
         name = shown(path, limit=120)
         self._opening = True  # Start, Step, Reset, Open and the panels locked until done
@@ -765,6 +770,7 @@ class TrainTab(QWidget):
             return
         self._closed = True
         self._refresh_timer.stop()
+        self.data_panel.cancel_csv()  # a CSV file's reading child ends with the tab
         self._thread.shutdown()
 
     def shortcuts(self) -> list[tuple[str, str]]:
