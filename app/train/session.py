@@ -261,6 +261,16 @@ def drawn_rows(values: np.ndarray, limit: int = MAX_DRAWN_EPOCHS) -> np.ndarray:
 # ---- words about a run ----------------------------------------------------------------
 
 
+MAX_DRAWN_POINTS = 20_000  # scatter points per view: more cost seconds to draw, show no more
+
+
+def drawn_points(n: int, limit: int = MAX_DRAWN_POINTS) -> slice:
+    """Which of `n` data points a scatter view draws: all up to `limit`, else every k-th, so
+    the picture keeps the data's spread while a million points draw in a fraction of a
+    second (pyqtgraph needs ~10 µs a point). Training always uses every point."""
+    return slice(None, None, max(1, -(-n // limit)))
+
+
 def readout_text(report: training.EpochReport | None) -> str:
     """The line above the loss curve (rich text): epoch, MSE and R² of the last epoch.
 
@@ -341,6 +351,8 @@ __all__ = [
     "HistoryArrays",
     "drawn_rows",
     "MAX_DRAWN_EPOCHS",
+    "drawn_points",
+    "MAX_DRAWN_POINTS",
     "readout_text",
     "advice_after",
     "TRY_MODERN_ACTION",

@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.train.banner import Banner
-from app.train.session import HistoryArrays, PreparedData, drawn_rows, readout_text
+from app.train.session import (
+    HistoryArrays,
+    PreparedData,
+    drawn_points,
+    drawn_rows,
+    readout_text,
+)
 from app.train.worker import TrainingSnapshot
 from app.widgets.colormaps import diverging_colormap
 from app.widgets.contour_view import ContourView, ScatterView
@@ -137,6 +143,7 @@ class TrainViews(QWidget):
         """Draw the data: the true function (or, for CSV data, the points themselves), the
         training points, and blank prediction and error maps on the same colour scale."""
         self.levels = p.value_range()
+        drawn = drawn_points(len(p.train))  # every point trains; the views draw a sample
         self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
         for view in self.maps:
             view.set_grid(p.xs, p.ys)
@@ -149,18 +156,20 @@ class TrainViews(QWidget):
         else:
             # CSV data: no function to draw, so show the points themselves
             self.truth_view.clear_values("")
-            self.truth_view.set_points(p.train.X, p.train.y, self.levels)
+            self.truth_view.set_points(p.train.X[drawn], p.train.y[drawn], self.levels)
             self.truth_view.show_colorbar(True, self.levels)
             self.truth_view.set_title("Your data (training points)")
             self.error_view.clear_values("no known function to compare with")
             self.error_view.show_colorbar(False)
         self.prediction_view.clear_values("")
         self.prediction_view.show_colorbar(True, self.levels)
+        shown_count = len(range(len(p.train))[drawn])
+        sampled = f", {shown_count:,} drawn" if shown_count < len(p.train) else ""
         self.scatter_view.set_points(
-            p.train.X,
-            p.train.y,
+            p.train.X[drawn],
+            p.train.y[drawn],
             self.levels,
-            title=f"{len(p.train):,} training points (coloured by z)",
+            title=f"{len(p.train):,} training points (coloured by z{sampled})",
         )
 
     def show_prediction(self, snap: TrainingSnapshot) -> None:

@@ -217,3 +217,13 @@ def test_drawn_rows_keep_every_bucket_extreme_and_both_ends():
         part = values[a:b]
         assert a + np.nanargmin(part) in rows and a + np.nanargmax(part) in rows
     assert np.array_equal(drawn_rows(values[:50], limit=1000), np.arange(50))
+
+
+def test_drawn_points_keep_small_data_whole_and_sample_big_data_evenly():
+    from app.train.session import MAX_DRAWN_POINTS, drawn_points
+
+    assert range(500)[drawn_points(500)] == range(500)
+    picked = range(1_000_000)[drawn_points(1_000_000)]
+    assert len(picked) <= MAX_DRAWN_POINTS and picked[0] == 0
+    assert picked[-1] >= 1_000_000 - picked.step  # the spread reaches the end of the data
+    assert len(range(MAX_DRAWN_POINTS + 1)[drawn_points(MAX_DRAWN_POINTS + 1)]) <= MAX_DRAWN_POINTS
