@@ -458,7 +458,10 @@ class _Reader:
             raise self.error("preset", f"is {shown(preset)}; choose one of {', '.join(PRESETS)}")
         default = None if preset == "custom" else PRESETS[preset].factory()
         if "network" in doc:
-            sizes, acts, weights, biases = self.network(doc["network"], "network", None)
+            # A preset keeps its architecture (its weights may be edited); another
+            # architecture is a custom lesson.
+            like = None if default is None else (default.sizes, default.network.activation_names)
+            sizes, acts, weights, biases = self.network(doc["network"], "network", like, preset)
         elif default is not None:
             sizes, acts = default.network.sizes, tuple(default.network.activation_names)
             weights = tuple(_matrix(w.tolist()) for w in default.network.weights)
@@ -579,7 +582,7 @@ class _Reader:
             for i, row in enumerate(value)
         )
 
-    def network(self, value, where: str, like):
+    def network(self, value, where: str, like, preset: str = ""):
         """(sizes, activations, weights, biases) of a network object; `like`: the sizes and
         activations it must share (the start network is the same network, earlier)."""
         if not isinstance(value, dict):
@@ -610,7 +613,12 @@ class _Reader:
                     f"is {shown(name)}; choose one of {', '.join(ACTIVATIONS)}",
                 )
         if like is not None and (tuple(sizes), tuple(acts)) != (tuple(like[0]), tuple(like[1])):
-            raise self.error(where, "must have the sizes and activations of 'network'")
+            model = "'network'" if where == "start_network" else f"the {shown(preset)} lesson"
+            raise self.error(
+                where,
+                f"must have the sizes and activations of {model} "
+                f"({'-'.join(map(str, like[0]))}, {', '.join(like[1])})",
+            )
         # The start network is what a student typed (±VALUE_LIMIT); this iteration's may
         # have grown since, so it is only held finite (the lesson built above checks it).
         limit = VALUE_LIMIT if where == "start_network" else None

@@ -189,6 +189,10 @@ REFUSED = {
     "weights missing layer": (_doc(network={**_NET, "weights": _NET["weights"][:1]}), "weights"),
     "weights as text": (_doc(network={**_NET, "biases": [["0", 0, 0], [0]]}), "biases[0][0]"),
     "sizes too large": (_doc(network={**_NET, "sizes": [2, 100, 1]}), "'network.sizes[1]'"),
+    "preset, other architecture": (
+        _doc(network={**_NET, "activations": ["tanh", "linear"]}),
+        "the 'article' lesson (2-3-1, relu, linear)",
+    ),
     "unknown activation": (
         _doc(network={**_NET, "activations": ["os.system", "linear"]}),
         "activations[0]",
