@@ -170,7 +170,7 @@ class LessonFile:
     iteration: int = 1
     start_weights: tuple[Matrix, ...] | None = None  # iteration 1's network (for Reset)
     start_biases: tuple[tuple[float, ...], ...] | None = None
-    loss_history: tuple[float, ...] = ()  # the loss at the start of each earlier iteration
+    loss_history: tuple[float, ...] = ()  # what the Step tab's loss chart shows, in order
     granularity: str = "operation"
     position: int = 0  # steps shown, 0 to len(lesson)
     predict: PredictSettings = field(default_factory=PredictSettings)
@@ -244,20 +244,12 @@ class LessonFile:
             "title": self.title,
             "notes": self.notes,
             "preset": self.preset,
-            "network": {
-                "sizes": list(self.sizes),
-                "activations": list(self.activations),
-                "weights": _plain(self.weights),
-                "biases": _plain(self.biases),
-            },
+            "network": _network_fields(self.sizes, self.activations, self.weights, self.biases),
         }
         if self.start_weights is not None and self.start_biases is not None:
-            doc["start_network"] = {
-                "sizes": list(self.sizes),
-                "activations": list(self.activations),
-                "weights": _plain(self.start_weights),
-                "biases": _plain(self.start_biases),
-            }
+            doc["start_network"] = _network_fields(
+                self.sizes, self.activations, self.start_weights, self.start_biases
+            )
         doc.update(
             inputs=_plain(self.inputs),
             targets=_plain(self.targets),
@@ -266,13 +258,9 @@ class LessonFile:
             loss_history=list(self.loss_history),
             granularity=self.granularity,
             position=self.position,
-            predict={
-                "on": self.predict.on,
-                "ask": _plain(self.predict.ask),
-                "hints": self.predict.hints,
-            },
+            predict=_plain(self.predict),
             train=dict(self.train),
-            locks={"hidden": list(self.locks.hidden), "locked": list(self.locks.locked)},
+            locks=_plain(self.locks),
         )
         return doc
 
@@ -332,11 +320,17 @@ def _one_line_list(match: re.Match) -> str:
 
 
 def _network_document(net: Network) -> dict[str, Any]:
+    biases = [b.reshape(-1) for b in net.biases]
+    return _network_fields(net.sizes, net.activation_names, net.weights, biases)
+
+
+def _network_fields(sizes, activations, weights, biases) -> dict[str, Any]:
+    """A network as the file writes it: float64 numbers in lists (exact for float32 too)."""
     return {
-        "sizes": list(net.sizes),
-        "activations": list(net.activation_names),
-        "weights": [w.astype(np.float64).tolist() for w in net.weights],
-        "biases": [b.astype(np.float64).reshape(-1).tolist() for b in net.biases],
+        "sizes": list(sizes),
+        "activations": list(activations),
+        "weights": [np.asarray(w, dtype=np.float64).tolist() for w in weights],
+        "biases": [np.asarray(b, dtype=np.float64).reshape(-1).tolist() for b in biases],
     }
 
 
