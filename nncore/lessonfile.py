@@ -357,18 +357,38 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+# The bytes that decide how JSON text nests: quotes and backslashes (texts) and brackets.
+_STRUCTURE = re.compile(rb'["\\\[\]{}]')
+
+
 def _max_depth(data: bytes) -> int:
-    """How deeply the lists and objects nest, brackets inside texts ignored (texts are cut
-    out first; the file is small, so this is quick)."""
-    structure = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", data).translate(None, _NOT_BRACKETS)
+    """How deeply the lists and objects nest, brackets inside texts ignored.
+
+    One pass over the quotes, backslashes and brackets only, so the time grows with the
+    text's length whatever it holds (a regular expression matching whole texts would try
+    again from every quote of an unclosed text: hours for a megabyte of backslashed quotes).
+    """
     depth = deepest = 0
-    for byte in structure:
-        depth += 1 if byte in b"[{" else -1
-        deepest = max(deepest, depth)
+    in_text = False
+    escaped_at = -1  # the position of the character a backslash escapes
+    for match in _STRUCTURE.finditer(data):
+        at = match.start()
+        if at == escaped_at:
+            continue
+        byte = data[at]
+        if in_text:
+            if byte == ord("\\"):
+                escaped_at = at + 1
+            elif byte == ord('"'):
+                in_text = False
+        elif byte == ord('"'):
+            in_text = True
+        elif byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
     return deepest
-
-
-_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"[]{}")
 
 
 class _Reader:
