@@ -148,7 +148,21 @@ class Locks:
 
     @property
     def any(self) -> bool:
+        """Whether anything is hidden or locked (the app then shows its "locked" banner)."""
         return bool(self.hidden or self.locked)
+
+    def hides(self, control: str) -> bool:
+        """Whether `control` (a name in HIDEABLE) is hidden; KeyError for another name, so
+        a misspelt name in the app fails loudly instead of leaving a control visible."""
+        if control not in HIDEABLE:
+            raise KeyError(f"{control!r} is not a control a lesson file can hide")
+        return control in self.hidden
+
+    def fixes(self, value: str) -> bool:
+        """Whether `value` (a name in LOCKABLE) is locked; KeyError for another name."""
+        if value not in LOCKABLE:
+            raise KeyError(f"{value!r} is not a value a lesson file can lock")
+        return value in self.locked
 
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -536,7 +550,7 @@ class _Reader:
     def keys(self, obj: dict, where: str, allowed) -> None:
         for key in obj:
             if key not in allowed:
-                name = f"{where}.{key}" if where else str(key)
+                name = f"{where}.{shown(key, 40)[1:-1]}" if where else shown(key, 40)[1:-1]
                 raise self.error(
                     name,
                     "is not a field of a lesson file (unknown fields are "

@@ -281,3 +281,14 @@ def test_the_example_in_the_docs_is_a_valid_lesson_file():
     lesson = loaded.make_lesson()
     assert lesson.iteration == 2 and loaded.position == 5 and loaded.locks.any
     _same_lesson(lesson, make_lesson("perceptron").next_iteration())
+
+
+def test_locks_answer_by_name_and_refuse_names_outside_the_vocabulary():
+    locks = Locks(hidden=("editor",), locked=("network",))
+    assert locks.any and locks.hides("editor") and not locks.hides("train_tab")
+    assert locks.fixes("network") and not locks.fixes("inputs")
+    assert not Locks().any
+    with pytest.raises(KeyError):
+        locks.hides("edtor")
+    with pytest.raises(KeyError):
+        locks.fixes("train_tab")
