@@ -160,11 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "lesson",
         help="write a step-by-step lesson",
-        description="Write a step-by-step lesson as Markdown, LaTeX or CSV. "
-        "Without a name, list the lessons.",
+        description="Write a step-by-step lesson as Markdown, LaTeX or CSV, from a preset or "
+        "a lesson file (.nnlesson); or save it as a lesson file. Without a lesson, list them.",
     )
     s.add_argument(
-        "preset", nargs="?", metavar="PRESET", help="perceptron, article, sigmoid or custom"
+        "preset",
+        nargs="?",
+        metavar="LESSON",
+        help="perceptron, article, sigmoid or custom, or a lesson file FILE.nnlesson",
     )
     s.add_argument(
         "--format",
@@ -172,5 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the -o extension (.md, .tex, .csv), else markdown",
     )
     s.add_argument("-o", "--output", metavar="FILE")
+    s.add_argument(
+        "--save",
+        metavar="FILE.nnlesson",
+        help="write the lesson as a lesson file (to open in nn-tutor); no hand-out unless -o",
+    )
     s.set_defaults(handler=cmd_lesson)
     return parser
