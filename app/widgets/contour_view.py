@@ -19,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 
+from app.pictures import SaveImageMenu
 from app.widgets.colormaps import theme_colors, value_colormap
 from app.widgets.marching_squares import contour_segments
 
@@ -69,7 +70,7 @@ def let_title_overhang(plot: pg.PlotItem) -> None:
     update_min()
 
 
-class ContourView(pg.GraphicsLayoutWidget):
+class ContourView(SaveImageMenu, pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
     Call `set_grid(xs, ys)` once per domain, then `set_values(Z, levels, contour_levels)` as
@@ -225,6 +226,11 @@ class ContourView(pg.GraphicsLayoutWidget):
         i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)), key=lambda k: abs(self._ys[k] - y))
         return float(self._Z[i, j])
 
+    @property
+    def picture_name(self) -> str:
+        """What right-click ▸ Save image… calls this map (its title)."""
+        return self._title or "this map"
+
     def set_title(self, title: str) -> None:
         self._title = title
         self.plot.setTitle(title, color=self._colors["foreground"])
@@ -264,7 +270,7 @@ def value_brushes(
     return [brushes[k] for k in idx]
 
 
-class ScatterView(pg.GraphicsLayoutWidget):
+class ScatterView(SaveImageMenu, pg.GraphicsLayoutWidget):
     """The training points, coloured by their target value (the article's scatter plot)."""
 
     def __init__(self, title: str = "Training data", parent=None):
@@ -302,6 +308,11 @@ class ScatterView(pg.GraphicsLayoutWidget):
             self._title = title
         self.plot.setTitle(self._title, color=self._colors["foreground"])
         self.plot.autoRange()
+
+    @property
+    def picture_name(self) -> str:
+        """What right-click ▸ Save image… calls this map (its title)."""
+        return self._title or "this map"
 
     def point_count(self) -> int:
         return len(self.scatter.data)

@@ -27,6 +27,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from app.pictures import SaveImageMenu
 from app.widgets.colormaps import diverging_colormap, theme_colors
 from app.widgets.contour_view import let_title_overhang
 from app.widgets.marching_squares import nice_step
@@ -135,8 +136,10 @@ class _StickyRange:
         self.current = None
 
 
-class LossPlot(pg.GraphicsLayoutWidget):
+class LossPlot(SaveImageMenu, pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
+
+    picture_name = "the loss curve"
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -298,9 +301,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.legend.setBrush(pg.mkBrush(translucent))
 
 
-class HealthPlots(pg.GraphicsLayoutWidget):
+class HealthPlots(SaveImageMenu, pg.GraphicsLayoutWidget):
     """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
 
+    picture_name = "the training health plots"
     # two short lines each, so three plots side by side fit a narrow window
     TITLES = ("weights<br>‖W‖", "gradients<br>‖∂L/∂W‖", "dead ReLUs<br>(share)")
 
@@ -414,12 +418,14 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         self._update_key()
 
 
-class WeightMatricesView(pg.GraphicsLayoutWidget):
+class WeightMatricesView(SaveImageMenu, pg.GraphicsLayoutWidget):
     """Every weight matrix as a heat map: row = input neuron, column = output neuron.
 
     Each matrix gets a symmetric colour range ±max|w| of its own (shown in its title), so
     the pattern inside a small-weight layer stays visible next to a large-weight one.
     """
+
+    picture_name = "the weight matrices"
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
