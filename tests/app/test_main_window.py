@@ -65,7 +65,13 @@ def test_title_names_the_current_tab(window):
 
 def test_menus_and_their_entries(window):
     assert menu_titles(window) == ["File", "View", "Help"]
-    assert menu_entries(window, "File") == ["Open weights…", "Export weights…", "Quit"]
+    assert menu_entries(window, "File") == [
+        "Open weights…",
+        "Export weights…",
+        "Save picture…",
+        "Quit",
+    ]
+    assert "Text size" in menu_entries(window, "View")
     assert menu_entries(window, "View")[:2] == ["Light theme", "Dark theme"]
     assert {"Step through", "Train"} <= set(menu_entries(window, "View"))
     assert menu_entries(window, "Help") == ["Keyboard shortcuts", "About nn-tutor"]
@@ -73,7 +79,11 @@ def test_menus_and_their_entries(window):
 
 def test_actions_have_the_promised_shortcuts(window):
     assert keys(window.action_open) == ["Ctrl+O"]
-    assert keys(window.action_export) == ["Ctrl+E", "Ctrl+Shift+S"]
+    assert keys(window.action_export) == ["Ctrl+E"]
+    assert keys(window.action_save_picture) == ["Ctrl+Shift+S"]
+    assert keys(window.action_larger) == ["Ctrl+=", "Ctrl++"]
+    assert keys(window.action_smaller) == ["Ctrl+-"]
+    assert keys(window.action_normal_size) == ["Ctrl+0"]
     assert keys(window.action_quit) == ["Ctrl+Q"]
     assert keys(window.action_shortcuts) == ["F1"]
     assert keys(window.action_step_tab) == ["Ctrl+1"]
