@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             "Save &picture…",
             self.save_picture_dialog,
             shortcuts=("Ctrl+Shift+S",),
-            tip="Save a picture of the current tab: PNG at 2× for slides, or SVG",
+            tip="Save a picture of the current tab (PNG at 2× or SVG)",
         )
         self.action_quit = self._action(
             "&Quit", self.close, shortcuts=("Ctrl+Q",), tip="Stop everything and close nn-tutor"
@@ -232,13 +232,13 @@ class MainWindow(QMainWindow):
             "&Larger",
             lambda: self.set_text_scale(zoom.larger(self.text_scale)),
             shortcuts=("Ctrl+=", "Ctrl++"),
-            tip="Make every text, number and the drawing larger (for a projector)",
+            tip="Larger text, numbers and drawing, for a projector",
         )
         self.action_smaller = self._action(
             "&Smaller",
             lambda: self.set_text_scale(zoom.smaller(self.text_scale)),
             shortcuts=("Ctrl+-",),
-            tip="Make every text, number and the drawing smaller",
+            tip="Smaller text, numbers and drawing",
         )
         self.action_normal_size = self._action(
             "&Reset",
@@ -406,6 +406,7 @@ class MainWindow(QMainWindow):
         # As with the palette (see _on_theme_changed), the tab bar's style sheet stops the
         # application font from reaching the tabs (measured with Qt 6.11): hand it over.
         self.tabs.setFont(font)
+        self.tabs.tabBar().setFont(font)
         for _label, tab in self.tab_entries():
             tell = getattr(tab, "set_text_scale", None)
             if callable(tell):
