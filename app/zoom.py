@@ -54,3 +54,19 @@ def scale_from_setting(value: object) -> float:
     if scale != scale:  # NaN
         return 1.0
     return clamp_scale(scale)
+
+
+def scale_from_percent(text: str) -> float:
+    """The text scale '150' or '150%' asks for (1.5); ValueError outside the bounds.
+
+    For the command line (`--text-size 150`), where a typo should be told, not clamped.
+    """
+    number = text.strip().rstrip("%").strip()
+    try:
+        percent = float(number)
+    except ValueError:
+        raise ValueError(f"expected a percentage such as 150, got {text!r}") from None
+    low, high = round(MIN_SCALE * 100), round(MAX_SCALE * 100)
+    if not low <= percent <= high:  # also refuses NaN
+        raise ValueError(f"text size {text!r} is out of range ({low} to {high} %)")
+    return clamp_scale(percent / 100)

@@ -108,3 +108,23 @@ def test_the_menu_and_the_shortcut_list_name_the_keys(window):
     listed = dict(window.shortcuts())
     assert "Ctrl+= or Ctrl++" in listed and "Ctrl+0" in listed and "Ctrl+Shift+S" in listed
     assert "Ctrl+=" in window.action_larger.toolTip()
+
+
+@pytest.mark.parametrize(("text", "scale"), [("150", 1.5), ("125%", 1.25), (" 75 ", 0.75)])
+def test_a_percentage_from_the_command_line(text, scale):
+    assert zoom.scale_from_percent(text) == scale
+
+
+@pytest.mark.parametrize("text", ["50", "301", "big", "nan", ""])
+def test_a_bad_percentage_is_refused_not_clamped(text):
+    with pytest.raises(ValueError):
+        zoom.scale_from_percent(text)
+
+
+def test_screenshot_option_text_size(tmp_path, capsys):
+    from app.main import build_parser
+
+    assert build_parser().parse_args(["--text-size", "150"]).text_size == 1.5
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--text-size", "1000"])
+    assert "out of range" in capsys.readouterr().err
