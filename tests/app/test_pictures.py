@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,3 +166,36 @@ def test_right_click_offers_save_image(qtbot, request, name):
             m.close()
 
     qtbot.waitUntil(menu_shown)
+
+
+# ----------------------------------------------------------------- app.picture_names (no Qt)
+
+
+def test_the_suffix_decides_the_format_then_the_filter():
+    from app.picture_names import PNG_FILTER, SVG_FILTER, picture_format
+
+    assert picture_format("a/slide.SVG", PNG_FILTER)[1] == "svg"
+    assert picture_format("slide", SVG_FILTER) == (Path("slide.svg"), "svg")
+    assert picture_format("slide", PNG_FILTER) == (Path("slide.png"), "png")
+    assert picture_format("slide.v2") == (Path("slide.v2.png"), "png")
+
+
+def test_default_file_name_is_a_plain_slug():
+    from app.picture_names import default_file_name
+
+    assert default_file_name("the Step through tab") == "nn-tutor-the-step-through-tab.png"
+    assert default_file_name("Error: prediction − truth", "svg") == (
+        "nn-tutor-error-prediction-truth.svg"
+    )
+    assert default_file_name("???") == "nn-tutor-picture.png"
+
+
+def test_the_qt_free_modules_import_no_qt():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, app.zoom, app.picture_names; "
+        "sys.exit(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
