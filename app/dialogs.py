@@ -11,7 +11,7 @@ import platform
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -178,7 +178,14 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(680, 520)
+        # Wide and tall enough for the longest descriptions at any text size (View ▸ Text
+        # size), but never larger than the screen.
+        line = self.fontMetrics().height()
+        size = QSize(max(680, 46 * line), max(520, 32 * line))
+        screen = self.screen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size() * 0.9)
+        self.resize(size)
 
     def entries(self) -> list[tuple[str, str, str]]:
         """Every listed shortcut as (section, key, action), in display order."""

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import app as app_package
+from app import zoom
 from app.theme import THEMES
 
 SCREENSHOT_SIZE = (1280, 820)
@@ -53,9 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="window size for --screenshot (default: %(default)s)",
     )
     parser.add_argument(
+        "--text-size",
+        metavar="PERCENT",
+        type=_parse_text_size,
+        help="text size for --screenshot in percent, 75 to 300 (default: 100)",
+    )
+    parser.add_argument(
         "--version", action="version", version=f"nn-tutor {app_package.__version__}"
     )
     return parser
+
+
+def _parse_text_size(text: str) -> float:
+    try:
+        return zoom.scale_from_percent(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parse_size(text: str) -> tuple[int, int]:
@@ -181,7 +195,14 @@ def save_screenshots(window, directory: Path) -> tuple[list[Path], list[str]]:
     return written, errors
 
 
-def _run_screenshots(qt_app, directory: Path, size: tuple[int, int], theme_name: str) -> int:
+def _run_screenshots(
+    qt_app,
+    directory: Path,
+    size: tuple[int, int],
+    theme_name: str,
+    *,
+    text_scale: float | None = None,
+) -> int:
     from app.main_window import MainWindow
 
     try:
@@ -195,6 +216,8 @@ def _run_screenshots(qt_app, directory: Path, size: tuple[int, int], theme_name:
     window = MainWindow(persist=False, theme_name=theme_name)
     window.resize(*size)
     window.show()
+    if text_scale is not None:
+        window.set_text_scale(text_scale, announce=False)
     written, errors = save_screenshots(window, directory)
     window.close()
     qt_app.processEvents()
@@ -268,7 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.screenshot is not None:
         return _run_screenshots(
-            create_application(), args.screenshot, args.size, args.theme or "light"
+            create_application(),
+            args.screenshot,
+            args.size,
+            args.theme or "light",
+            text_scale=args.text_size,
         )
 
     with _CloseOnSignals() as close_on_signals:

@@ -4,11 +4,15 @@ The window itself teaches nothing; it hosts the two tabs that do. "Step through"
 (`app.step.tab.StepThroughTab`) walks one example through a small network number by number,
 and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
-- menus File (Open weights…, Export weights…, Quit), View (light/dark theme, tab switching,
-  full screen) and Help (Keyboard shortcuts, About), each action with a shortcut, a tooltip
-  and a status-bar tip. The File actions hand the work to the Train tab.
-- memory: window geometry, the current tab and the theme are saved in QSettings
-  (see `app.open_settings`) and restored the next time.
+- menus File (Open weights…, Export weights…, Save picture…, Quit), View (light/dark theme,
+  Text size, tab switching, full screen) and Help (Keyboard shortcuts, About), each action
+  with a shortcut, a tooltip and a status-bar tip. The weight actions hand the work to the
+  Train tab; Save picture… draws the current tab (see `app.pictures`).
+- zoom for a projector: Ctrl+= / Ctrl+− / Ctrl+0 and View ▸ Text size scale the application
+  font, and every tab derives its fonts (and the network drawing its size) from that font, so
+  all text, numbers and the drawing grow together. Which sizes exist is `app.zoom`'s choice.
+- memory: window geometry, the current tab, the theme and the text size are saved in
+  QSettings (see `app.open_settings`) and restored the next time.
 - a clean exit: closing the window, or the application quitting for any other reason,
   calls every tab's `shutdown()` once, so no timer or worker thread outlives its widgets.
 
@@ -23,7 +27,7 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -33,8 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import open_settings
+from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
+from app.pictures import save_and_report, save_picture_dialog
 from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
 from app.train.tab import TrainTab
@@ -47,6 +52,27 @@ MINIMUM_SIZE = QSize(640, 480)  # small laptops; the tabs scroll or squeeze belo
 KEY_GEOMETRY = "window/geometry"
 KEY_TAB = "window/tab"
 KEY_THEME = "view/theme"
+KEY_TEXT_SCALE = "view/text_scale"
+
+_base_font: QFont | None = None  # the application font before any zoom, kept for the process
+
+
+def base_font() -> QFont:
+    """The application font as the system gave it, before nn-tutor scaled it."""
+    global _base_font
+    if _base_font is None:
+        _base_font = QFont(QApplication.font())
+    return QFont(_base_font)
+
+
+def scaled_application_font(scale: float) -> QFont:
+    """`base_font()` at `scale` times its size (in points, or in pixels if set in pixels)."""
+    font = base_font()
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    elif font.pixelSize() > 0:
+        font.setPixelSize(max(1, round(font.pixelSize() * scale)))
+    return font
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +88,10 @@ class MainWindow(QMainWindow):
     Attributes: `tabs` (the QTabWidget), `step_tab`, `train_tab`, and one QAction per menu
     entry (`action_open`, `action_export`, `action_quit`, `action_light`, `action_dark`,
     `action_step_tab`, `action_train_tab`, `action_full_screen`, `action_shortcuts`,
-    `action_about`). `about_dialog` and `shortcuts_dialog` are the last dialogs shown.
+    `action_about`, `action_save_picture`, `action_larger`, `action_smaller`,
+    `action_normal_size` and `text_size_actions`, one per fixed size). `about_dialog` and
+    `shortcuts_dialog` are the last dialogs shown; `text_scale` is the current zoom (1.0 =
+    the system's text size).
     """
 
     def __init__(
@@ -77,6 +106,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self.about_dialog: AboutDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.text_scale = 1.0
 
         # The theme goes first so the tabs are built with the right colours.
         theme.set_theme(self._initial_theme(theme_name))
@@ -112,6 +142,7 @@ class MainWindow(QMainWindow):
             app.aboutToQuit.connect(self.shutdown_tabs)
 
         self._restore_layout()
+        self.set_text_scale(self._initial_text_scale(), announce=False)
         self._update_title()
         self._sync_theme_actions()
 
@@ -165,9 +196,15 @@ class MainWindow(QMainWindow):
         self.action_export = self._action(
             "&Export weights…",
             self.export_weights_dialog,
-            shortcuts=("Ctrl+E", "Ctrl+Shift+S"),
+            shortcuts=("Ctrl+E",),
             icon=SP.SP_DialogSaveButton,
             tip="Save the Train tab's network to a weight file",
+        )
+        self.action_save_picture = self._action(
+            "Save &picture…",
+            self.save_picture_dialog,
+            shortcuts=("Ctrl+Shift+S",),
+            tip="Save a picture of the current tab (PNG at 2× or SVG)",
         )
         self.action_quit = self._action(
             "&Quit", self.close, shortcuts=("Ctrl+Q",), tip="Stop everything and close nn-tutor"
@@ -190,6 +227,37 @@ class MainWindow(QMainWindow):
         self.theme_group.setExclusive(True)
         self.theme_group.addAction(self.action_light)
         self.theme_group.addAction(self.action_dark)
+
+        self.action_larger = self._action(
+            "&Larger",
+            lambda: self.set_text_scale(zoom.larger(self.text_scale)),
+            shortcuts=("Ctrl+=", "Ctrl++"),
+            tip="Larger text, numbers and drawing, for a projector",
+        )
+        self.action_smaller = self._action(
+            "&Smaller",
+            lambda: self.set_text_scale(zoom.smaller(self.text_scale)),
+            shortcuts=("Ctrl+-",),
+            tip="Smaller text, numbers and drawing",
+        )
+        self.action_normal_size = self._action(
+            "&Reset",
+            lambda: self.set_text_scale(1.0),
+            shortcuts=("Ctrl+0",),
+            tip="Back to the normal text size",
+        )
+        self.text_size_group = QActionGroup(self)
+        self.text_size_group.setExclusive(True)
+        self.text_size_actions: dict[float, QAction] = {}
+        for preset in zoom.PRESETS:
+            action = self._action(
+                zoom.percent_label(preset),
+                lambda preset=preset: self.set_text_scale(preset),
+                checkable=True,
+                tip=f"Show text at {zoom.percent_label(preset)} of the normal size",
+            )
+            self.text_size_group.addAction(action)
+            self.text_size_actions[preset] = action
 
         self.action_step_tab = self._action(
             "&Step through",
@@ -232,11 +300,25 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_open)
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
+        file_menu.addAction(self.action_save_picture)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
         view_menu = menu_bar.addMenu("&View")
         view_menu.addAction(self.action_light)
         view_menu.addAction(self.action_dark)
+        view_menu.addSeparator()
+        text_size_menu = view_menu.addMenu("&Text size")
+        text_size_menu.addAction(self.action_larger)
+        text_size_menu.addAction(self.action_smaller)
+        text_size_menu.addAction(self.action_normal_size)
+        text_size_menu.addSeparator()
+        for action in self.text_size_actions.values():
+            text_size_menu.addAction(action)
+        self.text_size_menu = text_size_menu
+        text_size_tip = "Scale every text, number and the drawing, for a projector"
+        text_size_menu.menuAction().setStatusTip(text_size_tip)
+        text_size_menu.menuAction().setToolTip(f"{text_size_tip} (Ctrl+=, Ctrl+−, Ctrl+0)")
         view_menu.addSeparator()
         view_menu.addAction(self.action_step_tab)
         view_menu.addAction(self.action_train_tab)
@@ -249,7 +331,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.action_about)
 
         self.file_menu, self.view_menu, self.help_menu = file_menu, view_menu, help_menu
-        for menu in (file_menu, view_menu, help_menu):
+        for menu in (file_menu, view_menu, text_size_menu, help_menu):
             menu.setToolTipsVisible(True)
 
     # ----------------------------------------------------------------- tabs
@@ -287,6 +369,57 @@ class MainWindow(QMainWindow):
             return
         method()
 
+    # ----------------------------------------------------------------- pictures
+
+    def save_picture_dialog(self) -> None:
+        """Ask where to save a picture of the current tab, then save it (see app.pictures)."""
+        label = self.tabs.tabText(self.tabs.currentIndex())
+        save_picture_dialog(self.tabs.currentWidget(), f"the {label} tab", self)
+
+    def save_current_tab_picture(self, path: str, kind: str | None = None):
+        """Save the current tab to `path` without a dialog; the outcome is in the status bar.
+
+        Returns the path written, or None when it failed (the status bar says why).
+        """
+        return save_and_report(self.tabs.currentWidget(), path, kind)
+
+    # ----------------------------------------------------------------- text size
+
+    def _initial_text_scale(self) -> float:
+        if not self.persist:
+            return 1.0
+        return zoom.scale_from_setting(open_settings().value(KEY_TEXT_SCALE, 1.0))
+
+    def set_text_scale(self, scale: float, *, announce: bool = True) -> None:
+        """Scale every text in the window to `scale` × the normal size (bounded, remembered).
+
+        The application font changes, and every widget is told (ApplicationFontChange): the
+        tabs' scaled fonts and the network drawing derive themselves from it again. A tab
+        with its own `set_text_scale(factor)` is told the factor too.
+        """
+        scale = zoom.clamp_scale(scale)
+        self.text_scale = scale
+        font = scaled_application_font(scale)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setFont(font)
+        # As with the palette (see _on_theme_changed), the tab bar's style sheet stops the
+        # application font from reaching the tabs (measured with Qt 6.11): hand it over.
+        self.tabs.setFont(font)
+        self.tabs.tabBar().setFont(font)
+        for _label, tab in self.tab_entries():
+            tell = getattr(tab, "set_text_scale", None)
+            if callable(tell):
+                tell(scale)
+        for preset, action in self.text_size_actions.items():
+            action.setChecked(abs(preset - scale) < 1e-9)
+        self.action_larger.setEnabled(scale < zoom.MAX_SCALE)
+        self.action_smaller.setEnabled(scale > zoom.MIN_SCALE)
+        if self.persist and not self._shut_down:
+            open_settings().setValue(KEY_TEXT_SCALE, scale)
+        if announce:
+            self.statusBar().showMessage(f"Text size {zoom.percent_label(scale)}", 2000)
+
     # ----------------------------------------------------------------- theme
 
     def _on_theme_changed(self, name: str) -> None:
@@ -323,7 +456,11 @@ class MainWindow(QMainWindow):
         actions = (
             self.action_open,
             self.action_export,
+            self.action_save_picture,
             self.action_quit,
+            self.action_larger,
+            self.action_smaller,
+            self.action_normal_size,
             self.action_step_tab,
             self.action_train_tab,
             self.action_full_screen,
@@ -404,6 +541,7 @@ class MainWindow(QMainWindow):
         settings.setValue(KEY_GEOMETRY, self.saveGeometry())
         settings.setValue(KEY_TAB, self.tabs.tabText(self.tabs.currentIndex()))
         settings.setValue(KEY_THEME, theme.name)
+        settings.setValue(KEY_TEXT_SCALE, self.text_scale)
         settings.sync()
 
     # ----------------------------------------------------------------- shutting down

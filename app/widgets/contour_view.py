@@ -16,11 +16,55 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
+from app.pictures import SaveImageMenu
 from app.widgets.colormaps import theme_colors, value_colormap
 from app.widgets.marching_squares import contour_segments
+
+
+def text_size(factor: float = 1.0) -> str:
+    """pyqtgraph's size text for `factor` × the application font ("13.5pt" at 150 %).
+
+    pyqtgraph titles, legends and axis labels take a fixed size in points when they are
+    made; deriving it from the application font lets View ▸ Text size zoom them too.
+    """
+    points = QApplication.font().pointSizeF()
+    if points <= 0:  # the font is set in pixels: pyqtgraph's own default size
+        points = 9.0
+    return f"{points * factor:.1f}pt"
+
+
+def size_axis_labels(plot: pg.PlotItem, names=("left", "bottom", "right")) -> None:
+    """Give the plot's axis titles ("epoch", "z") the application font's size again."""
+    for name in names:
+        size_axis_label(plot.getAxis(name))
+
+
+def size_axis_label(axis: pg.AxisItem) -> None:
+    """One axis title at the application font's size (an axis with no title stays so)."""
+    if axis.labelText or axis.labelUnits:
+        style = dict(axis.labelStyle, **{"font-size": text_size()})
+        axis.setLabel(axis.labelText, axis.labelUnits, axis.labelUnitPrefix, **style)
+
+
+class FollowsTextSize:
+    """Mixin for a plot widget: restyle (`apply_theme`) when the application font changes.
+
+    View ▸ Text size changes the application font; the widget is told by a FontChange
+    event and draws its titles, legends and axis labels at the new size.
+    """
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)  # type: ignore[misc]
+        changed = event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
+        # Not while being built (no colours yet), nor once closed: pyqtgraph's close()
+        # clears the scene and drops its central item, leaving nothing to restyle.
+        built = getattr(self, "_colors", None) is not None
+        if changed and built and getattr(self, "centralWidget", None) is not None:
+            self.apply_theme()  # type: ignore[attr-defined]
 
 
 def _style_map(view, colors: dict) -> str:
@@ -40,7 +84,9 @@ def _style_map(view, colors: dict) -> str:
     for axis in axes:
         axis.setPen(fg)
         axis.setTextPen(fg)
-    view.plot.setTitle(view._title, color=fg)
+    view.plot.setTitle(view._title, color=fg, size=text_size())
+    size_axis_labels(view.plot, ("left", "bottom"))
+    size_axis_label(view.colorbar.getAxis("left"))  # the colour bar's title ("z")
     return fg
 
 
@@ -69,7 +115,7 @@ def let_title_overhang(plot: pg.PlotItem) -> None:
     update_min()
 
 
-class ContourView(pg.GraphicsLayoutWidget):
+class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
     Call `set_grid(xs, ys)` once per domain, then `set_values(Z, levels, contour_levels)` as
@@ -225,9 +271,14 @@ class ContourView(pg.GraphicsLayoutWidget):
         i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)), key=lambda k: abs(self._ys[k] - y))
         return float(self._Z[i, j])
 
+    @property
+    def picture_name(self) -> str:
+        """What right-click ▸ Save image… calls this map (its title)."""
+        return self._title or "this map"
+
     def set_title(self, title: str) -> None:
         self._title = title
-        self.plot.setTitle(title, color=self._colors["foreground"])
+        self.plot.setTitle(title, color=self._colors["foreground"], size=text_size())
 
     # -- look --
     def apply_theme(self, _name: str | None = None) -> None:
@@ -264,7 +315,7 @@ def value_brushes(
     return [brushes[k] for k in idx]
 
 
-class ScatterView(pg.GraphicsLayoutWidget):
+class ScatterView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """The training points, coloured by their target value (the article's scatter plot)."""
 
     def __init__(self, title: str = "Training data", parent=None):
@@ -300,8 +351,13 @@ class ScatterView(pg.GraphicsLayoutWidget):
         self.colorbar.setLevels(levels)
         if title:
             self._title = title
-        self.plot.setTitle(self._title, color=self._colors["foreground"])
+        self.plot.setTitle(self._title, color=self._colors["foreground"], size=text_size())
         self.plot.autoRange()
+
+    @property
+    def picture_name(self) -> str:
+        """What right-click ▸ Save image… calls this map (its title)."""
+        return self._title or "this map"
 
     def point_count(self) -> int:
         return len(self.scatter.data)

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme as app_theme
+from app.pictures import SaveImageMenu
 from app.widgets.network_display import (
     DisplayState,
     StepFocus,
@@ -102,8 +103,10 @@ def theme_colors() -> dict:
     return colors
 
 
-class NetworkView(QGraphicsView):
+class NetworkView(SaveImageMenu, QGraphicsView):
     """Draws a network and animates lesson steps on it (see the module docstring)."""
+
+    picture_name = "the network drawing"
 
     itemClicked = Signal(object)  # key tuple
     itemDoubleClicked = Signal(object)  # key tuple of an edge or bias

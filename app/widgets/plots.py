@@ -27,8 +27,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from app.pictures import SaveImageMenu
 from app.widgets.colormaps import diverging_colormap, theme_colors
-from app.widgets.contour_view import let_title_overhang
+from app.widgets.contour_view import (
+    FollowsTextSize,
+    let_title_overhang,
+    size_axis_labels,
+    text_size,
+)
 from app.widgets.marching_squares import nice_step
 
 FEW_POINTS = 30  # curves this short also get a dot per point
@@ -52,6 +58,7 @@ def _style_axes(plot: pg.PlotItem, colors: dict, axes=("left", "bottom")) -> Non
         axis = plot.getAxis(name)
         axis.setPen(fg)
         axis.setTextPen(fg)
+    size_axis_labels(plot, axes)
 
 
 def layer_color(i: int) -> str:
@@ -135,8 +142,10 @@ class _StickyRange:
         self.current = None
 
 
-class LossPlot(pg.GraphicsLayoutWidget):
+class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
+
+    picture_name = "the loss curve"
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -291,6 +300,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
         self.legend.setLabelTextColor(c["foreground"])
+        self.legend.setLabelTextSize(text_size(0.9))
         for _sample, label in self.legend.items:  # pyqtgraph re-colours only new labels
             label.setText(label.text)
         translucent = QColor(c["background"])
@@ -298,9 +308,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.legend.setBrush(pg.mkBrush(translucent))
 
 
-class HealthPlots(pg.GraphicsLayoutWidget):
+class HealthPlots(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Per-layer weight norms, gradient norms and dead-ReLU share over the epochs."""
 
+    picture_name = "the training health plots"
     # two short lines each, so three plots side by side fit a narrow window
     TITLES = ("weights<br>‖W‖", "gradients<br>‖∂L/∂W‖", "dead ReLUs<br>(share)")
 
@@ -374,7 +385,9 @@ class HealthPlots(pg.GraphicsLayoutWidget):
             f'<span style="color:{layer_color(i)}">━ layer {i + 1}</span>'
             for i in range(self._n_layers)
         ]
-        self.key.setText("&nbsp;&nbsp;".join(names), size="8pt", color=self._colors["foreground"])
+        self.key.setText(
+            "&nbsp;&nbsp;".join(names), size=text_size(0.9), color=self._colors["foreground"]
+        )
 
     def set_history(
         self, epochs: np.ndarray, weight_norms: np.ndarray, grad_norms: np.ndarray, dead: np.ndarray
@@ -409,17 +422,19 @@ class HealthPlots(pg.GraphicsLayoutWidget):
         self.setBackground(c["background"])
         for plot, title in zip((self.weight_plot, self.grad_plot, self.dead_plot), self.TITLES):
             _style_axes(plot, c)
-            plot.setTitle(title, size="9pt", color=c["foreground"])
+            plot.setTitle(title, size=text_size(), color=c["foreground"])
             let_title_overhang(plot)
         self._update_key()
 
 
-class WeightMatricesView(pg.GraphicsLayoutWidget):
+class WeightMatricesView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Every weight matrix as a heat map: row = input neuron, column = output neuron.
 
     Each matrix gets a symmetric colour range ±max|w| of its own (shown in its title), so
     the pattern inside a small-weight layer stays visible next to a large-weight one.
     """
+
+    picture_name = "the weight matrices"
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -460,7 +475,7 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             row=1,
             col=0,
             colspan=max(len(shapes), 1),
-            size="8pt",
+            size=text_size(0.9),
             color=self._colors["muted"],
         )
 
@@ -477,13 +492,13 @@ class WeightMatricesView(pg.GraphicsLayoutWidget):
             title = f"W{k + 1}  {w.shape[0]}×{w.shape[1]}<br>±{limit:.2g}"
             if title != self._titles[k]:
                 self._titles[k] = title
-                plot.setTitle(title, size="8pt", color=fg)
+                plot.setTitle(title, size=text_size(0.9), color=fg)
 
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = theme_colors()
         self.setBackground(self._colors["background"])
         for k, plot in enumerate(self.plots):
-            plot.setTitle(self._titles[k], size="8pt", color=self._colors["foreground"])
+            plot.setTitle(self._titles[k], size=text_size(0.9), color=self._colors["foreground"])
 
 
 __all__ = ["LossPlot", "HealthPlots", "WeightMatricesView", "layer_color", "round_range"]

@@ -65,7 +65,13 @@ def test_title_names_the_current_tab(window):
 
 def test_menus_and_their_entries(window):
     assert menu_titles(window) == ["File", "View", "Help"]
-    assert menu_entries(window, "File") == ["Open weights…", "Export weights…", "Quit"]
+    assert menu_entries(window, "File") == [
+        "Open weights…",
+        "Export weights…",
+        "Save picture…",
+        "Quit",
+    ]
+    assert "Text size" in menu_entries(window, "View")
     assert menu_entries(window, "View")[:2] == ["Light theme", "Dark theme"]
     assert {"Step through", "Train"} <= set(menu_entries(window, "View"))
     assert menu_entries(window, "Help") == ["Keyboard shortcuts", "About nn-tutor"]
@@ -73,7 +79,11 @@ def test_menus_and_their_entries(window):
 
 def test_actions_have_the_promised_shortcuts(window):
     assert keys(window.action_open) == ["Ctrl+O"]
-    assert keys(window.action_export) == ["Ctrl+E", "Ctrl+Shift+S"]
+    assert keys(window.action_export) == ["Ctrl+E"]
+    assert keys(window.action_save_picture) == ["Ctrl+Shift+S"]
+    assert keys(window.action_larger) == ["Ctrl+=", "Ctrl++"]
+    assert keys(window.action_smaller) == ["Ctrl+-"]
+    assert keys(window.action_normal_size) == ["Ctrl+0"]
     assert keys(window.action_quit) == ["Ctrl+Q"]
     assert keys(window.action_shortcuts) == ["F1"]
     assert keys(window.action_step_tab) == ["Ctrl+1"]
@@ -470,3 +480,38 @@ def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_
     assert len(errors) == 2
     assert "state 'bad'" in errors[0] and "state broke" in errors[0]
     assert "Train tab" in errors[1] and "no states today" in errors[1]
+
+
+# ----------------------------------------------------------------- pictures
+
+
+def test_save_picture_of_the_current_tab_as_png_at_twice_its_size(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window.tabs.setCurrentWidget(window.train_tab)
+    written = window.save_current_tab_picture(str(tmp_path / "train.png"))
+    assert written is not None
+    image = QImage(str(written))
+    assert (image.width(), image.height()) == (
+        2 * window.train_tab.width(),
+        2 * window.train_tab.height(),
+    )
+    assert window.statusBar().currentMessage().startswith("Saved picture")
+
+
+def test_save_picture_of_the_current_tab_as_svg(window, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtSvg import QSvgRenderer
+
+    written = window.save_current_tab_picture(str(tmp_path / "step.svg"))
+    assert ET.parse(written).getroot().tag.endswith("svg")
+    renderer = QSvgRenderer(str(written))
+    assert renderer.isValid()
+    assert renderer.viewBox().size() == window.step_tab.size()  # (width/height are in mm)
+
+
+def test_save_picture_into_a_missing_folder_says_so_in_one_line(window, tmp_path):
+    assert window.save_current_tab_picture(str(tmp_path / "gone" / "x.png")) is None
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Could not save the picture") and "\n" not in message

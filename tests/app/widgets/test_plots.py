@@ -79,3 +79,29 @@ def test_loss_plot_axes_hold_both_runs_also_on_a_log_epoch_axis(qtbot):
     assert x0 <= 0 and x1 >= np.log10(2000)  # epoch 1 … 2000 on a log axis
     lr_x, _ = plot.lr_curve.getData()
     assert np.allclose(lr_x, np.log10(short))  # the learning rate follows the axis
+
+
+def test_titles_legend_and_axis_labels_follow_the_application_font(qtbot):
+    """View ▸ Text size changes the application font; pyqtgraph's fixed sizes follow it."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from app.widgets.plots import HealthPlots, LossPlot
+
+    loss, health = LossPlot(), HealthPlots()
+    for widget in (loss, health):
+        qtbot.addWidget(widget)
+        widget.show()
+        qtbot.waitExposed(widget)
+    normal = QFont(QApplication.font())
+    larger = QFont(normal)
+    larger.setPointSizeF(normal.pointSizeF() * 2)
+    try:
+        QApplication.setFont(larger)
+        points = f"{larger.pointSizeF():.1f}pt"
+        # A top-level widget hears of the application font through a posted event.
+        qtbot.waitUntil(lambda: loss.plot.getAxis("bottom").labelStyle["font-size"] == points)
+        assert loss.legend.opts["labelTextSize"] == f"{larger.pointSizeF() * 0.9:.1f}pt"
+        qtbot.waitUntil(lambda: health.weight_plot.titleLabel.opts["size"] == points)
+    finally:
+        QApplication.setFont(normal)
