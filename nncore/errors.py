@@ -10,13 +10,17 @@ keeps working.
     ├── SettingsError     a number or name chosen out of range: zero epochs, lr −1, grid 1
     ├── FormulaError      a formula that cannot be accepted, with the column at fault
     ├── DataError         data that cannot be used: a bad CSV row, NaN targets, bad shapes
-    └── WeightFileError   a weights file that cannot be written or read
+    ├── WeightFileError   a weights file that cannot be written or read
+    ├── LessonError       a lesson that cannot be built or continued (in nncore.lesson)
+    ├── QuizError         a quiz asked for something the lesson has not (in nncore.lesson.quiz)
+    └── LessonFileError   a .nnlesson file that cannot be written or read (in nncore.lessonfile)
 
 A value of the wrong *type* (a string where a number belongs, a bool where a count belongs)
 raises the built-in `TypeError` instead: that is a programming mistake rather than bad input.
 
-The classes live here so the family can be read in one place; each is also importable from
-the module that raises it (`from nncore.data import DataError` and so on).
+The first four live here so the family can be read in one place; each is also importable
+from the module that raises it (`from nncore.data import DataError` and so on). The last
+three live beside the code that raises them.
 """
 
 from __future__ import annotations
