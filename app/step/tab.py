@@ -314,6 +314,10 @@ class StepThroughTab(QWidget):
 
     def build_custom(self) -> None:
         """Build the custom network from the editor and the example fields."""
+        problem = self.editor.problem()
+        if problem is not None:  # a count typed out of range: say the limits, build nothing
+            self.show_message(f"Not built: {problem}", error=True)
+            return
         sizes, acts = self.editor.sizes(), self.editor.activations()
         try:
             weights = self.editor.typed_weights()

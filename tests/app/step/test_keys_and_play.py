@@ -185,3 +185,22 @@ def test_running_into_an_overflow_stops_with_the_engines_words(window):
             break
     assert "too large" in step.message.text() and "Reset" in step.message.text()
     assert step.lesson.iteration < before + RUN_MANY
+
+
+@pytest.mark.parametrize(
+    ("box", "typed", "limits"),
+    [("hidden", "100", "from 1 to"), ("inputs", "0", "from 1 to")],
+)
+def test_a_custom_count_out_of_range_is_refused_with_its_limits(window, qtbot, box, typed, limits):
+    _, step = window
+    step.load_preset("custom")
+    built = step.lesson.network.sizes
+    field = step.editor.hidden_sizes[0] if box == "hidden" else step.editor.inputs
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, typed)
+    assert step.editor.limits.isVisible()
+    assert limits in step.editor.limits.text() and typed in step.editor.limits.text()
+    qtbot.mouseClick(step.editor.build, Qt.LeftButton)
+    assert step.message.text().startswith("Not built:") and limits in step.message.text()
+    assert step.lesson.network.sizes == built  # nothing clamped and built behind the words
