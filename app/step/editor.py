@@ -10,7 +10,7 @@ the number being clamped or reverted without a word.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,13 +31,16 @@ from nncore.lesson import CUSTOM_LIMITS
 class CountBox(QSpinBox):
     """A spin box for a count with limits, which lets an out-of-range number be typed.
 
-    `problem()` says what is wrong with the typed text (see `count_problem`), or None.
+    `problem()` says what is wrong with the typed text (see `count_problem`), or None. When
+    the field is left (Enter, or the focus goes) with such a number, Qt puts the last good
+    value back; `note` then keeps saying why, until the student types again.
     """
 
     problemChanged = Signal()
 
     def __init__(self, what: str, low: int, high: int, value: int):
         self.what = what  # set first: the constructor already validates
+        self.note: str | None = None
         super().__init__(minimum=low, maximum=high, value=value)
         self.setToolTip(f"{what}: from {low} to {high}")
         self.lineEdit().textChanged.connect(lambda _text: self.problemChanged.emit())
@@ -52,10 +55,32 @@ class CountBox(QSpinBox):
     def fixup(self, text):
         return text  # keep what was typed, so the message can name it
 
+    def _remember_refusal(self):
+        problem = self.problem()
+        if problem is not None:
+            self.note = f"{problem} It stays {self.value()}."
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self._remember_refusal()
+        else:
+            self.note = None  # typing again: the live check speaks
+        super().keyPressEvent(event)
+        self.problemChanged.emit()
+
+    def focusOutEvent(self, event):
+        self._remember_refusal()
+        super().focusOutEvent(event)
+        self.problemChanged.emit()
+
     def problem(self) -> str | None:
         if not self.isEnabled():
             return None
         return count_problem(self.lineEdit().text(), self.what, self.minimum(), self.maximum())
+
+    def message(self) -> str | None:
+        """What the line under the fields says about this count: its problem or its note."""
+        return self.problem() or (self.note if self.isEnabled() else None)
 
 
 class CustomEditor(QGroupBox):
@@ -152,9 +177,9 @@ class CustomEditor(QGroupBox):
         return " ".join(problems) or None
 
     def _show_problem(self):
-        problem = self.problem()
-        self.limits.setText(problem or "")
-        self.limits.setVisible(problem is not None)
+        said = [m for m in (box.message() for box in self.count_boxes()) if m]
+        self.limits.setText(" ".join(said))
+        self.limits.setVisible(bool(said))
 
     def sizes(self) -> list[int]:
         n = self.hidden_layers.value()

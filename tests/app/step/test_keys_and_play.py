@@ -204,3 +204,16 @@ def test_a_custom_count_out_of_range_is_refused_with_its_limits(window, qtbot, b
     qtbot.mouseClick(step.editor.build, Qt.LeftButton)
     assert step.message.text().startswith("Not built:") and limits in step.message.text()
     assert step.lesson.network.sizes == built  # nothing clamped and built behind the words
+
+
+def test_a_count_put_back_by_qt_still_says_why(window, qtbot):
+    _, step = window
+    step.load_preset("custom")
+    field = step.editor.hidden_sizes[0]
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "100")
+    qtbot.keyClick(field, Qt.Key_Return)  # Qt puts the last good value back
+    assert field.problem() is None
+    assert "100 is not possible" in step.editor.limits.text()
+    assert "It stays" in step.editor.limits.text() and step.editor.limits.isVisible()
