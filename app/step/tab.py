@@ -6,8 +6,10 @@ operation on the drawing (`NetworkView`: what it uses lights up, the rest is dim
 travels), writes its formula with the real numbers and a sentence of narration
 (`ExplanationPanel`), and marks it on the timeline. Back, Home, End and the timeline jump
 anywhere; the granularity selector makes one Step cover a neuron, a layer or a phase;
-Play steps by itself. "Next iteration" starts again with the updated weights, and the loss
-chart grows by one point per iteration.
+Play steps by itself, on into the next iterations until paused. "Next iteration" starts again
+with the updated weights, "Run 10" / "Run 100" compute that many iterations at once, and the
+loss chart grows by one point per iteration. The keys (app.step.keys) work wherever the focus
+is in the window, except in a text field.
 
 Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its value, the
 gradient backpropagation found and the numerical gradient beside it. Double-clicking a
@@ -22,7 +24,7 @@ shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
 
-(This module is a little over 600 lines because it is the one place that wires the tab's
+(This module is nearly 700 lines because it is the one place that wires the tab's
 parts together; each part, and the logic behind it, lives in its own module: see the map
 in `app/step/__init__.py`.)
 """
@@ -45,6 +47,7 @@ from app import theme as app_theme
 from app.step.controls import SPEEDS, LessonSettings, StepControls
 from app.step.editor import CustomEditor
 from app.step.focus import focus_for
+from app.step.iterations import run_ahead
 from app.step.keys import StepKeys
 from app.step.loss_chart import LossChart
 from app.step.panels import SidePanel
@@ -559,24 +562,19 @@ class StepThroughTab(QWidget):
         """Compute `count` iterations at once with the engine and show where they lead."""
         if self.lesson is None:
             return
-        lesson, losses, stopped = self.lesson, [], ""
-        for _ in range(count):
-            try:
-                following = lesson.next_iteration()
-            except ValueError as err:  # LessonError: an overflow, told in words by the engine
-                stopped = f" Stopped there: {err} Press Reset (R) to start again."
-                break
-            losses.append(lesson.loss_after)
-            lesson = following
-        if not losses:
+        run = run_ahead(self.lesson, count)
+        stopped = f" Stopped there: {run.stopped} Press Reset (R) to start again." * bool(
+            run.stopped
+        )
+        if not run.losses:
             self.show_message(f"Not continued:{stopped}", error=True)
             return
         start = self.lesson.loss_before
-        self.loss_history.extend(losses)
-        self._start(lesson, fresh=False)
+        self.loss_history.extend(run.losses)
+        self._start(run.lesson, fresh=False)
         self.show_message(
-            f"Ran {len(losses)} iterations: the loss went from {fmt(start)} to "
-            f"{fmt(lesson.loss_before)}; this is iteration {lesson.iteration}.{stopped}",
+            f"Ran {len(run.losses)} iterations: the loss went from {fmt(start)} to "
+            f"{fmt(run.lesson.loss_before)}; this is iteration {run.lesson.iteration}.{stopped}",
             error=bool(stopped),
         )
 
