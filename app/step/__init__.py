@@ -1,6 +1,7 @@
 """The "Step through" tab: one training iteration, one elementary operation per click.
 
-- `tab`: `StepThroughTab`, which composes the parts below and handles the keys;
+- `tab`: `StepThroughTab`, which composes the parts below;
+- `keys`: the tab's keys, wherever the focus is in the window (one press, one action);
 - `controls`: the lesson's settings row and the player (buttons, slider, speed, step size);
 - `panels`: the side column (explanation, inspector, timeline); `loss_chart`: its chart;
 - `editor`: the network editor of the custom preset;
@@ -8,9 +9,10 @@
   `predict_box` (the answer box on the drawing), `predict_panel` (toggle, choices, score);
 - `slice_plot`: the loss against an inspected weight or bias (the loss slice);
 - `screenshots`: the tab's states for `nn-tutor --screenshot`;
-- `focus`, `texts`, `parsing`, `predict_logic`, `slice_view`: the tab's logic that needs no
-  Qt (what a step highlights, what the tab writes, what the student types, what Predict
-  mode hides and says, what the loss slice plots), tested without a window.
+- `focus`, `texts`, `parsing`, `predict_logic`, `slice_view`, `iterations`: the tab's logic
+  that needs no Qt (what a step highlights, what the tab writes, what the student types,
+  what Predict mode hides and says, what the loss slice plots, many iterations at once),
+  tested without a window.
 
 The network drawing itself is `app.widgets.network_view.NetworkView`.
 """

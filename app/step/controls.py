@@ -3,8 +3,8 @@
 - `LessonSettings` is the row above the drawing: the preset picker and the example's
   inputs, target and learning rate, with an Apply button;
 - `StepControls` are the rows below it: the timeline slider with the position, speed and
-  step size (granularity), and the buttons Start, Back, Step, Play, End, Next iteration and
-  Reset.
+  step size (granularity), and the buttons Start, Back, Step, Play, End, Next iteration,
+  Run 10, Run 100 (iterations computed at once) and Reset.
 
 They only hold and show controls; `StepThroughTab` connects them to the lesson.
 """
@@ -91,14 +91,19 @@ class StepControls(QWidget):
         self.play_button.setCheckable(True)
         self.end_button = QPushButton("End ▶|")
         self.next_button = QPushButton("Next iteration")
+        self.run_few_button = QPushButton("Run 10")
+        self.run_many_button = QPushButton("Run 100")
         self.reset_button = QPushButton("Reset")
         tips = {
             self.home_button: "Back to the start of the iteration (Home)",
             self.back_button: "One step back (←)",
             self.step_button: "One step forward (Space or →)",
-            self.play_button: "Step automatically (P)",
+            self.play_button: "Step automatically, on into the next iterations, until paused (P)",
             self.end_button: "Jump to the end of the iteration (End)",
             self.next_button: "Start the next iteration with the updated weights (N)",
+            self.run_few_button: "Compute 10 iterations at once and show the 11th (Shift+N)",
+            self.run_many_button: "Compute 100 iterations at once and show the 101st "
+            "(Ctrl+Shift+N)",
             self.reset_button: "Back to iteration 1 with the starting weights (R)",
         }
         for button, tip in tips.items():

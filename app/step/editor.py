@@ -3,12 +3,15 @@
 `CustomEditor` offers 1–4 inputs, up to three hidden layers of 1–6 neurons, 1–3 outputs,
 an activation per layer, and either a random seed or typed weights (checked by
 `app.step.parsing`). It only collects choices; `nncore.lesson.make_custom` builds the
-network.
+network. A count typed out of range ("100" neurons, "0" inputs) is kept as typed and the
+line under the fields says the allowed range (`CountBox`), and Build refuses it, instead of
+the number being clamped or reverted without a word.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -20,9 +23,64 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.step.parsing import parse_matrices
+from app.step.parsing import count_problem, parse_matrices
 from nncore.activations import ACTIVATIONS
 from nncore.lesson import CUSTOM_LIMITS
+
+
+class CountBox(QSpinBox):
+    """A spin box for a count with limits, which lets an out-of-range number be typed.
+
+    `problem()` says what is wrong with the typed text (see `count_problem`), or None. When
+    the field is left (Enter, or the focus goes) with such a number, Qt puts the last good
+    value back; `note` then keeps saying why, until the student types again.
+    """
+
+    problemChanged = Signal()
+
+    def __init__(self, what: str, low: int, high: int, value: int):
+        self.what = what  # set first: the constructor already validates
+        self.note: str | None = None
+        super().__init__(minimum=low, maximum=high, value=value)
+        self.setToolTip(f"{what}: from {low} to {high}")
+        self.lineEdit().textChanged.connect(lambda _text: self.problemChanged.emit())
+
+    def validate(self, text, pos):
+        # Any whole number may be typed (the limits are then said, not silently applied).
+        if count_problem(text, self.what, -(10**9), 10**9) is None:
+            inside = count_problem(text, self.what, self.minimum(), self.maximum()) is None
+            return (QValidator.Acceptable if inside else QValidator.Intermediate, text, pos)
+        return super().validate(text, pos)
+
+    def fixup(self, text):
+        return text  # keep what was typed, so the message can name it
+
+    def _remember_refusal(self):
+        problem = self.problem()
+        if problem is not None:
+            self.note = f"{problem} It stays {self.value()}."
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self._remember_refusal()
+        else:
+            self.note = None  # typing again: the live check speaks
+        super().keyPressEvent(event)
+        self.problemChanged.emit()
+
+    def focusOutEvent(self, event):
+        self._remember_refusal()
+        super().focusOutEvent(event)
+        self.problemChanged.emit()
+
+    def problem(self) -> str | None:
+        if not self.isEnabled():
+            return None
+        return count_problem(self.lineEdit().text(), self.what, self.minimum(), self.maximum())
+
+    def message(self) -> str | None:
+        """What the line under the fields says about this count: its problem or its note."""
+        return self.problem() or (self.note if self.isEnabled() else None)
 
 
 class CustomEditor(QGroupBox):
@@ -33,16 +91,16 @@ class CustomEditor(QGroupBox):
     def __init__(self, parent=None):
         super().__init__("Your network", parent)
         lo, hi = CUSTOM_LIMITS["inputs"]
-        self.inputs = QSpinBox(minimum=lo, maximum=hi, value=2)
+        self.inputs = CountBox("Inputs", lo, hi, value=2)
         self.inputs.setAccessibleName("Number of inputs")
         lo, hi = CUSTOM_LIMITS["hidden_layers"]
-        self.hidden_layers = QSpinBox(minimum=lo, maximum=hi, value=1)
+        self.hidden_layers = CountBox("Hidden layers", lo, hi, value=1)
         self.hidden_layers.setAccessibleName("Number of hidden layers")
         names = list(ACTIVATIONS)
         self.hidden_sizes, self.hidden_acts = [], []
         lo, hi = CUSTOM_LIMITS["hidden"]
         for k in range(CUSTOM_LIMITS["hidden_layers"][1]):
-            size = QSpinBox(minimum=lo, maximum=hi, value=3)
+            size = CountBox(f"Neurons in hidden layer {k + 1}", lo, hi, value=3)
             size.setAccessibleName(f"Neurons in hidden layer {k + 1}")
             act = QComboBox()
             act.addItems(names)
@@ -51,7 +109,7 @@ class CustomEditor(QGroupBox):
             self.hidden_sizes.append(size)
             self.hidden_acts.append(act)
         lo, hi = CUSTOM_LIMITS["outputs"]
-        self.outputs = QSpinBox(minimum=lo, maximum=hi, value=1)
+        self.outputs = CountBox("Outputs", lo, hi, value=1)
         self.outputs.setAccessibleName("Number of outputs")
         self.output_act = QComboBox()
         self.output_act.addItems(names)
@@ -89,9 +147,16 @@ class CustomEditor(QGroupBox):
         bottom.addLayout(pair("Seed", self.seed))
         bottom.addLayout(pair("Weights", self.weights), 1)
         bottom.addWidget(self.build)
+        self.limits = QLabel()  # the allowed range of a count typed out of range
+        self.limits.setAccessibleName("Limits of the network's sizes")
+        self.limits.setWordWrap(True)
+        self.limits.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.limits)
         layout.addLayout(bottom)
+        for box in self.count_boxes():
+            box.problemChanged.connect(self._show_problem)
         self.hidden_layers.valueChanged.connect(self._enable_rows)
         self.build.clicked.connect(self.buildRequested)
         self._enable_rows()
@@ -101,6 +166,20 @@ class CustomEditor(QGroupBox):
         for k, (size, act) in enumerate(zip(self.hidden_sizes, self.hidden_acts)):
             size.setEnabled(k < n)
             act.setEnabled(k < n)
+        self._show_problem()
+
+    def count_boxes(self) -> list[CountBox]:
+        return [self.inputs, self.hidden_layers, *self.hidden_sizes, self.outputs]
+
+    def problem(self) -> str | None:
+        """What is wrong with a typed count (its allowed range), or None when all fit."""
+        problems = [p for p in (box.problem() for box in self.count_boxes()) if p]
+        return " ".join(problems) or None
+
+    def _show_problem(self):
+        said = [m for m in (box.message() for box in self.count_boxes()) if m]
+        self.limits.setText(" ".join(said))
+        self.limits.setVisible(bool(said))
 
     def sizes(self) -> list[int]:
         n = self.hidden_layers.value()

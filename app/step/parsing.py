@@ -108,3 +108,21 @@ def read_example(
             refilled.append(what)
         values[what] = numbers
     return Example(values["inputs"], values["target"], parse_learning_rate(lr_text), refilled)
+
+
+def count_problem(text: str, what: str, low: int, high: int) -> str | None:
+    """Why a typed count ("100" neurons) cannot be used, naming the allowed range; else None.
+
+    The custom network's number fields would otherwise clamp or revert a value out of range
+    without a word.
+    """
+    typed = text.strip()
+    allowed = f"{what} go from {low} to {high}"
+    if not typed:
+        return f"{allowed}: type a whole number."
+    if not re.fullmatch(r"[+-]?\d{1,9}", typed):
+        return f"{allowed}: {typed!r} is not a whole number."
+    value = int(typed)
+    if value < low or value > high:
+        return f"{allowed}, so {value} is not possible."
+    return None

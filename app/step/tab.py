@@ -6,8 +6,10 @@ operation on the drawing (`NetworkView`: what it uses lights up, the rest is dim
 travels), writes its formula with the real numbers and a sentence of narration
 (`ExplanationPanel`), and marks it on the timeline. Back, Home, End and the timeline jump
 anywhere; the granularity selector makes one Step cover a neuron, a layer or a phase;
-Play steps by itself. "Next iteration" starts again with the updated weights, and the loss
-chart grows by one point per iteration.
+Play steps by itself, on into the next iterations until paused. "Next iteration" starts again
+with the updated weights, "Run 10" / "Run 100" compute that many iterations at once, and the
+loss chart grows by one point per iteration. The keys (app.step.keys) work wherever the focus
+is in the window, except in a text field.
 
 Clicking a neuron, weight or bias (or choosing it in the Inspect box) shows its value, the
 gradient backpropagation found and the numerical gradient beside it. Double-clicking a
@@ -22,7 +24,7 @@ shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
 
-(This module is a little over 600 lines because it is the one place that wires the tab's
+(This module is nearly 700 lines because it is the one place that wires the tab's
 parts together; each part, and the logic behind it, lives in its own module: see the map
 in `app/step/__init__.py`.)
 """
@@ -30,7 +32,6 @@ in `app/step/__init__.py`.)
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -46,6 +47,8 @@ from app import theme as app_theme
 from app.step.controls import SPEEDS, LessonSettings, StepControls
 from app.step.editor import CustomEditor
 from app.step.focus import focus_for
+from app.step.iterations import run_ahead
+from app.step.keys import StepKeys
 from app.step.loss_chart import LossChart
 from app.step.panels import SidePanel
 from app.step.parameters import (
@@ -68,6 +71,7 @@ from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_less
 __all__ = ["SPEEDS", "StepThroughTab"]
 
 PLAY_PAUSE_MS = 350  # pause between two steps while playing, after the animation
+RUN_FEW, RUN_MANY = 10, 100  # iterations computed at once by Shift+N and Ctrl+Shift+N
 
 
 class StepThroughTab(QWidget):
@@ -93,6 +97,7 @@ class StepThroughTab(QWidget):
         self.granularity = "operation"
         self.loss_history: list[float] = []
         self.selected = None
+        self._message_about_the_end = False
         self.refilled: list[str] = []
         self.edit_dialog: QInputDialog | None = None
         self._build_ui()
@@ -131,6 +136,7 @@ class StepThroughTab(QWidget):
         self.step_button, self.play_button = c.step_button, c.play_button
         self.end_button, self.next_button = c.end_button, c.next_button
         self.reset_button = c.reset_button
+        self.run_few_button, self.run_many_button = c.run_few_button, c.run_many_button
         self.speed_box, self.granularity_box = c.speed_box, c.granularity_box
         self.slider, self.position_label = c.slider, c.position_label
 
@@ -158,6 +164,8 @@ class StepThroughTab(QWidget):
             self.speed_box,
             self.granularity_box,
             self.next_button,
+            self.run_few_button,
+            self.run_many_button,
             self.reset_button,
             self.slider,
             self.view,
@@ -184,6 +192,8 @@ class StepThroughTab(QWidget):
         self.play_button.toggled.connect(self.set_playing)
         self.next_button.clicked.connect(self.next_iteration)
         self.reset_button.clicked.connect(self.reset)
+        self.run_few_button.clicked.connect(lambda: self.run_iterations(RUN_FEW))
+        self.run_many_button.clicked.connect(lambda: self.run_iterations(RUN_MANY))
         self.speed_box.currentIndexChanged.connect(
             lambda i: self.view.set_duration(self.speed_box.itemData(i))
         )
@@ -201,27 +211,39 @@ class StepThroughTab(QWidget):
         self.view.set_duration(self.speed_box.currentData())
         self._restyle()
         self.predict = PredictMode(self)
+        # A click leaves no keyboard focus on a button, list or the slider (Tab still
+        # reaches them), so the next Space steps instead of pressing what was clicked.
+        clickable = self.findChildren(QAbstractButton) + self.findChildren(QComboBox)
+        for widget in [*clickable, self.slider]:
+            widget.setFocusPolicy(Qt.TabFocus)
 
     def _build_shortcuts(self):
         self._shortcut_table = [
-            ("Space", "Step forward", self._space),
+            ("Space", "Step forward (while playing: pause)", self._space),
             ("Right", "Step forward", self.step_forward),
             ("Left", "Step back", self.step_back),
             ("Home", "Back to the start of the iteration", self.go_home),
             ("End", "Jump to the end of the iteration", self.go_end),
-            ("P", "Play or pause", lambda: self.play_button.toggle()),
+            (
+                "P",
+                "Play or pause (Play goes on into the next iterations)",
+                lambda: self.play_button.toggle(),
+            ),
             ("N", "Next iteration (with the updated weights)", self.next_iteration),
+            ("Shift+N", f"Run {RUN_FEW} iterations at once", lambda: self.run_iterations(RUN_FEW)),
+            (
+                "Ctrl+Shift+N",
+                f"Run {RUN_MANY} iterations at once",
+                lambda: self.run_iterations(RUN_MANY),
+            ),
             ("R", "Reset to iteration 1", self.reset),
             ("Q", "Predict mode on or off (type each number before it is shown)", self._q),
             ("H", "Predict mode: the next hint", lambda: self.predict.hint()),
             ("Escape", "Finish the animation (Predict mode: show the answer)", self._escape),
         ]
-        self._shortcuts = []
-        for key, _, slot in self._shortcut_table:
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            self._shortcuts.append(shortcut)
+        # Not QShortcuts: those work only with the focus inside the tab and compete with a
+        # focused button for Space (see app.step.keys).
+        self.keys = StepKeys(self, [(key, slot) for key, _, slot in self._shortcut_table])
 
     def _q(self):
         self.predict.toggle()
@@ -265,6 +287,7 @@ class StepThroughTab(QWidget):
 
     # ---- messages --------------------------------------------------------------------------
     def show_message(self, text: str, error: bool = False) -> None:
+        self._message_about_the_end = False  # go_to sets it for the "complete" message
         self.message.setProperty("error", error)
         self.message.setText(text)
         self.message.setAccessibleDescription(text)
@@ -278,6 +301,7 @@ class StepThroughTab(QWidget):
             self.show_message(f"Unknown lesson {name!r}.", error=True)
             return
         self.preset_name = name
+        self.selected = None  # another network: what was inspected may not exist in it
         self.settings.show_preset(name)
         self.editor.setVisible(name == "custom")
         if name == "custom":
@@ -293,6 +317,10 @@ class StepThroughTab(QWidget):
 
     def build_custom(self) -> None:
         """Build the custom network from the editor and the example fields."""
+        problem = self.editor.problem()
+        if problem is not None:  # a count typed out of range: say the limits, build nothing
+            self.show_message(f"Not built: {problem}", error=True)
+            return
         sizes, acts = self.editor.sizes(), self.editor.activations()
         try:
             weights = self.editor.typed_weights()
@@ -380,6 +408,8 @@ class StepThroughTab(QWidget):
             self.selected = None
         self.view.select(self.selected)
         self.inspector.choose(self.selected)
+        if self.selected is None:
+            self._describe(None)  # no text left over from the previous lesson
         self.predict.new_lesson(lesson)
         self.position = -1
         self.go_to(0, animate=False)
@@ -398,12 +428,9 @@ class StepThroughTab(QWidget):
             self.granularity_box.setCurrentIndex(GRANULARITIES.index(granularity))
 
     def _space(self):
-        """Space steps forward, unless a button or list has the focus (then it acts on it)."""
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QAbstractButton) and focus is not self.step_button:
-            focus.animateClick()
-        elif isinstance(focus, QComboBox):
-            focus.showPopup()
+        """Space steps; while Play runs it pauses instead (the student takes over)."""
+        if self.is_playing():
+            self.set_playing(False)
         else:
             self.step_forward()
 
@@ -416,6 +443,7 @@ class StepThroughTab(QWidget):
             self.show_message(
                 "This iteration is complete: press Next iteration (N) to use the updated weights."
             )
+            self._message_about_the_end = True
             return
         target = self.lesson.next_index(self.position, self.granularity)
         if self.predict.intercept_step(target):
@@ -475,12 +503,15 @@ class StepThroughTab(QWidget):
         self.controls.show_position(k, len(lesson), lesson.iteration)
         self.timeline.set_position(k)
         self._show_loss(state)
+        if k != len(lesson) and self._message_about_the_end:
+            self.show_message("")  # the "iteration complete" words no longer hold
         if k == len(lesson) and k != old:
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
                 f"{fmt(lesson.loss_before)} to {fmt(lesson.loss_after)}. "
                 "Press Next iteration (N) to go on with the updated weights."
             )
+            self._message_about_the_end = True
         if self.selected is not None:
             self._describe(self.selected)
         self.predict.after_move(k)
@@ -527,6 +558,26 @@ class StepThroughTab(QWidget):
             f"the loss starts at {fmt(lesson.loss_before)}."
         )
 
+    def run_iterations(self, count: int) -> None:
+        """Compute `count` iterations at once with the engine and show where they lead."""
+        if self.lesson is None:
+            return
+        run = run_ahead(self.lesson, count)
+        stopped = f" Stopped there: {run.stopped} Press Reset (R) to start again." * bool(
+            run.stopped
+        )
+        if not run.losses:
+            self.show_message(f"Not continued:{stopped}", error=True)
+            return
+        start = self.lesson.loss_before
+        self.loss_history.extend(run.losses)
+        self._start(run.lesson, fresh=False)
+        self.show_message(
+            f"Ran {len(run.losses)} iterations: the loss went from {fmt(start)} to "
+            f"{fmt(run.lesson.loss_before)}; this is iteration {run.lesson.iteration}.{stopped}",
+            error=bool(stopped),
+        )
+
     def reset(self) -> None:
         """Back to iteration 1: the starting weights, the current example."""
         if self.lesson is None or self.base_network is None:
@@ -538,11 +589,21 @@ class StepThroughTab(QWidget):
     def set_playing(self, playing: bool) -> None:
         self.controls.show_playing(playing)
         if playing:
-            if self.position >= self.steps_total:
-                self.go_to(0)
+            if self.position >= self.steps_total and not self._next_iteration_while_playing():
+                return
             self._play_timer.start(0)
         else:
             self._play_timer.stop()
+
+    def _next_iteration_while_playing(self) -> bool:
+        """Take the next iteration and keep playing; False (and paused) if it failed."""
+        before = self.lesson.iteration
+        self.next_iteration()  # builds a new lesson, which pauses Play
+        if self.lesson.iteration == before:  # refused (an overflow): the message says why
+            self.controls.show_playing(False)
+            return False
+        self.controls.show_playing(True)
+        return True
 
     def is_playing(self) -> bool:
         return self.play_button.isChecked()
@@ -551,7 +612,9 @@ class StepThroughTab(QWidget):
         if not self.is_playing():
             return
         if self.position >= self.steps_total:
-            self.set_playing(False)
+            # Play goes on into the next iteration, so the loss chart grows by itself.
+            if self._next_iteration_while_playing():
+                self._play_timer.start(PLAY_PAUSE_MS)
             return
         self.step_forward()
         if not self.view.is_animating():

@@ -25,6 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
 
+from app.widgets.network_contrast import readable
+
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """Colour between a (t = 0) and b (t = 1): a presentation blend, not model arithmetic."""
@@ -42,6 +44,11 @@ class LabelItem(QGraphicsItem):
 
     Centred on its position, or, with `hang=True`, hanging below it (its top edge at the
     position) so that extra lines grow downwards.
+
+    Its text always meets WCAG AA contrast (4.5:1, `app.widgets.network_contrast`) with what
+    it is painted on: its plate, else its `backdrop` item's fill (a neuron's value sits on the
+    neuron), else the drawing's `ground`. A label is never see-through: `setOpacity` below 1
+    softens its colours towards the background only as far as that contrast allows.
     """
 
     def __init__(self, key=None, parent=None, hang: bool = False):
@@ -53,15 +60,55 @@ class LabelItem(QGraphicsItem):
         self._plate = QColor("#ffffff")
         self._border: QColor | None = None
         self._rect = QRectF()
+        self.ground = QColor("#ffffff")  # the drawing's background, under a plate-less label
+        self.backdrop: QGraphicsItem | None = None  # an item with a brush, under the label
+        self._softness = 1.0  # what setOpacity asked for (1: full colour)
+        self._painted_on: QColor | None = None
         self.setAcceptHoverEvents(False)
         # Labels change far less often than frames are drawn: keep each one as a pixmap.
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
-    def set_style(self, font: QFont, plate: QColor | None, border: QColor | None = None):
-        """Font, plate colour (None: no plate) and optional frame colour."""
+    def set_style(
+        self,
+        font: QFont,
+        plate: QColor | None,
+        border: QColor | None = None,
+        ground: QColor | None = None,
+    ):
+        """Font, plate colour (None: no plate), optional frame colour, drawing background."""
         self._font, self._border = QFont(font), border
         self._plate = QColor(plate) if plate is not None else None
+        if ground is not None:
+            self.ground = QColor(ground)
         self._relayout()
+
+    def setOpacity(self, opacity: float):
+        """Soften the label's colours (not make it see-through, which would fade the text)."""
+        behind = self.background()
+        if opacity != self._softness or behind != self._painted_on:
+            self._softness = float(opacity)
+            self.update()  # the cached picture is redrawn (also when the backdrop changed)
+
+    def opacity(self) -> float:
+        return self._softness
+
+    def background(self) -> QColor:
+        """What the text is painted on: the plate, the backdrop's fill or the ground."""
+        if self._plate is not None:
+            return QColor(self._plate)
+        if self.backdrop is not None and hasattr(self.backdrop, "brush"):
+            return QColor(self.backdrop.brush().color())
+        return QColor(self.ground)
+
+    def painted_colours(self) -> list[tuple[str, QColor, QColor]]:
+        """(text, colour as painted, background) of each line: what a contrast check reads."""
+        behind = self.background()
+        out = []
+        for text, colour in self._lines:
+            softened = mix(behind, QColor(colour), self._softness)
+            r, g, b = readable(softened.getRgbF()[:3], behind.getRgbF()[:3])
+            out.append((text, QColor.fromRgbF(r, g, b), behind))
+        return out
 
     def set_border(self, border: QColor | None):
         if border != self._border:
@@ -100,8 +147,7 @@ class LabelItem(QGraphicsItem):
         if self._plate is not None or self._border is not None:
             painter.setPen(QPen(self._border, 1.5) if self._border is not None else Qt.NoPen)
             if self._plate is not None:
-                plate = QColor(self._plate)
-                plate.setAlpha(235)
+                plate = QColor(self._plate)  # opaque: the text's contrast is measured on it
                 painter.setBrush(plate)
             else:
                 painter.setBrush(Qt.NoBrush)
@@ -110,7 +156,8 @@ class LabelItem(QGraphicsItem):
         painter.setFont(self._font)
         fm = QFontMetricsF(self._font)
         y = self._rect.top() + fm.height() * 0.18
-        for text, colour in self._lines:
+        self._painted_on = self.background()
+        for text, colour, _ in self.painted_colours():
             painter.setPen(colour)
             painter.drawText(
                 QRectF(self._rect.left(), y, self._rect.width(), fm.height()), Qt.AlignCenter, text

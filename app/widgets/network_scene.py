@@ -96,6 +96,9 @@ class NetworkScene(QGraphicsScene):
                 self.nodes[(col, idx)] = self._add(NodeItem(key), z=10)
                 self.node_text[(col, idx)] = self._add(LabelItem(key), z=12)
                 self.node_name[(col, idx)] = self._add(LabelItem(key), z=12)
+                # Written on the neuron: their contrast is measured against its fill.
+                self.node_text[(col, idx)].backdrop = self.nodes[(col, idx)]
+                self.node_name[(col, idx)].backdrop = self.nodes[(col, idx)]
                 self.node_caption[(col, idx)] = self._add(LabelItem(key, hang=True), z=22)
                 if col > 0:
                     bias = LabelItem(("bias", col - 1, idx))
@@ -107,6 +110,10 @@ class NetworkScene(QGraphicsScene):
         self.legend = self._add(LegendItem(), z=0)
         self.bubble = self._add(LabelItem(("bubble",)), z=60)
         self.restyle()
+
+    def all_labels(self) -> list[LabelItem]:
+        """Every label of the drawing (the contrast test reads each one)."""
+        return [item for item in self.items() if isinstance(item, LabelItem)]
 
     def _add(self, item, z: float):
         item.setZValue(z)
@@ -160,6 +167,8 @@ class NetworkScene(QGraphicsScene):
         for label in self.layer_labels:
             label.set_style(title, bg)
         self.bubble.set_style(value, bg, c["highlight"])
+        for label in self.all_labels():
+            label.ground = QColor(bg)  # under the plate-less ones (names, values)
         self.legend.set_entries(
             [
                 ("positive weight", c["positive"], "line"),

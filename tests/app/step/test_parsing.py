@@ -6,6 +6,7 @@ import pytest
 
 from app.step.parsing import (
     InputError,
+    count_problem,
     parse_learning_rate,
     parse_matrices,
     parse_numbers,
@@ -54,3 +55,17 @@ def test_an_example_of_the_wrong_size_is_refused_or_refilled_for_a_new_network()
     assert refilled.refilled == ["inputs", "target"]
     with pytest.raises(InputError, match="not a number"):
         read_example("0.1, x", "0.2", "0.5", n_in=3, n_out=1, fill=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3", None),
+        ("100", "Neurons go from 1 to 6, so 100 is not possible."),
+        ("0", "Neurons go from 1 to 6, so 0 is not possible."),
+        ("", "Neurons go from 1 to 6: type a whole number."),
+        ("2.5", "Neurons go from 1 to 6: '2.5' is not a whole number."),
+    ],
+)
+def test_a_count_out_of_range_is_named_with_the_allowed_range(text, expected):
+    assert count_problem(text, "Neurons", 1, 6) == expected
