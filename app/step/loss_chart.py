@@ -9,13 +9,17 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 
 from app import theme as app_theme
+from app.pictures import SaveImageMenu
+from app.widgets.contour_view import size_axis_labels
 
 
-class LossChart(pg.PlotWidget):
+class LossChart(SaveImageMenu, pg.PlotWidget):
     """Loss before each iteration (and after the last, once the student gets there)."""
+
+    picture_name = "the loss per iteration"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -52,9 +56,17 @@ class LossChart(pg.PlotWidget):
         self.getPlotItem().getAxis("bottom").setTickSpacing(major=spacing, minor=spacing)
         self.setYRange(0, top if top > 0 else 1.0, padding=0.08)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        changed = event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
+        plot = getattr(self, "plotItem", None)  # None while being built and once closed
+        if changed and plot is not None:
+            size_axis_labels(plot, ("left", "bottom"))  # View ▸ Text size
+
     def apply_theme(self, *_):
         c = app_theme.colors()
         self.setBackground(c["background"])
+        size_axis_labels(self.getPlotItem(), ("left", "bottom"))
         for axis in ("left", "bottom"):
             ax = self.getPlotItem().getAxis(axis)
             ax.setPen(c["muted"])

@@ -10,14 +10,18 @@ too-large learning rate. It draws a `app.step.slice_view.SliceView` and computes
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 
 from app import theme as app_theme
+from app.pictures import SaveImageMenu
 from app.step.slice_view import SliceView
+from app.widgets.contour_view import size_axis_labels
 
 
-class LossSlicePlot(pg.PlotWidget):
+class LossSlicePlot(SaveImageMenu, pg.PlotWidget):
     """Loss against one parameter: curve, current point, tangent, step and where it lands."""
+
+    picture_name = "the loss along the inspected parameter"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -69,9 +73,17 @@ class LossSlicePlot(pg.PlotWidget):
         low, high = float(min(data.losses)), float(max(data.losses))
         self.setYRange(min(0.0, low), high if high > low else low + 1.0, padding=0.08)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        changed = event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange)
+        plot = getattr(self, "plotItem", None)  # None while being built and once closed
+        if changed and plot is not None:
+            size_axis_labels(plot, ("left", "bottom"))  # View ▸ Text size
+
     def apply_theme(self, *_):
         c = app_theme.colors()
         self.setBackground(c["background"])
+        size_axis_labels(self.getPlotItem(), ("left", "bottom"))
         for axis in ("left", "bottom"):
             ax = self.getPlotItem().getAxis(axis)
             ax.setPen(c["muted"])

@@ -57,7 +57,7 @@ def test_the_entry_point_limits_blas_before_anything_else(monkeypatch, tmp_path)
     calls = []
     monkeypatch.setattr(app.main, "configure_blas_threads", lambda: calls.append("blas"))
     monkeypatch.setattr(
-        app.main, "_run_screenshots", lambda *args: calls.append("screenshots") or 0
+        app.main, "_run_screenshots", lambda *args, **kwargs: calls.append("screenshots") or 0
     )
     assert app.main.main(["--screenshot", str(tmp_path)]) == 0
     assert calls == ["blas", "screenshots"]
