@@ -5,12 +5,13 @@ The window itself teaches nothing; it hosts the two tabs that do. "Step through"
 and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
 - menus File (Open weights…, Export weights…, Save picture…, Quit), View (light/dark theme,
-  Text size, tab switching, full screen) and Help (Keyboard shortcuts, About), each action
+  Text size, tab switching, full screen, presentation mode) and Help (Keyboard shortcuts, About), each action
   with a shortcut, a tooltip and a status-bar tip. The weight actions hand the work to the
   Train tab; Save picture… draws the current tab (see `app.pictures`).
 - zoom for a projector: Ctrl+= / Ctrl+− / Ctrl+0 and View ▸ Text size scale the application
   font, and every tab derives its fonts (and the network drawing its size) from that font, so
   all text, numbers and the drawing grow together. Which sizes exist is `app.zoom`'s choice.
+  Presentation mode (F5 in the Step tab) goes further: see `app.step.presentation`.
 - memory: window geometry, the current tab, the theme and the text size are saved in
   QSettings (see `app.open_settings`) and restored the next time.
 - a clean exit: closing the window, or the application quitting for any other reason,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
 from app.pictures import save_and_report, save_picture_dialog
+from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
 from app.train.tab import TrainTab
@@ -136,6 +138,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 3000)
 
         self.tabs.currentChanged.connect(self._update_title)
+        self.presentation = Presentation(self, self.step_tab)
+        self.step_tab.presentationRequested.connect(self.set_presentation)
+        self.tabs.currentChanged.connect(self._leave_presentation_off_the_step_tab)
         theme.changed.connect(self._on_theme_changed)
         app = QApplication.instance()
         if app is not None:
@@ -278,6 +283,15 @@ class MainWindow(QMainWindow):
             shortcuts=("F11",),
             tip="Use the whole screen for the window",
         )
+        # F5 is the Step tab's key (its key table; the Train tab's F5 starts training), so
+        # the action has no shortcut of its own: the "\tF5" only shows the key in the menu.
+        self.action_presentation = self._action(
+            "&Presentation mode\tF5",
+            self.toggle_presentation,
+            checkable=True,
+            tip="Step through, full screen with large text and the side panels folded away "
+            "(F5 in the Step through tab; Esc leaves)",
+        )
 
         self.action_shortcuts = self._action(
             "&Keyboard shortcuts",
@@ -324,6 +338,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.action_train_tab)
         view_menu.addSeparator()
         view_menu.addAction(self.action_full_screen)
+        view_menu.addAction(self.action_presentation)
 
         help_menu = menu_bar.addMenu("&Help")
         help_menu.addAction(self.action_shortcuts)
@@ -343,6 +358,21 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_args: object) -> None:
         label = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
         self.setWindowTitle(f"{label} — {APP_NAME}" if label else APP_NAME)
+
+    def toggle_presentation(self) -> None:
+        """Presentation mode on or off; from the Train tab it switches to Step through."""
+        self.set_presentation(not self.presentation.active)
+
+    def set_presentation(self, on: bool) -> None:
+        if on:
+            self.tabs.setCurrentWidget(self.step_tab)
+        self.presentation.set_active(on)
+        self.action_presentation.setChecked(self.presentation.active)
+
+    def _leave_presentation_off_the_step_tab(self, *_args: object) -> None:
+        # Ctrl+2 while presenting: the Train tab gets its normal window back.
+        if self.presentation.active and self.tabs.currentWidget() is not self.step_tab:
+            self.set_presentation(False)
 
     def _toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -390,7 +420,7 @@ class MainWindow(QMainWindow):
             return 1.0
         return zoom.scale_from_setting(open_settings().value(KEY_TEXT_SCALE, 1.0))
 
-    def set_text_scale(self, scale: float, *, announce: bool = True) -> None:
+    def set_text_scale(self, scale: float, *, announce: bool = True, remember: bool = True) -> None:
         """Scale every text in the window to `scale` × the normal size (bounded, remembered).
 
         The application font changes, and every widget is told (ApplicationFontChange): the
@@ -415,7 +445,8 @@ class MainWindow(QMainWindow):
             action.setChecked(abs(preset - scale) < 1e-9)
         self.action_larger.setEnabled(scale < zoom.MAX_SCALE)
         self.action_smaller.setEnabled(scale > zoom.MIN_SCALE)
-        if self.persist and not self._shut_down:
+        # Presentation mode's larger text is not the user's choice: it passes remember=False.
+        if self.persist and remember and not self._shut_down:
             open_settings().setValue(KEY_TEXT_SCALE, scale)
         if announce:
             self.statusBar().showMessage(f"Text size {zoom.percent_label(scale)}", 2000)

@@ -86,6 +86,8 @@ class StepThroughTab(QWidget):
     positionChanged = Signal(int)
     lessonChanged = Signal()
     messageShown = Signal(str)
+    # Presentation mode wanted on (True) or off (False): F5 and Esc; the window does it.
+    presentationRequested = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -100,6 +102,7 @@ class StepThroughTab(QWidget):
         self._message_about_the_end = False
         self.refilled: list[str] = []
         self.edit_dialog: QInputDialog | None = None
+        self.presenting = False  # set by the window's presentation mode (app.step.presentation)
         self._build_ui()
         self._build_shortcuts()
         self.load_preset("article")
@@ -239,7 +242,16 @@ class StepThroughTab(QWidget):
             ("R", "Reset to iteration 1", self.reset),
             ("Q", "Predict mode on or off (type each number before it is shown)", self._q),
             ("H", "Predict mode: the next hint", lambda: self.predict.hint()),
-            ("Escape", "Finish the animation (Predict mode: show the answer)", self._escape),
+            (
+                "Escape",
+                "Finish the animation (Predict mode: show the answer; presentation mode: leave it)",
+                self._escape,
+            ),
+            (
+                "F5",
+                "Presentation mode on or off (full screen, large text; Esc leaves)",
+                lambda: self.presentationRequested.emit(not self.presenting),
+            ),
         ]
         # Not QShortcuts: those work only with the focus inside the tab and compete with a
         # focused button for Space (see app.step.keys).
@@ -249,11 +261,14 @@ class StepThroughTab(QWidget):
         self.predict.toggle()
 
     def _escape(self):
-        """Esc shows the answer of an open question, else finishes the animation."""
+        """Esc shows the answer of an open question, else finishes the animation (and
+        leaves presentation mode: a question open there takes a first Esc, a second leaves)."""
         if self.predict.current is not None:
             self.predict.reveal()
-        else:
-            self.view.skip_animation()
+            return
+        self.view.skip_animation()
+        if self.presenting:
+            self.presentationRequested.emit(False)
 
     def _restyle(self, *_):
         error = app_theme.colors()["highlight"]
