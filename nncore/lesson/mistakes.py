@@ -158,39 +158,36 @@ def _sign_word(x: float) -> str:
     return "positive" if x > 0 else "negative" if x < 0 else "zero"
 
 
+def _wrong_weights(facts, layer, i, j, factor, fix, words) -> list[Mistake]:
+    """The "wrong_weight" slips of a product factor × weights[layer][i, j]: the same factor
+    times every other weight of row i (words[1]) or column j (words[0]) of that matrix.
+
+    `factor` is (its name, its value, its value as shown), e.g. ("x₁", 0.1, "0.1")."""
+    nm, W = facts.names, facts.weights[layer]  # W: (fan_in, fan_out)
+    name, value, value_text = factor
+    others = [(k, j, words[0]) for k in range(W.shape[0]) if k != i]
+    others += [(i, k, words[1]) for k in range(W.shape[1]) if k != j]
+    found = []
+    for r, c, what in others:
+        other = float(W[r, c])
+        said = f"{name} × {nm.weight(layer, r, c)} = {value_text} × {operand(other)}, {what}"
+        found.append(Mistake("wrong_weight", value * other, abs(value * other), said, fix))
+    return found
+
+
 def _product(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
     nm, (l, i, j) = facts.names, step.edges[0]
     a, w = step.operands["input"], step.operands["weight"]
-    W = facts.weights[l]  # (fan_in, fan_out)
     fix = f"use the weight on this connection, {nm.weight(l, i, j)} = {fmt(w)}"
-    found = []
-    for k in range(W.shape[0]):
-        if k != i:
-            other = float(W[k, j])
-            found.append(
-                Mistake(
-                    "wrong_weight",
-                    a * other,
-                    abs(a * other),
-                    f"{nm.node(l, i)} × {nm.weight(l, k, j)} = {fmt(a)} × {operand(other)}, "
-                    f"the weight of another input",
-                    fix,
-                )
-            )
-    for k in range(W.shape[1]):
-        if k != j:
-            other = float(W[i, k])
-            found.append(
-                Mistake(
-                    "wrong_weight",
-                    a * other,
-                    abs(a * other),
-                    f"{nm.node(l, i)} × {nm.weight(l, i, k)} = {fmt(a)} × {operand(other)}, "
-                    f"another neuron's weight",
-                    fix,
-                )
-            )
-    return found
+    return _wrong_weights(
+        facts,
+        l,
+        i,
+        j,
+        (nm.node(l, i), a, fmt(a)),
+        fix,
+        ("the weight of another input", "another neuron's weight"),
+    )
 
 
 def _weighted_sum(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
@@ -307,37 +304,17 @@ def _output_error(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
 def _backprop_product(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
     nm, (col, i, j) = facts.names, step.edges[0]
     d, w = step.operands["error"], step.operands["weight"]
-    W = facts.weights[col]  # (fan_in, fan_out): column col to column col + 1
     node, above = nm.node(col, i), nm.node(col + 1, j)
     fix = f"the error reaches {node} through {nm.weight(col, i, j)} = {fmt(w)}"
-    found = []
-    for k in range(W.shape[0]):
-        if k != i:
-            other = float(W[k, j])
-            found.append(
-                Mistake(
-                    "wrong_weight",
-                    d * other,
-                    abs(d * other),
-                    f"δ({above}) × {nm.weight(col, k, j)} = {operand(d)} × {operand(other)}, "
-                    f"another neuron's weight",
-                    fix,
-                )
-            )
-    for k in range(W.shape[1]):
-        if k != j:
-            other = float(W[i, k])
-            found.append(
-                Mistake(
-                    "wrong_weight",
-                    d * other,
-                    abs(d * other),
-                    f"δ({above}) × {nm.weight(col, i, k)} = {operand(d)} × {operand(other)}, "
-                    f"the weight to another neuron",
-                    fix,
-                )
-            )
-    return found
+    return _wrong_weights(
+        facts,
+        col,
+        i,
+        j,
+        (f"δ({above})", d, operand(d)),
+        fix,
+        ("another neuron's weight", "the weight to another neuron"),
+    )
 
 
 def _through_activation(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
