@@ -217,3 +217,16 @@ def test_a_count_put_back_by_qt_still_says_why(window, qtbot):
     assert field.problem() is None
     assert "100 is not possible" in step.editor.limits.text()
     assert "It stays" in step.editor.limits.text() and step.editor.limits.isVisible()
+
+
+def test_a_count_field_is_wide_enough_to_show_an_out_of_range_number_whole(window, qtbot):
+    _, step = window
+    step.load_preset("custom")
+    field = step.editor.hidden_sizes[0]  # limits 1 to 6: Qt alone sizes it for one digit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "100")
+    edit = field.lineEdit()
+    shown = edit.fontMetrics().horizontalAdvance(edit.text())
+    assert edit.text() == "100"
+    assert edit.width() >= shown  # all three digits visible, not "00"
