@@ -10,7 +10,7 @@ the number being clamped or reverted without a word.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,22 @@ class CountBox(QSpinBox):
         super().__init__(minimum=low, maximum=high, value=value)
         self.setToolTip(f"{what}: from {low} to {high}")
         self.lineEdit().textChanged.connect(lambda _text: self.problemChanged.emit())
+
+    # Qt sizes a spin box for its limits' digits (one, for 1 to 6), so a typed "100" would
+    # show as "00": the field keeps room for this many digits, whatever the limits.
+    TYPED_DIGITS = 4
+
+    def sizeHint(self) -> QSize:
+        return self._wide_enough(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._wide_enough(super().minimumSizeHint())
+
+    def _wide_enough(self, hint: QSize) -> QSize:
+        metrics = self.fontMetrics()
+        limits = max(len(str(self.minimum())), len(str(self.maximum())))
+        missing = max(0, self.TYPED_DIGITS - limits)
+        return QSize(hint.width() + missing * metrics.horizontalAdvance("0"), hint.height())
 
     def validate(self, text, pos):
         # Any whole number may be typed (the limits are then said, not silently applied).

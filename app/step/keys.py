@@ -13,6 +13,10 @@ on screen, acts on the tab's keys whichever widget of its window has the focus, 
 
 A held key repeats its press (auto-repeat): those repeats are swallowed, so holding a key,
 like tapping it, acts once.
+
+An application event filter sees every event of every window (tens of thousands while a
+window is built), so it is installed only while the tab is on screen: it watches the tab's
+own Show and Hide events for that. A hidden or closed tab costs the application nothing.
 """
 
 from __future__ import annotations
@@ -57,10 +61,26 @@ class StepKeys(QObject):
         super().__init__(owner)
         self.owner = owner
         self.actions = {key_code(key): slot for key, slot in table}
-        QApplication.instance().installEventFilter(self)
+        self.listening = False  # whether the application's events come here
+        owner.installEventFilter(self)
+        if owner.isVisible():
+            self._listen(True)
+
+    def _listen(self, on: bool) -> None:
+        app = QApplication.instance()
+        if on == self.listening or app is None:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self.listening = on
 
     def eventFilter(self, watched, event) -> bool:
         kind = event.type()
+        if watched is self.owner and kind in (QEvent.Show, QEvent.Hide):
+            self._listen(kind == QEvent.Show)
+            return False
         if kind not in (QEvent.KeyPress, QEvent.ShortcutOverride):
             return False
         slot = self.actions.get(event_code(event))

@@ -99,7 +99,10 @@ class StepThroughTab(QWidget):
         self.granularity = "operation"
         self.loss_history: list[float] = []
         self.selected = None
-        self._message_about_the_end = False
+        # The message line: what the lesson is (`standing`), or news of the last action
+        # (`passing`: it gives way to the standing words once the student moves on).
+        self._standing_message = ""
+        self._message_is_passing = False
         self.refilled: list[str] = []
         self.edit_dialog: QInputDialog | None = None
         self.presenting = False  # set by the window's presentation mode (app.step.presentation)
@@ -301,8 +304,17 @@ class StepThroughTab(QWidget):
             self.view.setFocus()
 
     # ---- messages --------------------------------------------------------------------------
-    def show_message(self, text: str, error: bool = False) -> None:
-        self._message_about_the_end = False  # go_to sets it for the "complete" message
+    def show_message(self, text: str, error: bool = False, *, standing: bool = False) -> None:
+        """Show `text` on the message line.
+
+        A `standing` message says what the lesson is and stays. Any other message is news
+        of the last action ("Applied…", "Reset…", "Iteration 3 complete…"): the next move
+        through the lesson puts the standing words back, so no stale news is left. An error
+        stays until the next message: what it refused is still not done.
+        """
+        if standing:
+            self._standing_message = text
+        self._message_is_passing = not (standing or error)
         self.message.setProperty("error", error)
         self.message.setText(text)
         self.message.setAccessibleDescription(text)
@@ -328,7 +340,7 @@ class StepThroughTab(QWidget):
         lesson = make_lesson(name)
         self.base_network = lesson.network.copy()
         self._start(lesson, fresh=True)
-        self.show_message(PRESETS[name].description)
+        self.show_message(PRESETS[name].description, standing=True)
 
     def build_custom(self) -> None:
         """Build the custom network from the editor and the example fields."""
@@ -361,7 +373,8 @@ class StepThroughTab(QWidget):
                 "values were filled in; change them above."
             )
         self.show_message(
-            f"Built a {lesson.network.architecture} network ({', '.join(acts)}).{note}"
+            f"Built a {lesson.network.architecture} network ({', '.join(acts)}).{note}",
+            standing=True,
         )
 
     def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
@@ -458,7 +471,6 @@ class StepThroughTab(QWidget):
             self.show_message(
                 "This iteration is complete: press Next iteration (N) to use the updated weights."
             )
-            self._message_about_the_end = True
             return
         target = self.lesson.next_index(self.position, self.granularity)
         if self.predict.intercept_step(target):
@@ -518,15 +530,14 @@ class StepThroughTab(QWidget):
         self.controls.show_position(k, len(lesson), lesson.iteration)
         self.timeline.set_position(k)
         self._show_loss(state)
-        if k != len(lesson) and self._message_about_the_end:
-            self.show_message("")  # the "iteration complete" words no longer hold
+        if k != old and self._message_is_passing:
+            self.show_message(self._standing_message, standing=True)  # the news is old now
         if k == len(lesson) and k != old:
             self.show_message(
                 f"Iteration {lesson.iteration} complete: the loss went from "
                 f"{fmt(lesson.loss_before)} to {fmt(lesson.loss_after)}. "
                 "Press Next iteration (N) to go on with the updated weights."
             )
-            self._message_about_the_end = True
         if self.selected is not None:
             self._describe(self.selected)
         self.predict.after_move(k)

@@ -5,6 +5,10 @@
   at a temporary INI file, and QSettings' default folders are moved into the test's tmp_path,
   so no test reads or writes the user's real nn-tutor settings.
 - Every test starts in the light theme, whatever the previous test switched to.
+- After each test the widgets it closed are really deleted. pytest-qt closes the widgets
+  given to `qtbot.addWidget` and calls deleteLater(), but a deferred delete waits for an
+  event loop to return to, which a test run never does: every window of every test used to
+  stay alive to the end, its timers and filters slowing all the tests after it.
 """
 
 import os
@@ -12,7 +16,19 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """Delete what the test closed, once pytest-qt has closed it (see the module doc)."""
+    result = yield
+    app = QApplication.instance()
+    if app is not None:
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    return result
 
 
 @pytest.fixture(autouse=True)

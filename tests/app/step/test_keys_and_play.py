@@ -135,6 +135,28 @@ def test_the_completion_message_leaves_with_the_end_of_the_iteration(window):
     assert "complete" not in step.message.text()
 
 
+def test_news_of_an_action_gives_way_to_the_lessons_words_on_the_next_move(window):
+    _tabs, step = window
+    description = step.message.text()
+    assert description  # the article lesson says what it is
+    for act in (step.reset, step.next_iteration, lambda: step.run_iterations(3)):
+        act()
+        assert step.message.text() != description  # "Reset: …", "Iteration 2: …", "Ran 3 …"
+        step.step_forward()
+        assert step.message.text() == description, act
+
+
+def test_an_error_stays_until_the_next_message(window):
+    _tabs, step = window
+    step.settings.inputs_edit.setText("1, oops")
+    step.apply_settings()
+    refused = step.message.text()
+    assert refused.startswith("Not applied:")
+    step.step_forward()
+    step.step_forward()
+    assert step.message.text() == refused
+
+
 def test_play_goes_on_into_the_next_iterations_until_paused(window, qtbot):
     _tabs, step = window
     step.set_granularity("phase")
@@ -217,3 +239,29 @@ def test_a_count_put_back_by_qt_still_says_why(window, qtbot):
     assert field.problem() is None
     assert "100 is not possible" in step.editor.limits.text()
     assert "It stays" in step.editor.limits.text() and step.editor.limits.isVisible()
+
+
+def test_a_count_field_is_wide_enough_to_show_an_out_of_range_number_whole(window, qtbot):
+    _, step = window
+    step.load_preset("custom")
+    field = step.editor.hidden_sizes[0]  # limits 1 to 6: Qt alone sizes it for one digit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "100")
+    edit = field.lineEdit()
+    shown = edit.fontMetrics().horizontalAdvance(edit.text())
+    assert edit.text() == "100"
+    assert edit.width() >= shown  # all three digits visible, not "00"
+
+
+def test_the_keys_listen_to_the_application_only_while_the_tab_is_on_screen(window, qtbot):
+    tabs, step = window
+    assert step.keys.listening
+    tabs.setCurrentIndex(1)  # the Train tab: the Step tab is hidden
+    assert not step.keys.listening
+    tabs.setCurrentIndex(0)
+    assert step.keys.listening
+    qtbot.keyClick(_focused(tabs), Qt.Key_Space)
+    assert step.position == 1  # still acting on its keys after coming back
+    tabs.close()
+    assert not step.keys.listening  # a closed window costs the application nothing
