@@ -24,7 +24,7 @@ class LossChart(SaveImageMenu, pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName("Loss per iteration chart")
-        self.setMinimumHeight(120)
+        self._keep_room_for_the_text()
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
@@ -37,6 +37,13 @@ class LossChart(SaveImageMenu, pg.PlotWidget):
         self.values: list[float] = []
         self.apply_theme()
         app_theme.theme.changed.connect(self.apply_theme)
+
+    # The plot keeps this many text lines of height: tick labels, the axis title and a few
+    # grid lines stay apart at any text size (at 150 % a fixed 120 px squeezed them together).
+    MIN_LINES = 6.5
+
+    def _keep_room_for_the_text(self) -> None:
+        self.setMinimumHeight(max(120, round(self.fontMetrics().lineSpacing() * self.MIN_LINES)))
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
@@ -62,6 +69,7 @@ class LossChart(SaveImageMenu, pg.PlotWidget):
         plot = getattr(self, "plotItem", None)  # None while being built and once closed
         if changed and plot is not None:
             size_axis_labels(plot, ("left", "bottom"))  # View ▸ Text size
+            self._keep_room_for_the_text()
 
     def apply_theme(self, *_):
         c = app_theme.colors()

@@ -13,6 +13,8 @@ decides what that is. `mix` blends two colours for the drawing's fades and flash
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -283,22 +285,60 @@ class PulseItem(QGraphicsItem):
 
 
 class LegendItem(QGraphicsItem):
-    """One line that explains the colours: coloured runs of text, each after a swatch."""
+    """The lines that explain the colours: coloured runs of text, each after a swatch.
+
+    The entries fill one line. When the drawing is too narrow for them (large text, a small
+    window), the text first gets a little smaller (down to `MIN_SHRINK` of its size), and only
+    then wraps onto a second line, which takes room from the neurons: never off the edge.
+    """
+
+    MIN_SHRINK = 0.8
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries: list[tuple[str, QColor, str]] = []  # (text, colour, "line"|"dot")
+        self.full_font = QFont()  # the size asked for; `font` is what fits the width
         self.font = QFont()
         self.text_colour = QColor("#000000")
+        self.max_width = math.inf
+        self.places: list[QPointF] = []  # where each entry's swatch starts
         self._rect = QRectF()
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def set_entries(self, entries, font: QFont, text_colour: QColor):
+        self.entries, self.text_colour = list(entries), QColor(text_colour)
+        self.full_font = QFont(font)
+        self._arrange()
+
+    def set_max_width(self, width: float) -> None:
+        """Wrap the entries to lines of at most `width` (one entry on a line may be wider)."""
+        if width != self.max_width:
+            self.max_width = width
+            self._arrange()
+
+    def _one_line_width(self, font: QFont) -> float:
+        fm = QFontMetricsF(font)
+        h = fm.height()
+        return sum(h * 2.2 + fm.horizontalAdvance(text) for text, _, _ in self.entries) - h * 0.8
+
+    def _arrange(self) -> None:
         self.prepareGeometryChange()
-        self.entries, self.font, self.text_colour = list(entries), QFont(font), QColor(text_colour)
+        self.font = QFont(self.full_font)
+        too_wide = self._one_line_width(self.font) / self.max_width
+        if too_wide > 1 and self.font.pointSizeF() > 0:
+            shrink = max(self.MIN_SHRINK, 1 / too_wide) * 0.99  # a hair more, for rounding
+            self.font.setPointSizeF(self.full_font.pointSizeF() * shrink)
         fm = QFontMetricsF(self.font)
-        width = sum(fm.horizontalAdvance(t) + fm.height() * 2.2 for t, _, _ in self.entries)
-        self._rect = QRectF(0, 0, width, fm.height() * 1.2)
+        h, line = fm.height(), fm.height() * 1.2
+        x, y, widest, self.places = 0.0, 0.0, 0.0, []
+        for text, _, _ in self.entries:
+            width = h * 1.4 + fm.horizontalAdvance(text)  # swatch, then the words
+            if x > 0 and x + width > self.max_width:
+                x, y = 0.0, y + line
+            self.places.append(QPointF(x, y))
+            widest = max(widest, x + width)
+            x += width + h * 0.8
+        self._rect = QRectF(0, 0, widest, y + line if self.entries else 0.0)
         self.update()
 
     def text(self) -> str:
@@ -311,9 +351,9 @@ class LegendItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setFont(self.font)
         fm = QFontMetricsF(self.font)
-        h = fm.height()
-        x, mid = 0.0, self._rect.height() / 2
-        for text, colour, swatch in self.entries:
+        h, line = fm.height(), fm.height() * 1.2
+        for (text, colour, swatch), place in zip(self.entries, self.places, strict=True):
+            x, mid = place.x(), place.y() + line / 2
             if swatch == "line":
                 painter.setPen(QPen(colour, max(2.0, h * 0.22), Qt.SolidLine, Qt.FlatCap))
                 painter.drawLine(QPointF(x, mid), QPointF(x + h * 1.1, mid))
@@ -324,8 +364,7 @@ class LegendItem(QGraphicsItem):
             x += h * 1.4
             painter.setPen(self.text_colour)
             painter.drawText(
-                QRectF(x, 0, fm.horizontalAdvance(text) + 2, self._rect.height()),
+                QRectF(x, place.y(), fm.horizontalAdvance(text) + 2, line),
                 Qt.AlignVCenter | Qt.AlignLeft,
                 text,
             )
-            x += fm.horizontalAdvance(text) + h * 0.8

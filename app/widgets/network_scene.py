@@ -203,7 +203,9 @@ class NetworkScene(QGraphicsScene):
         )
         self.two_line_titles = n_cols > 1 and widest + line > (right - left) / max(1, n_cols - 1)
         top = rect.top() + line * (3.2 if self.two_line_titles else 2.2)
-        bottom = rect.bottom() - line * 2.2
+        self.legend.set_max_width(rect.width() - line)
+        extra_legend_lines = self.legend.boundingRect().height() - sfm.height() * 1.2
+        bottom = rect.bottom() - line * 2.2 - max(0.0, extra_legend_lines)
         spacing = (bottom - top) / max(self.sizes)
         self.radius = max(line * 1.15, min(fm.horizontalAdvance("−0.0000") * 0.62, spacing * 0.30))
         self.roomy = spacing >= 2 * self.radius + 3.2 * sfm.height()

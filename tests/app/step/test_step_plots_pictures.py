@@ -32,3 +32,21 @@ def test_the_step_plots_save_pictures_and_follow_the_text_size(qtbot, tmp_path, 
         assert axis.labelStyle["font-size"] == f"{big.pointSizeF():.1f}pt"
     finally:
         app.setFont(before)
+
+
+def test_the_loss_chart_grows_with_the_text_so_its_labels_stay_apart(qtbot):
+    chart = LossChart()
+    qtbot.addWidget(chart)
+    app = QApplication.instance()
+    before = app.font()
+    normal = chart.minimumHeight()
+    try:
+        big = QFont(before)
+        big.setPointSizeF(before.pointSizeF() * 2)
+        app.setFont(big)
+        QApplication.sendPostedEvents()
+        assert chart.minimumHeight() >= 6 * chart.fontMetrics().lineSpacing() > normal
+    finally:
+        app.setFont(before)
+        QApplication.sendPostedEvents()
+    assert chart.minimumHeight() == normal

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from app.widgets.network_display import DisplayState, StepFocus
 from app.widgets.network_view import NetworkView
@@ -232,3 +232,18 @@ def test_layer_titles_go_on_two_lines_when_the_view_is_narrow(view, qtbot):
         "Hidden 3\n(leaky_relu)",
         "Output\n(linear)",
     ]
+
+
+@pytest.mark.parametrize(("width", "lines"), [(900, 1), (480, 1), (380, 2)])
+def test_the_legend_stays_inside_the_drawing_and_clear_of_the_neurons(view, qtbot, width, lines):
+    view.set_network(Network([2, 3, 1], init="article", seed=99), x=[0.1, 0.3], target=[0.2])
+    view.resize(width, 600)
+    qtbot.waitUntil(lambda: view.viewport().width() <= width)
+    legend = view.legend.sceneBoundingRect()
+    assert view.viewport().rect().contains(legend.toAlignedRect())  # no word runs off
+    lowest = max(node.sceneBoundingRect().bottom() for node in view.drawing.nodes.values())
+    assert legend.top() > lowest  # a second legend line takes room from the neurons
+    one_line = QFontMetricsF(view.legend.font).height() * 1.2
+    assert legend.height() == pytest.approx(lines * one_line)  # it shrinks a little, then wraps
+    smallest = view.legend.full_font.pointSizeF() * view.legend.MIN_SHRINK * 0.99
+    assert view.legend.font.pointSizeF() >= smallest - 1e-9
