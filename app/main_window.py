@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
+from app.handout_export import export_handout_dialog
 from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
@@ -211,6 +212,12 @@ class MainWindow(QMainWindow):
             shortcuts=("Ctrl+Shift+S",),
             tip="Save a picture of the current tab (PNG at 2× or SVG)",
         )
+        self.action_export_handout = self._action(
+            "Export &hand-out…",
+            lambda: export_handout_dialog(self.step_tab, self),
+            shortcuts=("Ctrl+Shift+E",),
+            tip="Write the Step through lesson, as it is now, as Markdown, LaTeX, CSV or PDF",
+        )
         self.action_quit = self._action(
             "&Quit", self.close, shortcuts=("Ctrl+Q",), tip="Stop everything and close nn-tutor"
         )
@@ -315,6 +322,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
         file_menu.addAction(self.action_save_picture)
+        file_menu.addAction(self.action_export_handout)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
@@ -488,6 +496,7 @@ class MainWindow(QMainWindow):
             self.action_open,
             self.action_export,
             self.action_save_picture,
+            self.action_export_handout,
             self.action_quit,
             self.action_larger,
             self.action_smaller,
