@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPdfWriter,
+    QTextCursor,
     QTextDocument,
     QTextFrame,
     QTextFrameFormat,
@@ -57,6 +58,7 @@ from nncore.atomicwrite import write_atomically
 from nncore.errors import WeightFileError
 from nncore.lesson.engine import Lesson
 from nncore.lesson.handout import render
+from nncore.untrusted_file import shown_path
 
 # QSettings keys: where the last hand-out went and in which format
 KEY_FOLDER = "handout/folder"
@@ -69,6 +71,7 @@ BODY_POINTS = 11
 FONT_FAMILIES = ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "Helvetica", "FreeSans"]
 PAGE_MARGIN_MM = 5  # Qt adds 2 cm inside it when printing a document, and the page number
 PDF_DPI = 300
+HEADING_SPACE = 14  # pixels (at 96 dpi, scaled for the page) above a section heading
 TABLE_LINE = "#9a9a9a"  # thin grey lines between cells: visible on paper, quieter than text
 
 
@@ -85,7 +88,7 @@ def write_handout(lesson: Lesson, path: str | Path, fmt: str) -> str:
         raise HandoutError(f"unknown hand-out format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     path = os.fspath(path)
     if os.path.isdir(path):
-        raise HandoutError(f"{path} is a folder; give the hand-out a file name")
+        raise HandoutError(f"cannot write {shown_path(path)}: it is a folder; give a file name")
     data = handout_pdf(lesson) if fmt == "pdf" else render(lesson, fmt).encode("utf-8")
     try:
         write_atomically(path, lambda tmp: Path(tmp).write_bytes(data))
@@ -118,7 +121,21 @@ def handout_document(lesson: Lesson) -> QTextDocument:
     )
     for table in _tables(document.rootFrame()):
         _style_table(table)
+    _space_out_headings(document)
     return document
+
+
+def _space_out_headings(document: QTextDocument) -> None:
+    """Some air above each section heading, which Qt's Markdown import leaves out."""
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() >= 2:
+            block_format = block.blockFormat()
+            block_format.setTopMargin(HEADING_SPACE)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(block_format)
+        block = block.next()
 
 
 def _tables(frame: QTextFrame):
@@ -221,11 +238,12 @@ def export_and_report(lesson: Lesson, path: str | Path, fmt: str, owner: QWidget
     try:
         written = write_handout(lesson, path, fmt)
     except HandoutError as error:
-        show_status(owner, f"The hand-out was not written: {error}")
+        reason = str(error)
+        show_status(owner, f"The hand-out was not written: {reason}")
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Hand-out not written",
-            f"The hand-out was not written.\n\n{error}",
+            f"The hand-out was not written.\n\n{reason[:1].upper()}{reason[1:].rstrip('.')}.",
             QMessageBox.StandardButton.Ok,
             owner,
         )

@@ -170,7 +170,7 @@ def test_the_pdf_first_page_renders_with_pdftoppm(changed, tmp_path):
     assert dark > 500
 
 
-def test_the_pdf_is_a4_with_numbered_pages_and_its_title(tmp_path):
+def test_the_pdf_is_a4_with_numbered_pages_and_its_title(qapp, tmp_path):
     lesson = make_lesson("sigmoid")
     data = handout_pdf(lesson)
     boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", data)
@@ -185,14 +185,14 @@ def test_the_pdf_is_a4_with_numbered_pages_and_its_title(tmp_path):
         assert page.split()[-1] == str(number)  # the page number at the foot
 
 
-def test_the_symbols_of_a_hand_out_have_a_font_here():
+def test_the_symbols_of_a_hand_out_have_a_font_here(qapp):
     text = render(make_lesson("article"), "markdown") + render(make_lesson("sigmoid"))
     for symbol in "x₁ŷδ→−σ∂×":
         assert symbol in text
     assert characters_without_a_font(text) == []
 
 
-def test_a_title_is_printed_as_typed_not_obeyed_as_html(tmp_path):
+def test_a_title_is_printed_as_typed_not_obeyed_as_html(qapp, tmp_path):
     base = make_lesson("perceptron")
     lesson = Lesson(base.network, base.x, base.target, base.lr, title="<b>Week 3</b> & x₁")
     path = write_handout(lesson, tmp_path / "t.pdf", "pdf")
@@ -206,7 +206,7 @@ def test_a_missing_folder_shows_the_error_and_leaves_nothing(changed, monkeypatc
     answer_dialog(monkeypatch, tmp_path / "gone" / "class.pdf", PDF_FILTER)
     changed.action_export_handout.trigger()
     (box,) = error_boxes(changed)
-    assert "does not exist" in box.text() and "gone" in box.text()
+    assert "Cannot write" in box.text() and "gone" in box.text() and "does not exist" in box.text()
     assert changed.statusBar().currentMessage().startswith("The hand-out was not written")
     assert [p.name for p in tmp_path.iterdir() if "class" in p.name or p.name == "gone"] == []
     box.close()
@@ -242,7 +242,7 @@ def test_a_disk_full_halfway_leaves_the_old_file_whole_and_no_scraps(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class.csv", "nn-tutor-settings.ini"]
 
 
-def test_write_handout_refuses_an_unknown_format_in_words(tmp_path):
+def test_write_handout_refuses_an_unknown_format_in_words(qapp, tmp_path):
     with pytest.raises(HandoutError, match="unknown hand-out format 'docx'"):
         write_handout(make_lesson("article"), tmp_path / "x.docx", "docx")
     assert not (tmp_path / "x.docx").exists()
@@ -279,3 +279,17 @@ def test_with_no_lesson_the_dialog_only_says_so(window, monkeypatch):
     assert handout_export.export_handout_dialog(window.step_tab, window) is None
     assert asked == []
     assert "no lesson" in window.statusBar().currentMessage()
+
+
+def test_a_title_this_machine_has_no_font_for_is_named_in_the_status_bar(window, tmp_path):
+    from PySide6.QtGui import QFontDatabase
+
+    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.skip("this machine has a Chinese font, so nothing prints as a box")
+    base = make_lesson("perceptron")
+    lesson = Lesson(base.network, base.x, base.target, base.lr, title="神经网络 x₁ → ŷ")
+    assert characters_without_a_font(lesson.title) == list("神经网络")
+    written = handout_export.export_and_report(lesson, tmp_path / "zh.pdf", "pdf", window)
+    assert written is not None
+    message = window.statusBar().currentMessage()
+    assert message.endswith("(no font on this machine for 神经网络: printed as boxes)")
