@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDir, QIODevice, QMarginsF
+from PySide6.QtCore import QBuffer, QByteArray, QDir, QIODevice, QMarginsF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -42,7 +42,7 @@ from PySide6.QtGui import (
     QTextLength,
     QTextTable,
 )
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from app import open_settings
 from app.handout_formats import (
@@ -175,8 +175,7 @@ def handout_pdf(lesson: Lesson) -> bytes:
     writer.setCreator("nn-tutor")
     # A document without a page size of its own is paginated by print_(), which then
     # also writes the page number at the foot of every page.
-    document.print_(writer)
-    del writer  # finishes the PDF into the buffer
+    document.print_(writer)  # its painter's end() finishes the PDF in the buffer
     buffer.close()
     return bytes(data)
 
@@ -235,20 +234,16 @@ def export_and_report(lesson: Lesson, path: str | Path, fmt: str, owner: QWidget
 
     On success the folder and format are remembered for the next export.
     """
+    # A large network's PDF takes a few seconds to lay out: show that the window is busy.
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         written = write_handout(lesson, path, fmt)
     except HandoutError as error:
-        reason = str(error)
-        show_status(owner, f"The hand-out was not written: {reason}")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Hand-out not written",
-            f"The hand-out was not written.\n\n{reason[:1].upper()}{reason[1:].rstrip('.')}.",
-            QMessageBox.StandardButton.Ok,
-            owner,
-        )
-        box.setObjectName("handoutError")
-        box.open()  # window-modal, without blocking the caller
+        written, failure = None, error
+    finally:
+        QApplication.restoreOverrideCursor()
+    if written is None:
+        _show_failure(str(failure), owner)
         return None
     settings = open_settings()
     settings.setValue(KEY_FOLDER, os.path.dirname(os.path.abspath(written)))
@@ -260,3 +255,18 @@ def export_and_report(lesson: Lesson, path: str | Path, fmt: str, owner: QWidget
             message += f" (no font on this machine for {''.join(missing)}: printed as boxes)"
     show_status(owner, message, 10000)
     return written
+
+
+def _show_failure(reason: str, owner: QWidget) -> None:
+    """The reason in the status bar and in a message box (window-modal, not blocking)."""
+    show_status(owner, f"The hand-out was not written: {reason}")
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Hand-out not written",
+        f"The hand-out was not written.\n\n{reason[:1].upper()}{reason[1:].rstrip('.')}.",
+        QMessageBox.StandardButton.Ok,
+        owner,
+    )
+    box.setObjectName("handoutError")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
