@@ -4,10 +4,11 @@ The window itself teaches nothing; it hosts the two tabs that do. "Step through"
 (`app.step.tab.StepThroughTab`) walks one example through a small network number by number,
 and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
-- menus File (Open weights…, Export weights…, Save picture…, Quit), View (light/dark theme,
-  Text size, tab switching, full screen, presentation mode) and Help (Keyboard shortcuts, About), each action
-  with a shortcut, a tooltip and a status-bar tip. The weight actions hand the work to the
-  Train tab; Save picture… draws the current tab (see `app.pictures`).
+- menus File (Open weights…, Export weights…, Save picture…, Export hand-out…, Quit), View
+  (light/dark theme, Text size, tab switching, full screen, presentation mode) and Help
+  (Keyboard shortcuts, About), each action with a shortcut, a tooltip and a status-bar tip.
+  The weight actions hand the work to the Train tab; Save picture… draws the current tab
+  (see `app.pictures`); Export hand-out… writes the Step tab's lesson (`app.handout_export`).
 - zoom for a projector: Ctrl+= / Ctrl+− / Ctrl+0 and View ▸ Text size scale the application
   font, and every tab derives its fonts (and the network drawing its size) from that font, so
   all text, numbers and the drawing grow together. Which sizes exist is `app.zoom`'s choice.
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
+from app.handout_export import export_handout_dialog
 from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
@@ -211,6 +213,12 @@ class MainWindow(QMainWindow):
             shortcuts=("Ctrl+Shift+S",),
             tip="Save a picture of the current tab (PNG at 2× or SVG)",
         )
+        self.action_export_handout = self._action(
+            "Export &hand-out…",
+            lambda: export_handout_dialog(self.step_tab, self),
+            shortcuts=("Ctrl+Shift+E",),
+            tip="Write the Step through lesson, as it is now, as Markdown, LaTeX, CSV or PDF",
+        )
         self.action_quit = self._action(
             "&Quit", self.close, shortcuts=("Ctrl+Q",), tip="Stop everything and close nn-tutor"
         )
@@ -315,6 +323,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
         file_menu.addAction(self.action_save_picture)
+        file_menu.addAction(self.action_export_handout)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
@@ -488,6 +497,7 @@ class MainWindow(QMainWindow):
             self.action_open,
             self.action_export,
             self.action_save_picture,
+            self.action_export_handout,
             self.action_quit,
             self.action_larger,
             self.action_smaller,

@@ -69,6 +69,7 @@ def test_menus_and_their_entries(window):
         "Open weights…",
         "Export weights…",
         "Save picture…",
+        "Export hand-out…",
         "Quit",
     ]
     assert "Text size" in menu_entries(window, "View")
