@@ -440,7 +440,7 @@ def classification(
 
     Every class gets n // classes points (the first n % classes classes one more), drawn
     from default_rng(seed) and then shuffled; `noise` is the standard deviation of Gaussian
-    noise added to both coordinates, and the points are kept inside the square
+    noise added to both coordinates (the same seed with noise moves the same points), and the points are kept inside the square
     −10 … 10 the functions use (`CLASS_DOMAIN`). `y` holds the class indices (n, 1),
     `classes` the names "class 0", "class 1", ...
     """
@@ -465,11 +465,11 @@ def classification(
     counts = [n // k + (1 if c < n % k else 0) for c in range(k)]
     points = np.concatenate(_CLASS_MAKERS[key](rng, counts))  # (n, 2), class after class
     labels = np.repeat(np.arange(k, dtype=np.float64), counts)  # (n,)
+    order = rng.permutation(n)  # drawn before the noise: noise moves the same points
     if noise > 0:
         points = points + rng.normal(0.0, noise, points.shape)
     x_lo, x_hi, y_lo, y_hi = CLASS_DOMAIN
     points = np.clip(points, [x_lo, y_lo], [x_hi, y_hi])
-    order = rng.permutation(n)
     source = f"{n} points of the {k}-class {key} (seed {seed}"
     source += f", noise {noise:g})" if noise > 0 else ")"
     from .classification import default_class_names
