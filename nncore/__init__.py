@@ -3,14 +3,23 @@
 It powers the nn-tutor app and works on its own from a notebook or the `nncore` command:
 networks with recorded forward passes and backpropagation (`network`), activations, losses,
 optimisers and learning-rate schedules (`optim`), data and safe formulas (`data`, `formula`),
-training runs in chunks (`training`), the step-by-step lesson engine (`lesson`), and weight
-files readable by NumPy and PyTorch (`weightfile`). It never imports Qt.
+training runs in chunks (`training`), classifiers (softmax or sigmoid outputs with
+cross-entropy; class data sets from `data.classification`, metrics in `classification`),
+the step-by-step lesson engine (`lesson`), and weight files readable by NumPy and PyTorch
+(`weightfile`). It never imports Qt.
 
 Every error it raises about its input is an `NNCoreError` (and a ValueError): catch that one
 class to show any of their messages. See `nncore.errors` for the family.
 """
 
-from .activations import ACTIVATIONS, Activation, get_activation
+from .activations import (
+    ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    Activation,
+    get_activation,
+    get_output_activation,
+)
+from .classification import accuracy, confusion_matrix, label_indices
 from .data import (
     FUNCTIONS,
     DataError,
@@ -36,7 +45,7 @@ from .lesson import (
     make_lesson,
     render,
 )
-from .losses import half_mse, mse, r2
+from .losses import cross_entropy, half_mse, mse, r2
 from .network import ForwardRecord, Gradients, Network, init_parameters
 from .optim import Adam, GradientDescent, Momentum, make_optimizer, make_schedule
 from .training import RECIPES, EpochReport, StopReason, TrainConfig, TrainingRun, recipe
@@ -48,6 +57,12 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "get_activation",
+    "OUTPUT_ACTIVATIONS",
+    "get_output_activation",
+    "accuracy",
+    "confusion_matrix",
+    "label_indices",
+    "cross_entropy",
     "FUNCTIONS",
     "DataError",
     "Dataset",

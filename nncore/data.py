@@ -4,7 +4,8 @@ A network in nn-tutor learns a function of two inputs, z = f(x, y). This module 
 functions on offer (`FUNCTIONS`, led by the article's own toy problem), turns a formula the
 student types into one (`get_function`), and builds datasets from them the two ways the
 article does: a regular 100 × 100 grid (`grid`) or points drawn at random (`sample_uniform`),
-optionally with measurement noise.
+optionally with measurement noise. For classifiers, `classification` draws the class data
+sets of `CLASS_DATASETS` ("circle", "xor", "gaussians", "spiral") on the same square.
 
 It is also the one place a notebook user imports data from: it re-exports `Dataset` (from
 `nncore.dataset`), `Normaliser` (from `nncore.normaliser`: the z-scores that travel with a
@@ -45,6 +46,8 @@ __all__ = [
     "grid_axes",
     "mesh_points",
     "sample_uniform",
+    "classification",
+    "CLASS_DATASETS",
     "grid_points",
     "sample_count",
     "MAX_GRID_SIZE",
@@ -329,3 +332,146 @@ def sample_uniform(fn: str | TargetFunction, n: int, seed: int = 0, noise: float
     source = f"{n} random points of {fn.label} (seed {seed}"
     source += f", noise {noise:g})" if noise > 0 else ")"
     return Dataset(np.column_stack((xs, ys)), z.reshape(-1, 1), source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Class data sets: points of two or three classes on the functions' square
+
+
+@dataclass(frozen=True)
+class ClassDataset:
+    """A built-in class data set: its name, the class counts it offers, and one sentence on
+    what a network must learn to tell its classes apart."""
+
+    name: str
+    class_counts: tuple[int, ...]
+    description: str
+
+
+CLASS_DATASETS: dict[str, ClassDataset] = {
+    d.name: d
+    for d in (
+        ClassDataset(
+            "circle",
+            (2,),
+            "A disc of one class inside a ring of the other: no straight line separates "
+            "them, one hidden layer can draw the closed boundary.",
+        ),
+        ClassDataset(
+            "xor",
+            (2,),
+            "The four quadrants, alike when x and y have the same sign: the classic problem "
+            "a single neuron cannot solve.",
+        ),
+        ClassDataset(
+            "gaussians",
+            (2, 3),
+            "Round clouds of points, one per class: almost separable by straight lines, the "
+            "easy case.",
+        ),
+        ClassDataset(
+            "spiral",
+            (2, 3),
+            "Arms winding around the centre, one per class: the boundary curls, so the network "
+            "needs width and depth.",
+        ),
+    )
+}
+
+# The square every class data set lives on: the functions' default domain.
+CLASS_DOMAIN = (-10.0, 10.0, -10.0, 10.0)
+
+
+def _circle(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
+    # Class 0 inside radius 4, class 1 on a ring from 6 to 9.5: a gap of 2 between them.
+    # The radius is drawn as sqrt(uniform) so the points spread evenly over the area.
+    spans = [(0.0, 4.0), (6.0, 9.5)]
+    points = []
+    for (lo, hi), n in zip(spans, counts):
+        r = np.sqrt(rng.uniform(lo * lo, hi * hi, n))
+        angle = rng.uniform(0.0, 2 * np.pi, n)
+        points.append(np.column_stack((r * np.cos(angle), r * np.sin(angle))))
+    return points
+
+
+def _xor(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
+    # Class 0 where x and y share a sign, class 1 where they differ; a margin of 0.5 around
+    # the axes keeps the quadrants apart.
+    points = []
+    for c, n in enumerate(counts):
+        ax = rng.uniform(0.5, 9.5, n) * rng.choice((-1.0, 1.0), n)
+        ay = rng.uniform(0.5, 9.5, n) * np.sign(ax) * (1.0 if c == 0 else -1.0)
+        points.append(np.column_stack((ax, ay)))
+    return points
+
+
+def _gaussians(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
+    # One cloud (standard deviation 1.8) per class, the centres evenly spaced on a circle of
+    # radius 5.
+    k = len(counts)
+    points = []
+    for c, n in enumerate(counts):
+        angle = np.pi / 4 + 2 * np.pi * c / k
+        centre = 5.0 * np.array([np.cos(angle), np.sin(angle)])
+        points.append(centre + rng.normal(0.0, 1.8, (n, 2)))
+    return points
+
+
+def _spiral(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
+    # Arm c: radius growing from 0.5 to 9.5 while the angle turns 1.75 times around, started
+    # a 1/k of a turn after the previous arm (TensorFlow Playground's spiral, on our square).
+    k = len(counts)
+    points = []
+    for c, n in enumerate(counts):
+        t = rng.uniform(0.0, 1.0, n)
+        r = 0.5 + 9.0 * t
+        angle = 1.75 * 2 * np.pi * t + 2 * np.pi * c / k
+        points.append(np.column_stack((r * np.cos(angle), r * np.sin(angle))))
+    return points
+
+
+_CLASS_MAKERS = {"circle": _circle, "xor": _xor, "gaussians": _gaussians, "spiral": _spiral}
+
+
+def classification(
+    name: str, n: int = 400, *, seed: int = 0, noise: float = 0.0, classes: int = 2
+) -> Dataset:
+    """n points of a built-in class data set (see `CLASS_DATASETS`), seeded.
+
+    Every class gets n // classes points (the first n % classes classes one more), drawn
+    from default_rng(seed) and then shuffled; `noise` is the standard deviation of Gaussian
+    noise added to both coordinates (the same seed with noise moves the same points), and the points are kept inside the square
+    −10 … 10 the functions use (`CLASS_DOMAIN`). `y` holds the class indices (n, 1),
+    `classes` the names "class 0", "class 1", ...
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"a class data set is named by a string; got {name!r}")
+    key = name.strip().lower()
+    if key not in CLASS_DATASETS:
+        close = difflib.get_close_matches(key, CLASS_DATASETS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise SettingsError(
+            f"unknown class data set {name!r}; choose one of: {', '.join(CLASS_DATASETS)}{hint}"
+        )
+    offered = CLASS_DATASETS[key].class_counts
+    k = checks.whole(classes, "classes", 2)
+    if k not in offered:
+        raise SettingsError(f"'{key}' comes with {' or '.join(map(str, offered))} classes; got {k}")
+    n = sample_count(n)
+    if n < k:
+        raise SettingsError(f"{k} classes need at least {k} points; got n = {n}")
+    noise = _noise(noise)
+    rng = random_generator(seed)
+    counts = [n // k + (1 if c < n % k else 0) for c in range(k)]
+    points = np.concatenate(_CLASS_MAKERS[key](rng, counts))  # (n, 2), class after class
+    labels = np.repeat(np.arange(k, dtype=np.float64), counts)  # (n,)
+    order = rng.permutation(n)  # drawn before the noise: noise moves the same points
+    if noise > 0:
+        points = points + rng.normal(0.0, noise, points.shape)
+    x_lo, x_hi, y_lo, y_hi = CLASS_DOMAIN
+    points = np.clip(points, [x_lo, y_lo], [x_hi, y_hi])
+    source = f"{n} points of the {k}-class {key} (seed {seed}"
+    source += f", noise {noise:g})" if noise > 0 else ")"
+    from .classification import default_class_names
+
+    return Dataset(points[order], labels[order].reshape(-1, 1), source, default_class_names(k))

@@ -3,8 +3,11 @@
 `Dataset` holds inputs `X` of shape (n, inputs) and targets `y` of shape (n, outputs) as
 float64, checked on the way in (matching rows, no NaN or inf, which a network cannot learn
 from), and splits itself into a training and a validation part by a seeded permutation.
-The datasets themselves are made in `nncore.data` (from a function) and `nncore.csvfiles`
-(from a file); `random_generator` is the seeded generator all of them draw from.
+The datasets themselves are made in `nncore.data` (from a function, or the class data sets
+of `nncore.data.classification`) and `nncore.csvfiles` (from a file); `random_generator` is
+the seeded generator all of them draw from. A classification dataset holds class indices
+0 … k − 1 in `y` (one column) and the names of its classes in `classes`; for regression
+`classes` is None.
 
 Bad arrays raise `DataError`, a share or seed out of range `SettingsError` (both
 `nncore.errors.NNCoreError`s and ValueErrors); a wrong type raises TypeError.
@@ -29,11 +32,13 @@ def random_generator(seed: int | None) -> np.random.Generator:
 
 @dataclass(eq=False)
 class Dataset:
-    """Inputs `X` (n, k) and targets `y` (n, m), float64, with a readable `source`."""
+    """Inputs `X` (n, k) and targets `y` (n, m), float64, with a readable `source`; for
+    classification, `classes` names each class and `y` (n, 1) holds class indices."""
 
     X: np.ndarray
     y: np.ndarray
     source: str = ""
+    classes: tuple[str, ...] | None = None
 
     def __post_init__(self):
         self.X = np.asarray(self.X, dtype=np.float64)
@@ -54,6 +59,21 @@ class Dataset:
                     f"{name} holds NaN or inf (first at sample {row}); "
                     "a network cannot learn from them"
                 )
+        if self.classes is not None:
+            self.classes = tuple(str(c) for c in self.classes)
+            k = len(self.classes)
+            labels = self.y
+            if k < 2 or labels.shape[1] != 1:
+                raise DataError(
+                    f"a classification dataset needs at least two class names and one column "
+                    f"of class indices; got {k} name(s) and y of shape {labels.shape}"
+                )
+            bad = (labels != np.round(labels)) | (labels < 0) | (labels >= k)
+            if bad.any():
+                row = int(np.argwhere(bad)[0][0])
+                raise DataError(
+                    f"y must hold class indices 0 to {k - 1}; sample {row} holds {labels[row, 0]:g}"
+                )
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -69,6 +89,13 @@ class Dataset:
     def n_outputs(self) -> int:
         return self.y.shape[1]
 
+    @property
+    def labels(self) -> np.ndarray:
+        """A classification dataset's class indices as ints (n,)."""
+        if self.classes is None:
+            raise DataError("this dataset has no classes (it is for regression)")
+        return self.y[:, 0].astype(np.intp)
+
     def bounds(self) -> tuple[float, float, float, float]:
         """(x_lo, x_hi, y_lo, y_hi): the rectangle the first two inputs span."""
         lo, hi = self.X[:, :2].min(axis=0), self.X[:, :2].max(axis=0)
@@ -77,7 +104,8 @@ class Dataset:
     def subset(self, indices, source: str | None = None) -> Dataset:
         """The samples at `indices` (copied), in that order."""
         indices = np.asarray(indices, dtype=np.intp)
-        return Dataset(self.X[indices], self.y[indices], self.source if source is None else source)
+        source = self.source if source is None else source
+        return Dataset(self.X[indices], self.y[indices], source, self.classes)
 
     def split(self, val_share: float, seed: int = 0) -> tuple[Dataset, Dataset]:
         """Split into (train, validation) by a permutation drawn from default_rng(seed).

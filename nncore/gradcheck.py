@@ -6,8 +6,8 @@ see how the loss moves: the central difference (L(p + h) − L(p − h)) / 2h. W
 agree to several digits, the chain rule was applied correctly.
 
 The loss is the one the lesson's gradients belong to, L = (1/m) Σ ½‖prediction − target‖²
-(`nncore.losses.half_mse`). Every evaluation runs `Network.predict` on a copy of the
-network; the original is never touched.
+(`nncore.losses.half_mse`), or for a classifier the mean cross-entropy (`Network.loss`).
+Every evaluation runs the network forward on a copy of it; the original is never touched.
 
 The Step through tab shows this number beside backpropagation's when a student clicks a
 weight, a bias or a neuron.
@@ -21,6 +21,8 @@ DEFAULT_STEP = 1e-6
 
 
 def _loss(network, X, Y) -> float:
+    if network.is_classifier:
+        return network.loss(X, Y)  # (1/m) Σ −log p(true class), the gradient's own loss
     return half_mse(network.predict(X), Y)
 
 

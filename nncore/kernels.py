@@ -23,6 +23,10 @@ performs exactly the same floating-point operations as the plain expressions of 
   mask, one byte a value, blocks of rows seen as long rows (`or_rows`); OR is exact in any
   order. The forward pass hands the masks out in the record for this.
 
+A classifier (cross-entropy) takes the same path: its output layer's activation (softmax or
+sigmoid) is computed as network.py does, and its error signal p − y is used as it is, with
+no slope, as there.
+
 The matrix products themselves are network.py's, call for call (NumPy hands them to BLAS
 with the same shapes), which is what keeps the results identical.
 """
@@ -215,9 +219,12 @@ class Workspace:
         m = a[-1].shape[0]
         L = net.n_layers
         dA = np.subtract(a[-1], y, out=self.d[L - 1])  # (n, n_outputs)
+        classifier = net.is_classifier
         for i in reversed(range(L)):
             act = net.activations[i]
-            if act.name == "relu":
+            if classifier and i == L - 1:
+                dZ = dA  # cross-entropy: p − y is the output's dL/dz already (no slope)
+            elif act.name == "relu":
                 # ReLU passes the error where the neuron was active and blocks it elsewhere.
                 if z[i] is self.z[i]:
                     mask = self.mask[i]  # this workspace's forward pass filled it

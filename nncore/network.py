@@ -11,6 +11,15 @@ The gradient is that of L = (1/m) Σ ½‖prediction − target‖², exactly th
 the output's error signal is prediction − target, carried back through each weight matrix
 and each activation's derivative.
 
+A classifier, `Network(sizes, activations=[..., "softmax"], loss="cross_entropy")` (or one
+"sigmoid" output for two classes, binary cross-entropy), learns from the mean cross-entropy
+L = (1/m) Σ −log p(true class) instead. Its output error signal is again p − y, the
+probability it gave minus the probability it should have given (y one-hot): the derivative
+of −log p through the softmax is exactly that, because the softmax's exponentials and the
+log cancel (∂L/∂z_j = p_j − y_j); for a sigmoid and binary cross-entropy, the slope σ′(z) =
+p(1 − p) that squared error would multiply in cancels against the 1/(p(1 − p)) of the log's
+derivative. So the output layer multiplies by no slope; everything below is the same.
+
 The training loop calls `forward(X, workspace=True)` and `backward(rec, y, workspace=True)`:
 the same arithmetic, bit for bit, done by `nncore.kernels` into buffers that are reused from
 one call to the next (nothing is allocated in the hot loop). That module is an optimisation
@@ -26,11 +35,19 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from .activations import Activation, get_activation
+from . import checks
+from .activations import Activation, get_activation, get_output_activation
 from .checks import finite_array
 from .errors import SettingsError
 from .kernels import Workspace, flat_views
-from .losses import as_targets, mse
+from .losses import (
+    LOSSES,
+    as_targets,
+    class_indices,
+    cross_entropy,
+    mse,
+    target_probabilities,
+)
 
 INITS = ("article", "he", "xavier")
 DTYPES = ("float64", "float32")
@@ -105,12 +122,40 @@ def _resolve_activations(activations, n_layers: int) -> tuple[Activation, ...]:
     if isinstance(activations, (str, Activation)):
         hidden = get_activation(activations)
         return tuple([hidden] * (n_layers - 1) + [get_activation("linear")])
-    acts = tuple(get_activation(a) for a in activations)
-    if len(acts) != n_layers:
+    names = list(activations)
+    if len(names) != n_layers:
         raise SettingsError(
-            f"need one activation per layer ({n_layers}, output included); got {len(acts)}"
+            f"need one activation per layer ({n_layers}, output included); got {len(names)}"
         )
-    return acts
+    hidden_layers = [get_activation(a) for a in names[:-1]]  # softmax is refused here, in words
+    return tuple(hidden_layers + [get_output_activation(names[-1])])
+
+
+def check_loss(loss: str, output: Activation, n_outputs: int) -> str:
+    """The loss name, checked against the output layer it must work with."""
+    loss = checks.choice(loss, "loss", LOSSES)
+    if output.name == "softmax" and n_outputs < 2:
+        raise SettingsError(
+            "a softmax over one output always says 1: give the output layer one neuron per "
+            "class (at least 2), or use one 'sigmoid' output for two classes"
+        )
+    if output.name == "softmax" and loss != "cross_entropy":
+        raise SettingsError(
+            "a softmax output learns with loss='cross_entropy' (its error signal is p − y); "
+            "squared error through a softmax is not offered"
+        )
+    if loss == "cross_entropy" and output.name not in ("softmax", "sigmoid"):
+        raise SettingsError(
+            f"cross-entropy needs probabilities from the output layer, which is "
+            f"'{output.name}': end with 'softmax' (one output per class) or 'sigmoid' (one "
+            f"output, two classes), e.g. activations=['relu', 'softmax']"
+        )
+    if loss == "cross_entropy" and output.name == "sigmoid" and n_outputs != 1:
+        raise SettingsError(
+            f"a sigmoid output with cross-entropy is for two classes, one output; for "
+            f"{n_outputs} classes use 'softmax'"
+        )
+    return loss
 
 
 def init_parameters(
@@ -158,6 +203,7 @@ class Network:
         init: str = "article",
         seed: int | None = 99,
         dtype: DTypeLike = "float64",
+        loss: str = "mse",
     ):
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or any(s < 1 for s in sizes):
@@ -165,6 +211,9 @@ class Network:
         self.sizes: tuple[int, ...] = sizes
         self.dtype = _as_dtype(dtype)
         self.activations = _resolve_activations(activations, len(sizes) - 1)
+        # "mse" (the article) or "cross_entropy" (a classifier); `loss()` is the method that
+        # measures it on data.
+        self.loss_name = check_loss(loss, self.activations[-1], sizes[-1])
         self.init: str | None = init  # None for a network read from a file that names none
         self.seed = seed
         weights, biases = init_parameters(sizes, init, seed, self.dtype)
@@ -188,6 +237,7 @@ class Network:
         init: str | None = "article",
         seed: int | None = 99,
         dtype: DTypeLike = "float64",
+        loss: str = "mse",
     ) -> Network:
         """A network holding copies of the given weights and biases (validated, converted to
         `dtype`); `init` and `seed` only record where the numbers came from."""
@@ -197,7 +247,7 @@ class Network:
         if any(len(s) != 2 for s in shapes):
             raise SettingsError(f"weight matrices must be 2-D (fan_in, fan_out); got {shapes}")
         sizes = [shapes[0][0]] + [s[1] for s in shapes]
-        net = cls(sizes, activations, "article", 0, dtype)  # cheap stand-in values
+        net = cls(sizes, activations, "article", 0, dtype, loss)  # cheap stand-in values
         net.init, net.seed = init, seed
         net.load_parameters(weights, biases)
         return net
@@ -224,12 +274,26 @@ class Network:
         return [a.name for a in self.activations]
 
     @property
+    def is_classifier(self) -> bool:
+        """True for a cross-entropy network: its outputs are class probabilities."""
+        return self.loss_name == "cross_entropy"
+
+    @property
+    def n_classes(self) -> int:
+        """Classes a classifier tells apart: 2 for one sigmoid output, else one per output
+        (0 for a regression network)."""
+        if not self.is_classifier:
+            return 0
+        return 2 if self.n_outputs == 1 else self.n_outputs
+
+    @property
     def architecture(self) -> str:
         return "-".join(str(s) for s in self.sizes)
 
     def __repr__(self) -> str:
         acts = ",".join(self.activation_names)
-        return f"Network({self.architecture}, activations=[{acts}], dtype={self.dtype.name})"
+        loss = "" if self.loss_name == "mse" else f", loss={self.loss_name}"
+        return f"Network({self.architecture}, activations=[{acts}]{loss}, dtype={self.dtype.name})"
 
     def parameters(self) -> list[np.ndarray]:
         """[W0, b0, W1, b1, ...], the arrays themselves (optimisers update them in place)."""
@@ -261,7 +325,7 @@ class Network:
     def astype(self, dtype: DTypeLike) -> Network:
         """An independent copy computing in `dtype` ("float64" or "float32")."""
         return Network.from_parameters(
-            self.weights, self.biases, self.activations, self.init, self.seed, dtype
+            self.weights, self.biases, self.activations, self.init, self.seed, dtype, self.loss_name
         )
 
     # ---- editing parameters ------------------------------------------------------------
@@ -357,15 +421,25 @@ class Network:
             a.append(A)
         return ForwardRecord(a=a, z=z)
 
+    def targets(self, y: ArrayLike) -> np.ndarray:
+        """The targets as the (n, n_outputs) rows the output is compared with, in our dtype:
+        as given for regression; for a classifier, class indices or one-hot rows (checked)
+        turned into the probabilities it should give (one-hot, or 0/1 for a sigmoid)."""
+        if not self.is_classifier:
+            return as_targets(y, self.n_outputs, self.dtype)
+        return target_probabilities(class_indices(y, self.n_classes), self.n_outputs, self.dtype)
+
     def backward(self, rec: ForwardRecord, y: ArrayLike, workspace: bool = False) -> Gradients:
-        """Gradients of L = (1/m) Σ ½‖prediction − target‖² for the recorded batch.
+        """Gradients of the mean loss for the recorded batch: L = (1/m) Σ ½‖prediction −
+        target‖² ("mse"), or L = (1/m) Σ −log p(true class) ("cross_entropy", targets are
+        class indices or one-hot rows; the output error is p − y, see the module's docstring).
 
         All gradients are computed from the recorded values before anything is changed,
         as the article insists. With `workspace=True` the results live in reused buffers.
         """
         pred = rec.a[-1]  # (batch, n_outputs)
         m = pred.shape[0]
-        y = as_targets(y, self.n_outputs, self.dtype)  # (batch, n_outputs)
+        y = self.targets(y)  # (batch, n_outputs)
         if y.shape[0] != m:
             raise SettingsError(f"{m} predictions but {y.shape[0]} targets")
         if workspace:
@@ -394,7 +468,14 @@ class Network:
         """Backpropagation proper: (i, dZ) for every layer i from the last down, where dZ is
         m · dL/dz, one row per sample (batch, fan_out)."""
         dA = rec.a[-1] - y  # (batch, n_outputs): the gradient, the article's desired change negated
-        for i in reversed(range(self.n_layers)):
+        if self.is_classifier:
+            # Cross-entropy: p − y is already dL/dz of the output layer (the slope cancels).
+            yield self.n_layers - 1, dA
+            if self.n_layers == 1:
+                return
+            dA = dA @ weights[-1].T  # (batch, fan_in): the error carried back
+        top = self.n_layers - (1 if self.is_classifier else 0)
+        for i in reversed(range(top)):
             # Through the activation: multiply by its slope at each sample's sum. For ReLU the
             # slope is 1 where the neuron was active and 0 where it was not. dA is a fresh
             # array nobody else holds, so it can become dZ in place.
@@ -412,7 +493,8 @@ class Network:
         return ws
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predictions of shape (n, n_outputs), the same numbers as `forward(X).output`.
+        """Predictions of shape (n, n_outputs), the same numbers as `forward(X).output`
+        (a classifier's class probabilities).
 
         Computed EVAL_CHUNK_ROWS rows at a time, keeping only the layer being computed: the
         rows do not influence each other, so predicting 3 million points needs memory for
@@ -427,19 +509,47 @@ class Network:
             out[start : start + rows] = self._outputs(X[start : start + rows])
         return out
 
-    def _outputs(self, X: np.ndarray) -> np.ndarray:
-        """forward(X).output with the same arithmetic, without keeping the record."""
+    def _outputs(self, X: np.ndarray, logits: bool = False) -> np.ndarray:
+        """forward(X).output with the same arithmetic, without keeping the record (with
+        `logits`, the output layer's weighted sums z instead of its activations)."""
         A = X  # (rows, n_inputs)
-        for W, b, act in zip(self.weights, self.biases, self.activations):
+        last = self.n_layers - 1
+        for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             Z = A @ W  # (rows, fan_out)
             Z += b
+            if logits and i == last:
+                return Z
             A = act.f(Z)  # (rows, fan_out)
         return A
 
+    def logits(self, X: ArrayLike) -> np.ndarray:
+        """The output layer's weighted sums z (n, n_outputs), before its activation: what
+        the cross-entropy and the class decisions are computed from (finite where the
+        probabilities have rounded to exactly 0 or 1). A chunk of rows at a time."""
+        X = self._inputs(X)
+        rows = EVAL_CHUNK_ROWS
+        parts = [
+            self._outputs(X[s : s + rows], logits=True) for s in range(0, max(len(X), 1), rows)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Plain mean squared error of the predictions (the number the article prints);
-        the predictions are made a chunk of rows at a time (see `predict`)."""
+        """The loss on data: the plain mean squared error of the predictions (the number the
+        article prints), or for a classifier the mean cross-entropy (1/m) Σ −log p(true
+        class), computed from the logits so that it is finite for any weights."""
+        if self.is_classifier:
+            return cross_entropy(self.logits(X), self.targets(y))
         return mse(self.predict(X), y)
+
+    def predict_classes(self, X: ArrayLike) -> np.ndarray:
+        """A classifier's chosen class for each row, int (n,): the most probable one
+        (for one sigmoid output, class 1 where z > 0, i.e. where p > ½)."""
+        if not self.is_classifier:
+            raise SettingsError("predict_classes needs a classifier (loss='cross_entropy')")
+        z = self.logits(X)
+        if self.n_outputs == 1:
+            return (z[:, 0] > 0).astype(np.intp)
+        return np.argmax(z, axis=1).astype(np.intp)
 
     def dead_fraction(self, rec: ForwardRecord) -> list[float]:
         """One number per layer: the share of the layer's neurons that are dead on this batch.

@@ -39,6 +39,11 @@ class EpochReport:
     and `dead_fraction` (share of the layer's ReLU neurons that were inactive on every
     sample seen this epoch; 0 for layers whose neurons cannot die: the output, leaky ReLU,
     sigmoid, tanh and linear layers).
+
+    A classifier's losses are its mean cross-entropy (the fields keep their names, which
+    the files use), its R² McFadden's (see `nncore.training`), and `train_accuracy` /
+    `val_accuracy` the share of right answers (None for regression, and without
+    validation data).
     """
 
     epoch: int
@@ -51,6 +56,8 @@ class EpochReport:
     weight_norms: list[float] = field(default_factory=list)
     grad_norms: list[float] = field(default_factory=list)
     dead_fraction: list[float] = field(default_factory=list)
+    train_accuracy: float | None = None
+    val_accuracy: float | None = None
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -78,9 +85,15 @@ class EpochReport:
                 weight_norms=[float(v) for v in d.get("weight_norms", [])],
                 grad_norms=[float(v) for v in d.get("grad_norms", [])],
                 dead_fraction=[float(v) for v in d.get("dead_fraction", [])],
+                train_accuracy=_maybe_float(d.get("train_accuracy")),
+                val_accuracy=_maybe_float(d.get("val_accuracy")),
             )
         except (TypeError, ValueError) as err:
             raise SettingsError(f"epoch report holds a value that is not a number: {err}") from None
+
+
+def _maybe_float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 @dataclass

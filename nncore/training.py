@@ -1,7 +1,7 @@
 """Training runs: the article's loop made steerable, measurable and safe.
 
 A `TrainingRun` trains a network on a `Dataset`, as a `TrainConfig` says, in chunks of epochs
-(`run_chunk`). The settings and the named recipes ("article", "modern") live in
+(`run_chunk`). The settings and the named recipes ("article", "modern", "classify") live in
 `nncore.config`, the reports in `nncore.reports`; both are importable from here too. A GUI
 can drive it from a worker thread: pausing is simply not calling it, `request_stop()` may be
 called from any thread, and the learning rate can be changed between chunks. After every
@@ -30,6 +30,16 @@ the way (each measured just before its update), so no extra pass over the data i
 Evaluating (the validation loss, `evaluate`, `predict`) goes through the data a chunk of
 rows at a time, so its memory does not grow with the number of points.
 
+Classifiers (`TrainConfig(loss="cross_entropy")`, e.g. `recipe("classify")`) train the same
+way on class data (`nncore.data.classification`): the targets are class indices, turned
+into the rows the output should give (one-hot), and are not normalised; the inputs are. The
+loss measured, reported (in `train_mse`/`val_mse`, whose names the files keep) and guarded
+is then the mean cross-entropy, computed from the output's sums z, and every epoch also
+reports the accuracy (`train_accuracy`, counted along the way like the loss, before each
+update; `val_accuracy` after the last). The role of the targets' variance, "the loss of
+always giving the same answer", is taken by the loss of always predicting the class shares,
+−Σ q log q: R² becomes McFadden's, 1 − loss / that loss, and the yardstick keeps its meaning.
+
 (Longer than the house's ~600 lines, on purpose: the epoch loop, the stop conditions and the
 divergence guard share one run's state, its snapshots, yardstick and counters, and read best
 side by side. The settings, the reports and the wording of a divergence live elsewhere.)
@@ -54,7 +64,7 @@ from .data import Dataset, Normaliser
 from .errors import DataError, SettingsError
 from .formatting import fmt
 from .kernels import Workspace
-from .losses import as_targets
+from .losses import as_targets, class_indices, cross_entropy_terms, target_probabilities
 from .network import Network
 from .optim import learning_rate, make_optimizer
 from .reports import (
@@ -121,6 +131,14 @@ def _blas_controller():
     return ThreadpoolController()
 
 
+def _correct(z: np.ndarray, Y: np.ndarray) -> int:
+    """How many rows of logits z pick the class the target rows Y mark: the largest z (softmax),
+    or z > 0 for class 1 (one sigmoid output, p > ½)."""
+    if z.shape[1] == 1:
+        return int(np.count_nonzero((z[:, 0] > 0) == (Y[:, 0] > 0.5)))
+    return int(np.count_nonzero(np.argmax(z, axis=1) == np.argmax(Y, axis=1)))
+
+
 def _sq_norm(a: np.ndarray) -> float:
     flat = a.ravel()
     return float(np.dot(flat, flat))
@@ -153,7 +171,9 @@ class TrainingRun:
             )
         self.config = config
         n_in, n_out = config.sizes[0], config.sizes[-1]
-        X, y = self._check_data(train, "training", n_in, n_out)
+        # A classifier's number of classes (0 for regression): one sigmoid output tells two.
+        self._classes = 0 if config.loss != "cross_entropy" else (2 if n_out == 1 else n_out)
+        X, y = self._check_data(train, "training", n_in, n_out, self._classes)
         if len(X) == 0:
             raise DataError("the training data is empty")
         from . import memory  # the run's memory, estimated before its arrays are allocated
@@ -163,8 +183,9 @@ class TrainingRun:
         memory.require_fits(need, "this run")
 
         if network is None:
+            acts = [config.activation] * (len(config.sizes) - 2) + [config.output]
             network = Network(
-                config.sizes, config.activation, config.init, config.seed, config.dtype
+                config.sizes, acts, config.init, config.seed, config.dtype, config.loss
             )
         elif not isinstance(network, Network):
             raise TypeError(f"network must be a Network; got {type(network).__name__}")
@@ -172,6 +193,11 @@ class TrainingRun:
             raise SettingsError(
                 f"the network is {network.architecture} but the settings say "
                 f"{'-'.join(map(str, config.sizes))}"
+            )
+        elif network.loss_name != config.loss:
+            raise SettingsError(
+                f"the network learns with loss '{network.loss_name}' but the settings say "
+                f"'{config.loss}'"
             )
         elif network.dtype.name != config.dtype:
             raise SettingsError(
@@ -181,7 +207,7 @@ class TrainingRun:
         self.network = network
 
         if normaliser is None:
-            normaliser = self._fit_normaliser(X, y)
+            normaliser = self._fit_normaliser(X, y, bool(self._classes))
         elif normaliser.n_inputs != n_in or normaliser.n_outputs != n_out:
             raise SettingsError(
                 f"the normaliser is for {normaliser.n_inputs} inputs and "
@@ -194,7 +220,7 @@ class TrainingRun:
         self._X, self._y, self._y_var = self._normalised(X, y, "training")
         self._Xv = self._yv = None
         if val is not None:
-            Xv, yv = self._check_data(val, "validation", n_in, n_out)
+            Xv, yv = self._check_data(val, "validation", n_in, n_out, self._classes)
             if len(Xv):
                 self._Xv, self._yv, self._yv_var = self._normalised(Xv, yv, "validation")
 
@@ -244,7 +270,7 @@ class TrainingRun:
 
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
-    def _check_data(ds, what: str, n_in: int, n_out: int):
+    def _check_data(ds, what: str, n_in: int, n_out: int, classes: int = 0):
         if not hasattr(ds, "X") or not hasattr(ds, "y"):
             raise TypeError(
                 f"the {what} data must be a Dataset (with X and y); got {type(ds).__name__}"
@@ -252,7 +278,10 @@ class TrainingRun:
         X = np.asarray(ds.X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != n_in:
             raise DataError(f"the {what} inputs must have shape (n, {n_in}); got {X.shape}")
-        y = as_targets(np.asarray(ds.y, dtype=np.float64), n_out)
+        if classes:  # class indices or one-hot rows -> the rows the output should give
+            y = target_probabilities(class_indices(np.asarray(ds.y), classes), n_out)
+        else:
+            y = as_targets(np.asarray(ds.y, dtype=np.float64), n_out)
         if y.shape[0] != X.shape[0]:
             raise DataError(f"the {what} data has {X.shape[0]} inputs but {y.shape[0]} targets")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
@@ -260,12 +289,19 @@ class TrainingRun:
         return X, y
 
     @staticmethod
-    def _fit_normaliser(X: np.ndarray, y: np.ndarray) -> Normaliser:
+    def _fit_normaliser(X: np.ndarray, y: np.ndarray, classifier: bool = False) -> Normaliser:
         """Normaliser.fit, with data too spread out to measure refused in words (the squares
-        behind a standard deviation of values near 1e200 overflow)."""
+        behind a standard deviation of values near 1e200 overflow). A classifier's targets
+        are probabilities, left as they are: their part of the normaliser changes nothing."""
         with np.errstate(over="ignore", invalid="ignore"):
             try:
-                return Normaliser.fit(X, y)
+                fitted = Normaliser.fit(X, y)
+                if classifier:
+                    k = y.shape[1]
+                    return Normaliser(
+                        fitted.x_mean, fitted.x_std, np.zeros((1, k)), np.ones((1, k))
+                    )
+                return fitted
             except DataError:  # the data are finite (checked): their statistics are not
                 raise DataError(
                     "the training data holds values too large to normalise (their standard "
@@ -280,8 +316,12 @@ class TrainingRun:
         dt = self.network.dtype
         with np.errstate(over="ignore", invalid="ignore"):
             Xn = np.ascontiguousarray(self.normaliser.transform_x(X), dtype=dt)
-            yn = np.ascontiguousarray(self.normaliser.transform_y(y), dtype=dt)
-            var = self._variance(yn)
+            if self._classes:  # probabilities: not normalised
+                yn = np.ascontiguousarray(y, dtype=dt)
+                var = self._class_share_loss(yn)
+            else:
+                yn = np.ascontiguousarray(self.normaliser.transform_y(y), dtype=dt)
+                var = self._variance(yn)
         if not (np.all(np.isfinite(Xn)) and np.all(np.isfinite(yn)) and math.isfinite(var)):
             raise DataError(
                 f"the {what} data holds values too large to normalise in {dt.name} "
@@ -294,6 +334,17 @@ class TrainingRun:
         y64 = y.astype(np.float64)
         var = float(np.mean((y64 - y64.mean(axis=0)) ** 2))
         return var
+
+    @staticmethod
+    def _class_share_loss(Y: np.ndarray) -> float:
+        """A classifier's stand-in for the variance: the cross-entropy of always predicting
+        each class's share q of the data, −Σ q log q (0 when there is one class only)."""
+        Y64 = Y.astype(np.float64)
+        shares = Y64.mean(axis=0)
+        if Y64.shape[1] == 1:  # one sigmoid output: the shares of class 1 and class 0
+            shares = np.array([shares[0], 1.0 - shares[0]])
+        shares = shares[shares > 0]
+        return float(-np.sum(shares * np.log(shares)))
 
     def _monitored(self, report: EpochReport) -> float:
         return report.val_mse if report.val_mse is not None else report.train_mse
@@ -418,13 +469,14 @@ class TrainingRun:
         # batches' masks are ORed together row by row (one cheap elementwise pass a batch),
         # and the rows are ORed into one per neuron once, at the end of the epoch.
         fired_rows = {i: self._fired_rows(i, batch) for i in self._dying_layers}
-        sse, seen, updates = 0.0, 0, 0
+        sse, seen, updates, correct = 0.0, 0, 0, 0
+        classifier = bool(self._classes)
         decay = cfg.weight_decay
         try:
             if self._start_loss is None and batch < n:
                 # The yardstick, before the first update: one pass over the training set.
                 # (A full batch measures it below, on the pass it makes anyway.)
-                start_loss = self._sse(self._X, self._y) / self._y.size
+                start_loss = self._mean_loss(self._X, self._y)
                 if not start_loss <= self._set_start_loss(start_loss):
                     raise _Diverged(start_loss, "with the weights it started from")
             limit = self._explode_above
@@ -433,9 +485,17 @@ class TrainingRun:
                     break
                 Xb, yb = X[start : start + batch], y[start : start + batch]  # views
                 rec = net.forward(Xb, workspace=True)
-                diff = rec.a[-1] - yb  # (batch, n_out)
-                batch_sse = _sq_norm(diff)
-                loss = batch_sse / diff.size
+                if classifier:
+                    # The cross-entropy from the output's sums z (finite for any z), one
+                    # term per sample, and the right answers among them.
+                    batch_sse = float(np.sum(cross_entropy_terms(rec.z[-1], yb)))
+                    correct += _correct(rec.z[-1], yb)
+                    count = yb.shape[0]
+                else:
+                    diff = rec.a[-1] - yb  # (batch, n_out)
+                    batch_sse = _sq_norm(diff)
+                    count = diff.size
+                loss = batch_sse / count
                 if start == 0 and self._start_loss is None:
                     # A full batch's first pass is over the whole training set with the
                     # weights the run starts from: its loss is the yardstick.
@@ -450,7 +510,7 @@ class TrainingRun:
                     self._good, self._good_epoch = self._candidate, self.epoch
                     self._candidate = spare
                 sse += batch_sse
-                seen += diff.size
+                seen += count
                 self._mark_fired(rec, fired_rows, first=start == 0)
                 grads = net.backward(rec, yb, workspace=True)
                 for i, g in enumerate(grads.weights):
@@ -468,9 +528,12 @@ class TrainingRun:
             weight_norms = [math.sqrt(_sq_norm(w)) for w in net.weights]
             if not math.isfinite(sum(weight_norms)):
                 raise _Diverged(math.inf, "after its last update, when the weights overflowed")
-            val_mse = val_r2 = None
+            val_mse = val_r2 = val_accuracy = None
             if self._Xv is not None and self._yv is not None:
-                val_mse = self._sse(self._Xv, self._yv) / self._yv.size
+                val_total, val_correct = self._loss_sum(self._Xv, self._yv)
+                val_mse = val_total / self._loss_count(self._yv)
+                if classifier:
+                    val_accuracy = val_correct / self._yv.shape[0]
                 if not val_mse <= self._limit(max(self._yardstick(), self._yv_var)):
                     raise _Diverged(val_mse, "on the validation data after its last update")
                 val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
@@ -499,9 +562,12 @@ class TrainingRun:
             dead_fraction=[
                 1.0 - float(np.mean(fired[i] != 0)) if i in fired else 0.0 for i in range(n_layers)
             ],
+            train_accuracy=correct / (seen or 1) if classifier else None,
+            val_accuracy=val_accuracy,
         )
         self.history.append(report)
-        return report, seen < self._y.size  # fewer samples seen: a stop interrupted it
+        # Fewer samples seen: a stop interrupted it.
+        return report, seen < self._loss_count(self._y)
 
     @staticmethod
     def _batch_words(index: int, n_batches: int) -> str:
@@ -559,7 +625,7 @@ class TrainingRun:
         never reports that it finished with exploded weights."""
         if self._start_loss is not None:  # some epoch ran, so the weights may have changed
             with np.errstate(over="ignore", invalid="ignore"):
-                loss = self._sse(self._X, self._y) / self._y.size
+                loss = self._mean_loss(self._X, self._y)
                 if not loss <= self._explode_above:
                     self._diverged(loss, self.lr, where="after its last update", finished=True)
                     return
@@ -600,6 +666,20 @@ class TrainingRun:
                     "target",
                     f"Reached R² = {r2:.4f} on the {on} data after "
                     f"{self.epoch} epochs (target {cfg.target_r2:g}).",
+                )
+                return
+        if cfg.target_accuracy is not None and report.train_accuracy is not None:
+            acc = report.val_accuracy if report.val_accuracy is not None else report.train_accuracy
+            reached = acc >= cfg.target_accuracy
+            minibatch = cfg.batch_size is not None and cfg.batch_size < self._X.shape[0]
+            if reached and report.val_accuracy is None and minibatch:
+                # As for R²: confirm the averaged training accuracy with the weights as they are.
+                reached = self.evaluate("train")["accuracy"] >= cfg.target_accuracy
+            if reached:
+                self._end(
+                    "target",
+                    f"Reached an accuracy of {acc:.1%} on the {on} data after "
+                    f"{self.epoch} epochs (target {cfg.target_accuracy:.1%}).",
                 )
                 return
         if interrupted or self._stop_requested.is_set():
@@ -674,7 +754,7 @@ class TrainingRun:
                 f"epoch {self._start_epoch:,})."
             )
         with np.errstate(over="ignore", invalid="ignore"):
-            loss = self._sse(self._X, self._y) / self._y.size
+            loss = self._mean_loss(self._X, self._y)
         if loss <= start:
             return (
                 f"The network was put back to its weights after epoch {epoch:,}, the last ones "
@@ -695,7 +775,8 @@ class TrainingRun:
     # ---- using the result ------------------------------------------------------------------
     def evaluate(self, split: str = "train") -> dict:
         """{"mse", "r2"} of the current weights on the "train" or "val" data, normalised
-        units (a full forward pass, a chunk of rows at a time)."""
+        units (a full forward pass, a chunk of rows at a time). For a classifier "mse" is the
+        mean cross-entropy (also as "loss"), "r2" McFadden's, and "accuracy" is added."""
         if split == "train":
             X, y, var = self._X, self._y, self._y_var
         elif split == "val":
@@ -705,30 +786,52 @@ class TrainingRun:
         else:
             raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
         with np.errstate(over="ignore", invalid="ignore"):  # an exploded network gives inf
-            mse = self._sse(X, y) / y.size
-        return {"mse": mse, "r2": 1.0 - mse / var if var > 0 else float(mse == 0)}
+            total, correct = self._loss_sum(X, y)
+            mse = total / self._loss_count(y)
+        result = {"mse": mse, "r2": 1.0 - mse / var if var > 0 else float(mse == 0)}
+        if self._classes:
+            result["loss"] = mse
+            result["accuracy"] = correct / y.shape[0]
+        return result
 
-    def _sse(self, X: np.ndarray, y: np.ndarray) -> float:
-        """Σ (prediction − y)² of the current weights over normalised data, through the
-        training kernels, network.EVAL_CHUNK_ROWS rows at a time: memory for one chunk's
-        activations however many rows there are (one chunk, the whole array, when it fits)."""
+    def _loss_count(self, y: np.ndarray) -> int:
+        """What the summed loss is divided by: every target value (squared error), or every
+        sample (cross-entropy, one term a sample)."""
+        return y.shape[0] if self._classes else y.size
+
+    def _mean_loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        return self._loss_sum(X, y)[0] / self._loss_count(y)
+
+    def _loss_sum(self, X: np.ndarray, y: np.ndarray) -> tuple[float, int]:
+        """(Σ (prediction − y)², 0) of the current weights over normalised data, or for a
+        classifier (Σ −log p(true class), the number of right answers); through the training
+        kernels, network.EVAL_CHUNK_ROWS rows at a time: memory for one chunk's activations
+        however many rows there are (one chunk, the whole array, when it fits)."""
         rows, n = network_module.EVAL_CHUNK_ROWS, X.shape[0]
-        total = 0.0
+        total, correct = 0.0, 0
         for start in range(0, n, rows):
             Xc = X[start : start + rows]  # a view, (rows, n_in)
+            yc = y[start : start + rows]  # (rows, n_out)
+            if self._classes:
+                z = self.network.logits(Xc)  # (rows, n_out)
+                total += float(np.sum(cross_entropy_terms(z, yc)))
+                correct += _correct(z, yc)
+                continue
             if Xc.shape[0] == rows or n <= rows:
                 pred = self.network.forward(Xc, workspace=True).a[-1]
             else:  # the shorter last chunk: not worth a second set of buffers of its own
                 pred = self.network.predict(Xc)  # the same numbers, bit for bit
-            total += _sq_norm(pred - y[start : start + rows])  # (rows, n_out) difference
-        return total
+            total += _sq_norm(pred - yc)  # (rows, n_out) difference
+        return total, correct
 
     def predict(self, X) -> np.ndarray:
         """Predictions for inputs in original units, returned in original units (n, n_out);
         the network predicts a chunk of rows at a time (see Network.predict)."""
         Xn = self.normaliser.transform_x(X)
-        out = self.network.predict(Xn)
-        return self.normaliser.inverse_y(np.asarray(out, dtype=np.float64))
+        out = np.asarray(self.network.predict(Xn), dtype=np.float64)
+        if self._classes:
+            return out  # class probabilities: there are no units to return to
+        return self.normaliser.inverse_y(out)
 
     def state(self) -> RunState:
         """A snapshot for display: epoch, next lr, stop reason, last report and a copy of the

@@ -45,6 +45,7 @@ from .examples import (
     iteration_number,
     learning_rate,
     overflow,
+    refuse_classifier,
     title_text,
 )
 from .loss_slice import LossSlice
@@ -83,6 +84,7 @@ class Lesson(StepTimeline):
     ):
         if not isinstance(network, Network):
             raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
+        refuse_classifier(network)  # before the targets are read: a class index is not one
         self.X, self.Y = as_batch(x, target, batch, network.n_inputs, network.n_outputs)
         self.lr = learning_rate(lr)
         self.title = title_text(title)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
 from ..checks import number, number_array, whole
 from ..errors import NNCoreError
 from ..formatting import fmt
@@ -117,6 +118,20 @@ def title_text(title) -> str:
     return title
 
 
+def refuse_classifier(network: Network) -> None:
+    """LessonError for a network the lesson cannot narrate yet: one that learns with
+    cross-entropy, or has a softmax anywhere. The lesson's steps are elementwise activations
+    and squared error; computing them for a classifier would show the wrong numbers."""
+    names = network.activation_names
+    if network.loss_name != "mse" or "softmax" in names:
+        raise LessonError(
+            f"this lesson steps through squared error and elementwise activations; the "
+            f"network ({network.architecture}, {', '.join(names)}, loss {network.loss_name}) "
+            f"is a classifier, which it cannot narrate yet: use a network with loss='mse' and "
+            f"an output of {', '.join(ACTIVATIONS)}"
+        )
+
+
 def checked_network(network, batch_size: int) -> None:
     """A network a lesson can take apart: an nncore Network with finite parameters, small
     enough that its steps can be read one by one.
@@ -126,6 +141,7 @@ def checked_network(network, batch_size: int) -> None:
     """
     if not isinstance(network, Network):
         raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
+    refuse_classifier(network)
     for l, (W, b) in enumerate(zip(network.weights, network.biases), start=1):
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise LessonError(f"layer {l}'s weights and biases must be finite numbers")
