@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -213,7 +214,23 @@ def _run_screenshots(
             file=sys.stderr,
         )
         return 2
-    window = MainWindow(persist=False, theme_name=theme_name)
+    # Every part of the window that remembers something (Predict mode, the folders of the
+    # file dialogs) reads and writes a settings file of its own here, thrown away at the end:
+    # the pictures are the same for everyone, and the user's preferences stay untouched.
+    users = os.environ.get(app_package.SETTINGS_ENV)
+    with tempfile.TemporaryDirectory(prefix="nn-tutor-screenshots-") as scratch:
+        os.environ[app_package.SETTINGS_ENV] = str(Path(scratch) / "settings.ini")
+        try:
+            return _draw_screenshots(qt_app, MainWindow, directory, size, theme_name, text_scale)
+        finally:
+            if users is None:
+                os.environ.pop(app_package.SETTINGS_ENV, None)
+            else:
+                os.environ[app_package.SETTINGS_ENV] = users
+
+
+def _draw_screenshots(qt_app, window_class, directory, size, theme_name, text_scale) -> int:
+    window = window_class(persist=False, theme_name=theme_name)
     window.resize(*size)
     window.show()
     if text_scale is not None:

@@ -9,6 +9,10 @@ Three kinds of view, three ways to draw them, one entry point `save_picture(view
   scene on screen, into a QImage or a QSvgGenerator;
 - any other widget (a whole tab): QWidget.render, into a 2× image or a QSvgGenerator.
 
+Items that keep a cached pixmap of themselves on screen (the drawing's labels) are drawn
+afresh for a picture (`_drawn_afresh`): an SVG then holds their words as text, not as
+bitmaps, and a 2× PNG has them at 2× detail.
+
 Every picture is drawn into memory first and then written with one `Path.write_bytes`, so a
 folder that cannot be written raises one OSError with the reason, never half a file.
 `SaveImageMenu` adds right-click ▸ "Save image…" to a view. Which suffix means which format
@@ -17,6 +21,8 @@ lives in the Qt-free `app.picture_names`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -24,7 +30,14 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGraphicsItem,
+    QGraphicsView,
+    QMainWindow,
+    QMenu,
+    QWidget,
+)
 
 from app.picture_names import FILTERS, PNG_SCALE, default_file_name, picture_format
 
@@ -43,16 +56,42 @@ def save_picture(view: QWidget, path: str | Path, kind: str | None = None) -> Pa
         raise ValueError(f"unknown picture format {kind!r}; choose png or svg")
     if view.width() <= 0 or view.height() <= 0:
         raise ValueError("the view has no size yet, so there is nothing to draw")
-    if isinstance(view, pg.GraphicsView):
-        # pyqtgraph 0.14's SVGExporter fails on the paths Qt 6.11 writes (ValueError in its
-        # path rewriting), so an SVG of a plot is drawn like any other QGraphicsView.
-        data = _plot_png(view) if kind == "png" else _scene_svg(view)
-    elif isinstance(view, QGraphicsView):
-        data = _scene_png(view) if kind == "png" else _scene_svg(view)
-    else:
-        data = _widget_png(view) if kind == "png" else _widget_svg(view)
+    with _drawn_afresh(view):
+        if isinstance(view, pg.GraphicsView):
+            # pyqtgraph 0.14's SVGExporter fails on the paths Qt 6.11 writes (ValueError in
+            # its path rewriting), so an SVG of a plot is drawn like any other QGraphicsView.
+            data = _plot_png(view) if kind == "png" else _scene_svg(view)
+        elif isinstance(view, QGraphicsView):
+            data = _scene_png(view) if kind == "png" else _scene_svg(view)
+        else:
+            data = _widget_png(view) if kind == "png" else _widget_svg(view)
     path.write_bytes(data)
     return path
+
+
+@contextmanager
+def _drawn_afresh(view: QWidget) -> Iterator[None]:
+    """While drawing a picture, no item of `view` (or of a view inside it) uses its cache.
+
+    A cached item paints the pixmap it keeps for the screen: into an SVG that is a bitmap
+    where words should be, into a 2× PNG a blurred 1× copy.
+    """
+    views = [view] if isinstance(view, QGraphicsView) else []
+    views += view.findChildren(QGraphicsView)
+    cached = [
+        (item, item.cacheMode())
+        for v in views
+        if v.scene() is not None
+        for item in v.scene().items()
+        if item.cacheMode() != QGraphicsItem.CacheMode.NoCache
+    ]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 # ----------------------------------------------------------------- plots (pyqtgraph)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import QSize, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
@@ -481,6 +483,31 @@ def test_screenshots_report_failing_states_and_still_shoot_the_rest(window, tmp_
     assert len(errors) == 2
     assert "state 'bad'" in errors[0] and "state broke" in errors[0]
     assert "Train tab" in errors[1] and "no states today" in errors[1]
+
+
+def test_screenshots_neither_read_nor_change_the_users_preferences(
+    qapp, tmp_path, monkeypatch, isolated_settings
+):
+    import app.main as app_main
+    from app import SETTINGS_ENV, open_settings
+    from app.step.predict_logic import KEY_PREDICT
+
+    settings = open_settings()
+    settings.setValue(KEY_PREDICT, True)  # the user left Predict mode on
+    settings.sync()
+    before = isolated_settings.read_bytes()
+    seen = {}
+
+    def shoot(window, directory):
+        seen["predict"] = window.step_tab.predict.active
+        window.step_tab.predict.set_active(True)  # a state that remembers something
+        return [], []
+
+    monkeypatch.setattr(app_main, "save_screenshots", shoot)
+    app_main._run_screenshots(qapp, tmp_path / "shots", (800, 600), "light")
+    assert seen["predict"] is False  # the pictures are the same for everyone
+    assert isolated_settings.read_bytes() == before
+    assert os.environ[SETTINGS_ENV] == str(isolated_settings)
 
 
 # ----------------------------------------------------------------- pictures

@@ -199,3 +199,30 @@ def test_the_qt_free_modules_import_no_qt():
         "sys.exit(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def _svg_texts(path) -> list[str]:
+    import re
+
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text())]
+
+
+def test_the_drawings_words_are_text_in_an_svg_not_bitmaps(qtbot, tmp_path, network):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from nncore.lesson import article_network
+
+    network.resize(900, 600)  # room for the biases' plates
+    network.set_network(article_network(), x=[0.1, 0.3], target=[0.2])
+    network.grab()  # painted once on screen: the labels' caches are filled
+    inside_a_tab = QWidget()
+    QVBoxLayout(inside_a_tab).addWidget(QLabel("a tab"))
+    qtbot.addWidget(inside_a_tab)
+    for view in (network, inside_a_tab):
+        written = save_picture(view, tmp_path / "drawing.svg")
+        if view is network:
+            texts = _svg_texts(written)
+            assert {"0.6", "−0.7", "b = 0.1", "target 0.2"} <= set(texts), texts
+            assert "<image" not in written.read_text()
+    cached = [i for i in network.scene().items() if i.cacheMode() != QGraphicsItem.NoCache]
+    assert cached  # the screen keeps its caches
