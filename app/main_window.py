@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
+from app.lesson_files import LessonFiles
 from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
@@ -307,10 +308,13 @@ class MainWindow(QMainWindow):
             tip="What nn-tutor is and which versions are running",
         )
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.lesson_files = LessonFiles(self)  # Save/Open lesson, Open recent, Unlock lesson
 
     def _create_menus(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu("&File")
+        self.lesson_files.add_to_file_menu(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_open)
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
@@ -339,6 +343,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.action_full_screen)
         view_menu.addAction(self.action_presentation)
+        view_menu.addAction(self.lesson_files.action_unlock)
 
         help_menu = menu_bar.addMenu("&Help")
         help_menu.addAction(self.action_shortcuts)
@@ -357,7 +362,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_args: object) -> None:
         label = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
-        self.setWindowTitle(f"{label} — {APP_NAME}" if label else APP_NAME)
+        parts = (self.lesson_files.title_part(), label, APP_NAME)  # the lesson file's name first
+        self.setWindowTitle(" — ".join(part for part in parts if part))
 
     def toggle_presentation(self) -> None:
         """Presentation mode on or off; from the Train tab it switches to Step through."""
@@ -485,6 +491,7 @@ class MainWindow(QMainWindow):
     def shortcuts(self) -> list[tuple[str, str]]:
         """The window's own shortcuts as (key, what it does), read from its actions."""
         actions = (
+            *self.lesson_files.actions(),
             self.action_open,
             self.action_export,
             self.action_save_picture,
