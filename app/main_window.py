@@ -343,6 +343,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.action_full_screen)
         view_menu.addAction(self.action_presentation)
+        view_menu.addSeparator()
         view_menu.addAction(self.lesson_files.action_unlock)
 
         help_menu = menu_bar.addMenu("&Help")

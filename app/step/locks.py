@@ -158,6 +158,8 @@ class LessonLocks:
         self.banner = LockBanner()
         step.layout().insertWidget(0, self.banner)
         self._saved: list[tuple[QWidget, bool, bool, str]] = []
+        if tabs is not None:  # Ctrl+2 or View ▸ Train must not reach a hidden tab
+            tabs.currentChanged.connect(self._keep_off_hidden_tabs)
 
     @property
     def active(self) -> bool:
@@ -199,6 +201,13 @@ class LessonLocks:
         self.parts.train.lock_settings(False)
         self.parts.step.guard = None
         self.banner.show_locks(self.locks)
+
+    def _keep_off_hidden_tabs(self, index: int) -> None:
+        if index > 0 and not self.tabs.isTabVisible(index):
+            self.tabs.setCurrentIndex(0)
+            self.parts.step.show_message(
+                f"The {self.tabs.tabText(index)} tab is hidden by this lesson file.", error=True
+            )
 
     def _is_shown(self, widget: QWidget) -> bool:
         """Whether `widget` shows when its window does (a tab page: whether it has a tab)."""

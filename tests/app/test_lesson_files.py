@@ -88,6 +88,9 @@ def test_a_saved_lesson_opens_the_same_in_a_new_window(new_window, tmp_path):
     # The locks: hidden parts gone, fixed ones greyed, the banner says so.
     assert not visible(other.editor)
     assert not second.tabs.isTabVisible(1)
+    second.action_train_tab.trigger()  # Ctrl+2 does not reach the hidden tab
+    assert second.tabs.currentWidget() is other
+    assert "hidden by this lesson file" in other.message.text()
     assert not other.editor.weights.isEnabled()
     assert other.editor.weights.toolTip() == LOCKED_TIP
     banner = second.lesson_files.locks.banner
@@ -98,9 +101,7 @@ def test_a_saved_lesson_opens_the_same_in_a_new_window(new_window, tmp_path):
     assert "class.nnlesson (Week 2)" in second.windowTitle()
 
 
-def test_a_locked_value_cannot_be_changed_and_unlock_gives_everything_back(
-    new_window, tmp_path
-):
+def test_a_locked_value_cannot_be_changed_and_unlock_gives_everything_back(new_window, tmp_path):
     first = new_window()
     prepared(first)
     path = locked_file(first, tmp_path, hidden=("reset",), locked=("weights", "predict"))
@@ -160,10 +161,22 @@ def test_every_lock_name_hides_or_greys_a_real_widget(new_window, tmp_path):
     "content",
     [
         b"{ this is not json",
-        json.dumps({"format": "nn-tutor lesson", "version": 1, "preset": "article",
-                    "locks": {"hiden": ["editor"]}}).encode(),
-        json.dumps({"format": "nn-tutor lesson", "version": 1, "preset": "article",
-                    "train": {"epochs": -5}}).encode(),
+        json.dumps(
+            {
+                "format": "nn-tutor lesson",
+                "version": 1,
+                "preset": "article",
+                "locks": {"hiden": ["editor"]},
+            }
+        ).encode(),
+        json.dumps(
+            {
+                "format": "nn-tutor lesson",
+                "version": 1,
+                "preset": "article",
+                "train": {"epochs": -5},
+            }
+        ).encode(),
         b" " * (2 * 1024 * 1024),
     ],
     ids=["bad-json", "wrong-field", "bad-train-setting", "huge"],
