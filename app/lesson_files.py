@@ -29,12 +29,20 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from app import open_settings
+from app.lesson_locks_dialog import LessonLocksDialog
 from app.recent_files import MAX_RECENT, as_paths, still_there, with_recent
 from app.step.lesson_state import capture, restore
 from app.step.locks import UNLOCK_TIP, LessonLocks
 from app.train import lesson_settings, limits
 from nncore.errors import NNCoreError
-from nncore.lessonfile import EXTENSION, LessonFile, LessonFileError, load_lesson, save_lesson
+from nncore.lessonfile import (
+    EXTENSION,
+    LessonFile,
+    LessonFileError,
+    Locks,
+    load_lesson,
+    save_lesson,
+)
 from nncore.untrusted_file import shown_path
 
 KEY_RECENT = "lessons/recent"
@@ -48,8 +56,12 @@ class LessonFiles(QObject):
         super().__init__(window)
         self.window = window
         self.path: str | None = None  # the lesson file open (or last saved), if any
-        self.opened: LessonFile | None = None  # as it was read: its locks, title, notes
+        self.opened: LessonFile | None = None  # as it was read (or last written)
+        # What the next save writes besides the tabs' state: the opened file's locks, title
+        # and notes, or the teacher's choice in File ▸ Lesson title and locks….
+        self.locks_to_save, self.title, self.notes = Locks(), "", ""
         self.message_box: QMessageBox | None = None
+        self.locks_dialog: LessonLocksDialog | None = None
         self.locks = LessonLocks(window.step_tab, window.train_tab, window.tabs)
         self.locks.banner.unlockRequested.connect(self.unlock)
 
@@ -73,6 +85,12 @@ class LessonFiles(QObject):
             "hid or fixed (no password: a classroom convenience, not security)",
         )
         self.action_unlock.setEnabled(False)
+        self.action_choose_locks = window._action(
+            "Lesson &title and locks…",
+            self.choose_locks_dialog,
+            tip="Give the lesson a title and notes, and choose what a class opening the saved "
+            "file cannot see or change",
+        )
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.setToolTipsVisible(True)
         tip = f"The last {MAX_RECENT} lesson files opened or saved"
@@ -92,6 +110,7 @@ class LessonFiles(QObject):
         menu.addAction(self.action_open_lesson)
         menu.addMenu(self.recent_menu)
         menu.addAction(self.action_save_lesson)
+        menu.addAction(self.action_choose_locks)
 
     def title_part(self) -> str:
         """The window title's part for the lesson file open: its name and title, or ""."""
@@ -115,13 +134,9 @@ class LessonFiles(QObject):
         """Save what the Step tab shows (and the Train tab's settings) to `path`; the locks,
         title and notes of the lesson opened from a file are kept. False (and a message
         box saying why) when it could not be written."""
-        kept = {}
-        if self.opened is not None:
-            kept = {
-                "locks": self.opened.locks,
-                "title": self.opened.title,
-                "notes": self.opened.notes,
-            }
+        kept = {"locks": self.locks_to_save, "notes": self.notes}
+        if self.title:
+            kept["title"] = self.title
         try:
             lesson_file = capture(
                 self.window.step_tab, train=self.window.train_tab.train_settings(), **kept
@@ -175,6 +190,8 @@ class LessonFiles(QObject):
         self.locks.apply(lesson_file.locks)
         self.action_unlock.setEnabled(lesson_file.locks.any)
         self.path, self.opened = str(path), lesson_file
+        self.locks_to_save = lesson_file.locks
+        self.title, self.notes = lesson_file.title, lesson_file.notes
         self._remember(path)
         window.tabs.setCurrentWidget(step)
         window._update_title()
@@ -183,6 +200,20 @@ class LessonFiles(QObject):
         step.show_message(" — ".join(part for part in heading if part) + missing)
         window.statusBar().showMessage(f"Opened the lesson {shown_path(path)}", 5000)
         return True
+
+    def choose_locks_dialog(self) -> LessonLocksDialog:
+        """Ask for the title, notes and locks the next save writes (non-blocking)."""
+        dialog = LessonLocksDialog(self.locks_to_save, self.title, self.notes, self.window)
+        dialog.chosen.connect(self.set_locks_to_save)
+        self.locks_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_locks_to_save(self, locks: Locks, title: str = "", notes: str = "") -> None:
+        """What the next saves write besides the tabs' state (this window stays unlocked)."""
+        self.locks_to_save, self.title, self.notes = locks, title, notes
+        what = "locked for a class" if locks.any else "with nothing locked"
+        self.window.statusBar().showMessage(f"The lesson will be saved {what} (Ctrl+S)", 5000)
 
     def unlock(self) -> None:
         """Show and free everything the lesson file hid or fixed (saving keeps its locks)."""

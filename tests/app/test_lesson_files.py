@@ -262,3 +262,29 @@ def test_the_command_line_opens_the_window_on_a_lesson(new_window, tmp_path, cap
     err = capsys.readouterr().err
     assert err.startswith("nn-tutor: ") and "bad.nnlesson" in err and err.count("\n") == 1
     assert win2.lesson_files.message_box.isVisible()
+
+
+def test_a_teacher_chooses_title_and_locks_then_saves(new_window, tmp_path, qtbot):
+    win = new_window()
+    prepared(win)
+    dialog = win.lesson_files.choose_locks_dialog()
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    dialog.title_edit.setText("Week 3: your own network")
+    dialog.notes_edit.setPlainText("Change one weight, then predict.")
+    dialog.hide_boxes["train_tab"].setChecked(True)
+    dialog.fix_boxes["learning_rate"].setChecked(True)
+    dialog.accept()
+    assert not win.lesson_files.locks.active  # the teacher's window stays free
+    path = tmp_path / "week3.nnlesson"
+    assert win.lesson_files.save_lesson_to(str(path))
+    saved = load_lesson(path)
+    assert saved.locks == Locks(hidden=("train_tab",), locked=("learning_rate",))
+    assert (saved.title, saved.notes) == (
+        "Week 3: your own network",
+        "Change one weight, then predict.",
+    )
+    assert "week3.nnlesson (Week 3: your own network)" in win.windowTitle()
+    student = new_window()
+    assert student.lesson_files.open_lesson_file(str(path))
+    assert not student.step_tab.lr_edit.isEnabled()
+    assert "Week 3: your own network — Change one weight" in student.step_tab.message.text()
