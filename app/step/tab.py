@@ -21,6 +21,9 @@ slice, `app.step.slice_plot`).
 Predict mode (Q, `app.step.predict_mode`) asks the student for each number before it is
 shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 
+A lesson file (`app.lesson_files`, `app.step.lesson_state`) is shown through `open_lesson`;
+its locks (`app.step.locks`) set `guard`, which `refuses` asks before a locked change.
+
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
 
