@@ -43,10 +43,12 @@ from nncore.lessonfile import (
     load_lesson,
     save_lesson,
 )
+from nncore.safetext import one_line
 from nncore.untrusted_file import shown_path
 
 KEY_RECENT = "lessons/recent"
 FILE_FILTER = f"Lesson files (*{EXTENSION});;All files (*)"
+MESSAGE_CHARS = 600  # of a lesson's title and notes in the Step tab's message line
 
 
 class LessonFiles(QObject):
@@ -166,7 +168,7 @@ class LessonFiles(QObject):
             try:
                 data, config = lesson_settings.from_plain(lesson_file.train)
                 limits.require_showable(config.to_dict(), dataclasses.asdict(data))
-            except NNCoreError as err:
+            except (NNCoreError, TypeError, ValueError) as err:
                 raise LessonFileError(f"{shown_path(path)}: 'train': {err}") from None
         return lesson_file
 
@@ -197,7 +199,8 @@ class LessonFiles(QObject):
         window._update_title()
         heading = (lesson_file.title or step.lesson.title, lesson_file.notes.strip())
         missing = "".join(f" (Not as saved: {note}.)" for note in notes)
-        step.show_message(" — ".join(part for part in heading if part) + missing)
+        said = " — ".join(part for part in heading if part)
+        step.show_message(one_line(said, MESSAGE_CHARS) + missing)
         window.statusBar().showMessage(f"Opened the lesson {shown_path(path)}", 5000)
         return True
 
@@ -268,7 +271,8 @@ class LessonFiles(QObject):
         menu = self.recent_menu
         menu.clear()
         for number, path in enumerate(kept, start=1):
-            action = menu.addAction(f"&{number} {os.path.basename(path)}")
+            name = os.path.basename(path).replace("&", "&&")  # a "&" is no shortcut here
+            action = menu.addAction(f"&{number} {name}")
             action.setToolTip(path)
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self._open_recent(p))

@@ -119,6 +119,7 @@ class StepThroughTab(QWidget):
         self.settings = LessonSettings()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.PlainText)  # it may repeat a lesson file's title and notes
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.editor = CustomEditor()

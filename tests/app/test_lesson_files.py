@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app import main as app_main
@@ -288,3 +289,18 @@ def test_a_teacher_chooses_title_and_locks_then_saves(new_window, tmp_path, qtbo
     assert student.lesson_files.open_lesson_file(str(path))
     assert not student.step_tab.lr_edit.isEnabled()
     assert "Week 3: your own network — Change one weight" in student.step_tab.message.text()
+
+
+def test_a_files_title_and_notes_are_shown_as_plain_text(new_window, tmp_path):
+    win = new_window()
+    win.lesson_files.set_locks_to_save(Locks(), "<b>Bold</b> & co", "<img src='x'>" * 1000)
+    path = tmp_path / "a&b.nnlesson"
+    assert win.lesson_files.save_lesson_to(str(path))
+    student = new_window()
+    assert student.lesson_files.open_lesson_file(str(path))
+    message = student.step_tab.message
+    assert message.textFormat() == Qt.TextFormat.PlainText
+    assert message.text().startswith("<b>Bold</b> & co — <img src='x'>")
+    assert len(message.text()) <= 600
+    first = student.lesson_files.recent_menu.actions()[0]
+    assert first.text() == "&1 a&&b.nnlesson"
