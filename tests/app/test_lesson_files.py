@@ -304,3 +304,17 @@ def test_a_files_title_and_notes_are_shown_as_plain_text(new_window, tmp_path):
     assert len(message.text()) <= 600
     first = student.lesson_files.recent_menu.actions()[0]
     assert first.text() == "&1 a&&b.nnlesson"
+
+
+def test_a_predict_choice_the_panel_lacks_is_said(new_window, tmp_path):
+    win = new_window()
+    path = tmp_path / "ask.nnlesson"
+    assert win.lesson_files.save_lesson_to(str(path))
+    predict = {"on": True, "ask": ["loss", "update"], "hints": 1}
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "predict": predict}))
+    other = new_window()
+    assert other.lesson_files.open_lesson_file(str(path))
+    tab = other.step_tab
+    assert tab.predict.active and tab.predict.hints_allowed == 1 and tab.predict.ask == "all"
+    assert "Not as saved: Predict mode asks loss, update" in tab.message.text()
