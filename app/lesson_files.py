@@ -64,6 +64,9 @@ class LessonFiles(QObject):
         self.locks_to_save, self.title, self.notes = Locks(), "", ""
         self.message_box: QMessageBox | None = None
         self.locks_dialog: LessonLocksDialog | None = None
+        # A window that keeps no preferences (persist=False: tests, screenshots) keeps its
+        # recent list for itself.
+        self._recent_here: list[str] | None = None if window.persist else []
         self.locks = LessonLocks(window.step_tab, window.train_tab, window.tabs)
         self.locks.banner.unlockRequested.connect(self.unlock)
 
@@ -242,9 +245,14 @@ class LessonFiles(QObject):
 
     # ---- the recent list --------------------------------------------------------------------
     def recent_paths(self) -> list[str]:
+        if self._recent_here is not None:
+            return list(self._recent_here)
         return as_paths(open_settings().value(KEY_RECENT))
 
     def _store_recent(self, paths: list[str]) -> None:
+        if self._recent_here is not None:
+            self._recent_here = list(paths)
+            return
         settings = open_settings()
         settings.setValue(KEY_RECENT, paths)
         settings.sync()

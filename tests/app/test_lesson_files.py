@@ -16,8 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app import main as app_main
+from app import open_settings
 from app.lesson_files import KEY_RECENT
 from app.main_window import MainWindow
+from app.recent_files import as_paths
 from app.step.locks import FIXES, HIDES, LOCKED_TIP
 from nncore.lessonfile import HIDEABLE, LOCKABLE, Locks, load_lesson, save_lesson
 
@@ -196,8 +198,9 @@ def test_a_refused_file_changes_nothing_and_says_why(new_window, tmp_path, conte
     assert win.lesson_files.recent_paths() == []
 
 
-def test_recent_files_are_kept_and_a_missing_one_is_dropped(new_window, tmp_path):
-    win = new_window()
+def test_recent_files_are_kept_and_a_missing_one_is_dropped(qtbot, tmp_path):
+    win = MainWindow()  # keeps its preferences (in this test's own settings file)
+    qtbot.addWidget(win)
     files = win.lesson_files
     paths = [tmp_path / f"lesson{k}.nnlesson" for k in range(3)]
     for path in paths:
@@ -213,9 +216,17 @@ def test_recent_files_are_kept_and_a_missing_one_is_dropped(new_window, tmp_path
     assert entries == ["&1 lesson0.nnlesson", "&2 lesson2.nnlesson", "&Clear list"]
     files.action_clear_recent.trigger()
     assert files.recent_paths() == []
-    from app import open_settings
-
     assert not open_settings().value(KEY_RECENT)
+    files.save_lesson_to(str(paths[2]))
+    again = MainWindow()  # the list outlives the window
+    qtbot.addWidget(again)
+    assert again.lesson_files.recent_paths() == [str(paths[2])]
+    quiet = MainWindow(persist=False)  # a window without preferences neither reads nor writes it
+    qtbot.addWidget(quiet)
+    assert quiet.lesson_files.recent_paths() == []
+    quiet.lesson_files.save_lesson_to(str(paths[0]))
+    assert quiet.lesson_files.recent_paths() == [str(paths[0])]
+    assert as_paths(open_settings().value(KEY_RECENT)) == [str(paths[2])]
 
 
 def test_the_dialogs_hand_their_path_on(new_window, tmp_path, monkeypatch):
