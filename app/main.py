@@ -1,6 +1,7 @@
 """Start nn-tutor: the `nn-tutor` command, `python -m app`, and the screenshot mode.
 
     nn-tutor                      open the window (theme and layout as last time)
+    nn-tutor FILE.nnlesson        open it on that lesson file (docs/lesson-files.md)
     nn-tutor --theme dark         open it in the dark theme
     nn-tutor --screenshot DIR     draw every tab (and every state a tab offers) into PNG
                                   files in DIR at a fixed size, then exit; works under
@@ -37,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nn-tutor",
         description="Watch and step through every number a neural network computes, "
         "then train a real regressor live.",
+    )
+    parser.add_argument(
+        "lesson",
+        nargs="?",
+        metavar="FILE.nnlesson",
+        type=Path,
+        help="a lesson file to open in the Step through tab",
     )
     parser.add_argument(
         "--theme", choices=THEMES, help="colour theme for this session (default: the one used last)"
@@ -289,6 +297,17 @@ class _CloseOnSignals:
             QTimer.singleShot(0, window.close)
 
 
+def open_lesson_argument(window, path: Path) -> bool:
+    """Open the lesson file named on the command line. A refused file prints its one-line
+    reason and the window stays open showing it (a message box): a student who
+    double-clicked the file sees why, where a terminal's exit code would be lost."""
+    if window.lesson_files.open_lesson_file(str(path)):
+        return True
+    box = window.lesson_files.message_box
+    print(f"nn-tutor: {box.text() if box is not None else path}", file=sys.stderr)
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run nn-tutor with command-line arguments `argv` (default: sys.argv[1:])."""
     parser = build_parser()
@@ -321,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         window = MainWindow(theme_name=args.theme)
         window.show()
+        if args.lesson is not None:
+            open_lesson_argument(window, args.lesson)
         close_on_signals.attach(window)
         code = qt_app.exec()
     window.shutdown_tabs()  # no-op when closing already did it

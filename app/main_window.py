@@ -4,8 +4,9 @@ The window itself teaches nothing; it hosts the two tabs that do. "Step through"
 (`app.step.tab.StepThroughTab`) walks one example through a small network number by number,
 and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window adds:
 
-- menus File (Open weights…, Export weights…, Save picture…, Export hand-out…, Quit), View
-  (light/dark theme, Text size, tab switching, full screen, presentation mode) and Help
+- menus File (Open lesson…, Open recent, Save lesson…, Lesson title and locks…, Open
+  weights…, Export weights…, Save picture…, Export hand-out…, Quit), View (light/dark theme,
+  Text size, tab switching, full screen, presentation mode, Unlock lesson) and Help
   (Keyboard shortcuts, About), each action with a shortcut, a tooltip and a status-bar tip.
   The weight actions hand the work to the Train tab; Save picture… draws the current tab
   (see `app.pictures`); Export hand-out… writes the Step tab's lesson (`app.handout_export`).
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
 from app.handout_export import export_handout_dialog
+from app.lesson_files import LessonFiles
 from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
@@ -315,10 +317,13 @@ class MainWindow(QMainWindow):
             tip="What nn-tutor is and which versions are running",
         )
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.lesson_files = LessonFiles(self)  # Save/Open lesson, Open recent, Unlock lesson
 
     def _create_menus(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu("&File")
+        self.lesson_files.add_to_file_menu(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_open)
         file_menu.addAction(self.action_export)
         file_menu.addSeparator()
@@ -348,6 +353,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.action_full_screen)
         view_menu.addAction(self.action_presentation)
+        view_menu.addSeparator()
+        view_menu.addAction(self.lesson_files.action_unlock)
 
         help_menu = menu_bar.addMenu("&Help")
         help_menu.addAction(self.action_shortcuts)
@@ -366,7 +373,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_args: object) -> None:
         label = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ""
-        self.setWindowTitle(f"{label} — {APP_NAME}" if label else APP_NAME)
+        parts = (self.lesson_files.title_part(), label, APP_NAME)  # the lesson file's name first
+        self.setWindowTitle(" — ".join(part for part in parts if part))
 
     def toggle_presentation(self) -> None:
         """Presentation mode on or off; from the Train tab it switches to Step through."""
@@ -494,6 +502,7 @@ class MainWindow(QMainWindow):
     def shortcuts(self) -> list[tuple[str, str]]:
         """The window's own shortcuts as (key, what it does), read from its actions."""
         actions = (
+            *self.lesson_files.actions(),
             self.action_open,
             self.action_export,
             self.action_save_picture,

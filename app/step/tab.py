@@ -21,6 +21,9 @@ slice, `app.step.slice_plot`).
 Predict mode (Q, `app.step.predict_mode`) asks the student for each number before it is
 shown and diagnoses the slips, with a `nncore.lesson.quiz.Quiz`.
 
+A lesson file (`app.lesson_files`, `app.step.lesson_state`) is shown through `open_lesson`;
+its locks (`app.step.locks`) set `guard`, which `refuses` asks before a locked change.
+
 All numbers come from the lesson (or, for the numerical gradient, from `Network.predict` in
 `nncore.gradcheck`): the tab only formats them.
 
@@ -30,6 +33,8 @@ in `app/step/__init__.py`.)
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -106,6 +111,8 @@ class StepThroughTab(QWidget):
         self.refilled: list[str] = []
         self.edit_dialog: QInputDialog | None = None
         self.presenting = False  # set by the window's presentation mode (app.step.presentation)
+        # A lesson file's locks (app.step.locks): what -> the refusal, or None when allowed.
+        self.guard: Callable[[str], str | None] | None = None
         self._build_ui()
         self._build_shortcuts()
         self.load_preset("article")
@@ -115,6 +122,7 @@ class StepThroughTab(QWidget):
         self.settings = LessonSettings()
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.PlainText)  # it may repeat a lesson file's title and notes
         self.message.setAccessibleName("Message")
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.editor = CustomEditor()
@@ -233,7 +241,7 @@ class StepThroughTab(QWidget):
             (
                 "P",
                 "Play or pause (Play goes on into the next iterations)",
-                lambda: self.play_button.toggle(),
+                lambda: self.refuses("play") or self.play_button.toggle(),
             ),
             ("N", "Next iteration (with the updated weights)", self.next_iteration),
             ("Shift+N", f"Run {RUN_FEW} iterations at once", lambda: self.run_iterations(RUN_FEW)),
@@ -261,7 +269,16 @@ class StepThroughTab(QWidget):
         self.keys = StepKeys(self, [(key, slot) for key, _, slot in self._shortcut_table])
 
     def _q(self):
-        self.predict.toggle()
+        if not self.refuses("predict"):
+            self.predict.toggle()
+
+    def refuses(self, what: str) -> bool:
+        """Whether a lesson file's lock forbids `what` ("weights", "reset", ...: see
+        app.step.locks); the message then says so."""
+        refusal = self.guard(what) if self.guard is not None else None
+        if refusal:
+            self.show_message(refusal, error=True)
+        return bool(refusal)
 
     def _escape(self):
         """Esc shows the answer of an open question, else finishes the animation (and
@@ -324,6 +341,9 @@ class StepThroughTab(QWidget):
     # ---- building lessons ------------------------------------------------------------------
     def load_preset(self, name: str) -> None:
         """Start the preset lesson `name` from iteration 1."""
+        if self.refuses("lesson_choice"):
+            self.settings.show_preset(self.preset_name)
+            return
         if name not in PRESETS:
             self.show_message(f"Unknown lesson {name!r}.", error=True)
             return
@@ -344,6 +364,8 @@ class StepThroughTab(QWidget):
 
     def build_custom(self) -> None:
         """Build the custom network from the editor and the example fields."""
+        if self.refuses("network"):
+            return
         problem = self.editor.problem()
         if problem is not None:  # a count typed out of range: say the limits, build nothing
             self.show_message(f"Not built: {problem}", error=True)
@@ -394,6 +416,21 @@ class StepThroughTab(QWidget):
         )
         self.refilled = example.refilled
         return example.inputs, example.target, example.lr
+
+    def open_lesson(self, lesson: Lesson, preset: str, base_network, loss_history) -> None:
+        """Show `lesson` (from a lesson file: any network, example and iteration) as the
+        preset `preset` ("custom" shows the editor), with Reset going back to
+        `base_network` and the loss chart holding `loss_history` (one loss per iteration,
+        this one's starting loss last)."""
+        self.preset_name = preset
+        self.selected = None
+        self.settings.show_preset(preset)
+        self.editor.setVisible(preset == "custom")
+        self.editor.show_network(lesson.network.sizes, lesson.network.activation_names)
+        self.base_network = base_network.copy()
+        self._start(lesson, fresh=True)
+        self.loss_history = list(loss_history)
+        self.go_to(0, animate=False)  # the loss chart, from that history
 
     def apply_settings(self) -> None:
         """Restart the current iteration with the typed inputs, target and learning rate."""
@@ -569,7 +606,7 @@ class StepThroughTab(QWidget):
     # ---- iterations ------------------------------------------------------------------------
     def next_iteration(self) -> None:
         """Start the next iteration on the same example with the updated weights."""
-        if self.lesson is None:
+        if self.lesson is None or self.refuses("next_iteration"):
             return
         after = self.lesson.loss_after
         try:
@@ -586,7 +623,7 @@ class StepThroughTab(QWidget):
 
     def run_iterations(self, count: int) -> None:
         """Compute `count` iterations at once with the engine and show where they lead."""
-        if self.lesson is None:
+        if self.lesson is None or self.refuses("next_iteration"):
             return
         run = run_ahead(self.lesson, count)
         stopped = f" Stopped there: {run.stopped} Press Reset (R) to start again." * bool(
@@ -606,7 +643,7 @@ class StepThroughTab(QWidget):
 
     def reset(self) -> None:
         """Back to iteration 1: the starting weights, the current example."""
-        if self.lesson is None or self.base_network is None:
+        if self.lesson is None or self.base_network is None or self.refuses("reset"):
             return
         self._start(restarted(self.lesson, self.base_network.copy(), iteration=1), fresh=True)
         self.show_message("Reset: iteration 1 with the starting weights.")
@@ -675,7 +712,7 @@ class StepThroughTab(QWidget):
 
     def edit_parameter_dialog(self, key) -> None:
         """Ask for a new value of a weight or bias (a non-blocking dialog)."""
-        if not is_parameter(key) or self.lesson is None:
+        if not is_parameter(key) or self.lesson is None or self.refuses("weights"):
             return
         name = parameter_name(self.lesson, key)
         value = parameter_value(self.lesson.network, key)
@@ -697,6 +734,8 @@ class StepThroughTab(QWidget):
 
     def set_parameter(self, key, text: str) -> bool:
         """Set a weight or bias from typed text; restarts the iteration. False if refused."""
+        if self.refuses("weights"):
+            return False
         try:
             value = parse_numbers(str(text), "new value", 1)[0]
         except InputError as err:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.train import limits
+from app.train import lesson_settings, limits
 from app.train.data_panel import DataPanel
 from app.train.form import scrolling_column, set_elided
 from app.train.model_panel import ModelPanel
@@ -111,6 +111,7 @@ class TrainTab(QWidget):
         self._opening = False  # a weight file is being read or written (controls locked)
         self._replacing = False  # an opened file replaces the run: its snapshots are stale
         self.pacer = RefreshPacer()
+        self.settings_locked = False  # a lesson file fixes the settings (app.step.locks)
 
         self._build_controls()
         self._build_views()
@@ -527,8 +528,9 @@ class TrainTab(QWidget):
             for button in (self.start_button, self.step_button, self.reset_button):
                 button.setEnabled(False)
             self.open_button.setEnabled(False)
-        self.data_panel.setEnabled(not s.live and not self._opening)
+        self.data_panel.setEnabled(not s.live and not self._opening and not self.settings_locked)
         self.model_panel.set_running(s.live or self._opening)
+        self.model_panel.setEnabled(not self.settings_locked)
         if self._locked():
             return
         if s.can_start and not data_ok:
@@ -762,6 +764,28 @@ class TrainTab(QWidget):
             "training it.",
         )
         return True
+
+    # ---- lesson files (app.lesson_files) ---------------------------------------------------
+    def train_settings(self) -> dict:
+        """The settings the panels show, as a lesson file's `train` object (plain values)."""
+        try:
+            config = self.model_panel.config()
+        except ValueError:  # a field being typed: keep the run's own settings
+            config = self.run.config if self.run is not None else training.TrainConfig()
+        return lesson_settings.to_plain(self.data_panel.settings(), config)
+
+    def apply_train_settings(self, plain: dict) -> bool:
+        """Show a lesson file's `train` settings and prepare a fresh run with them (a run
+        in progress is halted first, its curve kept). Raises SettingsError (one line), with
+        nothing changed, for settings the tab cannot show."""
+        data, config = lesson_settings.from_plain(plain)
+        limits.require_showable(config.to_dict(), dataclasses.asdict(data))
+        return self.configure(data, config)
+
+    def lock_settings(self, locked: bool) -> None:
+        """Grey the data and model settings (a lesson file locks them) or free them."""
+        self.settings_locked = bool(locked)
+        self._update_controls()
 
     # ---- tab protocol ---------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -68,6 +68,10 @@ def test_title_names_the_current_tab(window):
 def test_menus_and_their_entries(window):
     assert menu_titles(window) == ["File", "View", "Help"]
     assert menu_entries(window, "File") == [
+        "Open lesson…",
+        "Open recent",
+        "Save lesson…",
+        "Lesson title and locks…",
         "Open weights…",
         "Export weights…",
         "Save picture…",
