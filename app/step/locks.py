@@ -82,7 +82,7 @@ HIDES: dict[str, Widgets] = {
 FIXES: dict[str, Widgets] = {
     "lesson_choice": lambda p: [p.step.preset_box],
     "network": _editor_network,
-    "weights": lambda p: [p.step.editor.weights, p.step.editor.seed],
+    "weights": lambda p: [p.step.editor.weights, p.step.editor.seed, p.step.inspector.edit_button],
     "inputs": lambda p: [p.step.inputs_edit],
     "targets": lambda p: [p.step.target_edit],
     "learning_rate": lambda p: [p.step.lr_edit],
@@ -187,6 +187,7 @@ class LessonLocks:
             widget.setEnabled(False)
             widget.setToolTip(LOCKED_TIP)
         self.parts.train.lock_settings(locks.fixes("train_settings"))
+        self.parts.step.inspector.allow_edits(not locks.fixes("weights"))
         self.parts.step.guard = lambda what: refusal(self.locks, what)
         self.banner.show_locks(locks)
 
@@ -198,6 +199,7 @@ class LessonLocks:
             widget.setToolTip(tip)
         self._saved = []
         self.locks = Locks()
+        self.parts.step.inspector.allow_edits(True)  # as the item inspected now allows
         self.parts.train.lock_settings(False)
         self.parts.step.guard = None
         self.banner.show_locks(self.locks)

@@ -166,6 +166,7 @@ class InspectorPanel(QFrame):
         layout.addWidget(self.details)
         self._keys: list = []
         self._current = None
+        self.edits_allowed = True  # False while a lesson file fixes the weights
         self.chooser.activated.connect(self._on_activated)
         self.edit_button.clicked.connect(lambda: self.editRequested.emit(self._current))
 
@@ -186,7 +187,20 @@ class InspectorPanel(QFrame):
 
     def choose(self, key) -> None:
         self._current = key
-        self.edit_button.setEnabled(key is not None and key[0] in ("edge", "bias"))
+        self._enable_editing()
+        self._select(key)
+
+    def allow_edits(self, allowed: bool) -> None:
+        """Whether "Change value…" may offer itself (a lesson file can fix the weights)."""
+        self.edits_allowed = allowed
+        self._enable_editing()
+
+    def _enable_editing(self) -> None:
+        key = self._current
+        editable = key is not None and key[0] in ("edge", "bias")
+        self.edit_button.setEnabled(self.edits_allowed and editable)
+
+    def _select(self, key) -> None:
         index = self._keys.index(key) if key in self._keys else 0
         self.chooser.blockSignals(True)
         self.chooser.setCurrentIndex(index)

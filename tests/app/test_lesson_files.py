@@ -114,6 +114,8 @@ def test_a_locked_value_cannot_be_changed_and_unlock_gives_everything_back(new_w
     before = values(tab.lesson)
     assert not tab.set_parameter(EDGE, "2")  # double-click editing is refused, in words
     assert "locked by this lesson file" in tab.message.text()
+    tab.inspect(EDGE)  # inspecting a weight does not offer "Change value…" under the lock
+    assert not tab.inspector.edit_button.isEnabled()
     tab.reset()  # R: hidden, so it does nothing
     assert values(tab.lesson) == before and tab.lesson.iteration == 2
     tab._q()  # Q: Predict mode is fixed
@@ -129,6 +131,8 @@ def test_a_locked_value_cannot_be_changed_and_unlock_gives_everything_back(new_w
     assert not visible(win.lesson_files.locks.banner)
     assert visible(tab.reset_button) and tab.predict_panel.toggle.isEnabled()
     assert tab.editor.weights.toolTip() != LOCKED_TIP
+    tab.inspect(EDGE)
+    assert tab.inspector.edit_button.isEnabled()
     assert tab.set_parameter(EDGE, "2")
     # Saving an opened locked lesson keeps its file's locks (Unlock is for this session).
     again = tmp_path / "again.nnlesson"
