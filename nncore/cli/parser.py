@@ -88,9 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument(
         "--recipe",
-        default="article",
         choices=tuple(RECIPES),
-        help="starting settings (default: article; classify for a classifier)",
+        help="starting settings (default: article, or classify with --data)",
     )
     t.add_argument("--epochs", type=_whole_number)
     t.add_argument("--lr", type=_number, help="learning rate")

@@ -375,6 +375,8 @@ def cmd_train(args) -> int:
     save the weights, then print the fit."""
     from ..training import TrainingRun
 
+    if args.recipe is None:  # a class data set is learnt by a classifier
+        args.recipe = "classify" if args.data is not None else "article"
     if args.output is not None:
         try:
             weightfile.format_of(args.output)

@@ -73,11 +73,14 @@ def test_train_prints_the_accuracy_beside_the_loss(classifier):
     assert "cross-entropy" in out and "MSE" not in out
 
 
-def test_two_classes_get_two_softmax_outputs(run_cli, tmp_path, capsys):
+def test_two_classes_get_two_softmax_outputs_and_classify_is_the_default(run_cli, tmp_path, capsys):
     path = tmp_path / "spiral.json"
     code, _out, err = run_cli(capsys, "train", "--data", "spiral", *QUICK, "-q", "-o", path)
     assert code == 0, err
     assert weightfile.load(path).network.sizes == (2, 32, 32, 2)
+    code, _out, err = run_cli(capsys, "train", "--data", "xor", "--epochs", 4, "-o", path)
+    assert code == 0 and "recipe classify" in err
+    assert weightfile.load(path).config["recipe"] == "classify"
 
 
 def test_the_classify_recipe_separates_the_spiral_from_the_command_line(run_cli, tmp_path, capsys):
@@ -104,7 +107,7 @@ def test_the_classify_recipe_separates_the_spiral_from_the_command_line(run_cli,
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--data", "spiral"], "--recipe article is for regression"),
+        (["--data", "spiral", "--recipe", "article"], "--recipe article is for regression"),
         (["mean", "--recipe", "classify"], "--recipe classify trains a classifier: give a class"),
         (["--data", "circle", "--classes", 3, "--recipe", "classify"], "comes with 2 classes"),
         (["--classes", 3, "--recipe", "classify"], "--classes is for a class data set"),
