@@ -3,7 +3,9 @@
 A weights file holds everything needed to use or study a model again: the layer sizes, the
 activations, the dtype, the weights and biases, the normaliser's statistics (so predictions
 come out in the original units), the training recipe, the loss history and a format marker
-with a version number. The same content can be written three ways, chosen by the extension
+with a version number. A classifier's file also holds its task, its loss and its class names
+(format version 2); a regression network is written as version 1, as it always was, and a
+file of version 1 loads as regression with the mean squared error. The same content can be written three ways, chosen by the extension
 (each format is a module of `nncore.weightformats`, the description they share is
 `nncore.weightformats.header`):
 
@@ -17,7 +19,8 @@ with a version number. The same content can be written three ways, chosen by the
   `"{2k}.weight"` with shape (out, in) (our matrix transposed) and its bias `"{2k}.bias"`
   with shape (out,); the activations sit at the odd indices and have no parameters. So
   `model.load_state_dict(safetensors.torch.load_file(path))` works as is. The rest of the
-  description goes into the file's string metadata.
+  description goes into the file's string metadata. A softmax output is not in that
+  Sequential (the model gives the logits); the metadata says to apply `torch.softmax`.
 
 Every format reads back bit for bit. Writes are atomic (`nncore.atomicwrite`: a temporary
 file in the same folder, flushed to disk, then renamed over the target), so a crash or an
@@ -44,9 +47,11 @@ from .weightformats import json_file, npz_file, safetensors_file
 from .weightformats.header import (
     FORMAT_MARKER,
     FORMAT_VERSION,
+    MAX_CLASSES,
     MAX_FILE_BYTES,
     MAX_LAYERS,
     MAX_PARAMETERS,
+    REGRESSION_FORMAT_VERSION,
     architecture_text,
     header_for,
     require_finite,
@@ -62,9 +67,11 @@ __all__ = [
     # re-exported from nncore.weightformats.header
     "FORMAT_MARKER",
     "FORMAT_VERSION",
+    "REGRESSION_FORMAT_VERSION",
     "MAX_FILE_BYTES",
     "MAX_PARAMETERS",
     "MAX_LAYERS",
+    "MAX_CLASSES",
 ]
 
 # Each format's module, by extension: EXTENSION, looks_like, write and read.
@@ -79,7 +86,9 @@ class WeightFile:
     `network` is ready to use; `normaliser` maps between original and network units (None
     when the model was saved without one); `config` is the training recipe as a plain dict;
     `history` holds one dict per trained epoch; `meta` is free-form information saved with
-    the model; `format` is the extension the file was read as.
+    the model; `format` is the extension the file was read as. `task` is "regression" or
+    "classification", `loss` the network's loss ("mse" or "cross_entropy", also
+    `network.loss_name`) and `classes` a classifier's class names (None for regression).
     """
 
     network: Network
@@ -89,6 +98,9 @@ class WeightFile:
     meta: dict = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
     format: str = ""
+    task: str = "regression"
+    loss: str = "mse"
+    classes: tuple[str, ...] | None = None
 
     @property
     def epochs_trained(self) -> int:
@@ -130,19 +142,22 @@ def save(
     history=None,
     meta=None,
     format: str | None = None,
+    classes=None,
 ) -> None:
     """Write `network` and what describes it to `path`, atomically.
 
     `normaliser` and `config` may be objects with `to_dict()` or plain dicts; `history` a
     list of objects with `to_dict()` or dicts; `meta` a dict of JSON-able values. The format
     comes from the extension unless `format` (".npz", ".json", ".safetensors") is given.
-    Nothing is written when the network holds NaN or infinite numbers.
+    `classes` names a classifier's classes (e.g. `dataset.classes`; None: "class 0",
+    "class 1", ...); a regression network takes none. Nothing is written when the network
+    holds NaN or infinite numbers.
     """
     fmt = format_of(path, format)
     path = os.fspath(path)
     if os.path.isdir(path):
         raise WeightFileError(f"{shown_path(path)} is a folder; give a file name ending in {fmt}")
-    header = header_for(network, normaliser, config, history, meta)
+    header = header_for(network, normaliser, config, history, meta, classes)
     for k, (w, b) in enumerate(zip(network.weights, network.biases)):
         require_finite(w, f"layer {k} weight", saving=True)
         require_finite(b, f"layer {k} bias", saving=True)
@@ -220,8 +235,13 @@ def _normaliser_from(plain: dict, sizes: list[int]) -> Normaliser:
 
 def _assemble(header: dict, weights, biases, fmt: str) -> WeightFile:
     sizes = header["sizes"]
-    network = Network(
-        sizes, activations=header["activations"], init="he", seed=0, dtype=header["dtype"]
+    network = Network(  # the task, loss and classes were checked with the header
+        sizes,
+        activations=header["activations"],
+        init="he",
+        seed=0,
+        dtype=header["dtype"],
+        loss=header["loss"],
     )
     network.load_parameters(weights, biases)
     network.init = header.get("init")
@@ -236,4 +256,7 @@ def _assemble(header: dict, weights, biases, fmt: str) -> WeightFile:
         meta=dict(header.get("meta") or {}),
         format_version=header["format_version"],
         format=fmt,
+        task=header["task"],
+        loss=header["loss"],
+        classes=None if header.get("classes") is None else tuple(header["classes"]),
     )

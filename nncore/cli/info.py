@@ -1,4 +1,4 @@
-"""`nncore info`: describe a weights file (architecture, training, normaliser, data).
+"""`nncore info`: describe a weights file (architecture, task, training, normaliser, data).
 
 `describe` returns the lines, so the app and notebooks can show the same description.
 Everything in them that came from the file (names, settings, the stop message, the data's
@@ -67,6 +67,10 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
         f"layer(s), {net.n_outputs} output(s))",
     )
     row("activations", field(", ".join(map(str, net.activation_names))))
+    row("task", f"{field(wf.task, 40)}, loss {field(wf.loss, 40)}")
+    if wf.classes:
+        names = ", ".join(wf.classes)
+        row("classes", f"{len(wf.classes):,}: {field(names)}")
     row("parameters", f"{net.n_parameters:,}")
     row("dtype", field(net.dtype.name, 20))
     if net.init is not None:
@@ -103,19 +107,49 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
             except OverflowError:  # an int too large for a float
                 return None
 
-        text = f"training MSE {short_number(num('train_mse'), 6)}"
-        if num("train_r2") is not None:
-            text += f", {r2_name} {num('train_r2'):.4f}"
-        if num("val_mse") is not None:
-            text += f"; validation MSE {short_number(num('val_mse'), 6)}"
-            if num("val_r2") is not None:
-                text += f", {r2_name} {num('val_r2'):.4f}"
-        row("final loss", text + " (normalised units)")
+        if net.is_classifier:
+            row("final loss", _classifier_loss(num))
+        else:
+            row("final loss", _regression_loss(num, r2_name))
         if num("elapsed") is not None:
             row("training time", f"{num('elapsed'):.2f} s")
     stop = wf.meta.get("stop_reason")
     if isinstance(stop, dict) and isinstance(stop.get("message"), str):
         row("stopped", field(stop["message"]))
+    _normaliser_rows(wf, row)
+    for key, name in (("data_source", "data"), ("function", "function"), ("command", "command")):
+        value = wf.meta.get(key)
+        if isinstance(value, str) and value:
+            row(name, field(value))
+    return lines
+
+
+def _classifier_loss(num) -> str:
+    """The last epoch's cross-entropy and accuracy (`num(key)`: a number of it, or None)."""
+    text = f"training cross-entropy {short_number(num('train_mse'), 6)}"
+    if num("train_accuracy") is not None:
+        text += f", accuracy {num('train_accuracy'):.1%}"
+    if num("val_mse") is not None:
+        text += f"; validation cross-entropy {short_number(num('val_mse'), 6)}"
+        if num("val_accuracy") is not None:
+            text += f", accuracy {num('val_accuracy'):.1%}"
+    return text
+
+
+def _regression_loss(num, r2_name: str) -> str:
+    """The last epoch's MSE and R² (`num(key)`: a number of it, or None)."""
+    text = f"training MSE {short_number(num('train_mse'), 6)}"
+    if num("train_r2") is not None:
+        text += f", {r2_name} {num('train_r2'):.4f}"
+    if num("val_mse") is not None:
+        text += f"; validation MSE {short_number(num('val_mse'), 6)}"
+        if num("val_r2") is not None:
+            text += f", {r2_name} {num('val_r2'):.4f}"
+    return text + " (normalised units)"
+
+
+def _normaliser_rows(wf, row) -> None:
+    """The normaliser's statistics (a classifier's targets are probabilities, left as they are)."""
     if wf.normaliser is not None:
         d = wf.normaliser.to_dict()
 
@@ -123,14 +157,12 @@ def describe(wf, path: str = "", stream: TextIO | None = None) -> list[str]:
             return ", ".join(short_number(v, 6) for v in vals)
 
         row("normaliser", field(f"inputs mean [{show(d['x_mean'])}], std [{show(d['x_std'])}]"))
-        row("", field(f"targets mean [{show(d['y_mean'])}], std [{show(d['y_std'])}]"))
+        if wf.network.is_classifier:
+            row("", "targets: class probabilities, not normalised")
+        else:
+            row("", field(f"targets mean [{show(d['y_mean'])}], std [{show(d['y_std'])}]"))
     else:
         row("normaliser", "none (the network sees the numbers as they are)")
-    for key, name in (("data_source", "data"), ("function", "function"), ("command", "command")):
-        value = wf.meta.get(key)
-        if isinstance(value, str) and value:
-            row(name, field(value))
-    return lines
 
 
 def cmd_info(args) -> int:

@@ -48,8 +48,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the whole command line; each command sets `handler`, the function to run."""
-    from ..config import MAX_LAYER_WIDTH
-    from ..data import FUNCTIONS, MAX_GRID_SIZE, MAX_SAMPLES
+    from ..config import MAX_LAYER_WIDTH, RECIPES
+    from ..data import CLASS_DATASETS, FUNCTIONS, MAX_GRID_SIZE, MAX_SAMPLES
 
     parser = _Parser(
         prog=PROG,
@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train a network and save its weights",
         description="Train a network on a function of x and y (or a CSV file) "
-        "and save the weights. Ctrl+C, SIGTERM and SIGHUP stop cleanly and still save. A run "
+        "and save the weights; or, with --data and --recipe classify, a classifier on a "
+        "built-in class data set. Ctrl+C, SIGTERM and SIGHUP stop cleanly and still save. A run "
         "too large for memory is refused before it starts (the limit: the smaller of 4 GB and "
         "half the free memory; set NNCORE_MEMORY_LIMIT, e.g. 8G, to change it).",
     )
@@ -75,10 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--formula", metavar="TEXT", help='your own function, e.g. "sin(x) * y"')
     t.add_argument("--csv", metavar="FILE", help="train on the columns x, y, target of a CSV")
     t.add_argument(
+        "--data",
+        choices=tuple(CLASS_DATASETS),
+        help="train a classifier on a built-in class data set (with --recipe classify)",
+    )
+    t.add_argument(
+        "--classes",
+        type=_whole_number,
+        metavar="K",
+        help="classes of the --data set, e.g. 3 for spiral or gaussians (default 2)",
+    )
+    t.add_argument(
         "--recipe",
-        default="article",
-        choices=("article", "modern"),
-        help="starting settings (default: article)",
+        choices=tuple(RECIPES),
+        help="starting settings (default: article, or classify with --data)",
     )
     t.add_argument("--epochs", type=_whole_number)
     t.add_argument("--lr", type=_number, help="learning rate")
@@ -109,7 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"an N×N grid instead of random points (default N: 100, at most {MAX_GRID_SIZE:,})",
     )
-    t.add_argument("--noise", type=_number, help="std of Gaussian noise on the targets")
+    t.add_argument(
+        "--noise",
+        type=_number,
+        help="std of Gaussian noise on the targets (on the points, for --data)",
+    )
     t.add_argument(
         "--val-share",
         type=_number,
@@ -126,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--init", choices=INITS)
     t.add_argument("--target-r2", type=_number, metavar="R2", help="stop once R² reaches this")
     t.add_argument(
+        "--target-accuracy",
+        type=_number,
+        metavar="SHARE",
+        help="a classifier stops once its accuracy reaches this, e.g. 0.97",
+    )
+    t.add_argument(
         "--patience",
         type=_whole_number,
         metavar="EPOCHS",
@@ -141,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "predict",
         help="predict with a saved model",
-        description="Predict with a weights file, in the data's original units.",
+        description="Predict with a weights file, in the data's original units; a classifier "
+        "gives each point's class and the probability of every class.",
     )
     p.add_argument("weights", metavar="WEIGHTS", help="a .npz, .json or .safetensors file")
     p.add_argument("--points", metavar='"x,y; x,y"', help="points separated by ';'")

@@ -1,11 +1,15 @@
 """`nncore predict`: answer with a saved model at given points, in the data's original units.
 
 The points come from the command line (--points "x,y; x,y") or a CSV file, which may also
-hold the known answers; then the fit to them is printed as well.
+hold the known answers; then the fit to them is printed as well. A classifier answers with
+each point's class (its name, saved with the weights) and the probability of every class;
+the known answers are then class numbers 0, 1, ..., and the accuracy is printed.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 import sys
@@ -13,7 +17,9 @@ import sys
 import numpy as np
 
 from .. import memory
+from ..classification import default_class_names
 from ..errors import DataError
+from ..losses import class_indices
 from . import UsageError
 from .files import csv_fault, load_weights, write_text_atomically
 from .terminal import err, out, r2_label, short_number
@@ -67,10 +73,56 @@ def _predict_with(wf, X: np.ndarray) -> np.ndarray:
         Xc = X[start : start + memory.EVAL_CHUNK_ROWS]  # (chunk, n_inputs)
         if wf.normaliser is None:
             chunks.append(np.asarray(net.predict(Xc), dtype=np.float64))
+        elif net.is_classifier:  # probabilities: no units to return to
+            chunks.append(np.asarray(net.predict(wf.normaliser.transform_x(Xc)), np.float64))
         else:
             pred = net.predict(wf.normaliser.transform_x(Xc))
             chunks.append(wf.normaliser.inverse_y(np.asarray(pred, dtype=np.float64)))
     return np.concatenate(chunks) if chunks else np.empty((0, net.n_outputs))
+
+
+def class_probabilities(net, outputs: np.ndarray) -> np.ndarray:
+    """(n, k) the probability of each class: a softmax's outputs as they are; one sigmoid
+    output is p(class 1), so p(class 0) = 1 − p beside it."""
+    if net.n_outputs == 1:
+        return np.hstack([1.0 - outputs, outputs])
+    return outputs
+
+
+def _print_classes(wf, X: np.ndarray, probabilities: np.ndarray, in_names, output) -> None:
+    """Each point with its most probable class's name and every class's probability."""
+    names = wf.classes or default_class_names(probabilities.shape[1])
+    chosen = np.argmax(probabilities, axis=1)  # (n,) ties: the first class, as predict_classes
+    header = [*in_names, "class", *(f"p({name})" for name in names)]
+    rows = [
+        [*(float(v) for v in xr), names[c], *(float(p) for p in pr)]
+        for xr, c, pr in zip(X, chosen, probabilities)
+    ]
+    if output is not None:
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")  # quotes a name holding a comma
+        writer.writerow(header)
+        writer.writerows([repr(v) if isinstance(v, float) else v for v in row] for row in rows)
+        write_text_atomically(output, text.getvalue())
+        out(f"wrote {len(X):,} prediction(s) to {output}")
+        return
+    width = max(14, *(len(h) for h in header))
+    out("  ".join(f"{h:>{width}}" for h in header))
+    for row in rows:
+        out("  ".join(f"{v:>{width}.6g}" if isinstance(v, float) else f"{v:>{width}}" for v in row))
+
+
+def _print_accuracy(wf, probabilities: np.ndarray, y: np.ndarray) -> None:
+    """The share of the CSV's known classes the model gets right."""
+    k = probabilities.shape[1]
+    try:
+        true = class_indices(y, k)
+    except ValueError:  # the numbers are not classes 0 … k − 1: say so, predictions stand
+        err(f"note: the CSV's known answers are not class numbers 0 to {k - 1}; no accuracy")
+        return
+    right = int(np.sum(true == np.argmax(probabilities, axis=1)))
+    points = f"{len(y):,} point{'s' if len(y) != 1 else ''}"
+    out(f"against the CSV's classes: accuracy {right / len(y):.1%} ({right:,} of {points})")
 
 
 def cmd_predict(args) -> int:
@@ -89,6 +141,12 @@ def cmd_predict(args) -> int:
     if wf.normaliser is None:
         err("note: this model has no normaliser, so inputs and predictions are used as they are")
     in_names = ["x", "y"] if n_in == 2 else [f"x{i + 1}" for i in range(n_in)]
+    if wf.network.is_classifier:
+        probabilities = class_probabilities(wf.network, pred)  # (n, k)
+        _print_classes(wf, X, probabilities, in_names, args.output)
+        if y is not None:
+            _print_accuracy(wf, probabilities, y)
+        return 0
     out_names = (
         ["prediction"]
         if pred.shape[1] == 1

@@ -58,7 +58,8 @@ def short_number(x: float | None, digits: int = 4) -> str:
 
 
 class ProgressBar:
-    """One line on stderr, redrawn in place with '\\r': epoch, loss, R², epochs per second.
+    """One line on stderr, redrawn in place with '\\r': epoch, loss, R² (a classifier's
+    accuracy instead), epochs per second.
 
     On a terminal it redraws at most ten times a second; when stderr is a file or a pipe
     (a log), it writes a plain line every tenth of the run instead, so logs stay readable.
@@ -91,10 +92,22 @@ class ProgressBar:
         rate = report.epoch / report.elapsed if report.elapsed > 0 else float("nan")
         text = (
             f"epoch {report.epoch:>{len(str(self.total))}}/{self.total} [{bar}] "
-            f"loss {short_number(report.train_mse)}  {self._r2} {report.train_r2:.4f}"
+            f"loss {short_number(report.train_mse)}  "
         )
-        if report.val_mse is not None:
-            text += f"  val loss {short_number(report.val_mse)}  val {self._r2} {report.val_r2:.4f}"
+        if (
+            getattr(report, "train_accuracy", None) is not None
+        ):  # a classifier: accuracy beside the loss
+            text += f"accuracy {report.train_accuracy:.1%}"
+            if report.val_mse is not None:
+                text += f"  val loss {short_number(report.val_mse)}"
+            if getattr(report, "val_accuracy", None) is not None:
+                text += f"  val accuracy {report.val_accuracy:.1%}"
+        else:
+            text += f"{self._r2} {report.train_r2:.4f}"
+            if report.val_mse is not None:
+                text += (
+                    f"  val loss {short_number(report.val_mse)}  val {self._r2} {report.val_r2:.4f}"
+                )
         if math.isfinite(rate):
             text += f"  {rate:,.0f} epochs/s"
         return text

@@ -1,7 +1,11 @@
 """`nncore train`: make a dataset, train a network on it with a progress bar, save the weights.
 
 The data come from a built-in function, a formula or a CSV file; the settings start from a
-recipe (the article's or the modern one) and any option overrides one of them.
+recipe (the article's or the modern one) and any option overrides one of them. With --data
+(a built-in class data set: spiral, circle, xor, gaussians) and a classifier's recipe
+(--recipe classify) it trains a classifier instead: the output layer gets one neuron per
+class, the progress shows the accuracy beside the loss, and the class names are saved with
+the weights.
 
 Nothing trained is lost. Before anything is built, the command checks what it can: the
 settings, whether the run fits in memory (`nncore.memory`'s estimate against its limit;
@@ -81,8 +85,8 @@ def parse_arch(text: str) -> tuple[int, ...]:
 
 
 def _function_for(args):
-    """(the target function, its label) for --formula or a function name; None for --csv.
-    Checks which data options go together."""
+    """(the target function, its label) for --formula or a function name; None for --csv
+    or --data. Checks which data options go together."""
     from ..data import FUNCTIONS, get_function
     from ..formula import FormulaError
 
@@ -92,13 +96,21 @@ def _function_for(args):
             ("a function name", args.function is not None),
             ("--formula", args.formula is not None),
             ("--csv", args.csv is not None),
+            ("--data", args.data is not None),
         )
         if given
     ]
     if len(sources) > 1:
         raise UsageError(
-            f"give only one of a function name, --formula or --csv (got {' and '.join(sources)})"
+            "give only one of a function name, --formula, --csv or --data "
+            f"(got {' and '.join(sources)})"
         )
+    if args.classes is not None and args.data is None:
+        raise UsageError("--classes is for a class data set: give it with --data, e.g. spiral")
+    if args.data is not None:
+        if args.grid is not None:
+            raise UsageError("--grid makes a grid of a function; --data draws --samples points")
+        return None
     if args.csv is not None:
         for option, value in (
             ("--samples", args.samples),
@@ -144,10 +156,27 @@ def _val_count(n: int, share: float | None) -> int:
     return min(int(round(n * share)), max(n - 1, 0))
 
 
-def _make_data(args, fn, label):
-    """The dataset: read from --csv, or made from the function."""
-    from ..data import grid, load_csv, sample_uniform
+def _class_count(args) -> int:
+    """The number of classes --data will have (0 without --data: no classifier)."""
+    if args.data is None:
+        return 0
+    return 2 if args.classes is None else args.classes
 
+
+def _make_data(args, fn, label):
+    """The dataset: a class data set (--data), read from --csv, or made from the function."""
+    from ..data import classification, grid, load_csv, sample_uniform
+
+    if args.data is not None:
+        k = _class_count(args)
+        data = classification(
+            args.data,
+            1000 if args.samples is None else args.samples,
+            seed=0 if args.seed is None else args.seed,
+            noise=0.0 if args.noise is None else args.noise,
+            classes=k,
+        )
+        return data, f"the {args.data} class data set ({k} classes)"
     if fn is None:
         try:
             return load_csv(args.csv), f"CSV file {args.csv}"
@@ -175,6 +204,10 @@ def _data_settings(args) -> dict:
     }
     if args.csv is not None:
         return {"csv_path": os.path.abspath(args.csv), **common}
+    if args.data is not None:
+        samples = 1000 if args.samples is None else args.samples
+        classes = _class_count(args)
+        return {"class_data": args.data, "classes": classes, "samples": samples, **common}
     function = args.formula if args.formula is not None else (args.function or "article").lower()
     if args.grid is not None:
         return {"function": function, "samples": 0, "grid": args.grid, **common}
@@ -185,9 +218,35 @@ def _data_settings(args) -> dict:
     }
 
 
-def _config_for(args, n_inputs: int, n_outputs: int):
+def _classifier_outputs(args, classes: int) -> int:
+    """The output layer's size for a classifier of `classes` classes under --recipe (one
+    sigmoid output tells two classes, a softmax has one per class); the recipe and the data
+    must both be for classification, or both not."""
     from ..training import recipe
 
+    base = recipe(args.recipe)
+    if classes and base.loss != "cross_entropy":
+        raise UsageError(
+            f"--data {args.data} holds classes, but --recipe {args.recipe} is for regression "
+            "(squared error); train a classifier with --recipe classify"
+        )
+    if not classes and base.loss == "cross_entropy":
+        raise UsageError(
+            f"--recipe {args.recipe} trains a classifier: give a class data set with --data "
+            "(spiral, circle, xor or gaussians)"
+        )
+    return 1 if base.output == "sigmoid" and classes == 2 else classes
+
+
+def _config_for(args, n_inputs: int, n_outputs: int, classes: int = 0):
+    """The recipe with the options' changes; its sizes fitted to the data (`classes` > 0:
+    a classifier, whose output layer is sized by `_classifier_outputs`)."""
+    from ..training import recipe
+
+    if classes:
+        n_outputs = _classifier_outputs(args, classes)
+    else:
+        _classifier_outputs(args, 0)  # a classifier's recipe needs class data
     overrides = {}
     for option, key in (
         ("epochs", "epochs"),
@@ -200,6 +259,7 @@ def _config_for(args, n_inputs: int, n_outputs: int):
         ("init", "init"),
         ("warmup", "warmup"),
         ("target_r2", "target_r2"),
+        ("target_accuracy", "target_accuracy"),
         ("patience", "patience"),
         ("time_budget", "time_budget"),
         ("weight_decay", "weight_decay"),
@@ -212,9 +272,10 @@ def _config_for(args, n_inputs: int, n_outputs: int):
     if args.arch is not None:
         sizes = parse_arch(args.arch)
         if sizes[0] != n_inputs or sizes[-1] != n_outputs:
+            outputs = f"{classes} classes" if classes else f"{n_outputs} target(s)"
             raise UsageError(
                 f"--arch {args.arch}: the data has {n_inputs} inputs and "
-                f"{n_outputs} target(s), so the sizes must start with {n_inputs} "
+                f"{outputs}, so the sizes must start with {n_inputs} "
                 f"and end with {n_outputs}"
             )
         overrides["sizes"] = sizes
@@ -244,8 +305,29 @@ def _fit_in_units(run, ds) -> tuple[float, float]:
     return sse / y.size, r2
 
 
+def _print_classifier_summary(run, train, val) -> None:
+    """A classifier's accuracy and mean cross-entropy on the training (and validation) data."""
+    for name, split, ds in (("training", "train", train), ("validation", "val", val)):
+        if len(ds):
+            fit = run.evaluate(split)
+            out(
+                f"{name:<10}  accuracy {fit['accuracy']:.1%}, cross-entropy "
+                f"{short_number(fit['loss'], 6)}  ({len(ds):,} points)"
+            )
+    if run.history:
+        last = run.history[-1]
+        out(
+            f"last epoch  cross-entropy {short_number(last.train_mse, 6)}, accuracy "
+            f"{last.train_accuracy:.1%} (averaged over the epoch's batches), epoch {last.epoch}, "
+            f"{last.elapsed:.2f} s of training"
+        )
+
+
 def _print_summary(run, train, val) -> None:
     """The fit on the training (and validation) data, and the last epoch's loss."""
+    if run.network.is_classifier:
+        _print_classifier_summary(run, train, val)
+        return
     r2_name = r2_label(sys.stdout)
     for name, ds in (("training", train), ("validation", val)):
         if len(ds):
@@ -262,11 +344,17 @@ def _print_summary(run, train, val) -> None:
         )
 
 
-def _save(path: str, run, meta: dict) -> str | None:
-    """Save the run to `path`; when that fails, say why in one line and save it to the
-    first rescue path that works. Returns None when `path` was written, else the rescue
-    path (or "" when even that failed)."""
-    parts = dict(normaliser=run.normaliser, config=run.config, history=run.history, meta=meta)
+def _save(path: str, run, meta: dict, classes=None) -> str | None:
+    """Save the run (and a classifier's class names) to `path`; when that fails, say why in
+    one line and save it to the first rescue path that works. Returns None when `path` was
+    written, else the rescue path (or "" when even that failed)."""
+    parts = dict(
+        normaliser=run.normaliser,
+        config=run.config,
+        history=run.history,
+        meta=meta,
+        classes=classes,
+    )
     try:
         weightfile.save(path, run.network, **parts)
         return None
@@ -287,6 +375,8 @@ def cmd_train(args) -> int:
     save the weights, then print the fit."""
     from ..training import TrainingRun
 
+    if args.recipe is None:  # a class data set is learnt by a classifier
+        args.recipe = "classify" if args.data is not None else "article"
     if args.output is not None:
         try:
             weightfile.format_of(args.output)
@@ -307,12 +397,13 @@ def cmd_train(args) -> int:
 
 def _train(args, interrupts: Interrupts, TrainingRun) -> int:
     source = _function_for(args)
-    if source is not None:
+    classes = _class_count(args)
+    if args.csv is None:
         # Settings and memory first, from the number of points alone: a run that cannot
         # fit is refused before a single point is made.
         n = _points_planned(args)
         n_val = _val_count(n, args.val_share)
-        planned = _config_for(args, 2, 1)
+        planned = _config_for(args, 2, 1, classes)
         need = memory.estimate_training(
             planned.sizes, n - n_val, n_val, planned.batch_size, planned.optimizer, planned.dtype
         )
@@ -321,7 +412,8 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
         check_writable(args.output)
     fn, label = source if source is not None else (None, "")
     data, label = _make_data(args, fn, label)
-    config = _config_for(args, data.n_inputs, data.n_outputs)
+    classes = 0 if data.classes is None else len(data.classes)
+    config = _config_for(args, data.n_inputs, data.n_outputs, classes)
     split_seed = 0 if config.seed is None else config.seed
     train, val = data.split(args.val_share or 0.0, seed=split_seed)  # checks --val-share
     try:
@@ -369,7 +461,7 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
         "command": "nncore " + " ".join(shlex.quote(a) for a in args.argv),
         "nncore_version": __version__,
     }
-    rescued = _save(args.output, run, meta)  # first: everything after it is optional
+    rescued = _save(args.output, run, meta, data.classes)  # first: everything after it is optional
     interrupts.phase = "after"
     if rescued is not None:
         if rescued:

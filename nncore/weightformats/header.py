@@ -2,7 +2,13 @@
 
 Whatever the format, a weights file describes its model the same way: a format marker and
 version, the layer sizes, the activations, the dtype, how the weights were first drawn, the
-normaliser's statistics, the training recipe, the loss history and free-form meta. This
+normaliser's statistics, the training recipe, the loss history and free-form meta. A
+classifier's file (format version 2) also says its task ("classification"), its loss
+("cross_entropy") and the names of its classes; a file without them (version 1, which
+regression networks are still written as, byte for byte as before) is a regression network
+learning the mean squared error, so every file written before classifiers existed still
+loads exactly as it did, and an older nn-tutor refuses a classifier instead of misreading
+it. Softmax, which has no parameters, is allowed on the output layer only. This
 module builds that description from a network when saving (`header_for`) and, when loading,
 checks every part of it as untrusted input (`check_header`, `check_keys`, `check_array`),
 within limits far beyond any model nn-tutor trains but small enough that a hostile file
@@ -17,14 +23,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..errors import WeightFileError
-from ..network import DTYPES, INITS, Network
+from ..activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, get_output_activation
+from ..classification import default_class_names
+from ..errors import SettingsError, WeightFileError
+from ..losses import LOSSES
+from ..network import DTYPES, INITS, Network, check_loss
 from ..safetext import printable_part, shown
 
 __all__ = [
     "FORMAT_MARKER",
     "FORMAT_VERSION",
+    "REGRESSION_FORMAT_VERSION",
+    "TASKS",
+    "MAX_CLASSES",
+    "MAX_CLASS_NAME_CHARS",
     "MAX_FILE_BYTES",
     "MAX_PARAMETERS",
     "MAX_LAYERS",
@@ -36,6 +48,7 @@ __all__ = [
     "quoted_value",
     "HEADER_KEYS",
     "header_for",
+    "check_class_names",
     "parse_json_text",
     "check_header",
     "check_keys",
@@ -45,7 +58,14 @@ __all__ = [
 ]
 
 FORMAT_MARKER = "nn-tutor-weights"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest version this program reads and writes (classifiers)
+REGRESSION_FORMAT_VERSION = 1  # what a regression network is written as, unchanged since 1
+TASKS = ("regression", "classification")
+
+# A classifier's class names are outside text shown in menus, messages and the terminal:
+# a bounded number of short, printable names (a name is a label such as "setosa").
+MAX_CLASSES = 1_000
+MAX_CLASS_NAME_CHARS = 100
 
 # Sanity limits for files from elsewhere: far beyond any model this program trains, small
 # enough that a hostile header cannot make us allocate gigabytes.
@@ -71,6 +91,9 @@ HEADER_KEYS = (
     "format_version",
     "sizes",
     "activations",
+    "task",  # from version 2 on, with "loss" and "classes"
+    "loss",
+    "classes",
     "dtype",
     "init",
     "seed",
@@ -103,14 +126,18 @@ def _json_default(obj):
     raise TypeError(f"values of type {type(obj).__name__} are not JSON")
 
 
-def header_for(network: Network, normaliser, config, history, meta) -> dict:
+def header_for(network: Network, normaliser, config, history, meta, classes=None) -> dict:
     """The description of `network` that every format writes, as plain JSON-able data.
 
     `normaliser`, `config` and each `history` item may have `to_dict()` or be dicts;
-    `meta` is a dict. TypeError when `network` is not a Network.
+    `meta` is a dict; `classes` a classifier's class names (None: "class 0", "class 1",
+    ...). A regression network gets the version-1 description it always had; a classifier
+    a version-2 one with its task, loss and class names. TypeError when `network` is not a
+    Network.
     """
     if not isinstance(network, Network):
         raise TypeError(f"expected a Network to save; got {type(network).__name__}")
+    class_part = _class_part(network, classes)
     history_items = [] if history is None else [_to_plain(h, "history") for h in history]
     if not all(isinstance(h, dict) for h in history_items):
         raise WeightFileError("every history item must be a dict or have to_dict()")
@@ -125,9 +152,10 @@ def header_for(network: Network, normaliser, config, history, meta) -> dict:
         raise WeightFileError("the normaliser must be a dict or have to_dict()")
     return {
         "format": FORMAT_MARKER,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if class_part else REGRESSION_FORMAT_VERSION,
         "sizes": list(network.sizes),
         "activations": list(network.activation_names),
+        **class_part,
         "dtype": network.dtype.name,
         "init": network.init,
         "seed": network.seed,
@@ -136,6 +164,53 @@ def header_for(network: Network, normaliser, config, history, meta) -> dict:
         "history": history_items,
         "meta": plain_meta,
     }
+
+
+def _class_part(network: Network, classes) -> dict:
+    """A classifier's task, loss and class names ({} for a regression network)."""
+    if not network.is_classifier:
+        if classes is not None:
+            raise WeightFileError(
+                "class names are saved with a classifier (loss='cross_entropy'); this network "
+                "is for regression"
+            )
+        return {}
+    names = default_class_names(network.n_classes) if classes is None else classes
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise WeightFileError(f"classes must be a list of names; got {type(names).__name__}")
+    names = list(names)
+    if not all(isinstance(name, str) for name in names):
+        raise WeightFileError("every class name must be a text")
+    check_class_names(names, network.n_classes)
+    return {"task": "classification", "loss": network.loss_name, "classes": names}
+
+
+def check_class_names(names: list, n_classes: int) -> None:
+    """Class names, from a file or to be saved: n_classes distinct, short, printable texts."""
+    if len(names) > MAX_CLASSES:
+        raise WeightFileError(
+            f"'classes' holds {len(names):,} names; at most {MAX_CLASSES:,} are accepted"
+        )
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise WeightFileError(f"class name {i} is {_json_kind(name)}, not a text")
+        if not name.strip() or len(name) > MAX_CLASS_NAME_CHARS:
+            raise WeightFileError(
+                f"class name {i} ({shown(name)}) must be 1 to {MAX_CLASS_NAME_CHARS} "
+                f"characters, not blank; it has {len(name):,}"
+            )
+        if printable_part(name) != name:
+            raise WeightFileError(
+                f"class name {i} ({shown(name)}) holds control characters (line breaks, "
+                "escapes); class names are plain text"
+            )
+    if len(set(names)) != len(names):
+        twice = next(name for k, name in enumerate(names) if name in names[:k])
+        raise WeightFileError(f"the class name {shown(twice)} is given twice")
+    if len(names) != n_classes:
+        raise WeightFileError(
+            f"the network tells {n_classes} classes apart but {len(names)} class names are given"
+        )
 
 
 # ---- loading: checking a description read from a file ----------------------------------
@@ -388,11 +463,22 @@ def check_header(header) -> list[int]:
             f"the architecture {architecture_text(sizes)} has {len(sizes) - 1} layers "
             f"but {len(acts)} activations are given"
         )
-    for k, name in enumerate(acts):
+    for k, name in enumerate(acts[:-1]):
+        if name in OUTPUT_ACTIVATIONS:
+            raise WeightFileError(
+                f"layer {k}'s activation is {shown(name)}, which only the output layer may "
+                f"have (it is not elementwise); hidden layers use {', '.join(ACTIVATIONS)}"
+            )
         if name not in ACTIVATIONS:
             raise WeightFileError(
                 f"layer {k}'s activation {shown(name)} is unknown; known: {', '.join(ACTIVATIONS)}"
             )
+    if acts[-1] not in ACTIVATIONS and acts[-1] not in OUTPUT_ACTIVATIONS:
+        known = ", ".join([*ACTIVATIONS, *OUTPUT_ACTIVATIONS])
+        raise WeightFileError(
+            f"the output layer's activation {shown(acts[-1])} is unknown; known: {known}"
+        )
+    _check_task(header, version, sizes)
     if header.get("dtype") not in DTYPES:
         raise WeightFileError(
             f"'dtype' must be one of {', '.join(DTYPES)}; got {quoted_value(header.get('dtype'))}"
@@ -415,6 +501,39 @@ def check_header(header) -> list[int]:
         if not isinstance(item, dict):
             raise WeightFileError(f"history entry {i} must be an object")
     return sizes
+
+
+def _check_task(header: dict, version: int, sizes: list[int]) -> None:
+    """The task, loss and class names (version 2), or their version-1 meaning (regression
+    with the mean squared error); filled into `header` for whoever assembles the network."""
+    if version < 2:  # written before classifiers: whatever else the file holds
+        header.update(task="regression", loss="mse", classes=None)
+    for key in ("task", "loss"):
+        if key not in header:
+            raise WeightFileError(f"a format version {version} file must say its {key!r}")
+    task, loss, classes = header["task"], header["loss"], header.get("classes")
+    if task not in TASKS:
+        raise WeightFileError(f"'task' must be one of {', '.join(TASKS)}; got {quoted_value(task)}")
+    if loss not in LOSSES:
+        raise WeightFileError(
+            f"'loss' must be one of {', '.join(LOSSES)}; got {quoted_value(loss)}"
+        )
+    if (task == "classification") != (loss == "cross_entropy"):
+        raise WeightFileError(
+            f"a {task} file cannot learn with the loss {shown(loss)} (classification goes "
+            "with cross_entropy, regression with mse)"
+        )
+    try:
+        check_loss(loss, get_output_activation(header["activations"][-1]), sizes[-1])
+    except SettingsError as exc:
+        raise WeightFileError(f"the output layer does not fit the loss: {exc}") from None
+    if task == "regression":
+        if classes is not None:
+            raise WeightFileError("'classes' must be null for a regression network")
+        return
+    if not isinstance(classes, list):
+        raise WeightFileError(f"'classes' must be a list of names; got {_json_kind(classes)}")
+    check_class_names(classes, 2 if sizes[-1] == 1 else sizes[-1])
 
 
 def require_finite(arr: np.ndarray, what: str, saving: bool = False) -> None:

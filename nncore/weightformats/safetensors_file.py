@@ -6,6 +6,10 @@ weight is key "{2k}.weight" with shape (out, in) (our matrix transposed) and its
 parameters. So `model.load_state_dict(safetensors.torch.load_file(path))` works as is. The
 description (see `nncore.weightformats.header`) goes into the file's string metadata, each
 entry as JSON text, plus "pytorch_module": the `nn.Sequential(...)` to build, for people.
+A softmax output has no parameters and is not elementwise, so it is left out of that
+Sequential (the model then gives the logits) and "pytorch_output" says to apply
+`torch.softmax(model(x), dim=1)` for the class probabilities; a sigmoid output stays in it
+as `nn.Sigmoid()`.
 
 The bytes are made in memory by safetensors' serialiser and written into the temporary file
 `nncore.atomicwrite` made (so the file gets the same mode, under the umask, as every file
@@ -49,6 +53,10 @@ _TORCH_ACTIVATION_MODULES = {
 }
 
 
+# What a softmax classifier's metadata tells a PyTorch user (the model gives the logits).
+SOFTMAX_NOTE = "probabilities = torch.softmax(model(x), dim=1)  # softmax is not in the Sequential"
+
+
 def looks_like(data: bytes) -> bool:
     """Whether the bytes start like a .safetensors file: 8 bytes giving the header's length,
     then the header, a JSON object."""
@@ -60,8 +68,10 @@ def _sequential_text(network: Network) -> str:
     parts = []
     for k, name in enumerate(network.activation_names):
         parts.append(f"nn.Linear({network.sizes[k]}, {network.sizes[k + 1]})")
-        if name != "linear" or k < network.n_layers - 1:
-            parts.append("nn." + _TORCH_ACTIVATION_MODULES[name])
+        last = k == network.n_layers - 1
+        if last and name in ("linear", "softmax"):  # no module: the logits come out
+            continue
+        parts.append("nn." + _TORCH_ACTIVATION_MODULES[name])
     return "nn.Sequential(" + ", ".join(parts) + ")"
 
 
@@ -78,6 +88,8 @@ def write(tmp: str, header: dict, network: Network) -> None:
         for key, value in header.items()
     }
     metadata["pytorch_module"] = _sequential_text(network)
+    if network.activation_names[-1] == "softmax":
+        metadata["pytorch_output"] = SOFTMAX_NOTE
     data = save(tensors, metadata=metadata)  # the whole file's bytes, made in memory
     with open(tmp, "wb") as fh:  # the file atomicwrite created, with its mode
         fh.write(data)

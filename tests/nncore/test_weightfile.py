@@ -89,7 +89,7 @@ def test_round_trip_is_bitwise_exact(tmp_path, fmt, dtype):
     for got, want in zip(back.history, history()):
         assert np.float64(got["train_r2"]).tobytes() == np.float64(want["train_r2"]).tobytes()
     assert back.meta == {"function": "article", "note": "héllo ✓", "scale": float(np.float32(0.1))}
-    assert back.format_version == weightfile.FORMAT_VERSION == 1
+    assert back.format_version == weightfile.REGRESSION_FORMAT_VERSION == 1  # as before
     assert back.format == fmt
     assert back.epochs_trained == 2
     X = np.random.default_rng(0).normal(size=(20, 2))
@@ -459,7 +459,8 @@ def _rewrite_npz(src, dst, **changes):
         ({"header_activations": ["relu", "swish", "linear"]}, "layer 1's activation 'swish'"),
         ({"header_dtype": "float16"}, "'dtype' must be one of float64, float32"),
         ({"header_format": "something-else"}, "not an nn-tutor weights file: 'format' is"),
-        ({"header_format_version": 2}, "format version 2, newer than this program reads"),
+        ({"header_format_version": 3}, "format version 3, newer than this program reads"),
+        ({"header_format_version": 2}, "a format version 2 file must say its 'task'"),
         ({"header_format_version": "1"}, "'format_version' must be a positive whole number"),
         ({"header_normaliser": [1, 2]}, "'normaliser' must be an object"),
         ({"header_history": {"epoch": 1}}, "'history' must be a list"),
@@ -731,7 +732,7 @@ def test_the_weightfile_api_is_importable_as_before():
     from nncore.weightformats import header
 
     assert FORMATS == (".npz", ".json", ".safetensors")
-    assert (FORMAT_MARKER, FORMAT_VERSION) == ("nn-tutor-weights", 1)
+    assert (FORMAT_MARKER, FORMAT_VERSION) == ("nn-tutor-weights", 2)
     assert (MAX_FILE_BYTES, MAX_PARAMETERS) == (header.MAX_FILE_BYTES, header.MAX_PARAMETERS)
     assert format_of("m.JSON") == ".json" and WeightFile.__module__ == "nncore.weightfile"
     assert set(weightfile.__all__) <= set(vars(weightfile))
