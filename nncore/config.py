@@ -16,8 +16,8 @@ Two named recipes start from known-good settings (`recipe(name, **changes)`):
   plain gradient descent at lr 0.001 on the full batch for 2000 epochs, float64.
 - "modern": what practitioners do today: He initialisation, Adam, shuffled mini-batches and
   a learning rate that warms up and then anneals along a cosine.
-- "classify": a classifier as a practitioner would train one: tanh hidden layers, a softmax
-  output with cross-entropy, Xavier initialisation, Adam on shuffled mini-batches.
+- "classify": a classifier as a practitioner would train one: ReLU hidden layers with He
+  initialisation, a softmax output with cross-entropy, Adam on shuffled mini-batches.
 """
 
 from __future__ import annotations
@@ -269,13 +269,17 @@ RECIPES: dict[str, TrainConfig] = {
 }
 
 
+# ReLU with He initialisation, not tanh with Xavier: on the 2-class spiral (split and network
+# seeds 99, the command line's defaults) tanh sat at 46% training accuracy for all 300
+# epochs, while ReLU separated every one of 12 seed pairs tried on every built-in data set
+# (validation accuracy 100% on spiral, circle and xor; at least 99.5% on the 3-arm spiral).
 RECIPES["classify"] = TrainConfig(
     recipe="classify",
     sizes=(2, 32, 32, 2),
-    activation="tanh",
+    activation="relu",
     output="softmax",
     loss="cross_entropy",
-    init="xavier",
+    init="he",
     optimizer="adam",
     lr=0.01,
     schedule="cosine",

@@ -74,8 +74,11 @@ def test_a_dataset_with_classes_holds_class_indices():
 
 
 # ---- training -------------------------------------------------------------------------------
-def test_the_classify_recipe_separates_the_spiral():
-    train, val = classification("spiral", n=1000, seed=0).split(0.2, seed=0)
+# Split seed 99 with the recipe's own seed 99 is what `nncore train --data spiral` does; the
+# first version of the recipe (tanh, Xavier) stayed at 46% there.
+@pytest.mark.parametrize("split_seed", [0, 99])
+def test_the_classify_recipe_separates_the_spiral(split_seed):
+    train, val = classification("spiral", n=1000, seed=0).split(0.2, seed=split_seed)
     run = TrainingRun(recipe("classify"), train, val)
     run.run()
     last = run.history[-1]
