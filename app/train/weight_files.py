@@ -67,6 +67,13 @@ def read_weight_file(path: str) -> OpenedWeights:
     """
     wf = weightfile.load(path)
     net = wf.network
+    if net.is_classifier:  # a 2-…-1 sigmoid classifier would pass the shape check below
+        raise UnusableWeights(
+            f"This file holds a classifier ({net.n_classes} classes: "
+            f"{shown(', '.join(wf.classes))}); the Train tab learns a function z = f(x, y) and "
+            "does not train or show classifiers yet. `nncore info FILE` and `nncore predict "
+            "FILE` read it."
+        )
     if net.n_inputs != 2 or net.n_outputs != 1:
         raise UnusableWeights(
             f"The Train tab learns z = f(x, y), so it needs a network with 2 inputs and 1 "

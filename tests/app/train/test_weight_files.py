@@ -54,3 +54,19 @@ def test_csv_data_settings_are_not_restored_and_wrong_networks_are_refused(tmp_p
     weightfile.save(str(wrong), Network([3, 4, 2]))
     with pytest.raises(UnusableWeights, match="2 inputs and 1 output"):
         read_weight_file(str(wrong))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "output", "names"),
+    [((2, 4, 1), "sigmoid", ("blue", "orange")), ((2, 4, 3), "softmax", None)],
+)
+def test_a_classifier_file_is_refused_in_words_not_opened_as_a_regressor(
+    tmp_path, sizes, output, names
+):
+    net = Network(sizes, activations=["relu", output], loss="cross_entropy")
+    path = tmp_path / "classifier.npz"
+    weightfile.save(path, net, classes=names)
+    with pytest.raises(UnusableWeights, match="holds a classifier") as refusal:
+        read_weight_file(str(path))
+    message = str(refusal.value)
+    assert "\n" not in message and ("blue, orange" in message or "class 0" in message)
