@@ -178,10 +178,16 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        # Wide and tall enough for the longest descriptions at any text size (View ▸ Text
-        # size), but never larger than the screen.
-        line = self.fontMetrics().height()
-        size = QSize(max(680, 46 * line), max(520, 32 * line))
+        # Wide enough for the longest key and the longest description on one line, and tall
+        # enough for a good part of the list, at any text size (View ▸ Text size); never
+        # larger than the screen.
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        actions = [a for _title, items in self.sections for _k, a in items] or [""]
+        # The key column as Qt sizes it (section titles included), the longest description,
+        # then the cells' padding, the scroll bar and the dialog's margins.
+        widest = self.tree.sizeHintForColumn(0) + max(map(metrics.horizontalAdvance, actions))
+        size = QSize(max(680, 46 * line, widest + 5 * line), max(520, 32 * line))
         screen = self.screen()
         if screen is not None:
             size = size.boundedTo(screen.availableGeometry().size() * 0.9)

@@ -310,6 +310,14 @@ def test_shortcuts_dialog_lists_window_and_tab_shortcuts(window, qtbot):
         dialog.tree.topLevelItem(i).childCount() for i in range(dialog.tree.topLevelItemCount())
     )
     assert rows == len(entries)
+    # Every description fits on its line (none cut off with "…"), unless the screen is too
+    # narrow for that: then the dialog takes 90% of it.
+    metrics = dialog.tree.fontMetrics()
+    longest = max(metrics.horizontalAdvance(what) for _, _, what in entries)
+    fits = dialog.tree.columnWidth(0) + longest < dialog.tree.viewport().width()
+    assert fits or dialog.width() >= 0.9 * dialog.screen().availableGeometry().width() - 1
+    for keys in ({"Ctrl+S", "Ctrl+Shift+O", "Ctrl+Shift+E", "Ctrl+Shift+S"}, {"F5", "Q", "H"}):
+        assert keys <= {key for _, key, _ in entries}
     dialog.close()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
 
