@@ -5,6 +5,7 @@
   at a temporary INI file, and QSettings' default folders are moved into the test's tmp_path,
   so no test reads or writes the user's real nn-tutor settings.
 - Every test starts in the light theme, whatever the previous test switched to.
+- `open_window(**options)` makes a MainWindow, shown and exposed, closed after the test.
 - After each test the widgets it closed are really deleted. pytest-qt closes the widgets
   given to `qtbot.addWidget` and calls deleteLater(), but a deferred delete waits for an
   event loop to return to, which a test run never does: every window of every test used to
@@ -51,3 +52,18 @@ def light_theme_at_start():
     if theme.name != "light":
         theme.set_theme("light")
     yield
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """A factory: `open_window(persist=False, ...)` is a shown MainWindow (see the doc)."""
+    from app.main_window import MainWindow
+
+    def make(**options):
+        win = MainWindow(**options)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    return make

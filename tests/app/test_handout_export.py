@@ -27,7 +27,6 @@ from app.handout_formats import (
     PDF_FILTER,
     HandoutError,
 )
-from app.main_window import MainWindow
 from nncore.lesson import make_lesson
 from nncore.lesson.engine import Lesson
 from nncore.lesson.handout import render
@@ -42,11 +41,8 @@ FILTER_OF = {
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):
+    win = open_window()
     return win
 
 

@@ -27,15 +27,8 @@ EDGE = ("edge", 0, 0, 0)  # weights[0][0, 0] of the custom network
 
 
 @pytest.fixture
-def new_window(qtbot):
-    def make():
-        win = MainWindow(persist=False)
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-
-    return make
+def new_window(open_window):
+    return lambda: open_window(persist=False)
 
 
 def prepared(win):

@@ -18,11 +18,8 @@ from app.train.tab import TrainTab
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):
+    win = open_window()
     return win
 
 

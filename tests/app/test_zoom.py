@@ -44,11 +44,8 @@ def test_percent_label():
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):
+    win = open_window()
     yield win
     win.set_text_scale(1.0, announce=False)  # the next test starts at the normal size
 

@@ -8,16 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app import open_settings
-from app.main_window import KEY_TEXT_SCALE, MainWindow
+from app.main_window import KEY_TEXT_SCALE
 from app.step.presentation import PRESENTATION_SCALE
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def window(open_window):
+    win = open_window()
     win.tabs.setCurrentWidget(win.step_tab)
     win.step_tab.view.setFocus()
     yield win
