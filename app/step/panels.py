@@ -60,7 +60,9 @@ class ScaledFonts:
         self._entries: list[tuple[QWidget, float, bool]] = []
 
     def set(self, widget: QWidget, factor: float, bold: bool = False) -> None:
+        """`widget`'s font is `factor` × the application font from now on (again if set)."""
         widget.setFont(scaled_font(factor, bold))
+        self._entries = [e for e in self._entries if e[0] is not widget]
         self._entries.append((widget, factor, bold))
 
     def refresh(self) -> None:
@@ -93,7 +95,7 @@ class ExplanationPanel(QFrame):
         self.narration = _selectable_label("Explanation")
         self.fonts = ScaledFonts()
         self.fonts.set(self.heading, 1.0, bold=True)
-        self.fonts.set(self.formula, 1.25, bold=True)
+        self.set_large(False)
         self.heading.setFocusPolicy(Qt.NoFocus)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -101,6 +103,16 @@ class ExplanationPanel(QFrame):
         layout.addWidget(self.narration)
         layout.addStretch(1)
         self.setAccessibleName("Step explanation")
+
+    # The formula and the narration, as multiples of the application font: normally, and
+    # in presentation mode, where the panel has the height of the screen to itself.
+    SIZES = {False: (1.25, 1.0), True: (1.9, 1.15)}
+
+    def set_large(self, large: bool) -> None:
+        """The step's arithmetic at its presentation size (True) or its normal size."""
+        formula, narration = self.SIZES[bool(large)]
+        self.fonts.set(self.formula, formula, bold=True)
+        self.fonts.set(self.narration, narration)
 
     def changeEvent(self, event):
         super().changeEvent(event)

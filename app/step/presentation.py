@@ -4,7 +4,8 @@ F5 (or View ▸ Presentation mode) turns it on: the window goes full screen, the
 at least `PRESENTATION_SCALE`, and everything a class does not need to read from the back of
 the room folds away (the lesson settings row, the inspector and its loss slice, the loss
 chart, the timeline, the tab bar and the status bar). The drawing and the explanation panel
-with the current step's arithmetic keep the screen. Esc or F5 again leaves, and everything
+with the current step's arithmetic keep the screen, the arithmetic in larger type still.
+Esc or F5 again leaves, and everything
 comes back exactly as it was: which panels showed, the text size, full screen or not, the
 splitter, the focus. Nothing of it is remembered across launches (the text size it sets is
 not saved as the user's choice).
@@ -69,6 +70,7 @@ class Presentation:
         for widget in folded:
             widget.setVisible(False)
         window.set_text_scale(max(window.text_scale, PRESENTATION_SCALE), remember=False)
+        self.tab.explanation.set_large(True)  # the step's arithmetic larger still
         window.showFullScreen()
         window.action_full_screen.setChecked(True)
         window.action_presentation.setChecked(True)
@@ -79,6 +81,7 @@ class Presentation:
         self.active = False
         self.tab.presenting = False
         window.set_text_scale(saved["scale"], remember=False)
+        self.tab.explanation.set_large(False)
         for widget, visible in saved["visible"]:
             widget.setVisible(visible)
         window.setWindowState(saved["state"])

@@ -46,6 +46,7 @@ def test_f5_enters_and_esc_restores_everything(window, qtbot):
     step.step_forward()
     before = _layout(window)
     focus_before = QApplication.focusWidget()
+    formula_points = step.explanation.formula.font().pointSizeF()
     assert before["side"] == [True, True] and not before["full screen"]
 
     _key(qtbot, Qt.Key_F5)
@@ -59,6 +60,9 @@ def test_f5_enters_and_esc_restores_everything(window, qtbot):
     # The drawing and the current step's arithmetic stay.
     assert step.view.isVisibleTo(step) and step.explanation.isVisibleTo(step)
     assert step.explanation.formula.text()
+    # The arithmetic grows more than the text around it (1.9 × the font instead of 1.25 ×).
+    grown = window.text_scale / 1.25 * 1.9 / 1.25
+    assert step.explanation.formula.font().pointSizeF() == pytest.approx(formula_points * grown)
     assert window.action_presentation.isChecked()
     # The bigger text is not saved as the user's choice.
     assert float(open_settings().value(KEY_TEXT_SCALE)) == 1.25
@@ -69,6 +73,7 @@ def test_f5_enters_and_esc_restores_everything(window, qtbot):
     _key(qtbot, Qt.Key_Escape)
     assert not window.presentation.active and not step.presenting
     assert _layout(window) == before
+    assert step.explanation.formula.font().pointSizeF() == pytest.approx(formula_points)
     assert QApplication.focusWidget() is focus_before
     assert not window.action_presentation.isChecked()
     assert not window.action_full_screen.isChecked()
