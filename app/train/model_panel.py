@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QSpinBox,
 )
 
 from app.train import limits
-from app.train.form import let_shrink, show_inline_message
+from app.train.form import MessageLabel, let_shrink, show_inline_message
 from app.train.session import parse_architecture, recipe_edits
 from nncore import training
 
@@ -179,8 +178,7 @@ class ModelPanel(QGroupBox):
         )
         form.addRow("Precision", self.dtype_combo)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.message.setVisible(False)
         form.addRow(self.message)
 

@@ -52,3 +52,24 @@ def test_the_banner_claims_the_articles_result_only_for_the_articles_settings():
     assert session.recipe_edits(edited) == ["lr"]
     _kind, title, _detail, _action = session.advice_after(done, edited, 0.9)
     assert "as in the article" not in title
+
+
+# ---- 4. a long formula error is shown whole -------------------------------------------------
+
+
+def test_a_long_formula_error_gets_the_height_it_needs_after_a_short_one(open_window, qtbot):
+    """Typing `log(x)` shows short errors first ("'l' is neither ..."), then a long one:
+    the message label must grow to all its lines, not keep the short one's height."""
+    window = open_window()
+    window.resize(1400, 900)
+    window.tabs.setCurrentWidget(window.train_tab)
+    panel = window.train_tab.data_panel
+    message = panel.message
+    panel.function_combo.setCurrentIndex(panel.function_combo.findData("formula"))
+    for typed in ("l", "log", "log(", "log(x)"):
+        panel.formula_edit.setText(typed)
+        qtbot.waitUntil(lambda typed=typed: typed in message.text())
+    assert "NaN" in message.text()
+    qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()))
+    whole = message.toolTip() or message.text()
+    assert whole.endswith("instead of 1/x")  # the tooltip holds the whole message
