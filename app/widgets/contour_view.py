@@ -97,7 +97,11 @@ def let_title_overhang(plot: pg.PlotItem) -> None:
     resize; in a narrow window a long title ("Network's prediction") then pushes the colour
     bar out of the view. This label keeps only its height as a minimum and overhangs.
     """
-    label = plot.titleLabel
+    let_label_overhang(plot.titleLabel)
+
+
+def let_label_overhang(label: pg.LabelItem) -> None:
+    """Keep a LabelItem's text width from being its minimum width (see `let_title_overhang`)."""
 
     def update_min() -> None:
         bounds = label.itemRect()
@@ -367,4 +371,10 @@ class ScatterView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         _style_map(self, self._colors)
 
 
-__all__ = ["ContourView", "ScatterView", "let_title_overhang", "value_brushes"]
+__all__ = [
+    "ContourView",
+    "ScatterView",
+    "let_label_overhang",
+    "let_title_overhang",
+    "value_brushes",
+]
