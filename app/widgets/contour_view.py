@@ -124,7 +124,8 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
 
     Call `set_grid(xs, ys)` once per domain, then `set_values(Z, levels, contour_levels)` as
     often as the values change. `hovered(x, y, inside)` is emitted as the mouse moves, in
-    data coordinates; `value_at(x, y)` reads the grid value nearest to a point.
+    data coordinates; `nearest_cell(x, y)` finds the grid point nearest to it, whose place
+    (`cell_position`) and value (`value_in_cell`) a readout shows together.
     """
 
     hovered = Signal(float, float, bool)
@@ -263,17 +264,30 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         xdata = self.contours.getData()[0]
         return 0 if xdata is None else int(len(xdata))
 
-    def value_at(self, x: float, y: float) -> float | None:
-        """The value at the grid point nearest to (x, y), or None outside the grid."""
-        if self._Z is None:
+    def nearest_cell(self, x: float, y: float) -> tuple[int, int] | None:
+        """(row, column) of the grid point nearest to (x, y), or None outside the grid."""
+        if not (self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]):
             return None
         j = int(np.searchsorted(self._xs, x))
         i = int(np.searchsorted(self._ys, y))
-        if not (self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]):
-            return None
         j = min(range(max(j - 1, 0), min(j + 1, self._xs.size)), key=lambda k: abs(self._xs[k] - x))
         i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)), key=lambda k: abs(self._ys[k] - y))
-        return float(self._Z[i, j])
+        return i, j
+
+    def cell_position(self, row: int, col: int) -> tuple[float, float]:
+        """The (x, y) of a grid point: where the values `value_in_cell` reads were computed."""
+        return float(self._xs[col]), float(self._ys[row])
+
+    def value_in_cell(self, row: int, col: int) -> float | None:
+        """The value at a grid point, or None when the map shows no values."""
+        if self._Z is None:
+            return None
+        return float(self._Z[row, col])
+
+    def value_at(self, x: float, y: float) -> float | None:
+        """The value at the grid point nearest to (x, y), or None outside the grid."""
+        cell = self.nearest_cell(x, y)
+        return None if cell is None else self.value_in_cell(*cell)
 
     @property
     def picture_name(self) -> str:

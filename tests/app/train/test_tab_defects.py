@@ -3,6 +3,7 @@ student trying the tab, and each test fails on the code before its fix."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from app.train import session
@@ -73,3 +74,35 @@ def test_a_long_formula_error_gets_the_height_it_needs_after_a_short_one(open_wi
     qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()))
     whole = message.toolTip() or message.text()
     assert whole.endswith("instead of 1/x")  # the tooltip holds the whole message
+
+
+# ---- 2. the hover readout shows the values where they were computed -------------------------
+
+
+def test_the_hover_readout_names_the_grid_point_its_values_belong_to(tab):
+    from nncore import data as nndata
+
+    xs, ys, Z = nndata.grid_axes(nndata.FUNCTIONS["article"], 100)
+    tab.truth_view.hovered.emit(8.99, 2.61, True)  # between grid rows 62 (2.53) and 63
+    text = tab.views.hover_label.text()
+    row = int(np.argmin(np.abs(ys - 2.61)))
+    col = int(np.argmin(np.abs(xs - 8.99)))
+    assert f"x = {xs[col]:.2f}, y = {ys[row]:.2f}" in text  # y = 2.53, not the mouse's 2.61
+    assert f"truth {Z[row, col]:.4g}" in text
+
+
+def test_the_hover_readout_is_cleared_by_a_new_run_and_by_new_data(tab, qtbot, tmp_path):
+    label = tab.views.hover_label
+    hint = label.text()  # "Hover over a map to read ..."
+    tab.truth_view.hovered.emit(1.0, 1.0, True)
+    assert label.text() != hint
+    tab.reset()
+    assert label.text() == hint
+    tab.truth_view.hovered.emit(1.0, 1.0, True)
+    csv = tmp_path / "points.csv"
+    rows = [f"{x},{y},{x * y}" for x in range(-5, 6) for y in range(-5, 6)]
+    csv.write_text("x,y,z\n" + "\n".join(rows) + "\n")
+    with qtbot.waitSignal(tab.data_panel.changed, timeout=3000):
+        assert tab.data_panel.load_csv(str(csv))
+    qtbot.waitUntil(lambda: tab.prepared.truth is None)  # the tab has taken the CSV data
+    assert label.text() == hint
