@@ -7,6 +7,10 @@ data) with contour lines drawn on top and a colour bar beside it. The lines come
 `app.widgets.marching_squares.contour_segments`, all levels in one array, drawn by a single
 `PlotCurveItem(connect="pairs")`. `ScatterView` shows data points coloured by their value.
 
+Each map keeps its domain's shape: the square [−10, 10]² is drawn square, as large as the
+widget allows, with the spare room as even margins around it (a plot stretched to its
+widget's shape drew it as a tall, narrow strip).
+
 Nothing here knows about networks: the views take NumPy arrays and draw them.
 """
 
@@ -119,6 +123,10 @@ def let_label_overhang(label: pg.LabelItem) -> None:
     update_min()
 
 
+LAYOUT_MARGIN = 9.0  # pyqtgraph's own margin around a GraphicsLayoutWidget's items, px
+MAX_ASPECT = 4.0  # a domain longer than 4:1 (CSV data in unlike units) is drawn at 4:1
+
+
 class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
@@ -175,6 +183,7 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._Z: np.ndarray | None = None
         self._contour_pen_color = "#000000"
         self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.getViewBox().sigResized.connect(self._keep_domain_shape)
         self.apply_theme()
 
     # -- data --
@@ -195,6 +204,32 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             xRange=(self._xs[0], self._xs[-1]), yRange=(self._ys[0], self._ys[-1]), padding=0.0
         )
         self.message.setPos((self._xs[0] + self._xs[-1]) / 2, (self._ys[0] + self._ys[-1]) / 2)
+        self._keep_domain_shape()
+
+    def domain_aspect(self) -> float:
+        """Height over width of the grid's domain (1 for a square), at most MAX_ASPECT:1."""
+        width, height = self._xs[-1] - self._xs[0], self._ys[-1] - self._ys[0]
+        if not (width > 0 and height > 0):
+            return 1.0
+        return float(np.clip(height / width, 1 / MAX_ASPECT, MAX_ASPECT))
+
+    def _keep_domain_shape(self, *_args) -> None:
+        """Give the map its domain's shape: the plot area is the largest rectangle of that
+        shape that fits, centred; the rest becomes margin (title, axes and colour bar
+        stay beside the map)."""
+        view = self.plot.getViewBox()
+        left, top, right, bottom = self.ci.layout.getContentsMargins()
+        # the room the plot area would have without the margins added here
+        room_w = view.width() + left + right - 2 * LAYOUT_MARGIN
+        room_h = view.height() + top + bottom - 2 * LAYOUT_MARGIN
+        if room_w <= 0 or room_h <= 0:
+            return
+        aspect = self.domain_aspect()
+        width = min(room_w, room_h / aspect)
+        pad_x, pad_y = (room_w - width) / 2, (room_h - width * aspect) / 2
+        wanted = (LAYOUT_MARGIN + pad_x, LAYOUT_MARGIN + pad_y)
+        if abs(wanted[0] - left) > 0.5 or abs(wanted[1] - top) > 0.5:
+            self.ci.layout.setContentsMargins(wanted[0], wanted[1], wanted[0], wanted[1])
 
     def set_values(
         self, Z: np.ndarray, levels: tuple[float, float], contour_levels: Sequence[float] = ()

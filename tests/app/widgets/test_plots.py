@@ -146,3 +146,24 @@ def test_an_emptied_loss_plot_forgets_a_diverged_runs_range(qtbot):
     plot.clear_current()  # "Start again" after the run diverged: an empty chart
     _low, high = plot.plot.getViewBox().viewRange()[1]
     assert high < 2  # back to the fresh plot's 1 … 10
+
+
+@pytest.mark.parametrize("size", [(300, 450), (600, 300)])
+def test_a_contour_map_keeps_its_square_domain_square_and_as_large_as_fits(qtbot, size):
+    """The maps were drawn portrait (the square [−10, 10]² as 166 × 316 px)."""
+    from app.widgets.contour_view import ContourView
+
+    view = ContourView("test", bar_label="z")
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    xs = np.linspace(-10, 10, 100)
+    view.set_grid(xs, xs)
+    view.set_values(np.add.outer(xs, xs), (-20, 20), [0.0])
+    box = view.plot.getViewBox()
+    qtbot.waitUntil(lambda: abs(box.width() - box.height()) <= 1.5)
+    # as large as the room allows: the short side of the room is used whole
+    left, top, _right, _bottom = view.ci.layout.getContentsMargins()
+    assert min(left, top) == pytest.approx(9.0)  # no margin added on the limiting side
+    assert box.width() > 0.4 * min(size)
