@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
 )
 
-from app.train.form import let_shrink, show_inline_message
+from app.train.form import MessageLabel, let_shrink, show_inline_message
 from app.train.reader_process import IN_PROCESS_BYTES, CsvReadJob
 from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
 from nncore import data as nndata
@@ -98,8 +97,7 @@ class DataPanel(QGroupBox):
         )
         form.addRow("Formula", self.formula_edit)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.message.setVisible(False)
         form.addRow(self.message)
 

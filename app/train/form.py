@@ -6,6 +6,9 @@
   theme's highlight colour for an error and muted otherwise; hidden when empty. Made one
   line (`nncore.safetext.one_line`) and elided: a long message shows its start, the whole
   of it is in the tooltip (`set_elided`).
+- `MessageLabel`: the label those messages are shown in: word-wrapped, and always as tall
+  as its text needs at its width (a plain wrapped QLabel in the scrolling column kept the
+  height of an earlier, shorter message and cut a long one off at the top and bottom).
 - `scrolling_column(*panels)`: the panels stacked in a column that scrolls vertically and
   is wide enough to show every field whole.
 """
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QScrollArea, QStyle, QVBoxLayout, QWidget
 
 from app.widgets.colormaps import theme_colors
@@ -47,6 +51,33 @@ def set_elided(label: QLabel, text: str, limit: int = LABEL_CHARS) -> None:
     shown_text = elided(text, limit)
     label.setText(shown_text)
     label.setToolTip(one_line(text) if shown_text != one_line(text) else "")
+
+
+class MessageLabel(QLabel):
+    """A word-wrapped label whose minimum height is what its text needs at its width.
+
+    Layouts give a wrapped label the height of its text at its preferred width, so a long
+    message under a form's fields could get the two lines of the message before it, and
+    show its middle only. A minimum height of `heightForWidth` keeps every line in view.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_height()  # a new width: a new number of lines
+
+    def _fit_height(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(max(needed, 0))
 
 
 def scrolling_column(*panels: QWidget, min_width: int = 310) -> QScrollArea:

@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QSpinBox,
 )
 
 from app.train import limits
-from app.train.form import let_shrink, show_inline_message
-from app.train.session import parse_architecture
+from app.train.form import MessageLabel, let_shrink, show_inline_message
+from app.train.session import parse_architecture, recipe_edits
 from nncore import training
 
 
@@ -56,6 +55,10 @@ class ModelPanel(QGroupBox):
         self.recipe_combo = QComboBox()
         self.recipe_combo.addItem("article: as in the article", "article")
         self.recipe_combo.addItem("modern: He init, Adam, mini-batches", "modern")
+        # Each recipe's own label, shown while the fields hold exactly that recipe.
+        self._recipe_labels = [
+            self.recipe_combo.itemText(i) for i in range(self.recipe_combo.count())
+        ]
         self.recipe_combo.setToolTip(
             "A recipe fills in every setting below.\n"
             "article: the article's run: weights drawn uniformly in ±1 (seed 99), plain "
@@ -175,8 +178,7 @@ class ModelPanel(QGroupBox):
         )
         form.addRow("Precision", self.dtype_combo)
 
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = MessageLabel()
         self.message.setVisible(False)
         form.addRow(self.message)
 
@@ -298,17 +300,27 @@ class ModelPanel(QGroupBox):
     def _check(self) -> bool:
         """Show whether the fields make a TrainConfig; update `is_valid`."""
         try:
-            self.config()
+            cfg = self.config()
         except ValueError as err:  # SettingsError from nncore or the Layers field
             self.show_message(str(err), error=True)
             valid = False
         else:
             self.show_message("")
+            self._label_recipe(recipe_edits(cfg))
             valid = True
         if valid != self.is_valid:
             self.is_valid = valid
             self.validity_changed.emit(valid)
         return valid
+
+    def _label_recipe(self, edits: list[str]) -> None:
+        """Say in the recipe box when the fields no longer hold the recipe it names, so an
+        edited run is never presented as "as in the article"."""
+        current = self.recipe_combo.currentIndex()
+        for index, label in enumerate(self._recipe_labels):
+            if index == current and edits:
+                label = f"{self.recipe_combo.itemData(index)} (edited)"
+            self.recipe_combo.setItemText(index, label)
 
     def _on_edit(self, *_):
         if self._loading:

@@ -290,6 +290,19 @@ def readout_text(report: training.EpochReport | None) -> str:
 TRY_MODERN_ACTION = "Try the modern recipe"  # the banner's button after an article run
 
 
+def recipe_edits(cfg: training.TrainConfig) -> list[str]:
+    """The settings of `cfg` that differ from its named recipe's ("lr", "epochs", ...);
+    empty when `cfg` is the recipe exactly (or names no known recipe)."""
+    if cfg.recipe not in training.RECIPES:
+        return []
+    named = training.recipe(cfg.recipe)
+    return [
+        field.name
+        for field in dataclasses.fields(cfg)
+        if getattr(cfg, field.name) != getattr(named, field.name)
+    ]
+
+
 def advice_after(
     reason: training.StopReason, cfg: training.TrainConfig | None, r2: float | None
 ) -> tuple[str, str, str, str] | None:
@@ -309,9 +322,15 @@ def advice_after(
     if reason.kind == "stopped":
         return None
     fit = f"R² = {r2:.3f}: " if r2 is not None else ""
+    # Only the article's own settings may claim the article's result.
+    like = (
+        "with your changes to the article's recipe"
+        if recipe_edits(cfg)
+        else "just as in the article"
+    )
     return (
         "info",
-        f"{fit}roughly right, but not one-to-one, just as in the article.",
+        f"{fit}roughly right, but not one-to-one, {like}.",
         "The article suggests better data, tuned learning rates, longer training and "
         "annealing. The modern recipe does several of these at once: He "
         "initialisation, the Adam optimiser, mini-batches and a cosine schedule. "
@@ -356,6 +375,7 @@ __all__ = [
     "readout_text",
     "advice_after",
     "TRY_MODERN_ACTION",
+    "recipe_edits",
     "duration_text",
     "progress_text",
 ]

@@ -261,6 +261,7 @@ class TrainTab(QWidget):
         else:
             self.loss_plot.clear_current()
         self.health_plots.clear_curves()
+        self.views.clear_hover()  # its prediction and error were the previous run's
         self._run_id += 1
         self.run = run
         self._run_label = self.model_panel.summary()

@@ -43,6 +43,7 @@ from app.widgets.plots import HealthPlots, LossPlot, WeightMatricesView
 
 CONTOUR_LINES = 8  # about this many contour lines per value map
 ERROR_CONTOUR_LINES = 4  # and on the error map, whose range changes as the run learns
+HOVER_HINT = "Hover over a map to read x, y and the values there."
 
 
 class TrainViews(QWidget):
@@ -66,7 +67,7 @@ class TrainViews(QWidget):
         for view in self.maps:
             maps_layout.addWidget(view, 1)
             view.hovered.connect(self._on_hover)
-        self.hover_label = QLabel("Hover over a map to read x, y and the values there.")
+        self.hover_label = QLabel(HOVER_HINT)
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.loss_plot = LossPlot()
@@ -143,6 +144,7 @@ class TrainViews(QWidget):
         """Draw the data: the true function (or, for CSV data, the points themselves), the
         training points, and blank prediction and error maps on the same colour scale."""
         self.levels = p.value_range()
+        self.clear_hover()  # the values it read belong to the data before
         drawn = drawn_points(len(p.train))  # every point trains; the views draw a sample
         self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
         for view in self.maps:
@@ -224,18 +226,28 @@ class TrainViews(QWidget):
         ):
             view.apply_theme(name)
 
+    def clear_hover(self) -> None:
+        """Back to the hint: what the readout showed belongs to an earlier run or data set."""
+        self.hover_label.setText(HOVER_HINT)
+
     def _on_hover(self, x: float, y: float, inside: bool) -> None:
+        """Read the three maps at the grid point nearest the mouse, and say where that
+        point is: its values were computed there, not at the mouse's exact position."""
         if not inside:
+            return
+        cell = self.truth_view.nearest_cell(x, y)  # the three maps share one grid
+        if cell is None:
             return
         parts = []
         for name, view in zip(("truth", "prediction", "error"), self.maps):
-            value = view.value_at(x, y)
+            value = view.value_in_cell(*cell)
             if value is not None:
                 parts.append(f"{name} {value:.4g}")
-        text = f"x = {x:.2f}, y = {y:.2f}"
+        grid_x, grid_y = self.truth_view.cell_position(*cell)
+        text = f"grid point x = {grid_x:.2f}, y = {grid_y:.2f}"
         if parts:
             text += ":   " + ",   ".join(parts)
         self.hover_label.setText(text)
 
 
-__all__ = ["TrainViews", "CONTOUR_LINES"]
+__all__ = ["TrainViews", "CONTOUR_LINES", "HOVER_HINT"]

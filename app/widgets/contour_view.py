@@ -7,6 +7,10 @@ data) with contour lines drawn on top and a colour bar beside it. The lines come
 `app.widgets.marching_squares.contour_segments`, all levels in one array, drawn by a single
 `PlotCurveItem(connect="pairs")`. `ScatterView` shows data points coloured by their value.
 
+Each map keeps its domain's shape: the square [−10, 10]² is drawn square, as large as the
+widget allows, with the spare room as even margins around it (a plot stretched to its
+widget's shape drew it as a tall, narrow strip).
+
 Nothing here knows about networks: the views take NumPy arrays and draw them.
 """
 
@@ -97,7 +101,11 @@ def let_title_overhang(plot: pg.PlotItem) -> None:
     resize; in a narrow window a long title ("Network's prediction") then pushes the colour
     bar out of the view. This label keeps only its height as a minimum and overhangs.
     """
-    label = plot.titleLabel
+    let_label_overhang(plot.titleLabel)
+
+
+def let_label_overhang(label: pg.LabelItem) -> None:
+    """Keep a LabelItem's text width from being its minimum width (see `let_title_overhang`)."""
 
     def update_min() -> None:
         bounds = label.itemRect()
@@ -115,12 +123,17 @@ def let_title_overhang(plot: pg.PlotItem) -> None:
     update_min()
 
 
+LAYOUT_MARGIN = 9.0  # pyqtgraph's own margin around a GraphicsLayoutWidget's items, px
+MAX_ASPECT = 4.0  # a domain longer than 4:1 (CSV data in unlike units) is drawn at 4:1
+
+
 class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """One filled contour map: image, contour lines, colour bar, optional points and hover.
 
     Call `set_grid(xs, ys)` once per domain, then `set_values(Z, levels, contour_levels)` as
     often as the values change. `hovered(x, y, inside)` is emitted as the mouse moves, in
-    data coordinates; `value_at(x, y)` reads the grid value nearest to a point.
+    data coordinates; `nearest_cell(x, y)` finds the grid point nearest to it, whose place
+    (`cell_position`) and value (`value_in_cell`) a readout shows together.
     """
 
     hovered = Signal(float, float, bool)
@@ -170,6 +183,7 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._Z: np.ndarray | None = None
         self._contour_pen_color = "#000000"
         self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.getViewBox().sigResized.connect(self._keep_domain_shape)
         self.apply_theme()
 
     # -- data --
@@ -190,6 +204,32 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             xRange=(self._xs[0], self._xs[-1]), yRange=(self._ys[0], self._ys[-1]), padding=0.0
         )
         self.message.setPos((self._xs[0] + self._xs[-1]) / 2, (self._ys[0] + self._ys[-1]) / 2)
+        self._keep_domain_shape()
+
+    def domain_aspect(self) -> float:
+        """Height over width of the grid's domain (1 for a square), at most MAX_ASPECT:1."""
+        width, height = self._xs[-1] - self._xs[0], self._ys[-1] - self._ys[0]
+        if not (width > 0 and height > 0):
+            return 1.0
+        return float(np.clip(height / width, 1 / MAX_ASPECT, MAX_ASPECT))
+
+    def _keep_domain_shape(self, *_args) -> None:
+        """Give the map its domain's shape: the plot area is the largest rectangle of that
+        shape that fits, centred; the rest becomes margin (title, axes and colour bar
+        stay beside the map)."""
+        view = self.plot.getViewBox()
+        left, top, right, bottom = self.ci.layout.getContentsMargins()
+        # the room the plot area would have without the margins added here
+        room_w = view.width() + left + right - 2 * LAYOUT_MARGIN
+        room_h = view.height() + top + bottom - 2 * LAYOUT_MARGIN
+        if room_w <= 0 or room_h <= 0:
+            return
+        aspect = self.domain_aspect()
+        width = min(room_w, room_h / aspect)
+        pad_x, pad_y = (room_w - width) / 2, (room_h - width * aspect) / 2
+        wanted = (LAYOUT_MARGIN + pad_x, LAYOUT_MARGIN + pad_y)
+        if abs(wanted[0] - left) > 0.5 or abs(wanted[1] - top) > 0.5:
+            self.ci.layout.setContentsMargins(wanted[0], wanted[1], wanted[0], wanted[1])
 
     def set_values(
         self, Z: np.ndarray, levels: tuple[float, float], contour_levels: Sequence[float] = ()
@@ -259,17 +299,30 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         xdata = self.contours.getData()[0]
         return 0 if xdata is None else int(len(xdata))
 
-    def value_at(self, x: float, y: float) -> float | None:
-        """The value at the grid point nearest to (x, y), or None outside the grid."""
-        if self._Z is None:
+    def nearest_cell(self, x: float, y: float) -> tuple[int, int] | None:
+        """(row, column) of the grid point nearest to (x, y), or None outside the grid."""
+        if not (self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]):
             return None
         j = int(np.searchsorted(self._xs, x))
         i = int(np.searchsorted(self._ys, y))
-        if not (self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]):
-            return None
         j = min(range(max(j - 1, 0), min(j + 1, self._xs.size)), key=lambda k: abs(self._xs[k] - x))
         i = min(range(max(i - 1, 0), min(i + 1, self._ys.size)), key=lambda k: abs(self._ys[k] - y))
-        return float(self._Z[i, j])
+        return i, j
+
+    def cell_position(self, row: int, col: int) -> tuple[float, float]:
+        """The (x, y) of a grid point: where the values `value_in_cell` reads were computed."""
+        return float(self._xs[col]), float(self._ys[row])
+
+    def value_in_cell(self, row: int, col: int) -> float | None:
+        """The value at a grid point, or None when the map shows no values."""
+        if self._Z is None:
+            return None
+        return float(self._Z[row, col])
+
+    def value_at(self, x: float, y: float) -> float | None:
+        """The value at the grid point nearest to (x, y), or None outside the grid."""
+        cell = self.nearest_cell(x, y)
+        return None if cell is None else self.value_in_cell(*cell)
 
     @property
     def picture_name(self) -> str:
@@ -367,4 +420,10 @@ class ScatterView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         _style_map(self, self._colors)
 
 
-__all__ = ["ContourView", "ScatterView", "let_title_overhang", "value_brushes"]
+__all__ = [
+    "ContourView",
+    "ScatterView",
+    "let_label_overhang",
+    "let_title_overhang",
+    "value_brushes",
+]

@@ -7,7 +7,10 @@ and the network's weight arrays); they do no arithmetic beyond choosing colour r
   second (right-hand) axis, and the previous run's curves greyed out behind the current
   ones so two recipes or learning rates can be compared on the same seed (optionally on a
   logarithmic epoch axis, when one run is much shorter than the other). Axis ranges move
-  in round steps only, so the axes are not re-laid out at every refresh.
+  in round steps only, so the axes are not re-laid out at every refresh; with nothing to
+  draw they go back to where a fresh plot starts. Its key is a line of text above the
+  plot, not a legend inside it: a legend box in the corner covered the curves, and one
+  wider than the plot (with the previous run's label) lost its left part and its swatches.
 - `HealthPlots`: for every layer, the size (norm) of its weights and of their gradients,
   and the share of "dead" ReLU neurons that output zero for every training point.
 - `WeightMatricesView`: each weight matrix as a heat map (blue positive, orange negative).
@@ -19,6 +22,7 @@ The contour maps are in `app.widgets.contour_view`.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -31,6 +35,7 @@ from app.pictures import SaveImageMenu
 from app.widgets.colormaps import diverging_colormap, theme_colors
 from app.widgets.contour_view import (
     FollowsTextSize,
+    let_label_overhang,
     let_title_overhang,
     size_axis_labels,
     text_size,
@@ -38,6 +43,8 @@ from app.widgets.contour_view import (
 from app.widgets.marching_squares import nice_step
 
 FEW_POINTS = 30  # curves this short also get a dot per point
+PREVIOUS_LABEL_CHARS = 48  # the key's "previous:" entry is cut ("…") beyond this
+EMPTY_LOSS_RANGE = (0.0, 1.0)  # log10 units: the loss axis of a plot with no curve, 1 … 10
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
 LAYER_COLORS = (
@@ -141,6 +148,12 @@ class _StickyRange:
     def reset(self) -> None:
         self.current = None
 
+    def show_default(self, wanted: tuple[float, float]) -> None:
+        """Nothing to draw: show `wanted`, as a fresh plot does."""
+        if wanted != self.current:
+            self.current = wanted
+            self.view.setYRange(*wanted, padding=0.02)
+
 
 class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
@@ -151,8 +164,11 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.setMinimumSize(300, 200)
         self._colors = theme_colors()
+        # the key: one line of text above the plot, clear of the curves (see the module doc)
+        self.key = self.addLabel("", row=0, col=0, justify="right")
+        let_label_overhang(self.key)
         self.plot = self.addPlot(
-            row=0, col=0, axisItems={"left": DecadeAxis("left"), "bottom": DecadeAxis("bottom")}
+            row=1, col=0, axisItems={"left": DecadeAxis("left"), "bottom": DecadeAxis("bottom")}
         )
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
@@ -163,11 +179,10 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.getViewBox().disableAutoRange()
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self.previous_train = self.plot.plot([], [])
         self.previous_val = self.plot.plot([], [])
-        self.train = self.plot.plot([], [], name="training MSE")
-        self.val = self.plot.plot([], [], name="validation MSE", connect="finite")
+        self.train = self.plot.plot([], [])
+        self.val = self.plot.plot([], [], connect="finite")
         # learning rate on its own view box, sharing the x axis
         self.lr_view = pg.ViewBox(enableMenu=False)
         self.lr_view.setMouseEnabled(False, False)
@@ -181,7 +196,6 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.lr_view.disableAutoRange()
         self.plot.getAxis("right").setLogMode(False, False)
         self.plot.getViewBox().sigResized.connect(self._sync_lr_view)
-        self.legend.addItem(self.lr_curve, "learning rate")
         self._previous_label = ""
         self._current = (np.empty(0), np.empty(0), None)
         self._previous_mse = np.empty(0)
@@ -244,7 +258,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._update_y()
         self._sync_lr_view()  # the axes may have changed width since the last resize
         lr = np.asarray(lr, dtype=float)
-        # headroom: the line sits at about half height, clear of the legend in the corner
+        # headroom: the line sits at about half height, clear of the loss curves at the top
         self._lr_range.update(lr * 1.6 if lr.size else lr)
 
     def _update_y(self) -> None:
@@ -252,7 +266,11 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         parts = [np.asarray(train_mse, dtype=float), self._previous_mse]
         if val_mse is not None:
             parts.append(np.asarray(val_mse, dtype=float))
-        self._y_range.update(np.concatenate(parts))
+        values = np.concatenate(parts)
+        if np.any(np.isfinite(values) & (values > 0)):
+            self._y_range.update(values)
+        else:  # an empty chart must not keep the range of a curve no longer drawn
+            self._y_range.show_default(EMPTY_LOSS_RANGE)
 
     def keep_as_previous(self, label: str) -> None:
         """Grey out the current curves as "previous run" and clear the live ones."""
@@ -260,14 +278,17 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         if len(epochs):
             self._previous_mse = np.array(train_mse, dtype=float)
             self._previous_last = float(epochs[-1])
-            self.previous_train.setData(epochs, train_mse)
+            few = len(epochs) <= FEW_POINTS  # a one-epoch run is a dot, not nothing
+            grey = QColor(self._colors["dim"])
+            symbol = {"symbol": "o", "symbolSize": 4, "symbolPen": None} if few else {}
+            symbol = {"symbol": None, **symbol}
+            self.previous_train.setData(epochs, train_mse, symbolBrush=grey, **symbol)
             if val_mse is not None and np.any(np.isfinite(val_mse)):
-                self.previous_val.setData(epochs, val_mse)
+                self.previous_val.setData(epochs, val_mse, symbolBrush=grey, **symbol)
             else:
                 self.previous_val.setData([], [])
             self._previous_label = label
-            self.legend.removeItem(self.previous_train)
-            self.legend.addItem(self.previous_train, f"previous: {label}")
+            self._update_key()
         self.clear_current()
 
     def clear_previous(self) -> None:
@@ -276,7 +297,10 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.previous_val.setData([], [])
         self._previous_mse = np.empty(0)
         self._previous_last = 0.0
-        self.legend.removeItem(self.previous_train)
+        self._previous_label = ""
+        self._update_key()
+        self._update_x()
+        self._update_y()
 
     def clear_current(self) -> None:
         self._current = (np.empty(0), np.empty(0), None)
@@ -284,6 +308,39 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.train.setData([], [])
         self.val.setData([], [])
         self.lr_curve.setData([], [])
+        self._update_x()
+        self._update_y()
+
+    def key_text(self) -> str:
+        """The key's entries as plain text, e.g. "training MSE · validation MSE · …"."""
+        names = [name for _color, _mark, name in self._key_entries()]
+        return " · ".join(names)
+
+    def _key_entries(self) -> list[tuple[str, str, str]]:
+        """(colour, line mark, name) for each curve, the previous run's last."""
+        c = self._colors
+        entries = [
+            (c["positive"], "━━", "training MSE"),
+            (c["negative"], "━━", "validation MSE"),
+            (c["muted"], "╌╌", "learning rate"),
+        ]
+        if self.has_previous():
+            label = self._previous_label
+            if len(label) > PREVIOUS_LABEL_CHARS:
+                label = label[: PREVIOUS_LABEL_CHARS - 1] + "…"
+            entries.append((c["dim"], "━━", f"previous: {label}"))
+        return entries
+
+    def _update_key(self) -> None:
+        spans = [
+            f'<span style="color:{color}">{mark}</span>&nbsp;{html.escape(name)}'
+            for color, mark, name in self._key_entries()
+        ]
+        # the current run's three entries on one line, the previous run's on the next
+        text = "&nbsp;&nbsp;&nbsp;".join(spans[:3])
+        if len(spans) > 3:
+            text += "<br>" + spans[3]
+        self.key.setText(text, size=text_size(0.9), color=self._colors["foreground"])
 
     def has_previous(self) -> bool:
         x = self.previous_train.getData()[0]
@@ -299,13 +356,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         grey = QColor(c["dim"])
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
-        self.legend.setLabelTextColor(c["foreground"])
-        self.legend.setLabelTextSize(text_size(0.9))
-        for _sample, label in self.legend.items:  # pyqtgraph re-colours only new labels
-            label.setText(label.text)
-        translucent = QColor(c["background"])
-        translucent.setAlpha(200)
-        self.legend.setBrush(pg.mkBrush(translucent))
+        self._update_key()
 
 
 class HealthPlots(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):

@@ -101,7 +101,69 @@ def test_titles_legend_and_axis_labels_follow_the_application_font(qtbot):
         points = f"{larger.pointSizeF():.1f}pt"
         # A top-level widget hears of the application font through a posted event.
         qtbot.waitUntil(lambda: loss.plot.getAxis("bottom").labelStyle["font-size"] == points)
-        assert loss.legend.opts["labelTextSize"] == f"{larger.pointSizeF() * 0.9:.1f}pt"
+        assert loss.key.opts["size"] == f"{larger.pointSizeF() * 0.9:.1f}pt"
         qtbot.waitUntil(lambda: health.weight_plot.titleLabel.opts["size"] == points)
     finally:
         QApplication.setFont(normal)
+
+
+def _shown_loss_plot(qtbot, width=345, height=260):
+    from app.widgets.plots import LossPlot
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(width, height)
+    plot.show()
+    qtbot.waitExposed(plot)
+    return plot
+
+
+def test_the_loss_key_stays_whole_and_clear_of_the_curves_with_a_previous_run(qtbot):
+    """A narrow loss plot after Reset: the key with the previous run's long label must not
+    lose its left part (and with it the swatches) nor cover the curves."""
+    plot = _shown_loss_plot(qtbot)
+    epochs = np.arange(1, 41, dtype=float)
+    losses = 10.0 / epochs
+    plot.set_history(epochs, losses, losses * 1.1, np.full(40, 0.001))
+    plot.keep_as_previous("article, gradient descent, lr 0.001 (changed mid-run)")
+    plot.set_history(epochs, losses / 2, losses / 2, np.full(40, 0.001))
+    qtbot.waitUntil(lambda: plot.key.sceneBoundingRect().height() > 0)
+    key = plot.key.sceneBoundingRect()
+    drawing = plot.plot.getViewBox().sceneBoundingRect()
+    assert key.left() >= 0 and key.top() >= 0  # nothing of it is cut off
+    assert not key.intersects(drawing)  # above the curves, not on them
+    text = plot.key_text()
+    for name in ("training MSE", "validation MSE", "learning rate", "previous: article"):
+        assert name in text
+    assert plot.key.text.count("━") >= 3 * 2  # a swatch (coloured line) for every curve
+
+
+def test_an_emptied_loss_plot_forgets_a_diverged_runs_range(qtbot):
+    plot = _shown_loss_plot(qtbot)
+    epochs = np.arange(1, 4, dtype=float)
+    plot.set_history(epochs, np.array([1.0, 1e12, 1e25]), None, np.full(3, 10.0))
+    assert plot.plot.getViewBox().viewRange()[1][1] > 24  # log10 units: up to 1e25
+    plot.clear_current()  # "Start again" after the run diverged: an empty chart
+    _low, high = plot.plot.getViewBox().viewRange()[1]
+    assert high < 2  # back to the fresh plot's 1 … 10
+
+
+@pytest.mark.parametrize("size", [(300, 450), (600, 300)])
+def test_a_contour_map_keeps_its_square_domain_square_and_as_large_as_fits(qtbot, size):
+    """The maps were drawn portrait (the square [−10, 10]² as 166 × 316 px)."""
+    from app.widgets.contour_view import ContourView
+
+    view = ContourView("test", bar_label="z")
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    xs = np.linspace(-10, 10, 100)
+    view.set_grid(xs, xs)
+    view.set_values(np.add.outer(xs, xs), (-20, 20), [0.0])
+    box = view.plot.getViewBox()
+    qtbot.waitUntil(lambda: abs(box.width() - box.height()) <= 1.5)
+    # as large as the room allows: the short side of the room is used whole
+    left, top, _right, _bottom = view.ci.layout.getContentsMargins()
+    assert min(left, top) == pytest.approx(9.0)  # no margin added on the limiting side
+    assert box.width() > 0.4 * min(size)
