@@ -186,8 +186,14 @@ class _NewClasses:
     def __init__(self):
         self.ids: dict[str, int] = {}
         self.file_name = ""  # for the message of a file with too many classes
+        # each field's text as met, to its number: a row then costs one look-up; bounded, as
+        # " dog", "dog " and "1.0" are other texts of the same class
+        self.known: dict[str, float] = {}
 
     def code(self, raw: str, number: int) -> float:
+        known = self.known.get(raw)
+        if known is not None:
+            return known
         key = _label_key(raw)
         found = self.ids.get(key)
         if found is None:
@@ -199,6 +205,8 @@ class _NewClasses:
                     [number],
                 )
             found = self.ids[key] = len(self.ids)
+        if len(self.known) < 10 * MAX_CLASSES:
+            self.known[raw] = float(found)
         return float(found)
 
 
