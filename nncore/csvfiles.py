@@ -227,7 +227,12 @@ class _KnownClasses:
             return math.nan  # not a class of this model: no accuracy, the predictions stand
         if key in self.index:
             return float(self.index[key])
-        if self.numbers_are_indices and key.isdigit() and int(key) < len(self.index):
+        if (
+            self.numbers_are_indices
+            and key.isascii()
+            and key.isdigit()
+            and int(key) < len(self.index)
+        ):
             return float(key)
         return math.nan
 

@@ -156,6 +156,8 @@ def test_points_with_a_classifiers_names_come_back_as_its_indices(tmp_path):
     assert y[:2, 0].tolist() == [1.0, 0.0] and all(math.isnan(v) for v in y[2:, 0])
     X, y = load_points_csv(write(tmp_path, "0,0,1\n1,1,0\n", "plain.csv"), 2, classes=("a", "b"))
     assert y[:, 0].tolist() == [1.0, 0.0]  # class numbers, for names that are not numbers
+    _, y = load_points_csv(write(tmp_path, "0,0,\u00b2\n", "sup.csv"), 2, classes=("a", "b"))
+    assert math.isnan(y[0, 0])  # '²' is a digit to str.isdigit, but no class number
     _, y = load_points_csv(write(tmp_path, "0,0,1\n1,1,5\n", "n.csv"), 2, classes=("5", "10"))
     assert math.isnan(y[0, 0]) and y[1, 0] == 0.0  # names that are numbers: by name only
 
