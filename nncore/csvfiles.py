@@ -19,6 +19,17 @@ stops after `MAX_RECORDED_PROBLEMS` bad lines). Text from the file (the file's n
 field, a column name) is quoted through `nncore.safetext.shown`. A path of the wrong type
 raises TypeError.
 
+A column headed `label` or `class` holds classes, for training a classifier (`load_csv`):
+names ("cat", "dog") or whole numbers. They become class indices the way
+`nncore.classification.label_indices` numbers them: whole numbers 0 … k − 1 stay as they are
+(named "class 0", ...); other labels are sorted (numbers in numeric order first, then names
+alphabetically) and keep their text as the class names. Sorted, not first seen, so the same
+data in another row order gives the same classes, and a model trained on one file reads the
+labels of another. The labels are read as they stream past, so the limits hold for any file:
+at most `MAX_CLASSES` distinct labels, each name at most `MAX_CLASS_NAME_CHARS` printable
+characters; an empty label, a number that is not whole (0.5 is no class) and a file with both
+a label and a target column are bad lines or one-line DataErrors like the rest.
+
 `nncore.data` re-exports everything public here, so `from nncore.data import load_csv` works.
 """
 
@@ -36,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import checks
+from .classification import label_indices
 from .dataset import Dataset
 from .errors import DataError
 from .safetext import printable_part, shown
@@ -49,6 +61,8 @@ __all__ = [
     "MAX_CSV_ROWS",
     "MAX_CSV_LINE_CHARS",
     "MAX_RECORDED_PROBLEMS",
+    "MAX_CLASSES",
+    "MAX_CLASS_NAME_CHARS",
 ]
 
 MIN_CSV_ROWS = 10  # to train and check a network; points to predict at need only one
@@ -61,31 +75,50 @@ MAX_CSV_LINE_CHARS = 10_000  # a row of numbers is far shorter; this keeps one l
 MAX_RECORDED_PROBLEMS = 1_000  # bad lines recorded before reading stops
 _LISTED_CHARS = 240  # characters of bad lines listed in a message (the rest are counted)
 _TARGET_NAMES = ("target", "z", "f", "value", "output", "label")
+_LABEL_NAMES = ("label", "class")  # a column of classes: a classifier's data
+# A classifier of 100 classes on 2-D points is already more than a lesson needs; the bound
+# keeps the table of labels seen small whatever the file holds.
+MAX_CLASSES = 100
+MAX_CLASS_NAME_CHARS = 100  # as a weight file's class names
 _COUNT_BLOCK = 1 << 20  # bytes read at a time when counting line breaks
 
 
 def load_csv(path) -> Dataset:
-    """Read columns x, y, target from a CSV file.
+    """Read columns x, y, target (a regression) or x, y, label (a classifier) from a CSV file.
 
     A header row is optional: with one, the columns are found by name (x, y and target, or z,
     f, value, output), in any order, and extra columns are ignored; without one, each row
-    holds exactly x, y, target. Commas, semicolons (with decimal commas allowed), tabs or
-    spaces separate the values (Excel's "sep=;" first line is understood); blank lines and
-    lines starting with '#' are skipped.
+    holds exactly x, y, target. A column headed `label` or `class` holds classes instead
+    (names or whole numbers, see the module's docstring): the Dataset then has `classes`, the
+    class names, and `y` the class indices. Commas, semicolons (with decimal commas allowed),
+    tabs or spaces separate the values (Excel's "sep=;" first line is understood); blank
+    lines and lines starting with '#' are skipped.
     Raises DataError naming the faulty lines (the first few in the message, more in `.lines`).
     """
-    X, y, name = _read_columns(
+    labels = _NewClasses()
+    X, y, name, labelled = _read_columns(
         path,
         ("x", "y"),
         target_required=True,
         min_rows=MIN_CSV_ROWS,
         purpose="to train and check a network",
+        labels=labels,
     )
     assert y is not None  # target_required: every row was read with its target
-    return Dataset(X, y, f"{printable_part(name)} ({len(X)} rows)")
+    if not labelled:
+        return Dataset(X, y, f"{printable_part(name)} ({len(X)} rows)")
+    seen = list(labels.ids)  # the labels in the order first met; y holds their positions
+    if len(seen) < 2:
+        raise DataError(
+            f"{shown(name)}: every row has the class {shown(seen[0])}; a classifier needs "
+            "at least two classes"
+        )
+    index, classes = label_indices(seen)  # sorted: index[i] is the class of seen[i]
+    y = index[y[:, 0].astype(np.intp)]
+    return Dataset(X, y, f"{printable_part(name)} ({len(X)} rows, {len(classes)} classes)", classes)
 
 
-def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | None]:
+def load_points_csv(path, n_inputs: int = 2, classes=None) -> tuple[np.ndarray, np.ndarray | None]:
     """Points to predict at, from a CSV file: (X of shape (n, n_inputs), targets (n, 1) or None).
 
     The file is read by the same rules as `load_csv` (separators, comments, encodings, size
@@ -95,13 +128,113 @@ def load_points_csv(path, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray | N
     column named target (or z, f, value, output, label) holds known answers, and any other
     column is ignored. Without a header, the first row decides: `n_inputs` values are inputs
     only, one more is inputs then target. Raises DataError, as `load_csv` does.
+
+    For a classifier, `classes` are its class names: the known answers (a column headed
+    label or class, or the extra column of a file without a header) are then class names
+    or, when no class name is a number, class numbers 0 … k − 1, and come back as class
+    indices; a label that is neither (unknown to the model, empty, 0.5) comes back as NaN.
     """
     n_inputs = checks.whole(n_inputs, "n_inputs", 1)
     names = ("x", "y") if n_inputs == 2 else tuple(f"x{i + 1}" for i in range(n_inputs))
-    X, y, _ = _read_columns(
-        path, names, target_required=False, min_rows=1, purpose="to make a prediction"
+    X, y, _, _ = _read_columns(
+        path,
+        names,
+        target_required=False,
+        min_rows=1,
+        purpose="to make a prediction",
+        labels=None if classes is None else _KnownClasses(classes),
     )
     return X, y
+
+
+class _LabelProblem(Exception):
+    """What is wrong with one label, as the end of a bad line's sentence ("is empty; ...")."""
+
+
+def _label_key(raw: str) -> str:
+    """A label's text as its class is known by: a whole number written plainly ("1.0" and
+    "1" are the same class, "1"), a name stripped. Raises _LabelProblem."""
+    text = raw.strip()
+    if not text:
+        raise _LabelProblem("is empty; every row needs its class")
+    value = _number(text)
+    if value is not None:
+        if not math.isfinite(value) or value != round(value):
+            raise _LabelProblem(
+                f"holds {shown(text)}, which is no class: classes are names or whole numbers "
+                "(a column headed target holds a regression's numbers)"
+            )
+        text = str(int(value))
+    if len(text) > MAX_CLASS_NAME_CHARS:
+        raise _LabelProblem(
+            f"holds a name of {len(text):,} characters; a class name has at most "
+            f"{MAX_CLASS_NAME_CHARS}"
+        )
+    if printable_part(text) != text:
+        raise _LabelProblem(
+            f"holds {shown(text)}, with control characters; a class name must be printable text"
+        )
+    return text
+
+
+class _NewClasses:
+    """Labels for training: each distinct one gets a number in the order first met (its
+    place in `ids`); `load_csv` renumbers them in sorted order once all are read."""
+
+    plain_column_is_label = False  # a file without a header is a regression's, as before
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.file_name = ""  # for the message of a file with too many classes
+        # each field's text as met, to its number: a row then costs one look-up; bounded, as
+        # " dog", "dog " and "1.0" are other texts of the same class
+        self.known: dict[str, float] = {}
+
+    def code(self, raw: str, number: int) -> float:
+        known = self.known.get(raw)
+        if known is not None:
+            return known
+        key = _label_key(raw)
+        found = self.ids.get(key)
+        if found is None:
+            if len(self.ids) >= MAX_CLASSES:
+                raise DataError(
+                    f"{shown(self.file_name)}: line {number:,} brings a class beyond the "
+                    f"first {MAX_CLASSES} ({shown(key)}); a classifier here tells at most "
+                    f"{MAX_CLASSES} classes apart (is that column really its classes?)",
+                    [number],
+                )
+            found = self.ids[key] = len(self.ids)
+        if len(self.known) < 10 * MAX_CLASSES:
+            self.known[raw] = float(found)
+        return float(found)
+
+
+class _KnownClasses:
+    """Labels to compare with a classifier's answers: its class names to their indices."""
+
+    plain_column_is_label = True  # a headerless file's extra column: the known classes
+
+    def __init__(self, classes):
+        self.index = {str(name): i for i, name in enumerate(classes)}
+        # class numbers stand for classes only when no name is itself a number
+        self.numbers_are_indices = all(_number(name) is None for name in self.index)
+
+    def code(self, raw: str, number: int) -> float:
+        try:
+            key = _label_key(raw)
+        except _LabelProblem:
+            return math.nan  # not a class of this model: no accuracy, the predictions stand
+        if key in self.index:
+            return float(self.index[key])
+        if (
+            self.numbers_are_indices
+            and key.isascii()
+            and key.isdigit()
+            and int(key) < len(self.index)
+        ):
+            return float(key)
+        return math.nan
 
 
 class _Layout(NamedTuple):
@@ -112,16 +245,20 @@ class _Layout(NamedTuple):
     n_fields: int  # how many fields every row must have
     has_target: bool
     expected: str  # what a row should hold, e.g. "3 values (x, y, target)"
+    label: int | None = None  # the field holding the class, kept after the inputs
+    label_name: str = ""
 
 
 class _Rows:
     """The rows read so far: numbers in one flat array, bad lines with what is wrong."""
 
-    def __init__(self, layout: _Layout, header_line: int, counts: str):
+    def __init__(self, layout: _Layout, header_line: int, counts: str, labels=None):
         self.layout = layout
+        self.labels = labels  # turns the label field into a number (a _NewClasses or so)
+        self.width = len(layout.columns) + (layout.label is not None)  # numbers per row
         self.header_line = header_line  # the first content line (a header or the first row)
         self.counts = counts  # how many fields a row should have, in words ("2 or 3")
-        self.values = array.array("d")  # row after row, len(layout.columns) numbers each
+        self.values = array.array("d")  # row after row, `width` numbers each
         self.count = 0  # rows of data met, good or bad
         self.numbers: list[int] = []  # the first few rows' line numbers, for messages
         self.last = 0  # the last row's line number
@@ -143,6 +280,8 @@ class _Rows:
         if len(self.numbers) < MIN_CSV_ROWS:
             self.numbers.append(number)
         layout = self.layout
+        if len(fields) == layout.n_fields - 1 and layout.label == layout.n_fields - 1:
+            fields = [*fields, ""]  # "1,2," lost its empty last field in `_split`
         if len(fields) != layout.n_fields:
             self.widths.add(len(fields))
             self.problems.append((number, f"expected {layout.expected}, found {len(fields)}"))
@@ -155,11 +294,17 @@ class _Rows:
                 self.problems.append((number, _number_problem(raw, column_name, value)))
                 return
             row.append(value)
+        if layout.label is not None:
+            try:
+                row.append(self.labels.code(fields[layout.label], number))
+            except _LabelProblem as problem:
+                self.problems.append((number, f"column {shown(layout.label_name)} {problem}"))
+                return
         self.values.extend(row)
 
     @property
     def n_good(self) -> int:
-        return len(self.values) // len(self.layout.columns)
+        return len(self.values) // self.width
 
     @property
     def all_one_wrong_width(self) -> bool:
@@ -168,23 +313,35 @@ class _Rows:
 
 
 def _read_columns(
-    path, input_names: tuple[str, ...], *, target_required: bool, min_rows: int, purpose: str
-) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """(X, y or None, the file's name): the reader behind load_csv and load_points_csv.
+    path,
+    input_names: tuple[str, ...],
+    *,
+    target_required: bool,
+    min_rows: int,
+    purpose: str,
+    labels=None,
+) -> tuple[np.ndarray, np.ndarray | None, str, bool]:
+    """(X, y or None, the file's name, whether y came from a label column): the reader
+    behind load_csv and load_points_csv.
 
     `purpose` ends the message for a file with fewer than `min_rows` rows ("... needed to
-    train and check a network").
+    train and check a network"). `labels` (a _NewClasses or _KnownClasses), when given,
+    reads a label column: y then holds what its `code` made of each label.
     """
     try:
         path = os.fspath(path)
     except TypeError:
         raise TypeError(f"expected a file path, not {type(path).__name__}") from None
     name = os.fsdecode(os.path.basename(path)) or os.fsdecode(path)
+    if isinstance(labels, _NewClasses):
+        labels.file_name = name
     wanted = _column_list(input_names, target_required)
     with open_regular(path, what="CSV file", error=DataError, limit=MAX_CSV_BYTES) as raw:
         _refuse_too_many_lines(raw, name)
         with _decoded(raw) as text:
-            rows = _parse(_content_lines(text, name), name, input_names, target_required, wanted)
+            rows = _parse(
+                _content_lines(text, name), name, input_names, target_required, wanted, labels
+            )
     if rows.problems:
         raise _bad_lines_error(rows, name, wanted)
     if rows.count < min_rows:
@@ -202,10 +359,10 @@ def _read_columns(
             f"needed {purpose}",
             numbers,
         )
-    n_columns = len(rows.layout.columns)
-    data = np.frombuffer(rows.values, dtype=np.float64).reshape(-1, n_columns).copy()
-    n = len(input_names)  # data: (rows, n inputs [+ 1 target])
-    return data[:, :n], (data[:, n:] if rows.layout.has_target else None), name
+    data = np.frombuffer(rows.values, dtype=np.float64).reshape(-1, rows.width).copy()
+    n = len(input_names)  # data: (rows, n inputs [+ 1 target or label])
+    y = data[:, n:] if rows.layout.has_target else None
+    return data[:, :n], y, name, rows.layout.label is not None
 
 
 def _parse(
@@ -214,6 +371,7 @@ def _parse(
     input_names: tuple[str, ...],
     target_required: bool,
     wanted: str,
+    labels=None,
 ) -> _Rows:
     """Read the rows from the content lines: the separator and the layout come from the
     first lines, then each row is split and its numbers kept, until the end, too many rows
@@ -231,23 +389,24 @@ def _parse(
     if delimiter is None:
         delimiter = next((d for d in (";", ",", "\t") if d in text), " ")
     fields = _split(text, delimiter)
-    layout = _header_layout(fields, input_names, target_required)
+    layout = _header_layout(fields, input_names, target_required, labels is not None, name)
     is_header = layout is not None
     if layout is None:
-        layout = _plain_layout(len(fields), input_names, target_required)
+        plain_label = labels is not None and labels.plain_column_is_label
+        layout = _plain_layout(len(fields), input_names, target_required, plain_label)
     counts = (
         f"{layout.n_fields}"
         if is_header or target_required
         else f"{len(input_names)} or {len(input_names) + 1}"
     )
-    rows = _Rows(layout, header_line, counts)
+    rows = _Rows(layout, header_line, counts, labels)
     if not is_header:
         rows.add(header_line, fields)
     # The fast path reads a plain row (no quotes, no decimal commas, no '_', which float()
     # would accept) with one float() per column; whatever it cannot read, or whose sum is
     # not finite, goes through `_split` and `rows.add`, which say exactly what is wrong.
     plain = delimiter not in (";", " ")
-    n_fields, columns = layout.n_fields, layout.columns
+    n_fields, columns, label = layout.n_fields, layout.columns, layout.label
     for number, text in lines:
         if rows.count >= MAX_CSV_ROWS:
             raise DataError(
@@ -264,8 +423,16 @@ def _parse(
                 else:
                     total = sum(row)
                     if total - total == 0:  # all finite (NaN or ±inf make it NaN)
-                        rows.add_numbers(number, row)
-                        continue
+                        if label is None:
+                            rows.add_numbers(number, row)
+                            continue
+                        try:
+                            row.append(labels.code(fields[label], number))
+                        except _LabelProblem:
+                            pass  # `rows.add` records it with its line
+                        else:
+                            rows.add_numbers(number, row)
+                            continue
         rows.add(number, _split(text, delimiter))
         if len(rows.problems) >= MAX_RECORDED_PROBLEMS:
             break  # enough to say what is wrong; reading on would only cost time
@@ -417,20 +584,27 @@ def _number(text: str) -> float | None:
 
 
 def _header_layout(
-    fields: list[str], input_names: tuple[str, ...], target_required: bool
+    fields: list[str],
+    input_names: tuple[str, ...],
+    target_required: bool,
+    labels_wanted: bool = False,
+    file_name: str = "",
 ) -> _Layout | None:
     """The columns to read if `fields` is a header row (no field is a number), else None.
 
     The inputs are found by name. A required target is the column with a target name, else
     the one column left besides the inputs; a header naming no inputs must then have exactly
     one column more than the inputs, taken in order: inputs, then target. An optional target
-    is only ever found by name, and inputs not named are the first other columns.
+    is only ever found by name, and inputs not named are the first other columns. With
+    `labels_wanted`, a column named label or class is the classes (`_label_layout`).
     """
     if any(_number(f.strip()) is not None for f in fields):
         return None
     labels = [f.strip().strip('"') for f in fields]
     names = [f.lower() for f in labels]
     n = len(input_names)
+    if labels_wanted and any(name in _LABEL_NAMES for name in names):
+        return _label_layout(labels, input_names, file_name)
     target = next((names.index(t) for t in _TARGET_NAMES if t in names), None)
     if all(name in names for name in input_names):
         inputs = tuple(names.index(name) for name in input_names)
@@ -456,11 +630,62 @@ def _header_layout(
     return _Layout(columns, used, len(fields), has_target, expected)
 
 
-def _plain_layout(width: int, input_names: tuple[str, ...], target_required: bool) -> _Layout:
+def _label_layout(
+    labels: list[str], input_names: tuple[str, ...], file_name: str
+) -> _Layout | None:
+    """The columns of a header naming a label (or class) column: the inputs by name, else
+    the other columns when there are exactly as many as inputs (then None: not a header)."""
+    names = [label.lower() for label in labels]
+    label = next(names.index(t) for t in _LABEL_NAMES if t in names)
+    # a target column beside it (the label names are also target names: skip them)
+    target = next(
+        (i for i, name in enumerate(names) if name in _TARGET_NAMES and name not in _LABEL_NAMES),
+        None,
+    )
+    if target is not None:
+        raise DataError(
+            f"{shown(file_name)} has a class column ({shown(labels[label])}) and a target "
+            f"column ({shown(labels[target])}); keep one: classes train a classifier, a "
+            "target a regression"
+        )
+    others = [i for i in range(len(names)) if i != label]
+    if all(name in names for name in input_names):
+        inputs = tuple(names.index(name) for name in input_names)
+    elif len(others) == len(input_names):
+        inputs = tuple(others)
+    else:
+        return None
+    used = [labels[i] for i in inputs]
+    in_order = len(labels) == len(inputs) + 1 and tuple(used) == input_names
+    expected = (
+        f"{len(labels)} values ({', '.join(input_names)}, {labels[label]})"
+        if in_order
+        else f"{len(labels)} values as in the header"
+    )
+    return _Layout(
+        inputs, tuple(used), len(labels), True, expected, label=label, label_name=labels[label]
+    )
+
+
+def _plain_layout(
+    width: int, input_names: tuple[str, ...], target_required: bool, label: bool = False
+) -> _Layout:
     """The columns of a file without a header: the inputs, then the target (which, when it is
-    optional, is there if the first row, `width` fields wide, has more than the inputs)."""
+    optional, is there if the first row, `width` fields wide, has more than the inputs);
+    with `label`, that last column holds classes."""
     has_target = target_required or width != len(input_names)
     names = input_names + ("target",) * has_target
+    if label and has_target:
+        n = len(input_names)
+        return _Layout(
+            tuple(range(n)),
+            input_names,
+            n + 1,
+            True,
+            f"{n + 1} values ({', '.join(input_names)}, label)",
+            label=n,
+            label_name="label",
+        )
     return _Layout(
         tuple(range(len(names))),
         names,

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a network and save its weights",
         description="Train a network on a function of x and y (or a CSV file) "
         "and save the weights; or, with --data and --recipe classify, a classifier on a "
-        "built-in class data set. Ctrl+C, SIGTERM and SIGHUP stop cleanly and still save. A run "
+        "built-in class data set or a CSV with a label column. Ctrl+C, SIGTERM and SIGHUP stop cleanly and still save. A run "
         "too large for memory is refused before it starts (the limit: the smaller of 4 GB and "
         "half the free memory; set NNCORE_MEMORY_LIMIT, e.g. 8G, to change it).",
     )
@@ -74,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"built-in function: {', '.join(FUNCTIONS)} (default: article)",
     )
     t.add_argument("--formula", metavar="TEXT", help='your own function, e.g. "sin(x) * y"')
-    t.add_argument("--csv", metavar="FILE", help="train on the columns x, y, target of a CSV")
+    t.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="train on the columns x, y, target of a CSV (x, y, label: a classifier)",
+    )
     t.add_argument(
         "--data",
         choices=tuple(CLASS_DATASETS),
@@ -89,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--recipe",
         choices=tuple(RECIPES),
-        help="starting settings (default: article, or classify with --data)",
+        help="starting settings (default: article, or classify for --data or a CSV's labels)",
     )
     t.add_argument("--epochs", type=_whole_number)
     t.add_argument("--lr", type=_number, help="learning rate")
@@ -167,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("weights", metavar="WEIGHTS", help="a .npz, .json or .safetensors file")
     p.add_argument("--points", metavar='"x,y; x,y"', help="points separated by ';'")
-    p.add_argument("--csv", metavar="FILE", help="a CSV with columns x, y (and maybe target)")
+    p.add_argument(
+        "--csv", metavar="FILE", help="a CSV with columns x, y (and maybe target or label)"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the predictions as CSV")
     p.set_defaults(handler=cmd_predict)
 

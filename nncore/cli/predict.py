@@ -3,7 +3,8 @@
 The points come from the command line (--points "x,y; x,y") or a CSV file, which may also
 hold the known answers; then the fit to them is printed as well. A classifier answers with
 each point's class (its name, saved with the weights) and the probability of every class;
-the known answers are then class numbers 0, 1, ..., and the accuracy is printed.
+the known answers (a CSV's label or class column) are then the class names, or class numbers
+0, 1, ... when the names are not numbers, and the accuracy is printed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .. import memory
 from ..classification import default_class_names
 from ..errors import DataError
 from ..losses import class_indices
+from ..safetext import shown
 from . import UsageError
 from .files import csv_fault, load_weights, write_text_atomically
 from .terminal import err, out, r2_label, short_number
@@ -52,12 +54,15 @@ def _parse_points(text: str, n_inputs: int) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def _points_from_csv(path: str, n_inputs: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Inputs (and known targets, if the file has them) read by `nncore.data`."""
+def _points_from_csv(
+    path: str, n_inputs: int, classes=None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Inputs (and known targets, if the file has them) read by `nncore.data`; for a
+    classifier (its class names in `classes`) the known classes as indices, NaN if unknown."""
     from ..data import load_points_csv
 
     try:
-        return load_points_csv(path, n_inputs)
+        return load_points_csv(path, n_inputs, classes)
     except DataError as exc:
         raise csv_fault(path, exc) from None
 
@@ -117,8 +122,15 @@ def _print_accuracy(wf, probabilities: np.ndarray, y: np.ndarray) -> None:
     k = probabilities.shape[1]
     try:
         true = class_indices(y, k)
-    except ValueError:  # the numbers are not classes 0 … k − 1: say so, predictions stand
-        err(f"note: the CSV's known answers are not class numbers 0 to {k - 1}; no accuracy")
+    except ValueError:  # a label the model does not know (NaN): say so, predictions stand
+        names = wf.classes or default_class_names(k)
+        if tuple(names) == default_class_names(k):  # classes known by number only
+            err(f"note: the CSV's known answers are not class numbers 0 to {k - 1}; no accuracy")
+        else:
+            err(
+                f"note: the CSV's known answers are not all among the model's classes "
+                f"({shown(', '.join(names), 120)}); no accuracy"
+            )
         return
     right = int(np.sum(true == np.argmax(probabilities, axis=1)))
     points = f"{len(y):,} point{'s' if len(y) != 1 else ''}"
@@ -136,7 +148,10 @@ def cmd_predict(args) -> int:
     if args.points is not None:
         X, y = _parse_points(args.points, n_in), None
     else:
-        X, y = _points_from_csv(args.csv, n_in)
+        classes = None
+        if wf.network.is_classifier:
+            classes = wf.classes or default_class_names(wf.network.n_classes)
+        X, y = _points_from_csv(args.csv, n_in, classes)
     pred = _predict_with(wf, X)
     if wf.normaliser is None:
         err("note: this model has no normaliser, so inputs and predictions are used as they are")

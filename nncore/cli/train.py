@@ -3,9 +3,11 @@
 The data come from a built-in function, a formula or a CSV file; the settings start from a
 recipe (the article's or the modern one) and any option overrides one of them. With --data
 (a built-in class data set: spiral, circle, xor, gaussians) and a classifier's recipe
-(--recipe classify) it trains a classifier instead: the output layer gets one neuron per
+(--recipe classify), or with --csv of a file with a label column (names or whole numbers,
+see `nncore.csvfiles`), it trains a classifier instead: the output layer gets one neuron per
 class, the progress shows the accuracy beside the loss, and the class names are saved with
-the weights.
+the weights. Without --recipe, class data get the classify recipe, everything else the
+article's.
 
 Nothing trained is lost. Before anything is built, the command checks what it can: the
 settings, whether the run fits in memory (`nncore.memory`'s estimate against its limit;
@@ -226,14 +228,15 @@ def _classifier_outputs(args, classes: int) -> int:
 
     base = recipe(args.recipe)
     if classes and base.loss != "cross_entropy":
+        data = f"--data {args.data}" if args.data is not None else "the CSV's label column"
         raise UsageError(
-            f"--data {args.data} holds classes, but --recipe {args.recipe} is for regression "
+            f"{data} holds classes, but --recipe {args.recipe} is for regression "
             "(squared error); train a classifier with --recipe classify"
         )
     if not classes and base.loss == "cross_entropy":
         raise UsageError(
             f"--recipe {args.recipe} trains a classifier: give a class data set with --data "
-            "(spiral, circle, xor or gaussians)"
+            "(spiral, circle, xor or gaussians) or a CSV with a label column"
         )
     return 1 if base.output == "sigmoid" and classes == 2 else classes
 
@@ -375,7 +378,7 @@ def cmd_train(args) -> int:
     save the weights, then print the fit."""
     from ..training import TrainingRun
 
-    if args.recipe is None:  # a class data set is learnt by a classifier
+    if args.recipe is None and args.csv is None:  # a class data set is learnt by a classifier
         args.recipe = "classify" if args.data is not None else "article"
     if args.output is not None:
         try:
@@ -413,6 +416,8 @@ def _train(args, interrupts: Interrupts, TrainingRun) -> int:
     fn, label = source if source is not None else (None, "")
     data, label = _make_data(args, fn, label)
     classes = 0 if data.classes is None else len(data.classes)
+    if args.recipe is None:  # --csv: a label column is learnt by a classifier
+        args.recipe = "classify" if classes else "article"
     config = _config_for(args, data.n_inputs, data.n_outputs, classes)
     split_seed = 0 if config.seed is None else config.seed
     train, val = data.split(args.val_share or 0.0, seed=split_seed)  # checks --val-share
