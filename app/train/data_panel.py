@@ -351,6 +351,14 @@ class DataPanel(QGroupBox):
         self.show_message(one_line(f"Could not use {shown(path, 120)}: {reason}"), error=True)
 
     def _use_csv(self, path: str, dataset: nndata.Dataset) -> bool:
+        if dataset.classes is not None:  # a label column: a classifier's data
+            self.show_message(
+                f"Could not use {shown(path, 120)}: its label column holds "
+                f"{len(dataset.classes)} classes; the Train tab learns a function z = f(x, y) "
+                "and does not train classifiers yet (`nncore train --csv FILE` does).",
+                error=True,
+            )
+            return False
         if dataset.n_inputs != 2 or dataset.n_outputs != 1:
             self.show_message(
                 f"Could not use {shown(path, 120)}: the Train tab needs two inputs (x, y) and "

@@ -123,7 +123,8 @@ def _csv_answer(path: str) -> bytes:
         message = one_line(f"{type(err).__name__}: {err}")
     else:
         out = io.BytesIO()  # np.save straight into a pipe would need a seekable file
-        out.write(json.dumps({"ok": True, "source": dataset.source}).encode() + b"\n")
+        head = {"ok": True, "source": dataset.source, "classes": dataset.classes}
+        out.write(json.dumps(head).encode() + b"\n")
         np.save(out, dataset.X, allow_pickle=False)  # (n, inputs)
         np.save(out, dataset.y, allow_pickle=False)  # (n, outputs)
         return out.getvalue()
@@ -249,7 +250,8 @@ class CsvReadJob(_ChildRead):
             stream = io.BytesIO(arrays)
             X = np.load(stream, allow_pickle=False)  # (n, inputs)
             y = np.load(stream, allow_pickle=False)  # (n, outputs)
-            return ("ok", nndata.Dataset(X, y, str(answer["source"])))
+            classes = answer.get("classes")  # a list of names, or None for a regression
+            return ("ok", nndata.Dataset(X, y, str(answer["source"]), classes))
         except (ValueError, KeyError, TypeError, EOFError) as err:  # a garbled answer
             return ("error", one_line(f"the reading process gave an unreadable answer ({err})"))
 

@@ -144,3 +144,23 @@ def test_closing_the_tab_mid_read_leaves_no_child(tab, tmp_path):
     assert job is not None and job.alive()
     tab.shutdown()
     assert not job.alive() and not panel.reading
+
+
+def test_a_csv_with_a_label_column_is_refused_in_words_small_or_big(tab, qtbot, tmp_path):
+    small = tmp_path / "pets.csv"
+    small.write_text(
+        "x,y,label\n" + "".join(f"{i},{-i},{'cat' if i % 2 else 'dog'}\n" for i in range(12))
+    )
+    big = tmp_path / "pets-big.csv"
+    rows = [f"{i % 97 / 10!r},{i % 89 / 10!r},{'cat' if i % 2 else 'dog'}" for i in range(200_000)]
+    big.write_text("x,y,label\n" + "\n".join(rows) + "\n")
+    assert big.stat().st_size >= IN_PROCESS_BYTES  # read by the child process
+    panel = tab.data_panel
+    before = tab.prepared
+    assert not panel.load_csv(str(small))  # a classifier's data, not z = f(x, y)
+    assert "2 classes" in panel.message.text() and "classifiers" in panel.message.text()
+    with qtbot.waitSignal(panel.csv_finished, timeout=60_000) as finished:
+        panel.load_csv(str(big))
+    assert finished.args == [False]
+    assert "2 classes" in panel.message.text()
+    assert tab.prepared is before  # the function data stay
