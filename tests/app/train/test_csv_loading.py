@@ -11,16 +11,6 @@ from nncore import data as nndata
 ROWS = 40_000  # ~3 MB with full-precision numbers: above IN_PROCESS_BYTES
 
 
-@pytest.fixture
-def tab(qtbot):
-    from app.train.tab import TrainTab
-
-    widget = TrainTab()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.shutdown()
-
-
 def big_csv(path, rows=ROWS, bad_line=None):
     rng = np.random.default_rng(7)
     X = rng.uniform(-2, 2, (rows, 2))  # (rows, 2)

@@ -12,16 +12,6 @@ from nncore import data as nndata
 from nncore import training, weightfile
 
 
-@pytest.fixture
-def tab(qtbot):
-    from app.train.tab import TrainTab
-
-    widget = TrainTab()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.shutdown()
-
-
 def test_tab_opens_on_the_article_function_and_its_points(tab):
     _xs, _ys, Z = nndata.grid_axes(nndata.FUNCTIONS["article"], 100)
     assert np.array_equal(tab.truth_view.values(), Z)

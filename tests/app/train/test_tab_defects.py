@@ -4,21 +4,9 @@ student trying the tab, and each test fails on the code before its fix."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from app.train import session
 from nncore import training
-
-
-@pytest.fixture
-def tab(qtbot):
-    from app.train.tab import TrainTab
-
-    widget = TrainTab()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.shutdown()
-
 
 # ---- 5. an edited recipe says so ------------------------------------------------------------
 

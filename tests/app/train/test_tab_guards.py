@@ -23,16 +23,6 @@ from nncore.network import Network
 SMALL_DATA = DataSettings(function="article", samples=200, seed=3, val_share=0.2)
 
 
-@pytest.fixture
-def tab(qtbot):
-    from app.train.tab import TrainTab
-
-    widget = TrainTab()
-    qtbot.addWidget(widget)
-    yield widget
-    widget.shutdown()
-
-
 def reports(n: int, spike_at: int | None = None) -> list[training.EpochReport]:
     return [
         training.EpochReport(
