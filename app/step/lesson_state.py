@@ -56,9 +56,8 @@ def restore(tab, lesson_file: LessonFile) -> list[str]:
             "show; it asks every step"
         )
         ask_index = 0
-    panel = tab.predict_panel
-    panel.ask_box.setCurrentIndex(ask_index)
-    panel.hints_box.setCurrentIndex(HINT_CHOICES.index(predict.hints))
+    # The file's choices are this lesson's, not the user's preferences: not remembered.
+    tab.predict.choose(ask_index, HINT_CHOICES.index(predict.hints), remember=False)
     tab.open_lesson(
         lesson,
         lesson_file.preset,

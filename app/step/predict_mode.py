@@ -76,6 +76,7 @@ class PredictMode(QObject):
         self.panel.ask_box.setCurrentIndex(ask_index)
         self.panel.hints_box.setCurrentIndex(hints_index)
         self._remember = True
+        self._remember_choices = True  # False while a lesson file sets Ask and hints
         self.panel.toggle.toggled.connect(self._on_toggled)
         self.panel.ask_box.currentIndexChanged.connect(self._on_ask_changed)
         self.panel.hints_box.currentIndexChanged.connect(self._on_hints_changed)
@@ -131,8 +132,19 @@ class PredictMode(QObject):
     def toggle(self) -> None:
         self.set_active(not self.active)
 
+    def choose(self, ask_index: int, hints_index: int, remember: bool = True) -> None:
+        """Set what is asked and how many hints (indexes into the panel's two boxes); a
+        lesson file passes remember=False, so its choices do not become the user's."""
+        self._remember_choices = remember
+        try:
+            self.panel.ask_box.setCurrentIndex(ask_index)
+            self.panel.hints_box.setCurrentIndex(hints_index)
+        finally:
+            self._remember_choices = True
+
     def _on_ask_changed(self, index: int) -> None:
-        open_settings().setValue(KEY_ASK, index)
+        if self._remember_choices:
+            open_settings().setValue(KEY_ASK, index)
         was_asking = self.current is not None
         self.new_lesson(self.tab.lesson)
         if was_asking:
@@ -144,7 +156,8 @@ class PredictMode(QObject):
         self.tab.go_to(self.tab.position, animate=False)
 
     def _on_hints_changed(self, index: int) -> None:
-        open_settings().setValue(KEY_HINTS, index)
+        if self._remember_choices:
+            open_settings().setValue(KEY_HINTS, index)
         if self.current is not None:
             self.box.set_offer(hint_offer(self.hints_used, self.hints_allowed))
 

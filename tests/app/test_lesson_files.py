@@ -326,3 +326,22 @@ def test_a_predict_choice_the_panel_lacks_is_said(new_window, tmp_path):
     tab = other.step_tab
     assert tab.predict.active and tab.predict.hints_allowed == 1 and tab.predict.ask == "all"
     assert "Not as saved: Predict mode asks loss, update" in tab.message.text()
+
+
+def test_a_lessons_predict_choices_do_not_become_the_users(new_window, tmp_path):
+    from app.step.predict_logic import KEY_ASK, KEY_HINTS, KEY_PREDICT
+
+    win = new_window()
+    path = tmp_path / "forward.nnlesson"
+    assert win.lesson_files.save_lesson_to(str(path))
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "predict": {"on": True, "ask": "forward", "hints": 1}}))
+    settings = open_settings()
+    before = [settings.value(key) for key in (KEY_ASK, KEY_HINTS, KEY_PREDICT)]
+    other = new_window()
+    assert other.lesson_files.open_lesson_file(str(path))
+    assert other.step_tab.predict.ask == "forward" and other.step_tab.predict.hints_allowed == 1
+    settings = open_settings()
+    assert [settings.value(key) for key in (KEY_ASK, KEY_HINTS, KEY_PREDICT)] == before
+    other.step_tab.predict_panel.hints_box.setCurrentIndex(0)  # the user's own choice is kept
+    assert open_settings().value(KEY_HINTS) is not None
