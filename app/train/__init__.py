@@ -11,6 +11,7 @@ a child process).
 Qt modules: `tab` (TrainTab, the composition), `data_panel`, `model_panel`, `run_controls`,
 `banner`, `views`, `worker` (the training thread), `opening` (opening a weight file while the
 window goes on drawing), `form` (helpers for the panels) and `screenshots` (the states of
-the screenshot mode). `bench_open` is a measurement, not part of the app. This file imports nothing, so that
-importing a Qt-free module does not load Qt.
+the screenshot mode). `bench_open` and `bench_csv` are measurements, not part of the app
+(what they share is in `bench_stalls`). This file imports nothing, so that importing a
+Qt-free module does not load Qt.
 """

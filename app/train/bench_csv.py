@@ -43,12 +43,12 @@ def main() -> None:
     parser.add_argument("--sync", action="store_true", help="read in the GUI thread (before)")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     from app.train import data_panel
-    from app.train.tab import TrainTab
+    from app.train.bench_stalls import StallWatch, shown_tab
 
     if args.sync:
         data_panel.IN_PROCESS_BYTES = 1 << 62  # every file counts as small
@@ -57,45 +57,20 @@ def main() -> None:
         path = Path(folder) / "largest.csv"
         make_file(path, args.rows)
         print(f"wrote {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB")
-        tab = TrainTab()
-        tab.resize(1400, 900)
-        tab.show()
-        settle = time.perf_counter() + 1.0
-        while time.perf_counter() < settle:
-            app.processEvents()
-        clock = QElapsedTimer()
-        clock.start()
-        gaps, last = [], [clock.elapsed()]
-        cpu_gaps, last_cpu = [], [time.thread_time()]
-
-        def tick() -> None:
-            now, cpu = clock.elapsed(), time.thread_time()
-            gaps.append(now - last[0])
-            cpu_gaps.append(cpu - last_cpu[0])
-            last[0], last_cpu[0] = now, cpu
-
-        timer = QTimer()
-        timer.timeout.connect(tick)
-        timer.start(10)
+        tab = shown_tab(app)
         outcome: list[bool] = []
         loop = QEventLoop()
         tab.data_panel.csv_finished.connect(lambda ok: (outcome.append(ok), loop.quit()))
-        started = time.perf_counter()
-        if tab.data_panel.load_csv(str(path)):
-            outcome.append(True)
-        elif tab.data_panel.reading:
-            loop.exec()
-        took = time.perf_counter() - started
-        after = time.perf_counter() + 1.0
-        while time.perf_counter() < after:
-            app.processEvents()
-        timer.stop()
+        with StallWatch(app) as watch:
+            started = time.perf_counter()
+            if tab.data_panel.load_csv(str(path)):
+                outcome.append(True)
+            elif tab.data_panel.reading:
+                loop.exec()
+            took = time.perf_counter() - started
         rows = len(tab.prepared.dataset) if outcome and outcome[0] else 0
         print(f"load_csv until the data were in use: {took:.2f} s, rows in use: {rows:,}")
-        print(f"longest time the window could not draw: {max(gaps, default=0)} ms")
-        # CPU time of the GUI thread between two ticks: what the wait above would be on an
-        # idle machine (the wall-clock gap also counts other programs' turns on the cores)
-        print(f"longest GUI-thread CPU between ticks: {1000 * max(cpu_gaps, default=0):.0f} ms")
+        watch.report()
         print("message:", tab.data_panel.message.text()[:200])
         tab.shutdown()
 

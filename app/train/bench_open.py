@@ -47,11 +47,10 @@ def main() -> None:
     parser.add_argument("--format", default=".npz", choices=(".npz", ".json", ".safetensors"))
     args = parser.parse_args()
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from app.train.tab import TrainTab
+    from app.train.bench_stalls import StallWatch, shown_tab
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"history{args.format}"
@@ -61,38 +60,13 @@ def main() -> None:
             f"wrote {args.epochs:,} epochs, {path.stat().st_size / 1e6:.1f} MB, in "
             f"{time.perf_counter() - made:.1f} s"
         )
-        tab = TrainTab()
-        tab.resize(1400, 900)
-        tab.show()
-        settle = time.perf_counter() + 1.0
-        while time.perf_counter() < settle:
-            app.processEvents()
-        clock = QElapsedTimer()
-        clock.start()
-        gaps, last = [], [clock.elapsed()]
-        cpu_gaps, last_cpu = [], [time.thread_time()]
-
-        def tick() -> None:
-            now, cpu = clock.elapsed(), time.thread_time()
-            gaps.append(now - last[0])
-            cpu_gaps.append(cpu - last_cpu[0])
-            last[0], last_cpu[0] = now, cpu
-
-        timer = QTimer()
-        timer.timeout.connect(tick)
-        timer.start(10)
-        started = time.perf_counter()
-        ok = tab.open_weights(str(path))
-        took = time.perf_counter() - started
-        after = time.perf_counter() + 1.0
-        while time.perf_counter() < after:
-            app.processEvents()
-        timer.stop()
+        tab = shown_tab(app)
+        with StallWatch(app) as watch:
+            started = time.perf_counter()
+            ok = tab.open_weights(str(path))
+            took = time.perf_counter() - started
         print(f"open_weights: {took:.2f} s, opened: {ok}")
-        print(f"longest time the window could not draw: {max(gaps, default=0)} ms")
-        # CPU time of the GUI thread between two ticks: what the wait above would be on an
-        # idle machine (the wall-clock gap also counts other programs' turns on the cores)
-        print(f"longest GUI-thread CPU between ticks: {1000 * max(cpu_gaps, default=0):.0f} ms")
+        watch.report()
         print("banner:", tab.banner.text()[:300])
         tab.shutdown()
 
