@@ -169,6 +169,12 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
         for axis in ("left", "bottom"):
             plot.getAxis(axis).enableAutoSIPrefix(False)
         self.curves = {key: self.plot([], []) for key in view.LOSS_KEYS}
+        # Where each neuron stood before its last steps, small and faint, so "Step once
+        # more" leaves a track: the cross-entropy one runs, the squared-error one crawls.
+        self.trails = {
+            key: self.plot([], [], pen=None, symbol=MARK_SYMBOLS[key], symbolSize=7)
+            for key in view.LOSS_KEYS
+        }
         self.marks = {
             key: self.plot([], [], pen=None, symbol=MARK_SYMBOLS[key], symbolSize=14)
             for key in view.LOSS_KEYS
@@ -182,7 +188,8 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(200, self.fontMetrics().lineSpacing() * 10)
 
-    def show_data(self, data: view.PlotData) -> None:
+    def show_data(self, data: view.PlotData, trail: dict[str, list] | None = None) -> None:
+        """Draw `data`; `trail[key]` lists the (z, |∂L/∂z|) each neuron stood at before."""
         self.data = data
         plot = self.getPlotItem()
         plot.setLabel("bottom", data.x_label)
@@ -192,6 +199,8 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
             curve.setData(data.z, data.curves[key])
             z, push = data.marks[key]
             self.marks[key].setData([z], [push])
+            points = (trail or {}).get(key, [])
+            self.trails[key].setData([p[0] for p in points], [p[1] for p in points])
         plot.enableAutoRange(enable=False)
         self.setXRange(*data.x_range, padding=0.02)
         self.setYRange(0.0, 1.0, padding=0.04)  # |ŷ − y| never exceeds 1
@@ -217,6 +226,10 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
             self.curves[key].setPen(pg.mkPen(colour, width=3, style=CURVE_STYLES[key]))
             self.marks[key].setSymbolBrush(colour)
             self.marks[key].setSymbolPen(pg.mkPen(c["foreground"], width=1.5))
+            faint = QColor(colour)
+            faint.setAlpha(110)
+            self.trails[key].setSymbolBrush(faint)
+            self.trails[key].setSymbolPen(pg.mkPen(faint))
 
 
 class LossCompareWindow(QDialog):
@@ -230,6 +243,7 @@ class LossCompareWindow(QDialog):
         self.setObjectName("lossCompareWindow")
         self.setModal(False)
         self.comparison: Comparison = compare(DEFAULT_NEURON)
+        self.trail: dict[str, list[tuple[float, float]]] = {key: [] for key in view.LOSS_KEYS}
 
         self.w_box = self._number_box(DEFAULT_NEURON.w, "the weight w", -20.0, 20.0, 0.5)
         self.x_box = self._number_box(DEFAULT_NEURON.x, "the input x", -20.0, 20.0, 0.5)
@@ -332,7 +346,7 @@ class LossCompareWindow(QDialog):
 
     def _preferred_size(self) -> QSize:
         line = self.fontMetrics().lineSpacing()
-        size = QSize(max(1000, 64 * line), max(720, 44 * line))
+        size = QSize(max(1000, 64 * line), max(820, 50 * line))
         screen = self.screen()
         if screen is not None:
             size = size.boundedTo(screen.availableGeometry().size() * 0.92)
@@ -352,10 +366,13 @@ class LossCompareWindow(QDialog):
     def restart(self, *_: object) -> None:
         """Both neurons from the controls' values, no step taken yet."""
         self.comparison = compare(self.neuron())
+        self.trail = {key: [] for key in view.LOSS_KEYS}
         self._show()
 
     def step_once_more(self) -> None:
         """Each neuron one more step with its own loss."""
+        for key, mark in view.plot_data(self.comparison).marks.items():
+            self.trail[key].append(mark)
         self.comparison = self.comparison.stepped()
         self._show()
 
@@ -364,7 +381,7 @@ class LossCompareWindow(QDialog):
         self.headline.setText(view.headline(c))
         for key, step in zip(view.LOSS_KEYS, c.columns):
             self.columns[key].show_step(step)
-        self.plot.show_data(view.plot_data(c))
+        self.plot.show_data(view.plot_data(c), self.trail)
         self.plot_caption.setText(view.plot_caption(c))
 
     # ---- looks --------------------------------------------------------------------------

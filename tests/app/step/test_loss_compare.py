@@ -116,8 +116,13 @@ def test_step_once_more_moves_each_neuron_with_its_own_loss(window, qtbot):
         > window.comparison.squared.prediction
     )
     assert window.columns["cross_entropy"].caption.text().startswith("Already ŷ > 0.5")
+    # The plot keeps a track of where each neuron stood before each step.
+    trail_z, _ = window.plot.trails["cross_entropy"].getData()
+    assert list(trail_z) == pytest.approx([-4.0, expected.cross_entropy.z, trail_z[2]])
     window.restart_button.click()
     assert window.comparison == compare(DEFAULT_NEURON)
+    cleared, _ = window.plot.trails["mse"].getData()
+    assert cleared is None or len(cleared) == 0
 
 
 def test_the_plot_draws_both_curves_with_the_current_z_marked(window):
