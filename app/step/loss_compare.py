@@ -169,10 +169,10 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
         for axis in ("left", "bottom"):
             plot.getAxis(axis).enableAutoSIPrefix(False)
         self.curves = {key: self.plot([], []) for key in view.LOSS_KEYS}
-        # Where each neuron stood before its last steps, small and faint, so "Step once
+        # Where each neuron stood before its last steps, as hollow rings, so "Step once
         # more" leaves a track: the cross-entropy one runs, the squared-error one crawls.
         self.trails = {
-            key: self.plot([], [], pen=None, symbol=MARK_SYMBOLS[key], symbolSize=7)
+            key: self.plot([], [], pen=None, symbol=MARK_SYMBOLS[key], symbolSize=9)
             for key in view.LOSS_KEYS
         }
         self.marks = {
@@ -226,10 +226,9 @@ class GradientPlot(SaveImageMenu, pg.PlotWidget):
             self.curves[key].setPen(pg.mkPen(colour, width=3, style=CURVE_STYLES[key]))
             self.marks[key].setSymbolBrush(colour)
             self.marks[key].setSymbolPen(pg.mkPen(c["foreground"], width=1.5))
-            faint = QColor(colour)
-            faint.setAlpha(110)
-            self.trails[key].setSymbolBrush(faint)
-            self.trails[key].setSymbolPen(pg.mkPen(faint))
+            # Hollow rings: a filled dot of the curve's colour vanishes into the curve.
+            self.trails[key].setSymbolBrush(c["background"])
+            self.trails[key].setSymbolPen(pg.mkPen(colour, width=2))
 
 
 class LossCompareWindow(QDialog):
