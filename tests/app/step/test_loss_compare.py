@@ -178,12 +178,13 @@ def test_the_view_menu_opens_it_once_with_a_free_shortcut(open_window, qtbot):
     assert main.loss_compare_window is first and first.isVisible()
 
 
-def test_text_size_grows_the_window_text(open_window, qtbot):
+def test_text_size_grows_the_window_text(open_window, qtbot, request):
     main = open_window(persist=False)
     compare_window = main.show_loss_compare()
     before = compare_window.columns["mse"].value_labels["d_z"].fontInfo().pointSizeF()
     headline_before = compare_window.headline.font().pointSizeF()
     main.set_text_scale(2.0)
+    request.addfinalizer(lambda: main.set_text_scale(1.0, announce=False))  # for the next tests
     qtbot.waitUntil(
         lambda: (
             compare_window.columns["mse"].value_labels["d_z"].fontInfo().pointSizeF() > 1.5 * before
