@@ -395,8 +395,8 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
-        """|∂L/∂z| of cross-entropy over that of squared error (for the same neuron: 1/σ′(z)
-        over |ŷ − y|'s share; ∞ when squared error's gradient is 0)."""
+        """|∂L/∂z| of cross-entropy over that of squared error: for the same neuron exactly
+        1/σ′(z), the factor one multiplies in and the other cancels (∞ where σ′(z) is 0)."""
         top, bottom = abs(self.cross_entropy.d_z), abs(self.squared.d_z)
         if bottom == 0:
             return math.inf if top > 0 else 1.0
