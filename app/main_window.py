@@ -6,8 +6,10 @@ and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window 
 
 - menus File (Open lesson…, Open recent, Save lesson…, Lesson title and locks…, Open
   weights…, Export weights…, Save picture…, Export hand-out…, Quit), View (light/dark theme,
-  Text size, tab switching, full screen, presentation mode, Unlock lesson) and Help
-  (Keyboard shortcuts, About), each action with a shortcut, a tooltip and a status-bar tip.
+  Text size, tab switching, Squared error vs cross-entropy…, full screen, presentation mode,
+  Unlock lesson) and Help (Keyboard shortcuts, About), each action with a shortcut, a
+  tooltip and a status-bar tip. Squared error vs cross-entropy… opens a window of its own
+  (`app.step.loss_compare`).
   The weight actions hand the work to the Train tab; Save picture… draws the current tab
   (see `app.pictures`); Export hand-out… writes the Step tab's lesson (`app.handout_export`).
 - zoom for a projector: Ctrl+= / Ctrl+− / Ctrl+0 and View ▸ Text size scale the application
@@ -28,6 +30,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFont, QKeySequence
@@ -49,6 +52,9 @@ from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
 from app.train.tab import TrainTab
+
+if TYPE_CHECKING:
+    from app.step.loss_compare import LossCompareWindow
 
 APP_NAME = "nn-tutor"
 DEFAULT_SIZE = QSize(1280, 820)
@@ -112,6 +118,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self.about_dialog: AboutDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.loss_compare_window: LossCompareWindow | None = None
         self.text_scale = 1.0
 
         # The theme goes first so the tabs are built with the right colours.
@@ -303,6 +310,14 @@ class MainWindow(QMainWindow):
             "(F5 in the Step through tab; Esc leaves)",
         )
 
+        self.action_loss_compare = self._action(
+            "Squared error vs &cross-entropy…",
+            self.show_loss_compare,
+            shortcuts=("Ctrl+L",),
+            tip="One sigmoid neuron, confidently wrong, stepped with each loss side by side: "
+            "why cross-entropy learns faster",
+        )
+
         self.action_shortcuts = self._action(
             "&Keyboard shortcuts",
             self.show_shortcuts,
@@ -350,6 +365,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.action_step_tab)
         view_menu.addAction(self.action_train_tab)
+        view_menu.addAction(self.action_loss_compare)
         view_menu.addSeparator()
         view_menu.addAction(self.action_full_screen)
         view_menu.addAction(self.action_presentation)
@@ -513,6 +529,7 @@ class MainWindow(QMainWindow):
             self.action_normal_size,
             self.action_step_tab,
             self.action_train_tab,
+            self.action_loss_compare,
             self.action_full_screen,
             self.action_shortcuts,
         )
@@ -548,6 +565,18 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.shortcuts_dialog.show()
         return self.shortcuts_dialog
+
+    def show_loss_compare(self) -> LossCompareWindow:
+        """Show the squared error vs cross-entropy window (non-modal; built on first use,
+        so the window's start-up does not pay for it)."""
+        from app.step.loss_compare import LossCompareWindow
+
+        if self.loss_compare_window is None:
+            self.loss_compare_window = LossCompareWindow(self)
+        self.loss_compare_window.show()
+        self.loss_compare_window.raise_()
+        self.loss_compare_window.activateWindow()
+        return self.loss_compare_window
 
     def show_about(self) -> AboutDialog:
         """Show the About dialog (window-modal, without blocking the caller)."""
@@ -621,7 +650,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
-        for dialog in (self.about_dialog, self.shortcuts_dialog):
+        for dialog in (self.about_dialog, self.shortcuts_dialog, self.loss_compare_window):
             if dialog is not None:
                 dialog.close()
         self.shutdown_tabs()
