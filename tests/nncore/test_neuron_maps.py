@@ -7,7 +7,7 @@ import pytest
 
 from nncore.errors import SettingsError
 from nncore.network import Network
-from nncore.neuron_maps import neuron_detail, neuron_maps, layer_scale
+from nncore.neuron_maps import layer_scale, neuron_detail, neuron_maps
 from nncore.normaliser import Normaliser
 
 DOMAIN = (-10.0, 10.0, -10.0, 10.0)
