@@ -39,7 +39,7 @@ class NeuronMapsPanel(QWidget):
         self.computed = 0  # how many times the maps were computed (the tests read it)
         self._pending: TrainingSnapshot | None = None  # arrived while hidden
         self._shown_network = None  # the network object whose maps are on show
-        self._snapshot: TrainingSnapshot | None = None
+        self.snapshot: TrainingSnapshot | None = None  # the one whose maps are on show
         self._selected: tuple[int, int] | None = None
         self._point: tuple[float, float] | None = None  # last hovered point of the plane
 
@@ -85,14 +85,14 @@ class NeuronMapsPanel(QWidget):
             return
         self.maps = neuron_maps(network, snap.state.normaliser, self.domain, self.grid)
         self.computed += 1
-        self._shown_network, self._snapshot = network, snap
+        self._shown_network, self.snapshot = network, snap
         self.view.set_maps(self.maps)
         if self._selected is not None:
             self._show_detail()
 
     def clear(self) -> None:
         """Nothing to show (a new data set, before its first snapshot)."""
-        self.maps = self._snapshot = self._pending = self._shown_network = None
+        self.maps = self.snapshot = self._pending = self._shown_network = None
         self.view.set_maps(None)
         self.select(None)
 
@@ -110,7 +110,7 @@ class NeuronMapsPanel(QWidget):
         self.detail.show()
 
     def _show_detail(self) -> None:
-        snap, maps, cell = self._snapshot, self.maps, self._selected
+        snap, maps, cell = self.snapshot, self.maps, self._selected
         if snap is None or maps is None or cell is None or self.domain is None:
             return
         layer, neuron = cell
@@ -126,7 +126,7 @@ class NeuronMapsPanel(QWidget):
         self.detail.show_neuron(maps.layers[layer], neuron, detail, self.domain, len(maps.layers))
 
     def _on_point(self, x: float, y: float) -> None:
-        snap, cell = self._snapshot, self._selected
+        snap, cell = self.snapshot, self._selected
         if snap is None or cell is None:
             return
         self._point = (x, y)
