@@ -15,10 +15,10 @@ over the plane the student sees on the prediction map.
 - `neuron_maps(network, normaliser, domain, grid)` returns a `NeuronMaps`: per layer, the
   activations as (neurons, grid, grid) indexed [neuron, row = y, column = x], a symmetric
   colour scale ±limit shared by the layer (so brightness compares across its neurons), and
-  which neurons are dead on the mesh. The limit is the 99th percentile of the layer's |a|
-  (`layer_scale`), not its maximum: in a trained 64-wide layer the strongest neuron peaks
-  about five times higher than the typical one, and a scale set by it alone left most
-  thumbnails near-white. The few values beyond the limit are drawn at full colour.
+  which neurons are dead on the mesh. The limit is not the layer's largest |a| but the 90th
+  percentile of its neurons' peaks (`layer_scale`): in a trained 64-wide layer the
+  strongest neuron peaks three to four times higher than the typical one, and a scale set
+  by it alone left most thumbnails near-white. The few neurons above it saturate.
 - `neuron_detail(network, normaliser, layer, neuron, point)` returns one neuron's incoming
   weights, its bias and its exact activation at a point (in original units).
 
@@ -47,7 +47,7 @@ from .errors import SettingsError
 from .network import Network
 from .normaliser import Normaliser
 
-SCALE_PERCENTILE = 99.0  # a layer's colour scale: this percentile of its |activations|
+SCALE_PERCENTILE = 90.0  # a layer's colour scale: this percentile of its neurons' peaks
 DEFAULT_GRID = 24  # mesh points per side: 576 points, enough for a thumbnail's shape
 MAX_GRID = 200  # 40,000 points: the pass stays a few milliseconds for a 64-wide network
 
@@ -115,16 +115,18 @@ def _check_inputs(network: Network, normaliser: Normaliser) -> None:
         )
 
 
-def layer_scale(values: np.ndarray, percentile: float = SCALE_PERCENTILE) -> float:
-    """The colour scale ±limit for these values: the `percentile` of their |value| (the
-    largest |value| when that is 0, e.g. a ReLU layer silent almost everywhere), and 1.0
-    when every value is 0 or none is finite."""
-    finite = np.abs(values[np.isfinite(values)])
-    if finite.size == 0:
-        return 1.0
-    limit = float(np.percentile(finite, percentile))
+def layer_scale(maps: np.ndarray, percentile: float = SCALE_PERCENTILE) -> float:
+    """The colour scale ±limit shared by a layer's maps (neurons, ...): the `percentile` of
+    its neurons' peaks (each neuron's largest |value|), so that the few strongest neurons
+    saturate instead of washing all the others out; the largest peak when that is 0 (a
+    layer almost all dead), and 1.0 when every value is 0 or none is finite."""
+    magnitudes = np.abs(maps).reshape(maps.shape[0], -1)  # (neurons, points)
+    if not np.all(np.isfinite(magnitudes)):
+        magnitudes = np.where(np.isfinite(magnitudes), magnitudes, 0.0)
+    peaks = np.max(magnitudes, axis=1)  # (neurons,)
+    limit = float(np.percentile(peaks, percentile))
     if limit <= 0.0:
-        limit = float(np.max(finite))
+        limit = float(np.max(peaks))
     return limit if limit > 0.0 else 1.0
 
 

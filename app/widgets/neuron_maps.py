@@ -390,7 +390,7 @@ class NeuronDetailView(QWidget):
         name = layer_name(layer.layer, n_layers)
         dead = " · dead on the whole plane" if layer.dead[neuron] else ""
         one = layer.maps[neuron][::-1]  # top row = highest y
-        limit = layer_scale(one, percentile=100.0)
+        limit = layer_scale(one[np.newaxis], percentile=100.0)  # its own peak
         self.title.setText(
             f"{name}, neuron {neuron + 1} ({layer.activation}){dead} · own scale ±{limit:.2g}"
         )

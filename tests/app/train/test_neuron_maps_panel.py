@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from app.train.neuron_maps_panel import NeuronMapsPanel
+from app.train.neuron_maps_panel import MAX_HZ, NeuronMapsPanel
 from app.train.session import DataSettings
 from app.train.worker import TrainingSnapshot
 from app.widgets.colormaps import theme_colors
@@ -77,13 +77,15 @@ def test_a_hidden_neuron_maps_tab_computes_nothing_until_it_is_shown(tab, qtbot)
     assert panel.snapshot is tab.last_snapshot  # the run's last network, not an older one
 
 
-def _snapshot_with_a_dead_neuron() -> TrainingSnapshot:
+def _snapshot_with_a_dead_neuron(final: bool = False) -> TrainingSnapshot:
     net = Network([2, 8, 4, 1], activations="relu", init="he", seed=5)
     biases = net.biases[0].ravel().copy()
     biases[3] = -1000.0  # never positive anywhere on the plane: dead
     net.set_biases(0, biases)
     state = RunState(0, 0.01, False, None, None, net, Normaliser.identity(2, 1))
-    return TrainingSnapshot(run_id=1, reports=[], state=state, total_epochs=1, epochs_per_second=0)
+    return TrainingSnapshot(
+        run_id=1, reports=[], state=state, total_epochs=1, epochs_per_second=0, final=final
+    )
 
 
 def _panel(qtbot) -> NeuronMapsPanel:
@@ -131,3 +133,23 @@ def test_clicking_a_thumbnail_shows_its_weights_bias_and_value_under_the_mouse(q
     assert abs(x - 4.0) < 0.5 and abs(y + 6.0) < 0.5
     value = neuron_detail(net, snap.state.normaliser, 1, 2, (x, y)).value
     assert f"activation {value:.4g}" in panel.detail.value_label.text()
+
+
+def test_live_snapshots_are_drawn_at_most_max_hz_and_the_last_one_always(qtbot):
+    now = [100.0]
+    panel = NeuronMapsPanel(clock=lambda: now[0])
+    qtbot.addWidget(panel)
+    panel.set_domain(np.linspace(-10, 10, 5), np.linspace(-10, 10, 5))
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_snapshot(_snapshot_with_a_dead_neuron())
+    assert panel.computed == 1
+    now[0] += 0.5 / MAX_HZ
+    panel.show_snapshot(_snapshot_with_a_dead_neuron())  # too soon: skipped
+    assert panel.computed == 1
+    last = _snapshot_with_a_dead_neuron(final=True)
+    panel.show_snapshot(last)  # the run's last snapshot: drawn however soon
+    assert panel.computed == 2 and panel.snapshot is last
+    now[0] += 1.5 / MAX_HZ
+    panel.show_snapshot(_snapshot_with_a_dead_neuron())  # due again
+    assert panel.computed == 3
