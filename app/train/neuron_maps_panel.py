@@ -28,10 +28,13 @@ from nncore.neuron_maps import DEFAULT_GRID, NeuronMaps, neuron_detail, neuron_m
 
 MAX_HZ = 12.0  # compute the maps at most this often while a run trains (the issue asks ≥ 10)
 
-HINT = (
-    "Each square is one neuron's activation over the x-y plane (high y at the top): blue "
-    "positive, orange negative, on one scale per layer. Grey with a cross: a dead ReLU. "
-    "Click a square to enlarge it."
+HINT = "Blue positive, orange negative, one scale per layer · grey ✕: a dead ReLU · click a square"
+EXPLANATION = (
+    "Each square is one neuron: its activation at every point of the x-y plane (high y at "
+    "the top, as on the prediction map). The squares of a layer share one colour scale (±, "
+    "written above the layer). A grey square with a cross is a dead ReLU: its sum is "
+    "negative everywhere on the plane, so it outputs 0 and learns nothing. Click a square "
+    "to enlarge it with its incoming weights and bias."
 )
 
 
@@ -59,12 +62,15 @@ class NeuronMapsPanel(QWidget):
 
         self.view = NeuronMapsView()
         self.view.hovered.connect(self._on_hover)
-        self.view.clicked.connect(self.select)
+        self.view.clicked.connect(self._on_click)
+        self.view.setToolTip(EXPLANATION)
         self.hover_label = QLabel(HINT)
+        self.hover_label.setToolTip(EXPLANATION)
         self.hover_label.setWordWrap(True)
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.detail = NeuronDetailView()
         self.detail.point_hovered.connect(self._on_point)
+        self.detail.close_clicked.connect(lambda: self.select(None))
         self.detail.hide()  # until a thumbnail is clicked
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
@@ -127,6 +133,13 @@ class NeuronMapsPanel(QWidget):
         self._show_detail()
         self.detail.show()
 
+    def _on_click(self, layer: int, neuron: int) -> None:
+        """Enlarge the clicked neuron; a click on the one enlarged closes it again."""
+        if self._selected == (layer, neuron):
+            self.select(None)
+        else:
+            self.select(layer, neuron)
+
     def _show_detail(self) -> None:
         snap, maps, cell = self.snapshot, self.maps, self._selected
         if snap is None or maps is None or cell is None or self.domain is None:
@@ -176,4 +189,4 @@ class NeuronMapsPanel(QWidget):
             self._show_detail()
 
 
-__all__ = ["NeuronMapsPanel", "HINT"]
+__all__ = ["NeuronMapsPanel", "HINT", "EXPLANATION", "MAX_HZ"]

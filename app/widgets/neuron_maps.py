@@ -25,7 +25,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.pictures import SaveImageMenu
 from app.widgets.colormaps import diverging_colormap, theme_colors
@@ -351,14 +358,25 @@ class WeightBars(QWidget):
 
 
 class NeuronDetailView(QWidget):
-    """One neuron enlarged: title, map, incoming weights, bias and the value under the mouse."""
+    """One neuron enlarged: title, map, incoming weights, bias and the value under the mouse;
+    its × button emits `close_clicked`."""
 
     point_hovered = Signal(float, float)
+    close_clicked = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.title = QLabel("")
         self.title.setWordWrap(True)
+        self.close_button = QToolButton()
+        self.close_button.setText("×")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Close the enlarged neuron (or click its square again)")
+        self.close_button.clicked.connect(self.close_clicked)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.map_view = EnlargedMap()
         self.map_view.point_hovered.connect(self.point_hovered)
         self.weights_caption = QLabel("")
@@ -370,7 +388,7 @@ class NeuronDetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addWidget(self.map_view, 1)
         layout.addWidget(self.value_label)
         layout.addWidget(self.weights_caption)
@@ -398,13 +416,16 @@ class NeuronDetailView(QWidget):
         if layer.dead[neuron]:
             rgb[...] = self._dead_rgb
         self.map_view.set_map(rgb, bounds)
-        source = "the inputs x and y" if layer.layer == 0 else f"the {len(detail.weights)} "
-        if layer.layer > 0:
-            source += f"neurons of {layer_name(layer.layer - 1, n_layers)}"
         largest = int(np.argmax(np.abs(detail.weights)))
+        if layer.layer == 0:
+            source, strongest = "the inputs x and y", "xy"[largest]
+        else:
+            below = layer_name(layer.layer - 1, n_layers)
+            source = f"the {len(detail.weights)} neurons of {below}"
+            strongest = f"neuron {largest + 1}"
         self.weights_caption.setText(
-            f"Incoming weights from {source} (largest {detail.weights[largest]:+.3g}, "
-            f"from number {largest + 1}); bias {detail.bias:+.3g}"
+            f"Incoming weights from {source} (the largest, {detail.weights[largest]:+.3g}, "
+            f"from {strongest}); bias {detail.bias:+.3g}"
         )
         self.bars.set_weights(detail.weights)
         self.show_value(detail)

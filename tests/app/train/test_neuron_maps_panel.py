@@ -133,6 +133,15 @@ def test_clicking_a_thumbnail_shows_its_weights_bias_and_value_under_the_mouse(q
     assert abs(x - 4.0) < 0.5 and abs(y + 6.0) < 0.5
     value = neuron_detail(net, snap.state.normaliser, 1, 2, (x, y)).value
     assert f"activation {value:.4g}" in panel.detail.value_label.text()
+    narrow = panel.view.width()
+    panel.detail.close_button.click()
+    assert panel.detail.isHidden() and panel.view.selected is None
+    qtbot.waitUntil(lambda: panel.view.width() > narrow)  # the thumbnails take the room back
+    centre = panel.view.tile_center(0, 1).toPoint()
+    qtbot.mouseClick(panel.view, Qt.MouseButton.LeftButton, pos=centre)
+    assert not panel.detail.isHidden() and panel.view.selected == (0, 1)
+    qtbot.mouseClick(panel.view, Qt.MouseButton.LeftButton, pos=centre)  # again: closed
+    assert panel.detail.isHidden()
 
 
 def test_live_snapshots_are_drawn_at_most_max_hz_and_the_last_one_always(qtbot):
