@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.train.worker import TrainingSnapshot
@@ -28,13 +29,14 @@ from nncore.neuron_maps import DEFAULT_GRID, NeuronMaps, neuron_detail, neuron_m
 
 MAX_HZ = 12.0  # compute the maps at most this often while a run trains (the issue asks ≥ 10)
 
-HINT = "Blue positive, orange negative, one scale per layer · grey ✕: a dead ReLU · click a square"
+HINT = "Hover a square to name its neuron; click it to enlarge it."
 EXPLANATION = (
-    "Each square is one neuron: its activation at every point of the x-y plane (high y at "
-    "the top, as on the prediction map). The squares of a layer share one colour scale (±, "
-    "written above the layer). A grey square with a cross is a dead ReLU: its sum is "
-    "negative everywhere on the plane, so it outputs 0 and learns nothing. Click a square "
-    "to enlarge it with its incoming weights and bias."
+    "Each square is one neuron: its activation at every point of the x-y plane, high y at "
+    "the top as on the prediction map. Blue is positive, orange negative; a layer's "
+    "squares share one scale (the ± above it).\n\n"
+    "A grey square with a cross is a dead ReLU: its sum is negative everywhere on the "
+    "plane, so it outputs 0 and learns nothing.\n\n"
+    "Click a square to enlarge it here, with its incoming weights and bias."
 )
 
 
@@ -63,11 +65,14 @@ class NeuronMapsPanel(QWidget):
         self.view = NeuronMapsView()
         self.view.hovered.connect(self._on_hover)
         self.view.clicked.connect(self._on_click)
-        self.view.setToolTip(EXPLANATION)
-        self.hover_label = QLabel(HINT)
-        self.hover_label.setToolTip(EXPLANATION)
-        self.hover_label.setWordWrap(True)
+        self.hover_label = QLabel(HINT)  # one line: it must not move the thumbnails
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # The right-hand column always keeps its room, so the thumbnails never move when a
+        # neuron is enlarged there: the explanation until a click, then the neuron.
+        self.explanation = QLabel(EXPLANATION)
+        self.explanation.setWordWrap(True)
+        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.detail = NeuronDetailView()
         self.detail.point_hovered.connect(self._on_point)
         self.detail.close_clicked.connect(lambda: self.select(None))
@@ -77,10 +82,14 @@ class NeuronMapsPanel(QWidget):
         left.setSpacing(2)
         left.addWidget(self.view, 1)
         left.addWidget(self.hover_label)
+        right = QVBoxLayout()
+        right.setContentsMargins(4, 0, 0, 0)
+        right.addWidget(self.explanation, 1)
+        right.addWidget(self.detail, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 3)
-        layout.addWidget(self.detail, 2)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 1)
 
     # ---- data -----------------------------------------------------------------------------
     def set_domain(self, xs, ys) -> None:
@@ -129,8 +138,10 @@ class NeuronMapsPanel(QWidget):
         self.view.select(cell)
         if cell is None or self.maps is None:
             self.detail.hide()
+            self.explanation.show()
             return
         self._show_detail()
+        self.explanation.hide()
         self.detail.show()
 
     def _on_click(self, layer: int, neuron: int) -> None:
