@@ -235,7 +235,7 @@ class EnlargedMap(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(120, 120)
+        self.setMinimumSize(80, 80)
         self.image: QImage | None = None
         self.bounds = (0.0, 1.0, 0.0, 1.0)  # x_lo, x_hi, y_lo, y_hi
         self.marker: tuple[float, float] | None = None
@@ -249,9 +249,10 @@ class EnlargedMap(QWidget):
 
     def square(self) -> QRectF:
         """The map's square, leaving room for the bounds' numbers below and at the left."""
-        margin = self.fontMetrics().height() + 4
-        side = max(10.0, min(self.width() - 2 * margin, self.height() - 2 * margin))
-        return QRectF(margin * 1.5, 2, side, side)
+        text = self.fontMetrics().height()
+        left = self.fontMetrics().horizontalAdvance("−10.5") + 4  # the y bounds' numbers
+        side = max(10.0, min(self.width() - left - 4, self.height() - text - 6))
+        return QRectF(left, 2, side, side)
 
     def plane_point(self, px: float, py: float) -> tuple[float, float] | None:
         """The plane's (x, y) under the pixel (px, py), or None outside the map."""
@@ -406,11 +407,13 @@ class NeuronDetailView(QWidget):
         """Show neuron `neuron` of `layer` and its detail. The map is on the neuron's own
         scale (±its largest |value|), so that a faint neuron's shape shows when enlarged."""
         name = layer_name(layer.layer, n_layers)
-        dead = " · dead on the whole plane" if layer.dead[neuron] else ""
+        dead = " · dead" if layer.dead[neuron] else ""
         one = layer.maps[neuron][::-1]  # top row = highest y
         limit = layer_scale(one[np.newaxis], percentile=100.0)  # its own peak
-        self.title.setText(
-            f"{name}, neuron {neuron + 1} ({layer.activation}){dead} · own scale ±{limit:.2g}"
+        self.title.setText(f"{name}, neuron {neuron + 1}{dead}")
+        self.title.setToolTip(
+            f"{layer.activation} neuron; its map is on its own colour scale ±{limit:.2g}, so "
+            "that a faint neuron's shape shows too"
         )
         rgb = self._lut[colour_indices(one, limit)]
         if layer.dead[neuron]:
@@ -418,14 +421,13 @@ class NeuronDetailView(QWidget):
         self.map_view.set_map(rgb, bounds)
         largest = int(np.argmax(np.abs(detail.weights)))
         if layer.layer == 0:
-            source, strongest = "the inputs x and y", "xy"[largest]
+            source, strongest = "x, y", "xy"[largest]
         else:
-            below = layer_name(layer.layer - 1, n_layers)
-            source = f"the {len(detail.weights)} neurons of {below}"
-            strongest = f"neuron {largest + 1}"
+            source = f"{layer_name(layer.layer - 1, n_layers)}'s {len(detail.weights)}"
+            strongest = f"{largest + 1}"
         self.weights_caption.setText(
-            f"Incoming weights from {source} (the largest, {detail.weights[largest]:+.3g}, "
-            f"from {strongest}); bias {detail.bias:+.3g}"
+            f"Weights in from {source} (largest {detail.weights[largest]:+.3g}, from "
+            f"{strongest}) · bias {detail.bias:+.3g}"
         )
         self.bars.set_weights(detail.weights)
         self.show_value(detail)
@@ -435,7 +437,7 @@ class NeuronDetailView(QWidget):
         x, y = detail.point
         self.map_view.marker = (x, y)
         self.map_view.update()
-        self.value_label.setText(f"At x = {x:.2f}, y = {y:.2f}: activation {detail.value:.4g}")
+        self.value_label.setText(f"At ({x:.2f}, {y:.2f}): activation {detail.value:.4g}")
 
     def apply_theme(self, _name: str | None = None) -> None:
         colors = theme_colors()
