@@ -165,3 +165,27 @@ def test_live_snapshots_are_drawn_at_most_max_hz_and_the_last_one_always(qtbot):
     now[0] += 1.5 / MAX_HZ
     panel.show_snapshot(_snapshot_with_a_dead_neuron())  # due again
     assert panel.computed == 3
+
+
+def test_an_opened_weight_file_and_a_finished_run_are_shown(tab, qtbot, tmp_path):
+    from app.train.tab import TrainTab
+
+    assert tab.configure(SMALL_DATA, small_config(epochs=12))
+    panel = _shown_tab(tab, qtbot, neuron_tab=True)
+    with qtbot.waitSignal(tab.run_finished, timeout=30_000):
+        tab.start()
+    qtbot.waitUntil(lambda: panel.snapshot is tab.last_snapshot and tab.last_snapshot.epoch == 12)
+    path = tmp_path / "net.npz"
+    assert tab.export_weights(str(path)), tab.banner.text()
+    other = TrainTab()
+    qtbot.addWidget(other)
+    try:
+        other_panel = _shown_tab(other, qtbot, neuron_tab=True)
+        assert other.open_weights(str(path)), other.banner.text()
+        qtbot.waitUntil(lambda: other_panel.snapshot is other.last_snapshot is not None)
+        opened = other.last_snapshot.state.network
+        assert opened.architecture == "2-16-16-1" and other.last_snapshot.epoch == 12
+        for mine, theirs in zip(other_panel.maps.layers, panel.maps.layers):
+            np.testing.assert_allclose(mine.maps, theirs.maps, rtol=1e-6, atol=1e-6)
+    finally:
+        other.shutdown()
