@@ -120,10 +120,12 @@ def layer_scale(maps: np.ndarray, percentile: float = SCALE_PERCENTILE) -> float
     its neurons' peaks (each neuron's largest |value|), so that the few strongest neurons
     saturate instead of washing all the others out; the largest peak when that is 0 (a
     layer almost all dead), and 1.0 when every value is 0 or none is finite."""
-    magnitudes = np.abs(maps).reshape(maps.shape[0], -1)  # (neurons, points)
-    if not np.all(np.isfinite(magnitudes)):
-        magnitudes = np.where(np.isfinite(magnitudes), magnitudes, 0.0)
-    peaks = np.max(magnitudes, axis=1)  # (neurons,)
+    values = maps.reshape(maps.shape[0], -1)  # (neurons, points)
+    # max and −min instead of max(|a|): two passes over the values and no copy of them
+    peaks = np.maximum(np.max(values, axis=1), -np.min(values, axis=1))  # (neurons,)
+    if not np.all(np.isfinite(peaks)):  # a NaN or an infinity somewhere: leave those out
+        finite = np.isfinite(values)
+        peaks = np.max(np.where(finite, np.abs(values), 0.0), axis=1)
     limit = float(np.percentile(peaks, percentile))
     if limit <= 0.0:
         limit = float(np.max(peaks))

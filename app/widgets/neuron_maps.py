@@ -43,6 +43,7 @@ from app.widgets.neuron_maps_layout import (
     arrange,
     colour_indices,
     colour_tiles,
+    packed_lut,
 )
 from nncore.neuron_maps import LayerMaps, NeuronDetail, NeuronMaps, layer_scale
 
@@ -64,15 +65,22 @@ def layer_label(layer: LayerMaps, n_layers: int) -> tuple[str, str]:
     return first, f"{n} {layer.activation}"
 
 
-def _qimage(rgb: np.ndarray) -> QImage:
-    """An RGB uint8 array (h, w, 3) as a QImage that owns its pixels."""
-    h, w, _ = rgb.shape
-    rgb = np.ascontiguousarray(rgb)
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+def _qimage(pixels: np.ndarray) -> QImage:
+    """A (h, w) uint32 array of 0xFFRRGGBB pixels as a QImage that owns its pixels."""
+    h, w = pixels.shape
+    pixels = np.ascontiguousarray(pixels)
+    return QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32).copy()
 
 
 def _lut(colors: dict) -> np.ndarray:
-    return diverging_colormap(colors).getLookupTable(0.0, 1.0, 256, alpha=False)  # (256, 3)
+    """The diverging colour map as 256 packed pixels (see `packed_lut`)."""
+    return packed_lut(diverging_colormap(colors).getLookupTable(0.0, 1.0, 256, alpha=False))
+
+
+def _dead_pixel(colors: dict) -> np.uint32:
+    """A dead neuron's flat grey, as one packed pixel."""
+    dim = QColor(colors["dim"])
+    return np.uint32(0xFF000000 | (dim.red() << 16) | (dim.green() << 8) | dim.blue())
 
 
 class NeuronMapsView(SaveImageMenu, QWidget):
@@ -117,7 +125,7 @@ class NeuronMapsView(SaveImageMenu, QWidget):
             return
         n_layers = len(maps.layers)
         self.images = [
-            _qimage(colour_tiles(layer.maps, layer.limit, self._lut, layer.dead, self._dead_rgb))
+            _qimage(colour_tiles(layer.maps, layer.limit, self._lut, layer.dead, self._dead_pixel))
             for layer in maps.layers
         ]
         self.labels = [layer_label(layer, n_layers) for layer in maps.layers]
@@ -220,8 +228,7 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         self._foreground = QColor(colors["foreground"])
         self._muted = QColor(colors["muted"])
         self._highlight = QColor(colors["highlight"])
-        dim = QColor(colors["dim"])
-        self._dead_rgb = (dim.red(), dim.green(), dim.blue())
+        self._dead_pixel = _dead_pixel(colors)
         self._colour()
         self.update()
 
@@ -242,7 +249,7 @@ class EnlargedMap(QWidget):
         self.apply_theme()
 
     def set_map(self, rgb: np.ndarray, bounds: tuple[float, float, float, float]) -> None:
-        """`rgb` (g, g, 3) with the top row the highest y; `bounds` of the plane it covers."""
+        """`rgb` (g, g) packed pixels, the top row the highest y; `bounds` of the plane."""
         self.image = _qimage(rgb)
         self.bounds = bounds
         self.update()
@@ -417,7 +424,7 @@ class NeuronDetailView(QWidget):
         )
         rgb = self._lut[colour_indices(one, limit)]
         if layer.dead[neuron]:
-            rgb[...] = self._dead_rgb
+            rgb[...] = self._dead_pixel
         self.map_view.set_map(rgb, bounds)
         largest = int(np.argmax(np.abs(detail.weights)))
         if layer.layer == 0:
@@ -442,8 +449,7 @@ class NeuronDetailView(QWidget):
     def apply_theme(self, _name: str | None = None) -> None:
         colors = theme_colors()
         self._lut = _lut(colors)
-        dim = QColor(colors["dim"])
-        self._dead_rgb = (dim.red(), dim.green(), dim.blue())
+        self._dead_pixel = _dead_pixel(colors)
         self.map_view.apply_theme()
         self.bars.apply_theme()
 

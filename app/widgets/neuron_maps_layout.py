@@ -149,8 +149,18 @@ def arrange(sizes: Sequence[int], width: int, height: int) -> Arrangement:
 
 def colour_indices(values: np.ndarray, limit: float) -> np.ndarray:
     """Values on the scale −limit … +limit as look-up-table rows 0 … 255 (0 at 127.5)."""
-    scaled = (np.nan_to_num(values, nan=0.0) / limit + 1.0) * 127.5
-    return np.clip(scaled, 0, 255).astype(np.uint8)
+    scaled = values * (127.5 / limit)  # a new array: the rest works in place
+    scaled += 127.5
+    np.nan_to_num(scaled, copy=False, nan=127.5)  # a value that is not a number: "zero"
+    np.clip(scaled, 0, 255, out=scaled)
+    return scaled.astype(np.uint8)
+
+
+def packed_lut(lut: np.ndarray) -> np.ndarray:
+    """A (256, 3) uint8 RGB table as (256,) uint32 pixels 0xFFRRGGBB (Qt's RGB32 layout):
+    looking one 4-byte pixel up per value is three times faster than three bytes."""
+    rgb = lut.astype(np.uint32)
+    return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
 
 
 def colour_tiles(
@@ -158,21 +168,24 @@ def colour_tiles(
     limit: float,
     lut: np.ndarray,
     dead: np.ndarray,
-    dead_rgb: tuple[int, int, int],
+    dead_colour,
 ) -> np.ndarray:
-    """One layer's maps (n, g, g) as one RGB image (rows·g, cols·g, 3) uint8, the
+    """One layer's maps (n, g, g) as one image (rows·g, cols·g, ...) of `lut`'s pixels, the
     thumbnails tiled row by row like `tile_grid(n)`, each turned upside down so that high
     y is at the top, as on the prediction map (a map's row 0 is the lowest y). `lut` is
-    (256, 3) uint8."""
+    (256, 3) uint8 RGB (the image is then (h, w, 3)) or (256,) packed pixels from
+    `packed_lut` (the image is (h, w)); `dead_colour` is one pixel of the same kind."""
     n, g, _ = maps.shape
     rows, cols = tile_grid(n)
-    rgb = lut[colour_indices(maps[:, ::-1, :], limit)]  # (n, g, g, 3), top row = highest y
-    rgb[dead] = dead_rgb
-    padded = np.zeros((rows * cols, g, g, 3), np.uint8)
-    padded[:n] = rgb
-    # (rows, cols, g, g, 3) -> (rows, g, cols, g, 3): thumbnail rows next to each other
-    tiled = padded.reshape(rows, cols, g, g, 3).transpose(0, 2, 1, 3, 4)
-    return np.ascontiguousarray(tiled.reshape(rows * g, cols * g, 3))
+    pixel = lut.shape[1:]  # () for packed pixels, (3,) for RGB bytes
+    coloured = lut[colour_indices(maps[:, ::-1, :], limit)]  # (n, g, g, *pixel), top = high y
+    coloured[dead] = dead_colour
+    padded = np.zeros((rows * cols, g, g, *pixel), lut.dtype)
+    padded[:n] = coloured
+    # (rows, cols, g, g) -> (rows, g, cols, g): thumbnail rows next to each other
+    order = (0, 2, 1, 3, *range(4, 4 + len(pixel)))
+    tiled = padded.reshape(rows, cols, g, g, *pixel).transpose(order)
+    return np.ascontiguousarray(tiled.reshape(rows * g, cols * g, *pixel))
 
 
 __all__ = [
@@ -185,4 +198,5 @@ __all__ = [
     "arrange",
     "colour_indices",
     "colour_tiles",
+    "packed_lut",
 ]
