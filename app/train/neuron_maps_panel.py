@@ -123,12 +123,6 @@ class NeuronMapsPanel(QWidget):
         if self._selected is not None:
             self._show_detail()
 
-    def clear(self) -> None:
-        """Nothing to show (a new data set, before its first snapshot)."""
-        self.maps = self.snapshot = self._pending = self._shown_network = None
-        self.view.set_maps(None)
-        self.select(None)
-
     # ---- one neuron -----------------------------------------------------------------------
     def select(self, layer: int | None, neuron: int = 0) -> None:
         """Enlarge neuron `neuron` of `layer` (0-based; the output layer is the last), or
