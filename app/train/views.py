@@ -4,7 +4,8 @@ Top: a `Banner` for messages, then three contour maps of the same square side by
 the true function, the network's prediction (both on one colour scale) and their
 difference, with a line below that reads x, y and the three values under the mouse.
 Bottom: the loss curve (previous run greyed behind it) with a readout of the last epoch,
-and three tabs: per-layer health, the weight matrices and the training points.
+and four tabs: per-layer health, the weight matrices, the training points and the neuron maps
+(`app.train.neuron_maps_panel`, computed only while on show).
 
 `TrainViews` only draws what it is handed: `show_data` the prepared data (truth and
 points), `show_prediction` a snapshot's grid prediction and error, `show_history` the
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.train.banner import Banner
+from app.train.neuron_maps_panel import NeuronMapsPanel
 from app.train.session import (
     HistoryArrays,
     PreparedData,
@@ -78,6 +80,12 @@ class TrainViews(QWidget):
         self.lower_tabs.addTab(self.health_plots, "Layer health")
         self.lower_tabs.addTab(self.weights_view, "Weight matrices")
         self.lower_tabs.addTab(self.scatter_view, "Training data")
+        self.neuron_maps = NeuronMapsPanel()  # computes only while on show
+        self.lower_tabs.addTab(self.neuron_maps, "Neuron maps")
+        self.lower_tabs.setTabToolTip(
+            self.lower_tabs.indexOf(self.neuron_maps),
+            "Every neuron's activation over the x-y plane, live; click one to enlarge it",
+        )
         self.lower_tabs.setTabToolTip(
             0,
             "Per layer: how large the weights and their gradients "
@@ -149,6 +157,7 @@ class TrainViews(QWidget):
         self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
         for view in self.maps:
             view.set_grid(p.xs, p.ys)
+        self.neuron_maps.set_domain(p.xs, p.ys)
         if p.truth is not None:
             self.truth_view.set_values(p.truth, self.levels, self.contour_levels)
             self.truth_view.set_points(None)
@@ -213,6 +222,8 @@ class TrainViews(QWidget):
             self.readout_label.setText(readout_text(None))
         if lower and snap is not None and self.lower_tabs.currentWidget() is self.weights_view:
             self.weights_view.set_weights(snap.state.network.weights)
+        if self.lower_tabs.currentWidget() is self.neuron_maps:  # at the live pace: not `lower`
+            self.neuron_maps.show_snapshot(snap)
 
     def apply_theme(self, name: str = "") -> None:
         """Recolour every view for the theme `name`; the caller redraws the data."""
@@ -222,6 +233,7 @@ class TrainViews(QWidget):
             self.loss_plot,
             self.health_plots,
             self.weights_view,
+            self.neuron_maps,
             self.banner,
         ):
             view.apply_theme(name)
