@@ -20,6 +20,7 @@ QT_FREE = [
     "app.train.limits",
     "app.train.reader_process",
     "app.widgets.marching_squares",
+    "app.widgets.neuron_maps_layout",
 ]
 GUI_PACKAGES = ["PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2", "qtpy"]
 
