@@ -798,6 +798,27 @@ class TrainingRun:
             result["accuracy"] = correct / y.shape[0]
         return result
 
+    def confusion_matrix(self, split: str = "val") -> np.ndarray:
+        """A classifier's confusion matrix (k, k) for the current weights on the "train" or
+        "val" data (see `nncore.classification.confusion_matrix`: row = true class)."""
+        from .classification import confusion_matrix
+
+        if not self._classes:
+            raise SettingsError("a confusion matrix needs a classifier (loss='cross_entropy')")
+        if split == "train":
+            X, y = self._X, self._y
+        elif split == "val":
+            if self._Xv is None or self._yv is None:
+                raise SettingsError("this run has no validation data")
+            X, y = self._Xv, self._yv
+        else:
+            raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
+        return confusion_matrix(self.network, X, y)
+
+    @property
+    def has_validation(self) -> bool:
+        return self._Xv is not None
+
     def _loss_count(self, y: np.ndarray) -> int:
         """What the summed loss is divided by: every target value (squared error), or every
         sample (cross-entropy, one term a sample)."""
