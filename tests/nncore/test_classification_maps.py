@@ -56,6 +56,6 @@ def test_run_confusion_matrix_counts_the_validation_points():
     Xv = run.normaliser.transform_x(val.X)
     assert np.array_equal(counts, confusion_matrix(run.network, Xv, val.y))
     assert run.confusion_matrix("train").sum() == len(train)
-    regression = TrainingRun(recipe("modern", epochs=1), nndata.grid("article", 10))
+    regression = TrainingRun(recipe("modern", epochs=10), nndata.grid("article", 10))
     with pytest.raises(SettingsError):
         regression.confusion_matrix("train")
