@@ -367,6 +367,8 @@ def recipe_edits(cfg: training.TrainConfig) -> list[str]:
     if cfg.recipe not in training.RECIPES:
         return []
     named = training.recipe(cfg.recipe)
+    if cfg.recipe == "classify":  # one output per class is the recipe for any k classes
+        named = dataclasses.replace(named, sizes=(*named.sizes[:-1], cfg.sizes[-1]))
     return [
         field.name
         for field in dataclasses.fields(cfg)
