@@ -208,6 +208,9 @@ class TrainViews(QWidget):
             "probability" if classify else "prediction − truth"
         )
         self.loss_plot.set_loss_name("cross_entropy" if classify else "mse")
+        # a cross-entropy beside an MSE compares nothing: the other task's curves go
+        self.loss_plot.clear_current()
+        self.loss_plot.clear_previous()
         tab = self.lower_tabs.indexOf(self.confusion_view)
         self.lower_tabs.setTabVisible(tab, classify)
         if not classify and self.lower_tabs.currentIndex() == tab:

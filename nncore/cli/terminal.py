@@ -105,9 +105,7 @@ class ProgressBar:
         else:
             text += f"{self._r2} {report.train_r2:.4f}"
             if report.val_loss is not None:
-                text += (
-                    f"  val loss {short_number(report.val_loss)}  val {self._r2} {report.val_r2:.4f}"
-                )
+                text += f"  val loss {short_number(report.val_loss)}  val {self._r2} {report.val_r2:.4f}"
         if math.isfinite(rate):
             text += f"  {rate:,.0f} epochs/s"
         return text

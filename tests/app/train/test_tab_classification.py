@@ -113,6 +113,7 @@ def test_switching_back_to_regression_restores_its_views(tab):
     assert not tab.loss_plot.shows_accuracy
     assert not tab.lower_tabs.isTabVisible(tab.lower_tabs.indexOf(tab.views.confusion_view))
     assert "R²" in tab.readout_label.text()
+    assert not tab.loss_plot.has_previous()  # no cross-entropy beside the MSE
 
 
 def test_the_task_switch_in_the_data_panel_changes_the_model(tab, qtbot):
