@@ -16,7 +16,8 @@ common form of colour blindness:
     forward   #009E73 bluish green   backward  #CC79A7 reddish purple
     highlight #D55E00 vermillion (light) / #F0E442 yellow (dark)
 
-The data hues are the same in both themes, so "blue means positive" never changes; only the
+Classes (a classifier's points and regions) take `CLASS_COLORS`, the same palette in a
+fixed order. The data hues are the same in both themes, so "blue means positive" never changes; only the
 neutral colours (background, text, grid, dimmed items) follow the theme.
 """
 
@@ -34,6 +35,26 @@ _OKABE_ITO = {
     "forward": "#009E73",  # bluish green: the pulse travelling forward
     "backward": "#CC79A7",  # reddish purple: the error travelling backward
 }
+
+# The classes of a classifier, in order: Okabe–Ito hues that stay apart for every common form
+# of colour blindness (the drawings give each class a shape of its own as well). The same
+# in both themes; a ninth class starts again at the first colour, with another shape.
+CLASS_COLORS = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#999999",  # grey
+)
+
+
+def class_color(index: int) -> str:
+    """The colour of class `index` (0, 1, ...), as "#RRGGBB"."""
+    return CLASS_COLORS[index % len(CLASS_COLORS)]
+
 
 _PALETTES: dict[str, dict[str, str]] = {
     "light": {

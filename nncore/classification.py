@@ -8,6 +8,11 @@ choices are is counted here:
 - `confusion_matrix`: a k × k table of counts, row = the true class, column = the chosen
   one; the diagonal holds the right answers, every other cell one particular mistake
   ("class 2 taken for class 0, 14 times").
+- `decision_map`: a classifier's answer on many points (a map's grid): per point the chosen
+  class, its probability, every class's probability, and each class's margin (its
+  probability minus the largest other one: positive inside the class's region, zero on
+  its boundary), which is all a picture of the decision regions needs.
+- `row_shares`: a confusion matrix's counts as shares of each true class (rows sum to 1).
 - `label_indices`: labels as a data file holds them (numbers or names such as "cat") turned
   into class indices 0 … k − 1, with the class names in the order of their indices.
 
@@ -17,13 +22,22 @@ Nothing here needs Qt; the Train tab and the command line show these numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import DataError, SettingsError
 from .losses import class_indices
 
-__all__ = ["accuracy", "confusion_matrix", "label_indices", "default_class_names"]
+__all__ = [
+    "DecisionMap",
+    "accuracy",
+    "confusion_matrix",
+    "decision_map",
+    "default_class_names",
+    "label_indices",
+    "row_shares",
+]
 
 
 def default_class_names(k: int) -> tuple[str, ...]:
@@ -56,6 +70,68 @@ def confusion_matrix(network, X, y) -> np.ndarray:
     counts = np.zeros((k, k), dtype=np.int64)
     np.add.at(counts, (true, chosen), 1)
     return counts
+
+
+def row_shares(counts) -> np.ndarray:
+    """A confusion matrix's counts (k, k) as shares of each row (each true class), float
+    (k, k); a class with no points gets a row of zeros."""
+    counts = np.asarray(counts, dtype=np.float64)
+    totals = counts.sum(axis=1, keepdims=True)  # (k, 1)
+    return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+
+
+@dataclass(frozen=True)
+class DecisionMap:
+    """A classifier's answers on n points (see `decision_map`).
+
+    `chosen` (n,) int: the most probable class; `confidence` (n,): its probability;
+    `probabilities` (n, k): every class's (rows sum to 1); `margins` (n, k): each class's
+    probability minus the largest of the others, > 0 exactly where that class is chosen,
+    0 on its boundary. On a grid, `reshaped(rows, cols)` gives the same arrays as images.
+    """
+
+    chosen: np.ndarray
+    confidence: np.ndarray
+    probabilities: np.ndarray
+    margins: np.ndarray
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.probabilities.shape[-1])
+
+    def reshaped(self, rows: int, cols: int) -> DecisionMap:
+        """The same map as (rows, cols[, k]) images, row-major like the points."""
+        k = self.n_classes
+        return DecisionMap(
+            self.chosen.reshape(rows, cols),
+            self.confidence.reshape(rows, cols),
+            self.probabilities.reshape(rows, cols, k),
+            self.margins.reshape(rows, cols, k),
+        )
+
+
+def decision_map(probabilities) -> DecisionMap:
+    """The decision map of a classifier's probabilities on n points, as `Network.predict`
+    gives them: (n, k) for a softmax output, or (n, 1), the probability of class 1, for one
+    sigmoid output (taken as the two classes 1 − p and p).
+
+    The chosen class is the most probable one, as in `Network.predict_classes` (a tie goes
+    to the lower class; for one sigmoid output class 1 needs p > ½).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim != 2 or p.shape[1] == 0:
+        raise DataError(f"probabilities must have shape (n, k); got {p.shape}")
+    if p.shape[1] == 1:  # one sigmoid output: p is class 1's probability
+        p = np.column_stack((1.0 - p[:, 0], p[:, 0]))  # (n, 2)
+    k = p.shape[1]
+    chosen = np.argmax(p, axis=1).astype(np.intp)  # (n,)
+    confidence = p[np.arange(len(p)), chosen]  # (n,)
+    # The largest probability among the other classes, for each class: the best overall,
+    # except for the chosen class itself, whose rival is the second best.
+    order = np.sort(p, axis=1)  # (n, k) ascending
+    best, second = order[:, -1:], order[:, -2:-1]  # (n, 1) each; k >= 2 here
+    rival = np.where(np.arange(k)[None, :] == chosen[:, None], second, best)  # (n, k)
+    return DecisionMap(chosen, confidence, p, p - rival)
 
 
 def label_indices(labels: Sequence) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -25,30 +25,42 @@ STOP_KINDS = ("epochs", "target", "time", "plateau", "diverged", "stopped")
 EXPLODE_FACTOR = 1e6
 RUNAWAY_FACTOR = 100.0
 
+LOSS_NAMES = ("mse", "cross_entropy")  # what `EpochReport.loss_name` may say
 
-@dataclass
+
+# The names of a report's fields in a file (weight files, `to_dict`): the losses keep the
+# keys "train_mse" / "val_mse" that every weight file has used, for both kinds of network;
+# a classifier's report adds "loss_name".
+_FILE_KEYS = {"train_loss": "train_mse", "val_loss": "val_mse"}
+
+
+@dataclass(init=False)
 class EpochReport:
     """What one epoch did. `epoch` counts from 1 (the first epoch is 1, so after it
     `run.epoch == history[-1].epoch`).
 
-    Losses are plain MSE on normalised data (the article's printed number); `train_*` are
-    measured before each update (see `nncore.training`), `val_*` after the epoch's last
-    update, and are None without validation data. `lr` is the rate the epoch used, `elapsed`
-    the seconds of training so far (pauses excluded). Per weight layer: `weight_norms`
-    (‖W‖ after the epoch), `grad_norms` (‖dL/dW‖, root-mean-square over the epoch's updates)
-    and `dead_fraction` (share of the layer's ReLU neurons that were inactive on every
-    sample seen this epoch; 0 for layers whose neurons cannot die: the output, leaky ReLU,
-    sigmoid, tanh and linear layers).
+    `train_loss` / `val_loss` are the loss the network learns with, named by `loss_name`:
+    "mse", plain MSE on normalised data (the article's printed number), or
+    "cross_entropy", a classifier's mean −log p(true class). `train_*` are measured before
+    each update (see `nncore.training`), `val_*` after the epoch's last update, and are
+    None without validation data. `train_r2` / `val_r2` are R² (McFadden's for a
+    classifier: 1 − loss / the loss of predicting the class shares). `lr` is the rate the
+    epoch used, `elapsed` the seconds of training so far (pauses excluded). Per weight
+    layer: `weight_norms` (‖W‖ after the epoch), `grad_norms` (‖dL/dW‖, root-mean-square
+    over the epoch's updates) and `dead_fraction` (share of the layer's ReLU neurons that
+    were inactive on every sample seen this epoch; 0 for layers whose neurons cannot die:
+    the output, leaky ReLU, sigmoid, tanh and linear layers). `train_accuracy` /
+    `val_accuracy` are a classifier's share of right answers (None for regression, and
+    without validation data).
 
-    A classifier's losses are its mean cross-entropy (the fields keep their names, which
-    the files use), its R² McFadden's (see `nncore.training`), and `train_accuracy` /
-    `val_accuracy` the share of right answers (None for regression, and without
-    validation data).
+    `train_mse` / `val_mse` mean what they say: the losses of a regression, None for a
+    classifier (read-only). They are also accepted when a report is made, for the losses
+    of a regression (`EpochReport(epoch=1, train_mse=0.5, ...)`, as older code writes).
     """
 
     epoch: int
-    train_mse: float
-    val_mse: float | None
+    train_loss: float
+    val_loss: float | None
     train_r2: float
     val_r2: float | None
     lr: float
@@ -58,35 +70,110 @@ class EpochReport:
     dead_fraction: list[float] = field(default_factory=list)
     train_accuracy: float | None = None
     val_accuracy: float | None = None
+    loss_name: str = "mse"
+
+    def __init__(
+        self,
+        epoch: int,
+        train_loss: float | None = None,
+        val_loss: float | None = None,
+        train_r2: float = 0.0,
+        val_r2: float | None = None,
+        lr: float = 0.0,
+        elapsed: float = 0.0,
+        weight_norms: list[float] | None = None,
+        grad_norms: list[float] | None = None,
+        dead_fraction: list[float] | None = None,
+        train_accuracy: float | None = None,
+        val_accuracy: float | None = None,
+        loss_name: str = "mse",
+        *,
+        train_mse: float | None = None,
+        val_mse: float | None = None,
+    ):
+        if train_mse is not None or val_mse is not None:
+            if loss_name != "mse" or train_loss is not None or val_loss is not None:
+                raise SettingsError(
+                    "train_mse / val_mse are a regression's losses: give them alone, or "
+                    "train_loss / val_loss with loss_name"
+                )
+            train_loss, val_loss = train_mse, val_mse
+        if train_loss is None:
+            raise SettingsError("an epoch report needs its training loss (train_loss)")
+        if loss_name not in LOSS_NAMES:
+            raise SettingsError(
+                f"loss_name must be one of {', '.join(LOSS_NAMES)}; got {loss_name!r}"
+            )
+        self.epoch = epoch
+        self.train_loss = train_loss
+        self.val_loss = val_loss
+        self.train_r2 = train_r2
+        self.val_r2 = val_r2
+        self.lr = lr
+        self.elapsed = elapsed
+        self.weight_norms = list(weight_norms or [])
+        self.grad_norms = list(grad_norms or [])
+        self.dead_fraction = list(dead_fraction or [])
+        self.train_accuracy = train_accuracy
+        self.val_accuracy = val_accuracy
+        self.loss_name = loss_name
+
+    @property
+    def train_mse(self) -> float | None:
+        """The training MSE of a regression; None for a classifier (see `train_loss`)."""
+        return self.train_loss if self.loss_name == "mse" else None
+
+    @property
+    def val_mse(self) -> float | None:
+        """The validation MSE of a regression; None for a classifier or without validation."""
+        return self.val_loss if self.loss_name == "mse" else None
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.loss_name == "cross_entropy"
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """Plain values, with the file keys ("train_mse"/"val_mse" hold the loss for both
+        kinds of network); "loss_name" only for a classifier, so a regression's dict is the
+        one every earlier version wrote."""
+        d = dataclasses.asdict(self)
+        out = {_FILE_KEYS.get(k, k): v for k, v in d.items() if k != "loss_name"}
+        if self.loss_name != "mse":
+            out["loss_name"] = self.loss_name
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> EpochReport:
+        """Rebuild from `to_dict()` (or a weight file's history). A classifier's report
+        written before "loss_name" existed is known by its accuracy."""
         if not isinstance(d, dict):
             raise SettingsError(f"an epoch report must be a dict; got {type(d).__name__}")
+        d = {next((k for k, v in _FILE_KEYS.items() if v == key), key): v for key, v in d.items()}
         names = [f.name for f in dataclasses.fields(cls)]
         missing = [n for n in names[:7] if n not in d]
         if missing:
-            raise SettingsError(f"epoch report is missing {', '.join(missing)}")
+            shown_missing = [_FILE_KEYS.get(n, n) for n in missing]
+            raise SettingsError(f"epoch report is missing {', '.join(shown_missing)}")
         unknown = sorted(str(k) for k in d if k not in names)
         if unknown:
             raise SettingsError(f"epoch report has unknown field(s) {', '.join(unknown)}")
+        train_accuracy = d.get("train_accuracy")
+        default_loss = "mse" if train_accuracy is None else "cross_entropy"
         try:
             return cls(
                 epoch=int(d["epoch"]),
-                train_mse=float(d["train_mse"]),
-                val_mse=None if d["val_mse"] is None else float(d["val_mse"]),
+                train_loss=float(d["train_loss"]),
+                val_loss=_maybe_float(d["val_loss"]),
                 train_r2=float(d["train_r2"]),
-                val_r2=None if d["val_r2"] is None else float(d["val_r2"]),
+                val_r2=_maybe_float(d["val_r2"]),
                 lr=float(d["lr"]),
                 elapsed=float(d["elapsed"]),
                 weight_norms=[float(v) for v in d.get("weight_norms", [])],
                 grad_norms=[float(v) for v in d.get("grad_norms", [])],
                 dead_fraction=[float(v) for v in d.get("dead_fraction", [])],
-                train_accuracy=_maybe_float(d.get("train_accuracy")),
+                train_accuracy=_maybe_float(train_accuracy),
                 val_accuracy=_maybe_float(d.get("val_accuracy")),
+                loss_name=str(d.get("loss_name", default_loss)),
             )
         except (TypeError, ValueError) as err:
             raise SettingsError(f"epoch report holds a value that is not a number: {err}") from None

@@ -33,9 +33,9 @@ rows at a time, so its memory does not grow with the number of points.
 Classifiers (`TrainConfig(loss="cross_entropy")`, e.g. `recipe("classify")`) train the same
 way on class data (`nncore.data.classification`): the targets are class indices, turned
 into the rows the output should give (one-hot), and are not normalised; the inputs are. The
-loss measured, reported (in `train_mse`/`val_mse`, whose names the files keep) and guarded
-is then the mean cross-entropy, computed from the output's sums z, and every epoch also
-reports the accuracy (`train_accuracy`, counted along the way like the loss, before each
+loss measured, reported (`train_loss`/`val_loss`, with `loss_name` "cross_entropy"; the
+reports' `train_mse`/`val_mse` are None) and guarded is then the mean cross-entropy,
+computed from the output's sums z, and every epoch also reports the accuracy (`train_accuracy`, counted along the way like the loss, before each
 update; `val_accuracy` after the last). The role of the targets' variance, "the loss of
 always giving the same answer", is taken by the loss of always predicting the class shares,
 −Σ q log q: R² becomes McFadden's, 1 − loss / that loss, and the yardstick keeps its meaning.
@@ -253,8 +253,8 @@ class TrainingRun:
             self._since_best = len(monitored) - 1 - best_at
         self._rising = 0
         for a, b in zip(self.history, self.history[1:]):
-            self._rising = self._rising + 1 if b.train_mse > a.train_mse else 0
-        self._last_train = self.history[-1].train_mse if self.history else None
+            self._rising = self._rising + 1 if b.train_loss > a.train_loss else 0
+        self._last_train = self.history[-1].train_loss if self.history else None
 
         # Two more parameter snapshots: the weights at the start of the current epoch, and
         # the last weights whose loss was measured and found sound. With `_start`, three
@@ -347,7 +347,7 @@ class TrainingRun:
         return float(-np.sum(shares * np.log(shares)))
 
     def _monitored(self, report: EpochReport) -> float:
-        return report.val_mse if report.val_mse is not None else report.train_mse
+        return report.val_loss if report.val_loss is not None else report.train_loss
 
     # ---- steering --------------------------------------------------------------------------
     @property
@@ -528,31 +528,31 @@ class TrainingRun:
             weight_norms = [math.sqrt(_sq_norm(w)) for w in net.weights]
             if not math.isfinite(sum(weight_norms)):
                 raise _Diverged(math.inf, "after its last update, when the weights overflowed")
-            val_mse = val_r2 = val_accuracy = None
+            val_loss = val_r2 = val_accuracy = None
             if self._Xv is not None and self._yv is not None:
                 val_total, val_correct = self._loss_sum(self._Xv, self._yv)
-                val_mse = val_total / self._loss_count(self._yv)
+                val_loss = val_total / self._loss_count(self._yv)
                 if classifier:
                     val_accuracy = val_correct / self._yv.shape[0]
-                if not val_mse <= self._limit(max(self._yardstick(), self._yv_var)):
-                    raise _Diverged(val_mse, "on the validation data after its last update")
-                val_r2 = 1.0 - val_mse / self._yv_var if self._yv_var > 0 else float(val_mse == 0)
+                if not val_loss <= self._limit(max(self._yardstick(), self._yv_var)):
+                    raise _Diverged(val_loss, "on the validation data after its last update")
+                val_r2 = 1.0 - val_loss / self._yv_var if self._yv_var > 0 else float(val_loss == 0)
         except _Diverged as err:
             self._elapsed += time.perf_counter() - started
             self._diverged(err.loss, lr, where=err.where)
             return None
 
-        train_mse = sse / seen
+        train_loss = sse / seen
         fired = {i: np.zeros(net.sizes[i + 1], np.uint8) for i in self._dying_layers}
         for i, rows in fired_rows.items():
             Workspace.or_rows(rows, fired[i])
-        train_r2 = 1.0 - train_mse / self._y_var if self._y_var > 0 else float(train_mse == 0)
+        train_r2 = 1.0 - train_loss / self._y_var if self._y_var > 0 else float(train_loss == 0)
         self.epoch += 1
         self._elapsed += time.perf_counter() - started
         report = EpochReport(
             epoch=self.epoch,
-            train_mse=train_mse,
-            val_mse=val_mse,
+            train_loss=train_loss,
+            val_loss=val_loss,
             train_r2=train_r2,
             val_r2=val_r2,
             lr=lr,
@@ -564,6 +564,7 @@ class TrainingRun:
             ],
             train_accuracy=correct / (seen or 1) if classifier else None,
             val_accuracy=val_accuracy,
+            loss_name=self.config.loss,
         )
         self.history.append(report)
         # Fewer samples seen: a stop interrupted it.
@@ -635,13 +636,16 @@ class TrainingRun:
         cfg = self.config
         # Runaway growth: the loss went up for RUNAWAY_EPOCHS epochs in a row and is far
         # above where it started.
-        if self._last_train is not None and report.train_mse > self._last_train:
+        if self._last_train is not None and report.train_loss > self._last_train:
             self._rising += 1
         else:
             self._rising = 0
-        self._last_train = report.train_mse
-        if self._rising >= RUNAWAY_EPOCHS and report.train_mse > RUNAWAY_FACTOR * self._yardstick():
-            self._diverged(report.train_mse, report.lr, runaway=True)
+        self._last_train = report.train_loss
+        if (
+            self._rising >= RUNAWAY_EPOCHS
+            and report.train_loss > RUNAWAY_FACTOR * self._yardstick()
+        ):
+            self._diverged(report.train_loss, report.lr, runaway=True)
             return
 
         monitored = self._monitored(report)
@@ -793,6 +797,27 @@ class TrainingRun:
             result["loss"] = mse
             result["accuracy"] = correct / y.shape[0]
         return result
+
+    def confusion_matrix(self, split: str = "val") -> np.ndarray:
+        """A classifier's confusion matrix (k, k) for the current weights on the "train" or
+        "val" data (see `nncore.classification.confusion_matrix`: row = true class)."""
+        from .classification import confusion_matrix
+
+        if not self._classes:
+            raise SettingsError("a confusion matrix needs a classifier (loss='cross_entropy')")
+        if split == "train":
+            X, y = self._X, self._y
+        elif split == "val":
+            if self._Xv is None or self._yv is None:
+                raise SettingsError("this run has no validation data")
+            X, y = self._Xv, self._yv
+        else:
+            raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
+        return confusion_matrix(self.network, X, y)
+
+    @property
+    def has_validation(self) -> bool:
+        return self._Xv is not None
 
     def _loss_count(self, y: np.ndarray) -> int:
         """What the summed loss is divided by: every target value (squared error), or every

@@ -1,4 +1,11 @@
-"""The Train tab's data panel: which function to learn (or a CSV file), and how many points.
+"""The Train tab's data panel: the task, which function to learn or which classes to tell
+apart (or a CSV file), and how many points.
+
+The task is regression (a function z = f(x, y), the article's) or classification (a
+built-in class data set of `nncore.data.CLASS_DATASETS`: circle, xor, gaussians or spiral,
+with 2 or 3 classes where the data set offers them); the rows of the other task are hidden.
+A CSV file with a label column is a classification's data whatever the task box said (the
+box follows it).
 
 It gathers settings only: `settings()` returns a `DataSettings`, `prepare()` builds the data
 with nncore through `app.train.session.prepare_data` (or shows what is wrong and returns
@@ -19,7 +26,7 @@ import os
 import stat
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.train.form import MessageLabel, let_shrink, show_inline_message
+from app.train.limits import MAX_CLASSES
 from app.train.reader_process import IN_PROCESS_BYTES, CsvReadJob
 from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
 from nncore import data as nndata
@@ -42,6 +50,10 @@ from nncore.safetext import one_line, shown
 
 FORMULA_ITEM = "formula"  # combo data of the "type your own formula" entry
 CUSTOM_COUNT = -1  # combo data of the "Custom count…" entry
+TASK_ITEMS = (
+    ("Regression: learn z = f(x, y)", "regression"),
+    ("Classification: tell classes apart", "classification"),
+)
 
 
 class DataPanel(QGroupBox):
@@ -72,8 +84,39 @@ class DataPanel(QGroupBox):
         self._job_started = 0.0
         self._shown: tuple[str, bool] = ("", False)  # the message (text, error) shown now
         self.is_valid = True  # the settings make data (no error shown)
-        form = QFormLayout(self)
+        form = self._form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        self.task_combo = QComboBox()
+        for text, task in TASK_ITEMS:
+            self.task_combo.addItem(text, task)
+        let_shrink(self.task_combo)
+        self.task_combo.setToolTip(
+            "Regression: the network learns a number z for every point (x, y).\n"
+            "Classification: every point belongs to a class; the network learns the "
+            "probability of each class, and draws the regions where it chooses each one."
+        )
+        form.addRow("Task", self.task_combo)
+
+        self.dataset_combo = QComboBox()
+        for name, ds in nndata.CLASS_DATASETS.items():
+            self.dataset_combo.addItem(name, name)
+            self.dataset_combo.setItemData(
+                self.dataset_combo.count() - 1, ds.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.dataset_combo.setCurrentIndex(self.dataset_combo.findData("spiral"))
+        self.dataset_combo.setToolTip(
+            "Which classes to tell apart: a disc in a ring (circle), the four quadrants (xor), "
+            "round clouds (gaussians) or arms winding round the centre (spiral)."
+        )
+        form.addRow("Data set", self.dataset_combo)
+
+        self.classes_spin = QSpinBox()
+        self.classes_spin.setRange(2, 3)
+        self.classes_spin.setToolTip(
+            "How many classes: 2, or 3 for the data sets that offer three (gaussians, spiral)."
+        )
+        form.addRow("Classes", self.classes_spin)
 
         self.function_combo = QComboBox()
         for name, fn in nndata.FUNCTIONS.items():
@@ -181,6 +224,9 @@ class DataPanel(QGroupBox):
         job_holder = self._job_holder = [None]
         self.destroyed.connect(lambda *_: job_holder[0] is not None and job_holder[0].cancel())
 
+        self.task_combo.currentIndexChanged.connect(self._on_task_changed)
+        self.dataset_combo.currentIndexChanged.connect(self._on_dataset_changed)
+        self.classes_spin.valueChanged.connect(self._debounce.start)
         self.function_combo.currentIndexChanged.connect(self._on_function_changed)
         self.formula_edit.textChanged.connect(self._debounce.start)
         self.samples_combo.currentIndexChanged.connect(self._on_samples_changed)
@@ -191,6 +237,7 @@ class DataPanel(QGroupBox):
         self.csv_clear.clicked.connect(self.clear_csv)
         self._on_function_changed()
         self._on_samples_changed()
+        self._on_task_changed()
         self._debounce.stop()  # nothing has changed yet
 
     # -- reading --
@@ -201,6 +248,9 @@ class DataPanel(QGroupBox):
         count = self.samples_combo.currentData()
         if count == CUSTOM_COUNT:
             count = self.custom_count.value()
+        task = self.task_combo.currentData()
+        if self._csv_dataset is not None:  # a file's label column decides
+            task = "regression" if self._csv_dataset.classes is None else "classification"
         return DataSettings(
             function=function,
             samples=count,
@@ -208,6 +258,9 @@ class DataPanel(QGroupBox):
             seed=self.seed_spin.value(),
             val_share=self.val_spin.value() / 100.0,
             csv_path=self._csv_path,
+            task=task,
+            dataset=self.dataset_combo.currentData(),
+            classes=self.classes_spin.value(),
         )
 
     def prepare(self) -> PreparedData | None:
@@ -233,6 +286,10 @@ class DataPanel(QGroupBox):
     # -- writing --
     def set_settings(self, settings: DataSettings) -> None:
         """Show the given settings (e.g. the ones stored with a weight file)."""
+        self.task_combo.setCurrentIndex(max(self.task_combo.findData(settings.task), 0))
+        self.dataset_combo.setCurrentIndex(max(self.dataset_combo.findData(settings.dataset), 0))
+        self._on_dataset_changed()
+        self.classes_spin.setValue(settings.classes)
         index = self.function_combo.findData(settings.function)
         if index < 0:
             index = self.function_combo.findData(FORMULA_ITEM)
@@ -352,13 +409,16 @@ class DataPanel(QGroupBox):
 
     def _use_csv(self, path: str, dataset: nndata.Dataset) -> bool:
         if dataset.classes is not None:  # a label column: a classifier's data
-            self.show_message(
-                f"Could not use {shown(path, 120)}: its label column holds "
-                f"{len(dataset.classes)} classes; the Train tab learns a function z = f(x, y) "
-                "and does not train classifiers yet (`nncore train --csv FILE` does).",
-                error=True,
-            )
-            return False
+            if dataset.n_inputs != 2 or len(dataset.classes) > MAX_CLASSES:
+                self.show_message(
+                    f"Could not use {shown(path, 120)}: the Train tab tells up to {MAX_CLASSES} "
+                    f"classes apart by two inputs (x, y); the file has {dataset.n_inputs} "
+                    f"input(s) and {len(dataset.classes)} classes (`nncore train --csv FILE` "
+                    "trains it).",
+                    error=True,
+                )
+                return False
+            return self._take_csv(path, dataset, f" of {len(dataset.classes)} classes")
         if dataset.n_inputs != 2 or dataset.n_outputs != 1:
             self.show_message(
                 f"Could not use {shown(path, 120)}: the Train tab needs two inputs (x, y) and "
@@ -367,9 +427,15 @@ class DataPanel(QGroupBox):
                 error=True,
             )
             return False
+        return self._take_csv(path, dataset)
+
+    def _take_csv(self, path: str, dataset: nndata.Dataset, what: str = "") -> bool:
         self._csv_path, self._csv_dataset = path, dataset
+        task = "regression" if dataset.classes is None else "classification"
+        with QSignalBlocker(self.task_combo):  # the task box follows the file
+            self.task_combo.setCurrentIndex(self.task_combo.findData(task))
         self._set_csv_mode(True)
-        self.show_message(f"Training on {len(dataset):,} rows from {shown(path, 120)}.")
+        self.show_message(f"Training on {len(dataset):,} rows{what} from {shown(path, 120)}.")
         self.changed.emit()
         return True
 
@@ -380,6 +446,9 @@ class DataPanel(QGroupBox):
 
     def _set_csv_mode(self, on: bool) -> None:
         for widget in (
+            self.task_combo,
+            self.dataset_combo,
+            self.classes_spin,
             self.function_combo,
             self.formula_edit,
             self.samples_combo,
@@ -391,8 +460,36 @@ class DataPanel(QGroupBox):
         if not on:
             self._on_function_changed()
             self._on_samples_changed()
+            self._on_task_changed()
 
     # -- reactions --
+    @property
+    def classifying(self) -> bool:
+        """The settings are a classification's (the task box, or a CSV file's labels)."""
+        return self.settings().task == "classification"
+
+    def _on_task_changed(self, *_):
+        """Show the rows of the task chosen; a class data set is drawn at random, so the
+        grid is no choice for it."""
+        classify = self.task_combo.currentData() == "classification"
+        for widget in (self.dataset_combo, self.classes_spin):
+            self._form.setRowVisible(widget, classify)
+        for widget in (self.function_combo, self.formula_edit):
+            self._form.setRowVisible(widget, not classify)
+        if classify and self.samples_combo.currentData() == 0:
+            self.samples_combo.setCurrentIndex(self.samples_combo.findData(1000))
+        if classify:
+            self._on_dataset_changed()
+        self._debounce.start()
+
+    def _on_dataset_changed(self, *_):
+        """Classes: the counts this data set offers (2 only for circle and xor)."""
+        name = self.dataset_combo.currentData()
+        offered = nndata.CLASS_DATASETS[name].class_counts
+        self.classes_spin.setRange(min(offered), max(offered))
+        self.classes_spin.setEnabled(len(offered) > 1 and self._csv_path is None)
+        self._debounce.start()
+
     def _on_function_changed(self, *_):
         is_formula = self.function_combo.currentData() == FORMULA_ITEM
         self.formula_edit.setEnabled(is_formula and self._csv_path is None)
@@ -407,6 +504,15 @@ class DataPanel(QGroupBox):
 
     def _validate_and_emit(self) -> None:
         settings = self.settings()
+        if settings.task == "classification":
+            if settings.csv_path is None and settings.samples == 0:
+                self._refuse("A class data set is drawn at random: choose a number of points.")
+                return
+            if settings.csv_path is None:
+                self.show_message("")
+            self._set_valid(True)
+            self.changed.emit()
+            return
         if settings.csv_path is None and settings.function == "":
             self._refuse("Type a formula in x and y, e.g. sin(x) * y / 3.")
             return

@@ -10,7 +10,9 @@ check. The Train tab's settings are a `DataSettings` (the data panel) and a `Tra
 
 The names are the TrainConfig's own (`recipe`, `sizes`, `lr`, `epochs`, ...) and the data
 panel's (`function`, `samples`, `noise`, `val_share`, `data_seed`: the data's seed, as the
-TrainConfig has a `seed` of its own). `sizes` is written as text, "2-64-64-64-1". A name
+TrainConfig has a `seed` of its own; `task`, "regression" or "classification", with a
+classification's `dataset` and `classes`; a file written before classifiers has no `task`
+and is a regression). `sizes` is written as text, "2-64-64-64-1". A name
 that is missing keeps its default; an unknown one is refused, as the file's other fields
 are. Data read from a CSV file is not kept: a path on the teacher's machine means nothing
 on a student's, so the lesson keeps the target function instead.
@@ -36,6 +38,9 @@ DATA_NAMES = {
     "noise": "noise",
     "data_seed": "seed",
     "val_share": "val_share",
+    "task": "task",  # "regression" or "classification" (older files: regression)
+    "dataset": "dataset",  # a classification's built-in data set
+    "classes": "classes",
 }
 CONFIG_NAMES = tuple(f.name for f in dataclasses.fields(TrainConfig))
 

@@ -8,7 +8,8 @@ from Qt, or be clamped silently into another run).
 
 What a file brings is handled in two ways, on purpose:
 
-- the network itself must fit (`network_problem`): two inputs, one output, hidden layers the
+- the network itself must fit (`network_problem`): two inputs, one output (one per class for
+  a classifier, 2 to `MAX_CLASSES`), hidden layers the
   Layers field allows, and a history of at most `MAX_HISTORY` epochs. A network is what the
   student came for and cannot be "replaced by a default", so a file that does not fit is
   refused and nothing in the tab changes;
@@ -32,6 +33,7 @@ from nncore.safetext import shown
 
 # ---- the architecture the Layers field accepts ---------------------------------------------
 N_INPUTS, N_OUTPUTS = 2, 1  # z = f(x, y)
+MAX_CLASSES = 10  # a classifier's outputs, one per class (a CSV label column may name more)
 MAX_HIDDEN_LAYERS = 8
 MAX_WIDTH = 512  # neurons in a hidden layer
 
@@ -54,20 +56,33 @@ VAL_PERCENT_RANGE = (0, 50)
 # exports a run that long.
 MAX_HISTORY = 50_000
 
-RECIPE_NAMES = ("article", "modern")
+RECIPE_NAMES = ("article", "modern", "classify")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 INITS = ("article", "he", "xavier")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "cosine")
 DTYPES = ("float64", "float32")
+TASK_NAMES = ("regression", "classification")
+CLASS_DATASET_NAMES = ("circle", "xor", "gaussians", "spiral")  # nncore.data.CLASS_DATASETS
 
 
-def architecture_problem(sizes: tuple[int, ...]) -> str | None:
-    """Why the Layers field would refuse `sizes`, in words, or None when it accepts them."""
+def architecture_problem(sizes: tuple[int, ...], n_outputs: int = N_OUTPUTS) -> str | None:
+    """Why the Layers field would refuse `sizes`, in words, or None when it accepts them;
+    `n_outputs` is the last size it needs (1 for regression, the classes for a classifier,
+    0 for any number of classes from 2 to MAX_CLASSES: a classifier from a file)."""
     if len(sizes) < 3:
-        return "give at least one hidden layer, e.g. 2-16-1"
-    if sizes[0] != N_INPUTS or sizes[-1] != N_OUTPUTS:
+        return f"give at least one hidden layer, e.g. 2-16-{n_outputs or 2}"
+    if n_outputs == 0 and sizes[0] == N_INPUTS and not 1 <= sizes[-1] <= MAX_CLASSES:
+        return f"a classifier here tells 2 to {MAX_CLASSES} classes apart; this one {sizes[-1]:,}"
+    if n_outputs == N_OUTPUTS and (sizes[0] != N_INPUTS or sizes[-1] != N_OUTPUTS):
         return "the first size must be 2 (the inputs x and y) and the last 1 (the output z)"
+    if n_outputs > N_OUTPUTS and (sizes[0] != N_INPUTS or sizes[-1] != n_outputs):
+        return (
+            f"the first size must be 2 (the inputs x and y) and the last {n_outputs} "
+            f"(one output for each of the {n_outputs} classes)"
+        )
+    if sizes[0] != N_INPUTS:
+        return "the first size must be 2 (the inputs x and y)"
     if len(sizes) - 2 > MAX_HIDDEN_LAYERS:
         return f"at most {MAX_HIDDEN_LAYERS} hidden layers; this has {len(sizes) - 2:,}"
     if any(not 1 <= s <= MAX_WIDTH for s in sizes[1:-1]):
@@ -82,9 +97,11 @@ def short_architecture(sizes) -> str:
     return "-".join(str(s) for s in sizes[:12]) + ("-…" if len(sizes) > 12 else "")
 
 
-def network_problem(sizes: tuple[int, ...], history_length: int) -> str | None:
+def network_problem(
+    sizes: tuple[int, ...], history_length: int, classifier: bool = False
+) -> str | None:
     """Why the tab refuses a file's network (shape or history length), or None."""
-    problem = architecture_problem(tuple(sizes))
+    problem = architecture_problem(tuple(sizes), 0 if classifier else N_OUTPUTS)
     if problem is not None:
         arch = short_architecture(sizes)
         return f"the Train tab cannot show this {len(sizes) - 1:,}-layer {arch} network: {problem}"
@@ -158,6 +175,9 @@ DATA_RULES: dict[str, Rule] = {
         lambda value: value == 0 or _whole_rule(*SAMPLES_RANGE).allows(value),
     ),
     "noise": _number_rule(*NOISE_RANGE),
+    "task": _choice_rule(TASK_NAMES),
+    "dataset": _choice_rule(CLASS_DATASET_NAMES),
+    "classes": _whole_rule(2, 3),
     "seed": _whole_rule(*SEED_RANGE),
     "val_share": Rule(
         f"a share from 0 to {VAL_PERCENT_RANGE[1] / 100:g}",
@@ -203,7 +223,8 @@ def require_showable(values: Mapping, data: Mapping | None = None) -> None:
             problems.append(f"data {key} {shown(data[key], limit=24)}: the tab shows {rule.text}")
     sizes = values.get("sizes")
     if sizes is not None:
-        arch = architecture_problem(tuple(sizes))
+        classifier = values.get("loss") == "cross_entropy"
+        arch = architecture_problem(tuple(sizes), 0 if classifier else N_OUTPUTS)
         if arch is not None:
             problems.insert(0, f"sizes: {arch}")
     if problems:
@@ -213,6 +234,7 @@ def require_showable(values: Mapping, data: Mapping | None = None) -> None:
 __all__ = [
     "MAX_HIDDEN_LAYERS",
     "MAX_WIDTH",
+    "MAX_CLASSES",
     "MAX_HISTORY",
     "LR_RANGE",
     "WARMUP_RANGE",

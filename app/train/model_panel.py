@@ -2,7 +2,7 @@
 
 Recipe, layer sizes, activation, initialisation, optimiser, learning rate, schedule,
 warm-up, batch size, epochs, seed and precision. A recipe ("article" or "modern", from
-`nncore.training.recipe`) fills in every field; `config()` reads them back (raising
+`nncore.training.recipe`; "classify" for a classifier) fills in every field; `config()` reads them back (raising
 ValueError with a message for the student). While a run is under way everything but the
 learning rate is locked (`set_running`); a changed learning rate is announced with
 `lr_changed` so the worker can use it from the next epoch.
@@ -12,11 +12,17 @@ long as the run) the panel shows why, `is_valid` is False and `validity_changed(
 fires, so the tab can disable what would use the settings. `set_config` refuses (with a
 SettingsError, before touching a widget) settings its widgets cannot show; the ranges are
 `app.train.limits`.
+
+The task follows the data (`set_task(classes)`, called by the tab): for regression the
+output is one linear neuron learning with squared error; for a classifier of k classes it
+is a softmax over k outputs learning with cross-entropy (softmax for two classes too: the
+same picture for every k; a file's one-sigmoid-output classifier is shown and trained as
+it is), and the recipes on offer are the classifier's.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -30,6 +36,14 @@ from app.train import limits
 from app.train.form import MessageLabel, let_shrink, show_inline_message
 from app.train.session import parse_architecture, recipe_edits
 from nncore import training
+
+RECIPE_ITEMS = {  # the recipes each task offers: (name, label in the Recipe box)
+    "regression": (
+        ("article", "article: as in the article"),
+        ("modern", "modern: He init, Adam, mini-batches"),
+    ),
+    "classification": (("classify", "classify: softmax, cross-entropy, Adam"),),
+}
 
 
 class ModelPanel(QGroupBox):
@@ -49,22 +63,22 @@ class ModelPanel(QGroupBox):
         self._loading = False
         self.is_valid = True  # every field is right (no error shown)
         self.pending = False  # Layers typed in but not yet taken (no editingFinished yet)
+        self.classes = 0  # the task: 0 for regression, else the classifier's classes
+        self._output = "linear"  # the output layer's activation (the task's)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         self.recipe_combo = QComboBox()
-        self.recipe_combo.addItem("article: as in the article", "article")
-        self.recipe_combo.addItem("modern: He init, Adam, mini-batches", "modern")
-        # Each recipe's own label, shown while the fields hold exactly that recipe.
-        self._recipe_labels = [
-            self.recipe_combo.itemText(i) for i in range(self.recipe_combo.count())
-        ]
+        self._recipe_labels: list[str] = []  # each recipe's label, while the fields hold it
+        self._offer_recipes("regression")
         self.recipe_combo.setToolTip(
             "A recipe fills in every setting below.\n"
             "article: the article's run: weights drawn uniformly in ±1 (seed 99), plain "
             "gradient descent at lr 0.001 on the whole data set at once, 2,000 epochs.\n"
             "modern: what practitioners use today: He initialisation, the Adam optimiser, "
-            "mini-batches of 128 and a learning rate that warms up, then decays along a cosine."
+            "mini-batches of 128 and a learning rate that warms up, then decays along a cosine.\n"
+            "classify (for classes): ReLU layers with He initialisation, a softmax output "
+            "learning with cross-entropy, Adam on mini-batches of 32."
         )
         form.addRow("Recipe", self.recipe_combo)
 
@@ -205,9 +219,43 @@ class ModelPanel(QGroupBox):
         self.lr_spin.valueChanged.connect(self._on_lr)
 
     # -- reading and writing --
+    def _offer_recipes(self, task: str) -> None:
+        """Fill the Recipe box with the recipes of `task` (its own items and labels)."""
+        self.recipe_combo.blockSignals(True)
+        self.recipe_combo.clear()
+        for name, label in RECIPE_ITEMS[task]:
+            self.recipe_combo.addItem(label, name)
+        self.recipe_combo.blockSignals(False)
+        self._recipe_labels = [label for _name, label in RECIPE_ITEMS[task]]
+
+    def _n_outputs(self) -> int:
+        """The last layer size the task needs: 1 (regression, or one sigmoid output)."""
+        return 1 if self.classes == 0 or self._output == "sigmoid" else self.classes
+
+    def set_task(self, classes: int) -> None:
+        """Train for this task: 0 is regression, k ≥ 2 a classifier of k classes. Changing
+        between the tasks fills in the task's recipe ("article" or "classify"); a new
+        number of classes only changes the output layer. Emits `changed` when it changed."""
+        if classes == self.classes:
+            return
+        was = self.classes
+        if classes and was:  # another number of classes: the same network, a new output
+            sizes = self._typed_sizes()
+            self.classes, self._output = classes, "softmax"
+            if sizes is not None:
+                self.arch_edit.setText("-".join(str(s) for s in (*sizes[:-1], classes)))
+            self._on_edit()
+            return
+        self.classes = classes
+        self.set_recipe("classify" if classes else "article")
+
+    def _typed_sizes(self) -> list[int] | None:
+        parts = self.arch_edit.text().split("-")
+        return [int(p) for p in parts] if all(p.isdigit() for p in parts) else None
+
     def config(self) -> training.TrainConfig:
         """The settings as an nncore TrainConfig; raises ValueError saying what is wrong."""
-        sizes = parse_architecture(self.arch_edit.text())
+        sizes = parse_architecture(self.arch_edit.text(), self._n_outputs())
         batch = self.batch_spin.value() or None
         schedule = self.schedule_combo.currentData()
         return training.TrainConfig(
@@ -223,11 +271,19 @@ class ModelPanel(QGroupBox):
             epochs=self.epochs_spin.value(),
             seed=self.seed_spin.value(),
             dtype=self.dtype_combo.currentData(),
+            output=self._output,
+            loss="cross_entropy" if self.classes else "mse",
         )
 
     def set_recipe(self, name: str) -> None:
-        """Fill every field from nncore's recipe `name` ("article" or "modern")."""
-        self.set_config(training.recipe(name))
+        """Fill every field from nncore's recipe `name` ("article", "modern" or, with one
+        output per class of the task, "classify")."""
+        if name == "classify":
+            k = self.classes or 2
+            cfg = training.recipe(name)
+            self.set_config(training.recipe(name, sizes=(*cfg.sizes[:-1], k)))
+        else:
+            self.set_config(training.recipe(name))
 
     def set_config(self, cfg: training.TrainConfig | dict) -> None:
         """Show a TrainConfig (or its dict) in the fields, emitting `changed` once.
@@ -240,9 +296,14 @@ class ModelPanel(QGroupBox):
         self.pending = False
         self._loading = True
         try:
+            classifier = cfg.loss == "cross_entropy"
+            self.classes = (2 if cfg.sizes[-1] == 1 else cfg.sizes[-1]) if classifier else 0
+            self._output = cfg.output
+            self._offer_recipes("classification" if classifier else "regression")
             index = self.recipe_combo.findData(cfg.recipe)
             if index >= 0:
-                self.recipe_combo.setCurrentIndex(index)
+                with QSignalBlocker(self.recipe_combo):  # the fields come from cfg, not the recipe
+                    self.recipe_combo.setCurrentIndex(index)
             self.arch_edit.setText("-".join(str(s) for s in cfg.sizes))
             self._select(self.activation_combo, cfg.activation)
             self._select(self.init_combo, cfg.init)

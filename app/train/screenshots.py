@@ -7,7 +7,10 @@ Each state is set up with the tab's public methods and trained synchronously
 - "trained": the article's recipe for 300 epochs (its curve stays, grey), then the modern
   recipe to its end;
 - "diverged": gradient descent at learning rate 10, stopped by nncore's guard, with the
-  banner explaining what happened.
+  banner explaining what happened;
+- "spiral": the 2-class spiral learned by the "classify" recipe: the decision regions with
+  the points, the accuracy beside the loss, the confusion matrix on show;
+- "gaussians3": three gaussian classes, the same recipe with three outputs.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def screenshot_states(tab: TrainTab) -> list[tuple[str, Callable[[], None]]]:
         ("before", lambda: _before(tab)),
         ("trained", lambda: _trained(tab)),
         ("diverged", lambda: _diverged(tab)),
+        ("spiral", lambda: _classes(tab, "spiral", 2)),
+        ("gaussians3", lambda: _classes(tab, "gaussians", 3)),
     ]
 
 
@@ -51,6 +56,18 @@ def _diverged(tab: TrainTab) -> None:
     _before(tab)
     tab.configure(None, training.recipe("article", lr=10.0))
     tab.run_synchronously(100)
+
+
+def _classes(tab: TrainTab, dataset: str, classes: int) -> None:
+    """A classifier trained to its end on a built-in class data set, confusion matrix shown."""
+    _before(tab)
+    cfg = training.recipe("classify")
+    cfg = training.recipe("classify", sizes=(*cfg.sizes[:-1], classes))
+    tab.configure(DataSettings(task="classification", dataset=dataset, classes=classes), cfg)
+    tab.loss_plot.clear_previous()
+    tab.lower_tabs.setCurrentWidget(tab.views.confusion_view)
+    tab.run_synchronously(cfg.epochs)
+    tab.banner.clear()
 
 
 __all__ = ["screenshot_states"]

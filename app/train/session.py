@@ -3,8 +3,9 @@
 The tab's widgets only gather settings and draw; the decisions behind them live here, as
 plain Python and NumPy, so they are tested without a display:
 
-- `DataSettings` is what the data panel asks for; `prepare_data` turns it into a
-  `PreparedData` (datasets, the contour grid and the true values on it) with nncore.
+- `DataSettings` is what the data panel asks for: the task ("regression", a function to
+  learn, or "classification", a class data set to tell apart); `prepare_data` turns it into
+  a `PreparedData` (datasets, the contour grid and the true values on it) with nncore.
 - `parse_architecture` reads layer sizes typed as "2-64-64-64-1".
 - `HistoryArrays` keeps a run's epoch reports and the same numbers as growing NumPy
   columns, so the plots get arrays instead of rebuilding them from thousands of objects.
@@ -32,6 +33,8 @@ from nncore.errors import SettingsError
 from nncore.formatting import fmt
 
 GRID_SIZE = 100  # the article's 100 × 100 grid for contour maps
+TASKS = ("regression", "classification")
+DEFAULT_CLASS_DATASET = "spiral"
 MAX_ARCHITECTURE_CHARS = 200  # what the Layers field reads (8 hidden layers need 40)
 
 # ---- data -----------------------------------------------------------------------------
@@ -39,7 +42,10 @@ MAX_ARCHITECTURE_CHARS = 200  # what the Layers field reads (8 hidden layers nee
 
 @dataclass(frozen=True)
 class DataSettings:
-    """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid."""
+    """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid (for
+    regression only). `task` says which of `function` (regression) or `dataset` and
+    `classes` (classification: a built-in class data set, `nncore.data.CLASS_DATASETS`) is
+    used; a CSV file with a label column makes a classification whatever `task` says."""
 
     function: str = nndata.DEFAULT_FUNCTION  # registry name or formula text
     samples: int = 1000
@@ -47,6 +53,9 @@ class DataSettings:
     seed: int = 0
     val_share: float = 0.2
     csv_path: str | None = None
+    task: str = "regression"
+    dataset: str = DEFAULT_CLASS_DATASET
+    classes: int = 2
 
 
 @dataclass
@@ -73,9 +82,25 @@ class PreparedData:
             return self.dataset.source
         return self.function.label
 
+    @property
+    def class_names(self) -> tuple[str, ...] | None:
+        """The classes' names for classification data, None for regression."""
+        return self.dataset.classes
+
+    @property
+    def n_classes(self) -> int:
+        """How many classes the data has; 0 for regression."""
+        return 0 if self.dataset.classes is None else len(self.dataset.classes)
+
+    def confidence_range(self) -> tuple[float, float]:
+        """The colour range of a classifier's "how sure" map: from a guess (1/k) to 1."""
+        return 1.0 / max(self.n_classes, 2), 1.0
+
     def value_range(self) -> tuple[float, float]:
         """The colour range of the value maps: the true function's range (the data's for a
         CSV file), widened to ±1 around a constant so the range is never empty."""
+        if self.n_classes:  # class indices: the colours are the classes', the range unused
+            return 0.0, float(self.n_classes - 1)
         values = self.truth if self.truth is not None else self.dataset.y
         lo, hi = float(np.min(values)), float(np.max(values))
         if hi <= lo:
@@ -87,13 +112,30 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
     """Build datasets and the contour grid from the panel's settings (raises on bad input).
 
     FormulaError for a bad formula, DataError for a formula undefined somewhere on the range
-    or a bad CSV file, ValueError for impossible counts.
+    or a bad CSV file, ValueError (SettingsError) for impossible counts or a class data set
+    with classes it does not offer.
     """
+    if settings.task not in TASKS:
+        raise SettingsError(f"the task must be one of {', '.join(TASKS)}; got {settings.task!r}")
     if settings.csv_path is not None:
         dataset = csv_dataset if csv_dataset is not None else nndata.load_csv(settings.csv_path)
         fn = None
         xs, ys, grid_X = nndata.mesh_points(dataset.bounds(), GRID_SIZE)
         truth = None
+    elif settings.task == "classification":
+        if settings.samples == 0:
+            raise SettingsError(
+                "a class data set is drawn at random: choose a number of points, not the grid"
+            )
+        dataset = nndata.classification(
+            settings.dataset,
+            n=settings.samples,
+            seed=settings.seed,
+            noise=settings.noise,
+            classes=settings.classes,
+        )
+        fn, truth = None, None
+        xs, ys, grid_X = nndata.mesh_points(nndata.CLASS_DOMAIN, GRID_SIZE)
     else:
         fn = nndata.get_function(settings.function)
         xs, ys, truth = nndata.grid_axes(fn, GRID_SIZE)
@@ -115,11 +157,11 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
 # ---- the network ----------------------------------------------------------------------
 
 
-def parse_architecture(text: str) -> tuple[int, ...]:
+def parse_architecture(text: str, n_outputs: int = 1) -> tuple[int, ...]:
     """ "2-64-64-64-1" -> (2, 64, 64, 64, 1); raises SettingsError with a readable message.
 
-    The Train tab learns z = f(x, y): two inputs and one output, with 1 to 8 hidden layers
-    of 1 to 512 neurons (`app.train.limits`). An empty size ("2--1") is an error, not a
+    The Train tab learns z = f(x, y): two inputs and one output (`n_outputs`, one per class
+    for a classifier), with 1 to 8 hidden layers of 1 to 512 neurons (`app.train.limits`). An empty size ("2--1") is an error, not a
     missing layer.
     """
     if len(text) > MAX_ARCHITECTURE_CHARS:
@@ -140,7 +182,7 @@ def parse_architecture(text: str) -> tuple[int, ...]:
         )
     # at most 6 digits each: int() of a long digit string is slow, and no layer is that wide
     sizes = tuple(int(p) if len(p) <= 6 else 10**6 for p in parts)
-    problem = architecture_problem(sizes)
+    problem = architecture_problem(sizes, n_outputs)
     if problem is not None:
         raise SettingsError(problem)
     return sizes
@@ -163,7 +205,9 @@ class HistoryArrays:
     """The epoch reports of a run, plus the same numbers as growing NumPy columns for the
     plots (so a refresh hands arrays over instead of rebuilding them from 2,000 objects).
 
-    Columns: "epoch", "train", "val" (NaN where there is no validation), "lr", and per
+    Columns: "epoch", "train", "val" (the losses; NaN where there is no validation), "lr",
+    "train_acc", "val_acc" (a classifier's accuracy in %, as the plot shows it; NaN for
+    regression), and per
     layer "weights" and "grads" (n, n_layers) and per hidden layer "dead" (n, n_layers − 1).
     """
 
@@ -192,6 +236,8 @@ class HistoryArrays:
                 "train": np.empty(0),
                 "val": np.empty(0),
                 "lr": np.empty(0),
+                "train_acc": np.empty(0),
+                "val_acc": np.empty(0),
                 "weights": np.empty((0, n_layers)),
                 "grads": np.empty((0, n_layers)),
                 "dead": np.empty((0, max(n_layers - 1, 0))),
@@ -205,8 +251,10 @@ class HistoryArrays:
                 self._cols[key] = grown
         c, k, end = self._cols, self._n, self._n + len(reports)
         c["epoch"][k:end] = [r.epoch for r in reports]
-        c["train"][k:end] = [r.train_mse for r in reports]
-        c["val"][k:end] = [np.nan if r.val_mse is None else r.val_mse for r in reports]
+        c["train"][k:end] = [r.train_loss for r in reports]
+        c["val"][k:end] = [np.nan if r.val_loss is None else r.val_loss for r in reports]
+        c["train_acc"][k:end] = [_or_nan(r.train_accuracy, 100.0) for r in reports]
+        c["val_acc"][k:end] = [_or_nan(r.val_accuracy, 100.0) for r in reports]
         c["lr"][k:end] = [r.lr for r in reports]
         c["weights"][k:end] = [r.weight_norms for r in reports]
         c["grads"][k:end] = [r.grad_norms for r in reports]
@@ -226,6 +274,10 @@ class HistoryArrays:
             return None
         r = self.reports[-1]
         return r.val_r2 if r.val_r2 is not None else r.train_r2
+
+
+def _or_nan(value: float | None, scale: float = 1.0) -> float:
+    return np.nan if value is None else value * scale
 
 
 MAX_DRAWN_EPOCHS = 4_000  # points per curve handed to the plots (a plot is ~1,000 px wide)
@@ -272,19 +324,38 @@ def drawn_points(n: int, limit: int = MAX_DRAWN_POINTS) -> slice:
 
 
 def readout_text(report: training.EpochReport | None) -> str:
-    """The line above the loss curve (rich text): epoch, MSE and R² of the last epoch.
+    """The line above the loss curve (rich text): epoch, MSE and R² of the last epoch; for
+    a classifier its cross-entropy and accuracy (in %, on the validation points when there
+    are any).
 
     Numbers are in the tutor's style (`nncore.formatting.fmt`: a real minus, ×10ⁿ when a
     run blows up).
     """
     if report is None:
         return "No epochs yet: the loss curve appears here."
+    if report.is_classifier:
+        loss = fmt(report.train_loss, 3)
+        if report.val_loss is not None:
+            loss += f" train, {fmt(report.val_loss, 3)} val"
+        acc = report.val_accuracy if report.val_accuracy is not None else report.train_accuracy
+        where = " (val)" if report.val_accuracy is not None else ""
+        acc_text = f" · <b>accuracy {acc:.1%}{where}</b>" if acc is not None else ""
+        return f"<b>epoch {report.epoch}</b> · cross-entropy {loss}{acc_text}"
     if report.val_mse is not None:
         mse = f"{fmt(report.train_mse, 3)} train, {fmt(report.val_mse, 3)} val"
         r2 = report.val_r2
     else:
         mse, r2 = fmt(report.train_mse, 3), report.train_r2
     return f"<b>epoch {report.epoch}</b> · MSE {mse} · <b>R² {fmt(r2, 4)}</b>"
+
+
+def probabilities_text(names: Sequence[str], probabilities: Sequence[float]) -> str:
+    """ "class 0 12.0 %, class 1 88.0 % → class 1": each class's probability at a point and
+    the class chosen there (the most probable; a tie goes to the first)."""
+    values = [float(p) for p in probabilities]
+    parts = [f"{name} {p:.1%}" for name, p in zip(names, values)]
+    chosen = names[int(np.argmax(values))] if values else ""
+    return ",   ".join(parts) + (f"  → {chosen}" if chosen else "")
 
 
 TRY_MODERN_ACTION = "Try the modern recipe"  # the banner's button after an article run
@@ -296,6 +367,8 @@ def recipe_edits(cfg: training.TrainConfig) -> list[str]:
     if cfg.recipe not in training.RECIPES:
         return []
     named = training.recipe(cfg.recipe)
+    if cfg.recipe == "classify":  # one output per class is the recipe for any k classes
+        named = dataclasses.replace(named, sizes=(*named.sizes[:-1], cfg.sizes[-1]))
     return [
         field.name
         for field in dataclasses.fields(cfg)
@@ -362,6 +435,7 @@ def progress_text(
 
 __all__ = [
     "GRID_SIZE",
+    "TASKS",
     "DataSettings",
     "PreparedData",
     "prepare_data",
@@ -373,6 +447,7 @@ __all__ = [
     "drawn_points",
     "MAX_DRAWN_POINTS",
     "readout_text",
+    "probabilities_text",
     "advice_after",
     "TRY_MODERN_ACTION",
     "recipe_edits",

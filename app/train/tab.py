@@ -219,6 +219,8 @@ class TrainTab(QWidget):
         if prepared is None:
             return False
         self.prepared = prepared
+        with QSignalBlocker(self.model_panel):  # the caller builds the run: no second one
+            self.model_panel.set_task(prepared.n_classes)  # the output follows the data
         self.views.show_data(prepared)
         return True
 
@@ -439,11 +441,11 @@ class TrainTab(QWidget):
             return
         self.history.extend(snap.reports)
         previous = self.last_snapshot
-        if snap.prediction is None and previous is not None:
-            snap.prediction, snap.error = previous.prediction, previous.error
+        if not snap.has_grid and previous is not None:
+            snap.take_grid_from(previous)
             maps = False
         else:
-            maps = snap.prediction is not None
+            maps = snap.has_grid
         self.last_snapshot = snap
         if previous is None:
             self._update_controls()  # there is something to export now
@@ -655,6 +657,7 @@ class TrainTab(QWidget):
             config=run.config,
             history=self.history.reports[: snap.epoch],
             meta=export_meta(self.prepared),
+            classes=self.prepared.class_names if snap.state.network.is_classifier else None,
         )
         self._opening = True
         self._update_controls()

@@ -7,6 +7,12 @@ Bottom: the loss curve (previous run greyed behind it) with a readout of the las
 and four tabs: per-layer health, the weight matrices, the training points and the neuron maps
 (`app.train.neuron_maps_panel`, computed only while on show).
 
+For a classifier the three maps are the training points in their class's colour and shape,
+the decision regions (each class's colour, shaded by its probability, the boundary drawn,
+the points on top) and how sure the network is (the chosen class's probability); the hover
+line reads every class's probability; the loss curve is the cross-entropy with the accuracy
+below it, and a fifth lower tab holds the confusion matrix.
+
 `TrainViews` only draws what it is handed: `show_data` the prepared data (truth and
 points), `show_prediction` a snapshot's grid prediction and error, `show_history` the
 run's history and latest network (a history longer than a few thousand epochs through
@@ -35,10 +41,12 @@ from app.train.session import (
     PreparedData,
     drawn_points,
     drawn_rows,
+    probabilities_text,
     readout_text,
 )
 from app.train.worker import TrainingSnapshot
-from app.widgets.colormaps import diverging_colormap
+from app.widgets.colormaps import diverging_colormap, value_colormap
+from app.widgets.confusion_view import ConfusionView
 from app.widgets.contour_view import ContourView, ScatterView
 from app.widgets.marching_squares import nice_levels, symmetric_limit
 from app.widgets.plots import HealthPlots, LossPlot, WeightMatricesView
@@ -46,6 +54,7 @@ from app.widgets.plots import HealthPlots, LossPlot, WeightMatricesView
 CONTOUR_LINES = 8  # about this many contour lines per value map
 ERROR_CONTOUR_LINES = 4  # and on the error map, whose range changes as the run learns
 HOVER_HINT = "Hover over a map to read x, y and the values there."
+CONFIDENCE_LINES = 4  # contour lines on a classifier's "how sure" map
 
 
 class TrainViews(QWidget):
@@ -54,6 +63,8 @@ class TrainViews(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.levels: tuple[float, float] = (0.0, 1.0)  # colour range of the value maps
+        self.class_names: tuple[str, ...] | None = None  # a classifier's classes, else None
+        self.confidence_levels: tuple[float, float] = (0.5, 1.0)
         self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
         self.banner = Banner()
         self.truth_view = ContourView("True function", bar_label="z")
@@ -86,6 +97,9 @@ class TrainViews(QWidget):
             self.lower_tabs.indexOf(self.neuron_maps),
             "Every neuron's activation over the x-y plane, live; click one to enlarge it",
         )
+        self.confusion_view = ConfusionView()
+        self.lower_tabs.addTab(self.confusion_view, "Confusion matrix")
+        self.lower_tabs.setTabVisible(self.lower_tabs.indexOf(self.confusion_view), False)
         self.lower_tabs.setTabToolTip(
             0,
             "Per layer: how large the weights and their gradients "
@@ -150,14 +164,19 @@ class TrainViews(QWidget):
     # ---- drawing --------------------------------------------------------------------------
     def show_data(self, p: PreparedData) -> None:
         """Draw the data: the true function (or, for CSV data, the points themselves), the
-        training points, and blank prediction and error maps on the same colour scale."""
+        training points, and blank prediction and error maps on the same colour scale; for
+        a classifier's data the points by class (see `_show_class_data`)."""
+        self._set_task(p)
+        self.neuron_maps.set_domain(p.xs, p.ys)
+        if p.n_classes:
+            self._show_class_data(p)
+            return
         self.levels = p.value_range()
         self.clear_hover()  # the values it read belong to the data before
         drawn = drawn_points(len(p.train))  # every point trains; the views draw a sample
         self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
         for view in self.maps:
             view.set_grid(p.xs, p.ys)
-        self.neuron_maps.set_domain(p.xs, p.ys)
         if p.truth is not None:
             self.truth_view.set_values(p.truth, self.levels, self.contour_levels)
             self.truth_view.set_points(None)
@@ -183,8 +202,87 @@ class TrainViews(QWidget):
             title=f"{len(p.train):,} training points (coloured by z{sampled})",
         )
 
+    def _set_task(self, p: PreparedData) -> None:
+        """Dress the views for the data's task: regression's maps and loss, or a
+        classifier's (titles, colour bars, the accuracy plot, the confusion tab)."""
+        names = p.class_names
+        if names == self.class_names:
+            return
+        self.class_names = names
+        classify = names is not None
+        self.prediction_view.set_title("Decision regions" if classify else "Prediction")
+        self.error_view.set_title("How sure (chosen class)" if classify else "Error")
+        self.error_view.colorbar.setColorMap(value_colormap() if classify else diverging_colormap())
+        self.error_view.colorbar.getAxis("left").setLabel(
+            "probability" if classify else "prediction − truth"
+        )
+        self.loss_plot.set_loss_name("cross_entropy" if classify else "mse")
+        # a cross-entropy beside an MSE compares nothing: the other task's curves go
+        self.loss_plot.clear_current()
+        self.loss_plot.clear_previous()
+        tab = self.lower_tabs.indexOf(self.confusion_view)
+        self.lower_tabs.setTabVisible(tab, classify)
+        if not classify and self.lower_tabs.currentIndex() == tab:
+            self.lower_tabs.setCurrentIndex(0)
+        self.confusion_view.clear()
+        if not classify:  # the points by class, drawn on two of the maps, go
+            for view in self.maps:
+                view.set_points(None)
+            self.truth_view.show_colorbar(True)
+        self.readout_label.setToolTip(
+            "Cross-entropy: the mean of −log p(true class), what the classifier learns to "
+            "lower; accuracy: the share of points given their true class, measured on the "
+            "validation points when there are any."
+            if classify
+            else "Mean squared error on the normalised targets (the number the article prints) "
+            "and R², the share of the target's variation the network explains (1 = perfect), "
+            "measured on the validation points when there are any."
+        )
+
+    def _show_class_data(self, p: PreparedData) -> None:
+        """A classifier's data: the training points by class, and blank decision and
+        "how sure" maps."""
+        self.clear_hover()
+        drawn = drawn_points(len(p.train))
+        X, labels = p.train.X[drawn], p.train.y[drawn, 0]
+        self.confidence_levels = p.confidence_range()
+        for view in self.maps:
+            view.set_grid(p.xs, p.ys)
+            view.clear_values("")
+            view.set_points(None)
+        self.truth_view.set_title(
+            "Your data (training points)" if p.settings.csv_path else "Training points"
+        )
+        self.truth_view.set_class_points(X, labels)
+        self.truth_view.show_colorbar(False)
+        self.prediction_view.set_class_points(X, labels)
+        self.prediction_view.show_colorbar(False)
+        self.error_view.show_colorbar(True, self.confidence_levels)
+        self.confusion_view.clear()
+        shown_count = len(range(len(p.train))[drawn])
+        sampled = f", {shown_count:,} drawn" if shown_count < len(p.train) else ""
+        self.scatter_view.set_points(
+            X,
+            labels,
+            (0.0, float(p.n_classes - 1)),
+            title=f"{len(p.train):,} training points (coloured by class{sampled})",
+        )
+
     def show_prediction(self, snap: TrainingSnapshot) -> None:
-        """Draw a snapshot's grid prediction, and its error on a round symmetric scale."""
+        """Draw a snapshot's grid prediction, and its error on a round symmetric scale; for
+        a classifier its decision regions, how sure it is, and the confusion matrix."""
+        if snap.decision is not None:
+            d = snap.decision
+            self.prediction_view.set_regions(d.chosen, d.confidence, d.probabilities, d.margins)
+            lo, hi = self.confidence_levels
+            self.error_view.set_values(
+                d.confidence, self.confidence_levels, nice_levels(lo, hi, CONFIDENCE_LINES)
+            )
+            if snap.confusion is not None and self.class_names is not None:
+                self.confusion_view.set_counts(
+                    snap.confusion, self.class_names, snap.confusion_split
+                )
+            return
         if snap.prediction is None:
             return
         self.prediction_view.set_values(snap.prediction, self.levels, self.contour_levels)
@@ -216,6 +314,10 @@ class TrainViews(QWidget):
                     history.column("grads")[rows],
                     history.column("dead")[rows],
                 )
+            if self.loss_plot.shows_accuracy:
+                self.loss_plot.set_accuracy(
+                    epochs, history.column("train_acc")[rows], history.column("val_acc")[rows]
+                )
             self.readout_label.setText(readout_text(history.reports[-1]))
         else:
             self.loss_plot.clear_current()
@@ -230,6 +332,7 @@ class TrainViews(QWidget):
         for view in (
             *self.maps,
             self.scatter_view,
+            self.confusion_view,
             self.loss_plot,
             self.health_plots,
             self.weights_view,
@@ -249,6 +352,14 @@ class TrainViews(QWidget):
             return
         cell = self.truth_view.nearest_cell(x, y)  # the three maps share one grid
         if cell is None:
+            return
+        grid_x, grid_y = self.truth_view.cell_position(*cell)
+        if self.class_names is not None:  # a classifier: every class's probability there
+            probabilities = self.prediction_view.probabilities_in_cell(*cell)
+            text = f"grid point x = {grid_x:.2f}, y = {grid_y:.2f}"
+            if probabilities is not None:
+                text += ":   " + probabilities_text(self.class_names, probabilities)
+            self.hover_label.setText(text)
             return
         parts = []
         for name, view in zip(("truth", "prediction", "error"), self.maps):

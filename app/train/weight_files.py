@@ -19,12 +19,14 @@ from nncore.errors import NNCoreError, WeightFileError
 from nncore.network import Network
 from nncore.safetext import one_line, shown
 
-DATA_FIELDS = ("function", "samples", "noise", "seed", "val_share")  # DataSettings in a file
+# DataSettings in a file ("task", "dataset" and "classes" since classifiers; a file from
+# `nncore train --data NAME` names its class data set "class_data")
+DATA_FIELDS = ("function", "samples", "noise", "seed", "val_share", "task", "dataset", "classes")
 
 
 class UnusableWeights(WeightFileError):
     """The file is a valid weight file, but the Train tab cannot use or show its network
-    (not 2 inputs and 1 output, more layers than the Layers field allows, too long a
+    (not 2 inputs and 1 output, or one per class, more layers than the Layers field allows, too long a
     history). One line; the tab shows it and changes nothing."""
 
 
@@ -46,6 +48,7 @@ class OpenedWeights:
     history: list[training.EpochReport]
     data: DataSettings | None
     note: str
+    classes: tuple[str, ...] | None = None  # a classifier's class names
 
 
 def export_meta(prepared: PreparedData) -> dict:
@@ -62,24 +65,22 @@ def read_weight_file(path: str) -> OpenedWeights:
 
     Raises weightfile.WeightFileError (or OSError) for a file that cannot be read, and
     UnusableWeights (a WeightFileError) for a network the tab cannot show: not 2 inputs and
-    1 output, hidden layers outside what the Layers field allows, an activation it does not
+    1 output (a classifier: one output per class, or one sigmoid output), hidden layers outside what the Layers field allows, an activation it does not
     offer, or a history longer than `limits.MAX_HISTORY` epochs.
     """
     wf = weightfile.load(path)
     net = wf.network
-    if net.is_classifier:  # a 2-…-1 sigmoid classifier would pass the shape check below
+    if net.is_classifier and net.n_inputs != 2:
         raise UnusableWeights(
-            f"This file holds a classifier ({net.n_classes} classes: "
-            f"{shown(', '.join(wf.classes))}); the Train tab learns a function z = f(x, y) and "
-            "does not train or show classifiers yet. `nncore info FILE` and `nncore predict "
-            "FILE` read it."
+            f"The Train tab's classifiers tell classes apart by two inputs (x, y); this file "
+            f"holds a {limits.short_architecture(net.sizes)} classifier."
         )
-    if net.n_inputs != 2 or net.n_outputs != 1:
+    if not net.is_classifier and (net.n_inputs != 2 or net.n_outputs != 1):
         raise UnusableWeights(
             f"The Train tab learns z = f(x, y), so it needs a network with 2 inputs and 1 "
             f"output; this file holds a {limits.short_architecture(net.sizes)} network."
         )
-    problem = limits.network_problem(tuple(net.sizes), len(wf.history))
+    problem = limits.network_problem(tuple(net.sizes), len(wf.history), net.is_classifier)
     hidden = set(net.activation_names[:-1])
     if problem is None and (len(hidden) != 1 or not hidden <= set(limits.ACTIVATIONS)):
         problem = (
@@ -92,7 +93,13 @@ def read_weight_file(path: str) -> OpenedWeights:
     notes = []
     cfg = _training_settings(wf.config, notes)
     cfg = dataclasses.replace(
-        cfg, sizes=net.sizes, dtype=net.dtype.name, activation=net.activation_names[0]
+        cfg,
+        sizes=net.sizes,
+        dtype=net.dtype.name,
+        activation=net.activation_names[0],
+        output=net.activation_names[-1],
+        loss=net.loss_name,
+        target_accuracy=cfg.target_accuracy if net.is_classifier else None,
     )
     if wf.normaliser is None:
         notes.append(
@@ -105,8 +112,19 @@ def read_weight_file(path: str) -> OpenedWeights:
         history = []
         notes.append(f"its loss history was unreadable: {err}")
     data = _data_settings(wf.meta, notes)
+    if net.is_classifier and (data is None or data.task != "classification"):
+        # a regression's data cannot make this network's classes: the built-in data set
+        # the tab starts a classifier on, with the file's number of classes (if it offers it)
+        data = None
+        if net.n_classes in (2, 3):
+            data = DataSettings(task="classification", classes=net.n_classes)
+            notes.append(
+                f"the file does not say which class data it learnt from: shown on the "
+                f"{net.n_classes}-class {data.dataset}"
+            )
     note = one_line("".join(f" ({n})" for n in notes))
-    return OpenedWeights(net, cfg, wf.normaliser, history, data, note)
+    classes = tuple(wf.classes) if net.is_classifier and wf.classes else None
+    return OpenedWeights(net, cfg, wf.normaliser, history, data, note, classes)
 
 
 def _training_settings(found, notes: list[str]) -> training.TrainConfig:
@@ -136,6 +154,8 @@ def _data_settings(meta, notes: list[str]) -> DataSettings | None:
     if not isinstance(data, dict) or data.get("csv_path") is not None:
         return None
     found = {k: data[k] for k in DATA_FIELDS if k in data}
+    if "class_data" in data and "dataset" not in found:  # written by `nncore train --data`
+        found.update(task="classification", dataset=data["class_data"])
     defaults = dataclasses.asdict(DataSettings())
     fitted, replaced = limits.fit_settings(found, defaults, limits.DATA_RULES, "data setting")
     if replaced:
@@ -147,6 +167,9 @@ def _data_settings(meta, notes: list[str]) -> DataSettings | None:
             noise=float(fitted.get("noise", defaults["noise"])),
             seed=int(fitted.get("seed", defaults["seed"])),
             val_share=float(fitted.get("val_share", defaults["val_share"])),
+            task=str(fitted.get("task", defaults["task"])),
+            dataset=str(fitted.get("dataset", defaults["dataset"])),
+            classes=int(fitted.get("classes", defaults["classes"])),
         )
     except (TypeError, ValueError):
         return None

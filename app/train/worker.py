@@ -13,7 +13,11 @@ few thread-safe flags, in the style of superqt's thread workers:
   most `SNAPSHOT_HZ` per second, and the grid prediction (about eight epochs' worth of
   arithmetic for the article's data) is computed only as often as keeps it under
   `PREDICTION_SHARE` of the worker's time (but at least `PREDICTION_MIN_HZ` times a
-  second). The GUI thread only draws what arrives.
+  second). For a classifier the grid carries, instead of a value per point, nncore's
+  decision map (`nncore.classification.decision_map`: the chosen class, its probability,
+  every class's probability and the margins whose zero is the boundary), and every grid
+  snapshot the confusion matrix of the weights as they are (on the validation points when
+  there are any). The GUI thread only draws what arrives.
 - `step(n)` trains exactly n epochs and sends one snapshot (the "Step one epoch" button).
 - `loop_ended(run_id, reason)` says the worker is idle again: paused (reason None) or
   finished (an nncore `StopReason`, e.g. "diverged" with its explanation).
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nncore.classification import DecisionMap, decision_map
 from nncore.training import EpochReport, RunState, TrainingRun
 
 SNAPSHOT_HZ = 20.0  # at most this many snapshots a second
@@ -52,7 +57,10 @@ class TrainingSnapshot:
     `reports` are the epochs finished since the previous snapshot (EpochReport objects are
     written once and never changed). `state` holds a copy of the network. `prediction` and
     `error` (prediction − truth, None without a known truth) are (n, n) grids in original
-    units, or None when this snapshot carries no new grid.
+    units, or None when this snapshot carries no new grid. For a classifier `prediction`
+    and `error` stay None and `decision` holds the grid's decision map as (n, n[, k])
+    images, `confusion` the confusion matrix (k, k) of the same weights on the points
+    named by `confusion_split` ("validation" or "training").
     """
 
     run_id: int
@@ -63,6 +71,20 @@ class TrainingSnapshot:
     prediction: np.ndarray | None = None
     error: np.ndarray | None = None
     final: bool = False  # the last snapshot before the worker went idle
+    decision: DecisionMap | None = None
+    confusion: np.ndarray | None = None
+    confusion_split: str = ""
+
+    @property
+    def has_grid(self) -> bool:
+        """This snapshot carries a new grid (a prediction, or a classifier's decision map)."""
+        return self.prediction is not None or self.decision is not None
+
+    def take_grid_from(self, previous: TrainingSnapshot) -> None:
+        """Carry the previous snapshot's grid over (this one brought none)."""
+        self.prediction, self.error = previous.prediction, previous.error
+        self.decision, self.confusion = previous.decision, previous.confusion
+        self.confusion_split = previous.confusion_split
 
     @property
     def epoch(self) -> int:
@@ -285,13 +307,20 @@ class TrainWorker(QObject):
         self, job: _Job, reports: list[EpochReport], with_grid: bool, final: bool = False
     ) -> None:
         run = job.run
-        prediction = error = None
+        prediction = error = decision = confusion = None
+        split = ""
         if with_grid and job.grid_X is not None and job.grid_shape is not None:
             # CPU time of this thread: what the prediction costs the training, unaffected by
             # other threads and processes competing for the cores
             started = time.thread_time()
-            prediction = self._grid_prediction(job, exact=final)  # (n, n)
-            if job.truth is not None:
+            if run.network.is_classifier:
+                probabilities = run.predict(job.grid_X)  # (n², k), or (n², 1) for a sigmoid
+                decision = decision_map(probabilities).reshaped(*job.grid_shape)
+                split = "validation" if run.has_validation else "training"
+                confusion = run.confusion_matrix("val" if run.has_validation else "train")
+            else:
+                prediction = self._grid_prediction(job, exact=final)  # (n, n)
+            if job.truth is not None and prediction is not None:
                 error = prediction - job.truth
             cost = time.thread_time() - started
             self._prediction_cost = (
@@ -308,6 +337,9 @@ class TrainWorker(QObject):
                 prediction=prediction,
                 error=error,
                 final=final,
+                decision=decision,
+                confusion=confusion,
+                confusion_split=split,
             )
         )
 

@@ -7,6 +7,12 @@ data) with contour lines drawn on top and a colour bar beside it. The lines come
 `app.widgets.marching_squares.contour_segments`, all levels in one array, drawn by a single
 `PlotCurveItem(connect="pairs")`. `ScatterView` shows data points coloured by their value.
 
+A classifier's map (`set_regions`) is an RGB image instead, on an image item of its own (the
+colour bar's would recolour it): each class's region in its colour, shaded by how sure the
+network is (`app.widgets.class_colors`), the boundary drawn where two classes are equally
+likely (the zero of nncore's margins), and the points in their class's colour and shape
+(`set_class_points`).
+
 Each map keeps its domain's shape: the square [−10, 10]² is drawn square, as large as the
 widget allows, with the spare room as even margins around it (a plot stretched to its
 widget's shape drew it as a tall, narrow strip).
@@ -25,6 +31,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from app.pictures import SaveImageMenu
+from app.theme import class_color
+from app.widgets.class_colors import class_symbol, hex_rgb, region_image
 from app.widgets.colormaps import theme_colors, value_colormap
 from app.widgets.marching_squares import contour_segments
 
@@ -154,6 +162,14 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(False)
         self.plot.addItem(self.image)
+        self.regions = pg.ImageItem(axisOrder="row-major")  # a classifier's RGB map
+        self.regions.setAutoDownsample(False)
+        self.regions.setVisible(False)
+        self.plot.addItem(self.regions)
+        self.boundary = pg.PlotCurveItem(connect="pairs", antialias=True)
+        self.boundary.setZValue(6)
+        self.plot.addItem(self.boundary, ignoreBounds=True)
+        self._regions: tuple | None = None  # (chosen, probabilities) of the map shown
         self.contours = pg.PlotCurveItem(connect="pairs", antialias=False)
         self.contours.setZValue(5)
         self.plot.addItem(self.contours, ignoreBounds=True)
@@ -235,6 +251,8 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self, Z: np.ndarray, levels: tuple[float, float], contour_levels: Sequence[float] = ()
     ) -> None:
         """Show grid values `Z[row=y, col=x]` coloured over `levels` with contour lines."""
+        if self._regions is not None:  # a classifier's map was shown here before
+            self.clear_regions()
         self._Z = Z
         if self.message.toPlainText():
             self.message.setText("")
@@ -275,8 +293,66 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.points.setData(x=X[:, 0], y=X[:, 1], brush=brush, size=4 if len(X) <= 2000 else 2.5)
         self.points.setVisible(True)
 
+    def set_regions(
+        self,
+        chosen: np.ndarray,
+        confidence: np.ndarray,
+        probabilities: np.ndarray,
+        margins: np.ndarray,
+    ) -> None:
+        """Show a classifier's decision regions: `chosen` (rows, cols) class indices and
+        `confidence` their probability, `probabilities` (rows, cols, k) for the hover, and
+        `margins` (rows, cols, k), whose zero line is drawn as the boundary."""
+        k = probabilities.shape[-1]
+        if self.message.toPlainText():
+            self.message.setText("")
+        image = region_image(chosen, confidence, k, self._colors["background"])
+        self.regions.setImage(image, levels=(0, 255), autoLevels=False, rect=self._rect)
+        self.regions.setVisible(True)
+        self._regions = (chosen, probabilities)
+        xs, ys = [], []
+        for c in range(k):  # each region's edge; a shared edge is drawn by both, in one place
+            px, py = contour_segments(margins[..., c], self._xs, self._ys, (0.0,))
+            xs.append(px)
+            ys.append(py)
+        self.boundary.setData(np.concatenate(xs), np.concatenate(ys))
+        self.boundary.setVisible(True)
+
+    def clear_regions(self) -> None:
+        self._regions = None
+        self.regions.clear()
+        self.regions.setVisible(False)
+        self.boundary.setData([], [])
+
+    def probabilities_in_cell(self, row: int, col: int) -> np.ndarray | None:
+        """Each class's probability at a grid point of the decision map, or None."""
+        if self._regions is None:
+            return None
+        return self._regions[1][row, col]
+
+    def set_class_points(self, X: np.ndarray | None, labels: np.ndarray | None = None) -> None:
+        """Overlay data points (n, 2) in their class's colour and shape (labels (n,) int);
+        None hides them. An outline in the background colour keeps them apart from a
+        region of their own colour."""
+        if X is None or len(X) == 0 or labels is None:
+            self.points.setVisible(False)
+            return
+        labels = np.asarray(labels).astype(int).ravel()
+        outline = pg.mkPen(self._colors["background"], width=0.8)
+        brushes = {int(c): pg.mkBrush(*hex_rgb(class_color(int(c)))) for c in np.unique(labels)}
+        self.points.setData(
+            x=X[:, 0],
+            y=X[:, 1],
+            brush=[brushes[c] for c in labels],
+            symbol=[class_symbol(c) for c in labels],
+            pen=outline,
+            size=6 if len(X) <= 2000 else 4,
+        )
+        self.points.setVisible(True)
+
     def clear_values(self, message: str = "") -> None:
         """Blank the map, optionally saying why (e.g. "no known function for CSV data")."""
+        self.clear_regions()
         self._Z = None
         self._applied_rect = self._applied_levels = None
         self.image.clear()
@@ -338,6 +414,7 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._colors = theme_colors()
         fg = _style_map(self, self._colors)
         self.contours.setPen(pg.mkPen(QColor(20, 20, 20, 150), width=1))
+        self.boundary.setPen(pg.mkPen(fg, width=2))
         self.message.setColor(fg)
 
     def _mouse_moved(self, scene_pos) -> None:

@@ -11,6 +11,9 @@ and the network's weight arrays); they do no arithmetic beyond choosing colour r
   draw they go back to where a fresh plot starts. Its key is a line of text above the
   plot, not a legend inside it: a legend box in the corner covered the curves, and one
   wider than the plot (with the previous run's label) lost its left part and its swatches.
+  For a classifier (`set_loss_name("cross_entropy")`) the loss is its cross-entropy, and a
+  second, small plot below it (x axes linked) shows the accuracy in %, training and
+  validation, from 0 to 100.
 - `HealthPlots`: for every layer, the size (norm) of its weights and of their gradients,
   and the share of "dead" ReLU neurons that output zero for every training point.
 - `WeightMatricesView`: each weight matrix as a heat map (blue positive, orange negative).
@@ -206,8 +209,63 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._x_range = _StickyRange(self.plot.getViewBox(), "x")
         self._y_range = _StickyRange(self.plot.getViewBox(), "y", log=True)
         self._lr_range = _StickyRange(self.lr_view, "y", floor=0.0)
+        self._loss_name = "mse"
+        # a classifier's accuracy, in a plot of its own below (in the layout only then)
+        self.accuracy_plot = pg.PlotItem()
+        self.accuracy_plot.setMenuEnabled(False)
+        self.accuracy_plot.hideButtons()
+        self.accuracy_plot.setMouseEnabled(False, False)
+        self.accuracy_plot.setLabel("left", "accuracy %")
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.accuracy_plot.setXLink(self.plot)
+        self.accuracy_plot.showAxis("right")
+        self.accuracy_plot.getAxis("right").setStyle(showValues=False)
+        self.accuracy_plot.getAxis("bottom").setStyle(showValues=False)
+        self.train_accuracy = self.accuracy_plot.plot([], [])
+        self.val_accuracy = self.accuracy_plot.plot([], [], connect="finite")
         self.set_span(100)
         self.apply_theme()
+
+    def set_loss_name(self, name: str) -> None:
+        """Say which loss the curves are ("mse" or "cross_entropy"); a classifier's also
+        shows the accuracy plot below the loss."""
+        if name == self._loss_name:
+            return
+        self._loss_name = name
+        classifier = name == "cross_entropy"
+        self.plot.setLabel(
+            "left", "cross-entropy" if classifier else "mean squared error (normalised)"
+        )
+        size_axis_labels(self.plot)
+        if classifier:
+            self.addItem(self.accuracy_plot, row=2, col=0)
+            self.ci.layout.setRowStretchFactor(1, 3)
+            self.ci.layout.setRowStretchFactor(2, 1)
+        else:
+            self.removeItem(self.accuracy_plot)
+            self.train_accuracy.setData([], [])
+            self.val_accuracy.setData([], [])
+        self._update_key()
+
+    @property
+    def shows_accuracy(self) -> bool:
+        return self._loss_name == "cross_entropy"
+
+    def set_accuracy(self, epochs: np.ndarray, train: np.ndarray, val: np.ndarray) -> None:
+        """A classifier's accuracy per epoch, in % (NaN where there is no value)."""
+        few = len(epochs) <= FEW_POINTS
+        symbol = {"symbol": "o", "symbolSize": 4, "symbolPen": None} if few else {"symbol": None}
+        pen = self.train_accuracy.opts["pen"].color()
+        self.train_accuracy.setData(epochs, train, symbolBrush=pen, **symbol)
+        if np.any(np.isfinite(val)):
+            pen = self.val_accuracy.opts["pen"].color()
+            self.val_accuracy.setData(epochs, val, symbolBrush=pen, **symbol)
+        else:
+            self.val_accuracy.setData([], [])
+
+    def accuracy_point_count(self) -> int:
+        x = self.train_accuracy.getData()[0]
+        return 0 if x is None else len(x)
 
     def set_span(self, epochs: int) -> None:
         """Fix the x axis to 0 … `epochs` (the planned run), so it does not creep."""
@@ -218,6 +276,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         """A logarithmic epoch axis: a short run and a long one both get room to be seen."""
         self._log_epochs = bool(on)
         self.plot.setLogMode(x=self._log_epochs, y=True)
+        self.accuracy_plot.setLogMode(x=self._log_epochs, y=False)
         self.plot.getAxis("right").setLogMode(False, False)
         self._x_range = _StickyRange(self.plot.getViewBox(), "x", log=self._log_epochs)
         self.lr_curve.setData(self._lr_x(self._current[0]), self._current_lr)
@@ -308,6 +367,8 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.train.setData([], [])
         self.val.setData([], [])
         self.lr_curve.setData([], [])
+        self.train_accuracy.setData([], [])
+        self.val_accuracy.setData([], [])
         self._update_x()
         self._update_y()
 
@@ -319,9 +380,10 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     def _key_entries(self) -> list[tuple[str, str, str]]:
         """(colour, line mark, name) for each curve, the previous run's last."""
         c = self._colors
+        loss = "cross-entropy" if self._loss_name == "cross_entropy" else "MSE"
         entries = [
-            (c["positive"], "━━", "training MSE"),
-            (c["negative"], "━━", "validation MSE"),
+            (c["positive"], "━━", f"training {loss}"),
+            (c["negative"], "━━", f"validation {loss}"),
             (c["muted"], "╌╌", "learning rate"),
         ]
         if self.has_previous():
@@ -356,6 +418,9 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         grey = QColor(c["dim"])
         self.previous_train.setPen(pg.mkPen(grey, width=2))
         self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
+        _style_axes(self.accuracy_plot, c, ("left", "bottom", "right"))
+        self.train_accuracy.setPen(pg.mkPen(c["positive"], width=2))
+        self.val_accuracy.setPen(pg.mkPen(c["negative"], width=2))
         self._update_key()
 
 

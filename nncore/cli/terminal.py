@@ -92,22 +92,20 @@ class ProgressBar:
         rate = report.epoch / report.elapsed if report.elapsed > 0 else float("nan")
         text = (
             f"epoch {report.epoch:>{len(str(self.total))}}/{self.total} [{bar}] "
-            f"loss {short_number(report.train_mse)}  "
+            f"loss {short_number(report.train_loss)}  "
         )
         if (
             getattr(report, "train_accuracy", None) is not None
         ):  # a classifier: accuracy beside the loss
             text += f"accuracy {report.train_accuracy:.1%}"
-            if report.val_mse is not None:
-                text += f"  val loss {short_number(report.val_mse)}"
+            if report.val_loss is not None:
+                text += f"  val loss {short_number(report.val_loss)}"
             if getattr(report, "val_accuracy", None) is not None:
                 text += f"  val accuracy {report.val_accuracy:.1%}"
         else:
             text += f"{self._r2} {report.train_r2:.4f}"
-            if report.val_mse is not None:
-                text += (
-                    f"  val loss {short_number(report.val_mse)}  val {self._r2} {report.val_r2:.4f}"
-                )
+            if report.val_loss is not None:
+                text += f"  val loss {short_number(report.val_loss)}  val {self._r2} {report.val_r2:.4f}"
         if math.isfinite(rate):
             text += f"  {rate:,.0f} epochs/s"
         return text

@@ -320,7 +320,7 @@ def _print_classifier_summary(run, train, val) -> None:
     if run.history:
         last = run.history[-1]
         out(
-            f"last epoch  cross-entropy {short_number(last.train_mse, 6)}, accuracy "
+            f"last epoch  cross-entropy {short_number(last.train_loss, 6)}, accuracy "
             f"{last.train_accuracy:.1%} (averaged over the epoch's batches), epoch {last.epoch}, "
             f"{last.elapsed:.2f} s of training"
         )
@@ -342,7 +342,7 @@ def _print_summary(run, train, val) -> None:
     if run.history:
         last = run.history[-1]
         out(
-            f"last epoch  MSE {short_number(last.train_mse, 6)} on normalised data (the number the "
+            f"last epoch  MSE {short_number(last.train_loss, 6)} on normalised data (the number the "
             f"article prints), epoch {last.epoch}, {last.elapsed:.2f} s of training"
         )
 

@@ -102,10 +102,11 @@ def test_every_epoch_reports_accuracy_beside_the_cross_entropy(output, k):
     assert len(reports) == 5
     for r in reports:
         assert 0 <= r.train_accuracy <= 1 and 0 <= r.val_accuracy <= 1
-        assert r.train_mse > 0 and math.isfinite(r.val_mse)
+        assert r.train_loss > 0 and math.isfinite(r.val_loss)
+        assert r.loss_name == "cross_entropy" and r.train_mse is None and r.val_mse is None
     # The reported loss is the mean cross-entropy of the network on the data.
     Xv = run.normaliser.transform_x(val.X)
-    assert reports[-1].val_mse == pytest.approx(run.network.loss(Xv, val.y), rel=1e-12)
+    assert reports[-1].val_loss == pytest.approx(run.network.loss(Xv, val.y), rel=1e-12)
     assert run.evaluate("val")["accuracy"] == pytest.approx(reports[-1].val_accuracy)
     assert reports[-1].val_accuracy > 0.8  # clouds: easy
     back = EpochReport.from_dict(reports[-1].to_dict())

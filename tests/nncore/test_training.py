@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nncore.data import FUNCTIONS, Dataset, Normaliser, grid, sample_uniform
+from nncore.errors import SettingsError
 from nncore.network import Network
 from nncore.optim import Adam
 from nncore.reference import ArticleNet
@@ -521,3 +522,29 @@ def test_small_mini_batches_train_on_one_blas_thread_and_restore_the_setting(sma
             run.run_chunk(1)
             assert seen and all(s == expected for s in seen), batch_size
             assert blas_threads() == outside  # put back after the epoch
+
+
+def test_epoch_report_names_its_loss_and_keeps_the_file_keys():
+    """train_loss / val_loss for both tasks; train_mse / val_mse only for a regression;
+    the dict (a weight file's history) keeps the keys "train_mse" / "val_mse"."""
+    reg = EpochReport(3, 0.5, 0.25, 0.9, 0.8, 0.1, 1.0)
+    assert (reg.train_loss, reg.val_loss, reg.train_mse, reg.val_mse) == (0.5, 0.25, 0.5, 0.25)
+    assert reg.loss_name == "mse" and "loss_name" not in reg.to_dict()
+    assert reg.to_dict()["train_mse"] == 0.5 and "train_loss" not in reg.to_dict()
+    assert EpochReport.from_dict(reg.to_dict()) == reg
+    assert (
+        EpochReport(
+            epoch=3, train_mse=0.5, val_mse=0.25, train_r2=0.9, val_r2=0.8, lr=0.1, elapsed=1.0
+        )
+        == reg
+    )
+    ce = EpochReport(
+        3, 0.7, None, 0.1, None, 0.1, 1.0, train_accuracy=0.6, loss_name="cross_entropy"
+    )
+    assert ce.train_mse is None and ce.val_mse is None and ce.train_loss == 0.7
+    assert ce.to_dict()["loss_name"] == "cross_entropy"
+    assert EpochReport.from_dict(ce.to_dict()) == ce
+    old = {k: v for k, v in ce.to_dict().items() if k != "loss_name"}  # before loss_name
+    assert EpochReport.from_dict(old).loss_name == "cross_entropy"
+    with pytest.raises(SettingsError):
+        EpochReport(1, train_mse=0.5, loss_name="cross_entropy")

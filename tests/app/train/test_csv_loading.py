@@ -136,7 +136,9 @@ def test_closing_the_tab_mid_read_leaves_no_child(tab, tmp_path):
     assert not job.alive() and not panel.reading
 
 
-def test_a_csv_with_a_label_column_is_refused_in_words_small_or_big(tab, qtbot, tmp_path):
+def test_a_csv_with_a_label_column_is_a_classifiers_data_small_or_big(tab, qtbot, tmp_path):
+    """Once refused in words, a label column now makes a classification (read here or in
+    the child process); the task box follows the file."""
     small = tmp_path / "pets.csv"
     small.write_text(
         "x,y,label\n" + "".join(f"{i},{-i},{'cat' if i % 2 else 'dog'}\n" for i in range(12))
@@ -146,11 +148,12 @@ def test_a_csv_with_a_label_column_is_refused_in_words_small_or_big(tab, qtbot, 
     big.write_text("x,y,label\n" + "\n".join(rows) + "\n")
     assert big.stat().st_size >= IN_PROCESS_BYTES  # read by the child process
     panel = tab.data_panel
-    before = tab.prepared
-    assert not panel.load_csv(str(small))  # a classifier's data, not z = f(x, y)
-    assert "2 classes" in panel.message.text() and "classifiers" in panel.message.text()
+    assert panel.load_csv(str(small))
+    qtbot.waitUntil(lambda: tab.prepared.n_classes == 2, timeout=10_000)
+    assert tab.prepared.class_names == ("cat", "dog") and tab.run.network.is_classifier
+    assert panel.task_combo.currentData() == "classification"
     with qtbot.waitSignal(panel.csv_finished, timeout=60_000) as finished:
         panel.load_csv(str(big))
-    assert finished.args == [False]
-    assert "2 classes" in panel.message.text()
-    assert tab.prepared is before  # the function data stay
+    assert finished.args == [True]
+    qtbot.waitUntil(lambda: len(tab.prepared.dataset) == 200_000, timeout=30_000)
+    assert tab.prepared.n_classes == 2

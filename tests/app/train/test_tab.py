@@ -316,7 +316,7 @@ def test_the_modern_recipe_is_offered_after_an_article_run(tab, qtbot):
 
 def test_screenshot_states_and_shortcuts(tab, qtbot):
     names = [name for name, _ in tab.screenshot_states()]
-    assert names == ["before", "trained", "diverged"]
+    assert names == ["before", "trained", "diverged", "spiral", "gaussians3"]
     states = dict(tab.screenshot_states())
     states["before"]()
     assert tab.state == "fresh" and tab.prediction_view.values() is not None

@@ -60,13 +60,25 @@ def test_csv_data_settings_are_not_restored_and_wrong_networks_are_refused(tmp_p
     ("sizes", "output", "names"),
     [((2, 4, 1), "sigmoid", ("blue", "orange")), ((2, 4, 3), "softmax", None)],
 )
-def test_a_classifier_file_is_refused_in_words_not_opened_as_a_regressor(
-    tmp_path, sizes, output, names
-):
+def test_a_classifier_file_opens_as_a_classifier(tmp_path, sizes, output, names):
+    """A classifier (once refused in words) opens with its task, output, loss and classes;
+    a file from `nncore train --data spiral` names its data set "class_data"."""
     net = Network(sizes, activations=["relu", output], loss="cross_entropy")
     path = tmp_path / "classifier.npz"
-    weightfile.save(path, net, classes=names)
-    with pytest.raises(UnusableWeights, match="holds a classifier") as refusal:
-        read_weight_file(str(path))
-    message = str(refusal.value)
-    assert "\n" not in message and ("blue, orange" in message or "class 0" in message)
+    meta = {"data": {"class_data": "spiral", "classes": 2, "samples": 400, "seed": 3}}
+    weightfile.save(path, net, classes=names, meta=meta)
+    opened = read_weight_file(str(path))
+    assert opened.config.loss == "cross_entropy" and opened.config.output == output
+    assert opened.config.sizes == sizes
+    assert opened.classes == (names or ("class 0", "class 1", "class 2"))
+    assert opened.data is not None and opened.data.task == "classification"
+    assert (opened.data.dataset, opened.data.samples, opened.data.seed) == ("spiral", 400, 3)
+
+
+def test_a_classifier_file_with_regression_data_settings_keeps_no_data(tmp_path):
+    net = Network((2, 4, 2), activations=["relu", "softmax"], loss="cross_entropy")
+    path = tmp_path / "classifier.json"
+    weightfile.save(path, net, meta={"data": {"function": "article", "samples": 100}})
+    opened = read_weight_file(str(path))
+    assert opened.data is not None and opened.data.task == "classification"
+    assert "does not say which class data" in opened.note

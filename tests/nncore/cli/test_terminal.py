@@ -15,9 +15,9 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
         bar.update(
             SimpleNamespace(
                 epoch=epoch,
-                train_mse=1.0 / epoch,
+                train_loss=1.0 / epoch,
                 train_r2=0.5,
-                val_mse=None,
+                val_loss=None,
                 val_r2=None,
                 elapsed=epoch * 0.5,
             )
