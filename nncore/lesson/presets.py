@@ -4,6 +4,10 @@
 - `article`: the article's 2-3-1 ReLU network learning the mean of its inputs, with weights
   chosen so the article's numbers appear exactly (hidden sums 0.4, 0.2, −0.46; prediction −0.1);
 - `sigmoid`: the classic two-layer sigmoid worked example (0.05, 0.10 → 0.01, 0.99);
+- `softmax`: a 2-2-3 classifier (ReLU, softmax, cross-entropy) on one example of class 2,
+  with weights chosen so its sums are 0.8, −0.1 and 0.6 and its loss −ln 0.3679 ≈ 0.9999;
+- `logistic`: the perceptron as a logistic unit: the same weighted sum −0.08 through a
+  sigmoid, read as the probability 0.48 of class 1, learning with binary cross-entropy;
 - `custom`: `make_custom` builds a lesson on a small network the student designs, within
   `CUSTOM_LIMITS`, and says in plain words what is wrong with a refused choice.
 
@@ -37,8 +41,8 @@ class Preset:
     factory: Callable[..., Lesson]
 
 
-def _fixed_network(sizes, activations, weights, biases) -> Network:
-    net = Network(sizes, activations=activations, init="article", seed=0)
+def _fixed_network(sizes, activations, weights, biases, loss: str = "mse") -> Network:
+    net = Network(sizes, activations=activations, init="article", seed=0, loss=loss)
     net.load_parameters(
         [np.array(w, dtype=np.float64) for w in weights],
         [np.array(b, dtype=np.float64).reshape(1, -1) for b in biases],
@@ -93,6 +97,42 @@ def sigmoid_network() -> Network:
 def sigmoid_lesson(x=(0.05, 0.10), target=(0.01, 0.99), lr=0.5) -> Lesson:
     """A 2-2-2 network with sigmoid hidden and output layers and two targets."""
     return Lesson(sigmoid_network(), x, target, lr, title="Sigmoid neurons, two outputs")
+
+
+# A 2-2-3 classifier: ReLU hidden sums 0.6 and 0.5; output sums 0.8, −0.1, 0.6, so the
+# exponentials (shifted by the largest, 0.8) are 1, e^−0.9 = 0.4066 and e^−0.2 = 0.8187, the
+# probabilities 0.4494, 0.1827 and 0.3679, and the loss for the true class 2 is −ln 0.3679
+# ≈ 0.9999. The network favours class 0, so the lesson shows a clear correction.
+SOFTMAX_WEIGHTS = ([[0.4, -0.2], [0.3, 0.6]], [[0.5, -0.5, 1.0], [1.0, 0.2, -0.4]])
+SOFTMAX_BIASES = ([0.1, 0.0], [0.0, 0.1, 0.2])
+
+
+def softmax_network() -> Network:
+    return _fixed_network(
+        (2, 2, 3), ["relu", "softmax"], SOFTMAX_WEIGHTS, SOFTMAX_BIASES, loss="cross_entropy"
+    )
+
+
+def softmax_lesson(x=(0.5, 1.0), target=2, lr=0.5) -> Lesson:
+    """A 2-2-3 softmax classifier with cross-entropy; the target is a class index (0, 1 or 2)
+    or a one-hot row such as (0, 0, 1)."""
+    return Lesson(softmax_network(), x, target, lr, title="Softmax classifier (3 classes)")
+
+
+def logistic_network() -> Network:
+    return _fixed_network(
+        (3, 1),
+        ["sigmoid"],
+        [PERCEPTRON_WEIGHTS[0]],
+        [PERCEPTRON_WEIGHTS[1]],
+        loss="cross_entropy",
+    )
+
+
+def logistic_lesson(x=(0.3, 0.7, -0.5), target=1, lr=0.5) -> Lesson:
+    """The article's perceptron as a logistic unit: σ(−0.08) = 0.48 is the probability of
+    class 1; the target is the class, 0 or 1; binary cross-entropy."""
+    return Lesson(logistic_network(), x, target, lr, title="A logistic unit (two classes)")
 
 
 # ---- custom lessons -------------------------------------------------------------------------
@@ -225,6 +265,21 @@ PRESETS: dict[str, Preset] = {
         "0.01 and 0.99 (the classic worked example), learning rate 0.5.",
         sigmoid_lesson,
     ),
+    "softmax": Preset(
+        "softmax",
+        "Softmax classifier (3 classes)",
+        "A 2-2-3 network, ReLU then softmax, learning with cross-entropy: inputs 0.5 and 1.0, "
+        "true class 2. Each exponential, their sum, each probability, −ln p of the true class, "
+        "then the output errors p − y.",
+        softmax_lesson,
+    ),
+    "logistic": Preset(
+        "logistic",
+        "A logistic unit (two classes)",
+        "The perceptron's weighted sum −0.08 through a sigmoid: the probability 0.48 of "
+        "class 1. The true class is 1; binary cross-entropy, learning rate 0.5.",
+        logistic_lesson,
+    ),
     "custom": Preset(
         "custom",
         "Your own network",
@@ -236,7 +291,8 @@ PRESETS: dict[str, Preset] = {
 
 
 def make_lesson(name: str, **kw) -> Lesson:
-    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "custom"), with
+    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "softmax",
+    "logistic", "custom"), with
     `kw` passed to its factory (e.g. `make_lesson("article", lr=0.5)`)."""
     choice(name, "lesson", PRESETS, error=LessonError)
     factory = PRESETS[name].factory
