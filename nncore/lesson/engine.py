@@ -304,6 +304,8 @@ class Lesson(StepTimeline):
         if not record:
             return probs
         nm, L, l = self.names, self.network.n_layers, self.network.n_layers - 1
+        # Every softmax step lights the whole output layer; the neuron it is about comes last
+        # in its nodes, where the drawing puts the step's result.
         everyone = tuple((L, k) for k in range(len(zs)))
         grp = ((l, sample), ("softmax", sample))
         largest = float(top[0, 0])
@@ -312,7 +314,7 @@ class Lesson(StepTimeline):
             self.record(
                 "forward",
                 "exponential",
-                nodes=((L, k), *(n for n in everyone if n != (L, k))),
+                nodes=(*(n for n in everyone if n != (L, k)), (L, k)),
                 value=e,
                 operands={"z": z, "largest": largest},
                 text=formulas.exponential(nm, k, z, largest, e),
@@ -341,7 +343,7 @@ class Lesson(StepTimeline):
             self.record(
                 "forward",
                 "probability",
-                nodes=((L, k), *(n for n in everyone if n != (L, k))),
+                nodes=(*(n for n in everyone if n != (L, k)), (L, k)),
                 value=p,
                 operands={"exp": e, "sum": sum_value},
                 text=formulas.probability(nm, k, e, sum_value, p),
@@ -445,7 +447,7 @@ class Lesson(StepTimeline):
                     "log_loss",
                     layer=L - 1,
                     neuron=c,
-                    nodes=((L, c), *(n for n in everyone if n != (L, c))),
+                    nodes=(*(n for n in everyone if n != (L, c)), (L, c)),
                     value=term,
                     operands=operands,
                     text=formulas.log_loss(nm, c, row[c], term),
