@@ -590,7 +590,8 @@ class StepThroughTab(QWidget):
         self.go_to(value, animate=False)
 
     def _show_loss(self, state) -> None:
-        text = f"Iteration {self.lesson.iteration}: loss "
+        loss = "cross-entropy" if self.lesson.is_classifier else "loss"
+        text = f"Iteration {self.lesson.iteration}: {loss} "
         if state.loss is None:
             text += "not computed yet"
         else:

@@ -49,8 +49,9 @@ def target_tooltip(n_classes: int) -> str:
 
 def loss_name(lesson) -> str:
     """The loss chart's axis: "loss" (the mean squared error, as it always said) or, for a
-    classifier, "loss (cross-entropy)"."""
-    return "loss (cross-entropy)" if lesson.is_classifier else "loss"
+    classifier, "loss (CE)": short, so that it fits beside the small chart standing on end
+    (the line above the chart says "cross-entropy" in full)."""
+    return "loss (CE)" if lesson.is_classifier else "loss"
 
 
 def step_title(step, names=None) -> str:

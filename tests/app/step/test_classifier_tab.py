@@ -65,7 +65,8 @@ def test_a_whole_classifier_iteration_by_keys_shows_nncores_numbers(tab, qtbot, 
     label = tab.loss_label.text()
     assert f"before {fmt(net.loss(lesson.X, classes))}" in label
     assert tab.loss_chart.values[0] == pytest.approx(net.loss(lesson.X, classes))
-    assert tab.loss_chart.getPlotItem().getAxis("left").labelText == "loss (cross-entropy)"
+    assert tab.loss_chart.getPlotItem().getAxis("left").labelText == "loss (CE)"
+    assert label.startswith("Iteration 1: cross-entropy before")
     # the true class is marked beside its output
     texts = tab.view.texts()
     if preset == "softmax":
