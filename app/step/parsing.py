@@ -104,7 +104,9 @@ def read_example(
     true class: one number (or, for a softmax, a one-hot row of n_out numbers).
     """
     if n_classes:
-        return _read_class_example(inputs_text, target_text, lr_text, n_in, n_out, n_classes)
+        return _read_class_example(
+            inputs_text, target_text, lr_text, n_in, n_out, n_classes, fill=fill
+        )
     refilled = []
     defaults = {"inputs": list(DEFAULT_INPUTS[:n_in]), "target": list(DEFAULT_TARGETS[:n_out])}
     values = {}
@@ -122,18 +124,35 @@ def read_example(
 
 
 def _read_class_example(
-    inputs_text: str, target_text: str, lr_text: str, n_in: int, n_out: int, n_classes: int
+    inputs_text: str,
+    target_text: str,
+    lr_text: str,
+    n_in: int,
+    n_out: int,
+    n_classes: int,
+    fill: bool = False,
 ) -> Example:
     """A classifier's example: the inputs, and the true class as typed (checked by the lesson
-    engine, which says in words when it is not one of the classes)."""
-    inputs = parse_numbers(inputs_text, "inputs", n_in)
+    engine, which says in words when it is not one of the classes). With `fill` (a new
+    network), inputs of the wrong count and a target that is no class of it become simple
+    defaults (class 0), named in `refilled`."""
+    refilled = []
+    inputs = parse_numbers(inputs_text, "inputs")
+    if len(inputs) != n_in:
+        if not fill:
+            raise InputError(f"inputs: the network needs {n_in} number(s); you typed {len(inputs)}")
+        inputs = list(DEFAULT_INPUTS[:n_in])
+        refilled.append("inputs")
     target = parse_numbers(target_text, "target")
+    if fill and not (len(target) == 1 and target[0] in range(n_classes)):
+        target = [0.0]
+        refilled.append("target")
     if len(target) != 1 and not (n_out > 1 and len(target) == n_out):
         raise InputError(
             f"target: type the true class, one whole number from 0 to {n_classes - 1}; "
             f"you typed {len(target)} numbers"
         )
-    return Example(inputs, target, parse_learning_rate(lr_text), [])
+    return Example(inputs, target, parse_learning_rate(lr_text), refilled)
 
 
 def count_problem(text: str, what: str, low: int, high: int) -> str | None:

@@ -372,7 +372,9 @@ class StepThroughTab(QWidget):
         sizes, acts = self.editor.sizes(), self.editor.activations()
         try:
             weights = self.editor.typed_weights()
-            x, target, lr = self._read_fields(sizes[0], sizes[-1], fill=True)
+            x, target, lr = self._read_fields(
+                sizes[0], sizes[-1], fill=True, n_classes=self.editor.n_classes()
+            )
             lesson = make_custom(
                 sizes=sizes,
                 activations=acts,
@@ -398,14 +400,18 @@ class StepThroughTab(QWidget):
             standing=True,
         )
 
-    def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
+    def _read_fields(self, n_in: int, n_out: int, fill: bool = False, n_classes=None):
         """Inputs, targets and learning rate from the fields (InputError when refused).
 
         With `fill` (a new architecture), a field of the wrong length is refilled with
         simple defaults (see `app.step.parsing.read_example`) and named in `self.refilled`.
+        `n_classes`: a classifier's classes (its target is then the true class); by default
+        those of the lesson shown.
         """
         self.refilled = []
         net = self.lesson.network if self.lesson is not None else None
+        if n_classes is None:
+            n_classes = net.n_classes if net is not None and net.is_classifier else 0
         example = read_example(
             self.inputs_edit.text(),
             self.target_edit.text(),
@@ -413,7 +419,7 @@ class StepThroughTab(QWidget):
             n_in,
             n_out,
             fill=fill,
-            n_classes=net.n_classes if net is not None and net.is_classifier and not fill else 0,
+            n_classes=n_classes,
         )
         self.refilled = example.refilled
         return example.inputs, example.target, example.lr

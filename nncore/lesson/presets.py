@@ -148,24 +148,32 @@ def make_custom(
     seed: int = 0,
     weights=None,
     biases=None,
+    loss=None,
 ) -> Lesson:
     """A lesson on a network the student builds.
 
     `sizes`: 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs. `activations`:
     one name per layer (output included) or one name for the hidden layers (the output then
-    linear). Weights and biases are typed in (`weights[l]` of shape (fan_in, fan_out),
-    `biases[l]` of fan_out values, each within ±VALUE_LIMIT) or drawn uniformly in (−1, 1)
-    from `seed`, biases zero. Raises LessonError (a ValueError) saying what is wrong with a
-    value, TypeError naming the argument that is not what it should be (None, text, ...).
+    linear); the output may be "softmax" (2 or 3 outputs, one per class), which makes the
+    network a classifier learning with cross-entropy. `loss`: "mse" or "cross_entropy"
+    (default: cross-entropy for a softmax output, else squared error; "cross_entropy" with
+    one sigmoid output is a logistic unit). A classifier's `target` is its true class (an
+    index from 0, or a one-hot row). Weights and biases are typed in (`weights[l]` of shape
+    (fan_in, fan_out), `biases[l]` of fan_out values, each within ±VALUE_LIMIT) or drawn
+    uniformly in (−1, 1) from `seed`, biases zero. Raises LessonError (a ValueError) saying
+    what is wrong with a value, TypeError naming the argument that is not what it should be
+    (None, text, ...).
     """
     sizes = _custom_sizes(sizes)
     n_layers = len(sizes) - 1
     activations = _custom_activations(activations, n_layers)
+    loss = _custom_loss(loss, activations[-1], sizes[-1])
     x = finite_list(x, "the inputs", sizes[0])
-    target = finite_list(target, "the target", sizes[-1])
+    if loss == "mse":
+        target = finite_list(target, "the target", sizes[-1])
     lr = learning_rate(lr)
     seed = whole(seed, "the seed", 0, 2**32 - 1, error=LessonError)
-    net = Network(sizes, activations=activations, init="article", seed=seed)
+    net = Network(sizes, activations=activations, init="article", seed=seed, loss=loss)
     if weights is not None:
         _require_layers(weights, "weights", "weight matrices", n_layers)
         for l, w in enumerate(weights):
@@ -212,8 +220,31 @@ def _custom_sizes(sizes) -> list[int]:
     return checked
 
 
+def _custom_loss(loss, output: str, n_outputs: int) -> str:
+    """The custom network's loss: given, or cross-entropy for a softmax output; the
+    combinations `Network` refuses are said here in the lesson's words."""
+    if loss is None:
+        loss = "cross_entropy" if output == "softmax" else "mse"
+    choice(loss, "loss", ("mse", "cross_entropy"), error=LessonError)
+    if output == "softmax":
+        if n_outputs < 2:
+            raise LessonError(
+                "a softmax output needs 2 or 3 outputs, one per class (over one output it "
+                "always says 1)"
+            )
+        if loss != "cross_entropy":
+            raise LessonError("a softmax output learns with loss='cross_entropy'")
+    elif loss == "cross_entropy" and not (output == "sigmoid" and n_outputs == 1):
+        raise LessonError(
+            "cross-entropy needs a softmax output (2 or 3 classes) or one sigmoid output "
+            "(two classes)"
+        )
+    return loss
+
+
 def _custom_activations(activations, n_layers: int) -> list[str]:
-    """One activation name per layer: given so, or one name for the hidden layers."""
+    """One activation name per layer: given so, or one name for the hidden layers; the
+    output's may also be "softmax"."""
     if isinstance(activations, str):
         activations = [activations] * (n_layers - 1) + ["linear"]
     if not isinstance(activations, Sequence | np.ndarray):
@@ -223,9 +254,17 @@ def _custom_activations(activations, n_layers: int) -> list[str]:
             f"need one activation per layer, output included ({n_layers}); got {len(activations)}"
         )
     names = []
-    for name in activations:
+    for k, name in enumerate(activations):
         if not isinstance(name, str):
             raise TypeError(f"each activation must be a name such as 'relu'; got {shown(name)}")
+        if name.strip().lower() == "softmax":
+            if k != n_layers - 1:
+                raise LessonError(
+                    "softmax can only be the output layer's activation (it turns the "
+                    "outputs into class probabilities)"
+                )
+            names.append("softmax")
+            continue
         try:
             names.append(get_activation(name).name)
         except SettingsError:
@@ -284,7 +323,8 @@ PRESETS: dict[str, Preset] = {
         "custom",
         "Your own network",
         "Choose 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs, an activation "
-        "per layer, the example, the target, the learning rate and the weights.",
+        "per layer (a softmax output makes a classifier), the example, the target, the "
+        "learning rate and the weights.",
         make_custom,
     ),
 }

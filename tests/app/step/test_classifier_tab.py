@@ -140,3 +140,25 @@ def test_predict_mode_asks_the_softmax_steps(tab, qtbot):
         tab.predict.submit(quiz.shown(k))
         assert tab.predict.current != k
     assert {"exponential", "exp_sum", "probability", "log_loss", "prob_error"} <= asked
+
+
+def test_the_custom_network_may_end_in_a_softmax(tab, qtbot):
+    tab.load_preset("custom")
+    editor = tab.editor
+    editor.outputs.setValue(3)
+    editor.output_act.setCurrentText("softmax")
+    tab.target_edit.setText("0.2")  # a regression's target: no class, so class 0 is filled in
+    qtbot.mouseClick(editor.build, Qt.LeftButton)
+    lesson = tab.lesson
+    assert lesson.task == "softmax" and lesson.classes == (0,) and lesson.sizes[-1] == 3
+    assert "target did not fit" in tab.message.text()
+    assert tab.target_edit.text() == "0"
+    tab.target_edit.setText("2")
+    qtbot.mouseClick(editor.build, Qt.LeftButton)
+    assert tab.lesson.classes == (2,)
+    editor.outputs.setValue(1)
+    qtbot.mouseClick(editor.build, Qt.LeftButton)
+    assert "softmax output needs 2 or 3 outputs" in tab.message.text()
+    tab.load_preset("softmax")
+    tab.load_preset("custom")  # the editor takes the softmax network over
+    assert editor.output_act.currentText() == "softmax" and tab.lesson.task == "softmax"

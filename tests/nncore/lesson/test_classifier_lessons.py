@@ -19,6 +19,7 @@ from nncore.lesson import (
     LessonError,
     Quiz,
     fmt,
+    make_custom,
     make_lesson,
     render,
     softmax_network,
@@ -347,3 +348,29 @@ def test_the_hand_outs_speak_of_classes_and_cross_entropy(name):
     rows = csv.splitlines()
     assert len(rows) == len(lesson) + 1
     assert sum(",prob_error," in r for r in rows) == lesson.network.n_outputs
+
+
+# ---- the custom network -------------------------------------------------------------------
+def test_a_custom_network_may_end_in_a_softmax_or_be_a_logistic_unit():
+    lesson = make_custom((2, 3, 3), ("relu", "softmax"), x=(0.1, 0.3), target=2)
+    assert lesson.task == "softmax" and lesson.classes == (2,)
+    assert lesson.network.loss_name == "cross_entropy"
+    unit = make_custom((2, 1), ("sigmoid",), x=(0.1, 0.3), target=1, loss="cross_entropy")
+    assert unit.task == "binary"
+    assert make_custom((2, 1), ("sigmoid",), x=(0.1, 0.3), target=1).task == "regression"
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=(2, 3, 1), activations=("relu", "softmax"), target=0), "2 or 3 outputs"),
+        (dict(sizes=(2, 3, 3), activations=("softmax", "softmax"), target=0), "only be the out"),
+        (dict(sizes=(2, 2), activations=("tanh",), target=0, loss="cross_entropy"), "sigmoid"),
+        (dict(sizes=(2, 3), activations=("softmax",), target=0, loss="mse"), "cross_entropy"),
+        (dict(sizes=(2, 3), activations=("softmax",), target=3), "0 to 2"),
+        (dict(sizes=(2, 3), activations=("softmax",), target=0, loss="hinge"), "loss"),
+    ],
+)
+def test_a_custom_classifier_that_cannot_be_is_refused_in_words(kwargs, message):
+    with pytest.raises(LessonError, match=message):
+        make_custom(x=(0.1, 0.3), **kwargs)
