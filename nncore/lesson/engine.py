@@ -76,6 +76,15 @@ class Lesson(StepTimeline):
     The network is copied (as float64) and never changed; `network_after()` returns the
     updated copy and `next_iteration()` the lesson for the next iteration on the same data.
     What it is given is checked first (see `examples`: TypeError or LessonError).
+
+    A classifier (`Network(..., loss="cross_entropy")`, a softmax or one sigmoid output) is
+    given its true class instead of target values: `target=2` (or the one-hot `(0, 0, 1)`),
+    `batch=(X, [2, 0])` for a batch. `task` says which lesson it is ("regression", "softmax"
+    or "binary"), `classes` the true classes; `Y` holds the probabilities the output should
+    give (one-hot rows, or the class 0/1 of one sigmoid output).
+
+    >>> make_lesson("softmax").steps[22].formula
+    'e^(z(ŷ₁) − max z) = e^(0.8 − 0.8) = 1'
     """
 
     def __init__(
