@@ -21,6 +21,11 @@ line naming the file and the field.
 The network saved is the one the *current* iteration starts from, with the iteration number,
 so a lesson at iteration 500 reopens at once (no replaying of 499 updates); the network of
 iteration 1 (`start_weights`, `start_biases`) is kept too, for Reset.
+
+A classifier's lesson (the "softmax" and "logistic" presets, issue 11) writes its network's
+loss, `"loss": "cross_entropy"`, and may name "softmax" as the output's activation; its
+targets are the rows of probabilities the output should give (one-hot, or the class 0/1).
+A file without "loss" is a squared-error lesson, as every file before classifiers was.
 """
 
 from __future__ import annotations
@@ -122,7 +127,8 @@ _TOP_KEYS = {
     "train": False,
     "locks": False,
 }
-_NETWORK_KEYS = ("sizes", "activations", "weights", "biases")
+_NETWORK_KEYS = {"sizes": True, "activations": True, "weights": True, "biases": True, "loss": False}
+_LOSSES = ("mse", "cross_entropy")
 _ASK_WORDS = ("all", "direction", *PHASES)
 
 
@@ -173,7 +179,7 @@ class LessonFile:
     """Everything a .nnlesson file holds, checked. Build one with `from_lesson` (what the
     Step tab shows) or `load_lesson` (a file); `make_lesson()` rebuilds the `Lesson`."""
 
-    preset: str  # "perceptron", "article", "sigmoid" or "custom": what the lesson combo shows
+    preset: str  # a name of PRESETS ("article", "softmax", ..., "custom"): the lesson combo
     sizes: tuple[int, ...]
     activations: tuple[str, ...]
     weights: tuple[Matrix, ...]  # the network this iteration starts from, (fan_in, fan_out)
@@ -192,6 +198,7 @@ class LessonFile:
     locks: Locks = field(default_factory=Locks)
     title: str = ""  # for the class: shown as the lesson's title
     notes: str = ""
+    loss: str = "mse"  # the network's: "cross_entropy" for a classifier's lesson
 
     # ---- from and to a lesson ------------------------------------------------------------
     @classmethod
@@ -228,7 +235,7 @@ class LessonFile:
 
     def make_lesson(self) -> Lesson:
         """The lesson this file describes: the same steps, numbers and iteration."""
-        net = _network(self.sizes, self.activations, self.weights, self.biases)
+        net = _network(self.sizes, self.activations, self.weights, self.biases, self.loss)
         title = self.title or _preset_title(self.preset)
         return Lesson(
             net,
@@ -242,8 +249,10 @@ class LessonFile:
         """Iteration 1's network (the one Reset goes back to): the saved one, else this
         iteration's."""
         if self.start_weights is None or self.start_biases is None:
-            return _network(self.sizes, self.activations, self.weights, self.biases)
-        return _network(self.sizes, self.activations, self.start_weights, self.start_biases)
+            return _network(self.sizes, self.activations, self.weights, self.biases, self.loss)
+        return _network(
+            self.sizes, self.activations, self.start_weights, self.start_biases, self.loss
+        )
 
     def with_settings(self, **changes: Any) -> LessonFile:
         """A copy with some fields changed, checked again (e.g. other locks)."""
@@ -258,11 +267,13 @@ class LessonFile:
             "title": self.title,
             "notes": self.notes,
             "preset": self.preset,
-            "network": _network_fields(self.sizes, self.activations, self.weights, self.biases),
+            "network": _network_fields(
+                self.sizes, self.activations, self.weights, self.biases, self.loss
+            ),
         }
         if self.start_weights is not None and self.start_biases is not None:
             doc["start_network"] = _network_fields(
-                self.sizes, self.activations, self.start_weights, self.start_biases
+                self.sizes, self.activations, self.start_weights, self.start_biases, self.loss
             )
         doc.update(
             inputs=_plain(self.inputs),
@@ -335,21 +346,25 @@ def _one_line_list(match: re.Match) -> str:
 
 def _network_document(net: Network) -> dict[str, Any]:
     biases = [b.reshape(-1) for b in net.biases]
-    return _network_fields(net.sizes, net.activation_names, net.weights, biases)
+    return _network_fields(net.sizes, net.activation_names, net.weights, biases, net.loss_name)
 
 
-def _network_fields(sizes, activations, weights, biases) -> dict[str, Any]:
-    """A network as the file writes it: float64 numbers in lists (exact for float32 too)."""
-    return {
+def _network_fields(sizes, activations, weights, biases, loss: str = "mse") -> dict[str, Any]:
+    """A network as the file writes it: float64 numbers in lists (exact for float32 too);
+    the loss only for a classifier, so a squared-error lesson's file is as it always was."""
+    fields: dict[str, Any] = {
         "sizes": list(sizes),
         "activations": list(activations),
         "weights": [np.asarray(w, dtype=np.float64).tolist() for w in weights],
         "biases": [np.asarray(b, dtype=np.float64).reshape(-1).tolist() for b in biases],
     }
+    if loss != "mse":
+        fields["loss"] = loss
+    return fields
 
 
-def _network(sizes, activations, weights, biases) -> Network:
-    net = Network(sizes, activations=list(activations), init="article", seed=0)
+def _network(sizes, activations, weights, biases, loss: str = "mse") -> Network:
+    net = Network(sizes, activations=list(activations), init="article", seed=0, loss=loss)
     net.load_parameters(
         [np.array(w, dtype=np.float64) for w in weights],
         [np.array(b, dtype=np.float64).reshape(1, -1) for b in biases],
@@ -488,20 +503,28 @@ class _Reader:
         if "network" in doc:
             # A preset keeps its architecture (its weights may be edited); another
             # architecture is a custom lesson.
-            like = None if default is None else (default.sizes, default.network.activation_names)
-            sizes, acts, weights, biases = self.network(doc["network"], "network", like, preset)
+            like = None
+            if default is not None:
+                net = default.network
+                like = (net.sizes, net.activation_names, net.loss_name)
+            sizes, acts, weights, biases, loss = self.network(
+                doc["network"], "network", like, preset
+            )
         elif default is not None:
             sizes, acts = default.network.sizes, tuple(default.network.activation_names)
+            loss = default.network.loss_name
             weights = tuple(_matrix(w.tolist()) for w in default.network.weights)
             biases = tuple(tuple(b.reshape(-1).tolist()) for b in default.network.biases)
         else:
             raise self.error("network", "is missing: a custom lesson must hold its network")
         start_w = start_b = None
         if "start_network" in doc:
-            _, _, start_w, start_b = self.network(
-                doc["start_network"], "start_network", (sizes, acts)
+            _, _, start_w, start_b, _ = self.network(
+                doc["start_network"], "start_network", (sizes, acts, loss)
             )
         inputs = self.rows(doc, "inputs", sizes[0], default.X if default else None)
+        if loss == "cross_entropy" and sizes[-1] > 1 and "targets" in doc:
+            doc = {**doc, "targets": self.class_rows(doc["targets"], sizes[-1])}
         targets = self.rows(doc, "targets", sizes[-1], default.Y if default else None)
         if len(inputs) != len(targets):
             raise self.error(
@@ -537,12 +560,15 @@ class _Reader:
             locks=self.locks(doc.get("locks", {})),
             title=self.text(doc.get("title", ""), "title", MAX_TITLE),
             notes=self.text(doc.get("notes", ""), "notes", MAX_NOTES, lines=True),
+            loss=loss,
         )
         try:  # build it once: numbers that overflow are refused now, not in class
             lesson = result.make_lesson()
             if start_w is not None:
                 result.start_network()
         except (LessonError, NNCoreError, ValueError) as err:
+            if str(err).startswith("the target"):  # a classifier's row that is no class
+                raise self.error("targets", f"{err}".removeprefix("the target: ")) from None
             raise self.error("network", f"cannot be taken through a lesson: {err}") from None
         position = self.checked(whole, doc.get("position", 0), "position", 0, len(lesson))
         return replace(result, position=position)
@@ -610,12 +636,32 @@ class _Reader:
             for i, row in enumerate(value)
         )
 
+    def class_rows(self, value, n_classes: int):
+        """A softmax lesson's targets written as class indices (`[2]`, `[2, 0]` or `[[2]]`)
+        as the one-hot rows the file otherwise holds; anything else is left for `rows`."""
+        if not isinstance(value, list) or not 1 <= len(value) <= MAX_BATCH:
+            return value
+        flat = [v[0] if isinstance(v, list) and len(v) == 1 else v for v in value]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+            return value
+        rows = []
+        for i, c in enumerate(flat):
+            c = self.checked(whole, c, f"targets[{i}]", 0, n_classes - 1)
+            rows.append([1.0 if k == c else 0.0 for k in range(n_classes)])
+        return rows
+
     def network(self, value, where: str, like, preset: str = ""):
-        """(sizes, activations, weights, biases) of a network object; `like`: the sizes and
-        activations it must share (the start network is the same network, earlier)."""
+        """(sizes, activations, weights, biases, loss) of a network object; `like`: the sizes,
+        activations and loss it must share (the start network is the same network, earlier).
+        "softmax" may only be the output's activation (Network refuses it with "mse")."""
         if not isinstance(value, dict):
             raise self.error(where, "must be an object with sizes, activations, weights, biases")
-        self.keys(value, where, dict.fromkeys(_NETWORK_KEYS, True))
+        self.keys(value, where, _NETWORK_KEYS)
+        loss = value.get("loss", "mse")
+        if not isinstance(loss, str) or loss not in _LOSSES:
+            raise self.error(
+                f"{where}.loss", f"is {shown(loss)}; choose one of {', '.join(_LOSSES)}"
+            )
         sizes = value["sizes"]
         hi = CUSTOM_LIMITS["hidden_layers"][1]
         if not isinstance(sizes, list) or not 2 <= len(sizes) <= hi + 2:
@@ -635,18 +681,22 @@ class _Reader:
         from .activations import ACTIVATIONS
 
         for k, name in enumerate(acts):
-            if not isinstance(name, str) or name not in ACTIVATIONS:
+            allowed = (*ACTIVATIONS, "softmax") if k == len(acts) - 1 else tuple(ACTIVATIONS)
+            if not isinstance(name, str) or name not in allowed:
                 raise self.error(
                     f"{where}.activations[{k}]",
-                    f"is {shown(name)}; choose one of {', '.join(ACTIVATIONS)}",
+                    f"is {shown(name)}; choose one of {', '.join(allowed)}",
                 )
-        if like is not None and (tuple(sizes), tuple(acts)) != (tuple(like[0]), tuple(like[1])):
+        if like is not None and (tuple(sizes), tuple(acts), loss) != (
+            tuple(like[0]),
+            tuple(like[1]),
+            like[2],
+        ):
             model = "'network'" if where == "start_network" else f"the {shown(preset)} lesson"
-            raise self.error(
-                where,
-                f"must have the sizes and activations of {model} "
-                f"({'-'.join(map(str, like[0]))}, {', '.join(like[1])})",
-            )
+            what = f"{'-'.join(map(str, like[0]))}, {', '.join(like[1])}"
+            if loss != like[2]:  # a classifier's file given the other loss, or the reverse
+                raise self.error(where, f"must have the loss of {model} ({what}, loss {like[2]})")
+            raise self.error(where, f"must have the sizes and activations of {model} ({what})")
         # The start network is what a student typed (±VALUE_LIMIT); this iteration's may
         # have grown since, so it is only held finite (the lesson built above checks it).
         limit = VALUE_LIMIT if where == "start_network" else None
@@ -671,7 +721,7 @@ class _Reader:
             self.numbers(b, f"{where}.biases[{l}]", sizes[l + 1], limit, exact=True)
             for l, b in enumerate(biases)
         )
-        return sizes, acts, tuple(checked_w), checked_b
+        return sizes, acts, tuple(checked_w), checked_b, loss
 
     def predict(self, value) -> PredictSettings:
         if not isinstance(value, dict):

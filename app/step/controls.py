@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.step.parsing import LR_LIMIT
-from app.step.texts import editable_numbers
+from app.step.texts import PRESET_TIPS, editable_numbers, target_tooltip
 from nncore.lesson import GRANULARITIES, PRESETS
 
 # Animation speeds offered to the student: (label, milliseconds per step).
@@ -39,6 +39,9 @@ class LessonSettings(QWidget):
         self.preset_box = QComboBox()
         for name, preset in PRESETS.items():
             self.preset_box.addItem(preset.title, name)
+            self.preset_box.setItemData(
+                self.preset_box.count() - 1, PRESET_TIPS.get(name, ""), Qt.ItemDataRole.ToolTipRole
+            )
         self.preset_box.setAccessibleName("Lesson preset")
         self.preset_box.setToolTip("Choose a ready-made lesson, or 'Your own network'")
         self.inputs_edit = QLineEdit()
@@ -46,7 +49,7 @@ class LessonSettings(QWidget):
         self.inputs_edit.setToolTip("The example's inputs, separated by commas")
         self.target_edit = QLineEdit()
         self.target_edit.setAccessibleName("Target")
-        self.target_edit.setToolTip("The answer the network should give, one per output")
+        self.target_edit.setToolTip(target_tooltip(0))
         self.lr_edit = QLineEdit()
         self.lr_edit.setAccessibleName("Learning rate")
         self.lr_edit.setToolTip(f"How far each step moves the weights (0 < rate ≤ {LR_LIMIT:g})")
@@ -70,6 +73,10 @@ class LessonSettings(QWidget):
     def show_preset(self, name: str) -> None:
         with QSignalBlocker(self.preset_box):
             self.preset_box.setCurrentIndex(self.preset_box.findData(name))
+
+    def show_target_kind(self, n_classes: int) -> None:
+        """The target field's tooltip: values (regression) or the true class (a classifier)."""
+        self.target_edit.setToolTip(target_tooltip(n_classes))
 
     def show_example(self, inputs, target, lr: float) -> None:
         """Write the lesson's example into the fields (without asking to apply it)."""

@@ -1,7 +1,9 @@
 """The network editor of the "Step through" tab's custom preset.
 
 `CustomEditor` offers 1–4 inputs, up to three hidden layers of 1–6 neurons, 1–3 outputs,
-an activation per layer, and either a random seed or typed weights (checked by
+an activation per layer (the output's may be "softmax": a classifier learning with
+cross-entropy, whose target is then the true class), and either a random seed or typed
+weights (checked by
 `app.step.parsing`). It only collects choices; `nncore.lesson.make_custom` builds the
 network. A count typed out of range ("100" neurons, "0" inputs) is kept as typed and the
 line under the fields says the allowed range (`CountBox`), and Build refuses it, instead of
@@ -128,7 +130,11 @@ class CustomEditor(QGroupBox):
         self.outputs = CountBox("Outputs", lo, hi, value=1)
         self.outputs.setAccessibleName("Number of outputs")
         self.output_act = QComboBox()
-        self.output_act.addItems(names)
+        self.output_act.addItems([*names, "softmax"])  # softmax: only ever the output
+        self.output_act.setToolTip(
+            "The output's activation; softmax makes a classifier (2 or 3 outputs, one per "
+            "class, cross-entropy)"
+        )
         self.output_act.setCurrentText("linear")
         self.output_act.setAccessibleName("Activation of the output layer")
         self.seed = QSpinBox(minimum=0, maximum=999_999, value=0)
@@ -204,6 +210,10 @@ class CustomEditor(QGroupBox):
             + [s.value() for s in self.hidden_sizes[:n]]
             + [self.outputs.value()]
         )
+
+    def n_classes(self) -> int:
+        """The classes of the network as chosen: its outputs for a softmax, else 0."""
+        return self.outputs.value() if self.output_act.currentText() == "softmax" else 0
 
     def activations(self) -> list[str]:
         n = self.hidden_layers.value()

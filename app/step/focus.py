@@ -3,17 +3,31 @@
 A Step of the tab covers one operation, or a neuron's, a layer's or a phase's worth of them
 (the granularity). `focus_for` gathers the neurons, weights and biases they use, where the
 result bubble goes and what it says; `BUBBLE_CAPTIONS` names each kind of result briefly.
+`display_for` is what the drawing shows after some steps: their numbers, the example's
+targets and, for a classifier, its true class. A softmax step is about the whole output
+layer (every exponential is shifted by the largest sum; the probabilities share one total),
+so its step lights every output neuron.
 """
 
 from __future__ import annotations
 
-from app.widgets.network_display import StepFocus
+from app.widgets.network_display import DisplayState, StepFocus
 from nncore.lesson import BIAS_STEP_KINDS, STEP_KINDS
 
 BUBBLE_MAX_CHARS = 46  # longer formulas stay in the explanation panel only
 
 # A one-symbol caption for each kind of result, from the lesson's vocabulary.
 BUBBLE_CAPTIONS = {kind.name: kind.caption for kind in STEP_KINDS}
+
+
+def display_for(lesson, state) -> DisplayState:
+    """The drawing's numbers after the steps of `state`, with its example's targets (and a
+    classifier's true class, marked beside its output)."""
+    s = state.sample
+    classes = lesson.classes
+    return DisplayState.from_lesson_state(
+        state, targets=tuple(lesson.Y[s]), true_class=None if classes is None else classes[s]
+    )
 
 
 def focus_for(steps, sizes) -> StepFocus:

@@ -48,6 +48,13 @@ class LossChart(SaveImageMenu, pg.PlotWidget):
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.fontMetrics().lineSpacing() * 7)
 
+    def set_loss_name(self, name: str) -> None:
+        """The vertical axis's title ("loss", or "loss (cross-entropy)" for a classifier)."""
+        plot = self.getPlotItem()
+        if plot.getAxis("left").labelText != name:
+            plot.setLabel("left", name)
+            size_axis_labels(plot, ("left",))
+
     def set_values(self, values: list[float]) -> None:
         self.values = list(values)
         self.curve.setData(list(range(len(self.values))), self.values, connect="finite")

@@ -3,7 +3,9 @@
 `parse_numbers`, `parse_learning_rate` and `parse_matrices` turn the text of an input field
 into numbers, or raise `InputError` with a message saying exactly what is wrong (not a
 number, out of range, too many or too few values). `read_example` reads the example
-fields (inputs, target, learning rate) for a network of a given size.
+fields (inputs, target, learning rate) for a network of a given size; for a classifier the
+target is its true class, one whole number (or a softmax's one-hot row), which the lesson
+engine then checks is one of its classes.
 """
 
 from __future__ import annotations
@@ -86,14 +88,25 @@ class Example:
 
 
 def read_example(
-    inputs_text: str, target_text: str, lr_text: str, n_in: int, n_out: int, fill: bool = False
+    inputs_text: str,
+    target_text: str,
+    lr_text: str,
+    n_in: int,
+    n_out: int,
+    fill: bool = False,
+    n_classes: int = 0,
 ) -> Example:
     """The example fields for a network of n_in inputs and n_out outputs (InputError if not).
 
     With `fill` (a new architecture), a field holding good numbers but the wrong count of
     them is refilled with simple defaults and named in `refilled`; anything that is not a
-    usable number is still refused.
+    usable number is still refused. A classifier (`n_classes` ≥ 2) takes its target as the
+    true class: one number (or, for a softmax, a one-hot row of n_out numbers).
     """
+    if n_classes:
+        return _read_class_example(
+            inputs_text, target_text, lr_text, n_in, n_out, n_classes, fill=fill
+        )
     refilled = []
     defaults = {"inputs": list(DEFAULT_INPUTS[:n_in]), "target": list(DEFAULT_TARGETS[:n_out])}
     values = {}
@@ -108,6 +121,38 @@ def read_example(
             refilled.append(what)
         values[what] = numbers
     return Example(values["inputs"], values["target"], parse_learning_rate(lr_text), refilled)
+
+
+def _read_class_example(
+    inputs_text: str,
+    target_text: str,
+    lr_text: str,
+    n_in: int,
+    n_out: int,
+    n_classes: int,
+    fill: bool = False,
+) -> Example:
+    """A classifier's example: the inputs, and the true class as typed (checked by the lesson
+    engine, which says in words when it is not one of the classes). With `fill` (a new
+    network), inputs of the wrong count and a target that is no class of it become simple
+    defaults (class 0), named in `refilled`."""
+    refilled = []
+    inputs = parse_numbers(inputs_text, "inputs")
+    if len(inputs) != n_in:
+        if not fill:
+            raise InputError(f"inputs: the network needs {n_in} number(s); you typed {len(inputs)}")
+        inputs = list(DEFAULT_INPUTS[:n_in])
+        refilled.append("inputs")
+    target = parse_numbers(target_text, "target")
+    if fill and not (len(target) == 1 and target[0] in range(n_classes)):
+        target = [0.0]
+        refilled.append("target")
+    if len(target) != 1 and not (n_out > 1 and len(target) == n_out):
+        raise InputError(
+            f"target: type the true class, one whole number from 0 to {n_classes - 1}; "
+            f"you typed {len(target)} numbers"
+        )
+    return Example(inputs, target, parse_learning_rate(lr_text), refilled)
 
 
 def count_problem(text: str, what: str, low: int, high: int) -> str | None:

@@ -27,7 +27,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from app import open_settings
-from app.step.focus import focus_for
+from app.step.focus import display_for, focus_for
 from app.step.predict_box import AnswerBox
 from app.step.predict_logic import (
     ASK_CHOICES,
@@ -46,7 +46,6 @@ from app.step.predict_logic import (
     summary_text,
 )
 from app.step.texts import PHASE_TITLES, step_title
-from app.widgets.network_display import DisplayState
 from nncore.lesson import DIAGNOSES, Quiz
 
 OPEN = ("not answered", "wrong")  # the Quiz's outcomes of a question still to be asked
@@ -221,9 +220,8 @@ class PredictMode(QObject):
         before = lesson.state_at(k)
         after = lesson.state_at(k + 1)
         before.sample = after.sample  # compare the same example of a batch
-        targets = tuple(lesson.Y[after.sample])
-        shown_before = DisplayState.from_lesson_state(before, targets=targets)
-        shown_after = DisplayState.from_lesson_state(after, targets=targets)
+        shown_before = display_for(lesson, before)
+        shown_after = display_for(lesson, after)
         # The drawing as it will be once the step is done, with the step's own values
         # kept back ("?"): its neurons and weights light up, its result stays hidden.
         display = dataclasses.replace(

@@ -1,9 +1,9 @@
 """The "Step through" tab's states for `nn-tutor --screenshot`: one PNG each.
 
 `screenshot_states(tab)` lists (name, enter) pairs; `enter()` puts the tab into that state
-without animation. Besides a few steps of the presets there are Predict mode's moments (a
-question, a diagnosed slip, a hint, the end-of-iteration summary) and the loss slice. The
-student's answers are typed as a student would: the number as the tutor writes it, or a
+without animation. Besides a few steps of the presets (the softmax classifier's among them)
+there are Predict mode's moments (a question, a diagnosed slip, a hint, the end-of-iteration
+summary) and the loss slice. The student's answers are typed as a student would: the number as the tutor writes it, or a
 classic slip of the article's lesson written out by hand.
 """
 
@@ -77,6 +77,11 @@ def screenshot_states(tab) -> list:
         ("article-update", at_phase("article", "update", 0)),
         ("sigmoid-forward", at_phase("sigmoid", "forward", 8)),
         ("perceptron-loss", at_phase("perceptron", "loss", 2)),
+        # the softmax lesson: the last probability, the first output error p − y, and
+        # mid-backward (the errors of the three outputs carried back to h₁ and summed)
+        ("softmax-forward", at_phase("softmax", "forward", 28)),
+        ("softmax-backward-output-error", at_phase("softmax", "backward", 0)),
+        ("softmax-backward", at_phase("softmax", "backward", 15)),
         ("predict-question", question),
         ("predict-mistake", mistake),
         ("predict-hint", hint),

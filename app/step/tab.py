@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 from app import theme as app_theme
 from app.step.controls import SPEEDS, LessonSettings, StepControls
 from app.step.editor import CustomEditor
-from app.step.focus import focus_for
+from app.step.focus import display_for, focus_for
 from app.step.iterations import run_ahead
 from app.step.keys import StepKeys
 from app.step.loss_chart import LossChart
@@ -67,8 +67,7 @@ from app.step.parsing import InputError, parse_numbers, read_example
 from app.step.predict_mode import PredictMode
 from app.step.screenshots import screenshot_states
 from app.step.slice_view import slice_view_for
-from app.step.texts import describe_item, editable_numbers, inspectable_items
-from app.widgets.network_display import DisplayState
+from app.step.texts import describe_item, editable_numbers, inspectable_items, loss_name
 from app.widgets.network_view import NetworkView
 from nncore.formatting import fmt
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
@@ -373,7 +372,9 @@ class StepThroughTab(QWidget):
         sizes, acts = self.editor.sizes(), self.editor.activations()
         try:
             weights = self.editor.typed_weights()
-            x, target, lr = self._read_fields(sizes[0], sizes[-1], fill=True)
+            x, target, lr = self._read_fields(
+                sizes[0], sizes[-1], fill=True, n_classes=self.editor.n_classes()
+            )
             lesson = make_custom(
                 sizes=sizes,
                 activations=acts,
@@ -399,13 +400,18 @@ class StepThroughTab(QWidget):
             standing=True,
         )
 
-    def _read_fields(self, n_in: int, n_out: int, fill: bool = False):
+    def _read_fields(self, n_in: int, n_out: int, fill: bool = False, n_classes=None):
         """Inputs, targets and learning rate from the fields (InputError when refused).
 
         With `fill` (a new architecture), a field of the wrong length is refilled with
         simple defaults (see `app.step.parsing.read_example`) and named in `self.refilled`.
+        `n_classes`: a classifier's classes (its target is then the true class); by default
+        those of the lesson shown.
         """
         self.refilled = []
+        net = self.lesson.network if self.lesson is not None else None
+        if n_classes is None:
+            n_classes = net.n_classes if net is not None and net.is_classifier else 0
         example = read_example(
             self.inputs_edit.text(),
             self.target_edit.text(),
@@ -413,6 +419,7 @@ class StepThroughTab(QWidget):
             n_in,
             n_out,
             fill=fill,
+            n_classes=n_classes,
         )
         self.refilled = example.refilled
         return example.inputs, example.target, example.lr
@@ -464,7 +471,12 @@ class StepThroughTab(QWidget):
             {(c, i): lesson.names.node(c, i) for c, n in enumerate(net.sizes) for i in range(n)}
         )
         self.view.set_tooltips(dict(inspectable_items(self.lesson)))
-        self.settings.show_example(lesson.X[0], lesson.Y[0], lesson.lr)
+        classes = lesson.classes
+        self.settings.show_example(
+            lesson.X[0], lesson.Y[0] if classes is None else [classes[0]], lesson.lr
+        )
+        self.settings.show_target_kind(net.n_classes if net.is_classifier else 0)
+        self.loss_chart.set_loss_name(loss_name(lesson))
         self.timeline.set_lesson(lesson)
         self.controls.set_length(len(lesson))
         items = inspectable_items(self.lesson)
@@ -539,7 +551,7 @@ class StepThroughTab(QWidget):
         old = self.position
         self.position = k
         state = lesson.state_at(k)
-        display = DisplayState.from_lesson_state(state, targets=tuple(lesson.Y[state.sample]))
+        display = display_for(lesson, state)
         if k == 0:
             self.view.show_display(display)
             self.explanation.show_start(lesson, lesson.title)
@@ -548,9 +560,7 @@ class StepThroughTab(QWidget):
             previous = None
             if animate and 0 <= old < k:
                 before = lesson.state_at(old)
-                previous = DisplayState.from_lesson_state(
-                    before, targets=tuple(lesson.Y[before.sample])
-                )
+                previous = display_for(lesson, before)
             self.view.show_display(
                 display,
                 focus_for(taken, lesson.sizes),
@@ -586,7 +596,8 @@ class StepThroughTab(QWidget):
         self.go_to(value, animate=False)
 
     def _show_loss(self, state) -> None:
-        text = f"Iteration {self.lesson.iteration}: loss "
+        loss = "cross-entropy" if self.lesson.is_classifier else "loss"
+        text = f"Iteration {self.lesson.iteration}: {loss} "
         if state.loss is None:
             text += "not computed yet"
         else:

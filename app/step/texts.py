@@ -6,7 +6,10 @@
   chooser, the drawing's tooltips);
 - `describe_item` is the inspector's text: an item's value, the gradient backpropagation
   found and the numerical gradient beside it (from `nncore.gradcheck`);
-- `editable_numbers` writes numbers back into an input field.
+- `editable_numbers` writes numbers back into an input field;
+- `PRESET_TIPS`, `target_tooltip` and `loss_name`: the one-line tooltip of each preset in
+  the lesson list, what the target field asks for (values, or a classifier's true class)
+  and what the loss chart's axis calls the loss.
 
 Numbers for reading are formatted by `nncore.formatting.fmt`; nothing here computes the
 network's numbers, they all come from the lesson.
@@ -24,6 +27,31 @@ PHASE_TITLES = {phase.name: phase.title for phase in LESSON_PHASES}
 KIND_TITLES = {kind.name: kind.title for kind in STEP_KINDS}
 
 NOT_YET = "not computed yet"
+
+# One line per preset, for the lesson list's tooltips (the long description is shown in the
+# message line once a preset is chosen).
+PRESET_TIPS = {
+    "perceptron": "One linear neuron, three inputs: the article's weighted sum −0.08",
+    "article": "The article's 2-3-1 ReLU network learning the mean of its two inputs",
+    "sigmoid": "The classic 2-2-2 sigmoid worked example (targets 0.01 and 0.99)",
+    "softmax": "A 2-2-3 classifier: softmax probabilities, cross-entropy, errors p − y",
+    "logistic": "The perceptron as a logistic unit: σ(z) = P(class 1), binary cross-entropy",
+    "custom": "Design your own network: sizes, activations, example and weights",
+}
+
+
+def target_tooltip(n_classes: int) -> str:
+    """What the target field asks for: a value per output, or a classifier's true class."""
+    if n_classes:
+        return f"The true class, a whole number from 0 to {n_classes - 1}"
+    return "The answer the network should give, one per output"
+
+
+def loss_name(lesson) -> str:
+    """The loss chart's axis: "loss" (the mean squared error, as it always said) or, for a
+    classifier, "loss (CE)": short, so that it fits beside the small chart standing on end
+    (the line above the chart says "cross-entropy" in full)."""
+    return "loss (CE)" if lesson.is_classifier else "loss"
 
 
 def step_title(step, names=None) -> str:

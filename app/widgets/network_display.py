@@ -5,8 +5,10 @@ that the decisions can be read and tested without a window:
 
 - `DisplayState` holds the numbers on screen (the lesson reveals them step by step) and
   `StepFocus` what the current step involves;
-- `layer_title_lines`, `node_value_text`, `node_caption_lines` and `bubble_text` write the
-  drawing's labels from them (numbers formatted by `nncore.formatting.fmt`);
+- `layer_title_lines`, `node_value_text`, `node_caption_lines`, `target_line` and
+  `bubble_text` write the drawing's labels from them (numbers formatted by
+  `nncore.formatting.fmt`); a classifier's outputs show their probabilities and the
+  true class is marked beside its output (`target_line`);
 - `DisplayState.hidden` names the values a Predict question keeps back: they are written
   "?" (and drawn neutral) until the student has answered;
 - `node_centres`, `edge_width` and `shown_between` are the drawing's presentation
@@ -43,6 +45,7 @@ class DisplayState:
     z: dict = field(default_factory=dict)  # node -> weighted sum
     errors: dict = field(default_factory=dict)  # node -> dL/dz
     targets: tuple = ()  # target per output, if known
+    true_class: int | None = None  # a classifier's true class (targets are then one-hot / 0-1)
     new_predictions: dict = field(default_factory=dict)  # output node -> after the update
     desired: dict = field(default_factory=dict)  # output node -> target − prediction
     hidden: frozenset = frozenset()  # entries written "?" (a question waits for them)
@@ -79,8 +82,9 @@ class DisplayState:
         )
 
     @classmethod
-    def from_lesson_state(cls, state, targets=()) -> DisplayState:
+    def from_lesson_state(cls, state, targets=(), true_class: int | None = None) -> DisplayState:
         return cls(
+            true_class=true_class,
             weights=list(state.weights),
             biases=list(state.biases),
             a=dict(state.a),
@@ -211,6 +215,21 @@ def node_caption_lines(node: Node, display, previous, focus: StepFocus, t: float
     elif node in display.new_predictions:
         lines.append((f"after update: {fmt(display.new_predictions[node])}", "foreground"))
     return lines
+
+
+def target_line(k: int, display: DisplayState) -> Line | None:
+    """The label beside output k: its target ("target 0.2"); for a classifier, which class
+    it is, the true one marked ("class 2 (true)"), or for one sigmoid output, whose value is
+    the probability of class 1, the true class ("true class 1"). None: nothing to show."""
+    if k >= len(display.targets):
+        return None
+    if display.true_class is None:
+        return (f"target {number_or_blank(display.targets[k])}", "foreground")
+    if len(display.targets) == 1:
+        return (f"true class {display.true_class}", "highlight")
+    if k == display.true_class:
+        return (f"class {k} (true)", "highlight")
+    return (f"class {k}", "muted")
 
 
 def changed_entries(before: DisplayState, after: DisplayState) -> frozenset:

@@ -64,8 +64,8 @@ from app.widgets.network_display import (
     layer_title_lines,
     node_caption_lines,
     node_value_text,
-    number_or_blank,
     shown_between,
+    target_line,
     weight_text,
 )
 from app.widgets.network_items import mix
@@ -345,10 +345,8 @@ class NetworkView(SaveImageMenu, QGraphicsView):
             colour = self.colors["highlight"] if d.is_hidden("biases", key) else muted
             label.set_lines([(bias_text(d, key), colour)])
         for k, label in self.target_labels.items():
-            if k < len(d.targets):
-                label.set_lines([(f"target {number_or_blank(d.targets[k])}", fg)])
-            else:
-                label.set_lines([])
+            line = target_line(k, d)
+            label.set_lines([] if line is None else [(line[0], self.colors[line[1]])])
         n_cols = len(self.sizes)
         for col, label in enumerate(self.layer_labels):
             lines = layer_title_lines(

@@ -2,7 +2,7 @@
 
 A map of the package, in the order it is built:
 
-- `vocabulary`: the five phases and seventeen kinds of step, with their titles, captions and
+- `vocabulary`: the five phases and twenty-six kinds of step (nine only a classifier's), with their titles, captions and
   introductions (the one place those texts live);
 - `examples`: what a lesson is given, checked (`LessonError` says what is wrong), the bounds
   that keep its arithmetic finite (`VALUE_LIMIT`, `LR_LIMIT`) and the words for an overflow;
@@ -47,14 +47,20 @@ from .presets import (
     PRESETS,
     SIGMOID_BIASES,
     SIGMOID_WEIGHTS,
+    SOFTMAX_BIASES,
+    SOFTMAX_WEIGHTS,
     Preset,
     article_lesson,
     article_network,
+    logistic_lesson,
+    logistic_network,
     make_custom,
     make_lesson,
     perceptron_lesson,
     sigmoid_lesson,
     sigmoid_network,
+    softmax_lesson,
+    softmax_network,
 )
 from .quiz import (
     DIAGNOSES,
@@ -71,6 +77,7 @@ from .record import Edge, Effect, LessonState, LessonStep, Node
 from .timeline import StepTimeline
 from .vocabulary import (
     BIAS_STEP_KINDS,
+    CLASSIFIER_STEP_KINDS,
     GRANULARITIES,
     KIND_BY_NAME,
     KINDS,
@@ -85,6 +92,7 @@ from .vocabulary import (
 __all__ = [
     # vocabulary
     "BIAS_STEP_KINDS",
+    "CLASSIFIER_STEP_KINDS",
     "GRANULARITIES",
     "KIND_BY_NAME",
     "KINDS",
@@ -117,14 +125,20 @@ __all__ = [
     "PRESETS",
     "SIGMOID_BIASES",
     "SIGMOID_WEIGHTS",
+    "SOFTMAX_BIASES",
+    "SOFTMAX_WEIGHTS",
     "Preset",
     "article_lesson",
     "article_network",
     "make_custom",
+    "logistic_lesson",
+    "logistic_network",
     "make_lesson",
     "perceptron_lesson",
     "sigmoid_lesson",
     "sigmoid_network",
+    "softmax_lesson",
+    "softmax_network",
     # predicting steps: the quiz and the loss along one parameter
     "DIAGNOSES",
     "Attempt",

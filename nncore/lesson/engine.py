@@ -5,9 +5,11 @@ lists every elementary operation of one gradient-descent iteration, in the order
 would do them on a whiteboard. Each phase is one method:
 
 1. `_forward`: for each neuron, every input × weight product, the bias, the weighted sum,
-   then the activation;
-2. `_loss`: each prediction, how far it is from its target, and the mean squared error;
-3. `_backward`: the output's error signal, each hidden neuron's error carried back through
+   then the activation (a softmax output: each exponential, their sum, each probability);
+2. `_loss`: each prediction, how far it is from its target, and the mean squared error (a
+   classifier: −log of the probability it gave the true class, averaged over a batch);
+3. `_backward`: the output's error signal (a classifier's: p − y, the probability it gave
+   minus the one it should have given), each hidden neuron's error carried back through
    every outgoing weight and summed, then passed through the activation's derivative (ReLU
    passes it where the neuron fired and blocks it where it did not), and the gradients of
    the weights and the bias feeding each neuron;
@@ -17,7 +19,10 @@ would do them on a whiteboard. Each phase is one method:
 
 Each method does the scalar arithmetic, in the same order as the vectorised
 `Network.forward`/`backward` (the tests check it lands on the same numbers), and hands the
-numbers to `formulas` and `narration` for the words. `StepTimeline` keeps the steps and
+numbers to `formulas` and `narration` for the words. A classifier's softmax and cross-entropy
+are computed with NumPy on the output's row of sums, exactly as `Network` computes them
+(the exponentials of the sums shifted by the largest one; the loss from the sums by
+log-sum-exp), so that the lesson shows the numbers the network really uses. `StepTimeline` keeps the steps and
 replays them: `Lesson.state_at(k)` is what the student knows after the first k steps.
 
 Every number the arithmetic produces is checked (`_finite`) before anything is written with
@@ -34,6 +39,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..losses import cross_entropy_terms
 from ..network import Network
 from . import formulas, narration
 from .examples import (
@@ -45,7 +51,7 @@ from .examples import (
     iteration_number,
     learning_rate,
     overflow,
-    refuse_classifier,
+    task_of,
     title_text,
 )
 from .loss_slice import LossSlice
@@ -70,6 +76,15 @@ class Lesson(StepTimeline):
     The network is copied (as float64) and never changed; `network_after()` returns the
     updated copy and `next_iteration()` the lesson for the next iteration on the same data.
     What it is given is checked first (see `examples`: TypeError or LessonError).
+
+    A classifier (`Network(..., loss="cross_entropy")`, a softmax or one sigmoid output) is
+    given its true class instead of target values: `target=2` (or the one-hot `(0, 0, 1)`),
+    `batch=(X, [2, 0])` for a batch. `task` says which lesson it is ("regression", "softmax"
+    or "binary"), `classes` the true classes; `Y` holds the probabilities the output should
+    give (one-hot rows, or the class 0/1 of one sigmoid output).
+
+    >>> make_lesson("softmax").steps[22].formula
+    'e^(z(ŷ₁) − max z) = e^(0.8 − 0.8) = 1'
     """
 
     def __init__(
@@ -84,8 +99,17 @@ class Lesson(StepTimeline):
     ):
         if not isinstance(network, Network):
             raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
-        refuse_classifier(network)  # before the targets are read: a class index is not one
-        self.X, self.Y = as_batch(x, target, batch, network.n_inputs, network.n_outputs)
+        # "regression", "softmax" or "binary": decided before the targets are read, because a
+        # classifier's target is a class (an index or a one-hot row), not a value per output
+        self.task = task_of(network)
+        self.X, self.Y = as_batch(
+            x,
+            target,
+            batch,
+            network.n_inputs,
+            network.n_outputs,
+            classifier=self.task != "regression",
+        )
         self.lr = learning_rate(lr)
         self.title = title_text(title)
         self.iteration = iteration_number(iteration)
@@ -112,8 +136,22 @@ class Lesson(StepTimeline):
 
     @property
     def target(self) -> tuple[float, ...]:
-        """The example's targets, one per output (the first example's, for a batch: see `Y`)."""
+        """The example's targets, one per output (the first example's, for a batch: see `Y`);
+        for a classifier, the probabilities the output should give (one-hot, or the class)."""
         return tuple(float(v) for v in self.Y[0])
+
+    @property
+    def is_classifier(self) -> bool:
+        return self.task != "regression"
+
+    @property
+    def classes(self) -> tuple[int, ...] | None:
+        """A classifier's true class of each example (counting from 0); None for regression."""
+        if self.task == "regression":
+            return None
+        if self.task == "binary":
+            return tuple(int(v) for v in self.Y[:, 0])
+        return tuple(int(v) for v in np.argmax(self.Y, axis=1))
 
     def __repr__(self) -> str:
         return (
@@ -138,7 +176,10 @@ class Lesson(StepTimeline):
         B = [b.copy() for b in self.network.biases]
         Z, A = self._forward(W, B)
         predictions = [A[s][L] for s in range(m)]
-        self.loss_before = self._loss(predictions)
+        if self.is_classifier:
+            self.loss_before = self._cross_entropy([Z[s][L - 1] for s in range(m)], predictions)
+        else:
+            self.loss_before = self._loss(predictions)
         grads_w, grads_b = self._backward(W, Z, A, predictions)
         self._weights_after, self._biases_after = self._update(W, B, grads_w, grads_b)
         self.loss_after = self._check(self._weights_after, self._biases_after, predictions)
@@ -164,13 +205,17 @@ class Lesson(StepTimeline):
                 for j in range(self.sizes[l + 1])
             ]
             zs.append([z for z, _ in column])
-            acts.append([a for _, a in column])
+            if self.network.activations[l].name == "softmax":  # only ever the output layer
+                acts.append(self._softmax(zs[-1], sample, record))
+            else:
+                acts.append([a for _, a in column])
             a_prev = acts[-1]
         return zs, acts
 
     def _forward_neuron(self, W, B, a_prev: Vector, l: int, j: int, sample: int, record: bool):
         """z = Σ input × weight + bias (inputs in order, bias last: the order of `A @ W + b`),
-        then a = f(z). Returns (z, a)."""
+        then a = f(z). Returns (z, a); a softmax neuron's a is None: the softmax needs the
+        whole layer's sums (`_softmax`)."""
         act = self.network.activations[l]
         products = [ai * float(W[l][i, j]) for i, ai in enumerate(a_prev)]
         total = products[0]
@@ -178,13 +223,16 @@ class Lesson(StepTimeline):
             total = total + p
         bias = float(B[l][0, j])
         z = self._finite(total + bias, "sum" if record else "new_sum", l + 1, j)
-        a = float(act.f(np.array([z]))[0])  # every activation maps a finite z to a finite a
+        a = None
+        if act.elementwise:
+            a = float(act.f(np.array([z]))[0])  # every activation maps a finite z to a finite a
         if record:
             self._record_neuron(W, a_prev, products, bias, z, a, l, j, sample)
         return z, a
 
     def _record_neuron(self, W, a_prev, products, bias, z, a, l, j, sample) -> None:
-        """The neuron's four kinds of forward step: each product, the bias, the sum, f(z)."""
+        """The neuron's four kinds of forward step: each product, the bias, the sum, f(z)
+        (a softmax neuron's last step comes with its layer's, in `_softmax`)."""
         nm, col = self.names, l + 1
         out, act = nm.node(col, j), self.network.activations[l]
         grp = ((l, sample), (l, sample, j))  # units: this layer, this neuron, this example
@@ -234,6 +282,8 @@ class Lesson(StepTimeline):
             sample=sample,
             group=grp,
         )
+        if a is None:
+            return
         self.record(
             "forward",
             "activation",
@@ -241,13 +291,79 @@ class Lesson(StepTimeline):
             value=a,
             operands={"z": z},
             text=formulas.activation(act.name, nm, col, j, z, a),
-            narration=narration.activation(act.name, out, z, a, is_output=col == nm.L),
+            narration=narration.activation(
+                act.name, out, z, a, is_output=col == nm.L, binary=self.task == "binary"
+            ),
             effects=(("a", sample, (col, j), a),),
             layer=l,
             neuron=j,
             sample=sample,
             group=grp,
         )
+
+    def _softmax(self, zs: Vector, sample: int, record: bool) -> Vector:
+        """The output layer's probabilities from its sums, as `activations.softmax` computes
+        them: e^(z_k − max z) for each output, their sum, then each exponential / the sum.
+        Recorded (when `record`) as one unit: every softmax step is about the whole layer."""
+        row = np.array([zs], dtype=np.float64)  # (1, k): the numbers Network's softmax sees
+        top = np.max(row, axis=1, keepdims=True)
+        exps = np.exp(row - top)  # every exponent ≤ 0: no overflow, the largest term is 1
+        total = np.sum(exps, axis=1, keepdims=True)
+        probs = (exps / total)[0].tolist()
+        if not record:
+            return probs
+        nm, L, l = self.names, self.network.n_layers, self.network.n_layers - 1
+        # Every softmax step lights the whole output layer; the neuron it is about comes last
+        # in its nodes, where the drawing puts the step's result.
+        everyone = tuple((L, k) for k in range(len(zs)))
+        grp = ((l, sample), ("softmax", sample))
+        largest = float(top[0, 0])
+        e_list = exps[0].tolist()
+        for k, (z, e) in enumerate(zip(zs, e_list)):
+            self.record(
+                "forward",
+                "exponential",
+                nodes=(*(n for n in everyone if n != (L, k)), (L, k)),
+                value=e,
+                operands={"z": z, "largest": largest},
+                text=formulas.exponential(nm, k, z, largest, e),
+                narration=narration.exponential(nm.node(L, k), z, largest, e, first=k == 0),
+                layer=l,
+                neuron=k,
+                sample=sample,
+                group=grp,
+            )
+        sum_value = float(total[0, 0])
+        self.record(
+            "forward",
+            "exp_sum",
+            nodes=everyone,
+            value=sum_value,
+            operands={f"exp_{k}": e for k, e in enumerate(e_list)},
+            text=formulas.exp_sum(e_list, sum_value),
+            narration=narration.exp_sum(len(e_list), sum_value),
+            layer=l,
+            neuron=None,
+            sample=sample,
+            group=grp,
+        )
+        true_class = self.classes[sample] if self.classes is not None else None
+        for k, (e, p) in enumerate(zip(e_list, probs)):
+            self.record(
+                "forward",
+                "probability",
+                nodes=(*(n for n in everyone if n != (L, k)), (L, k)),
+                value=p,
+                operands={"exp": e, "sum": sum_value},
+                text=formulas.probability(nm, k, e, sum_value, p),
+                narration=narration.probability(nm.node(L, k), k, p, k == true_class),
+                effects=(("a", sample, (L, k), p),),
+                layer=l,
+                neuron=k,
+                sample=sample,
+                group=grp,
+            )
+        return probs
 
     # 2. loss ---------------------------------------------------------------------------
     def _mse(self, preds: Sequence[Vector], after: bool = False) -> tuple[float, Vector]:
@@ -309,6 +425,80 @@ class Lesson(StepTimeline):
         )
         return loss
 
+    def _log_loss_terms(self, logits: Sequence[Vector]) -> list[float]:
+        """−log p(true class) of each example, from the output's sums as `nncore.losses`
+        computes them (log-sum-exp for a softmax, log(1 + e^z) − y·z for a sigmoid): finite
+        even where a probability has rounded to 0 or 1."""
+        terms = cross_entropy_terms(np.array(logits, dtype=np.float64), self.Y)  # (m,)
+        return [float(t) for t in terms]
+
+    def _mean_log_loss(self, terms: Sequence[float]) -> float:
+        """The batch's mean, as `nncore.losses.cross_entropy` averages (np.mean)."""
+        return float(np.mean(np.array(terms, dtype=np.float64)))
+
+    def _cross_entropy(self, logits: Sequence[Vector], preds: Sequence[Vector]) -> float:
+        """A classifier's loss: for each example −log of the probability it gave the true
+        class (binary: −[y log p + (1 − y) log(1 − p)]), then their mean over a batch."""
+        nm, L, m = self.names, self.network.n_layers, self.batch_size
+        terms = self._log_loss_terms(logits)
+        classes = self.classes
+        assert classes is not None
+        everyone = tuple((L, k) for k in range(self.sizes[-1]))
+        for s, (row, term) in enumerate(zip(preds, terms)):
+            c = classes[s]
+            self._finite(term, "log_loss")
+            effects = (("loss", None, None, term),) if m == 1 else ()
+            if self.task == "softmax":
+                operands = {f"p_{k}": p for k, p in enumerate(row)}
+                operands["class"] = float(c)
+                self.record(
+                    "loss",
+                    "log_loss",
+                    layer=L - 1,
+                    neuron=c,
+                    nodes=(*(n for n in everyone if n != (L, c)), (L, c)),
+                    value=term,
+                    operands=operands,
+                    text=formulas.log_loss(nm, c, row[c], term),
+                    narration=narration.log_loss(nm.node(L, c), c, row[c], term),
+                    sample=s,
+                    group=("loss", s),
+                    effects=effects,
+                )
+            else:
+                p = row[0]
+                self.record(
+                    "loss",
+                    "binary_log_loss",
+                    layer=L - 1,
+                    neuron=0,
+                    nodes=((L, 0),),
+                    value=term,
+                    operands={"probability": p, "class": float(c), "z": float(logits[s][0])},
+                    text=formulas.binary_log_loss(nm, c, p, term),
+                    narration=narration.binary_log_loss(c, p, term),
+                    sample=s,
+                    group=("loss", s),
+                    effects=effects,
+                )
+        if m == 1:
+            return terms[0]
+        loss = self._finite(self._mean_log_loss(terms), "log_loss")
+        self.record(
+            "loss",
+            "mean_log_loss",
+            layer=None,
+            neuron=None,
+            nodes=everyone,
+            value=loss,
+            operands={f"loss_{s}": t for s, t in enumerate(terms)},
+            text=formulas.mean_log_loss(terms, loss),
+            narration=narration.mean_log_loss(m, loss),
+            group=("loss", "mean"),
+            effects=(("loss", None, None, loss),),
+        )
+        return loss
+
     # 3. backward -----------------------------------------------------------------------
     def _backward(self, W, Z, A, preds):
         """Column by column from the output down: each neuron's error signal δ for every
@@ -322,6 +512,9 @@ class Lesson(StepTimeline):
             deltas = [[0.0] * self.sizes[col] for _ in range(m)]
             for i in range(self.sizes[col]):
                 for s in range(m):
+                    if col == L and self.is_classifier:
+                        deltas[s][i] = self._class_error(s, i, preds[s][i], first=i == 0)
+                        continue  # p − y already is ∂L/∂z: no activation slope follows
                     if col == L:
                         upstream = self._output_error(s, i, preds[s][i], first=i == 0 and s == 0)
                     else:
@@ -358,6 +551,29 @@ class Lesson(StepTimeline):
             sample=s,
             group=(L, j),
             effects=effects,
+        )
+
+    def _class_error(self, s: int, j: int, p: float, first: bool) -> float:
+        """A classifier's output error δ = ∂L/∂z = p − y: the probability it gave minus the
+        probability it should have given (the softmax's and the log's derivatives cancel)."""
+        L = self.network.n_layers
+        y = float(self.Y[s, j])
+        delta = self._finite(p - y, "output_grad", L, j)
+        return self.record(
+            "backward",
+            "prob_error",
+            layer=L - 1,
+            neuron=j,
+            nodes=((L, j),),
+            value=delta,
+            operands={"probability": p, "target": y},
+            text=formulas.prob_error(self.names, j, p, y, delta),
+            narration=narration.prob_error(
+                self.names.node(L, j), p, y, delta, first=first and s == 0, task=self.task
+            ),
+            sample=s,
+            group=(L, j),
+            effects=(("errors", s, (L, j), delta),),
         )
 
     def _carry_back(self, W, s: int, col: int, i: int, deltas_above: Vector) -> float:
@@ -530,36 +746,48 @@ class Lesson(StepTimeline):
     def _check(self, W_new, B_new, preds: Sequence[Vector]) -> float:
         """The same examples through the updated network: new predictions, new loss."""
         L = self.network.n_layers
-        new_preds = []
+        new_preds, new_logits = [], []
+        kind = "new_probability" if self.is_classifier else "new_prediction"
         for s in range(self.batch_size):
-            _, acts = self._forward_example(W_new, B_new, self.X[s], sample=s, record=False)
+            zs, acts = self._forward_example(W_new, B_new, self.X[s], sample=s, record=False)
             new_preds.append(acts[L])
+            new_logits.append(zs[L - 1])
             for j, new in enumerate(acts[L]):
                 old, y = preds[s][j], float(self.Y[s, j])
                 self.record(
                     "check",
-                    "new_prediction",
+                    kind,
                     layer=L - 1,
                     neuron=j,
                     nodes=((L, j),),
                     value=new,
                     operands={"prediction": new, "previous": old, "target": y},
                     text=formulas.new_prediction(self.names, j, new, old, y),
-                    narration=narration.new_prediction(new, old, y),
+                    narration=(
+                        narration.new_probability(self.names.node(L, j), new, old, y)
+                        if self.is_classifier
+                        else narration.new_prediction(new, old, y)
+                    ),
                     sample=s,
                     group=("outputs", (s, j)),
                     effects=(("new_predictions", s, (L, j), new),),
                 )
-        new_loss, _ = self._mse(new_preds, after=True)
+        if self.is_classifier:
+            new_loss = self._mean_log_loss(self._log_loss_terms(new_logits))
+            new_loss = self._finite(new_loss, "new_log_loss")
+            text = formulas.new_log_loss(new_loss, self.loss_before)
+        else:
+            new_loss, _ = self._mse(new_preds, after=True)
+            text = formulas.new_loss(new_loss, self.loss_before)
         self.record(
             "check",
-            "new_loss",
+            "new_log_loss" if self.is_classifier else "new_loss",
             layer=None,
             neuron=None,
             nodes=tuple((L, j) for j in range(self.sizes[-1])),
             value=new_loss,
             operands={"loss_before": self.loss_before},
-            text=formulas.new_loss(new_loss, self.loss_before),
+            text=text,
             narration=narration.new_loss(new_loss, self.loss_before),
             group=("loss", "loss"),
             effects=(("new_loss", None, None, new_loss),),

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
 from ..checks import number, number_array, whole
-from ..errors import NNCoreError
+from ..errors import DataError, NNCoreError
 from ..formatting import fmt
+from ..losses import class_indices, target_probabilities
 from ..network import Network
 
 MAX_BATCH = 8  # a lesson is read step by step; more examples would drown the student
@@ -46,11 +46,15 @@ class LessonError(NNCoreError, ValueError):
     """A lesson cannot be built from what it was given (the message says why)."""
 
 
-def as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+def as_batch(
+    x, target, batch, n_in: int, n_out: int, classifier: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Inputs X (m, n_in) and targets Y (m, n_out) as new float64 arrays from `x`/`target` or
     `batch`, each value finite and within ±VALUE_LIMIT.
 
     One example may be given flat (`x=(0.1, 0.3)`, `target=0.2`); a batch as `batch=(X, Y)`.
+    For a `classifier` the targets are classes (see `class_targets`): Y holds the
+    probabilities the output should give, one-hot rows (softmax) or the class 0/1 (sigmoid).
     """
     if batch is not None:
         if x is not None or target is not None:
@@ -71,6 +75,8 @@ def as_batch(x, target, batch, n_in: int, n_out: int) -> tuple[np.ndarray, np.nd
     if X.ndim != 2 or X.shape[1] != n_in:
         raise LessonError(f"the network has {n_in} input(s); got inputs of shape {np.shape(x)}")
     m = X.shape[0]
+    if classifier:
+        Y = class_targets(Y, m, n_out)
     if Y.ndim == 0:
         Y = Y.reshape(1, 1)
     if Y.ndim == 1:
@@ -118,18 +124,50 @@ def title_text(title) -> str:
     return title
 
 
-def refuse_classifier(network: Network) -> None:
-    """LessonError for a network the lesson cannot narrate yet: one that learns with
-    cross-entropy, or has a softmax anywhere. The lesson's steps are elementwise activations
-    and squared error; computing them for a classifier would show the wrong numbers."""
-    names = network.activation_names
-    if network.loss_name != "mse" or "softmax" in names:
+TASKS = ("regression", "softmax", "binary")
+
+
+def task_of(network: Network) -> str:
+    """What the lesson narrates for `network`: "regression" (squared error, any elementwise
+    output), "softmax" (cross-entropy over k ≥ 2 classes) or "binary" (one sigmoid output,
+    binary cross-entropy). `Network` itself refuses every other combination (a softmax
+    hidden layer, squared error through a softmax, cross-entropy on a linear output)."""
+    if not network.is_classifier:
+        if "softmax" in network.activation_names:  # Network refuses this; a subclass might not
+            raise LessonError("a softmax output learns with loss='cross_entropy'")
+        return "regression"
+    output = network.activations[-1].name
+    if output == "softmax" and network.n_outputs >= 2:
+        return "softmax"
+    if output == "sigmoid" and network.n_outputs == 1:
+        return "binary"
+    raise LessonError(  # unreachable through Network's own checks; said in words all the same
+        f"a cross-entropy lesson needs a softmax output of 2 or more classes or one sigmoid "
+        f"output; the network is {network.architecture}, {', '.join(network.activation_names)}"
+    )
+
+
+def class_targets(Y: np.ndarray, m: int, n_out: int) -> np.ndarray:
+    """A classifier's targets (already checked to be finite numbers) as the (m, n_out) rows
+    of probabilities the output should give.
+
+    Accepted: one class index per example, counting from 0 (`target=2`, or `[0, 2]` for a
+    batch of two; shape (m,) or (m, 1)), or one-hot rows (`target=[0, 0, 1]`, shape (m, k)).
+    One sigmoid output has the classes 0 and 1 (its target row is the class itself).
+    """
+    n_classes = max(n_out, 2)
+    if m == 1 and Y.ndim == 1 and n_out > 1 and Y.shape[0] == n_out:
+        Y = Y.reshape(1, -1)  # one example's one-hot row, given flat
+    try:
+        classes = class_indices(Y, n_classes)
+    except DataError as exc:
+        raise LessonError(f"the target: {exc}") from None
+    if classes.shape[0] != m:
         raise LessonError(
-            f"this lesson steps through squared error and elementwise activations; the "
-            f"network ({network.architecture}, {', '.join(names)}, loss {network.loss_name}) "
-            f"is a classifier, which it cannot narrate yet: use a network with loss='mse' and "
-            f"an output of {', '.join(ACTIVATIONS)}"
+            f"need one class per example ({m}); got {classes.shape[0]} "
+            f"(give class indices 0 to {n_classes - 1}, or one-hot rows of {n_classes})"
         )
+    return target_probabilities(classes, n_out)
 
 
 def checked_network(network, batch_size: int) -> None:
@@ -141,7 +179,7 @@ def checked_network(network, batch_size: int) -> None:
     """
     if not isinstance(network, Network):
         raise TypeError(f"a lesson needs an nncore Network; got {type(network).__name__}")
-    refuse_classifier(network)
+    task_of(network)
     for l, (W, b) in enumerate(zip(network.weights, network.biases), start=1):
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
             raise LessonError(f"layer {l}'s weights and biases must be finite numbers")
@@ -171,6 +209,8 @@ OVERFLOWED: dict[str, tuple[str, str | None, str]] = {
     "new_bias": ("the new value of {}", "bias", "update"),
     "new_sum": ("the new weighted sum of {}", "node", "check"),
     "new_loss": ("the loss (mean squared error) after the update", None, "check"),
+    "log_loss": ("the loss (cross-entropy)", None, "loss"),
+    "new_log_loss": ("the loss (cross-entropy) after the update", None, "check"),
 }
 
 

@@ -79,7 +79,63 @@ def activation(name: str, nm: NodeNames, col: int, j: int, z: float, a: float) -
     return f"{label} = {zlabel} = {fmt(a)}", f"{label_tex} = {zlabel_tex} = {fmt_tex(a)}"
 
 
+# ---- the softmax (a classifier's output layer) -------------------------------------------
+def exponential(nm: NodeNames, k: int, z: float, largest: float, e: float) -> Text:
+    """e^(z − max z): the exponent shifted by the largest sum, as the stable softmax does."""
+    node, node_tex = nm.node(nm.L, k), nm.node_tex(nm.L, k)
+    return (
+        f"e^(z({node}) − max z) = e^({fmt(z)} − {operand(largest)}) = {fmt(e)}",
+        f"e^{{z_{{{node_tex}}} - \\max z}} = e^{{{fmt_tex(z)} - {operand_tex(largest)}}} "
+        f"= {fmt_tex(e)}",
+    )
+
+
+def exp_sum(exps: Sequence[float], total: float) -> Text:
+    return (
+        "Σ e = " + " + ".join(fmt(e) for e in exps) + f" = {fmt(total)}",
+        "\\textstyle\\sum e = " + " + ".join(fmt_tex(e) for e in exps) + f" = {fmt_tex(total)}",
+    )
+
+
+def probability(nm: NodeNames, k: int, e: float, total: float, p: float) -> Text:
+    node, node_tex = nm.node(nm.L, k), nm.node_tex(nm.L, k)
+    return (
+        f"{node} = e / Σ e = {fmt(e)} / {fmt(total)} = {fmt(p)}",
+        f"{node_tex} = \\frac{{{fmt_tex(e)}}}{{{fmt_tex(total)}}} = {fmt_tex(p)}",
+    )
+
+
 # ---- loss ---------------------------------------------------------------------------------
+def log_loss(nm: NodeNames, c: int, p: float, loss: float) -> Text:
+    """−ln of the probability of the true class c (natural log: the loss Network computes)."""
+    node, node_tex = nm.node(nm.L, c), nm.node_tex(nm.L, c)
+    return (
+        f"L = −ln {node} = −ln({fmt(p)}) = {fmt(loss)}",
+        f"L = -\\ln {node_tex} = -\\ln({fmt_tex(p)}) = {fmt_tex(loss)}",
+    )
+
+
+def binary_log_loss(nm: NodeNames, c: int, p: float, loss: float) -> Text:
+    """−[y ln ŷ + (1 − y) ln(1 − ŷ)] with the class y (0 or 1) and the probability ŷ of class 1."""
+    out, out_tex = nm.node(nm.L, 0), nm.node_tex(nm.L, 0)
+    return (
+        f"L = −[y ln {out} + (1 − y) ln(1 − {out})] = −[{c} × ln({fmt(p)}) + {1 - c} × "
+        f"ln({fmt(1 - p)})] = {fmt(loss)}",
+        f"L = -[y \\ln {out_tex} + (1 - y)\\ln(1 - {out_tex})] = -[{c} \\cdot \\ln({fmt_tex(p)}) "
+        f"+ {1 - c} \\cdot \\ln({fmt_tex(1 - p)})] = {fmt_tex(loss)}",
+    )
+
+
+def mean_log_loss(terms: Sequence[float], loss: float) -> Text:
+    count = len(terms)
+    return (
+        "CE = (" + " + ".join(fmt(t) for t in terms) + f") / {count} = {fmt(loss)}",
+        f"\\mathrm{{CE}} = \\frac{{1}}{{{count}}}\\bigl("
+        + " + ".join(fmt_tex(t) for t in terms)
+        + f"\\bigr) = {fmt_tex(loss)}",
+    )
+
+
 def prediction(nm: NodeNames, j: int, pred: float) -> Text:
     return f"{nm.node(nm.L, j)} = {fmt(pred)}", f"{nm.node_tex(nm.L, j)} = {fmt_tex(pred)}"
 
@@ -111,6 +167,16 @@ def output_error(nm: NodeNames, j: int, pred: float, y: float, grad: float) -> T
         f"∂L/∂{node} = {node} − {nm.target(j)} = {fmt(pred)} − {operand(y)} = {fmt(grad)}",
         f"{_d(node_tex)} = {node_tex} - "
         f"{nm.target_tex(j)} = {fmt_tex(pred)} - {operand_tex(y)} = {fmt_tex(grad)}",
+    )
+
+
+def prob_error(nm: NodeNames, j: int, p: float, y: float, delta: float) -> Text:
+    """A classifier's output error: δ = p − y, the probability given minus the one wanted."""
+    node, node_tex = nm.node(nm.L, j), nm.node_tex(nm.L, j)
+    return (
+        f"δ({node}) = {node} − {nm.target(j)} = {fmt(p)} − {operand(y)} = {fmt(delta)}",
+        f"\\delta_{{{node_tex}}} = {node_tex} - {nm.target_tex(j)} = {fmt_tex(p)} - "
+        f"{operand_tex(y)} = {fmt_tex(delta)}",
     )
 
 
@@ -223,4 +289,11 @@ def new_loss(new: float, old: float) -> Text:
     return (
         f"MSE = {fmt(new)} (was {fmt(old)})",
         f"\\mathrm{{MSE}} = {fmt_tex(new)}\\quad(\\text{{was }} {fmt_tex(old)})",
+    )
+
+
+def new_log_loss(new: float, old: float) -> Text:
+    return (
+        f"CE = {fmt(new)} (was {fmt(old)})",
+        f"\\mathrm{{CE}} = {fmt_tex(new)}\\quad(\\text{{was }} {fmt_tex(old)})",
     )

@@ -42,11 +42,19 @@ SIGN_CONVENTION = (
 def _labels(lesson: Lesson) -> str:
     """The notation paragraph, mentioning only what this network has."""
     n_hidden = len(lesson.sizes) - 2
-    outputs = (
-        "ŷ the prediction and y the target"
-        if lesson.sizes[-1] == 1
-        else "ŷ₁, ŷ₂, … the predictions and y₁, y₂, … their targets"
-    )
+    if lesson.task == "softmax":
+        outputs = (
+            "ŷ₁, ŷ₂, … the probabilities of classes 0, 1, … and y₁, y₂, … the probabilities "
+            "they should be (1 for the true class, 0 for the others)"
+        )
+    elif lesson.task == "binary":
+        outputs = "ŷ the probability of class 1 and y the true class (0 or 1)"
+    else:
+        outputs = (
+            "ŷ the prediction and y the target"
+            if lesson.sizes[-1] == 1
+            else "ŷ₁, ŷ₂, … the predictions and y₁, y₂, … their targets"
+        )
     parts = ["x₁, x₂, … are the inputs"]
     if n_hidden == 1:
         parts.append("h₁, h₂, … the hidden neurons")
@@ -86,6 +94,20 @@ def _numbers(values) -> str:
     return ", ".join(fmt(v) for v in values)
 
 
+def _target(lesson: Lesson, s: int) -> str:
+    """Example s's target in words: the values, or a classifier's class and its row."""
+    if lesson.classes is None:
+        return f"target {_numbers(lesson.Y[s])}"
+    if lesson.task == "binary":
+        return f"true class {lesson.classes[s]}"
+    return f"true class {lesson.classes[s]} (target {_numbers(lesson.Y[s])})"
+
+
+def loss_words(lesson: Lesson) -> str:
+    """What the lesson's loss is called."""
+    return "cross-entropy" if lesson.is_classifier else "mean squared error"
+
+
 def _setup_lines(lesson: Lesson) -> list[str]:
     """Plain-text facts about the set-up (one sentence each)."""
     net = lesson.network
@@ -95,15 +117,13 @@ def _setup_lines(lesson: Lesson) -> list[str]:
     )
     lines = [f"Network: {net.architecture} ({acts})."]
     if lesson.batch_size == 1:
-        lines.append(f"Example: inputs {_numbers(lesson.X[0])}; target {_numbers(lesson.Y[0])}.")
+        lines.append(f"Example: inputs {_numbers(lesson.X[0])}; {_target(lesson, 0)}.")
     else:
         lines.append(
             f"A batch of {lesson.batch_size} examples; every gradient is averaged over them."
         )
         for s in range(lesson.batch_size):
-            lines.append(
-                f"Example {s + 1}: inputs {_numbers(lesson.X[s])}; target {_numbers(lesson.Y[s])}."
-            )
+            lines.append(f"Example {s + 1}: inputs {_numbers(lesson.X[s])}; {_target(lesson, s)}.")
     lines.append(f"Learning rate: {fmt(lesson.lr)}. Iteration {lesson.iteration}.")
     return lines
 
@@ -198,7 +218,7 @@ def render_markdown(lesson: Lesson) -> str:
     ]
     out += [
         "",
-        f"Loss (mean squared error) before the update: **{fmt(lesson.loss_before)}**; "
+        f"Loss ({loss_words(lesson)}) before the update: **{fmt(lesson.loss_before)}**; "
         f"after: **{fmt(lesson.loss_after)}**.",
         "",
     ]
@@ -324,7 +344,8 @@ def render_latex(lesson: Lesson) -> str:
         out.append(r"\end{enumerate}")
     out += [
         r"\section{Summary}",
-        rf"Loss (mean squared error) before the update: \(\mathbf{{{fmt_tex(lesson.loss_before)}}}\); "
+        rf"Loss ({loss_words(lesson)}) before the update: "
+        rf"\(\mathbf{{{fmt_tex(lesson.loss_before)}}}\); "
         rf"after: \(\mathbf{{{fmt_tex(lesson.loss_after)}}}\).",
         r"\end{document}",
         "",

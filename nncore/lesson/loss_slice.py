@@ -13,7 +13,9 @@ parameter fixed, and works out the loss of the lesson's own example(s) at each p
 The loss is L = (1/m) Σ ½‖ŷ − y‖², the one backpropagation differentiates (see
 `nncore.network`), so the tangent's slope *is* the lesson's gradient: "the gradient points
 uphill, so we step the other way" can be seen, and so can a learning rate so large that the
-step jumps past the bottom. For one output this L is half the MSE the loss steps show.
+step jumps past the bottom. For one output this L is half the MSE the loss steps show. A
+classifier's L is the mean cross-entropy its loss steps show, (1/m) Σ −ln p(true class),
+computed as `Network.loss` does (from the output sums), so the slope is again the gradient.
 
 Only the lesson's public parts are read (`network`, `X`, `Y`, `lr`, `steps`); nothing in it
 is changed.
@@ -30,9 +32,10 @@ from ..losses import half_mse
 from ..network import Network
 from .examples import LessonError
 
-__all__ = ["LossSlice", "loss_slice", "LOSS_NAME", "MAX_POINTS"]
+__all__ = ["CLASSIFIER_LOSS_NAME", "LossSlice", "loss_slice", "LOSS_NAME", "MAX_POINTS"]
 
 LOSS_NAME = "½ MSE"  # what `losses` are, for a plot's axis
+CLASSIFIER_LOSS_NAME = "cross-entropy"  # the same for a classifier's lesson
 MAX_POINTS = 10_001
 
 
@@ -98,6 +101,8 @@ def loss_slice(lesson, key, span: float | None = None, n: int = 101) -> LossSlic
         else:
             probe.weights[layer][i, j] = v
         with np.errstate(over="ignore", invalid="ignore"):  # a far point may overflow: inf
+            if probe.is_classifier:
+                return probe.loss(lesson.X, lesson.Y)  # Y: the one-hot (or 0/1) rows
             return half_mse(probe.forward(lesson.X).output, lesson.Y)
 
     losses = np.array([loss_at(float(v)) for v in values])  # (n,)
@@ -113,6 +118,7 @@ def loss_slice(lesson, key, span: float | None = None, n: int = 101) -> LossSlic
         lr=lr,
         step_to=step_to,
         loss_after_step=loss_at(step_to),
+        loss_name=CLASSIFIER_LOSS_NAME if net.is_classifier else LOSS_NAME,
     )
 
 

@@ -45,6 +45,14 @@ DIAGNOSES: dict[str, str] = {
     "half": "half the mean squared error",
     "square": "the errors averaged without squaring them",
     "rounding": "an update rounded so far that its change is lost",
+    "no_shift": "e^z without subtracting the largest sum first",
+    "no_exp": "the shifted sum itself, not e to its power",
+    "missing_term": "an exponential left out of the sum",
+    "not_normalised": "the exponential not divided by the sum",
+    "inverted": "the sum divided by the exponential, upside down",
+    "wrong_class": "the log of another class's probability",
+    "log10": "log base 10 instead of the natural log",
+    "one_hot": "the target (1 for the true class, 0 otherwise) not subtracted",
     "unreadable": "not a number the tutor could read",
 }
 
@@ -54,6 +62,7 @@ ACTIVATION_WORDS = {
     "sigmoid": "sigmoid",
     "tanh": "tanh",
     "linear": "linear",
+    "softmax": "softmax",
 }
 
 
@@ -452,6 +461,176 @@ def _new_loss(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
     ]
 
 
+# ---- a classifier's steps: the softmax, the cross-entropy, p − y ---------------------------
+def _exponential(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    z, top = step.operands["z"], step.operands["largest"]
+    found = []
+    if z < 700:  # beyond, e^z is too large for a float: no number to compare with
+        found.append(
+            Mistake(
+                "no_shift",
+                math.exp(z),
+                math.exp(z),
+                f"e^{fmt(z)}, the exponential of the sum before the largest sum {fmt(top)} "
+                "was subtracted",
+                f"this lesson, like the code, works with e^(z − max z) = e^({fmt(z - top)}); "
+                "the shift cancels in the probabilities",
+            )
+        )
+    found.append(
+        Mistake(
+            "no_exp",
+            z - top,
+            abs(z - top),
+            f"z − max z = {fmt(z - top)}, the shifted sum itself",
+            f"raise e to that power: e^({fmt(z - top)})",
+        )
+    )
+    return found
+
+
+def _exp_sum(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    exps = [v for k, v in step.operands.items() if k.startswith("exp_")]
+    nm = facts.names
+    found = []
+    for k, e in enumerate(exps):
+        rest = step.value - e
+        found.append(
+            Mistake(
+                "missing_term",
+                rest,
+                abs(rest),
+                f"the sum without {nm.node(nm.L, k)}'s exponential {fmt(e)}",
+                "add every output's exponential, the largest (1) included",
+            )
+        )
+    return found
+
+
+def _probability(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    e, total = step.operands["exp"], step.operands["sum"]
+    found = [
+        Mistake(
+            "not_normalised",
+            e,
+            abs(e),
+            f"the exponential {fmt(e)} itself",
+            f"divide it by the sum of the exponentials, {fmt(total)}, so the probabilities add "
+            "up to 1",
+        )
+    ]
+    if e != 0:
+        found.append(
+            Mistake(
+                "inverted",
+                total / e,
+                abs(total / e),
+                f"{fmt(total)} / {fmt(e)}, the fraction upside down",
+                f"the exponential goes on top: {fmt(e)} / {fmt(total)}",
+            )
+        )
+    return found
+
+
+def _log10_of(p: float, what: str) -> Mistake | None:
+    if not 0 < p <= 1:
+        return None
+    wrong = -math.log10(p)
+    return Mistake(
+        "log10",
+        wrong,
+        abs(wrong),
+        f"−log₁₀({fmt(p)}), {what} with the base-10 logarithm",
+        f"the cross-entropy uses the natural log: −ln({fmt(p)})",
+    )
+
+
+def _log_loss(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    nm, c = facts.names, int(step.operands["class"])
+    probs = [v for k, v in step.operands.items() if k.startswith("p_")]
+    found = []
+    for k, p in enumerate(probs):
+        if k == c or p <= 0:
+            continue
+        found.append(
+            Mistake(
+                "wrong_class",
+                -math.log(p),
+                -math.log(p),
+                f"−ln {nm.node(nm.L, k)} = −ln({fmt(p)}), the probability of class {k}",
+                f"take the probability of the true class, {nm.node(nm.L, c)} = {fmt(probs[c])}",
+            )
+        )
+    ten = _log10_of(probs[c], "the right probability")
+    return found + ([ten] if ten else [])
+
+
+def _binary_log_loss(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    p, c = step.operands["probability"], int(step.operands["class"])
+    given, other = (p, 1 - p) if c == 1 else (1 - p, p)
+    found = []
+    if other > 0:
+        found.append(
+            Mistake(
+                "wrong_class",
+                -math.log(other),
+                -math.log(other),
+                f"−ln({fmt(other)}), the log of the probability of class {1 - c}",
+                f"the true class is {c}: its probability is {fmt(given)}",
+            )
+        )
+    ten = _log10_of(given, "the right probability")
+    return found + ([ten] if ten else [])
+
+
+def _mean_log_loss(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    terms = [v for k, v in step.operands.items() if k.startswith("loss_")]
+    total = sum(terms)
+    return [
+        Mistake(
+            "batch_mean",
+            total,
+            abs(total),
+            f"the sum of the {len(terms)} examples' losses",
+            f"divide it by {len(terms)} to get their mean",
+        )
+    ]
+
+
+def _prob_error(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    j, nm = step.neuron or 0, facts.names
+    p, y = step.operands["probability"], step.operands["target"]
+    out, target = nm.node(nm.L, j), nm.target(j)
+    return [
+        Mistake(
+            "one_hot",
+            p,
+            abs(p),
+            f"the probability {out} = {fmt(p)} alone",
+            f"subtract the probability it should have given, {target} = {fmt(y)}",
+        ),
+        Mistake(
+            "desired_vs_gradient",
+            y - p,
+            abs(y - p),
+            f"{target} − {out} = {fmt(y)} − {operand(p)}, target minus probability",
+            f"the error is the probability given minus the one wanted, {out} − {target}",
+        ),
+    ]
+
+
+def _new_probability(step: LessonStep, facts: LessonFacts) -> list[Mistake]:
+    return [
+        Mistake(
+            "old_value",
+            step.operands["previous"],
+            0.0,
+            "the probability before the update",
+            "run the example forward again through the updated weights and biases",
+        )
+    ]
+
+
 _BY_KIND: dict[str, Callable[[LessonStep, LessonFacts], list[Mistake]]] = {
     "product": _product,
     "sum": _weighted_sum,
@@ -467,4 +646,13 @@ _BY_KIND: dict[str, Callable[[LessonStep, LessonFacts], list[Mistake]]] = {
     "bias_update": _update,
     "new_prediction": _new_prediction,
     "new_loss": _new_loss,
+    "exponential": _exponential,
+    "exp_sum": _exp_sum,
+    "probability": _probability,
+    "log_loss": _log_loss,
+    "binary_log_loss": _binary_log_loss,
+    "mean_log_loss": _mean_log_loss,
+    "prob_error": _prob_error,
+    "new_probability": _new_probability,
+    "new_log_loss": _new_loss,
 }

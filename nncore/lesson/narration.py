@@ -9,6 +9,7 @@ the relation once, the first time a gradient appears.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..formatting import fmt, operand, signed
@@ -38,7 +39,15 @@ def weighted_sum(neuron: str, z: float) -> str:
     return f"Adding the products and the bias gives {neuron}'s weighted sum, {fmt(z)}."
 
 
-def activation(name: str, neuron: str, z: float, a: float, is_output: bool) -> str:
+def activation(
+    name: str, neuron: str, z: float, a: float, is_output: bool, binary: bool = False
+) -> str:
+    """`binary`: the one sigmoid output of a two-class classifier, whose a is a probability."""
+    if binary and is_output:
+        return (
+            f"The sigmoid turns the sum {fmt(z)} into {fmt(a)}: the probability the network "
+            f"gives to class 1 (and 1 − {fmt(a)} = {fmt(1 - a)} to class 0)."
+        )
     if name == "relu":
         if z > 0:
             return f"The sum is above zero, so ReLU lets it through: {neuron} = {fmt(a)}."
@@ -50,7 +59,65 @@ def activation(name: str, neuron: str, z: float, a: float, is_output: bool) -> s
     return f"The {name.replace('_', ' ')} activation turns the sum {fmt(z)} into {fmt(a)}."
 
 
+# ---- the softmax ------------------------------------------------------------------------
+STABLE_NOTE = (
+    "A stable implementation subtracts the largest sum, {top}, from every sum first: that "
+    "multiplies every exponential by the same factor e^({neg}), which cancels when they are "
+    "divided by their total, and keeps e^z from overflowing (e^1000 is too large for a "
+    "float). "
+)
+
+
+def exponential(neuron: str, z: float, largest: float, e: float, first: bool) -> str:
+    """e^(z − max z); the `first` time, why the largest sum is subtracted."""
+    unshifted = math.exp(z) if z < 700 else math.inf
+    plain = f"e^{fmt(z)} = {fmt(unshifted)}" if math.isfinite(unshifted) else "too large"
+    text = (
+        "Softmax turns the output sums into probabilities, starting with e to the power of "
+        "each sum. "
+        if first
+        else ""
+    )
+    if first:
+        text += STABLE_NOTE.format(top=fmt(largest), neg=fmt(-largest))
+    return text + f"For {neuron}: {fmt(e)} (unshifted it would be {plain})."
+
+
+def exp_sum(count: int, total: float) -> str:
+    return f"Adding the {count} exponentials gives {fmt(total)}, the total each one is divided by."
+
+
+def probability(neuron: str, k: int, p: float, is_true: bool) -> str:
+    true = " This is the true class." if is_true else ""
+    return (
+        f"Divided by the total, {neuron}'s exponential becomes a probability: the network gives "
+        f"class {k} a {fmt(100 * p, 3)} % chance. The probabilities add up to 1.{true}"
+    )
+
+
 # ---- loss ---------------------------------------------------------------------------------
+def log_loss(neuron: str, c: int, p: float, loss: float) -> str:
+    return (
+        f"The true class is {c}, so the loss is minus the natural log of the probability given "
+        f"to it, {neuron} = {fmt(p)}: {fmt(loss)}. A probability of 1 would cost nothing; the "
+        "less sure the network is of the right answer, the larger the loss. The other "
+        "probabilities do not appear, but they took their share of the total."
+    )
+
+
+def binary_log_loss(c: int, p: float, loss: float) -> str:
+    given = p if c == 1 else 1 - p
+    return (
+        f"The true class is {c}, so only its term counts: the probability given to class {c} "
+        f"is {fmt(given)}, and the loss is −ln({fmt(given)}) = {fmt(loss)}. The more sure the "
+        "network is of the wrong class, the larger the loss."
+    )
+
+
+def mean_log_loss(count: int, loss: float) -> str:
+    return f"Averaged over the {count} examples, the loss is {fmt(loss)}."
+
+
 def prediction(pred: float, y: float) -> str:
     return f"The network predicts {fmt(pred)}; the answer we want is {fmt(y)}."
 
@@ -88,6 +155,26 @@ def output_error(neuron: str, grad: float, first: bool) -> str:
         f"{neuron} {should(-grad)}: its gradient is prediction − target = {fmt(grad)} "
         f"(desired change {signed(-grad)})."
     )
+
+
+def prob_error(neuron: str, p: float, y: float, delta: float, first: bool, task: str) -> str:
+    """p − y; the `first` time, why no activation slope is multiplied in."""
+    text = (
+        f"{neuron}'s error is the probability it gave minus the probability it should have "
+        f"given: {fmt(p)} − {fmt(y)} = {fmt(delta)}."
+    )
+    if first:
+        cancels = (
+            "the softmax's exponentials and the log cancel"
+            if task == "softmax"
+            else "the sigmoid's slope σ′(z) = p(1 − p) cancels against the log's 1/(p(1 − p))"
+        )
+        text += (
+            f" With this loss it already is the error of the sum, ∂L/∂z: {cancels}, so "
+            "no activation slope is multiplied in. A positive error means the probability "
+            "should fall, a negative one that it should rise."
+        )
+    return text
 
 
 def backprop_product(above: str, neuron: str, delta: float, w: float) -> str:
@@ -208,6 +295,19 @@ def new_prediction(new: float, old: float, y: float) -> str:
     return (
         f"Run forward again with the new parameters: the prediction is {fmt(new)}, "
         f"{verdict} the target {fmt(y)} than before ({fmt(old)})."
+    )
+
+
+def new_probability(neuron: str, new: float, old: float, y: float) -> str:
+    if abs(new - y) < abs(old - y):
+        verdict = "closer to"
+    elif abs(new - y) == abs(old - y):
+        verdict = "no closer to"
+    else:
+        verdict = "further from"
+    return (
+        f"Run forward again with the new parameters: {neuron} is {fmt(new)}, {verdict} the "
+        f"probability it should give, {fmt(y)}, than before ({fmt(old)})."
     )
 
 

@@ -4,6 +4,10 @@
 - `article`: the article's 2-3-1 ReLU network learning the mean of its inputs, with weights
   chosen so the article's numbers appear exactly (hidden sums 0.4, 0.2, −0.46; prediction −0.1);
 - `sigmoid`: the classic two-layer sigmoid worked example (0.05, 0.10 → 0.01, 0.99);
+- `softmax`: a 2-2-3 classifier (ReLU, softmax, cross-entropy) on one example of class 2,
+  with weights chosen so its sums are 0.8, −0.1 and 0.6 and its loss −ln 0.3679 ≈ 0.9999;
+- `logistic`: the perceptron as a logistic unit: the same weighted sum −0.08 through a
+  sigmoid, read as the probability 0.48 of class 1, learning with binary cross-entropy;
 - `custom`: `make_custom` builds a lesson on a small network the student designs, within
   `CUSTOM_LIMITS`, and says in plain words what is wrong with a refused choice.
 
@@ -37,8 +41,8 @@ class Preset:
     factory: Callable[..., Lesson]
 
 
-def _fixed_network(sizes, activations, weights, biases) -> Network:
-    net = Network(sizes, activations=activations, init="article", seed=0)
+def _fixed_network(sizes, activations, weights, biases, loss: str = "mse") -> Network:
+    net = Network(sizes, activations=activations, init="article", seed=0, loss=loss)
     net.load_parameters(
         [np.array(w, dtype=np.float64) for w in weights],
         [np.array(b, dtype=np.float64).reshape(1, -1) for b in biases],
@@ -95,6 +99,42 @@ def sigmoid_lesson(x=(0.05, 0.10), target=(0.01, 0.99), lr=0.5) -> Lesson:
     return Lesson(sigmoid_network(), x, target, lr, title="Sigmoid neurons, two outputs")
 
 
+# A 2-2-3 classifier: ReLU hidden sums 0.6 and 0.5; output sums 0.8, −0.1, 0.6, so the
+# exponentials (shifted by the largest, 0.8) are 1, e^−0.9 = 0.4066 and e^−0.2 = 0.8187, the
+# probabilities 0.4494, 0.1827 and 0.3679, and the loss for the true class 2 is −ln 0.3679
+# ≈ 0.9999. The network favours class 0, so the lesson shows a clear correction.
+SOFTMAX_WEIGHTS = ([[0.4, -0.2], [0.3, 0.6]], [[0.5, -0.5, 1.0], [1.0, 0.2, -0.4]])
+SOFTMAX_BIASES = ([0.1, 0.0], [0.0, 0.1, 0.2])
+
+
+def softmax_network() -> Network:
+    return _fixed_network(
+        (2, 2, 3), ["relu", "softmax"], SOFTMAX_WEIGHTS, SOFTMAX_BIASES, loss="cross_entropy"
+    )
+
+
+def softmax_lesson(x=(0.5, 1.0), target=2, lr=0.5) -> Lesson:
+    """A 2-2-3 softmax classifier with cross-entropy; the target is a class index (0, 1 or 2)
+    or a one-hot row such as (0, 0, 1)."""
+    return Lesson(softmax_network(), x, target, lr, title="Softmax classifier (3 classes)")
+
+
+def logistic_network() -> Network:
+    return _fixed_network(
+        (3, 1),
+        ["sigmoid"],
+        [PERCEPTRON_WEIGHTS[0]],
+        [PERCEPTRON_WEIGHTS[1]],
+        loss="cross_entropy",
+    )
+
+
+def logistic_lesson(x=(0.3, 0.7, -0.5), target=1, lr=0.5) -> Lesson:
+    """The article's perceptron as a logistic unit: σ(−0.08) = 0.48 is the probability of
+    class 1; the target is the class, 0 or 1; binary cross-entropy."""
+    return Lesson(logistic_network(), x, target, lr, title="A logistic unit (two classes)")
+
+
 # ---- custom lessons -------------------------------------------------------------------------
 CUSTOM_LIMITS = {"inputs": (1, 4), "hidden_layers": (0, 3), "hidden": (1, 6), "outputs": (1, 3)}
 
@@ -108,24 +148,32 @@ def make_custom(
     seed: int = 0,
     weights=None,
     biases=None,
+    loss=None,
 ) -> Lesson:
     """A lesson on a network the student builds.
 
     `sizes`: 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs. `activations`:
     one name per layer (output included) or one name for the hidden layers (the output then
-    linear). Weights and biases are typed in (`weights[l]` of shape (fan_in, fan_out),
-    `biases[l]` of fan_out values, each within ±VALUE_LIMIT) or drawn uniformly in (−1, 1)
-    from `seed`, biases zero. Raises LessonError (a ValueError) saying what is wrong with a
-    value, TypeError naming the argument that is not what it should be (None, text, ...).
+    linear); the output may be "softmax" (2 or 3 outputs, one per class), which makes the
+    network a classifier learning with cross-entropy. `loss`: "mse" or "cross_entropy"
+    (default: cross-entropy for a softmax output, else squared error; "cross_entropy" with
+    one sigmoid output is a logistic unit). A classifier's `target` is its true class (an
+    index from 0, or a one-hot row). Weights and biases are typed in (`weights[l]` of shape
+    (fan_in, fan_out), `biases[l]` of fan_out values, each within ±VALUE_LIMIT) or drawn
+    uniformly in (−1, 1) from `seed`, biases zero. Raises LessonError (a ValueError) saying
+    what is wrong with a value, TypeError naming the argument that is not what it should be
+    (None, text, ...).
     """
     sizes = _custom_sizes(sizes)
     n_layers = len(sizes) - 1
     activations = _custom_activations(activations, n_layers)
+    loss = _custom_loss(loss, activations[-1], sizes[-1])
     x = finite_list(x, "the inputs", sizes[0])
-    target = finite_list(target, "the target", sizes[-1])
+    if loss == "mse":
+        target = finite_list(target, "the target", sizes[-1])
     lr = learning_rate(lr)
     seed = whole(seed, "the seed", 0, 2**32 - 1, error=LessonError)
-    net = Network(sizes, activations=activations, init="article", seed=seed)
+    net = Network(sizes, activations=activations, init="article", seed=seed, loss=loss)
     if weights is not None:
         _require_layers(weights, "weights", "weight matrices", n_layers)
         for l, w in enumerate(weights):
@@ -172,8 +220,31 @@ def _custom_sizes(sizes) -> list[int]:
     return checked
 
 
+def _custom_loss(loss, output: str, n_outputs: int) -> str:
+    """The custom network's loss: given, or cross-entropy for a softmax output; the
+    combinations `Network` refuses are said here in the lesson's words."""
+    if loss is None:
+        loss = "cross_entropy" if output == "softmax" else "mse"
+    choice(loss, "loss", ("mse", "cross_entropy"), error=LessonError)
+    if output == "softmax":
+        if n_outputs < 2:
+            raise LessonError(
+                "a softmax output needs 2 or 3 outputs, one per class (over one output it "
+                "always says 1)"
+            )
+        if loss != "cross_entropy":
+            raise LessonError("a softmax output learns with loss='cross_entropy'")
+    elif loss == "cross_entropy" and not (output == "sigmoid" and n_outputs == 1):
+        raise LessonError(
+            "cross-entropy needs a softmax output (2 or 3 classes) or one sigmoid output "
+            "(two classes)"
+        )
+    return loss
+
+
 def _custom_activations(activations, n_layers: int) -> list[str]:
-    """One activation name per layer: given so, or one name for the hidden layers."""
+    """One activation name per layer: given so, or one name for the hidden layers; the
+    output's may also be "softmax"."""
     if isinstance(activations, str):
         activations = [activations] * (n_layers - 1) + ["linear"]
     if not isinstance(activations, Sequence | np.ndarray):
@@ -183,9 +254,17 @@ def _custom_activations(activations, n_layers: int) -> list[str]:
             f"need one activation per layer, output included ({n_layers}); got {len(activations)}"
         )
     names = []
-    for name in activations:
+    for k, name in enumerate(activations):
         if not isinstance(name, str):
             raise TypeError(f"each activation must be a name such as 'relu'; got {shown(name)}")
+        if name.strip().lower() == "softmax":
+            if k != n_layers - 1:
+                raise LessonError(
+                    "softmax can only be the output layer's activation (it turns the "
+                    "outputs into class probabilities)"
+                )
+            names.append("softmax")
+            continue
         try:
             names.append(get_activation(name).name)
         except SettingsError:
@@ -225,18 +304,35 @@ PRESETS: dict[str, Preset] = {
         "0.01 and 0.99 (the classic worked example), learning rate 0.5.",
         sigmoid_lesson,
     ),
+    "softmax": Preset(
+        "softmax",
+        "Softmax classifier (3 classes)",
+        "A 2-2-3 network, ReLU then softmax, learning with cross-entropy: inputs 0.5 and 1.0, "
+        "true class 2. Each exponential, their sum, each probability, −ln p of the true class, "
+        "then the output errors p − y.",
+        softmax_lesson,
+    ),
+    "logistic": Preset(
+        "logistic",
+        "A logistic unit (two classes)",
+        "The perceptron's weighted sum −0.08 through a sigmoid: the probability 0.48 of "
+        "class 1. The true class is 1; binary cross-entropy, learning rate 0.5.",
+        logistic_lesson,
+    ),
     "custom": Preset(
         "custom",
         "Your own network",
         "Choose 1–4 inputs, up to 3 hidden layers of 1–6 neurons, 1–3 outputs, an activation "
-        "per layer, the example, the target, the learning rate and the weights.",
+        "per layer (a softmax output makes a classifier), the example, the target, the "
+        "learning rate and the weights.",
         make_custom,
     ),
 }
 
 
 def make_lesson(name: str, **kw) -> Lesson:
-    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "custom"), with
+    """Build a preset lesson by name ("perceptron", "article", "sigmoid", "softmax",
+    "logistic", "custom"), with
     `kw` passed to its factory (e.g. `make_lesson("article", lr=0.5)`)."""
     choice(name, "lesson", PRESETS, error=LessonError)
     factory = PRESETS[name].factory

@@ -1,7 +1,7 @@
 """The words of a quiz question: what is asked, the formula with a blank, and the hints.
 
 `nncore.lesson.quiz` decides which steps are asked and whether an answer is right; this
-module says it. For each of the seventeen kinds of step it words the question ("What is the
+module says it. For each of the twenty-six kinds of step it words the question ("What is the
 weighted sum z(h₁)?"), blanks the step's formula where its result goes, and writes the first
 two hint levels (which quantities combine; the formula with the numbers in). It also says
 which way an update moves its parameter, and why: the sign of the gradient and the minus of
@@ -95,7 +95,7 @@ def direction_reason(step: LessonStep, facts) -> str:
 # ---- the words of a question ---------------------------------------------------------------
 def blank(text: str, kind: str, latex: bool) -> str:
     """The formula with "?" where its result goes."""
-    if kind in ("new_prediction", "new_loss"):
+    if kind in ("new_prediction", "new_loss", "new_probability", "new_log_loss"):
         head, sep, tail = text.partition(" = ")
         rest = tail.partition("\\quad")[2] if latex else tail.partition(" ")[2]
         return f"{head}{sep}?" + (("\\quad" if latex else " ") + rest if rest else "")
@@ -142,6 +142,24 @@ def question(step: LessonStep, facts, direction: bool) -> str:
         q = f"Will {name} go up or down?" if direction else f"What is the new value of {name}?"
     elif kind == "new_prediction":
         q = f"What is the new prediction {out}, with the updated parameters?"
+    elif kind == "exponential":
+        q = f"What is e^(z({out}) − max z), the exponential of {out}'s shifted sum?"
+    elif kind == "exp_sum":
+        q = "What is the sum of the exponentials?"
+    elif kind == "probability":
+        q = f"What is the probability {out}?"
+    elif kind == "log_loss":
+        q = f"What is the loss −ln {out}, for the true class {j}?"
+    elif kind == "binary_log_loss":
+        q = f"What is the binary cross-entropy, for the true class {int(step.operands['class'])}?"
+    elif kind == "mean_log_loss":
+        q = "What is the loss, the mean cross-entropy of the batch?"
+    elif kind == "prob_error":
+        q = f"What is the output error δ({out}) = {out} − {target}?"
+    elif kind == "new_probability":
+        q = f"What is the new probability {out}, with the updated parameters?"
+    elif kind == "new_log_loss":
+        q = "What is the new cross-entropy after the update?"
     else:
         q = "What is the new loss after the update?"
     if step.sample is not None and facts.batch_size > 1:
@@ -213,6 +231,36 @@ def hint_quantities(step: LessonStep, facts, direction: bool) -> str:
         return f"Subtract learning rate × gradient from the old value of {name}."
     if kind == "new_prediction":
         return "Run the example forward again with every updated weight and bias."
+    if kind == "exponential":
+        return (
+            f"Subtract the largest output sum from z({out}), then raise e to that power "
+            "(the shift keeps e^z from overflowing and cancels in the probabilities)."
+        )
+    if kind == "exp_sum":
+        return "Add up the exponentials of every output."
+    if kind == "probability":
+        return f"Divide {out}'s exponential by the sum of all the exponentials."
+    if kind == "log_loss":
+        return (
+            f"Take the natural log (ln, not log₁₀) of the probability of the true class, "
+            f"{out}, and change its sign."
+        )
+    if kind == "binary_log_loss":
+        return (
+            f"{out} is the probability of class 1. For class 1 the loss is −ln {out}, for "
+            f"class 0 it is −ln(1 − {out}) (natural logs)."
+        )
+    if kind == "mean_log_loss":
+        return f"Add the {m} examples' losses and divide by {m}."
+    if kind == "prob_error":
+        return (
+            f"Subtract the probability the output should have given, {target} (1 for the true "
+            f"class, 0 for the others), from the probability it gave, {out}."
+        )
+    if kind == "new_probability":
+        return "Run the example forward again with every updated weight and bias, softmax included."
+    if kind == "new_log_loss":
+        return "Work the cross-entropy out again from the new probability of the true class."
     return "Work the mean squared error out again from the new predictions."
 
 
@@ -241,6 +289,12 @@ def hint_numbers(step: LessonStep, facts, direction: bool, blanked: str) -> str:
     if kind in ("weight_grad", "bias_grad") and facts.batch_size > 1:
         total = step.value * facts.batch_size
         return f"{blanked.rpartition(' = ')[0]} = {fmt(total)} / {facts.batch_size} = ?"
+    if kind == "mean_log_loss":
+        terms = [v for k, v in ops.items() if k.startswith("loss_")]
+        return f"{blanked.rpartition(' = ')[0]} = {fmt(sum(terms))} / {len(terms)} = ?"
+    if kind == "exponential":
+        shifted = ops["z"] - ops["largest"]
+        return f"{blanked.rpartition(' = ')[0]} = e^({fmt(shifted)}) = ?"
     if kind == "loss":
         diffs = [v for k, v in ops.items() if k.startswith("error_")]
         squares = sum(d * d for d in diffs)

@@ -352,6 +352,10 @@ class Quiz:
                 return self._new_prediction_numbers(step)
             if step.kind == "new_loss":
                 return self._new_loss_numbers()
+            if step.kind == "new_probability":
+                return self._new_probability_numbers(step)
+            if step.kind == "new_log_loss":
+                return self._new_log_loss_numbers()
             return hint_numbers(step, self._facts, direction, self.prompt(k).blanked)
         if direction:
             return f"It {direction_verb(step)}: {direction_reason(step, self._facts)}."
@@ -372,6 +376,38 @@ class Quiz:
             f"With the updated parameters z({out}) = {terms} + {operand(net.biases[L - 1][0, j])} "
             f"= {fmt(rec.z[L - 1][0, j])}, and {out} is its {word} activation = ?"
         )
+
+    def _new_probability_numbers(self, step: LessonStep) -> str:
+        """A classifier's new output sums, from which its new probability follows."""
+        net, L, j = self.lesson.network_after(), self.lesson.network.n_layers, step.neuron or 0
+        s = step.sample or 0
+        z = net.forward(self.lesson.X[s : s + 1]).z[L - 1][0]  # (k,): the new output sums
+        nm = self._facts.names
+        out = nm.node(nm.L, j)
+        if self.lesson.task == "binary":
+            return f"With the updated parameters z({out}) = {fmt(z[0])}, and {out} = σ(z) = ?"
+        sums = ", ".join(f"z({nm.node(nm.L, k)}) = {fmt(v)}" for k, v in enumerate(z))
+        return (
+            f"With the updated parameters the output sums are {sums}; {out} is e^(z({out}) − "
+            f"max z) divided by the sum of every output's e^(z − max z) = ?"
+        )
+
+    def _new_log_loss_numbers(self) -> str:
+        """The new cross-entropy from the new probability of each example's true class."""
+        classes = self.lesson.classes or ()
+        binary = self.lesson.task == "binary"
+        terms = []
+        for st in self.lesson.steps:
+            if st.kind != "new_probability":
+                continue
+            c = classes[st.sample or 0]
+            if binary:
+                terms.append(f"−ln({fmt(st.value if c == 1 else 1 - st.value)})")
+            elif st.neuron == c:
+                terms.append(f"−ln({fmt(st.value)})")
+        if len(terms) == 1:
+            return f"CE = {terms[0]} = ?"
+        return f"CE = ({' + '.join(terms)}) / {len(terms)} = ?"
 
     def _new_loss_numbers(self) -> str:
         """The new loss written out from the new predictions and their targets."""

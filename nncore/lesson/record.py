@@ -66,7 +66,10 @@ class LessonState:
     - `products[edge]` forward products input × weight, `backprop_products[edge]` δ × weight;
     - `grads[edge]` ∂L/∂w and `grads[("bias", layer, j)]` ∂L/∂b, averaged over the batch;
     - `weights`, `biases`: the parameters, with the ones updated so far already moved;
-    - `loss` (plain MSE before the update), `new_loss` (after), `new_predictions`.
+    - `loss` (plain MSE before the update; a classifier's mean cross-entropy), `new_loss`
+      (after), `new_predictions` (a classifier's: its new probabilities).
+    - A softmax output's activations `a` are its probabilities, filled in by the
+      "probability" steps (its exponentials and their sum are steps only).
     """
 
     step_index: int

@@ -1,4 +1,4 @@
-"""The lesson's vocabulary: its five phases and seventeen kinds of step, in lesson order.
+"""The lesson's vocabulary: its five phases and twenty-six kinds of step, in lesson order.
 
 Every text that names a phase or a kind of step lives here once, so the engine, the hand-outs
 and the app's panels all say the same thing:
@@ -8,7 +8,11 @@ and the app's panels all say the same thing:
 - a `StepKind` has a `title` ("weight gradient"), a one-symbol `caption` for the bubble drawn
   on the network ("∂L/∂w"), the phase it belongs to and whether it is about a bias.
 
-`PHASES` and `KINDS` keep the plain names the rest of the code has always used.
+`PHASES` and `KINDS` keep the plain names the rest of the code has always used. Seventeen
+kinds are those of every lesson (squared error); the other nine only appear in a classifier's
+lesson (`CLASSIFIER_STEP_KINDS`): the softmax's exponentials, their sum and the probabilities,
+the cross-entropy −log p of the true class, the output errors p − y and the check's new
+probabilities and cross-entropy.
 """
 
 from __future__ import annotations
@@ -77,10 +81,17 @@ STEP_KINDS: tuple[StepKind, ...] = (
     StepKind("bias", "forward", "add the bias", "b", about_bias=True),
     StepKind("sum", "forward", "weighted sum z", "z"),
     StepKind("activation", "forward", "activation a", "a"),
+    StepKind("exponential", "forward", "exponential e^z", "e^z"),
+    StepKind("exp_sum", "forward", "sum of the exponentials", "Σ e^z"),
+    StepKind("probability", "forward", "probability p", "p"),
     StepKind("prediction", "loss", "prediction", "ŷ"),
     StepKind("error", "loss", "error", "y − ŷ"),
     StepKind("loss", "loss", "loss", "MSE"),
+    StepKind("log_loss", "loss", "cross-entropy −log p", "−log p"),
+    StepKind("binary_log_loss", "loss", "binary cross-entropy", "BCE"),
+    StepKind("mean_log_loss", "loss", "mean cross-entropy", "CE"),
     StepKind("output_error", "backward", "output error δ", "δ"),
+    StepKind("prob_error", "backward", "output error p − y", "p − y"),
     StepKind("weight_grad", "backward", "weight gradient", "∂L/∂w"),
     StepKind("bias_grad", "backward", "bias gradient", "∂L/∂b", about_bias=True),
     StepKind("backprop_product", "backward", "error × weight", "δ × w"),
@@ -90,6 +101,21 @@ STEP_KINDS: tuple[StepKind, ...] = (
     StepKind("bias_update", "update", "new bias", "new b", about_bias=True),
     StepKind("new_prediction", "check", "new prediction", "new ŷ"),
     StepKind("new_loss", "check", "new loss", "new MSE"),
+    StepKind("new_probability", "check", "new probability", "new p"),
+    StepKind("new_log_loss", "check", "new cross-entropy", "new CE"),
+)
+
+# The kinds only a classifier's lesson has (loss="cross_entropy", a softmax or sigmoid output).
+CLASSIFIER_STEP_KINDS: tuple[str, ...] = (
+    "exponential",
+    "exp_sum",
+    "probability",
+    "log_loss",
+    "binary_log_loss",
+    "mean_log_loss",
+    "prob_error",
+    "new_probability",
+    "new_log_loss",
 )
 
 PHASE_BY_NAME: dict[str, Phase] = {p.name: p for p in LESSON_PHASES}

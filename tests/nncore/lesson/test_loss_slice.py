@@ -6,15 +6,18 @@ import numpy as np
 import pytest
 
 from nncore.lesson import PRESETS, Lesson, LessonError, article_network, make_custom, make_lesson
-from nncore.lesson.loss_slice import LOSS_NAME, loss_slice
+from nncore.lesson.loss_slice import CLASSIFIER_LOSS_NAME, LOSS_NAME, loss_slice
+from nncore.network import Network
 
 
 def lessons():
     batch = (np.array([[0.1, 0.3], [0.5, -0.2], [-0.4, 0.9]]), np.array([[0.2], [0.1], [0.3]]))
     tanh = make_custom((3, 2, 2), ("tanh", "sigmoid"), x=(0.2, -0.5, 0.9), target=(0.3, -0.1))
+    classes = Network([2, 3, 3], ["tanh", "softmax"], seed=5, loss="cross_entropy")
     return [make_lesson(name) for name in PRESETS] + [
         Lesson(article_network(), batch=batch, lr=0.1),
         tanh,
+        Lesson(classes, batch=(batch[0], [2, 0, 1]), lr=0.3),  # a softmax batch of three
     ]
 
 
@@ -35,6 +38,19 @@ def half_mse_by_hand(weights, biases, activations, X, Y) -> float:
     return float(0.5 * np.sum((A - Y) ** 2) / X.shape[0])
 
 
+def cross_entropy_by_hand(weights, biases, activations, X, Y) -> float:
+    """(1/m) Σ −ln p(true class) with math.log, a forward pass written out here (Y one-hot,
+    or the class 0/1 of one sigmoid output)."""
+    A = X  # (m, n_in)
+    for W, b, act in zip(weights, biases, activations):
+        A = act.f(A @ W + b)  # (m, fan_out)
+    if A.shape[1] == 1:
+        terms = [-np.log(p if y == 1 else 1 - p) for p, y in zip(A[:, 0], Y[:, 0])]
+    else:
+        terms = [-np.log(row[int(np.argmax(y))]) for row, y in zip(A, Y)]
+    return float(np.mean(terms))
+
+
 def moved(lesson, key, value):
     weights = [w.copy() for w in lesson.network.weights]
     biases = [b.copy() for b in lesson.network.biases]
@@ -42,7 +58,8 @@ def moved(lesson, key, value):
         biases[key[1]][0, key[2]] = value
     else:
         weights[key[0]][key[1], key[2]] = value
-    return half_mse_by_hand(weights, biases, lesson.network.activations, lesson.X, lesson.Y)
+    by_hand = cross_entropy_by_hand if lesson.network.is_classifier else half_mse_by_hand
+    return by_hand(weights, biases, lesson.network.activations, lesson.X, lesson.Y)
 
 
 def test_the_slope_at_the_current_value_is_the_backprop_gradient():
@@ -67,6 +84,11 @@ def test_the_curve_is_the_loss_with_only_that_parameter_moved():
             assert np.allclose(s.values - s.current, -(s.values[::-1] - s.current))
             for v, loss in zip(s.values[::5], s.losses[::5]):
                 assert loss == pytest.approx(moved(lesson, key, v), rel=1e-12, abs=1e-15)
+            if lesson.network.is_classifier:
+                # a classifier's slice is the very cross-entropy its loss steps show
+                assert s.current_loss == pytest.approx(lesson.loss_before, rel=1e-12)
+                assert s.loss_name == CLASSIFIER_LOSS_NAME
+                continue
             # at the current value: the loss the lesson shows (plain MSE) times n_out / 2
             assert s.current_loss == pytest.approx(lesson.loss_before * n_out / 2, rel=1e-12)
             assert s.loss_name == LOSS_NAME

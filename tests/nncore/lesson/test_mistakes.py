@@ -10,6 +10,8 @@ Random numbers far from every slip get no diagnosis.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +20,7 @@ from nncore.formatting import digits_to_show, fmt
 from nncore.lesson import CUSTOM_LIMITS, PRESETS, Lesson, article_network, make_custom, make_lesson
 from nncore.lesson.mistakes import DIAGNOSES, facts_of, mistakes_for
 from nncore.lesson.quiz import Quiz
+from nncore.network import Network
 
 REQUIRED = (
     "sign",
@@ -66,9 +69,32 @@ def largest_lesson() -> Lesson:
     return Lesson(base.network, batch=(X, np.zeros((3, 3))), lr=0.1)
 
 
+def classifier_lessons() -> list[Lesson]:
+    """A softmax batch (tanh hidden layer) and a logistic batch, seeded weights."""
+    X = np.array([[0.1, 0.3], [0.5, -0.2], [-0.4, 0.9]])  # (3, 2)
+    softmax = Network([2, 3, 3], ["tanh", "softmax"], seed=5, loss="cross_entropy")
+    binary = Network([2, 2, 1], ["relu", "sigmoid"], seed=6, loss="cross_entropy")
+    return [
+        Lesson(softmax, batch=(X, [2, 0, 1]), lr=0.3),
+        Lesson(binary, batch=(X, [1, 0, 1]), lr=0.5),
+    ]
+
+
+CLASSIFIER_CODES = (
+    "no_shift",
+    "no_exp",
+    "missing_term",
+    "not_normalised",
+    "inverted",
+    "wrong_class",
+    "log10",
+    "one_hot",
+)
+
 LESSONS = (
     [make_lesson(name) for name in PRESETS]
     + [batch_lesson(), largest_lesson()]
+    + classifier_lessons()
     + random_lessons(16)
 )
 
@@ -153,10 +179,45 @@ def slips(lesson, step) -> list[tuple[str, float, float]]:
         if all(u is not None for u in ups):
             before = sum(a * u for a, u in zip(inputs, ups)) / m
             found.append(("activation", before, abs(before)))
-    if kind == "new_prediction":
+    if kind in ("new_prediction", "new_probability"):
         found.append(("old_value", ops["previous"], 0.0))
-    if kind == "new_loss":
+    if kind in ("new_loss", "new_log_loss"):
         found.append(("old_value", ops["loss_before"], 0.0))
+    found += classifier_slips(step)
+    return found
+
+
+def classifier_slips(step) -> list[tuple[str, float, float]]:
+    """The slips of a classifier's own steps, worked out again with math.exp and math.log."""
+    ops, kind, v = step.operands, step.kind, step.value
+    found: list[tuple[str, float, float]] = []
+    if kind == "exponential":
+        found.append(("no_shift", math.exp(ops["z"]), math.exp(ops["z"])))
+        found.append(("no_exp", ops["z"] - ops["largest"], abs(ops["z"] - ops["largest"])))
+    if kind == "exp_sum":
+        exps = [x for name, x in ops.items() if name.startswith("exp_")]
+        found += [("missing_term", v - e, abs(v - e)) for e in exps]
+    if kind == "probability":
+        found.append(("not_normalised", ops["exp"], ops["exp"]))
+        found.append(("inverted", ops["sum"] / ops["exp"], ops["sum"] / ops["exp"]))
+    if kind == "log_loss":
+        c = int(ops["class"])
+        probs = [x for name, x in ops.items() if name.startswith("p_")]
+        found += [
+            ("wrong_class", -math.log(p), -math.log(p)) for k, p in enumerate(probs) if k != c
+        ]
+        found.append(("log10", -math.log10(probs[c]), -math.log10(probs[c])))
+    if kind == "binary_log_loss":
+        p = ops["probability"] if ops["class"] == 1 else 1 - ops["probability"]
+        found.append(("wrong_class", -math.log(1 - p), -math.log(1 - p)))
+        found.append(("log10", -math.log10(p), -math.log10(p)))
+    if kind == "mean_log_loss":
+        total = sum(x for name, x in ops.items() if name.startswith("loss_"))
+        found.append(("batch_mean", total, total))
+    if kind == "prob_error":
+        p, y = ops["probability"], ops["target"]
+        found.append(("one_hot", p, abs(p)))
+        found.append(("desired_vs_gradient", y - p, abs(y - p)))
     return found
 
 
@@ -222,6 +283,8 @@ def test_each_slip_is_diagnosed_wherever_it_can_be_told_apart():
     for code in REQUIRED:
         if code != "unreadable":
             assert seen.get(code, 0) > 0, code
+    for code in CLASSIFIER_CODES:  # every classifier slip is met at least once
+        assert seen.get(code, 0) > 0, code
 
 
 @settings(max_examples=25, deadline=None)

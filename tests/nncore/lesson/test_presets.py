@@ -8,7 +8,7 @@ from nncore.lesson import PRESETS, Preset, make_custom, make_lesson
 
 
 def test_preset_registry():
-    assert set(PRESETS) == {"perceptron", "article", "sigmoid", "custom"}
+    assert set(PRESETS) == {"perceptron", "article", "sigmoid", "softmax", "logistic", "custom"}
     for name, preset in PRESETS.items():
         assert isinstance(preset, Preset) and preset.name == name
         assert preset.title and preset.description and callable(preset.factory)

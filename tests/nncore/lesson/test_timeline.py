@@ -10,8 +10,17 @@ import random
 
 import pytest
 
-from nncore.lesson import GRANULARITIES, PHASES, PRESETS, Lesson, make_lesson
+from nncore.lesson import (
+    CLASSIFIER_STEP_KINDS,
+    GRANULARITIES,
+    PHASES,
+    PRESETS,
+    Lesson,
+    make_lesson,
+)
 from nncore.network import Network
+
+SOFTMAX_KINDS = ("exponential", "exp_sum", "probability")
 
 
 def state_signature(state):
@@ -143,7 +152,12 @@ def test_granularity_boundaries_nest(name):
                 assert lesson.next_index(k, g) == b and lesson.prev_index(k, g) == a
         assert lesson.next_index(n, g) == n and lesson.prev_index(0, g) == 0
     # every neuron group of the forward pass is one neuron's whole computation
-    forward_neurons = [s for s in lesson.steps if s.phase == "forward"]
+    # (a softmax's steps are one unit of their own: the whole output layer's)
+    forward_neurons = [
+        s for s in lesson.steps if s.phase == "forward" and s.kind not in CLASSIFIER_STEP_KINDS
+    ]
+    softmax_units = {s.group["neuron"] for s in lesson.steps if s.kind in SOFTMAX_KINDS}
+    assert len(softmax_units) == (lesson.batch_size if lesson.task == "softmax" else 0)
     groups = {}
     for s in forward_neurons:
         groups.setdefault(s.group["neuron"], set()).add((s.layer, s.neuron, s.sample))

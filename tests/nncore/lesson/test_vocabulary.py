@@ -2,7 +2,8 @@
 
 The expected tables below are the texts the app showed before the vocabulary existed
 (`app/lesson_panel.py` PHASE_TITLES, KIND_TITLES, BIAS_STEP_KINDS; `app/step_tab.py`
-BUBBLE_CAPTIONS), written out so that switching the app over cannot change a word.
+BUBBLE_CAPTIONS), written out so that switching the app over cannot change a word; the nine
+kinds of a classifier's lesson (issue 11) are written in among them, in lesson order.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 
 from nncore.lesson import (
     BIAS_STEP_KINDS,
+    CLASSIFIER_STEP_KINDS,
     KIND_BY_NAME,
     KINDS,
     LESSON_PHASES,
@@ -35,10 +37,17 @@ APP_KIND_TITLES = {
     "bias": "add the bias",
     "sum": "weighted sum z",
     "activation": "activation a",
+    "exponential": "exponential e^z",
+    "exp_sum": "sum of the exponentials",
+    "probability": "probability p",
     "prediction": "prediction",
     "error": "error",
     "loss": "loss",
+    "log_loss": "cross-entropy −log p",
+    "binary_log_loss": "binary cross-entropy",
+    "mean_log_loss": "mean cross-entropy",
     "output_error": "output error δ",
+    "prob_error": "output error p − y",
     "weight_grad": "weight gradient",
     "bias_grad": "bias gradient",
     "backprop_product": "error × weight",
@@ -48,16 +57,25 @@ APP_KIND_TITLES = {
     "bias_update": "new bias",
     "new_prediction": "new prediction",
     "new_loss": "new loss",
+    "new_probability": "new probability",
+    "new_log_loss": "new cross-entropy",
 }
 APP_BUBBLE_CAPTIONS = {
     "product": "input × weight",
     "bias": "b",
     "sum": "z",
     "activation": "a",
+    "exponential": "e^z",
+    "exp_sum": "Σ e^z",
+    "probability": "p",
     "prediction": "ŷ",
     "error": "y − ŷ",
     "loss": "MSE",
+    "log_loss": "−log p",
+    "binary_log_loss": "BCE",
+    "mean_log_loss": "CE",
     "output_error": "δ",
+    "prob_error": "p − y",
     "weight_grad": "∂L/∂w",
     "bias_grad": "∂L/∂b",
     "backprop_product": "δ × w",
@@ -67,6 +85,8 @@ APP_BUBBLE_CAPTIONS = {
     "bias_update": "new b",
     "new_prediction": "new ŷ",
     "new_loss": "new MSE",
+    "new_probability": "new p",
+    "new_log_loss": "new CE",
 }
 
 
@@ -104,4 +124,11 @@ def test_every_step_speaks_the_vocabulary(name):
         kinds_seen.add(step.kind)
     phases_in_order = list(dict.fromkeys(s.phase for s in lesson.steps))
     assert phases_in_order == list(PHASES)
-    assert {"product", "sum", "loss", "weight_grad", "bias_update", "new_loss"} <= kinds_seen
+    if lesson.task == "regression":
+        assert {"product", "sum", "loss", "weight_grad", "bias_update", "new_loss"} <= kinds_seen
+        assert not kinds_seen & set(CLASSIFIER_STEP_KINDS)
+    else:
+        assert {"product", "sum", "prob_error", "weight_grad", "new_log_loss"} <= kinds_seen
+        assert not kinds_seen & {"prediction", "error", "loss", "output_error", "new_loss"}
+        softmax = {"exponential", "exp_sum", "probability", "log_loss"}
+        assert softmax <= kinds_seen if lesson.task == "softmax" else not softmax & kinds_seen
