@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         "preset",
         nargs="?",
         metavar="LESSON",
-        help="perceptron, article, sigmoid or custom, or a lesson file FILE.nnlesson",
+        help="perceptron, article, sigmoid, softmax, logistic or custom, or a lesson file FILE.nnlesson",
     )
     s.add_argument(
         "--format",

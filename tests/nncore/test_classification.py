@@ -15,7 +15,7 @@ from nncore import Network, SettingsError
 from nncore.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation
 from nncore.classification import accuracy, confusion_matrix, label_indices
 from nncore.gradcheck import numerical_gradient
-from nncore.lesson import Lesson, LessonError
+from nncore.lesson import Lesson
 from nncore.losses import class_indices, cross_entropy
 
 HIDDEN = ["relu", "tanh", "sigmoid", "leaky_relu"]
@@ -218,14 +218,15 @@ def test_softmax_is_kept_out_of_the_elementwise_activations():
         get_activation("softmax")
 
 
-def test_the_lesson_refuses_a_classifier_in_words():
+def test_the_lesson_takes_a_classifier_apart():
     soft = _classifier("softmax", "relu")
-    with pytest.raises(LessonError, match="cannot narrate yet"):
-        Lesson(soft, x=[0.1, 0.2], target=[1])
+    lesson = Lesson(soft, x=[0.1, 0.2], target=[1])
+    assert lesson.task == "softmax"
+    assert lesson.loss_before == pytest.approx(float(soft.loss(np.array([[0.1, 0.2]]), [1])))
     sig = _classifier("sigmoid", "relu")
-    with pytest.raises(LessonError, match="cannot narrate yet"):
-        Lesson(sig, x=[0.1, 0.2], target=[1])
-    Lesson(Network([2, 2, 1], ["relu", "sigmoid"]), x=[0.1, 0.2], target=[0.5])  # mse: fine
+    assert Lesson(sig, x=[0.1, 0.2], target=[1]).task == "binary"
+    mse = Lesson(Network([2, 2, 1], ["relu", "sigmoid"]), x=[0.1, 0.2], target=[0.5])
+    assert mse.task == "regression"
 
 
 # ---- metrics --------------------------------------------------------------------------------
