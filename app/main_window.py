@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.presentation = Presentation(self, self.step_tab)
         self.step_tab.presentationRequested.connect(self.set_presentation)
         self.tabs.currentChanged.connect(self._leave_presentation_off_the_step_tab)
+        self.train_tab.step_through_requested.connect(self.step_through_trained)
         theme.changed.connect(self._on_theme_changed)
         app = QApplication.instance()
         if app is not None:
@@ -413,6 +414,19 @@ class MainWindow(QMainWindow):
         else:
             self.showFullScreen()
         self.action_full_screen.setChecked(self.isFullScreen())
+
+    def step_through_trained(self, lesson, words: str) -> None:
+        """Show the Train tab's network (`lesson`, from "Step through this network…") in the
+        Step tab as a network of one's own, Reset going back to the trained weights."""
+        if self.step_tab.guard is not None and self.step_tab.guard("lesson_choice"):
+            self.train_tab.status_label.setText(
+                "The Step through tab holds a locked lesson file: unlock it (View ▸ Unlock "
+                "lesson) to take this network apart there."
+            )
+            return
+        self.tabs.setCurrentWidget(self.step_tab)
+        self.step_tab.open_lesson(lesson, "custom", lesson.network, [])
+        self.step_tab.show_message(words, standing=True)
 
     # ----------------------------------------------------------------- file actions
 

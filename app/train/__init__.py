@@ -1,17 +1,21 @@
-"""The Train tab: a real regressor trained live on a function of two inputs.
+"""The Train tab: a real network trained live on two inputs, a regressor of a function or a
+classifier of points.
 
 Modules without Qt (tested without a display): `session` (data settings and prepared data,
 layer sizes, the run's history, the texts about a run), `phases` (the run's phases and the
 transition table between them), `pacing` (how often the live views redraw),
 `weight_files` (what the tab stores in and reads from a weight file), `limits` (the tab's
 own limits: the widgets' ranges, the layers it allows, the longest history it opens, and the
-checks a file must pass against them) and `reader_process` (reading a large weight file in
-a child process).
+checks a file must pass against them), `reader_process` (reading a large weight file in
+a child process), `lesson_settings` (the tab's settings in a lesson file) and `step_handoff`
+(the words of "Step through this network").
 
 Qt modules: `tab` (TrainTab, the composition), `data_panel`, `model_panel`, `run_controls`,
-`banner`, `views`, `worker` (the training thread), `opening` (opening a weight file while the
-window goes on drawing), `form` (helpers for the panels) and `screenshots` (the states of
-the screenshot mode). `bench_open` and `bench_csv` are measurements, not part of the app
-(what they share is in `bench_stalls`). This file imports nothing, so that importing a
-Qt-free module does not load Qt.
+`banner`, `views`, `neuron_maps_panel` (every neuron's map, computed only while on show),
+`step_point_dialog` (which training point to take apart in Step through), `worker` (the
+training thread), `opening` (opening a weight file while the window goes on drawing), `form`
+(helpers for the panels) and `screenshots` (the states of the screenshot mode). `bench_open`,
+`bench_csv` and `bench_neuron_maps` are measurements, not part of the app (what the first two
+share is in `bench_stalls`). This file imports nothing, so that importing a Qt-free module
+does not load Qt.
 """

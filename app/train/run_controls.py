@@ -57,6 +57,9 @@ class RunControls(QGroupBox):
         )
         grid.addWidget(self.open_button, 4, 0, 1, 1)
         grid.addWidget(self.export_button, 4, 1, 1, 2)
+        self.step_through_button = QPushButton("Step through this network…")
+        self.step_through_button.setEnabled(False)
+        grid.addWidget(self.step_through_button, 5, 0, 1, 3)
 
     def show_phase(self, phase: RunPhase, can_train: bool, data_ok: bool, can_export: bool) -> None:
         """Enable what makes sense in `phase`. `can_train`: there is a run with epochs

@@ -60,14 +60,21 @@ from app.train.session import (
     continuation_config,
     progress_text,
 )
+from app.train.step_handoff import opened_message, point_words
+from app.train.step_point_dialog import StepPointDialog
 from app.train.views import TrainViews
 from app.train.weight_files import export_meta
 from app.train.worker import TrainingSnapshot, TrainingThread
 from app.widgets.colormaps import connect_theme_changed
 from nncore import training, weightfile
 from nncore.errors import NNCoreError
+from nncore.lesson import LR_LIMIT, trained
 from nncore.safetext import one_line, shown
 
+STEP_THROUGH_TIP = (
+    "Open the network shown in the Step through tab on one of its training points, and take "
+    "one iteration of it apart: every sum, activation, gradient and update"
+)
 MID_RUN_NOTE = " (changed mid-run)"  # after a run's learning rate in its legend label
 
 FRESH, RUNNING, PAUSING, PAUSED, FINISHED = (
@@ -91,6 +98,7 @@ class TrainTab(QWidget):
     state_changed = Signal(str)
     refreshed = Signal()
     run_finished = Signal(object)
+    step_through_requested = Signal(object, str)  # a Lesson on the trained network, its words
     _start_loop = Signal(int)
     _step = Signal(int, int)
     _publish = Signal(int)
@@ -177,6 +185,8 @@ class TrainTab(QWidget):
         self.step_button.clicked.connect(self.step_one_epoch)
         self.export_button.clicked.connect(self.export_weights_dialog)
         self.open_button.clicked.connect(self.open_weights_dialog)
+        self.step_through_button = c.step_through_button
+        self.step_through_button.clicked.connect(self.step_through_dialog)
 
         self._controls_scroll = scrolling_column(
             self.run_controls, self.data_panel, self.model_panel
@@ -527,6 +537,9 @@ class TrainTab(QWidget):
             can_export=self.last_snapshot is not None,
         )
         self.banner.action.setEnabled(data_ok and model_ok and not s.live and not self._locked())
+        problem = self._step_through_problem()
+        self.step_through_button.setEnabled(problem is None)
+        self.step_through_button.setToolTip(problem or STEP_THROUGH_TIP)
         if self._locked():  # nothing may start, reset or open while a file is read
             for button in (self.start_button, self.step_button, self.reset_button):
                 button.setEnabled(False)
@@ -623,6 +636,58 @@ class TrainTab(QWidget):
         )
         if path:
             self.open_weights(path)
+
+    # ---- the trained network in Step through ------------------------------------------------
+    def _step_through_problem(self) -> str | None:
+        """Why the shown network cannot be opened in Step through now, or None."""
+        if self.last_snapshot is None or self.run is None or self.prepared is None:
+            return "Train a network (or open a weight file) first, then take it apart here."
+        if self.state.busy or self._locked():
+            return "Pause or wait for the run to end, then take its network apart."
+        problem = trained.step_through_problem(self.last_snapshot.state.network)
+        return None if problem is None else problem + "."
+
+    def step_through_dialog(self) -> None:
+        """Ask which training point, then open the network on it in Step through."""
+        if self._step_through_problem() is not None:
+            return
+        network, normaliser = self.last_snapshot.state.network, self.run.normaliser
+        data = self.prepared.train
+        losses = trained.point_losses(network, normaliser, data.X, data.y)
+
+        def describe(i: int) -> str:
+            prediction = trained.prediction_at(network, normaliser, data.X[i])
+            target = data.y[i, 0]
+            return point_words(data.X[i], target, prediction, data.classes, losses[i])
+
+        hardest = int(losses.argmax())
+        dialog = StepPointDialog(len(data), hardest, describe, network.architecture, self)
+        if dialog.exec() == StepPointDialog.DialogCode.Accepted:
+            self.step_through_point(dialog.chosen())
+
+    def step_through_point(self, index: int) -> bool:
+        """Emit `step_through_requested` with a lesson on training point `index` (0-based);
+        a message in the status line if it cannot be built."""
+        problem = self._step_through_problem()
+        if problem is not None:
+            self.status_label.setText(problem)
+            return False
+        network, normaliser = self.last_snapshot.state.network, self.run.normaliser
+        config, data = self.run.config, self.prepared.train
+        x, target = data.X[index], data.y[index]
+        lr = min(config.lr, LR_LIMIT)
+        try:
+            lesson = trained.lesson_from_trained(
+                network, normaliser, x, int(target[0]) if data.classes else target, lr
+            )
+        except ValueError as err:
+            self.status_label.setText(f"Cannot step through this network: {err}")
+            return False
+        words = opened_message(
+            network.architecture, index + 1, x, lesson.X[0], config.optimizer, lr
+        )
+        self.step_through_requested.emit(lesson, words)
+        return True
 
     def export_weights_dialog(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(

@@ -8,7 +8,9 @@ numbers training computed. `lesson_from_trained` does that translation and nothi
 
 Only small networks can be read step by step: `step_through_problem` says in words why a
 network does not fit (the same limits as the Step tab's own network, `CUSTOM_LIMITS`), or
-returns None when it does.
+returns None when it does. `point_losses` says which training point the network gets most
+wrong (the most instructive one to take apart) and `prediction_at` what it predicts at a point,
+in the units the student knows.
 """
 
 from __future__ import annotations
@@ -45,6 +47,32 @@ def step_through_problem(network: Network) -> str | None:
             "a lesson works with (the run diverged?)"
         )
     return None
+
+
+def point_losses(network: Network, normaliser: Normaliser, X, y) -> np.ndarray:
+    """Each point's loss as training measured it, shape (n,): the squared error of the
+    normalised prediction, or a classifier's −log p(true class)."""
+    X_seen = normaliser.transform_x(np.asarray(X, dtype=np.float64))
+    p = network.predict(X_seen).astype(np.float64)  # (n, n_outputs)
+    if not network.is_classifier:
+        y_seen = normaliser.transform_y(np.asarray(y, dtype=np.float64).reshape(len(p), -1))
+        return np.mean((p - y_seen) ** 2, axis=1)
+    classes = np.asarray(y).reshape(-1).astype(np.int64)  # (n,)
+    if p.shape[1] == 1:  # one sigmoid output: the probability of class 1
+        p = np.hstack([1.0 - p, p])
+    tiny = np.finfo(np.float64).tiny  # a probability of 0 is a loss of 708, not infinity
+    return -np.log(np.maximum(p[np.arange(len(p)), classes], tiny))
+
+
+def prediction_at(network: Network, normaliser: Normaliser, x) -> np.ndarray:
+    """What `network` predicts at the point `x` (original units): the prediction in the
+    target's units, or a classifier's probability for each class. Shape (n_outputs,), or
+    (2,) for one sigmoid output."""
+    x_seen = normaliser.transform_x(np.asarray(x, dtype=np.float64).reshape(1, -1))
+    p = network.predict(x_seen).astype(np.float64)
+    if not network.is_classifier:
+        return normaliser.inverse_y(p)[0]
+    return np.array([1.0 - p[0, 0], p[0, 0]]) if p.shape[1] == 1 else p[0]
 
 
 def lesson_from_trained(

@@ -21,6 +21,7 @@ QT_FREE = [
     "app.train.reader_process",
     "app.widgets.marching_squares",
     "app.widgets.neuron_maps_layout",
+    "app.train.step_handoff",
 ]
 GUI_PACKAGES = ["PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2", "qtpy"]
 

@@ -5,7 +5,12 @@ import pytest
 
 from nncore import Network
 from nncore.lesson import LessonError
-from nncore.lesson.trained import lesson_from_trained, step_through_problem
+from nncore.lesson.trained import (
+    lesson_from_trained,
+    point_losses,
+    prediction_at,
+    step_through_problem,
+)
 from nncore.normaliser import Normaliser
 
 
@@ -64,3 +69,40 @@ def test_a_diverged_network_is_refused_in_words():
 def test_a_small_network_fits():
     net, *_ = _trained_like((2, 3, 1))
     assert step_through_problem(net) is None
+
+
+def test_point_losses_name_the_point_the_network_gets_most_wrong():
+    net, norm, X, y = _trained_like()
+    losses = point_losses(net, norm, X, y)
+    # Each one, independently: the lesson on that point starts from that very loss.
+    for i in range(len(X)):
+        lesson = lesson_from_trained(net, norm, X[i], y[i], lr=0.1)
+        assert losses[i] == pytest.approx(lesson.loss_before)
+
+
+def test_prediction_at_speaks_the_targets_units():
+    net, norm, X, y = _trained_like()
+    z = net.predict(norm.transform_x(X[2:3]))[0, 0]
+    assert prediction_at(net, norm, X[2])[0] == pytest.approx(z * y.std() + y.mean())
+
+
+def test_a_classifiers_points_and_predictions_are_probabilities():
+    net = Network([2, 3, 3], ["relu", "softmax"], loss="cross_entropy", seed=1)
+    X = np.array([[1.0, 2.0], [-3.0, 0.5], [4.0, -4.0]])
+    labels = np.array([2, 0, 1])
+    norm = Normaliser.fit(X, labels.reshape(-1, 1).astype(float))
+    p = net.predict(norm.transform_x(X))
+    np.testing.assert_allclose(point_losses(net, norm, X, labels), -np.log(p[[0, 1, 2], labels]))
+    np.testing.assert_allclose(prediction_at(net, norm, X[1]), p[1])
+    lesson = lesson_from_trained(net, norm, X[0], 2, lr=0.1)
+    assert lesson.task == "softmax"
+    assert lesson.loss_before == pytest.approx(-np.log(p[0, 2]))
+
+
+def test_one_sigmoid_output_gives_both_classes_probabilities():
+    net = Network([2, 2, 1], ["relu", "sigmoid"], loss="cross_entropy", seed=2)
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    norm = Normaliser.fit(X, np.zeros((2, 1)))
+    p1 = net.predict(norm.transform_x(X))[:, 0]
+    np.testing.assert_allclose(prediction_at(net, norm, X[0]), [1 - p1[0], p1[0]])
+    np.testing.assert_allclose(point_losses(net, norm, X, [1, 0]), -np.log([p1[0], 1 - p1[1]]))
