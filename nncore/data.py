@@ -47,6 +47,7 @@ __all__ = [
     "mesh_points",
     "sample_uniform",
     "classification",
+    "sign_classes",
     "CLASS_DATASETS",
     "grid_points",
     "sample_count",
@@ -431,6 +432,46 @@ def _spiral(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
 
 
 _CLASS_MAKERS = {"circle": _circle, "xor": _xor, "gaussians": _gaussians, "spiral": _spiral}
+
+
+def sign_classes(
+    fn: str | TargetFunction, n: int = 400, *, seed: int = 0, noise: float = 0.0
+) -> Dataset:
+    """n points of two classes told apart by the sign of a function or a typed formula:
+    class 1 where fn(x, y) > 0, class 0 elsewhere, e.g. "x^2 + y^2 - 25" (a disc of class 0)
+    or "y - sin(x)" (above or below a wave).
+
+    The points are drawn uniformly over the function's domain as `sample_uniform` draws them
+    (the same seed, the same points); `noise` moves each point by Gaussian noise of that
+    standard deviation AFTER its class was decided, so the classes overlap near the
+    boundary, as measured data would. Raises DataError when the function has one sign on
+    every point (there would be one class only), FormulaError for a formula that is not one.
+    """
+    fn = get_function(fn)
+    n = sample_count(n)
+    if n < 2:
+        raise SettingsError(f"two classes need at least 2 points; got n = {n}")
+    noise = _noise(noise)
+    x_lo, x_hi, y_lo, y_hi = fn.domain
+    rng = random_generator(seed)
+    xs = rng.uniform(x_lo, x_hi, n)
+    ys = rng.uniform(y_lo, y_hi, n)
+    z = fn(xs, ys)
+    _finite_targets(fn, xs, ys, z)
+    labels = (z > 0).astype(np.float64)  # (n,)
+    ones = int(labels.sum())
+    if ones in (0, n):
+        sign = "positive" if ones else "zero or negative"
+        raise DataError(
+            f"{fn.label} is {sign} at all {n:,} points, so every point is one class; "
+            "choose a formula that changes sign on the square (e.g. subtract a constant)"
+        )
+    points = np.column_stack((xs, ys))
+    if noise > 0:
+        points = np.clip(points + rng.normal(0.0, noise, points.shape), [x_lo, y_lo], [x_hi, y_hi])
+    source = f"{n} random points classed by the sign of {fn.label} (seed {seed}"
+    source += f", noise {noise:g})" if noise > 0 else ")"
+    return Dataset(points, labels.reshape(-1, 1), source, ("f ≤ 0", "f > 0"))
 
 
 def classification(

@@ -3,8 +3,9 @@
 The data come from a built-in function, a formula or a CSV file; the settings start from a
 recipe (the article's or the modern one) and any option overrides one of them. With --data
 (a built-in class data set: spiral, circle, xor, gaussians) and a classifier's recipe
-(--recipe classify), or with --csv of a file with a label column (names or whole numbers,
-see `nncore.csvfiles`), it trains a classifier instead: the output layer gets one neuron per
+(--recipe classify), with --csv of a file with a label column (names or whole numbers,
+see `nncore.csvfiles`), or with a function or --formula and --recipe classify (two classes:
+its sign at each point, `nncore.data.sign_classes`), it trains a classifier instead: the output layer gets one neuron per
 class, the progress shows the accuracy beside the loss, and the class names are saved with
 the weights. Without --recipe, class data get the classify recipe, everything else the
 article's.
@@ -158,8 +159,23 @@ def _val_count(n: int, share: float | None) -> int:
     return min(int(round(n * share)), max(n - 1, 0))
 
 
+def _classes_by_sign(args) -> bool:
+    """A function or --formula with --recipe classify: two classes, its sign at each point."""
+    from ..training import recipe
+
+    return (
+        args.data is None
+        and args.csv is None
+        and args.recipe is not None
+        and recipe(args.recipe).loss == "cross_entropy"
+    )
+
+
 def _class_count(args) -> int:
-    """The number of classes --data will have (0 without --data: no classifier)."""
+    """The number of classes the data will have (0: no classifier): --data's, or two for the
+    sign of a function."""
+    if _classes_by_sign(args):
+        return 2
     if args.data is None:
         return 0
     return 2 if args.classes is None else args.classes
@@ -167,7 +183,7 @@ def _class_count(args) -> int:
 
 def _make_data(args, fn, label):
     """The dataset: a class data set (--data), read from --csv, or made from the function."""
-    from ..data import classification, grid, load_csv, sample_uniform
+    from ..data import classification, grid, load_csv, sample_uniform, sign_classes
 
     if args.data is not None:
         k = _class_count(args)
@@ -191,6 +207,11 @@ def _make_data(args, fn, label):
     samples = 1000 if args.samples is None else args.samples
     # A SettingsError here (--grid 1, --noise -1) is a usage error, a DataError (the formula
     # is undefined somewhere) a data problem: `main` tells them apart.
+    if _classes_by_sign(args):
+        if args.grid is not None:
+            raise UsageError("--grid makes a grid of a function; classes draw --samples points")
+        data = sign_classes(fn, samples, seed=seed, noise=noise)
+        return data, f"two classes by the sign of {label} (class 1 where it is positive)"
     if args.grid is not None:
         return grid(fn, args.grid, noise=noise, seed=seed), label
     return sample_uniform(fn, samples, seed=seed, noise=noise), label
@@ -211,6 +232,9 @@ def _data_settings(args) -> dict:
         classes = _class_count(args)
         return {"class_data": args.data, "classes": classes, "samples": samples, **common}
     function = args.formula if args.formula is not None else (args.function or "article").lower()
+    if _classes_by_sign(args):
+        samples = 1000 if args.samples is None else args.samples
+        return {"function": function, "sign_classes": True, "samples": samples, **common}
     if args.grid is not None:
         return {"function": function, "samples": 0, "grid": args.grid, **common}
     return {
@@ -236,7 +260,8 @@ def _classifier_outputs(args, classes: int) -> int:
     if not classes and base.loss == "cross_entropy":
         raise UsageError(
             f"--recipe {args.recipe} trains a classifier: give a class data set with --data "
-            "(spiral, circle, xor or gaussians) or a CSV with a label column"
+            "(spiral, circle, xor or gaussians), a CSV with a label column, or a function or "
+            "--formula whose sign makes the classes"
         )
     return 1 if base.output == "sigmoid" and classes == 2 else classes
 

@@ -108,7 +108,6 @@ def test_the_classify_recipe_separates_the_spiral_from_the_command_line(run_cli,
     "argv, message",
     [
         (["--data", "spiral", "--recipe", "article"], "--recipe article is for regression"),
-        (["mean", "--recipe", "classify"], "--recipe classify trains a classifier: give a class"),
         (["--data", "circle", "--classes", 3, "--recipe", "classify"], "comes with 2 classes"),
         (["--classes", 3, "--recipe", "classify"], "--classes is for a class data set"),
         (["--data", "xor", "mean", "--recipe", "classify"], "give only one of"),
@@ -206,3 +205,22 @@ def test_info_of_a_regression_file_says_so(run_cli, trained, capsys):
     code, out, _err = run_cli(capsys, "info", trained)
     assert code == 0 and "task           regression, loss mse" in out
     assert "classes" not in out and "format version 1" in out
+
+
+def test_a_formulas_sign_makes_two_classes_with_the_classify_recipe(run_cli, tmp_path, capsys):
+    path = tmp_path / "disc.npz"
+    code, out, err = run_cli(
+        capsys, "train", "--formula", "x^2 + y^2 - 25", *QUICK, "--seed", 5, "-o", path
+    )
+    assert code == 0, err
+    assert "by the sign of x^2 + y^2 - 25" in out + err
+    wf = weightfile.load(path)
+    assert wf.classes == ("f ≤ 0", "f > 0")
+    assert wf.meta["data"]["sign_classes"] is True
+    assert wf.history[-1]["train_accuracy"] is not None
+
+
+def test_a_formula_of_one_sign_is_refused_in_words(run_cli, capsys):
+    code, _out, err = run_cli(capsys, "train", "--formula", "x^2 + 1", *QUICK)
+    assert code != 0
+    assert "every point is one class" in err
