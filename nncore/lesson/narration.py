@@ -285,13 +285,17 @@ def bias_update(bias_name: str, old: float, lr: float, grad: float) -> str:
     return f"{bias_name} has a zero gradient, so it stays at {fmt(old)}."
 
 
-def new_prediction(new: float, old: float, y: float) -> str:
+def _closer(new: float, old: float, y: float) -> str:
+    """How the new value moved relative to the one it should be: "closer to", ..."""
     if abs(new - y) < abs(old - y):
-        verdict = "closer to"
-    elif abs(new - y) == abs(old - y):
-        verdict = "no closer to"
-    else:
-        verdict = "further from"
+        return "closer to"
+    if abs(new - y) == abs(old - y):
+        return "no closer to"
+    return "further from"
+
+
+def new_prediction(new: float, old: float, y: float) -> str:
+    verdict = _closer(new, old, y)
     return (
         f"Run forward again with the new parameters: the prediction is {fmt(new)}, "
         f"{verdict} the target {fmt(y)} than before ({fmt(old)})."
@@ -299,12 +303,7 @@ def new_prediction(new: float, old: float, y: float) -> str:
 
 
 def new_probability(neuron: str, new: float, old: float, y: float) -> str:
-    if abs(new - y) < abs(old - y):
-        verdict = "closer to"
-    elif abs(new - y) == abs(old - y):
-        verdict = "no closer to"
-    else:
-        verdict = "further from"
+    verdict = _closer(new, old, y)
     return (
         f"Run forward again with the new parameters: {neuron} is {fmt(new)}, {verdict} the "
         f"probability it should give, {fmt(y)}, than before ({fmt(old)})."
