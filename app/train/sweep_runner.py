@@ -87,6 +87,7 @@ class SweepRunner(QObject):
         self._base = None  # the TrainConfig every run of the sweep shares but its rate
         self._driving = False  # the runner itself is replacing the run (not the student)
         self._run_id = -1
+        self._replaced = False  # a fresh run appeared that the runner did not prepare
         tab.run_controls.sweep_button.clicked.connect(self.ask)
         tab.run_finished.connect(self._on_run_finished)
         tab.state_changed.connect(self._on_state_changed)
@@ -161,6 +162,7 @@ class SweepRunner(QObject):
         sweep = self.sweep
         if not self.active or sweep is None or self._driving:
             return
+        self._replaced = False  # the fresh run, if any, is the tab's own after divergence
         if reason.kind == "stopped":  # the student's Stop ends the whole sweep
             sweep.stopped = True
             self._end()
@@ -174,8 +176,16 @@ class SweepRunner(QObject):
         QTimer.singleShot(0, self._next)
 
     def _on_state_changed(self, state: str) -> None:
-        # a fresh run the runner did not ask for: Reset, new settings, an opened file
+        # A fresh run the runner did not ask for: Reset, new settings, an opened file; or
+        # the tab's own after a run that diverged in its first epoch, which `run_finished`
+        # reports right after this (so the check waits for the event loop).
         if self.active and not self._driving and state == RunPhase.FRESH:
+            self._replaced = True
+            QTimer.singleShot(0, self._check_replaced)
+
+    def _check_replaced(self) -> None:
+        if self.active and self._replaced:
+            self._replaced = False
             self.sweep.stopped = True
             self._end("The sweep ended because the run was replaced.")
 
