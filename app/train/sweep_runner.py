@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
@@ -201,7 +200,7 @@ class SweepRunner(QObject):
         if sweep is None or tab._closed:
             return
         tab._update_controls()
-        has_val = bool(np.any(np.isfinite(tab.history.column("val"))))
+        has_val = tab.prepared is not None and tab.prepared.val is not None
         if sweep.results:
             title, details = sweep.summary("validation loss" if has_val else "training loss")
             kind = "success" if sweep.best() is not None else "warning"

@@ -343,7 +343,7 @@ class TrainViews(QWidget):
 
     def name_runs(self, current: tuple | None) -> None:
         """Rename the earlier runs by what differs from each other and from `current`."""
-        self.runs.rename(current)
+        self.loss_plot.set_current_name(self.runs.rename(current))
         self._show_runs()
 
     def clear_runs(self) -> None:

@@ -200,6 +200,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.plot.getViewBox().disableAutoRange()
         self._run_curves: list[pg.PlotDataItem] = []  # the earlier runs, behind the current
         self._runs: list = []  # what they draw (app.train.run_names.KeptRun-like)
+        self._current_name = ""
         self.train = self.plot.plot([], [])
         self.val = self.plot.plot([], [], connect="finite")
         # learning rate on its own view box, sharing the x axis
@@ -387,6 +388,17 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._update_x()
         self._update_y()
 
+    def set_current_name(self, name: str) -> None:
+        """The current run's name beside the earlier ones (e.g. "lr 0.01"), for the key."""
+        self._current_name = name
+        self._update_key()
+
+    def _this_run(self) -> str:
+        """The key's opening words while earlier runs are drawn, else ""."""
+        if not self._run_curves:
+            return ""
+        return f"this run ({self._current_name}): " if self._current_name else "this run: "
+
     def clear_previous(self) -> None:
         """Let go of every earlier run."""
         self.show_runs([])
@@ -413,7 +425,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     def key_text(self) -> str:
         """The key's entries as plain text, e.g. "training MSE · validation MSE · …"."""
         names = [name for _color, _mark, name in self._key_entries()]
-        return ("this run: " if self._run_curves else "") + " · ".join(names)
+        return self._this_run() + " · ".join(names)
 
     def _key_entries(self) -> list[tuple[str, str, str]]:
         """(colour, line mark, name) for each of the current run's curves."""
@@ -433,7 +445,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         ]
         text = "&nbsp;&nbsp;&nbsp;".join(spans)
         if self._run_curves:  # the earlier runs are named in the list below the plot
-            text = "this run: " + text
+            text = html.escape(self._this_run()) + text
         self.key.setText(text, size=text_size(0.9), color=self._colors["foreground"])
 
     def apply_theme(self, _name: str | None = None) -> None:

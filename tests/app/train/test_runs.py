@@ -30,7 +30,7 @@ def test_three_runs_stay_on_the_curve_named_by_what_differs_and_toggle(tab, qtbo
         "lr 0.01, batch 32",
     ]
     assert tab.loss_plot.run_curve_count() == 6  # training and validation of each
-    assert "this run" in tab.loss_plot.key_text()
+    assert tab.loss_plot.key_text().startswith("this run (lr 0.01, batch 64): ")
     tab.views.run_list.boxes[1].click()  # hide the second
     assert tab.loss_plot.run_curve_count() == 4
     assert not tab.views.runs.runs[1].visible
