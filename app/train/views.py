@@ -90,6 +90,7 @@ class TrainViews(QWidget):
         self.run_list = RunList()
         self.run_list.toggled.connect(self._toggle_run)
         self.run_list.clear_requested.connect(self.clear_runs)
+        self.loss_plot.runs_cleared.connect(self.clear_runs)  # e.g. the screenshot mode
         self.scatter_view = ScatterView("Training points (coloured by z)")
         self.health_plots = HealthPlots()
         self.weights_view = WeightMatricesView()

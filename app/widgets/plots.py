@@ -178,6 +178,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
 
     picture_name = "the loss curve"
+    runs_cleared = Signal()  # clear_previous() was called: the runs' owner lets them go too
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -400,8 +401,9 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         return f"this run ({self._current_name}): " if self._current_name else "this run: "
 
     def clear_previous(self) -> None:
-        """Let go of every earlier run."""
+        """Let go of every earlier run (and say so: `runs_cleared`)."""
         self.show_runs([])
+        self.runs_cleared.emit()
 
     def has_previous(self) -> bool:
         """Whether an earlier run is drawn."""

@@ -48,3 +48,12 @@ def test_a_reset_run_beside_its_twin_is_numbered_and_the_oldest_go_beyond_the_li
         run_to_end(tab, qtbot)  # Start again puts the finished run aside: 3 kept, 2 shown
     assert tab.views.run_list.names() == ["run 1", "run 2"]
     assert "1 older run dropped" in tab.views.run_list.note.text()
+
+
+def test_clearing_the_plots_earlier_runs_clears_the_list_too(tab, qtbot):
+    tab.configure(SMALL_DATA, small_config(epochs=4))
+    run_to_end(tab, qtbot)
+    tab.reset()
+    assert tab.views.run_list.names() == ["run 1"]
+    tab.loss_plot.clear_previous()  # as the screenshot mode does
+    assert tab.views.run_list.names() == [] and len(tab.views.runs) == 0
