@@ -3,7 +3,8 @@
 `RunControls` is the "Run" box at the top of the settings column. Its buttons say what is
 possible in the run's current phase (`show_phase`), the progress bar counts epochs with the
 speed and time left while training (`show_progress`), and one status line says what is
-going on. The tab connects the buttons' `clicked` signals to its own actions.
+going on; while a learning-rate sweep runs, a line above it says which of its runs this is
+(`show_sweep`). The tab connects the buttons' `clicked` signals to its own actions.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ class RunControls(QGroupBox):
         grid.addWidget(self.progress, 2, 0, 1, 3)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
-        grid.addWidget(self.status_label, 3, 0, 1, 3)
+        self.sweep_label = QLabel("")  # which run of a learning-rate sweep, while one runs
+        self.sweep_label.setWordWrap(True)
+        self.sweep_label.setVisible(False)
+        grid.addWidget(self.sweep_label, 3, 0, 1, 3)
+        grid.addWidget(self.status_label, 4, 0, 1, 3)
         self.export_button = QPushButton("Export weights…")
         self.export_button.setToolTip(
             "Save the trained network with its normaliser, settings "
@@ -55,16 +60,24 @@ class RunControls(QGroupBox):
         self.open_button.setToolTip(
             "Load a saved network, show its predictions and history, and continue training it"
         )
-        grid.addWidget(self.open_button, 4, 0, 1, 1)
-        grid.addWidget(self.export_button, 4, 1, 1, 2)
+        grid.addWidget(self.open_button, 5, 0, 1, 1)
+        grid.addWidget(self.export_button, 5, 1, 1, 2)
         self.step_through_button = QPushButton("Step through this network…")
         self.step_through_button.setEnabled(False)
-        grid.addWidget(self.step_through_button, 5, 0, 1, 3)
+        grid.addWidget(self.step_through_button, 6, 0, 1, 3)
+        self.sweep_button = QPushButton("Learning-rate sweep…")
+        self.sweep_button.setToolTip(
+            "Train these settings at 3 to 5 learning rates, one after another, each a run on "
+            "the loss curve; the best validation loss is named at the end"
+        )
+        grid.addWidget(self.sweep_button, 7, 0, 1, 3)
+        self.sweeping = False  # a sweep is under way: no second one, no Start between runs
 
     def show_phase(self, phase: RunPhase, can_train: bool, data_ok: bool, can_export: bool) -> None:
         """Enable what makes sense in `phase`. `can_train`: there is a run with epochs
         left; `data_ok`: the data settings make data; `can_export`: a network is shown."""
-        self.start_button.setEnabled(phase.can_start and data_ok)
+        self.start_button.setEnabled(phase.can_start and data_ok and not self.sweeping)
+        self.sweep_button.setEnabled(phase.can_start and data_ok and not self.sweeping)
         self.start_button.setText("Start again" if phase == RunPhase.FINISHED else "Start")
         self.pause_button.setEnabled(phase in (RunPhase.RUNNING, RunPhase.PAUSED))
         self.pause_button.setText("Pause" if phase.busy else "Resume")
@@ -75,6 +88,11 @@ class RunControls(QGroupBox):
         self.reset_button.setEnabled(phase != RunPhase.PAUSING)
         self.open_button.setEnabled(phase != RunPhase.PAUSING)
         self.export_button.setEnabled(can_export)
+
+    def show_sweep(self, text: str) -> None:
+        """Say which run of a sweep is under way ("" when there is no sweep)."""
+        self.sweep_label.setText(text)
+        self.sweep_label.setVisible(bool(text))
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         """Fill the bar to `done` of `total` epochs, labelled with `text`."""

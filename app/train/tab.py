@@ -62,6 +62,7 @@ from app.train.session import (
 )
 from app.train.step_handoff import opened_message, point_words
 from app.train.step_point_dialog import StepPointDialog
+from app.train.sweep_runner import SweepRunner
 from app.train.views import TrainViews
 from app.train.weight_files import export_meta
 from app.train.worker import TrainingSnapshot, TrainingThread
@@ -112,6 +113,7 @@ class TrainTab(QWidget):
         self.last_snapshot: TrainingSnapshot | None = None
         self._run_id = 0
         self._run_label = ""
+        self._run_settings: tuple | None = None  # (TrainConfig, DataSettings) of this run
         self._closed = False
         self._dirty_maps = False
         self._dirty_curves = False
@@ -145,6 +147,7 @@ class TrainTab(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+        self.sweeper = SweepRunner(self)  # Learning-rate sweep… (app.train.sweep_runner)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -268,15 +271,18 @@ class TrainTab(QWidget):
             set_elided(self.status_label, text)
             return False
         self._halt_worker()
-        if keep_previous and len(self.history):
-            self.loss_plot.keep_as_previous(self._run_label or "previous run")
-        else:
-            self.loss_plot.clear_current()
+        current = (run.config, self.prepared.settings)  # the settings the runs are named by
+        if keep_previous and len(self.history) and self._run_settings is not None:
+            note = " (lr changed mid-run)" if self._run_label.endswith(MID_RUN_NOTE) else ""
+            self.views.keep_run(self.history, self._run_settings, note, current)
+        self.loss_plot.clear_current()
         self.health_plots.clear_curves()
         self.views.clear_hover()  # its prediction and error were the previous run's
         self._run_id += 1
         self.run = run
         self._run_label = self.model_panel.summary()
+        self._run_settings = current
+        self.views.name_runs(current)
         if history_arrays is not None and len(history_arrays) == len(run.history):
             self.history = history_arrays
         else:
@@ -376,7 +382,7 @@ class TrainTab(QWidget):
         if run is None or snap is None:
             self._set_state(FINISHED)
             return
-        label = self._run_label
+        label, settings = self._run_label, self._run_settings
         if self._new_run(
             keep_previous=False,
             network=snap.state.network.copy(),
@@ -384,7 +390,8 @@ class TrainTab(QWidget):
             history=list(self.history.reports),
             config=continuation_config(run.config, len(self.history)),
         ):
-            self._run_label = label
+            self._run_label, self._run_settings = label, settings
+            self.views.name_runs(settings)
         else:
             self._set_state(FINISHED)
 

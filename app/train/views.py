@@ -3,7 +3,8 @@
 Top: a `Banner` for messages, then three contour maps of the same square side by side:
 the true function, the network's prediction (both on one colour scale) and their
 difference, with a line below that reads x, y and the three values under the mouse.
-Bottom: the loss curve (previous run greyed behind it) with a readout of the last epoch,
+Bottom: the loss curve (the session's earlier runs behind it, listed below it to show or
+hide each: `app.train.run_names`) with a readout of the last epoch,
 and four tabs: per-layer health, the weight matrices, the training points and the neuron maps
 (`app.train.neuron_maps_panel`, computed only while on show).
 
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.train.banner import Banner
 from app.train.neuron_maps_panel import NeuronMapsPanel
+from app.train.run_names import RunBook, kept_from_history
 from app.train.session import (
     HistoryArrays,
     PreparedData,
@@ -49,7 +51,7 @@ from app.widgets.colormaps import diverging_colormap, value_colormap
 from app.widgets.confusion_view import ConfusionView
 from app.widgets.contour_view import ContourView, ScatterView
 from app.widgets.marching_squares import nice_levels, symmetric_limit
-from app.widgets.plots import HealthPlots, LossPlot, WeightMatricesView
+from app.widgets.plots import HealthPlots, LossPlot, RunList, WeightMatricesView
 
 CONTOUR_LINES = 8  # about this many contour lines per value map
 ERROR_CONTOUR_LINES = 4  # and on the error map, whose range changes as the run learns
@@ -84,6 +86,11 @@ class TrainViews(QWidget):
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.loss_plot = LossPlot()
+        self.runs = RunBook()  # the session's earlier runs, on the loss curve
+        self.run_list = RunList()
+        self.run_list.toggled.connect(self._toggle_run)
+        self.run_list.clear_requested.connect(self.clear_runs)
+        self.loss_plot.runs_cleared.connect(self.clear_runs)  # e.g. the screenshot mode
         self.scatter_view = ScatterView("Training points (coloured by z)")
         self.health_plots = HealthPlots()
         self.weights_view = WeightMatricesView()
@@ -139,6 +146,7 @@ class TrainViews(QWidget):
         loss_layout.setSpacing(2)
         loss_layout.addLayout(header)
         loss_layout.addWidget(self.loss_plot, 1)
+        loss_layout.addWidget(self.run_list)
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(loss_box)
         lower.addWidget(self.lower_tabs)
@@ -219,7 +227,7 @@ class TrainViews(QWidget):
         self.loss_plot.set_loss_name("cross_entropy" if classify else "mse")
         # a cross-entropy beside an MSE compares nothing: the other task's curves go
         self.loss_plot.clear_current()
-        self.loss_plot.clear_previous()
+        self.clear_runs()
         tab = self.lower_tabs.indexOf(self.confusion_view)
         self.lower_tabs.setTabVisible(tab, classify)
         if not classify and self.lower_tabs.currentIndex() == tab:
@@ -326,6 +334,30 @@ class TrainViews(QWidget):
             self.weights_view.set_weights(snap.state.network.weights)
         if self.lower_tabs.currentWidget() is self.neuron_maps:  # at the live pace: not `lower`
             self.neuron_maps.show_snapshot(snap)
+
+    # ---- the earlier runs ------------------------------------------------------------------
+    def keep_run(self, history: HistoryArrays, settings: tuple, note: str, current: tuple) -> None:
+        """Keep the run of `history` (its (TrainConfig, DataSettings) `settings`) on the loss
+        curve beside `current`'s, the run about to begin."""
+        self.runs.keep(kept_from_history(history, *settings, note=note), current)
+        self._show_runs()
+
+    def name_runs(self, current: tuple | None) -> None:
+        """Rename the earlier runs by what differs from each other and from `current`."""
+        self.loss_plot.set_current_name(self.runs.rename(current))
+        self._show_runs()
+
+    def clear_runs(self) -> None:
+        self.runs.clear()
+        self._show_runs()
+
+    def _toggle_run(self, index: int) -> None:
+        self.runs.toggle(index)
+        self.loss_plot.show_runs(self.runs.runs)
+
+    def _show_runs(self) -> None:
+        self.loss_plot.show_runs(self.runs.runs)
+        self.run_list.set_runs(self.runs.runs, self.runs.dropped_note())
 
     def apply_theme(self, name: str = "") -> None:
         """Recolour every view for the theme `name`; the caller redraws the data."""

@@ -4,13 +4,16 @@ These views draw numbers that the training run already computed (nncore's `Epoch
 and the network's weight arrays); they do no arithmetic beyond choosing colour ranges.
 
 - `LossPlot`: training and validation MSE per epoch on a log scale, the learning rate on a
-  second (right-hand) axis, and the previous run's curves greyed out behind the current
-  ones so two recipes or learning rates can be compared on the same seed (optionally on a
-  logarithmic epoch axis, when one run is much shorter than the other). Axis ranges move
+  second (right-hand) axis, and the session's earlier runs behind the current one, each in
+  a colour and dash of its own (thinner; validation dotted), so recipes, learning rates or
+  seeds can be compared (optionally on a logarithmic epoch axis, when one run is much
+  shorter than another). The current run is drawn strongest. Axis ranges move
   in round steps only, so the axes are not re-laid out at every refresh; with nothing to
   draw they go back to where a fresh plot starts. Its key is a line of text above the
   plot, not a legend inside it: a legend box in the corner covered the curves, and one
   wider than the plot (with the previous run's label) lost its left part and its swatches.
+  The earlier runs are listed below the plot instead (`RunList`), where a click shows or
+  hides each one and "Clear runs" lets them all go.
   For a classifier (`set_loss_name("cross_entropy")`) the loss is its cross-entropy, and a
   second, small plot below it (x axes linked) shows the accuracy in %, training and
   validation, from 0 to 100.
@@ -31,8 +34,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QPushButton, QWidget
 
 from app.pictures import SaveImageMenu
 from app.widgets.colormaps import diverging_colormap, theme_colors
@@ -46,7 +50,7 @@ from app.widgets.contour_view import (
 from app.widgets.marching_squares import nice_step
 
 FEW_POINTS = 30  # curves this short also get a dot per point
-PREVIOUS_LABEL_CHARS = 48  # the key's "previous:" entry is cut ("…") beyond this
+RUN_LIST_COLUMNS = 3  # the list of earlier runs wraps after this many
 EMPTY_LOSS_RANGE = (0.0, 1.0)  # log10 units: the loss axis of a plot with no curve, 1 … 10
 
 # One colour per layer, distinct for colour-blind readers (Okabe–Ito order).
@@ -60,6 +64,18 @@ LAYER_COLORS = (
     "#F0E442",
     "#000000",
 )
+
+
+# The earlier runs' looks: colours apart from the current run's blue and orange (Okabe–Ito),
+# solid first, then dashed, so eight runs stay distinguishable in colour or in dash alone.
+RUN_COLORS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+RUN_DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)
+
+
+def run_style(slot: int) -> tuple[str, Qt.PenStyle]:
+    """The colour and dash of an earlier run's training curve (its validation is dotted)."""
+    slot %= len(RUN_COLORS) * len(RUN_DASHES)
+    return RUN_COLORS[slot % len(RUN_COLORS)], RUN_DASHES[slot // len(RUN_COLORS)]
 
 
 def _style_axes(plot: pg.PlotItem, colors: dict, axes=("left", "bottom")) -> None:
@@ -162,6 +178,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """Training and validation loss per epoch (log scale) with the learning rate on the right."""
 
     picture_name = "the loss curve"
+    runs_cleared = Signal()  # clear_previous() was called: the runs' owner lets them go too
 
     def __init__(self, parent=None):
         super().__init__(parent=parent)
@@ -182,8 +199,9 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.plot.setDownsampling(auto=True, mode="peak")
         self.plot.setClipToView(True)
         self.plot.getViewBox().disableAutoRange()
-        self.previous_train = self.plot.plot([], [])
-        self.previous_val = self.plot.plot([], [])
+        self._run_curves: list[pg.PlotDataItem] = []  # the earlier runs, behind the current
+        self._runs: list = []  # what they draw (app.train.run_names.KeptRun-like)
+        self._current_name = ""
         self.train = self.plot.plot([], [])
         self.val = self.plot.plot([], [], connect="finite")
         # learning rate on its own view box, sharing the x axis
@@ -199,10 +217,9 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.lr_view.disableAutoRange()
         self.plot.getAxis("right").setLogMode(False, False)
         self.plot.getViewBox().sigResized.connect(self._sync_lr_view)
-        self._previous_label = ""
         self._current = (np.empty(0), np.empty(0), None)
-        self._previous_mse = np.empty(0)
-        self._previous_last = 0.0
+        self._runs_loss = np.empty(0)  # every shown earlier run's losses, for the y range
+        self._runs_last = 0.0  # the last epoch of the longest shown earlier run
         self._span = 1
         self._log_epochs = False
         self._current_lr = np.empty(0)
@@ -221,6 +238,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.accuracy_plot.showAxis("right")
         self.accuracy_plot.getAxis("right").setStyle(showValues=False)
         self.accuracy_plot.getAxis("bottom").setStyle(showValues=False)
+        self._run_accuracy_curves: list[pg.PlotDataItem] = []
         self.train_accuracy = self.accuracy_plot.plot([], [])
         self.val_accuracy = self.accuracy_plot.plot([], [], connect="finite")
         self.set_span(100)
@@ -245,7 +263,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             self.removeItem(self.accuracy_plot)
             self.train_accuracy.setData([], [])
             self.val_accuracy.setData([], [])
-        self._update_key()
+        self._draw_runs()
 
     @property
     def shows_accuracy(self) -> bool:
@@ -290,7 +308,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     def _update_x(self) -> None:
         last = self._current[0][-1] if len(self._current[0]) else 0
         first = 1.0 if self._log_epochs else 0.0
-        self._x_range.update(np.array([first, self._span, last, self._previous_last], dtype=float))
+        self._x_range.update(np.array([first, self._span, last, self._runs_last], dtype=float))
 
     def _sync_lr_view(self) -> None:
         """Keep the learning rate's view box exactly over the loss plot's."""
@@ -322,7 +340,7 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
 
     def _update_y(self) -> None:
         _, train_mse, val_mse = self._current
-        parts = [np.asarray(train_mse, dtype=float), self._previous_mse]
+        parts = [np.asarray(train_mse, dtype=float), self._runs_loss]
         if val_mse is not None:
             parts.append(np.asarray(val_mse, dtype=float))
         values = np.concatenate(parts)
@@ -331,35 +349,69 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         else:  # an empty chart must not keep the range of a curve no longer drawn
             self._y_range.show_default(EMPTY_LOSS_RANGE)
 
-    def keep_as_previous(self, label: str) -> None:
-        """Grey out the current curves as "previous run" and clear the live ones."""
-        epochs, train_mse, val_mse = self._current
-        if len(epochs):
-            self._previous_mse = np.array(train_mse, dtype=float)
-            self._previous_last = float(epochs[-1])
-            few = len(epochs) <= FEW_POINTS  # a one-epoch run is a dot, not nothing
-            grey = QColor(self._colors["dim"])
-            symbol = {"symbol": "o", "symbolSize": 4, "symbolPen": None} if few else {}
-            symbol = {"symbol": None, **symbol}
-            self.previous_train.setData(epochs, train_mse, symbolBrush=grey, **symbol)
-            if val_mse is not None and np.any(np.isfinite(val_mse)):
-                self.previous_val.setData(epochs, val_mse, symbolBrush=grey, **symbol)
-            else:
-                self.previous_val.setData([], [])
-            self._previous_label = label
-            self._update_key()
-        self.clear_current()
+    def show_runs(self, runs: Sequence) -> None:
+        """Draw these earlier runs behind the current one: each has `epochs`, `train`,
+        `val`, `train_acc`, `val_acc` (arrays, NaN where there is no value), `slot` (its
+        look, `run_style`) and `visible`; a hidden one is not drawn and leaves the axes."""
+        self._runs = list(runs)
+        self._draw_runs()
 
-    def clear_previous(self) -> None:
-        """Forget the greyed previous run."""
-        self.previous_train.setData([], [])
-        self.previous_val.setData([], [])
-        self._previous_mse = np.empty(0)
-        self._previous_last = 0.0
-        self._previous_label = ""
+    def _draw_runs(self) -> None:
+        for curve in self._run_curves:
+            self.plot.removeItem(curve)
+        for curve in self._run_accuracy_curves:
+            self.accuracy_plot.removeItem(curve)
+        self._run_curves, self._run_accuracy_curves = [], []
+        shown = [run for run in self._runs if run.visible and len(run.epochs)]
+        for run in shown:
+            color, dash = run_style(run.slot)
+            # a one-epoch run is a dot, not nothing
+            few = len(run.epochs) <= FEW_POINTS
+            symbol = {"symbol": "o", "symbolSize": 4, "symbolPen": None} if few else {}
+            symbol = {"symbol": None, **symbol, "symbolBrush": QColor(color)}
+            pairs = [(self.plot, self._run_curves, run.train, run.val)]
+            if self.shows_accuracy:
+                pairs.append(
+                    (self.accuracy_plot, self._run_accuracy_curves, run.train_acc, run.val_acc)
+                )
+            for plot, curves, train, val in pairs:
+                pen = pg.mkPen(color, width=1.5, style=dash)
+                curves.append(plot.plot(run.epochs, train, pen=pen, **symbol))
+                if np.any(np.isfinite(val)):
+                    pen = pg.mkPen(color, width=1, style=Qt.PenStyle.DotLine)
+                    curves.append(plot.plot(run.epochs, val, pen=pen, connect="finite", **symbol))
+        for curve in self._run_curves + self._run_accuracy_curves:
+            curve.setZValue(-1)  # behind the current run's curves
+        losses = [np.asarray(part, dtype=float) for run in shown for part in (run.train, run.val)]
+        self._runs_loss = np.concatenate(losses) if losses else np.empty(0)
+        self._runs_last = max((float(run.epochs[-1]) for run in shown), default=0.0)
         self._update_key()
         self._update_x()
         self._update_y()
+
+    def set_current_name(self, name: str) -> None:
+        """The current run's name beside the earlier ones (e.g. "lr 0.01"), for the key."""
+        self._current_name = name
+        self._update_key()
+
+    def _this_run(self) -> str:
+        """The key's opening words while earlier runs are drawn, else ""."""
+        if not self._run_curves:
+            return ""
+        return f"this run ({self._current_name}): " if self._current_name else "this run: "
+
+    def clear_previous(self) -> None:
+        """Let go of every earlier run (and say so: `runs_cleared`)."""
+        self.show_runs([])
+        self.runs_cleared.emit()
+
+    def has_previous(self) -> bool:
+        """Whether an earlier run is drawn."""
+        return bool(self._run_curves)
+
+    def run_curve_count(self) -> int:
+        """How many curves the earlier runs draw on the loss plot (training + validation)."""
+        return len(self._run_curves)
 
     def clear_current(self) -> None:
         self._current = (np.empty(0), np.empty(0), None)
@@ -375,10 +427,10 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     def key_text(self) -> str:
         """The key's entries as plain text, e.g. "training MSE · validation MSE · …"."""
         names = [name for _color, _mark, name in self._key_entries()]
-        return " · ".join(names)
+        return self._this_run() + " · ".join(names)
 
     def _key_entries(self) -> list[tuple[str, str, str]]:
-        """(colour, line mark, name) for each curve, the previous run's last."""
+        """(colour, line mark, name) for each of the current run's curves."""
         c = self._colors
         loss = "cross-entropy" if self._loss_name == "cross_entropy" else "MSE"
         entries = [
@@ -386,11 +438,6 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             (c["negative"], "━━", f"validation {loss}"),
             (c["muted"], "╌╌", "learning rate"),
         ]
-        if self.has_previous():
-            label = self._previous_label
-            if len(label) > PREVIOUS_LABEL_CHARS:
-                label = label[: PREVIOUS_LABEL_CHARS - 1] + "…"
-            entries.append((c["dim"], "━━", f"previous: {label}"))
         return entries
 
     def _update_key(self) -> None:
@@ -398,30 +445,83 @@ class LossPlot(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             f'<span style="color:{color}">{mark}</span>&nbsp;{html.escape(name)}'
             for color, mark, name in self._key_entries()
         ]
-        # the current run's three entries on one line, the previous run's on the next
-        text = "&nbsp;&nbsp;&nbsp;".join(spans[:3])
-        if len(spans) > 3:
-            text += "<br>" + spans[3]
+        text = "&nbsp;&nbsp;&nbsp;".join(spans)
+        if self._run_curves:  # the earlier runs are named in the list below the plot
+            text = html.escape(self._this_run()) + text
         self.key.setText(text, size=text_size(0.9), color=self._colors["foreground"])
-
-    def has_previous(self) -> bool:
-        x = self.previous_train.getData()[0]
-        return x is not None and len(x) > 0
 
     def apply_theme(self, _name: str | None = None) -> None:
         self._colors = c = theme_colors()
         self.setBackground(c["background"])
         _style_axes(self.plot, c, ("left", "bottom", "right"))
-        self.train.setPen(pg.mkPen(c["positive"], width=2))
-        self.val.setPen(pg.mkPen(c["negative"], width=2))
+        self.train.setPen(pg.mkPen(c["positive"], width=2.5))
+        self.val.setPen(pg.mkPen(c["negative"], width=2.5))
         self.lr_curve.setPen(pg.mkPen(c["muted"], width=1, style=Qt.PenStyle.DashLine))
-        grey = QColor(c["dim"])
-        self.previous_train.setPen(pg.mkPen(grey, width=2))
-        self.previous_val.setPen(pg.mkPen(grey, width=1, style=Qt.PenStyle.DotLine))
         _style_axes(self.accuracy_plot, c, ("left", "bottom", "right"))
         self.train_accuracy.setPen(pg.mkPen(c["positive"], width=2))
         self.val_accuracy.setPen(pg.mkPen(c["negative"], width=2))
         self._update_key()
+
+
+def run_icon(slot: int) -> QIcon:
+    """A short line in an earlier run's colour and dash, its swatch in the list of runs."""
+    color, dash = run_style(slot)
+    size = QSize(28, 12)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(pg.mkPen(color, width=2.5, style=dash))
+    painter.drawLine(1, size.height() // 2, size.width() - 1, size.height() // 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class RunList(QWidget):
+    """The earlier runs on the loss curve, by name: a check box each (unticked: hidden),
+    "Clear runs", and a note when older runs were let go. Emits `toggled(index)` and
+    `clear_requested()`; the owner changes the runs and calls `set_runs` again."""
+
+    toggled = Signal(int)
+    clear_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(0)
+        self.boxes: list[QCheckBox] = []
+        self.clear_button = QPushButton("Clear runs")
+        self.clear_button.setToolTip("Take every earlier run off the loss curve")
+        self.clear_button.clicked.connect(self.clear_requested)
+        self.note = QLabel("")
+        self.note.setEnabled(False)  # muted: a remark, not a control
+        self.set_runs([])
+
+    def set_runs(self, runs: Sequence, note: str = "") -> None:
+        """Show these runs (each with `name`, `slot` and `visible`), oldest first."""
+        for box in self.boxes:
+            self._grid.removeWidget(box)
+            box.deleteLater()
+        self._grid.removeWidget(self.clear_button)
+        self._grid.removeWidget(self.note)
+        self.boxes = []
+        for k, run in enumerate(runs):
+            box = QCheckBox(run.name)
+            box.setIcon(run_icon(run.slot))
+            box.setChecked(run.visible)
+            box.setToolTip(f"Show or hide the run “{run.name}” on the loss curve")
+            box.toggled.connect(lambda _on, k=k: self.toggled.emit(k))
+            self._grid.addWidget(box, k // RUN_LIST_COLUMNS, k % RUN_LIST_COLUMNS)
+            self.boxes.append(box)
+        row = (len(runs) + RUN_LIST_COLUMNS - 1) // RUN_LIST_COLUMNS
+        self._grid.addWidget(self.clear_button, row, 0)
+        self._grid.addWidget(self.note, row, 1, 1, RUN_LIST_COLUMNS - 1)
+        self.note.setText(note)
+        self.setVisible(bool(runs) or bool(note))
+
+    def names(self) -> list[str]:
+        return [box.text() for box in self.boxes]
 
 
 class HealthPlots(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
@@ -617,4 +717,12 @@ class WeightMatricesView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget
             plot.setTitle(self._titles[k], size=text_size(0.9), color=self._colors["foreground"])
 
 
-__all__ = ["LossPlot", "HealthPlots", "WeightMatricesView", "layer_color", "round_range"]
+__all__ = [
+    "LossPlot",
+    "HealthPlots",
+    "RunList",
+    "WeightMatricesView",
+    "layer_color",
+    "round_range",
+    "run_style",
+]

@@ -22,6 +22,8 @@ QT_FREE = [
     "app.widgets.marching_squares",
     "app.widgets.neuron_maps_layout",
     "app.train.step_handoff",
+    "app.train.run_names",
+    "app.train.sweep",
 ]
 GUI_PACKAGES = ["PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2", "qtpy"]
 

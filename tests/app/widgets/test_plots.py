@@ -8,6 +8,24 @@ import pytest
 from app.widgets.marching_squares import nice_levels
 
 
+def kept(epochs, train, val=None, slot=0, name="run", visible=True):
+    """An earlier run as LossPlot.show_runs takes it (app.train.run_names.KeptRun's fields)."""
+    from types import SimpleNamespace
+
+    n = len(epochs)
+    nan = np.full(n, np.nan)
+    return SimpleNamespace(
+        epochs=np.asarray(epochs, dtype=float),
+        train=np.asarray(train, dtype=float),
+        val=nan if val is None else np.asarray(val, dtype=float),
+        train_acc=nan,
+        val_acc=nan,
+        slot=slot,
+        name=name,
+        visible=visible,
+    )
+
+
 def test_contour_view_draws_image_lines_and_reads_values(qtbot):
     from app.widgets.contour_view import ContourView
 
@@ -28,19 +46,30 @@ def test_contour_view_draws_image_lines_and_reads_values(qtbot):
     assert view.value_at(0.0, 0.0) is None and view.contour_point_count() == 0
 
 
-def test_loss_plot_keeps_the_previous_run_greyed(qtbot):
-    from app.widgets.plots import LossPlot
+def test_loss_plot_draws_earlier_runs_behind_the_current_one_each_in_its_own_look(qtbot):
+    from app.widgets.plots import LossPlot, run_style
 
     plot = LossPlot()
     qtbot.addWidget(plot)
     epochs = np.arange(1, 51)
     plot.set_history(epochs, 1.0 / epochs, np.full(50, np.nan), np.full(50, 1e-3))
     assert not plot.has_previous()
-    plot.keep_as_previous("article, lr 0.001")
+    runs = [kept(epochs, k / epochs, 1.1 * k / epochs, slot=k) for k in range(3)]
+    plot.show_runs(runs)
     assert plot.has_previous()
-    x, _ = plot.previous_train.getData()
-    assert len(x) == 50
-    assert plot.train.getData()[0] is None or len(plot.train.getData()[0]) == 0
+    assert plot.run_curve_count() == 6  # training and validation of each
+    pens = {(c.opts["pen"].color().name(), c.opts["pen"].style()) for c in plot._run_curves}
+    assert len(pens) == 6  # every curve tells its run (colour) and its kind (dash) apart
+    assert {run_style(k) for k in range(8)} == {run_style(k) for k in range(8)} and len(
+        {run_style(k) for k in range(8)}
+    ) == 8
+    current = plot.train.opts["pen"].widthF()
+    assert all(c.opts["pen"].widthF() < current for c in plot._run_curves)  # current strongest
+    runs[1].visible = False
+    plot.show_runs(runs)
+    assert plot.run_curve_count() == 4
+    plot.clear_previous()
+    assert not plot.has_previous()
 
 
 def test_health_and_weight_views_take_arrays(qtbot):
@@ -65,8 +94,7 @@ def test_loss_plot_axes_hold_both_runs_also_on_a_log_epoch_axis(qtbot):
     qtbot.addWidget(plot)
     long_run = np.arange(1, 2001)
     plot.set_span(2000)
-    plot.set_history(long_run, 10.0 / long_run, None, np.full(2000, 1e-3))
-    plot.keep_as_previous("article")
+    plot.show_runs([kept(long_run, 10.0 / long_run)])
     plot.set_span(100)
     short = np.arange(1, 101)
     plot.set_history(short, 0.5 / short, 0.6 / short, np.linspace(4e-3, 0, 100))
@@ -119,13 +147,12 @@ def _shown_loss_plot(qtbot, width=345, height=260):
 
 
 def test_the_loss_key_stays_whole_and_clear_of_the_curves_with_a_previous_run(qtbot):
-    """A narrow loss plot after Reset: the key with the previous run's long label must not
-    lose its left part (and with it the swatches) nor cover the curves."""
+    """A narrow loss plot after Reset: the key must not lose its left part (and with it
+    the swatches) nor cover the curves; the earlier runs are named in the list below."""
     plot = _shown_loss_plot(qtbot)
     epochs = np.arange(1, 41, dtype=float)
     losses = 10.0 / epochs
-    plot.set_history(epochs, losses, losses * 1.1, np.full(40, 0.001))
-    plot.keep_as_previous("article, gradient descent, lr 0.001 (changed mid-run)")
+    plot.show_runs([kept(epochs, losses, losses * 1.1, name="article, lr 0.001")])
     plot.set_history(epochs, losses / 2, losses / 2, np.full(40, 0.001))
     qtbot.waitUntil(lambda: plot.key.sceneBoundingRect().height() > 0)
     key = plot.key.sceneBoundingRect()
@@ -133,9 +160,9 @@ def test_the_loss_key_stays_whole_and_clear_of_the_curves_with_a_previous_run(qt
     assert key.left() >= 0 and key.top() >= 0  # nothing of it is cut off
     assert not key.intersects(drawing)  # above the curves, not on them
     text = plot.key_text()
-    for name in ("training MSE", "validation MSE", "learning rate", "previous: article"):
+    for name in ("this run", "training MSE", "validation MSE", "learning rate"):
         assert name in text
-    assert plot.key.text.count("━") >= 3 * 2  # a swatch (coloured line) for every curve
+    assert plot.key.text.count("━") >= 2 * 2  # a swatch (coloured line) for every loss curve
 
 
 def test_an_emptied_loss_plot_forgets_a_diverged_runs_range(qtbot):
@@ -167,3 +194,22 @@ def test_a_contour_map_keeps_its_square_domain_square_and_as_large_as_fits(qtbot
     left, top, _right, _bottom = view.ci.layout.getContentsMargins()
     assert min(left, top) == pytest.approx(9.0)  # no margin added on the limiting side
     assert box.width() > 0.4 * min(size)
+
+
+def test_the_run_list_names_each_run_with_its_swatch_and_toggles_and_clears(qtbot):
+    from app.widgets.plots import RunList
+
+    runs = [kept([1, 2], [1, 0.5], name=f"lr {r}", slot=k) for k, r in enumerate((0.1, 1))]
+    box = RunList()
+    qtbot.addWidget(box)
+    box.set_runs(runs, "1 older run dropped")
+    assert box.names() == ["lr 0.1", "lr 1"]
+    assert all(not b.icon().isNull() for b in box.boxes)
+    assert box.note.text() == "1 older run dropped"
+    with qtbot.waitSignal(box.toggled) as toggled:
+        box.boxes[1].click()
+    assert toggled.args == [1]
+    with qtbot.waitSignal(box.clear_requested):
+        box.clear_button.click()
+    box.set_runs([])
+    assert box.names() == [] and box.isHidden()
