@@ -7,12 +7,14 @@ transition table between them), `pacing` (how often the live views redraw),
 `weight_files` (what the tab stores in and reads from a weight file), `limits` (the tab's
 own limits: the widgets' ranges, the layers it allows, the longest history it opens, and the
 checks a file must pass against them), `reader_process` (reading a large weight file in
-a child process), `lesson_settings` (the tab's settings in a lesson file) and `step_handoff`
-(the words of "Step through this network").
+a child process), `lesson_settings` (the tab's settings in a lesson file), `step_handoff`
+(the words of "Step through this network"), `run_names` (what tells the kept runs apart)
+and `sweep` (a learning-rate sweep's rates and its verdict).
 
 Qt modules: `tab` (TrainTab, the composition), `data_panel`, `model_panel`, `run_controls`,
 `banner`, `views`, `neuron_maps_panel` (every neuron's map, computed only while on show),
-`step_point_dialog` (which training point to take apart in Step through), `worker` (the
+`step_point_dialog` (which training point to take apart in Step through), `sweep_runner`
+(the sweep's runs one after another, and its dialog), `worker` (the
 training thread), `opening` (opening a weight file while the window goes on drawing), `form`
 (helpers for the panels) and `screenshots` (the states of the screenshot mode). `bench_open`,
 `bench_csv` and `bench_neuron_maps` are measurements, not part of the app (what the first two
