@@ -601,6 +601,18 @@ class DataPanel(QGroupBox):
         self._form.setRowVisible(self.value_spin, drawing and not classes)
         self._form.setRowVisible(self.class_combo, classes)
         self._form.setRowVisible(self._edit_row, drawing)
+        # rows that say nothing about drawn points are hidden meanwhile (the task's own
+        # rows come back through _on_task_changed when drawing ends)
+        for widget in (self.samples_combo, self.custom_count, self.noise_spin):
+            self._form.setRowVisible(widget, not drawing)
+        if drawing:
+            for widget in (
+                self.dataset_combo,
+                self.classes_spin,
+                self.function_combo,
+                self.formula_edit,
+            ):
+                self._form.setRowVisible(widget, False)
         self.undo_button.setEnabled(drawing and drawn.can_undo)
         self.clear_points_button.setEnabled(drawing and len(drawn) > 0)
 

@@ -211,7 +211,7 @@ class TrainViews(QWidget):
             view.set_class_points(X, values)
             view.show_colorbar(False)
         else:
-            view.set_points(X, values, levels)
+            view.set_points(X, values, levels, size=7)  # a point placed by hand is seen
             view.show_colorbar(True, levels)
         view.set_title("Your points: click to add")
 

@@ -291,8 +291,10 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         X: np.ndarray | None,
         values: np.ndarray | None = None,
         levels: tuple[float, float] | None = None,
+        size: float | None = None,
     ) -> None:
-        """Overlay data points (n, 2), coloured by value over `levels`; None hides them."""
+        """Overlay data points (n, 2), coloured by value over `levels`; None hides them.
+        `size` in px, else by how many there are."""
         if X is None or len(X) == 0:
             self.points.setVisible(False)
             return
@@ -301,7 +303,9 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             if values is not None
             else pg.mkBrush(theme_colors()["foreground"])
         )
-        self.points.setData(x=X[:, 0], y=X[:, 1], brush=brush, size=4 if len(X) <= 2000 else 2.5)
+        self.points.setData(
+            x=X[:, 0], y=X[:, 1], brush=brush, size=size or (4 if len(X) <= 2000 else 2.5)
+        )
         self.points.setVisible(True)
 
     def set_regions(
