@@ -211,7 +211,8 @@ class TrainViews(QWidget):
             view.set_class_points(X, values)
             view.show_colorbar(False)
         else:
-            view.set_points(X, values, levels, size=7)  # a point placed by hand is seen
+            # a few points placed by hand are drawn large; a whole data set as ever
+            view.set_points(X, values, levels, size=7 if len(X) <= 200 else None)
             view.show_colorbar(True, levels)
         view.set_title("Your points: click to add")
 
