@@ -653,7 +653,7 @@ class DataPanel(QGroupBox):
         return removed
 
     def _erasing_now(self) -> bool:
-        return self.drawn is not None and self.drawn._erasing
+        return self.drawn is not None and self.drawn.erasing
 
     def end_erase(self) -> None:
         """The erase drag ended: the data take the points left (one undo step)."""

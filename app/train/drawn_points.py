@@ -97,6 +97,11 @@ class DrawnPoints:
     def end_erase(self) -> None:
         self._erasing = False
 
+    @property
+    def erasing(self) -> bool:
+        """An erase drag is under way (between `begin_erase` and `end_erase`)."""
+        return self._erasing
+
     def erase_near(self, x: float, y: float, radius: float = ERASE_RADIUS) -> int:
         """Remove the points within `radius` of (x, y); returns how many were removed."""
         hit = self.indices_near(x, y, radius)
