@@ -1,4 +1,5 @@
-"""Reading CSV files safely: training data (`load_csv`) and points to predict at (`load_points_csv`).
+"""Reading CSV files safely: training data (`load_csv`) and points to predict at (`load_points_csv`);
+writing points back (`save_points_csv`).
 
 A CSV file comes from elsewhere (a spreadsheet export, another program, a hand-edited text),
 so it is read as untrusted input. It is opened by `nncore.untrusted_file` (a regular file
@@ -30,6 +31,12 @@ at most `MAX_CLASSES` distinct labels, each name at most `MAX_CLASS_NAME_CHARS` 
 characters; an empty label, a number that is not whole (0.5 is no class) and a file with both
 a label and a target column are bad lines or one-line DataErrors like the rest.
 
+`save_points_csv` writes points (x, y and a value, or x, y and a class name) in the form
+`load_csv` reads back: a header row `x,y,z` or `x,y,label`, one row per point, every number
+written exactly (Python's shortest round-tripping form), class names quoted by the csv
+module when they need it; atomically (`nncore.atomicwrite`), so a failed write leaves the
+old file as it was.
+
 `nncore.data` re-exports everything public here, so `from nncore.data import load_csv` works.
 """
 
@@ -47,15 +54,17 @@ from typing import NamedTuple
 import numpy as np
 
 from . import checks
+from .atomicwrite import write_atomically
 from .classification import label_indices
 from .dataset import Dataset
-from .errors import DataError
+from .errors import DataError, SettingsError
 from .safetext import printable_part, shown
 from .untrusted_file import open_regular
 
 __all__ = [
     "load_csv",
     "load_points_csv",
+    "save_points_csv",
     "MIN_CSV_ROWS",
     "MAX_CSV_BYTES",
     "MAX_CSV_ROWS",
@@ -145,6 +154,40 @@ def load_points_csv(path, n_inputs: int = 2, classes=None) -> tuple[np.ndarray, 
         labels=None if classes is None else _KnownClasses(classes),
     )
     return X, y
+
+
+def save_points_csv(path, X, values, classes=None) -> None:
+    """Write points to a CSV file that `load_csv` reads back as the same data.
+
+    `X` (n, 2) are the points' x and y, `values` (n,) their targets (a regression's z) or,
+    with `classes` (the class names), their class indices 0 … k − 1, written as the names
+    in a column headed `label`. Raises SettingsError (a ValueError) for arrays of the wrong
+    shape, non-finite numbers or a class index outside the names, WeightFileError (also a
+    ValueError) when the file cannot be written; the old file then stays as it was.
+    """
+    points = checks.finite_array(X, "the points")
+    targets = checks.finite_array(values, "the points' values").reshape(-1)
+    if points.ndim != 2 or points.shape[1] != 2 or len(targets) != len(points):
+        raise SettingsError(
+            f"points must be (n, 2) with one value each; got {points.shape} and "
+            f"{len(targets)} value(s)"
+        )
+    names = None if classes is None else [str(name) for name in classes]
+    if names is not None:
+        whole = targets == np.round(targets)
+        if not np.all(whole & (targets >= 0) & (targets < len(names))):
+            raise SettingsError(f"class indices must be whole numbers 0 to {len(names) - 1}")
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["x", "y", "z" if names is None else "label"])
+    for (x, y), value in zip(points.tolist(), targets.tolist()):
+        writer.writerow([repr(x), repr(y), repr(value) if names is None else names[int(value)]])
+
+    def write_to(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text.getvalue())
+
+    write_atomically(os.fspath(path), write_to)
 
 
 class _LabelProblem(Exception):

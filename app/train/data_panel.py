@@ -18,16 +18,30 @@ read in a child process (`app.train.reader_process.CsvReadJob`), polled by a tim
 Load CSV… is disabled, Cancel (or Esc) ends the child, and nothing else changes until the
 data arrive; `reading_changed` tells the tab to lock Start and Step meanwhile, and
 `csv_finished(bool)` says how the read ended.
+
+"Draw points" makes your own points the data (`app.train.drawn_points.DrawnPoints`, the
+editing without Qt): it starts from the current data set's points (so the spiral can be
+edited; Clear starts from none), a left click on the first map adds a point with the value
+in the Value box (regression) or the class picked (classification, in its colour and
+shape), a right-drag erases, Ctrl+Z or Undo takes the last change back. The tab forwards
+the map's clicks (`add_point`, `erase_at`, `end_erase`); `points_changed` tells it to
+redraw the points, `changed` to rebuild the data once there are enough to train on
+(`drawn_points.MIN_POINTS`; until then the reason is the panel's message and Start waits).
+"Save points as CSV…" writes them for `nncore.data.load_csv`; Load CSV… while drawing
+brings a file's points in for editing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import time
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -40,11 +54,17 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from app.theme import class_color
+from app.train.drawn_points import DrawnPoints, class_choices
 from app.train.form import MessageLabel, let_shrink, show_inline_message
 from app.train.limits import MAX_CLASSES
 from app.train.reader_process import IN_PROCESS_BYTES, CsvReadJob
-from app.train.session import GRID_SIZE, DataSettings, PreparedData, prepare_data
+from app.train.session import DRAWN_POINTS, GRID_SIZE, DataSettings, PreparedData, prepare_data
+from app.widgets.class_colors import class_symbol, hex_rgb
 from nncore import data as nndata
+from nncore.classification import default_class_names
+from nncore.csvfiles import save_points_csv
+from nncore.errors import NNCoreError
 from nncore.formula import FormulaError
 from nncore.safetext import one_line, shown
 
@@ -67,6 +87,7 @@ class DataPanel(QGroupBox):
     validity_changed = Signal(bool)  # False while the settings cannot make data
     reading_changed = Signal(bool)  # True while a CSV file is read in a child process
     csv_finished = Signal(bool)  # a read in a child process ended: True if the data are used
+    points_changed = Signal()  # the drawn points changed (or drawing began or ended)
 
     SAMPLE_CHOICES = (
         ("1,000 random points", 1000),
@@ -83,6 +104,8 @@ class DataPanel(QGroupBox):
         self._job_text = ""  # "Reading NAME (28 MB)…", followed by the seconds so far
         self._job_started = 0.0
         self._shown: tuple[str, bool] = ("", False)  # the message (text, error) shown now
+        self._last: PreparedData | None = None  # the data prepared last (drawing starts there)
+        self.drawn: DrawnPoints | None = None  # your own points, while they are the data
         self.is_valid = True  # the settings make data (no error shown)
         form = self._form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -206,6 +229,7 @@ class DataPanel(QGroupBox):
         csv_row.addWidget(self.csv_cancel)
         csv_row.addStretch(1)
         form.addRow(csv_row)
+        self._build_drawing(form)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -240,6 +264,51 @@ class DataPanel(QGroupBox):
         self._on_task_changed()
         self._debounce.stop()  # nothing has changed yet
 
+    def _build_drawing(self, form: QFormLayout) -> None:
+        """The "Draw points" button and the rows shown while drawing."""
+        self.draw_button = QPushButton("Draw points")
+        self.draw_button.setCheckable(True)
+        self.draw_button.setToolTip(
+            "Train on points you draw: click on the first map to add one, right-drag to erase, "
+            "Ctrl+Z to undo. Starts from the points shown now (Clear starts from none)."
+        )
+        self.value_spin = QDoubleSpinBox()
+        self.value_spin.setRange(-1000.0, 1000.0)
+        self.value_spin.setDecimals(2)
+        self.value_spin.setSingleStep(0.5)
+        self.value_spin.setToolTip("The value z a new point gets (its colour on the map).")
+        self.class_combo = QComboBox()
+        self.class_combo.setToolTip("The class a new point gets, in its colour and shape.")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setToolTip("Take back the last point added, erased or cleared (Ctrl+Z).")
+        self.clear_points_button = QPushButton("Clear")
+        self.clear_points_button.setToolTip("Remove every point, to draw from nothing (undoable).")
+        self.save_points_button = QPushButton("Save points as CSV…")
+        self.save_points_button.setToolTip(
+            "Write the points as x, y and z (or label) for Load CSV… or `nncore train --csv`."
+        )
+        draw_row = QHBoxLayout()
+        draw_row.addWidget(self.draw_button)
+        draw_row.addWidget(self.save_points_button)
+        draw_row.addStretch(1)
+        form.addRow(draw_row)
+        form.addRow("Value", self.value_spin)
+        form.addRow("Class", self.class_combo)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.undo_button)
+        edit_row.addWidget(self.clear_points_button)
+        edit_row.addStretch(1)
+        self._edit_row = edit_row
+        form.addRow(edit_row)
+        self._undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
+        self._undo_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._undo_shortcut.activated.connect(self.undo_points)
+        self.draw_button.toggled.connect(self._on_draw_toggled)
+        self.undo_button.clicked.connect(self.undo_points)
+        self.clear_points_button.clicked.connect(self.clear_points)
+        self.save_points_button.clicked.connect(self.save_points_dialog)
+        self._show_drawing_rows()
+
     # -- reading --
     def settings(self) -> DataSettings:
         """The settings as the widgets show them (not yet validated)."""
@@ -249,15 +318,19 @@ class DataPanel(QGroupBox):
         if count == CUSTOM_COUNT:
             count = self.custom_count.value()
         task = self.task_combo.currentData()
+        csv_path = self._csv_path
         if self._csv_dataset is not None:  # a file's label column decides
             task = "regression" if self._csv_dataset.classes is None else "classification"
+        if self.drawn is not None:  # so do the drawn points
+            task = "regression" if self.drawn.classes is None else "classification"
+            csv_path = DRAWN_POINTS
         return DataSettings(
             function=function,
             samples=count,
             noise=self.noise_spin.value(),
             seed=self.seed_spin.value(),
             val_share=self.val_spin.value() / 100.0,
-            csv_path=self._csv_path,
+            csv_path=csv_path,
             task=task,
             dataset=self.dataset_combo.currentData(),
             classes=self.classes_spin.value(),
@@ -265,12 +338,17 @@ class DataPanel(QGroupBox):
 
     def prepare(self) -> PreparedData | None:
         """Build the data from the settings, or show what is wrong and return None."""
+        if self.drawn is not None and self.drawn.problem() is not None:
+            self._refuse(self.drawn.problem())  # too few points yet: say how many more
+            return None
+        dataset = self.drawn.dataset() if self.drawn is not None else self._csv_dataset
         try:
-            prepared = prepare_data(self.settings(), self._csv_dataset)
+            prepared = prepare_data(self.settings(), dataset)
         except (FormulaError, nndata.DataError, ValueError) as err:
             self._refuse(one_line(str(err)))
             return None
-        self.show_message("")
+        self._last = prepared
+        self.show_message(self._drawn_words(prepared) if self.drawn is not None else "")
         self._set_valid(True)
         return prepared
 
@@ -286,6 +364,8 @@ class DataPanel(QGroupBox):
     # -- writing --
     def set_settings(self, settings: DataSettings) -> None:
         """Show the given settings (e.g. the ones stored with a weight file)."""
+        if self.drawn is not None and settings.csv_path != DRAWN_POINTS:
+            self._leave_drawing()  # the caller rebuilds the data from these settings
         self.task_combo.setCurrentIndex(max(self.task_combo.findData(settings.task), 0))
         self.dataset_combo.setCurrentIndex(max(self.dataset_combo.findData(settings.dataset), 0))
         self._on_dataset_changed()
@@ -430,6 +510,8 @@ class DataPanel(QGroupBox):
         return self._take_csv(path, dataset)
 
     def _take_csv(self, path: str, dataset: nndata.Dataset, what: str = "") -> bool:
+        if self.drawn is not None:  # drawing: the file's points come in to be edited
+            return self._take_points_from(path, dataset)
         self._csv_path, self._csv_dataset = path, dataset
         task = "regression" if dataset.classes is None else "classification"
         with QSignalBlocker(self.task_combo):  # the task box follows the file
@@ -440,6 +522,8 @@ class DataPanel(QGroupBox):
         return True
 
     def clear_csv(self) -> None:
+        if self.drawn is not None:
+            self._leave_drawing()
         self._csv_path = self._csv_dataset = None
         self._set_csv_mode(False)
         self._validate_and_emit()
@@ -461,6 +545,197 @@ class DataPanel(QGroupBox):
             self._on_function_changed()
             self._on_samples_changed()
             self._on_task_changed()
+
+    # -- your own points --
+    @property
+    def drawing(self) -> bool:
+        """True while drawn points are the data (the first map takes clicks)."""
+        return self.drawn is not None
+
+    def start_drawing(self, empty: bool = False) -> None:
+        """Make your own points the data: the current data set's points, or none."""
+        if self.drawn is not None:
+            return
+        base = self._last.dataset if self._last is not None and not empty else None
+        names = class_choices(default_class_names(2)) if self.classifying else None
+        drawn = DrawnPoints.empty(names)
+        if base is not None and (base.classes is None) == (names is None):
+            # a file with other than two inputs, say, cannot be drawn: start from none
+            with contextlib.suppress(NNCoreError):
+                drawn = DrawnPoints.from_dataset(base, seed=self.seed_spin.value())
+        self.drawn = drawn
+        self._erased = False  # an erase drag removed something (the data follow on release)
+        self._csv_path = self._csv_dataset = None
+        self._set_csv_mode(True)  # the function and sample rows say nothing about drawn data
+        self.csv_clear.setVisible(False)  # "Draw points" toggles back
+        self._fill_class_combo()
+        with QSignalBlocker(self.draw_button):
+            self.draw_button.setChecked(True)
+        self._points_edited()
+
+    def _leave_drawing(self) -> None:
+        self.drawn = None
+        with QSignalBlocker(self.draw_button):
+            self.draw_button.setChecked(False)
+        self._set_csv_mode(False)
+        self._show_drawing_rows()
+        self.points_changed.emit()
+
+    def _on_draw_toggled(self, on: bool) -> None:
+        if on:
+            self.start_drawing()
+        elif self.drawn is not None:
+            self._leave_drawing()
+            self._validate_and_emit()  # back to the function (or class data set)
+
+    def _fill_class_combo(self) -> None:
+        with QSignalBlocker(self.class_combo):
+            self.class_combo.clear()
+            names = self.drawn.classes if self.drawn is not None else None
+            for index, name in enumerate(names or ()):
+                self.class_combo.addItem(_class_icon(index), name, index)
+
+    def _show_drawing_rows(self) -> None:
+        drawing, drawn = self.drawn is not None, self.drawn
+        classes = drawing and drawn.classes is not None
+        self._form.setRowVisible(self.value_spin, drawing and not classes)
+        self._form.setRowVisible(self.class_combo, classes)
+        self._form.setRowVisible(self._edit_row, drawing)
+        # rows that say nothing about drawn points are hidden meanwhile (the task's own
+        # rows come back through _on_task_changed when drawing ends)
+        for widget in (self.samples_combo, self.custom_count, self.noise_spin):
+            self._form.setRowVisible(widget, not drawing)
+        if drawing:
+            for widget in (
+                self.dataset_combo,
+                self.classes_spin,
+                self.function_combo,
+                self.formula_edit,
+            ):
+                self._form.setRowVisible(widget, False)
+        self.undo_button.setEnabled(drawing and drawn.can_undo)
+        self.clear_points_button.setEnabled(drawing and len(drawn) > 0)
+
+    def _points_edited(self) -> None:
+        """The points changed: redraw them, and rebuild the data from them."""
+        self._show_drawing_rows()
+        self.points_changed.emit()
+        if self.drawn is not None and self.drawn.problem() is not None:
+            self._refuse(self.drawn.problem())  # Start waits; the panel says why
+        self.changed.emit()
+
+    def add_point(self, x: float, y: float) -> bool:
+        """A click on the map at (x, y): a point with the Value (or the Class) chosen."""
+        if self.drawn is None:
+            return False
+        if self.drawn.classes is not None:
+            value = float(self.class_combo.currentData() or 0)
+        else:
+            value = self.value_spin.value()
+        try:
+            self.drawn.add(x, y, value)
+        except ValueError:  # outside the domain, or the set is full: nothing to add
+            return False
+        self._points_edited()
+        return True
+
+    def erase_at(self, x: float, y: float) -> int:
+        """The erase brush at (x, y) (a right-drag on the map): how many points went."""
+        if self.drawn is None:
+            return 0
+        if not self._erasing_now():
+            self.drawn.begin_erase()
+        removed = self.drawn.erase_near(x, y)
+        if removed:
+            self._erased = True
+            self._show_drawing_rows()
+            self.points_changed.emit()  # the data follow when the drag ends
+        return removed
+
+    def _erasing_now(self) -> bool:
+        return self.drawn is not None and self.drawn.erasing
+
+    def end_erase(self) -> None:
+        """The erase drag ended: the data take the points left (one undo step)."""
+        if self.drawn is None:
+            return
+        self.drawn.end_erase()
+        if self._erased:
+            self._erased = False
+            self._points_edited()
+
+    def undo_points(self) -> bool:
+        """Ctrl+Z: back to the points before the last add, erase or clear."""
+        if self.drawn is None or not self.isEnabled() or not self.drawn.undo():
+            return False
+        self._points_edited()
+        return True
+
+    def clear_points(self) -> None:
+        if self.drawn is not None and len(self.drawn):
+            self.drawn.replace(np.empty((0, 2)), np.empty(0))
+            self._points_edited()
+
+    def _take_points_from(self, path: str, dataset: nndata.Dataset) -> bool:
+        """A CSV file loaded while drawing: its points replace the drawn ones (undoable)."""
+        assert self.drawn is not None
+        if (dataset.classes is None) != (self.drawn.classes is None):
+            kind = "values (z)" if dataset.classes is None else "classes"
+            self.show_message(
+                f"{shown(path, 120)} holds {kind}; the points drawn are the other task's. "
+                "Stop drawing to train on it as it is.",
+                error=True,
+            )
+            return False
+        try:
+            loaded = DrawnPoints.from_dataset(dataset, seed=self.seed_spin.value())
+        except NNCoreError as err:
+            self._show_unusable(path, str(err))
+            return False
+        self.drawn.classes = loaded.classes
+        self.drawn.replace(loaded.X, loaded.values)
+        self._fill_class_combo()
+        self._points_edited()
+        return True
+
+    def points_to_draw(self) -> tuple[np.ndarray, np.ndarray, tuple[float, float]] | None:
+        """While drawing: every point (n, 2), its value or class (n,), the colour range."""
+        if self.drawn is None:
+            return None
+        return self.drawn.X, self.drawn.values, self.drawn.value_range()
+
+    def _drawn_words(self, prepared: PreparedData) -> str:
+        val = 0 if prepared.val is None else len(prepared.val)
+        return (
+            f"Your {len(prepared.dataset):,} points: {len(prepared.train):,} to train on, "
+            f"{val:,} for validation. Click on the first map to add a point, right-drag to "
+            "erase, Ctrl+Z to undo."
+        )
+
+    def save_points_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save points as CSV", "points.csv", "CSV files (*.csv);;All files (*)"
+        )
+        if path:
+            self.save_points(path)
+
+    def save_points(self, path: str) -> bool:
+        """Write the points shown (drawn, or the current data set's) as a CSV file that
+        Load CSV… reads back; a message either way."""
+        if self.drawn is not None:
+            X, values, names = self.drawn.X, self.drawn.values, self.drawn.used_classes()
+        elif self._last is not None and self._last.dataset.n_inputs == 2:
+            data = self._last.dataset
+            X, values, names = data.X, data.y[:, 0], data.classes
+        else:
+            return False
+        try:
+            save_points_csv(path, X, values, names)
+        except (NNCoreError, ValueError) as err:
+            self.show_message(one_line(f"Could not save {shown(path, 120)}: {err}"), error=True)
+            return False
+        self.show_message(f"Saved {len(X):,} points to {shown(path, 120)}.")
+        return True
 
     # -- reactions --
     @property
@@ -527,3 +802,12 @@ class DataPanel(QGroupBox):
             self.show_message("")
         self._set_valid(True)
         self.changed.emit()
+
+
+def _class_icon(index: int, size: int = 14) -> QIcon:
+    """A class's colour and shape, as the maps draw its points."""
+    brush = pg.mkBrush(*hex_rgb(class_color(index)))
+    image = pg.graphicsItems.ScatterPlotItem.renderSymbol(
+        class_symbol(index), size - 2, pg.mkPen("#202020", width=0.8), brush
+    )
+    return QIcon(QPixmap.fromImage(image))

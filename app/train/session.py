@@ -35,6 +35,7 @@ from nncore.formatting import fmt
 GRID_SIZE = 100  # the article's 100 × 100 grid for contour maps
 TASKS = ("regression", "classification")
 DEFAULT_CLASS_DATASET = "spiral"
+DRAWN_POINTS = "(points you drew)"  # DataSettings.csv_path of drawn points (no file)
 MAX_ARCHITECTURE_CHARS = 200  # what the Layers field reads (8 hidden layers need 40)
 
 # ---- data -----------------------------------------------------------------------------
@@ -45,7 +46,9 @@ class DataSettings:
     """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid (for
     regression only). `task` says which of `function` (regression) or `dataset` and
     `classes` (classification: a built-in class data set, `nncore.data.CLASS_DATASETS`) is
-    used; a CSV file with a label column makes a classification whatever `task` says."""
+    used; a CSV file with a label column makes a classification whatever `task` says.
+    Points drawn on the map (`app.train.drawn_points`) are data like a CSV file's, with
+    `csv_path` DRAWN_POINTS."""
 
     function: str = nndata.DEFAULT_FUNCTION  # registry name or formula text
     samples: int = 1000
@@ -120,7 +123,9 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
     if settings.csv_path is not None:
         dataset = csv_dataset if csv_dataset is not None else nndata.load_csv(settings.csv_path)
         fn = None
-        xs, ys, grid_X = nndata.mesh_points(dataset.bounds(), GRID_SIZE)
+        # drawn points live in the domain they were drawn on, however few there are
+        domain = nndata.CLASS_DOMAIN if settings.csv_path == DRAWN_POINTS else dataset.bounds()
+        xs, ys, grid_X = nndata.mesh_points(domain, GRID_SIZE)
         truth = None
     elif settings.task == "classification":
         if settings.samples == 0:
@@ -436,6 +441,7 @@ def progress_text(
 __all__ = [
     "GRID_SIZE",
     "TASKS",
+    "DRAWN_POINTS",
     "DataSettings",
     "PreparedData",
     "prepare_data",

@@ -156,6 +156,10 @@ class TrainTab(QWidget):
         self.data_panel.changed.connect(self._on_data_changed)
         self.data_panel.validity_changed.connect(self._update_controls)
         self.data_panel.reading_changed.connect(self._update_controls)
+        self.data_panel.points_changed.connect(self._show_drawn)
+        self.truth_view.point_added.connect(self.data_panel.add_point)
+        self.truth_view.erase_moved.connect(self.data_panel.erase_at)
+        self.truth_view.erase_ended.connect(self.data_panel.end_erase)
         self.model_panel.validity_changed.connect(self._update_controls)
         self.model_panel.changed.connect(self._on_model_changed)
         self.model_panel.lr_changed.connect(self._on_lr_changed)
@@ -235,7 +239,18 @@ class TrainTab(QWidget):
         with QSignalBlocker(self.model_panel):  # the caller builds the run: no second one
             self.model_panel.set_task(prepared.n_classes)  # the output follows the data
         self.views.show_data(prepared)
+        self._show_drawn()
         return True
+
+    def _show_drawn(self) -> None:
+        """While drawing: every drawn point on the first map, and the map takes clicks."""
+        drawn = self.data_panel.points_to_draw()
+        if drawn is not None:
+            X, values, levels = drawn
+            self.views.show_drawn_points(
+                X, values, levels, self.data_panel.drawn.classes is not None
+            )
+        self._update_controls()
 
     def _halt_worker(self) -> None:
         """Pause the worker and wait until it is idle (a chunk takes ~20 ms)."""
@@ -552,11 +567,15 @@ class TrainTab(QWidget):
                 button.setEnabled(False)
             self.open_button.setEnabled(False)
         self.data_panel.setEnabled(not s.live and not self._opening and not self.settings_locked)
+        # drawn points are locked while a run is live, like the rest of the data panel
+        self.truth_view.set_drawing(self.data_panel.drawing and self.data_panel.isEnabled())
         self.model_panel.set_running(s.live or self._opening)
         self.model_panel.setEnabled(not self.settings_locked)
         if self._locked():
             return
-        if s.can_start and not data_ok:
+        if s.can_start and not data_ok and self.data_panel.drawing:
+            set_elided(self.status_label, self.data_panel.message.text())  # draw more points
+        elif s.can_start and not data_ok:
             self.status_label.setText(
                 "The data settings have a problem (see Data); fix it to train."
             )

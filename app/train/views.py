@@ -210,6 +210,20 @@ class TrainViews(QWidget):
             title=f"{len(p.train):,} training points (coloured by z{sampled})",
         )
 
+    def show_drawn_points(self, X, values, levels, classes: bool) -> None:
+        """While drawing: every drawn point on the first map (the validation ones too, so
+        a click's point never seems to vanish), by class or coloured by value."""
+        view = self.truth_view
+        view.clear_values("" if len(X) else "click to add a point")
+        if classes:
+            view.set_class_points(X, values)
+            view.show_colorbar(False)
+        else:
+            # a few points placed by hand are drawn large; a whole data set as ever
+            view.set_points(X, values, levels, size=7 if len(X) <= 200 else None)
+            view.show_colorbar(True, levels)
+        view.set_title("Your points: click to add")
+
     def _set_task(self, p: PreparedData) -> None:
         """Dress the views for the data's task: regression's maps and loss, or a
         classifier's (titles, colour bars, the accuracy plot, the confusion tab)."""

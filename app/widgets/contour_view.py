@@ -17,6 +17,12 @@ Each map keeps its domain's shape: the square [−10, 10]² is drawn square, as 
 widget allows, with the spare room as even margins around it (a plot stretched to its
 widget's shape drew it as a tall, narrow strip).
 
+A map can take drawn points (`set_drawing(True)`, the Train tab's "Draw points"): a left
+click inside the domain emits `point_added(x, y)`, a right-drag `erase_moved(x, y)` at every
+move and `erase_ended()` when the button is let go, all in data coordinates; while drawing,
+the right button erases instead of opening the Save image menu. `widget_position(x, y)`
+is the inverse mapping, for tests that click at a place on the map.
+
 Nothing here knows about networks: the views take NumPy arrays and draw them.
 """
 
@@ -26,7 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
@@ -145,6 +151,9 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     """
 
     hovered = Signal(float, float, bool)
+    point_added = Signal(float, float)  # while drawing: a left click at (x, y)
+    erase_moved = Signal(float, float)  # while drawing: the right-drag's brush at (x, y)
+    erase_ended = Signal()  # while drawing: the right button was let go
 
     def __init__(
         self, title: str = "", colormap: pg.ColorMap | None = None, bar_label: str = "", parent=None
@@ -198,6 +207,8 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self._applied_levels = None
         self._Z: np.ndarray | None = None
         self._contour_pen_color = "#000000"
+        self.drawing = False  # clicks add points, a right-drag erases (set_drawing)
+        self._erasing = False  # the right button is down while drawing
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.getViewBox().sigResized.connect(self._keep_domain_shape)
         self.apply_theme()
@@ -280,8 +291,10 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         X: np.ndarray | None,
         values: np.ndarray | None = None,
         levels: tuple[float, float] | None = None,
+        size: float | None = None,
     ) -> None:
-        """Overlay data points (n, 2), coloured by value over `levels`; None hides them."""
+        """Overlay data points (n, 2), coloured by value over `levels`; None hides them.
+        `size` in px, else by how many there are."""
         if X is None or len(X) == 0:
             self.points.setVisible(False)
             return
@@ -290,7 +303,9 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             if values is not None
             else pg.mkBrush(theme_colors()["foreground"])
         )
-        self.points.setData(x=X[:, 0], y=X[:, 1], brush=brush, size=4 if len(X) <= 2000 else 2.5)
+        self.points.setData(
+            x=X[:, 0], y=X[:, 1], brush=brush, size=size or (4 if len(X) <= 2000 else 2.5)
+        )
         self.points.setVisible(True)
 
     def set_regions(
@@ -408,6 +423,64 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
     def set_title(self, title: str) -> None:
         self._title = title
         self.plot.setTitle(title, color=self._colors["foreground"], size=text_size())
+
+    # -- drawing points --
+    def set_drawing(self, on: bool) -> None:
+        """Let clicks add points and a right-drag erase them (see the module docstring)."""
+        on = bool(on)
+        if on == self.drawing:
+            return
+        self.drawing = on
+        if not on and self._erasing:
+            self._erasing = False
+            self.erase_ended.emit()
+        cursor = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
+        self.viewport().setCursor(cursor)
+
+    def data_position(self, widget_pos: QPointF) -> tuple[float, float, bool]:
+        """(x, y, inside the grid's domain) of a position in the widget (its viewport)."""
+        scene_pos = self.mapToScene(widget_pos.toPoint())
+        p = self.plot.getViewBox().mapSceneToView(scene_pos)
+        x, y = float(p.x()), float(p.y())
+        inside = self._xs[0] <= x <= self._xs[-1] and self._ys[0] <= y <= self._ys[-1]
+        return x, y, bool(inside)
+
+    def widget_position(self, x: float, y: float) -> QPoint:
+        """Where the data point (x, y) is drawn, in the widget's (viewport's) pixels."""
+        scene_pos = self.plot.getViewBox().mapViewToScene(QPointF(x, y))
+        return self.mapFromScene(scene_pos)
+
+    def mousePressEvent(self, event) -> None:
+        if not self.drawing:
+            super().mousePressEvent(event)
+            return
+        x, y, inside = self.data_position(event.position())
+        if event.button() == Qt.MouseButton.LeftButton and inside:
+            self.point_added.emit(x, y)
+        elif event.button() == Qt.MouseButton.RightButton:
+            self._erasing = True
+            self.erase_moved.emit(x, y)
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        if self.drawing and self._erasing:
+            x, y, _inside = self.data_position(event.position())
+            self.erase_moved.emit(x, y)
+        super().mouseMoveEvent(event)  # the hover readout follows the mouse as ever
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self.drawing and self._erasing and event.button() == Qt.MouseButton.RightButton:
+            self._erasing = False
+            self.erase_ended.emit()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        if self.drawing:  # the right button erases while drawing
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     # -- look --
     def apply_theme(self, _name: str | None = None) -> None:
