@@ -9,7 +9,7 @@ sets of `CLASS_DATASETS` ("circle", "xor", "gaussians", "spiral") on the same sq
 
 It is also the one place a notebook user imports data from: it re-exports `Dataset` (from
 `nncore.dataset`), `Normaliser` (from `nncore.normaliser`: the z-scores that travel with a
-model) and the CSV readers `load_csv`, `load_points_csv` with their limits `MIN_CSV_ROWS`,
+model) and the CSV readers `load_csv`, `load_points_csv` (and the writer `save_points_csv`) with their limits `MIN_CSV_ROWS`,
 `MAX_CSV_BYTES` (from `nncore.csvfiles`), so `from nncore.data import load_csv` keeps working.
 
 Problems with data (a formula that gives NaN, unreadable files, bad rows) raise `DataError`,
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import checks, memory
-from .csvfiles import MAX_CSV_BYTES, MIN_CSV_ROWS, load_csv, load_points_csv
+from .csvfiles import MAX_CSV_BYTES, MIN_CSV_ROWS, load_csv, load_points_csv, save_points_csv
 from .dataset import Dataset, random_generator
 from .errors import DataError, FormulaError, SettingsError
 from .formula import parse_formula
@@ -58,6 +58,7 @@ __all__ = [
     "Normaliser",
     "load_csv",
     "load_points_csv",
+    "save_points_csv",
     "MIN_CSV_ROWS",
     "MAX_CSV_BYTES",
     "DataError",

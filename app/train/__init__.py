@@ -8,8 +8,9 @@ transition table between them), `pacing` (how often the live views redraw),
 own limits: the widgets' ranges, the layers it allows, the longest history it opens, and the
 checks a file must pass against them), `reader_process` (reading a large weight file in
 a child process), `lesson_settings` (the tab's settings in a lesson file), `step_handoff`
-(the words of "Step through this network"), `run_names` (what tells the kept runs apart)
-and `sweep` (a learning-rate sweep's rates and its verdict).
+(the words of "Step through this network"), `run_names` (what tells the kept runs apart),
+`sweep` (a learning-rate sweep's rates and its verdict) and `drawn_points` (the points a
+student draws on the map: add, erase, undo, and the data set they make).
 
 Qt modules: `tab` (TrainTab, the composition), `data_panel`, `model_panel`, `run_controls`,
 `banner`, `views`, `neuron_maps_panel` (every neuron's map, computed only while on show),
