@@ -218,7 +218,16 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        metavar="MS",
+        help="the interpreter's thread switch interval (sys.setswitchinterval), default 5 ms:"
+        " how long the GUI thread may wait for the training thread to hand over the GIL",
+    )
     args = parser.parse_args(argv)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval / 1000)
 
     from app.main import configure_blas_threads
 
@@ -246,6 +255,7 @@ def main(argv=None) -> int:
     if not tab.configure(data, config):
         print("the Train tab refused these settings:", tab.status_label.text())
         return 1
+    print(f"thread switch interval {sys.getswitchinterval() * 1000:g} ms")
     print(
         f"settings: {name} recipe, {args.epochs} epochs, "
         f"{len(tab.prepared.train):,} training / {len(tab.prepared.val):,} validation points, "
