@@ -173,6 +173,9 @@ def save_screenshots(window, directory: Path) -> tuple[list[Path], list[str]]:
     """
     written: list[Path] = []
     errors: list[str] = []
+    build_later = getattr(window, "build_train_tab", None)
+    if callable(build_later):  # every tab is shot, so the one built on first need, too
+        build_later()
 
     def grab(name: str) -> None:
         _settle(SETTLE_MS)
@@ -297,6 +300,28 @@ class _CloseOnSignals:
             QTimer.singleShot(0, window.close)
 
 
+def call_after_first_paint(window, callback) -> None:
+    """Call `callback` once, as soon as the event loop is free after `window` (or a widget
+    in it) first painted: the start-up's deferred work (the Train tab) waits until the
+    student sees the window, and is ready before they reach for it."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if (
+                event.type() == QEvent.Type.Paint
+                and watched.isWidgetType()
+                and watched.window() is window
+            ):
+                QApplication.instance().removeEventFilter(self)
+                QTimer.singleShot(0, window, callback)
+            return False
+
+    watcher = FirstPaint(window)  # lives as long as the window
+    QApplication.instance().installEventFilter(watcher)
+
+
 def open_lesson_argument(window, path: Path) -> bool:
     """Open the lesson file named on the command line. A refused file prints its one-line
     reason and the window stays open showing it (a message box): a student who
@@ -339,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.main_window import MainWindow
 
         window = MainWindow(theme_name=args.theme)
+        call_after_first_paint(window, window.build_train_tab)
         window.show()
         if args.lesson is not None:
             open_lesson_argument(window, args.lesson)

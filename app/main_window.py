@@ -20,6 +20,11 @@ and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window 
   QSettings (see `app.open_settings`) and restored the next time.
 - a clean exit: closing the window, or the application quitting for any other reason,
   calls every tab's `shutdown()` once, so no timer or worker thread outlives its widgets.
+- a quick start: the first screen is the Step tab, so the Train tab (its plots cost about
+  half the start-up) is built the first time anything needs it: showing it (Ctrl+2, a click
+  on its tab), a menu action that works in it, a lesson file, or `build_train_tab()`, which
+  `app.main` calls a moment after the window's first paint. Until then its page is an
+  empty stand-in; everything reaches the tab through the `train_tab` property.
 
 Tabs follow a small protocol (see docs/architecture.md): `shutdown()` is required;
 `shortcuts()` and `screenshot_states()` are optional and picked up when present.
@@ -51,10 +56,10 @@ from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
-from app.train.tab import TrainTab
 
 if TYPE_CHECKING:
     from app.step.loss_compare import LossCompareWindow
+    from app.train.tab import TrainTab
 
 APP_NAME = "nn-tutor"
 DEFAULT_SIZE = QSize(1280, 820)
@@ -85,6 +90,13 @@ def scaled_application_font(scale: float) -> QFont:
     elif font.pixelSize() > 0:
         font.setPixelSize(max(1, round(font.pixelSize() * scale)))
     return font
+
+
+class TabStandIn(QWidget):
+    """The empty page a tab has until it is built; it keeps the tab protocol."""
+
+    def shutdown(self) -> None:
+        """Nothing runs here to stop."""
 
 
 class MainWindow(QMainWindow):
@@ -133,12 +145,15 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self._style_tab_bar()
         self.step_tab = StepThroughTab()
-        self.train_tab = TrainTab()
+        self._train_tab: TrainTab | None = None  # built on first need (see train_tab)
+        self._train_stand_in = TabStandIn()  # the Train tab's page until then
         self.tabs.addTab(self.step_tab, "Step through")
-        self.tabs.addTab(self.train_tab, "Train")
+        self.tabs.addTab(self._train_stand_in, "Train")
         self.tabs.setTabToolTip(0, "Follow one example through the network, number by number")
         self.tabs.setTabToolTip(1, "Train a network on a whole data set and watch it learn")
         self.setCentralWidget(self.tabs)
+        # Connected first, so the tab is in place before anything else hears of the change.
+        self.tabs.currentChanged.connect(self._build_train_tab_when_shown)
 
         self._create_actions()
         self._create_menus()
@@ -152,7 +167,6 @@ class MainWindow(QMainWindow):
         self.presentation = Presentation(self, self.step_tab)
         self.step_tab.presentationRequested.connect(self.set_presentation)
         self.tabs.currentChanged.connect(self._leave_presentation_off_the_step_tab)
-        self.train_tab.step_through_requested.connect(self.step_through_trained)
         theme.changed.connect(self._on_theme_changed)
         app = QApplication.instance()
         if app is not None:
@@ -333,7 +347,14 @@ class MainWindow(QMainWindow):
             tip="What nn-tutor is and which versions are running",
         )
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
-        self.lesson_files = LessonFiles(self)  # Save/Open lesson, Open recent, Unlock lesson
+        # LessonFiles keeps the Train tab for its locks but uses it only once a lesson file
+        # opens, which builds the tab first: it is given the stand-in now, and the real tab
+        # when it is built (see _build_train_tab).
+        self._lending_stand_in = True
+        try:
+            self.lesson_files = LessonFiles(self)  # Save/Open lesson, Open recent, Unlock
+        finally:
+            self._lending_stand_in = False
 
     def _create_menus(self) -> None:
         menu_bar = self.menuBar()
@@ -383,6 +404,53 @@ class MainWindow(QMainWindow):
             menu.setToolTipsVisible(True)
 
     # ----------------------------------------------------------------- tabs
+
+    @property
+    def train_tab(self) -> TrainTab:
+        """The Train tab, built now if it has not been yet."""
+        if self._train_tab is None:
+            if getattr(self, "_lending_stand_in", False):
+                return self._train_stand_in  # type: ignore[return-value]
+            self.build_train_tab()
+        assert self._train_tab is not None
+        return self._train_tab
+
+    @property
+    def train_tab_built(self) -> bool:
+        return self._train_tab is not None
+
+    def build_train_tab(self) -> None:
+        """Build the Train tab and put it in its stand-in's place (once: later calls do
+        nothing). Built after the window shut down, it is shut down at once."""
+        if self._train_tab is not None:
+            return
+        from app.train.tab import TrainTab  # imported here: the first screen does not need it
+
+        tab = TrainTab()
+        self._train_tab = tab
+        index = self.tabs.indexOf(self._train_stand_in)
+        text, tip = self.tabs.tabText(index), self.tabs.tabToolTip(index)
+        was_current = self.tabs.currentIndex() == index
+        self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, text)
+            self.tabs.setTabToolTip(index, tip)
+            if was_current:
+                self.tabs.setCurrentIndex(index)
+        finally:
+            self.tabs.blockSignals(False)
+        self._train_stand_in.deleteLater()
+        self.lesson_files.locks.parts.train = tab
+        tab.step_through_requested.connect(self.step_through_trained)
+        # Its font and palette come from the tab widget it now sits in (set_text_scale and
+        # _on_theme_changed hand them to `self.tabs`).
+        if self._shut_down:  # e.g. a test looking at the tab after closing the window
+            tab.shutdown()
+
+    def _build_train_tab_when_shown(self, index: int) -> None:
+        if self._train_tab is None and self.tabs.widget(index) is self._train_stand_in:
+            self.build_train_tab()
 
     def tab_entries(self) -> list[tuple[str, QWidget]]:
         """(label, widget) of every tab, in order."""
@@ -558,6 +626,7 @@ class MainWindow(QMainWindow):
 
     def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """Shortcut groups for the dialog: the window's, then each tab's `shortcuts()`."""
+        self.build_train_tab()  # its shortcuts are listed too
         sections = [("Window", self.shortcuts())]
         for label, tab in self.tab_entries():
             provider = getattr(tab, "shortcuts", None)
