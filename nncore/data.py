@@ -48,6 +48,7 @@ __all__ = [
     "sample_uniform",
     "classification",
     "sign_classes",
+    "SIGN_CLASSES",
     "CLASS_DATASETS",
     "grid_points",
     "sample_count",
@@ -433,6 +434,10 @@ def _spiral(rng: np.random.Generator, counts: list[int]) -> list[np.ndarray]:
 
 
 _CLASS_MAKERS = {"circle": _circle, "xor": _xor, "gaussians": _gaussians, "spiral": _spiral}
+
+
+# The name files and the app give the classes `sign_classes` makes, beside CLASS_DATASETS'.
+SIGN_CLASSES = "sign"
 
 
 def sign_classes(

@@ -127,10 +127,18 @@ class DataPanel(QGroupBox):
             self.dataset_combo.setItemData(
                 self.dataset_combo.count() - 1, ds.description, Qt.ItemDataRole.ToolTipRole
             )
+        self.dataset_combo.addItem("sign of a function or formula", nndata.SIGN_CLASSES)
+        self.dataset_combo.setItemData(
+            self.dataset_combo.count() - 1,
+            "Two classes: where the function (or the formula you type) is positive, class "
+            "'f > 0'; elsewhere 'f ≤ 0'. E.g. x^2 + y^2 - 25 makes a disc.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.dataset_combo.setCurrentIndex(self.dataset_combo.findData("spiral"))
         self.dataset_combo.setToolTip(
             "Which classes to tell apart: a disc in a ring (circle), the four quadrants (xor), "
-            "round clouds (gaussians) or arms winding round the centre (spiral)."
+            "round clouds (gaussians), arms winding round the centre (spiral), or the sign of "
+            "a function or your own formula."
         )
         form.addRow("Data set", self.dataset_combo)
 
@@ -749,8 +757,7 @@ class DataPanel(QGroupBox):
         classify = self.task_combo.currentData() == "classification"
         for widget in (self.dataset_combo, self.classes_spin):
             self._form.setRowVisible(widget, classify)
-        for widget in (self.function_combo, self.formula_edit):
-            self._form.setRowVisible(widget, not classify)
+        self._show_function_rows()
         if classify and self.samples_combo.currentData() == 0:
             self.samples_combo.setCurrentIndex(self.samples_combo.findData(1000))
         if classify:
@@ -760,10 +767,20 @@ class DataPanel(QGroupBox):
     def _on_dataset_changed(self, *_):
         """Classes: the counts this data set offers (2 only for circle and xor)."""
         name = self.dataset_combo.currentData()
-        offered = nndata.CLASS_DATASETS[name].class_counts
+        by_sign = name == nndata.SIGN_CLASSES
+        offered = (2,) if by_sign else nndata.CLASS_DATASETS[name].class_counts
         self.classes_spin.setRange(min(offered), max(offered))
         self.classes_spin.setEnabled(len(offered) > 1 and self._csv_path is None)
+        self._show_function_rows()
         self._debounce.start()
+
+    def _show_function_rows(self) -> None:
+        """The function and formula rows: a regression's, and the sign classes' too."""
+        classify = self.task_combo.currentData() == "classification"
+        by_sign = self.dataset_combo.currentData() == nndata.SIGN_CLASSES
+        drawing = getattr(self, "drawn", None) is not None  # drawn points: no function
+        for widget in (self.function_combo, self.formula_edit):
+            self._form.setRowVisible(widget, (not classify or by_sign) and not drawing)
 
     def _on_function_changed(self, *_):
         is_formula = self.function_combo.currentData() == FORMULA_ITEM

@@ -63,7 +63,8 @@ OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "cosine")
 DTYPES = ("float64", "float32")
 TASK_NAMES = ("regression", "classification")
-CLASS_DATASET_NAMES = ("circle", "xor", "gaussians", "spiral")  # nncore.data.CLASS_DATASETS
+# nncore.data.CLASS_DATASETS, and "sign": two classes by the sign of the function or formula
+CLASS_DATASET_NAMES = ("circle", "xor", "gaussians", "spiral", "sign")
 
 
 def architecture_problem(sizes: tuple[int, ...], n_outputs: int = N_OUTPUTS) -> str | None:

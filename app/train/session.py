@@ -45,8 +45,8 @@ MAX_ARCHITECTURE_CHARS = 200  # what the Layers field reads (8 hidden layers nee
 class DataSettings:
     """What the data panel asks for. `samples` is a count, or 0 for the 100 × 100 grid (for
     regression only). `task` says which of `function` (regression) or `dataset` and
-    `classes` (classification: a built-in class data set, `nncore.data.CLASS_DATASETS`) is
-    used; a CSV file with a label column makes a classification whatever `task` says.
+    `classes` (classification: a built-in class data set, `nncore.data.CLASS_DATASETS`, or
+    "sign": two classes by the sign of `function`, `nncore.data.sign_classes`) is used; a CSV file with a label column makes a classification whatever `task` says.
     Points drawn on the map (`app.train.drawn_points`) are data like a CSV file's, with
     `csv_path` DRAWN_POINTS."""
 
@@ -132,13 +132,18 @@ def prepare_data(settings: DataSettings, csv_dataset: nndata.Dataset | None = No
             raise SettingsError(
                 "a class data set is drawn at random: choose a number of points, not the grid"
             )
-        dataset = nndata.classification(
-            settings.dataset,
-            n=settings.samples,
-            seed=settings.seed,
-            noise=settings.noise,
-            classes=settings.classes,
-        )
+        if settings.dataset == nndata.SIGN_CLASSES:  # the sign of the function or a formula
+            dataset = nndata.sign_classes(
+                settings.function, settings.samples, seed=settings.seed, noise=settings.noise
+            )
+        else:
+            dataset = nndata.classification(
+                settings.dataset,
+                n=settings.samples,
+                seed=settings.seed,
+                noise=settings.noise,
+                classes=settings.classes,
+            )
         fn, truth = None, None
         xs, ys, grid_X = nndata.mesh_points(nndata.CLASS_DOMAIN, GRID_SIZE)
     else:

@@ -95,9 +95,9 @@ class TrainViews(QWidget):
         self.health_plots = HealthPlots()
         self.weights_view = WeightMatricesView()
         self.lower_tabs = QTabWidget()
-        self.lower_tabs.addTab(self.health_plots, "Layer health")
-        self.lower_tabs.addTab(self.weights_view, "Weight matrices")
-        self.lower_tabs.addTab(self.scatter_view, "Training data")
+        self.lower_tabs.addTab(self.health_plots, "Health")  # short: five tabs share the row
+        self.lower_tabs.addTab(self.weights_view, "Weights")
+        self.lower_tabs.addTab(self.scatter_view, "Data")
         self.neuron_maps = NeuronMapsPanel()  # computes only while on show
         self.lower_tabs.addTab(self.neuron_maps, "Neuron maps")
         self.lower_tabs.setTabToolTip(
@@ -105,7 +105,7 @@ class TrainViews(QWidget):
             "Every neuron's activation over the x-y plane, live; click one to enlarge it",
         )
         self.confusion_view = ConfusionView()
-        self.lower_tabs.addTab(self.confusion_view, "Confusion matrix")
+        self.lower_tabs.addTab(self.confusion_view, "Confusion")
         self.lower_tabs.setTabVisible(self.lower_tabs.indexOf(self.confusion_view), False)
         self.lower_tabs.setTabToolTip(
             0,

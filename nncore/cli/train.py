@@ -5,8 +5,8 @@ recipe (the article's or the modern one) and any option overrides one of them. W
 (a built-in class data set: spiral, circle, xor, gaussians) and a classifier's recipe
 (--recipe classify), with --csv of a file with a label column (names or whole numbers,
 see `nncore.csvfiles`), or with a function or --formula and --recipe classify (two classes:
-its sign at each point, `nncore.data.sign_classes`), it trains a classifier instead: the output layer gets one neuron per
-class, the progress shows the accuracy beside the loss, and the class names are saved with
+its sign at each point, `nncore.data.sign_classes`), it trains a classifier instead: the
+output layer gets one neuron per class, the progress shows the accuracy beside the loss, and the class names are saved with
 the weights. Without --recipe, class data get the classify recipe, everything else the
 article's.
 
@@ -234,7 +234,14 @@ def _data_settings(args) -> dict:
     function = args.formula if args.formula is not None else (args.function or "article").lower()
     if _classes_by_sign(args):
         samples = 1000 if args.samples is None else args.samples
-        return {"function": function, "sign_classes": True, "samples": samples, **common}
+        return {
+            "function": function,
+            "task": "classification",
+            "dataset": "sign",  # nncore.data.SIGN_CLASSES, as the Train tab names it
+            "classes": 2,
+            "samples": samples,
+            **common,
+        }
     if args.grid is not None:
         return {"function": function, "samples": 0, "grid": args.grid, **common}
     return {

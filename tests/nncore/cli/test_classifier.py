@@ -216,7 +216,12 @@ def test_a_formulas_sign_makes_two_classes_with_the_classify_recipe(run_cli, tmp
     assert "by the sign of x^2 + y^2 - 25" in out + err
     wf = weightfile.load(path)
     assert wf.classes == ("f ≤ 0", "f > 0")
-    assert wf.meta["data"]["sign_classes"] is True
+    data = wf.meta["data"]
+    assert (data["task"], data["dataset"], data["function"]) == (
+        "classification",
+        "sign",
+        "x^2 + y^2 - 25",
+    )
     assert wf.history[-1]["train_accuracy"] is not None
 
 
