@@ -9,8 +9,9 @@ sets of `CLASS_DATASETS` ("circle", "xor", "gaussians", "spiral") on the same sq
 
 It is also the one place a notebook user imports data from: it re-exports `Dataset` (from
 `nncore.dataset`), `Normaliser` (from `nncore.normaliser`: the z-scores that travel with a
-model) and the CSV readers `load_csv`, `load_points_csv` (and the writer `save_points_csv`) with their limits `MIN_CSV_ROWS`,
-`MAX_CSV_BYTES` (from `nncore.csvfiles`), so `from nncore.data import load_csv` keeps working.
+model), the CSV readers `load_csv`, `load_points_csv` with their limits `MIN_CSV_ROWS`,
+`MAX_CSV_BYTES` and the writer `save_points_csv` (from `nncore.csvfiles`), so
+`from nncore.data import load_csv` keeps working.
 
 Problems with data (a formula that gives NaN, unreadable files, bad rows) raise `DataError`,
 settings out of range (a grid of 1 × 1, negative noise) raise `SettingsError`, and so does a
@@ -454,17 +455,11 @@ def sign_classes(
     every point (there would be one class only), FormulaError for a formula that is not one.
     """
     fn = get_function(fn)
-    n = sample_count(n)
-    if n < 2:
+    if sample_count(n) < 2:
         raise SettingsError(f"two classes need at least 2 points; got n = {n}")
     noise = _noise(noise)
-    x_lo, x_hi, y_lo, y_hi = fn.domain
-    rng = random_generator(seed)
-    xs = rng.uniform(x_lo, x_hi, n)
-    ys = rng.uniform(y_lo, y_hi, n)
-    z = fn(xs, ys)
-    _finite_targets(fn, xs, ys, z)
-    labels = (z > 0).astype(np.float64)  # (n,)
+    drawn = sample_uniform(fn, n, seed=seed)  # the points, and the function's value at each
+    labels = (drawn.y[:, 0] > 0).astype(np.float64)  # (n,)
     ones = int(labels.sum())
     if ones in (0, n):
         sign = "positive" if ones else "zero or negative"
@@ -472,9 +467,11 @@ def sign_classes(
             f"{fn.label} is {sign} at all {n:,} points, so every point is one class; "
             "choose a formula that changes sign on the square (e.g. subtract a constant)"
         )
-    points = np.column_stack((xs, ys))
-    if noise > 0:
-        points = np.clip(points + rng.normal(0.0, noise, points.shape), [x_lo, y_lo], [x_hi, y_hi])
+    points = drawn.X
+    if noise > 0:  # its own stream, so the noise never changes which points are drawn
+        x_lo, x_hi, y_lo, y_hi = fn.domain
+        moved = points + np.random.default_rng([seed, 1]).normal(0.0, noise, points.shape)
+        points = np.clip(moved, [x_lo, y_lo], [x_hi, y_hi])
     source = f"{n} random points classed by the sign of {fn.label} (seed {seed}"
     source += f", noise {noise:g})" if noise > 0 else ")"
     return Dataset(points, labels.reshape(-1, 1), source, ("f ≤ 0", "f > 0"))
