@@ -42,7 +42,9 @@ class RunControls(QGroupBox):
         grid.addWidget(self.step_button, 1, 1, 1, 2)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
-        self.progress.setToolTip("Epochs done out of the planned number, speed, time left")
+        self.progress.setToolTip(
+            "Epochs done out of the planned number, the speed in epochs a second, time left"
+        )
         grid.addWidget(self.progress, 2, 0, 1, 3)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)

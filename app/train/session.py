@@ -436,10 +436,10 @@ def progress_text(
     """The progress bar's text: epochs done of planned, and while training speed and time
     left (pass a speed of 0 when idle)."""
     text = f"epoch {done:,} / {total:,}"
-    if epochs_per_second > 0:
-        text += f"  ·  {epochs_per_second:,.0f} epochs/s"
+    if epochs_per_second > 0:  # kept short: the bar is as narrow as the settings column
+        text += f" · {epochs_per_second:,.0f}/s"
         if seconds_left is not None:
-            text += f"  ·  {duration_text(seconds_left)} left"
+            text += f" · {duration_text(seconds_left)} left"
     return text
 
 

@@ -139,9 +139,7 @@ def test_the_texts_about_a_run():
     assert readout_text(report) == "<b>epoch 7</b> · MSE 0.5 · <b>R² 0.75</b>"
     assert duration_text(42.4) == "42 s" and duration_text(187) == "3 min 07 s"
     assert progress_text(1500, 2000) == "epoch 1,500 / 2,000"
-    assert (
-        progress_text(1500, 2000, 250.0, 2.0) == "epoch 1,500 / 2,000  ·  250 epochs/s  ·  2 s left"
-    )
+    assert progress_text(1500, 2000, 250.0, 2.0) == "epoch 1,500 / 2,000 · 250/s · 2 s left"
 
 
 def test_the_advice_after_a_run():
