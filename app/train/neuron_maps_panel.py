@@ -29,14 +29,18 @@ from nncore.neuron_maps import DEFAULT_GRID, NeuronMaps, neuron_detail, neuron_m
 
 MAX_HZ = 12.0  # compute the maps at most this often while a run trains (the issue asks ≥ 10)
 
-HINT = "Hover a square to name its neuron; click it to enlarge it."
+HINT = "Hover: which neuron · click: enlarge it"
+# Short enough to stand whole in the right-hand column at 1280×800; the tooltip says more.
 EXPLANATION = (
-    "Each square is one neuron: its activation at every point of the x-y plane, high y at "
-    "the top as on the prediction map. Blue is positive, orange negative; a layer's "
-    "squares share one scale (the ± above it).\n\n"
-    "A grey square with a cross is a dead ReLU: its sum is negative everywhere on the "
-    "plane, so it outputs 0 and learns nothing.\n\n"
-    "Click a square to enlarge it here, with its incoming weights and bias."
+    "Each square: one neuron's activation over the x-y plane (high y at the top). Blue "
+    "positive, orange negative, one scale per layer (the ± above it).\n\n"
+    "Grey with a cross: a dead ReLU.\n\n"
+    "Click a square to enlarge it here."
+)
+EXPLANATION_TIP = (
+    "A dead ReLU's weighted sum is negative everywhere on the plane, so it outputs 0 and, "
+    "its gradient being 0 too, learns nothing. The enlarged neuron shows its incoming "
+    "weights, its bias and its value under the mouse."
 )
 
 
@@ -71,6 +75,7 @@ class NeuronMapsPanel(QWidget):
         # neuron is enlarged there: the explanation until a click, then the neuron.
         self.explanation = QLabel(EXPLANATION)
         self.explanation.setWordWrap(True)
+        self.explanation.setToolTip(EXPLANATION_TIP)
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.detail = NeuronDetailView()
