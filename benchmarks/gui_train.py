@@ -3,9 +3,12 @@
 Run it without a display:
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_train [--epochs N] [--recipe article]
-                                                             [--classifier]
+                                                             [--classifier] [--modes M,M]
 
-(`--epochs 300 --rounds 1 --skip-startup` is a quick check that it still runs.) Like the
+(`--epochs 300 --rounds 1 --skip-startup` is a quick check that it still runs.) It measures
+the Train tab with its network training in a process of its own ("process", the app's
+default) and in a thread of the app ("thread"), one after the other in the same run
+(`--modes`, see app.train.training_mode), so the two sets of figures are side by side. Like the
 app, it limits BLAS to one thread first (`app.main.configure_blas_threads`). The Train
 tab's lower tab shows "Neuron maps" throughout (the costliest live view: every neuron's
 map, recomputed while training). `--classifier` trains the spiral (2 classes, recipe
@@ -211,51 +214,8 @@ def startup_time(repeats: int = 3) -> list[float]:
     return times
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--recipe", default="article", choices=("article", "modern"))
-    parser.add_argument("--classifier", action="store_true", help="train the spiral instead")
-    parser.add_argument("--epochs", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--skip-startup", action="store_true")
-    parser.add_argument(
-        "--switch-interval",
-        type=float,
-        metavar="MS",
-        help="the interpreter's thread switch interval (sys.setswitchinterval), default 5 ms:"
-        " how long the GUI thread may wait for the training thread to hand over the GIL",
-    )
-    args = parser.parse_args(argv)
-    if args.switch_interval:
-        sys.setswitchinterval(args.switch_interval / 1000)
-
-    from app.main import configure_blas_threads
-
-    configure_blas_threads()  # as the app does at its start
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    from app.theme import theme
-    from app.train.session import DataSettings
-    from app.train.tab import TrainTab
-    from nncore import training
-
-    theme.apply()
-    tab = TrainTab()
-    tab.resize(1400, 880)
-    tab.show()
-    show_neuron_maps(tab)
-    app.processEvents()
-    if args.classifier:
-        data = DataSettings(task="classification", dataset="spiral", classes=2, samples=1000)
-        config = training.recipe("classify", epochs=args.epochs)
-        name = "spiral classifier, classify"
-    else:
-        data, config, name = None, training.recipe(args.recipe, epochs=args.epochs), args.recipe
-    if not tab.configure(data, config):
-        print("the Train tab refused these settings:", tab.status_label.text())
-        return 1
-    print(f"thread switch interval {sys.getswitchinterval() * 1000:g} ms")
+def measure(tab, app, data, config, name: str, args) -> None:
+    """Figures 1-4 for this tab, in rounds alternating with headless nncore."""
     print(
         f"settings: {name} recipe, {args.epochs} epochs, "
         f"{len(tab.prepared.train):,} training / {len(tab.prepared.val):,} validation points, "
@@ -304,7 +264,66 @@ def main(argv=None) -> int:
         f"thread ({wall:.1f} ms wall) {against('refresh_cpu', cpu, ' ms')}; repainting "
         f"every view in full: {full_cpu:.1f} ms CPU ({full_wall:.1f} ms wall)"
     )
-    tab.shutdown()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--recipe", default="article", choices=("article", "modern"))
+    parser.add_argument("--classifier", action="store_true", help="train the spiral instead")
+    parser.add_argument("--epochs", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument(
+        "--modes",
+        default="process,thread",
+        help="where the network trains, in the order measured (default: process,thread)",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        metavar="MS",
+        help="the interpreter's thread switch interval (sys.setswitchinterval), default 5 ms:"
+        " how long the GUI thread may wait for the training thread to hand over the GIL",
+    )
+    args = parser.parse_args(argv)
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval / 1000)
+
+    from app.main import configure_blas_threads
+
+    configure_blas_threads()  # as the app does at its start
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from app.theme import theme
+    from app.train.session import DataSettings
+    from app.train.tab import TrainTab
+    from app.train.training_mode import MODE_ENV
+    from nncore import training
+
+    theme.apply()
+    if args.classifier:
+        data = DataSettings(task="classification", dataset="spiral", classes=2, samples=1000)
+        config = training.recipe("classify", epochs=args.epochs)
+        name = "spiral classifier, classify"
+    else:
+        data, config, name = None, training.recipe(args.recipe, epochs=args.epochs), args.recipe
+    print(f"thread switch interval {sys.getswitchinterval() * 1000:g} ms")
+    for mode in args.modes.split(","):
+        os.environ[MODE_ENV] = mode.strip()
+        tab = TrainTab()
+        tab.resize(1400, 880)
+        tab.show()
+        show_neuron_maps(tab)
+        app.processEvents()
+        print(f"\n=== training in a {tab.training_mode} ===")
+        if not tab.configure(data, config):
+            print("the Train tab refused these settings:", tab.status_label.text())
+            return 1
+        measure(tab, app, data, config, name, args)
+        tab.shutdown()
+        tab.deleteLater()
+        app.processEvents()
     if not args.skip_startup:
         times = startup_time()
         if times:

@@ -318,6 +318,24 @@ class Network:
             offset += p.size
         return self._flat if offset == self._flat.size else None
 
+    def __reduce__(self):
+        """Pickle a network as what `from_parameters` needs, so that it arrives with its
+        parameters in one flat buffer again (NumPy would pickle every view as an array of
+        its own) and without the training kernels' buffers. The app uses this to hand a
+        network between its own processes; a file from elsewhere is never unpickled."""
+        return (
+            Network.from_parameters,
+            (
+                self.weights,
+                self.biases,
+                self.activations,
+                self.init,
+                self.seed,
+                self.dtype.name,
+                self.loss_name,
+            ),
+        )
+
     def copy(self) -> Network:
         """An independent network with the same shape, activations and parameter values."""
         return self.astype(self.dtype)

@@ -268,6 +268,27 @@ class TrainingRun:
         self._y_shuffled = np.empty_like(self._y)
         self._fired_buffers: dict[int, np.ndarray] = {}  # see _fired_rows
 
+    # ---- handing a run to another process -------------------------------------------------
+    _SCRATCH = ("_X_shuffled", "_y_shuffled", "_fired_buffers")  # rebuilt, never sent
+
+    def __getstate__(self) -> dict:
+        """What a pickled run carries: everything but its stop flag (a threading.Event, which
+        cannot cross processes; its state is carried as a bool) and the scratch buffers an
+        epoch refills anyway. The app trains a run in a process of its own this way."""
+        state = {k: v for k, v in self.__dict__.items() if k not in self._SCRATCH}
+        state["_stop_requested"] = self._stop_requested.is_set()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        stop = state.pop("_stop_requested")
+        self.__dict__.update(state)
+        self._stop_requested = threading.Event()
+        if stop:
+            self._stop_requested.set()
+        self._X_shuffled = np.empty_like(self._X)
+        self._y_shuffled = np.empty_like(self._y)
+        self._fired_buffers = {}
+
     # ---- inputs ----------------------------------------------------------------------------
     @staticmethod
     def _check_data(ds, what: str, n_in: int, n_out: int, classes: int = 0):
@@ -798,9 +819,10 @@ class TrainingRun:
             result["accuracy"] = correct / y.shape[0]
         return result
 
-    def confusion_matrix(self, split: str = "val") -> np.ndarray:
-        """A classifier's confusion matrix (k, k) for the current weights on the "train" or
-        "val" data (see `nncore.classification.confusion_matrix`: row = true class)."""
+    def confusion_matrix(self, split: str = "val", network: Network | None = None) -> np.ndarray:
+        """A classifier's confusion matrix (k, k) for the current weights (or `network`'s, a
+        copy taken earlier) on the "train" or "val" data (see
+        `nncore.classification.confusion_matrix`: row = true class)."""
         from .classification import confusion_matrix
 
         if not self._classes:
@@ -813,7 +835,7 @@ class TrainingRun:
             X, y = self._Xv, self._yv
         else:
             raise SettingsError(f"split must be 'train' or 'val'; got {split!r}")
-        return confusion_matrix(self.network, X, y)
+        return confusion_matrix(self.network if network is None else network, X, y)
 
     @property
     def has_validation(self) -> bool:
@@ -849,11 +871,13 @@ class TrainingRun:
             total += _sq_norm(pred - yc)  # (rows, n_out) difference
         return total, correct
 
-    def predict(self, X) -> np.ndarray:
-        """Predictions for inputs in original units, returned in original units (n, n_out);
-        the network predicts a chunk of rows at a time (see Network.predict)."""
+    def predict(self, X, network: Network | None = None) -> np.ndarray:
+        """Predictions for inputs in original units, returned in original units (n, n_out),
+        by the current weights or by `network` (e.g. a copy taken earlier); the network
+        predicts a chunk of rows at a time (see Network.predict)."""
         Xn = self.normaliser.transform_x(X)
-        out = np.asarray(self.network.predict(Xn), dtype=np.float64)
+        net = self.network if network is None else network
+        out = np.asarray(net.predict(Xn), dtype=np.float64)
         if self._classes:
             return out  # class probabilities: there are no units to return to
         return self.normaliser.inverse_y(out)

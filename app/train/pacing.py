@@ -1,8 +1,10 @@
 """How often the Train tab redraws its live views while a network trains, without Qt.
 
-Training and drawing share one Python interpreter: while the GUI thread runs Python to
-redraw, the training thread waits for the interpreter lock. So the tab keeps the GUI
-thread's share of the CPU near a budget (`GUI_CPU_BUDGET`): after every refresh it
+When the network trains in a thread of the app, training and drawing share one Python
+interpreter: while the GUI thread runs Python to redraw, the training thread waits for the
+interpreter lock. So the tab keeps the GUI thread's share of the CPU near a budget
+(`GUI_CPU_BUDGET`; `GUI_CPU_BUDGET_ALONE` when the training has a process, and so a core,
+of its own, and drawing takes nothing from it): after every refresh it
 measures the GUI thread's CPU time since the previous one and widens the gap between
 refreshes while above budget, narrows it while below, always between `MAX_REFRESH_HZ` and
 `MIN_REFRESH_HZ`. The layer-health and weight views change slowly and are redrawn at most
@@ -21,6 +23,7 @@ MAX_REFRESH_HZ = 20.0  # redraw the live views at most this often
 MIN_REFRESH_HZ = 4.0  # and at least this often while training
 LOWER_REFRESH_HZ = 4.0  # the layer-health and weight views at most this often
 GUI_CPU_BUDGET = 0.07  # target share of CPU time for the GUI thread while training
+GUI_CPU_BUDGET_ALONE = 0.5  # the same when the training has a process of its own
 SLOWER, FASTER = 1.25, 0.9  # gap factors above and below the budget
 
 
@@ -34,8 +37,10 @@ class RefreshPacer:
         self,
         wall: Callable[[], float] = time.perf_counter,
         cpu: Callable[[], float] = time.thread_time,
+        budget: float = GUI_CPU_BUDGET,
     ) -> None:
         self._wall, self._cpu = wall, cpu
+        self.budget = budget
         self.gap = 1.0 / MAX_REFRESH_HZ  # seconds between refreshes, adapted
         self.last_refresh = 0.0  # wall time of the last refresh (0: none yet)
         self._last_cpu = cpu()
@@ -60,9 +65,15 @@ class RefreshPacer:
         now, cpu = self._wall(), self._cpu()
         if training and self.last_refresh and now > self.last_refresh:
             share = (cpu - self._last_cpu) / (now - self.last_refresh)
-            factor = SLOWER if share > GUI_CPU_BUDGET else FASTER
+            factor = SLOWER if share > self.budget else FASTER
             self.gap = min(max(self.gap * factor, 1.0 / MAX_REFRESH_HZ), 1.0 / MIN_REFRESH_HZ)
         self.last_refresh, self._last_cpu = now, cpu
 
 
-__all__ = ["RefreshPacer", "GUI_CPU_BUDGET", "MAX_REFRESH_HZ", "MIN_REFRESH_HZ"]
+__all__ = [
+    "RefreshPacer",
+    "GUI_CPU_BUDGET",
+    "GUI_CPU_BUDGET_ALONE",
+    "MAX_REFRESH_HZ",
+    "MIN_REFRESH_HZ",
+]

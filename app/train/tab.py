@@ -13,9 +13,13 @@ right, never one-to-one); the "modern" recipe is one click away and fits it clos
   (app.train.model_panel);
 - the views (`TrainViews`, app.train.views): banner, maps, loss curve, layer health, weights.
 
-Training happens in a `TrainWorker` on its own thread (app.train.worker); the tab sends it
-requests through signals and draws the snapshots it sends back, paced by a `RefreshPacer`
-(app.train.pacing) so the GUI thread's share of the CPU stays small. The run's phase is a
+Training happens in a process of its own (`TrainingProcess`, app.train.process_worker), or
+in a thread of the app (`TrainingThread`, app.train.worker; app.train.training_mode
+chooses); both run the same loop (app.train.training_loop) behind the same interface. The
+tab sends the worker requests and draws the snapshots it sends back, paced by a
+`RefreshPacer` (app.train.pacing) so the GUI thread's share of the CPU stays within its
+budget. The tab's `run` is the run as handed over; while it trains elsewhere, the newest
+snapshot says how far it got (`_run_done`). The run's phase is a
 `RunPhase` (app.train.phases: fresh → running ⇄ pausing → paused → finished, a diverged run
 paused on its last finite weights), changed only through its transition table. All numbers
 come from nncore and app.train.session; this module arranges widgets and wires them up.
@@ -47,8 +51,9 @@ from app.train.data_panel import DataPanel
 from app.train.form import scrolling_column, set_elided
 from app.train.model_panel import ModelPanel
 from app.train.opening import build_while_drawing, read_weights_while_drawing
-from app.train.pacing import RefreshPacer
+from app.train.pacing import GUI_CPU_BUDGET, GUI_CPU_BUDGET_ALONE, RefreshPacer
 from app.train.phases import RunPhase
+from app.train.process_worker import TrainingProcess
 from app.train.run_controls import RunControls
 from app.train.screenshots import screenshot_states
 from app.train.session import (
@@ -60,12 +65,14 @@ from app.train.session import (
     continuation_config,
     progress_text,
 )
+from app.train.snapshot import TrainingSnapshot
 from app.train.step_handoff import opened_message, point_words
 from app.train.step_point_dialog import StepPointDialog
 from app.train.sweep_runner import SweepRunner
+from app.train.training_mode import training_mode
 from app.train.views import TrainViews
 from app.train.weight_files import export_meta
-from app.train.worker import TrainingSnapshot, TrainingThread
+from app.train.worker import TrainingThread
 from app.widgets.colormaps import connect_theme_changed
 from nncore import training, weightfile
 from nncore.errors import NNCoreError
@@ -120,7 +127,6 @@ class TrainTab(QWidget):
         self._hidden_pause = False
         self._opening = False  # a weight file is being read or written (controls locked)
         self._replacing = False  # an opened file replaces the run: its snapshots are stale
-        self.pacer = RefreshPacer()
         self.settings_locked = False  # a lesson file fixes the settings (app.step.locks)
 
         self._build_controls()
@@ -130,9 +136,14 @@ class TrainTab(QWidget):
         layout.addWidget(self._controls_scroll)
         layout.addWidget(self.views, 1)
 
-        # the worker thread; connections after moveToThread (inside TrainingThread)
-        self._thread = TrainingThread()
+        # the worker: a process of its own, or a thread (app.train.training_mode)
+        self.training_mode = training_mode()
+        self._thread = TrainingThread() if self.training_mode == "thread" else TrainingProcess()
         self.worker = self._thread.worker
+        # a GUI with a core of its own may draw more often (app.train.pacing)
+        self.pacer = RefreshPacer(
+            budget=GUI_CPU_BUDGET if self.training_mode == "thread" else GUI_CPU_BUDGET_ALONE
+        )
         # a tab deleted without shutdown() must not take a running QThread down with it
         thread = self._thread
         self.destroyed.connect(lambda *_: thread.shutdown())
@@ -372,7 +383,7 @@ class TrainTab(QWidget):
             self.start()
 
     def _resume(self) -> None:
-        if self.run is None or self.run.done:
+        if self.run is None or self._run_done():
             return
         if self.banner.kind in ("info", "success", "warning"):
             self.banner.clear()  # a warning's advice (lower the rate, Resume) is taken
@@ -431,7 +442,7 @@ class TrainTab(QWidget):
 
     @Slot()
     def step_one_epoch(self) -> None:
-        if not self.state.can_step or self.run is None or self.run.done or self._locked():
+        if not self.state.can_step or self.run is None or self._run_done() or self._locked():
             return
         if self.state == FRESH:
             self.model_panel.commit()
@@ -472,6 +483,8 @@ class TrainTab(QWidget):
         if snap.run_id != self._run_id or self._closed or self._replacing:
             return
         self.history.extend(snap.reports)
+        # the worker computes the neuron maps with the grids while their tab is on show
+        self.worker.show_neuron_maps(self.views.neuron_maps.wanted_domain())
         previous = self.last_snapshot
         if not snap.has_grid and previous is not None:
             snap.take_grid_from(previous)
@@ -541,6 +554,14 @@ class TrainTab(QWidget):
         if changed:
             self.state_changed.emit(new.value)
 
+    def _run_done(self) -> bool:
+        """Whether the current run has ended. The run may train in another process: then
+        its newest snapshot knows, not the run object this tab handed over."""
+        snap = self.last_snapshot
+        if snap is not None and snap.run_id == self._run_id:
+            return snap.state.done
+        return self.run is not None and self.run.done
+
     def _locked(self) -> bool:
         """A weight file or a big CSV file is being read: nothing may start or open."""
         return self._opening or self.data_panel.reading
@@ -554,7 +575,7 @@ class TrainTab(QWidget):
         model_ok = self.model_panel.is_valid
         self.run_controls.show_phase(
             s,
-            can_train=self.run is not None and not self.run.done,
+            can_train=self.run is not None and not self._run_done(),
             data_ok=data_ok and model_ok,
             can_export=self.last_snapshot is not None,
         )
@@ -902,7 +923,7 @@ class TrainTab(QWidget):
     def run_synchronously(self, epochs: int, timeout_ms: int = 120_000) -> None:
         """Train `epochs` epochs in the worker and return when they are done and drawn; for
         the screenshot mode and scripts that need a trained state without an event loop."""
-        if self.run is None or self.run.done or not self.state.can_step:
+        if self.run is None or self._run_done() or not self.state.can_step:
             return
         loop = QEventLoop()
 

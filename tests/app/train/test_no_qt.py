@@ -24,6 +24,11 @@ QT_FREE = [
     "app.train.step_handoff",
     "app.train.run_names",
     "app.train.sweep",
+    "app.train.snapshot",
+    "app.train.live_grids",
+    "app.train.training_loop",
+    "app.train.trainer_process",  # the training process: it must start without Qt
+    "app.train.training_mode",
 ]
 GUI_PACKAGES = ["PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "PySide2", "qtpy"]
 

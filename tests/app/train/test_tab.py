@@ -147,8 +147,8 @@ def test_a_short_run_fills_the_views_and_lowers_the_loss(tab, qtbot):
 
 def test_pause_resume_step_and_stop(tab, qtbot):
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.start_button.click()
+    tab.start_button.click()
+    qtbot.waitUntil(lambda: len(tab.history) > 0, timeout=30_000)  # trained, not just shown
     assert tab.state == "running" and not tab.data_panel.isEnabled()
     with qtbot.waitSignal(
         tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
@@ -280,10 +280,10 @@ def test_closing_mid_run_stops_the_thread_cleanly(qtbot, qtlog):
     tab = TrainTab()
     qtbot.addWidget(tab)
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.start()
+    tab.start()
+    qtbot.waitUntil(lambda: len(tab.history) > 0, timeout=30_000)
     tab.shutdown()
-    assert tab._thread.thread.isFinished()
+    assert tab._thread.ended()
     tab.shutdown()  # a second call is harmless
     tab.close()
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
@@ -293,8 +293,8 @@ def test_leaving_the_tab_pauses_the_run(tab, qtbot):
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
     tab.show()
     qtbot.waitExposed(tab)
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.start()
+    tab.start()
+    qtbot.waitUntil(lambda: len(tab.history) > 0, timeout=30_000)
     with qtbot.waitSignal(
         tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
     ):
@@ -334,8 +334,8 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
     tab = window.train_tab
     window.tabs.setCurrentWidget(tab)
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.start()
+    tab.start()
+    qtbot.waitUntil(lambda: len(tab.history) > 0, timeout=30_000)
     # switching to the other tab pauses the run: nothing runs unseen
     with qtbot.waitSignal(
         tab.state_changed, timeout=30_000, check_params_cb=lambda s: s == "paused"
@@ -346,7 +346,7 @@ def test_switching_tabs_and_closing_the_window_mid_run_are_safe(qtbot, qtlog):
         tab.pause_button.click()  # Resume
     assert tab.state == "running"
     window.close()
-    assert tab._thread.thread.isFinished()
+    assert tab._thread.ended()
     assert not [r for r in qtlog.records if "QThread" in r.message or "deleted" in r.message]
 
 
@@ -372,11 +372,11 @@ def test_deleting_the_tab_mid_run_ends_its_thread(qtbot, qtlog):
 
     tab = TrainTab()
     tab.configure(SMALL_DATA, small_config(epochs=1_000_000))
-    with qtbot.waitSignal(tab.refreshed, timeout=30_000):
-        tab.start()
+    tab.start()
+    qtbot.waitUntil(lambda: len(tab.history) > 0, timeout=30_000)
     thread = tab._thread
     shiboken6.delete(tab)  # no shutdown() call: the C++ side just goes
-    assert thread.thread.isFinished()
+    assert thread.ended()
     assert not [r for r in qtlog.records if "QThread" in r.message]
 
 

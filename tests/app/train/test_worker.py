@@ -4,33 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
 
 from app.train.worker import TrainingThread
 from nncore import data as nndata
 from nncore import training
-
-
-class Driver(QObject):
-    """Sends requests to the worker through queued signals, as the Train tab does, and
-    re-emits the worker's signals in this (GUI) thread, where the tests wait for them.
-
-    Waiting with qtbot.waitSignal directly on a signal emitted in the worker thread races:
-    pytest-qt's handler then runs in the worker thread, and when it lands between the
-    blocker starting its timeout and entering its event loop, it cancels the timeout and
-    the loop never quits (seen once: a full-suite run hung for 15 minutes). Queued into
-    this thread, the handler runs inside the loop.
-    """
-
-    start = Signal(int)
-    step = Signal(int, int)
-    snapshot = Signal(object)
-    loop_ended = Signal(int, object)
-    failed = Signal(int, str)
-
-    def listen_to(self, worker) -> None:
-        for name in ("snapshot", "loop_ended", "failed"):
-            getattr(worker, name).connect(getattr(self, name), Qt.QueuedConnection)
 
 
 @pytest.fixture
@@ -43,12 +20,9 @@ def small_data():
 
 
 @pytest.fixture
-def worker_thread(qtbot):
+def worker_thread(qtbot, driver_for):
     thread = TrainingThread()
-    driver = Driver()
-    driver.start.connect(thread.worker.run_loop)
-    driver.step.connect(thread.worker.step)
-    driver.listen_to(thread.worker)
+    driver = driver_for(thread.worker)
     collected = []
     thread.worker.snapshot.connect(collected.append)
     yield thread, driver, collected
@@ -158,11 +132,9 @@ def test_divergence_ends_the_loop_with_the_explanation_and_finite_weights(
     assert np.all(np.isfinite(final.prediction))
 
 
-def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, small_data):
+def test_shutdown_mid_run_ends_the_thread_without_qt_warnings(qtbot, qtlog, small_data, driver_for):
     thread = TrainingThread()
-    driver = Driver()
-    driver.start.connect(thread.worker.run_loop)
-    driver.listen_to(thread.worker)
+    driver = driver_for(thread.worker)
     run = start_endless_run(qtbot, thread, driver, small_data, 1)
     assert thread.shutdown()
     assert thread.thread.isFinished() and thread.worker.is_idle()
