@@ -28,7 +28,8 @@ the map's clicks (`add_point`, `erase_at`, `end_erase`); `points_changed` tells 
 redraw the points, `changed` to rebuild the data once there are enough to train on
 (`drawn_points.MIN_POINTS`; until then the reason is the panel's message and Start waits).
 "Save points as CSV…" writes them for `nncore.data.load_csv`; Load CSV… while drawing
-brings a file's points in for editing.
+brings a file's points in for editing. A lesson file keeps them too (`app.lesson_files`:
+`drawn` is saved, `take_points` brings a file's points back).
 """
 
 from __future__ import annotations
@@ -391,6 +392,8 @@ class DataPanel(QGroupBox):
         self.noise_spin.setValue(settings.noise)
         self.seed_spin.setValue(settings.seed)
         self.val_spin.setValue(int(round(settings.val_share * 100)))
+        if self.drawn is not None:
+            self._show_drawing_rows()  # the task's rows stay hidden while drawing
         self._debounce.stop()  # the caller rebuilds the data itself
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -571,6 +574,17 @@ class DataPanel(QGroupBox):
             # a file with other than two inputs, say, cannot be drawn: start from none
             with contextlib.suppress(NNCoreError):
                 drawn = DrawnPoints.from_dataset(base, seed=self.seed_spin.value())
+        self._enter_drawing(drawn)
+        self._points_edited()
+
+    def take_points(self, drawn: DrawnPoints) -> None:
+        """Make `drawn` (a lesson file's points) the data, quietly: no signal, so the caller
+        shows settings whose csv_path is DRAWN_POINTS and rebuilds the data itself (the Train
+        tab's `configure`, through `apply_train_settings`)."""
+        self._enter_drawing(drawn)
+        self._show_drawing_rows()
+
+    def _enter_drawing(self, drawn: DrawnPoints) -> None:
         self.drawn = drawn
         self._erased = False  # an erase drag removed something (the data follow on release)
         self._csv_path = self._csv_dataset = None
@@ -579,7 +593,6 @@ class DataPanel(QGroupBox):
         self._fill_class_combo()
         with QSignalBlocker(self.draw_button):
             self.draw_button.setChecked(True)
-        self._points_edited()
 
     def _leave_drawing(self) -> None:
         self.drawn = None
