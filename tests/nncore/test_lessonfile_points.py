@@ -6,6 +6,8 @@ the field (NaN, 1e400, text for a number, too many points, wrong shapes, classes
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -153,3 +155,12 @@ def test_a_lesson_too_large_to_open_again_is_not_written(tmp_path):
     with pytest.raises(LessonFileError, match="at most 1,048,576"):
         save_lesson(path, big)
     assert not path.exists()
+
+
+def test_the_format_pages_examples_are_lesson_files():
+    page = (Path(__file__).parents[2] / "docs" / "lesson-files.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```json\n(.*?)```", page, re.S)
+    with_points = [lesson_from_text(text).points for text in examples]
+    assert len(examples) == 2 and with_points[0] is None
+    assert with_points[1].classes == ("class 0", "class 1", "class 2")
+    assert with_points[1].values == (0.0, 2.0, 1.0)
