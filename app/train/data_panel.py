@@ -578,11 +578,13 @@ class DataPanel(QGroupBox):
         self._points_edited()
 
     def take_points(self, drawn: DrawnPoints) -> None:
-        """Make `drawn` (a lesson file's points) the data, quietly: no signal, so the caller
-        shows settings whose csv_path is DRAWN_POINTS and rebuilds the data itself (the Train
-        tab's `configure`, through `apply_train_settings`)."""
+        """Make `drawn` (a lesson file's points) the data. Only `points_changed` fires (the
+        map shows them even when they are too few to train on): the caller shows settings
+        whose csv_path is DRAWN_POINTS and rebuilds the data itself (the Train tab's
+        `configure`, through `apply_train_settings`)."""
         self._enter_drawing(drawn)
         self._show_drawing_rows()
+        self.points_changed.emit()
 
     def _enter_drawing(self, drawn: DrawnPoints) -> None:
         self.drawn = drawn

@@ -123,6 +123,9 @@ def test_a_lesson_with_few_points_opens_drawing_and_says_how_many_more(new_windo
     assert f"at least {MIN_POINTS} points to train (3 so far)" in other.data_panel.message.text()
     assert not other.start_button.isEnabled()
     assert "Not as saved" not in second.step_tab.message.text()  # the panel says why
+    second.tabs.setCurrentWidget(other)
+    assert len(other.truth_view.points.data) == 3  # on the map, to draw more beside them
+    assert other.truth_view.points.isVisible()
 
 
 def test_points_without_settings_that_train_on_them_are_refused(new_window, tmp_path):
