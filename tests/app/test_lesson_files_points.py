@@ -157,3 +157,25 @@ def test_a_lesson_without_points_ends_drawing(new_window, tmp_path):
     panel.add_point(0.0, 0.0)
     assert first.lesson_files.open_lesson_file(str(path))
     assert not panel.drawing and first.train_tab.prepared.function is not None
+
+
+def test_opening_a_points_lesson_halts_a_run_and_draws_on_its_points(new_window, tmp_path, qtbot):
+    first = new_window()
+    panel = draw_from_none(first.train_tab)
+    for i in range(MIN_POINTS):
+        panel.value_spin.setValue(float(i))
+        panel.add_point(i - 5.0, 3.0)
+    path = tmp_path / "points.nnlesson"
+    assert first.lesson_files.save_lesson_to(str(path))
+    X = panel.drawn.X.copy()
+
+    second = new_window()
+    train = second.train_tab
+    train.model_panel.epochs_spin.setValue(100_000)
+    second.tabs.setCurrentWidget(train)
+    train.start()
+    qtbot.waitUntil(lambda: train.state == "running", timeout=5000)
+    assert second.lesson_files.open_lesson_file(str(path))
+    assert train.state == "fresh" and train.data_panel.drawing
+    np.testing.assert_array_equal(train.prepared.dataset.X, X)
+    assert train.run is not None and not train.run.done  # a fresh run on the points
