@@ -3,9 +3,10 @@
 A teacher prepares a lesson in the Step through tab and saves it (Ctrl+S): the file
 (`nncore.lessonfile`, described in docs/lesson-files.md) keeps what the tab shows, the
 Train tab's settings (and the points drawn, when they are its data: Data ▸ Draw points)
-and, when the lesson came from a file, that file's locks, title and notes. A class opens it (Ctrl+Shift+O, File ▸ Open recent, or `nn-tutor FILE.nnlesson`) and
-finds the same lesson at the same step, with the file's locks applied (`app.step.locks`:
-hidden controls gone, fixed ones greyed, a banner saying so, one click to unlock).
+and, when the lesson came from a file, that file's locks, title and notes. A class opens
+it (Ctrl+Shift+O, File ▸ Open recent, or `nn-tutor FILE.nnlesson`) and finds the same
+lesson at the same step, with the file's locks applied (`app.step.locks`: hidden controls
+gone, fixed ones greyed, a banner saying so, one click to unlock).
 
 `LessonFiles` is created by the MainWindow, which adds its actions to the File and View
 menus. Tests drive the methods that take a path (`save_lesson_to`, `open_lesson_file`)

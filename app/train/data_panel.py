@@ -375,7 +375,10 @@ class DataPanel(QGroupBox):
         """Show the given settings (e.g. the ones stored with a weight file)."""
         if self.drawn is not None and settings.csv_path != DRAWN_POINTS:
             self._leave_drawing()  # the caller rebuilds the data from these settings
-        self.task_combo.setCurrentIndex(max(self.task_combo.findData(settings.task), 0))
+        task = settings.task
+        if self.drawn is not None:  # drawing goes on: the points say which task it is
+            task = "regression" if self.drawn.classes is None else "classification"
+        self.task_combo.setCurrentIndex(max(self.task_combo.findData(task), 0))
         self.dataset_combo.setCurrentIndex(max(self.dataset_combo.findData(settings.dataset), 0))
         self._on_dataset_changed()
         self.classes_spin.setValue(settings.classes)

@@ -13,7 +13,8 @@ import pytest
 from app.train.drawn_points import MIN_POINTS
 from app.train.session import DRAWN_POINTS, DataSettings
 from nncore import training
-from nncore.lessonfile import load_lesson
+from nncore.lesson import make_lesson
+from nncore.lessonfile import LessonFile, LessonPoints, load_lesson, save_lesson
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -179,3 +180,25 @@ def test_opening_a_points_lesson_halts_a_run_and_draws_on_its_points(new_window,
     assert train.state == "fresh" and train.data_panel.drawing
     np.testing.assert_array_equal(train.prepared.dataset.X, X)
     assert train.run is not None and not train.run.done  # a fresh run on the points
+
+
+def test_a_hand_written_points_lesson_takes_its_task_from_the_points(new_window, tmp_path):
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-9, 9, size=(12, 2))
+    points = LessonPoints.of(X, np.arange(12) % 2, ("red", "blue"))
+    lesson = LessonFile.from_lesson(
+        make_lesson("article"), preset="article", train={"drawn_points": True}, points=points
+    )
+    path = tmp_path / "hand.nnlesson"
+    save_lesson(path, lesson)
+
+    win = new_window()
+    assert win.lesson_files.open_lesson_file(str(path))
+    panel = win.train_tab.data_panel
+    assert panel.task_combo.currentData() == "classification"  # no "task": the points say
+    assert [panel.class_combo.itemText(i) for i in range(panel.class_combo.count())] == [
+        "red",
+        "blue",
+    ]
+    assert win.train_tab.prepared.class_names == ("red", "blue")
+    np.testing.assert_array_equal(win.train_tab.prepared.dataset.X, X)
