@@ -2,10 +2,11 @@
 
 A teacher prepares a lesson in the Step through tab and saves it (Ctrl+S): the file
 (`nncore.lessonfile`, described in docs/lesson-files.md) keeps what the tab shows, the
-Train tab's settings and, when the lesson came from a file, that file's locks, title and
-notes. A class opens it (Ctrl+Shift+O, File ▸ Open recent, or `nn-tutor FILE.nnlesson`) and
-finds the same lesson at the same step, with the file's locks applied (`app.step.locks`:
-hidden controls gone, fixed ones greyed, a banner saying so, one click to unlock).
+Train tab's settings (and the points drawn, when they are its data: Data ▸ Draw points)
+and, when the lesson came from a file, that file's locks, title and notes. A class opens
+it (Ctrl+Shift+O, File ▸ Open recent, or `nn-tutor FILE.nnlesson`) and finds the same
+lesson at the same step, with the file's locks applied (`app.step.locks`: hidden controls
+gone, fixed ones greyed, a banner saying so, one click to unlock).
 
 `LessonFiles` is created by the MainWindow, which adds its actions to the File and View
 menus. Tests drive the methods that take a path (`save_lesson_to`, `open_lesson_file`)
@@ -16,7 +17,8 @@ number out of range, a file too large) changes nothing in the window: every chec
 before anything is shown, and a message box gives the refusal's one line. Opening a lesson
 while the Train tab trains halts that run first (its curve is kept for comparison) and
 shows the lesson's Train settings as a fresh run; a lesson without Train settings stops the
-run cleanly instead.
+run cleanly instead. A lesson with drawn points opens the Train tab in Draw points mode on
+those points (values or classes, as drawn), its run ready to Start.
 """
 
 from __future__ import annotations
@@ -142,10 +144,12 @@ class LessonFiles(QObject):
         kept = {"locks": self.locks_to_save, "notes": self.notes}
         if self.title:
             kept["title"] = self.title
+        train = self.window.train_tab
         try:
-            lesson_file = capture(
-                self.window.step_tab, train=self.window.train_tab.train_settings(), **kept
-            )
+            drawn = train.data_panel.drawn  # points drawn are the Train tab's data: kept
+            if drawn is not None:
+                kept["points"] = lesson_settings.lesson_points(drawn)
+            lesson_file = capture(self.window.step_tab, train=train.train_settings(), **kept)
             save_lesson(path, lesson_file)
         except (LessonFileError, OSError) as err:
             self._refuse("Lesson not saved", f"{shown_path(path)}: {err}")
@@ -173,6 +177,10 @@ class LessonFiles(QObject):
                 limits.require_showable(config.to_dict(), dataclasses.asdict(data))
             except (NNCoreError, TypeError, ValueError) as err:
                 raise LessonFileError(f"{shown_path(path)}: 'train': {err}") from None
+        try:  # drawn points come with settings that train on them, and only then
+            lesson_settings.check_points(lesson_file.train, lesson_file.points)
+        except NNCoreError as err:
+            raise LessonFileError(f"{shown_path(path)}: {err}") from None
         return lesson_file
 
     def open_lesson_file(self, path) -> bool:
@@ -188,7 +196,13 @@ class LessonFiles(QObject):
         self.locks.unlock()
         notes = restore(step, lesson_file)
         if lesson_file.train:
-            if not train.apply_train_settings(lesson_file.train):
+            drawn = None
+            if lesson_file.points is not None:  # Draw points, on the file's points
+                drawn = lesson_settings.drawn_from_lesson(lesson_file.points)
+                train.data_panel.take_points(drawn)  # configure keeps them: drawn_points
+            prepared = train.apply_train_settings(lesson_file.train)
+            if not prepared and (drawn is None or drawn.problem() is None):
+                # (too few points to train on yet: the data panel says so itself)
                 notes.append("the Train tab could not prepare its settings (see that tab)")
         elif train.state.busy:
             train.stop()  # the lesson does not say what to train: end the run cleanly

@@ -26,6 +26,13 @@ A classifier's lesson (the "softmax" and "logistic" presets, issue 11) writes it
 loss, `"loss": "cross_entropy"`, and may name "softmax" as the output's activation; its
 targets are the rows of probabilities the output should give (one-hot, or the class 0/1).
 A file without "loss" is a squared-error lesson, as every file before classifiers was.
+
+Points a student drew for the Train tab (its Data ▸ Draw points) may come along
+(`"points"`, a `LessonPoints`): at most MAX_POINTS points in the domain [−10, 10]², each
+with its value z or its class, so a teacher can hand out "train on these points". A file
+holding points is written as version 2, so an nn-tutor from before them says "made by a
+newer nn-tutor" instead of refusing an unknown field; a file without points is written
+exactly as before (version 1).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ import numpy as np
 
 from .atomicwrite import write_atomically
 from .checks import choice, number, whole
+from .csvfiles import MAX_CLASS_NAME_CHARS, MAX_CLASSES
+from .data import CLASS_DOMAIN
 from .errors import NNCoreError
 from .lesson import GRANULARITIES, KIND_BY_NAME, PHASES, PRESETS, Lesson, LessonError
 from .lesson.examples import LR_LIMIT, MAX_BATCH, MAX_ITERATION, VALUE_LIMIT
@@ -57,7 +66,10 @@ __all__ = [
     "MAX_LESSON_BYTES",
     "LessonFile",
     "LessonFileError",
+    "LessonPoints",
     "Locks",
+    "MAX_POINTS",
+    "MAX_POINT_VALUE",
     "PredictSettings",
     "load_lesson",
     "lesson_from_text",
@@ -66,7 +78,8 @@ __all__ = [
 
 EXTENSION = ".nnlesson"
 FORMAT_MARKER = "nn-tutor lesson"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest version this reads: 2 may hold drawn points
+FIRST_VERSION = 1  # what a file without drawn points is written as, unchanged since 1
 
 # The largest lesson (a 4-6-6-6-3 network, 8 examples, a long loss history, notes and the
 # Train tab's settings) is some 100 KB of JSON; anything far larger is not a lesson file.
@@ -79,6 +92,13 @@ MAX_HISTORY = 100_000  # losses of earlier iterations, for the Step tab's loss c
 MAX_TRAIN_KEYS = 100
 MAX_TRAIN_TEXT = 1_000  # characters of one text value among the Train tab's settings
 MAX_INT_DIGITS = 20
+# Drawn points: as many as the Train tab's Draw points holds (app.train.drawn_points keeps
+# the same number), some 400 KB of JSON at most, so a file with them stays under 1 MB.
+MAX_POINTS = 5_000
+# A drawn value is typed within ±1000; points brought in from a CSV file may hold more.
+# Far beyond this a network's squared error overflows anyway.
+MAX_POINT_VALUE = 1e6
+POINT_DOMAIN = CLASS_DOMAIN  # (x_lo, x_hi, y_lo, y_hi): where points may be drawn
 
 # The vocabulary of `locks`. "hidden": controls the class does not see; "locked": values the
 # class cannot change (the control shows them, greyed). The app maps each name to its widgets.
@@ -125,6 +145,7 @@ _TOP_KEYS = {
     "position": False,
     "predict": False,
     "train": False,
+    "points": False,  # version 2: points drawn for the Train tab
     "locks": False,
 }
 _NETWORK_KEYS = {"sizes": True, "activations": True, "weights": True, "biases": True, "loss": False}
@@ -171,6 +192,56 @@ class Locks:
         return value in self.locked
 
 
+@dataclass(frozen=True)
+class LessonPoints:
+    """Points drawn for the Train tab: where each lies, (x, y) in POINT_DOMAIN, and its value
+    z, or its class (an index into `classes`, the class names offered to draw).
+
+    In the file: `{"rows": [[x, y, z], ...]}`, or `{"classes": ["class 0", "class 1"],
+    "rows": [[x, y, 1], ...]}` with the class as a whole number counting from 0."""
+
+    xy: tuple[tuple[float, float], ...] = ()
+    values: tuple[float, ...] = ()  # a value z, or a class index (a whole number)
+    classes: tuple[str, ...] | None = None  # None: the values are targets (a regression)
+
+    @classmethod
+    def of(cls, X, values, classes=None) -> LessonPoints:
+        """Points from arrays, X (n, 2) and values (n,), checked as a file's would be
+        (LessonFileError, one line, for a point a lesson file cannot hold)."""
+        X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if len(values) != len(X):
+            raise LessonFileError(f"the points: {len(X)} points but {len(values)} values")
+        doc = LessonPoints(
+            tuple(map(tuple, X.tolist())),
+            tuple(values.tolist()),
+            None if classes is None else tuple(str(c) for c in classes),
+        ).to_document()
+        return _Reader("the points").points(doc)
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    @property
+    def X(self) -> np.ndarray:
+        """The points as an array (n, 2)."""
+        return np.array(self.xy, dtype=np.float64).reshape(-1, 2)
+
+    @property
+    def value_array(self) -> np.ndarray:
+        """The values (or class indices) as an array (n,)."""
+        return np.array(self.values, dtype=np.float64)
+
+    def to_document(self) -> dict[str, Any]:
+        """The file's "points" object (a class written as a whole number)."""
+        if self.classes is None:
+            return {"rows": [[x, y, v] for (x, y), v in zip(self.xy, self.values)]}
+        return {
+            "classes": list(self.classes),
+            "rows": [[x, y, int(v)] for (x, y), v in zip(self.xy, self.values)],
+        }
+
+
 Matrix = tuple[tuple[float, ...], ...]
 
 
@@ -199,6 +270,7 @@ class LessonFile:
     title: str = ""  # for the class: shown as the lesson's title
     notes: str = ""
     loss: str = "mse"  # the network's: "cross_entropy" for a classifier's lesson
+    points: LessonPoints | None = None  # drawn for the Train tab (version 2); None: none
 
     # ---- from and to a lesson ------------------------------------------------------------
     @classmethod
@@ -211,8 +283,9 @@ class LessonFile:
         **settings: Any,
     ) -> LessonFile:
         """What `lesson` is now, plus `settings` (any other field: position, granularity,
-        predict, train, locks, title, notes, loss_history), checked as a file would be.
-        `start_network` is iteration 1's network (default: none, so Reset keeps this one)."""
+        predict, train, points, locks, title, notes, loss_history), checked as a file would
+        be. `start_network` is iteration 1's network (default: none, so Reset keeps this
+        one); `points=None` is no points."""
         net = lesson.network
         doc: dict[str, Any] = {
             "format": FORMAT_MARKER,
@@ -230,6 +303,8 @@ class LessonFile:
         for key, value in settings.items():
             if key not in _TOP_KEYS or key in doc:
                 raise TypeError(f"from_lesson() got an unexpected setting {key!r}")
+            if key == "points" and value is None:
+                continue  # no points: the field is absent, as in a file without them
             doc[key] = _plain(value)
         return _Reader("the lesson").lesson_file(doc)
 
@@ -263,7 +338,8 @@ class LessonFile:
         """The file's JSON object (plain lists, numbers and texts)."""
         doc: dict[str, Any] = {
             "format": FORMAT_MARKER,
-            "version": FORMAT_VERSION,
+            # version 1 unless there are points, so older nn-tutors read the file as before
+            "version": FORMAT_VERSION if self.points is not None else FIRST_VERSION,
             "title": self.title,
             "notes": self.notes,
             "preset": self.preset,
@@ -285,8 +361,10 @@ class LessonFile:
             position=self.position,
             predict=_plain(self.predict),
             train=dict(self.train),
-            locks=_plain(self.locks),
         )
+        if self.points is not None:
+            doc["points"] = self.points.to_document()
+        doc["locks"] = _plain(self.locks)
         return doc
 
     def to_text(self) -> str:
@@ -301,6 +379,12 @@ def save_lesson(path, lesson_file: LessonFile) -> None:
     if not isinstance(lesson_file, LessonFile):
         raise TypeError(f"save_lesson needs a LessonFile; got {type(lesson_file).__name__}")
     text = lesson_file.to_text() + "\n"
+    size = len(text.encode("utf-8"))
+    if size > MAX_LESSON_BYTES:  # it would not open again: say so now, not in class
+        raise LessonFileError(
+            f"the lesson would take {size:,} bytes; a lesson file holds at most "
+            f"{MAX_LESSON_BYTES:,} (fewer points or a shorter loss history)"
+        )
 
     def write_to(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -331,6 +415,8 @@ def _plain(value: Any) -> Any:
         return {"hidden": list(value.hidden), "locked": list(value.locked)}
     if isinstance(value, PredictSettings):
         return {"on": value.on, "ask": _plain(value.ask), "hints": value.hints}
+    if isinstance(value, LessonPoints):
+        return value.to_document()
     if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -376,8 +462,26 @@ class _TooManyDigits(Exception):
     pass
 
 
+class _UnreadableNumber(ValueError):
+    """A number JSON spells that a lesson cannot hold (NaN, Infinity, 1e400): its text, so
+    the message can say where it stands."""
+
+    def __init__(self, literal: str, why: str):
+        super().__init__(f"{literal} {why}")
+        self.literal, self.why = literal, why
+
+
 def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not a number a lesson can hold")
+    raise _UnreadableNumber(name, "is not a number a lesson can hold")
+
+
+def _place(text: str, literal: str) -> str:
+    """ "line L, column C" of the first `literal` standing as a JSON value in `text`."""
+    found = re.search(r"(?<![\w.\-+\"])" + re.escape(literal) + r"(?![\w.])", text)
+    if found is None:
+        return "somewhere"
+    at = found.start()
+    return f"line {text.count(chr(10), 0, at) + 1}, column {at - text.rfind(chr(10), 0, at)}"
 
 
 def _bounded_int(text: str) -> int:
@@ -466,6 +570,10 @@ class _Reader:
             ) from None
         except RecursionError:
             raise self.error("", "is nested too deeply to be a lesson file") from None
+        except _UnreadableNumber as exc:  # NaN, Infinity, 1e400: say where it stands
+            where = _place(text, exc.literal)
+            literal = shown(exc.literal, 40)[1:-1]
+            raise self.error("", f"holds {literal} at {where}, which {exc.why}") from None
         except (ValueError, OverflowError) as exc:
             raise self.error("", f"holds a value that cannot be read ({exc})") from None
 
@@ -473,7 +581,7 @@ class _Reader:
     def _finite_float(text: str) -> float:
         value = float(text)
         if not math.isfinite(value):
-            raise ValueError(f"{text[:40]} is too large for a number")
+            raise _UnreadableNumber(text, "is too large for a number")
         return value
 
     # ---- the document --------------------------------------------------------------------
@@ -557,6 +665,7 @@ class _Reader:
             position=0,
             predict=self.predict(doc.get("predict", {})),
             train=self.train(doc.get("train", {})),
+            points=self.points(doc["points"]) if "points" in doc else None,
             locks=self.locks(doc.get("locks", {})),
             title=self.text(doc.get("title", ""), "title", MAX_TITLE),
             notes=self.text(doc.get("notes", ""), "notes", MAX_NOTES, lines=True),
@@ -758,6 +867,52 @@ class _Reader:
             elif not (v is None or isinstance(v, (bool, int, float))):
                 raise self.error(where, "must be a number, text, true, false or null")
         return dict(value)
+
+    def points(self, value) -> LessonPoints:
+        """The drawn points: at most MAX_POINTS rows [x, y, z] (or [x, y, class] with
+        `classes`), x and y within POINT_DOMAIN, z within ±MAX_POINT_VALUE, a class a whole
+        number counting from 0 below the number of classes."""
+        if not isinstance(value, dict):
+            raise self.error("points", "must be an object with 'rows' (and 'classes' for classes)")
+        self.keys(value, "points", {"rows": True, "classes": False})
+        classes = None
+        if "classes" in value:
+            names = value["classes"]
+            if not isinstance(names, list) or not 2 <= len(names) <= MAX_CLASSES:
+                raise self.error("points.classes", f"must list 2 to {MAX_CLASSES} class names")
+            classes = tuple(
+                self.text(name, f"points.classes[{k}]", MAX_CLASS_NAME_CHARS)
+                for k, name in enumerate(names)
+            )
+            for k, name in enumerate(classes):
+                if not name.strip() or name in classes[:k]:
+                    why = "is empty" if not name.strip() else f"repeats {shown(name)}"
+                    raise self.error(
+                        f"points.classes[{k}]", f"{why}: each class needs a name of its own"
+                    )
+        rows = value["rows"]
+        if not isinstance(rows, list):
+            raise self.error("points.rows", f"must be a list of points; got {shown(rows)}")
+        if len(rows) > MAX_POINTS:
+            raise self.error(
+                "points.rows", f"holds {len(rows):,} points; a lesson holds at most {MAX_POINTS:,}"
+            )
+        shape = "[x, y, z]" if classes is None else "[x, y, class]"
+        x_lo, x_hi, y_lo, y_hi = POINT_DOMAIN
+        xy, values = [], []
+        for i, row in enumerate(rows):
+            at = f"points.rows[{i}]"
+            if not isinstance(row, list) or len(row) != 3:
+                raise self.error(at, f"must be three numbers {shape}; got {shown(row)}")
+            x = self.checked(number, row[0], f"{at}[0]", x_lo, x_hi)
+            y = self.checked(number, row[1], f"{at}[1]", y_lo, y_hi)
+            if classes is None:
+                v = self.checked(number, row[2], f"{at}[2]", -MAX_POINT_VALUE, MAX_POINT_VALUE)
+            else:
+                v = float(self.checked(whole, row[2], f"{at}[2]", 0, len(classes) - 1))
+            xy.append((x, y))
+            values.append(v)
+        return LessonPoints(tuple(xy), tuple(values), classes)
 
     def locks(self, value) -> Locks:
         if not isinstance(value, dict):

@@ -28,7 +28,8 @@ the map's clicks (`add_point`, `erase_at`, `end_erase`); `points_changed` tells 
 redraw the points, `changed` to rebuild the data once there are enough to train on
 (`drawn_points.MIN_POINTS`; until then the reason is the panel's message and Start waits).
 "Save points as CSV…" writes them for `nncore.data.load_csv`; Load CSV… while drawing
-brings a file's points in for editing.
+brings a file's points in for editing. A lesson file keeps them too (`app.lesson_files`:
+`drawn` is saved, `take_points` brings a file's points back).
 """
 
 from __future__ import annotations
@@ -374,7 +375,10 @@ class DataPanel(QGroupBox):
         """Show the given settings (e.g. the ones stored with a weight file)."""
         if self.drawn is not None and settings.csv_path != DRAWN_POINTS:
             self._leave_drawing()  # the caller rebuilds the data from these settings
-        self.task_combo.setCurrentIndex(max(self.task_combo.findData(settings.task), 0))
+        task = settings.task
+        if self.drawn is not None:  # drawing goes on: the points say which task it is
+            task = "regression" if self.drawn.classes is None else "classification"
+        self.task_combo.setCurrentIndex(max(self.task_combo.findData(task), 0))
         self.dataset_combo.setCurrentIndex(max(self.dataset_combo.findData(settings.dataset), 0))
         self._on_dataset_changed()
         self.classes_spin.setValue(settings.classes)
@@ -391,6 +395,8 @@ class DataPanel(QGroupBox):
         self.noise_spin.setValue(settings.noise)
         self.seed_spin.setValue(settings.seed)
         self.val_spin.setValue(int(round(settings.val_share * 100)))
+        if self.drawn is not None:
+            self._show_drawing_rows()  # the task's rows stay hidden while drawing
         self._debounce.stop()  # the caller rebuilds the data itself
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -571,6 +577,19 @@ class DataPanel(QGroupBox):
             # a file with other than two inputs, say, cannot be drawn: start from none
             with contextlib.suppress(NNCoreError):
                 drawn = DrawnPoints.from_dataset(base, seed=self.seed_spin.value())
+        self._enter_drawing(drawn)
+        self._points_edited()
+
+    def take_points(self, drawn: DrawnPoints) -> None:
+        """Make `drawn` (a lesson file's points) the data. Only `points_changed` fires (the
+        map shows them even when they are too few to train on): the caller shows settings
+        whose csv_path is DRAWN_POINTS and rebuilds the data itself (the Train tab's
+        `configure`, through `apply_train_settings`)."""
+        self._enter_drawing(drawn)
+        self._show_drawing_rows()
+        self.points_changed.emit()
+
+    def _enter_drawing(self, drawn: DrawnPoints) -> None:
         self.drawn = drawn
         self._erased = False  # an erase drag removed something (the data follow on release)
         self._csv_path = self._csv_dataset = None
@@ -579,7 +598,6 @@ class DataPanel(QGroupBox):
         self._fill_class_combo()
         with QSignalBlocker(self.draw_button):
             self.draw_button.setChecked(True)
-        self._points_edited()
 
     def _leave_drawing(self) -> None:
         self.drawn = None

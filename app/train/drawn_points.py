@@ -32,7 +32,9 @@ from nncore.errors import SettingsError
 
 DOMAIN = nndata.CLASS_DOMAIN  # (x_lo, x_hi, y_lo, y_hi): where points may be drawn
 MIN_POINTS = nndata.MIN_CSV_ROWS  # to train, and so that a saved file loads back (10)
-MAX_POINTS = 5_000  # a drawn set; a larger data set is thinned to this many to edit it
+# A drawn set, as many as a lesson file holds (nncore.lessonfile.MAX_POINTS); a larger data
+# set is thinned to this many to edit it.
+MAX_POINTS = 5_000
 MAX_UNDO = 200  # undo steps kept (each a copy of at most MAX_POINTS points)
 ERASE_RADIUS = 0.8  # the brush's radius in data units: about 12 px on a 300 px map
 MIN_CLASS_CHOICES = 3  # classes offered to draw, at least (the built-in data sets' most)

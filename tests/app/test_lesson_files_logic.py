@@ -7,15 +7,24 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from app.recent_files import MAX_RECENT, as_paths, still_there, with_recent
 from app.step.lesson_state import ask_choice_index, banner_text, chart_history
-from app.train.lesson_settings import from_plain, to_plain
-from app.train.session import DataSettings
+from app.train.drawn_points import DrawnPoints
+from app.train.lesson_settings import (
+    check_points,
+    drawn_from_lesson,
+    from_plain,
+    lesson_points,
+    to_plain,
+)
+from app.train.session import DRAWN_POINTS, DataSettings
 from nncore.config import TrainConfig
 from nncore.errors import SettingsError
-from nncore.lessonfile import Locks, lesson_from_text
+from nncore.lesson import make_lesson
+from nncore.lessonfile import LessonFile, LessonFileError, LessonPoints, Locks, lesson_from_text
 
 QT_FREE = ("app.step.lesson_state", "app.train.lesson_settings", "app.recent_files")
 
@@ -92,3 +101,60 @@ def test_predict_choices_are_found_by_their_ask():
     assert ask_choice_index("all") == 0
     assert ask_choice_index(("sum", "activation")) is not None
     assert ask_choice_index(("loss", "update")) is None
+
+
+def test_drawn_points_are_a_train_setting_only_while_they_are_the_data():
+    drawn = DataSettings(task="classification", csv_path=DRAWN_POINTS)
+    plain = to_plain(drawn, TrainConfig())
+    assert plain["drawn_points"] is True
+    assert from_plain(plain)[0] == drawn
+    assert "drawn_points" not in to_plain(DataSettings(), TrainConfig())  # as before
+    assert "drawn_points" not in to_plain(DataSettings(csv_path="/a/b.csv"), TrainConfig())
+    assert from_plain({"drawn_points": False})[0].csv_path is None
+    with pytest.raises(SettingsError, match="drawn_points must be true or false"):
+        from_plain({"drawn_points": "yes"})
+
+
+def test_drawn_points_go_to_a_lesson_file_and_back_exactly():
+    drawn = DrawnPoints.empty(("a", "b", "c"))
+    for x, y, c in ((1 / 3, -2 / 3, 0), (9.5, -9.5, 2), (0.1, 0.2, 1)):
+        drawn.add(x, y, c)
+    points = lesson_points(drawn)
+    assert points.classes == ("a", "b", "c")
+    text = LessonFile.from_lesson(make_lesson("article"), points=points).to_text()
+    back = drawn_from_lesson(lesson_from_text(text).points)
+    np.testing.assert_array_equal(back.X, drawn.X)
+    np.testing.assert_array_equal(back.values, drawn.values)
+    assert back.classes == drawn.classes and not back.can_undo
+    values = DrawnPoints([[0.0, 0.0]], [2e6])  # typed elsewhere: more than a file holds
+    with pytest.raises(LessonFileError, match=r"'points.rows\[0\]\[2\]'"):
+        lesson_points(values)
+
+
+@pytest.mark.parametrize(
+    "plain, points, words",
+    [
+        ({"drawn_points": True}, None, "holds no 'points'"),
+        ({"function": "article"}, "values", "does not train on them"),
+        ({}, "values", "does not train on them"),
+        ({"drawn_points": True, "task": "classification"}, "values", "'regression'"),
+        ({"drawn_points": True, "task": "regression"}, "classes", "'classification'"),
+    ],
+)
+def test_points_and_settings_that_disagree_are_refused(plain, points, words):
+    made = {
+        None: None,
+        "values": LessonPoints.of([[0, 0]], [1.0]),
+        "classes": LessonPoints.of([[0, 0]], [1], ("a", "b")),
+    }[points]
+    with pytest.raises(SettingsError, match=words) as caught:
+        check_points(plain, made)
+    assert "\n" not in str(caught.value)
+
+
+def test_points_and_settings_that_agree_pass():
+    check_points({}, None)
+    check_points({"function": "article"}, None)
+    check_points({"drawn_points": True}, LessonPoints.of([[0, 0]], [1.0]))
+    classes = LessonPoints.of([[0, 0]], [1], ("a", "b"))
+    check_points({"drawn_points": True, "task": "classification"}, classes)

@@ -17,6 +17,7 @@ from nncore.errors import NNCoreError
 from nncore.lesson import PRESETS, make_custom, make_lesson
 from nncore.lessonfile import (
     FORMAT_MARKER,
+    FORMAT_VERSION,
     HIDEABLE,
     LOCKABLE,
     LessonFile,
@@ -162,7 +163,7 @@ REFUSED = {
     "not an object": ("[1, 2, 3]", "JSON object"),
     "wrong marker": (_doc(format="nn-tutor-weights"), "'format'"),
     "no marker": (_doc(format=_DROP), "'format'"),
-    "future version": (_doc(version=2), "newer nn-tutor"),
+    "future version": (_doc(version=FORMAT_VERSION + 1), "newer nn-tutor"),
     "version as text": (_doc(version="1"), "'version'"),
     "NaN": (json.dumps(_doc()).replace('"learning_rate": 0.1', '"learning_rate": NaN'), "NaN"),
     "Infinity": (json.dumps(_doc()).replace("0.1,", "Infinity,", 1), "Infinity"),

@@ -6,6 +6,7 @@ import pytest
 from app.train.drawn_points import MAX_POINTS, MIN_POINTS, DrawnPoints, class_choices
 from nncore import data as nndata
 from nncore.errors import SettingsError
+from nncore.lessonfile import MAX_POINTS as LESSON_MAX_POINTS
 
 
 def test_add_keeps_coordinates_and_value():
@@ -120,3 +121,7 @@ def test_the_module_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_lesson_file_holds_as_many_points_as_can_be_drawn():
+    assert MAX_POINTS == LESSON_MAX_POINTS
