@@ -554,6 +554,28 @@ class TrainTab(QWidget):
         if changed:
             self.state_changed.emit(new.value)
 
+    # ---- what the sweep runner (app.train.sweep_runner) may ask and do -------------------
+    @property
+    def closed(self) -> bool:
+        """The tab was shut down: nothing may start any more."""
+        return self._closed
+
+    @property
+    def run_id(self) -> int:
+        """The number of the current run (the worker's snapshots carry it)."""
+        return self._run_id
+
+    def ready_to_start(self) -> bool:
+        """A new run may start now: the tab is open and idle, no file is being read, and
+        the data and model settings are valid."""
+        return (
+            not self._closed and self.state.can_start and not self._locked() and self._settings_ok()
+        )
+
+    def update_controls(self) -> None:
+        """Enable and disable the controls for the current state (after a sweep ended)."""
+        self._update_controls()
+
     def _run_done(self) -> bool:
         """Whether the current run has ended. The run may train in another process: then
         its newest snapshot knows, not the run object this tab handed over."""
