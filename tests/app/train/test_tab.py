@@ -441,3 +441,27 @@ def test_an_illegal_phase_change_is_refused_loudly(tab):
     with pytest.raises(IllegalTransition, match="from fresh to finished"):
         tab._set_state(RunPhase.FINISHED)  # a run that never ran cannot have finished
     assert tab.state is RunPhase.FRESH and tab.start_button.isEnabled()
+
+
+def test_the_tab_trains_the_same_numbers_in_a_process_and_in_a_thread(qtbot, monkeypatch):
+    """Where the network trains changes the speed, never a number."""
+    from app.train.tab import TrainTab
+
+    results = {}
+    for mode in ("process", "thread"):
+        monkeypatch.setenv("NN_TUTOR_TRAINING", mode)
+        tab = TrainTab()
+        qtbot.addWidget(tab)
+        assert tab.training_mode == mode
+        tab.configure(SMALL_DATA, small_config(epochs=8))
+        run_to_end(tab, qtbot)
+        results[mode] = (
+            [r.train_loss for r in tab.history.reports],
+            tab.last_snapshot.state.network.weights[0].copy(),
+            tab.prediction_view.values().copy(),
+        )
+        assert tab.state == "finished"
+        tab.shutdown()
+    (p_losses, p_w, p_map), (t_losses, t_w, t_map) = results["process"], results["thread"]
+    assert p_losses == t_losses and len(p_losses) == 8
+    assert np.array_equal(p_w, t_w) and np.array_equal(p_map, t_map)
