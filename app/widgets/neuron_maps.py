@@ -42,7 +42,7 @@ from app.widgets.neuron_maps_layout import (
     Arrangement,
     arrange,
     colour_indices,
-    colour_tiles,
+    colour_layers,
     packed_lut,
 )
 from nncore.neuron_maps import LayerMaps, NeuronDetail, NeuronMaps, layer_scale
@@ -78,6 +78,13 @@ def _qimage(pixels: np.ndarray) -> QImage:
     return QImage(pixels.data, w, h, 4 * w, FORMAT).copy()
 
 
+def _qimage_view(pixels: np.ndarray) -> QImage:
+    """A QImage over a C-contiguous (h, w) uint32 array's own memory, without a copy: the
+    caller keeps the array alive (and unchanged) as long as the image is drawn."""
+    h, w = pixels.shape
+    return QImage(pixels.data, w, h, 4 * w, FORMAT)
+
+
 def _lut(colors: dict) -> np.ndarray:
     """The diverging colour map as 256 packed pixels (see `packed_lut`)."""
     return packed_lut(diverging_colormap(colors).getLookupTable(0.0, 1.0, 256, alpha=False))
@@ -103,6 +110,7 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.maps: NeuronMaps | None = None
         self.images: list[QImage] = []  # one per layer
+        self._pixels: list[np.ndarray] = []  # the images' pixels (they share the memory)
         self.labels: list[tuple[str, str]] = []
         self.selected: tuple[int, int] | None = None
         self._hover: tuple[int, int] | None = None
@@ -110,10 +118,12 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         self.apply_theme()
 
     # ---- data -----------------------------------------------------------------------------
-    def set_maps(self, maps: NeuronMaps | None) -> None:
-        """Show these maps (None: the empty view with a sentence)."""
+    def set_maps(self, maps: NeuronMaps | None, tiles: list[np.ndarray] | None = None) -> None:
+        """Show these maps (None: the empty view with a sentence). `tiles`: what
+        `colour_layers(maps, *self.colour_table())` returned, computed elsewhere (off the
+        GUI thread); without them the maps are coloured here."""
         self.maps = maps
-        self._colour()
+        self._colour(tiles)
         sizes = [layer.n_neurons for layer in maps.layers] if maps is not None else []
         old = self._arrangement
         if old is None or [b.n for b in old.blocks] != sizes:
@@ -124,16 +134,21 @@ class NeuronMapsView(SaveImageMenu, QWidget):
                 self.selected = None
         self.update()
 
-    def _colour(self) -> None:
+    def colour_table(self) -> tuple[np.ndarray, np.uint32]:
+        """(look-up table, dead neuron's pixel) of the current theme, for `colour_layers`."""
+        return self._lut, self._dead_pixel
+
+    def _colour(self, tiles: list[np.ndarray] | None = None) -> None:
         maps = self.maps
         if maps is None:
-            self.images, self.labels = [], []
+            self.images, self.labels, self._pixels = [], [], []
             return
         n_layers = len(maps.layers)
-        self.images = [
-            _qimage(colour_tiles(layer.maps, layer.limit, self._lut, layer.dead, self._dead_pixel))
-            for layer in maps.layers
-        ]
+        if tiles is None or len(tiles) != n_layers:
+            tiles = colour_layers(maps, self._lut, self._dead_pixel)
+        # the images share the arrays' memory (no copy): the view keeps the arrays alive
+        self._pixels = [np.ascontiguousarray(t, dtype=np.uint32) for t in tiles]
+        self.images = [_qimage_view(pixels) for pixels in self._pixels]
         self.labels = [layer_label(layer, n_layers) for layer in maps.layers]
 
     def select(self, cell: tuple[int, int] | None) -> None:
