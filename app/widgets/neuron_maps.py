@@ -23,7 +23,7 @@ that its owner can ask nncore for the neuron's exact value there and show it
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -115,6 +115,9 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         self.selected: tuple[int, int] | None = None
         self._hover: tuple[int, int] | None = None
         self._arrangement: Arrangement | None = None
+        self._tile_rects: tuple | None = None  # (arrangement, grid, rectangles): `_tiles`
+        # the paint covers every pixel: Qt need not paint the widgets behind it first
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.apply_theme()
 
     # ---- data -----------------------------------------------------------------------------
@@ -169,6 +172,22 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         return QPointF(x + w / 2, y + h / 2)
 
     # ---- painting -------------------------------------------------------------------------
+    def _tiles(self) -> list[list[tuple[QRectF, QRectF]]]:
+        """Per layer, every thumbnail's (place in the view, square in its layer's image),
+        made once per arrangement and grid rather than at every paint (193 of each)."""
+        a, g = self.arrangement(), self.maps.grid
+        if self._tile_rects is None or self._tile_rects[0] is not a or self._tile_rects[1] != g:
+            rects = []
+            for k, block in enumerate(a.blocks):
+                layer = []
+                for j in range(block.n):
+                    row, col = divmod(j, block.cols)
+                    target = QRectF(*a.tile_rect(k, j))
+                    layer.append((target, QRectF(col * g, row * g, g, g)))
+                rects.append(layer)
+            self._tile_rects = (a, g, rects)
+        return self._tile_rects[2]
+
     def resizeEvent(self, event) -> None:
         self._arrangement = None
         super().resizeEvent(event)
@@ -182,20 +201,23 @@ class NeuronMapsView(SaveImageMenu, QWidget):
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         a = self.arrangement()
-        g = self.maps.grid
         cross = QPen(self._muted, 1)
-        for k, (layer, image) in enumerate(zip(self.maps.layers, self.images)):
+        for k, (layer, image, tiles) in enumerate(
+            zip(self.maps.layers, self.images, self._tiles())
+        ):
             block = a.blocks[k]
             self._paint_label(painter, k, block.x, block.y, a.block_width(k))
-            for j in range(layer.n_neurons):
-                row, col = divmod(j, block.cols)
-                x, y, w, h = a.tile_rect(k, j)
-                target = QRectF(x, y, w, h)
-                painter.drawImage(target, image, QRectF(col * g, row * g, g, g))
-                if layer.dead[j]:
-                    painter.setPen(cross)
-                    painter.drawLine(target.topLeft(), target.bottomRight())
-                    painter.drawLine(target.topRight(), target.bottomLeft())
+            for target, source in tiles:
+                painter.drawImage(target, image, source)
+            # the crosses after the images: each stays on its own tile and the gap beside it
+            crosses = []
+            for j in np.flatnonzero(layer.dead):
+                target = tiles[j][0]
+                crosses.append(QLineF(target.topLeft(), target.bottomRight()))
+                crosses.append(QLineF(target.topRight(), target.bottomLeft()))
+            if crosses:
+                painter.setPen(cross)
+                painter.drawLines(crosses)
         if self.selected is not None:
             x, y, w, h = a.tile_rect(*self.selected)
             painter.setPen(QPen(self._highlight, 2))
