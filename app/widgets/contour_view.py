@@ -180,7 +180,10 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.boundary.setZValue(6)
         self.plot.addItem(self.boundary, ignoreBounds=True)
         self._regions: tuple | None = None  # (chosen, probabilities) of the map shown
+        # drawn as separate lines (one drawLines of a buffer), not one path: the same
+        # pixels, stroked faster than a path of thousands of pieces
         self.contours = pg.PlotCurveItem(connect="pairs", antialias=False)
+        self.contours.setSegmentedLineMode("on")
         self.contours.setZValue(5)
         self.plot.addItem(self.contours, ignoreBounds=True)
         self.points = pg.ScatterPlotItem(size=4, pen=None)
