@@ -73,12 +73,13 @@ class PieceTimer:
 
     def __init__(self):
         self.now: dict[str, float] = collections.defaultdict(float)
+        self.calls: dict[str, int] = collections.Counter()  # over the whole benchmark
 
     def wrap(self, owner, name: str, piece) -> None:
         """Time `owner.name` (a module function or a class's method) as `piece`, a name or
         a function of the call's arguments giving one."""
         original = getattr(owner, name)
-        pieces = self.now
+        pieces, calls = self.now, self.calls
 
         def timed(*args, **kwargs):
             start = time.thread_time()
@@ -87,6 +88,7 @@ class PieceTimer:
             finally:
                 label = piece(args) if callable(piece) else piece
                 pieces[label] += time.thread_time() - start
+                calls[label] += 1
 
         setattr(owner, name, timed)
 
@@ -234,6 +236,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.main import configure_blas_threads
+
+    configure_blas_threads()  # as the app does at its start
     timer = instrument()
     app, tab = build_tab(args.classifier)
     ways = ("all here",) if args.all_here_only else ("all here", "handed in")
