@@ -11,6 +11,10 @@ darker grey tile with a thin cross, and the layer's label counts them ("12 of 64
 It is painted fast on purpose: one RGB image per layer (tiled by the Qt-free
 `app.widgets.neuron_maps_layout`, which also decides where every thumbnail goes), drawn
 thumbnail by thumbnail from that image with QPainter; no widget or scene item per neuron.
+The thumbnails' rectangles are made once per arrangement, the dead neurons' crosses drawn
+in one call. The images may come coloured already (`set_maps(maps, tiles)`, from
+`colour_layers(maps, *view.colour_table())` run off the GUI thread), else they are
+coloured here.
 Hovering a thumbnail emits `hovered(layer, neuron)` (−1, −1 off the thumbnails), a click
 `clicked(layer, neuron)`.
 
