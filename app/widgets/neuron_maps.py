@@ -128,7 +128,8 @@ class NeuronMapsView(SaveImageMenu, QWidget):
     def set_maps(self, maps: NeuronMaps | None, tiles: list[np.ndarray] | None = None) -> None:
         """Show these maps (None: the empty view with a sentence). `tiles`: what
         `colour_layers(maps, *self.colour_table())` returned, computed elsewhere (off the
-        GUI thread); without them the maps are coloured here."""
+        GUI thread; the view draws from them as they are, so they must not change after);
+        without them the maps are coloured here."""
         self.maps = maps
         self._colour(tiles)
         sizes = [layer.n_neurons for layer in maps.layers] if maps is not None else []
