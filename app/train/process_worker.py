@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from app.train.live_grids import MAX_HZ_BESIDE, LiveGrids
+from app.train.live_grids import MAX_HZ_BESIDE, LiveGrids, MapAxes
 from app.train.trainer_process import read_message, write_message
 from nncore.training import TrainingRun
 
@@ -66,7 +66,7 @@ class ProcessTrainWorker(QObject):
         self._idle = threading.Event()
         self._idle.set()
         self._closing = False
-        self._neuron_maps_domain: tuple[float, float, float, float] | None = None
+        self._neuron_maps: tuple = (None, None)  # (plane, colours) for the next runs' grids
         # (run_id, the run as handed over, its grids): replaced as a whole, read by the
         # receiving thread without a lock
         self._current: tuple[int, TrainingRun | None, LiveGrids | None] = (0, None, None)
@@ -167,23 +167,29 @@ class ProcessTrainWorker(QObject):
         run_id: int,
         grid_X: np.ndarray | None = None,
         truth: np.ndarray | None = None,
+        axes: MapAxes | None = None,
     ) -> None:
         """Hand over a run (only while idle); see `TrainWorker.set_run`."""
         if not self._idle.is_set():
             raise RuntimeError("set_run needs an idle worker; pause it and wait_idle() first")
         if not self.alive() and not self._closing:
             self._start_child()
-        grids = LiveGrids(grid_X, truth, share=None, max_hz=MAX_HZ_BESIDE)
-        grids.neuron_maps_domain = self._neuron_maps_domain
+        grids = LiveGrids(grid_X, truth, share=None, max_hz=MAX_HZ_BESIDE, axes=axes)
+        grids.neuron_maps_domain, grids.neuron_colours = self._neuron_maps
         self._current = (run_id, run, grids)
         self._send("run", run_id, run)
 
-    def show_neuron_maps(self, domain: tuple[float, float, float, float] | None) -> None:
-        """Compute every neuron's maps on this plane with the grids (None: not on show)."""
-        self._neuron_maps_domain = domain
+    def show_neuron_maps(
+        self,
+        domain: tuple[float, float, float, float] | None,
+        colours: tuple[np.ndarray, np.uint32] | None = None,
+    ) -> None:
+        """Compute every neuron's maps on this plane with the grids (None: not on show),
+        coloured with `colours` (the view's `colour_table()`) when given."""
+        self._neuron_maps = (domain, colours)
         grids = self._current[2]
         if grids is not None:
-            grids.neuron_maps_domain = domain
+            grids.neuron_maps_domain, grids.neuron_colours = domain, colours
 
     def run_loop(self, run_id: int) -> None:
         if run_id == self._current[0] and self.alive():

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from app.train import lesson_settings, limits
 from app.train.data_panel import DataPanel
 from app.train.form import scrolling_column, set_elided
+from app.train.live_grids import MapAxes
 from app.train.model_panel import ModelPanel
 from app.train.opening import build_while_drawing, read_weights_while_drawing
 from app.train.pacing import GUI_CPU_BUDGET, GUI_CPU_BUDGET_ALONE, RefreshPacer
@@ -155,6 +156,7 @@ class TrainTab(QWidget):
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
         self.worker.loop_ended.connect(self._on_loop_ended, Qt.QueuedConnection)
         self.worker.failed.connect(self._on_failed, Qt.QueuedConnection)
+        self.lower_tabs.currentChanged.connect(lambda _i: self._ask_for_neuron_maps())
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -162,7 +164,12 @@ class TrainTab(QWidget):
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self._refresh)
+        self._refresh_timer.timeout.connect(self._live_refresh)
+        # a live refresh draws the maps first, then, after the window has painted them,
+        # the curves and the neuron maps: two short paints instead of one long one
+        self._second_half = QTimer(self)
+        self._second_half.setSingleShot(True)
+        self._second_half.timeout.connect(self._refresh_curves)
 
         self.data_panel.changed.connect(self._on_data_changed)
         self.data_panel.validity_changed.connect(self._update_controls)
@@ -316,7 +323,7 @@ class TrainTab(QWidget):
             self.history.extend(run.history)
         self.last_snapshot = None
         p = self.prepared
-        self.worker.set_run(run, self._run_id, p.grid_X, p.truth)
+        self.worker.set_run(run, self._run_id, p.grid_X, p.truth, MapAxes.of(p))
         self.health_plots.set_layers(run.network.n_layers, run.network.n_layers - 1)
         self.loss_plot.set_span(run.config.epochs)
         self.health_plots.set_span(run.config.epochs)
@@ -483,8 +490,7 @@ class TrainTab(QWidget):
         if snap.run_id != self._run_id or self._closed or self._replacing:
             return
         self.history.extend(snap.reports)
-        # the worker computes the neuron maps with the grids while their tab is on show
-        self.worker.show_neuron_maps(self.views.neuron_maps.wanted_domain())
+        self._ask_for_neuron_maps()
         previous = self.last_snapshot
         if not snap.has_grid and previous is not None:
             snap.take_grid_from(previous)
@@ -576,6 +582,12 @@ class TrainTab(QWidget):
         """Enable and disable the controls for the current state (after a sweep ended)."""
         self._update_controls()
 
+    def _ask_for_neuron_maps(self) -> None:
+        """The worker computes the neuron maps with the grids while their tab is on show
+        (on its plane, in the theme's colours), and not at all while it is hidden."""
+        panel = self.views.neuron_maps
+        self.worker.show_neuron_maps(panel.wanted_domain(), panel.colour_table())
+
     def _run_done(self) -> bool:
         """Whether the current run has ended. The run may train in another process: then
         its newest snapshot knows, not the run object this tab handed over."""
@@ -648,18 +660,42 @@ class TrainTab(QWidget):
 
     # ---- drawing --------------------------------------------------------------------------
     def _refresh(self) -> None:
-        """Redraw the views from the latest snapshot (GUI thread; no arithmetic here)."""
+        """Redraw the views from the latest snapshot, now (GUI thread; no arithmetic here)."""
         self._refresh_timer.stop()
+        self._second_half.stop()
+        if self._closed:
+            return
+        self._refresh_maps()
+        self._refresh_curves()
+
+    def _live_refresh(self) -> None:
+        """The paced refresh while training: the maps now, the rest in a moment.
+
+        Between the two halves the event loop paints what the first changed, so the GUI
+        thread is never busy for one long stretch (a 10 ms timer stays on time). A run's
+        last snapshot, or a tab at rest, is drawn in one go."""
+        snap = self.last_snapshot
+        if self.state != RUNNING or snap is None or snap.final:
+            self._refresh()
+            return
+        self._refresh_maps()
+        self._second_half.start(0)
+
+    def _refresh_maps(self) -> None:
+        snap = self.last_snapshot
+        if self._dirty_maps and snap is not None and not self._closed:
+            self.views.show_prediction(snap)
+        self._dirty_maps = False
+
+    def _refresh_curves(self) -> None:
         if self._closed:
             return
         snap = self.last_snapshot
-        if self._dirty_maps and snap is not None:
-            self.views.show_prediction(snap)
         if self._dirty_curves:
             # the health and weight views change slowly: a few times a second is plenty
             settled = self.state != RUNNING or snap is None or snap.final
             self._draw_curves(snap, lower=self.pacer.lower_due(force=settled))
-        self._dirty_maps = self._dirty_curves = False
+        self._dirty_curves = False
         self.pacer.refreshed(training=self.state == RUNNING)
         self.refreshed.emit()
 
@@ -696,6 +732,7 @@ class TrainTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._ask_for_neuron_maps()
         self._mark_dirty(maps=True, curves=True)
 
     # ---- weight files ---------------------------------------------------------------------
@@ -932,6 +969,7 @@ class TrainTab(QWidget):
             return
         self._closed = True
         self._refresh_timer.stop()
+        self._second_half.stop()
         self.data_panel.cancel_csv()  # a CSV file's reading child ends with the tab
         self._thread.shutdown()
 
