@@ -252,6 +252,8 @@ class TrainTab(QWidget):
         """Rebuild the data from the data panel and redraw the truth and the points."""
         prepared = self.data_panel.prepare()
         if prepared is None:
+            if self.data_panel.drawing:  # too few points: nothing of the old data may stay
+                self.views.show_no_data("no prediction until there are enough points")
             return False
         self.prepared = prepared
         with QSignalBlocker(self.model_panel):  # the caller builds the run: no second one

@@ -176,6 +176,13 @@ class TrainViews(QWidget):
         layout.addWidget(split, 1)
 
     # ---- drawing --------------------------------------------------------------------------
+    def show_no_data(self, message: str) -> None:
+        """No data set to train on (too few points drawn yet): the prediction and error
+        maps are blank, the first saying why, so no earlier run's maps stay on show."""
+        self.prediction_view.clear_values(message)
+        self.error_view.clear_values("")
+        self.clear_hover()
+
     def show_data(self, p: PreparedData) -> None:
         """Draw the data: the true function (or, for CSV data, the points themselves), the
         training points, and blank prediction and error maps on the same colour scale; for
