@@ -128,6 +128,7 @@ class TrainTab(QWidget):
         self._hidden_pause = False
         self._opening = False  # a weight file is being read or written (controls locked)
         self._replacing = False  # an opened file replaces the run: its snapshots are stale
+        self._run_shown = True  # False while the data on show is not the run's (too few points)
         self.settings_locked = False  # a lesson file fixes the settings (app.step.locks)
 
         self._build_controls()
@@ -254,7 +255,9 @@ class TrainTab(QWidget):
         if prepared is None:
             if self.data_panel.drawing:  # too few points: nothing of the old data may stay
                 self.views.show_no_data("no prediction until there are enough points")
+                self._run_shown = False  # and the run's snapshots are of other data
             return False
+        self._run_shown = True
         self.prepared = prepared
         with QSignalBlocker(self.model_panel):  # the caller builds the run: no second one
             self.model_panel.set_task(prepared.n_classes)  # the output follows the data
@@ -489,7 +492,7 @@ class TrainTab(QWidget):
     # ---- worker signals -------------------------------------------------------------------
     @Slot(object)
     def _on_snapshot(self, snap: TrainingSnapshot) -> None:
-        if snap.run_id != self._run_id or self._closed or self._replacing:
+        if snap.run_id != self._run_id or self._closed or self._replacing or not self._run_shown:
             return
         self.history.extend(snap.reports)
         self._ask_for_neuron_maps()

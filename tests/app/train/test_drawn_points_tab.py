@@ -191,3 +191,13 @@ def test_too_few_points_leave_no_earlier_prediction_on_show(tab, qtbot):
     drawing_from_none(tab)
     tab.data_panel.add_point(1.0, 2.0)
     assert tab.prediction_view.values() is None and tab.error_view.values() is None
+    # a snapshot of the earlier run arriving late (the training process answers when it
+    # can) is not drawn on the new data either
+    arrived = []
+    tab.worker.snapshot.connect(arrived.append, Qt.ConnectionType.QueuedConnection)
+    tab._publish.emit(tab.run_id)
+    qtbot.waitUntil(lambda: len(arrived) > 0, timeout=30_000)  # after the tab's own handler
+    assert tab.prediction_view.values() is None and tab.error_view.values() is None
+    for i in range(MIN_POINTS):  # enough points: a new run, drawn as usual
+        tab.data_panel.add_point(i - 5.0, 1.0)
+    qtbot.waitUntil(lambda: tab.prediction_view.values() is not None, timeout=30_000)
