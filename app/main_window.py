@@ -24,7 +24,9 @@ and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window 
   half the start-up) is built the first time anything needs it: showing it (Ctrl+2, a click
   on its tab), a menu action that works in it, a lesson file, or `build_train_tab()`, which
   `app.main` calls a moment after the window's first paint. Until then its page is an
-  empty stand-in; everything reaches the tab through the `train_tab` property.
+  empty stand-in; everything reaches the tab through the `train_tab` property. The modules
+  behind menu actions (hand-out export, pictures, the loss comparison) load when the
+  action runs.
 
 Tabs follow a small protocol (see docs/architecture.md): `shutdown()` is required;
 `shortcuts()` and `screenshot_states()` are optional and picked up when present.
