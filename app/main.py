@@ -325,7 +325,15 @@ def call_after_first_paint(window, callback) -> None:
 def after_first_paint(window) -> None:
     """The start-up's work that waits until the student sees the window: the Train tab is
     built now, so it is ready before they reach for it. Anything else the first screen does
-    not need, but the next minute will, starts here too (slowest to finish first)."""
+    not need, but the next minute will, starts here too (slowest to finish first): the
+    training process first (its imports run on the other core while this thread builds
+    the tab that will use it)."""
+    from app.train.training_mode import training_mode
+
+    if training_mode() == "process":
+        from app.train.process_worker import start_ahead
+
+        start_ahead()
     window.build_train_tab()
 
 

@@ -2,10 +2,10 @@
 network trains in a child process (`app.train.trainer_process`), out of the GUI's
 interpreter, so neither waits for the other's interpreter lock.
 
-`TrainingProcess` starts the child when it is created (the Train tab creates one when it
-is built, just after the window's first paint, so the child's imports are done before
-the student presses Start) and gives a `ProcessTrainWorker`, which has the signals and
-methods of `TrainWorker`:
+`TrainingProcess` starts the child when it is created, or takes the one `start_ahead()`
+started (the window calls it just after its first paint, before it builds the Train tab,
+so the child's imports are done before the student presses Start), and gives a
+`ProcessTrainWorker`, which has the signals and methods of `TrainWorker`:
 
 - requests (set_run, run_loop, step, publish, pause, allow, stop, lr) become messages,
   written by a sending thread so the GUI thread never waits on the pipe;
@@ -54,6 +54,51 @@ def _child_environment() -> dict[str, str]:
     return env
 
 
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.train.trainer_process"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=_child_environment(),
+    )
+
+
+_started: list[subprocess.Popen] = []  # a child started ahead of need, not yet taken
+
+
+def start_ahead() -> None:
+    """Start a training process now, for the next worker to take: the window calls this
+    just after its first paint, so the child's imports (NumPy, nncore: a few tenths of a
+    second) run on the other core while the Train tab is being built. It ends with the app
+    if no worker takes it (the end of its input)."""
+    if not _started:
+        _started.append(_spawn())
+        atexit.register(_end_unused)
+
+
+def _take_started() -> subprocess.Popen | None:
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            return process
+    return None
+
+
+def _end_unused() -> None:
+    """At exit: a child started ahead and never taken reads the end of its input."""
+    while _started:
+        process = _started.pop()
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
 class ProcessTrainWorker(QObject):
     """Trains in the child process; signals and methods as `app.train.worker.TrainWorker`."""
 
@@ -76,12 +121,7 @@ class ProcessTrainWorker(QObject):
 
     # ---- the child ------------------------------------------------------------------------
     def _start_child(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "app.train.trainer_process"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=_child_environment(),
-        )
+        self._process = _take_started() or _spawn()
         self._outgoing = queue.Queue()
         process = self._process
         self._sender = threading.Thread(
@@ -269,4 +309,4 @@ class TrainingProcess:
         return self.worker.close(timeout_ms / 1000)
 
 
-__all__ = ["ProcessTrainWorker", "TrainingProcess"]
+__all__ = ["ProcessTrainWorker", "TrainingProcess", "start_ahead"]

@@ -91,12 +91,6 @@ def test_the_hidden_loss_slice_plot_is_not_built_for_the_first_paint(first_paint
     assert first_paint["slice_plot_built"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.lesson_files imports app.train.lesson_settings (and with it nncore's training "
-    "and data code) at its top; once it imports them where a lesson file is checked, this "
-    "passes: then remove this mark",
-)
 def test_the_training_and_data_code_is_not_loaded_for_the_first_paint(first_paint):
     assert [name for name in TRAINING_CODE if name in first_paint["loaded"]] == []
 
