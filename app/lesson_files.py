@@ -35,7 +35,6 @@ from app.lesson_locks_dialog import LessonLocksDialog
 from app.recent_files import MAX_RECENT, as_paths, still_there, with_recent
 from app.step.lesson_state import capture, restore
 from app.step.locks import UNLOCK_TIP, LessonLocks
-from app.train import lesson_settings, limits
 from nncore.errors import NNCoreError
 from nncore.lessonfile import (
     EXTENSION,
@@ -144,6 +143,8 @@ class LessonFiles(QObject):
         kept = {"locks": self.locks_to_save, "notes": self.notes}
         if self.title:
             kept["title"] = self.title
+        from app.train import lesson_settings  # the training code: not for the first paint
+
         train = self.window.train_tab
         try:
             drawn = train.data_panel.drawn  # points drawn are the Train tab's data: kept
@@ -170,6 +171,8 @@ class LessonFiles(QObject):
     def check(self, path) -> LessonFile:
         """The lesson file at `path`, every part checked (the Train tab's settings too);
         LessonFileError, one line, when refused."""
+        from app.train import lesson_settings, limits  # the training code, when first needed
+
         lesson_file = load_lesson(path)
         if lesson_file.train:
             try:
@@ -190,6 +193,8 @@ class LessonFiles(QObject):
         except LessonFileError as err:
             self._refuse("Lesson not opened", str(err))
             return False
+        from app.train import lesson_settings
+
         window, step, train = self.window, self.window.step_tab, self.window.train_tab
         if window.presentation.active:
             window.set_presentation(False)

@@ -322,6 +322,21 @@ def call_after_first_paint(window, callback) -> None:
     QApplication.instance().installEventFilter(watcher)
 
 
+def after_first_paint(window) -> None:
+    """The start-up's work that waits until the student sees the window: the Train tab is
+    built now, so it is ready before they reach for it. Anything else the first screen does
+    not need, but the next minute will, starts here too (slowest to finish first): the
+    training process first (its imports run on the other core while this thread builds
+    the tab that will use it)."""
+    from app.train.training_mode import training_mode
+
+    if training_mode() == "process":
+        from app.train.process_worker import start_ahead
+
+        start_ahead()
+    window.build_train_tab()
+
+
 def open_lesson_argument(window, path: Path) -> bool:
     """Open the lesson file named on the command line. A refused file prints its one-line
     reason and the window stays open showing it (a message box): a student who
@@ -364,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.main_window import MainWindow
 
         window = MainWindow(theme_name=args.theme)
-        call_after_first_paint(window, window.build_train_tab)
+        call_after_first_paint(window, lambda: after_first_paint(window))
         window.show()
         if args.lesson is not None:
             open_lesson_argument(window, args.lesson)

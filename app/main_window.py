@@ -24,7 +24,9 @@ and "Train" (`app.train.tab.TrainTab`) trains a real regressor live. The window 
   half the start-up) is built the first time anything needs it: showing it (Ctrl+2, a click
   on its tab), a menu action that works in it, a lesson file, or `build_train_tab()`, which
   `app.main` calls a moment after the window's first paint. Until then its page is an
-  empty stand-in; everything reaches the tab through the `train_tab` property.
+  empty stand-in; everything reaches the tab through the `train_tab` property. The modules
+  behind menu actions (hand-out export, pictures, the loss comparison) load when the
+  action runs.
 
 Tabs follow a small protocol (see docs/architecture.md): `shutdown()` is required;
 `shortcuts()` and `screenshot_states()` are optional and picked up when present.
@@ -50,9 +52,7 @@ from PySide6.QtWidgets import (
 
 from app import open_settings, zoom
 from app.dialogs import AboutDialog, ShortcutsDialog, app_icon
-from app.handout_export import export_handout_dialog
 from app.lesson_files import LessonFiles
-from app.pictures import save_and_report, save_picture_dialog
 from app.step.presentation import Presentation
 from app.step.tab import StepThroughTab
 from app.theme import THEMES, theme
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         )
         self.action_export_handout = self._action(
             "Export &hand-out…",
-            lambda: export_handout_dialog(self.step_tab, self),
+            self.export_handout_dialog,
             shortcuts=("Ctrl+Shift+E",),
             tip="Write the Step through lesson, as it is now, as Markdown, LaTeX, CSV or PDF",
         )
@@ -516,8 +516,13 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- pictures
 
+    # The modules behind these actions are imported when the action runs: the first screen
+    # does not need them.
+
     def save_picture_dialog(self) -> None:
         """Ask where to save a picture of the current tab, then save it (see app.pictures)."""
+        from app.pictures import save_picture_dialog
+
         label = self.tabs.tabText(self.tabs.currentIndex())
         save_picture_dialog(self.tabs.currentWidget(), f"the {label} tab", self)
 
@@ -526,7 +531,15 @@ class MainWindow(QMainWindow):
 
         Returns the path written, or None when it failed (the status bar says why).
         """
+        from app.pictures import save_and_report
+
         return save_and_report(self.tabs.currentWidget(), path, kind)
+
+    def export_handout_dialog(self) -> None:
+        """Ask where to write the Step through lesson as a hand-out (see app.handout_export)."""
+        from app.handout_export import export_handout_dialog
+
+        export_handout_dialog(self.step_tab, self)
 
     # ----------------------------------------------------------------- text size
 

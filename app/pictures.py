@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
-import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
@@ -103,6 +102,8 @@ def _plot_item(view: pg.GraphicsView):
 
 
 def _plot_png(view: pg.GraphicsView) -> bytes:
+    import pyqtgraph.exporters as pg_exporters  # only when saving: the start-up skips it
+
     exporter = pg_exporters.ImageExporter(_plot_item(view))
     # Setting the width makes pyqtgraph keep the aspect ratio for the height.
     exporter.parameters()["width"] = int(view.width() * PNG_SCALE)

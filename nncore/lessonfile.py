@@ -48,7 +48,6 @@ import numpy as np
 from .atomicwrite import write_atomically
 from .checks import choice, number, whole
 from .csvfiles import MAX_CLASS_NAME_CHARS, MAX_CLASSES
-from .data import CLASS_DOMAIN
 from .errors import NNCoreError
 from .lesson import GRANULARITIES, KIND_BY_NAME, PHASES, PRESETS, Lesson, LessonError
 from .lesson.examples import LR_LIMIT, MAX_BATCH, MAX_ITERATION, VALUE_LIMIT
@@ -98,7 +97,9 @@ MAX_POINTS = 5_000
 # A drawn value is typed within ±1000; points brought in from a CSV file may hold more.
 # Far beyond this a network's squared error overflows anyway.
 MAX_POINT_VALUE = 1e6
-POINT_DOMAIN = CLASS_DOMAIN  # (x_lo, x_hi, y_lo, y_hi): where points may be drawn
+# (x_lo, x_hi, y_lo, y_hi): where points may be drawn, nncore.data.CLASS_DOMAIN (written
+# out, not imported: opening a lesson needs none of the data code; a test keeps them equal)
+POINT_DOMAIN = (-10.0, 10.0, -10.0, 10.0)
 
 # The vocabulary of `locks`. "hidden": controls the class does not see; "locked": values the
 # class cannot change (the control shows them, greyed). The app maps each name to its widgets.

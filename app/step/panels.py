@@ -322,7 +322,9 @@ class SidePanel(QScrollArea):
         self.predict_panel = PredictPanel()
         self.explanation = ExplanationPanel()
         self.inspector = InspectorPanel()
-        self.slice_plot = LossSlicePlot()
+        # The loss slice shows only while a weight or bias is inspected, never on the first
+        # screen: its plot is built the first time it is needed (see `slice_plot`).
+        self._slice_plot: LossSlicePlot | None = None
         self.slice_caption = _selectable_label("Loss slice explained")
         self.slice_caption.setFocusPolicy(Qt.NoFocus)
         self.show_slice(None)
@@ -340,8 +342,7 @@ class SidePanel(QScrollArea):
         layout.addWidget(self.predict_panel, 0)
         layout.addWidget(self.explanation, 0)
         layout.addWidget(self.inspector, 0)
-        layout.addWidget(self.slice_plot, 0)
-        layout.addWidget(self.slice_caption, 0)
+        layout.addWidget(self.slice_caption, 0)  # the slice plot goes in above it when built
         layout.addWidget(self.loss_label)
         layout.addWidget(self.loss_chart, 2)
         layout.addWidget(self.timeline, 3)
@@ -349,8 +350,7 @@ class SidePanel(QScrollArea):
         self.timeline.setMinimumHeight(line * 7)
         self.loss_chart.setMinimumHeight(line * 7)
         self.loss_chart.setMaximumHeight(line * 13)
-        self.slice_plot.setMinimumHeight(line * 8)
-        self.slice_plot.setMaximumHeight(line * 11)
+        self._column, self._line = layout, line  # where and how tall the slice plot will be
         self.setWidget(column)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
@@ -358,10 +358,28 @@ class SidePanel(QScrollArea):
         self.setFocusPolicy(Qt.NoFocus)  # Tab goes to the panels' own controls
         self.setMinimumWidth(column.minimumWidth())
 
+    @property
+    def slice_plot(self) -> LossSlicePlot:
+        """The loss-slice plot, built (hidden, above its caption) the first time it is asked
+        for: the window's start-up does not pay for a plot it does not show."""
+        if self._slice_plot is None:
+            plot = LossSlicePlot()
+            plot.setMinimumHeight(self._line * 8)
+            plot.setMaximumHeight(self._line * 11)
+            plot.setVisible(False)
+            self._column.insertWidget(self._column.indexOf(self.slice_caption), plot, 0)
+            self._slice_plot = plot
+        return self._slice_plot
+
+    @property
+    def slice_plot_built(self) -> bool:
+        return self._slice_plot is not None
+
     def show_slice(self, data) -> None:
         """The loss slice of the inspected parameter (an `SliceView`), or None to hide it."""
-        self.slice_plot.show_slice(data)
-        self.slice_plot.setVisible(data is not None)
+        if data is not None or self._slice_plot is not None:
+            self.slice_plot.show_slice(data)
+            self.slice_plot.setVisible(data is not None)
         self.slice_caption.setVisible(data is not None)
         self.slice_caption.setText(data.caption() if data is not None else "")
 

@@ -35,6 +35,7 @@ in `app/step/__init__.py`.)
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -71,6 +72,9 @@ from app.step.texts import describe_item, editable_numbers, inspectable_items, l
 from app.widgets.network_view import NetworkView
 from nncore.formatting import fmt
 from nncore.lesson import GRANULARITIES, PRESETS, Lesson, make_custom, make_lesson
+
+if TYPE_CHECKING:
+    from app.step.slice_plot import LossSlicePlot
 
 __all__ = ["SPEEDS", "StepThroughTab"]
 
@@ -143,7 +147,7 @@ class StepThroughTab(QWidget):
         self.explanation, self.inspector = self.side.explanation, self.side.inspector
         self.loss_label, self.loss_chart = self.side.loss_label, self.side.loss_chart
         self.timeline = self.side.timeline
-        self.predict_panel, self.slice_plot = self.side.predict_panel, self.side.slice_plot
+        self.predict_panel = self.side.predict_panel
         c = self.controls
         self.home_button, self.back_button = c.home_button, c.back_button
         self.step_button, self.play_button = c.step_button, c.play_button
@@ -493,6 +497,11 @@ class StepThroughTab(QWidget):
         self.lessonChanged.emit()
 
     # ---- moving through the lesson ---------------------------------------------------------
+    @property
+    def slice_plot(self) -> LossSlicePlot:
+        """The loss-slice plot under the inspector (built the first time it is needed)."""
+        return self.side.slice_plot
+
     @property
     def steps_total(self) -> int:
         return len(self.lesson) if self.lesson is not None else 0

@@ -29,7 +29,7 @@ from app.train.snapshot import TrainingSnapshot
 from app.widgets.neuron_maps import NeuronDetailView, NeuronMapsView, layer_name
 from nncore.neuron_maps import DEFAULT_GRID, NeuronMaps, neuron_detail, neuron_maps
 
-MAX_HZ = 15.0  # redraw the maps at most this often while a run trains (the issue asks ≥ 10)
+MAX_HZ = 20.0  # redraw the maps at most this often while a run trains (the issue asks ≥ 10)
 
 HINT = "Hover: which neuron · click: enlarge it"
 # Short enough to stand whole in the right-hand column at 1280×800; the tooltip says more.
@@ -130,13 +130,16 @@ class NeuronMapsPanel(QWidget):
         if not snap.final and now - self._last_computed < 1.0 / MAX_HZ:
             return  # a newer snapshot follows soon, and the run's last one is always drawn
         self._last_computed = now
+        tiles = None
         if ready is not None:
             self.maps = ready
+            if snap.neuron_tiles_lut is self.view.colour_table()[0]:  # this theme's colours
+                tiles = snap.neuron_tiles
         else:
             self.maps = neuron_maps(network, snap.state.normaliser, self.domain, self.grid)
         self.computed += 1
         self._shown_network, self.snapshot = network, snap
-        self.view.set_maps(self.maps)
+        self.view.set_maps(self.maps, tiles)
         if self._selected is not None:
             self._show_detail()
 
@@ -144,6 +147,10 @@ class NeuronMapsPanel(QWidget):
         """The plane the worker should compute the maps on: this panel's while it is on
         show, else None (a hidden panel costs nothing)."""
         return self.domain if self.isVisible() else None
+
+    def colour_table(self) -> tuple:
+        """(look-up table, dead neuron's pixel): what the worker colours the maps with."""
+        return self.view.colour_table()
 
     # ---- one neuron -----------------------------------------------------------------------
     def select(self, layer: int | None, neuron: int = 0) -> None:

@@ -2,10 +2,10 @@
 network trains in a child process (`app.train.trainer_process`), out of the GUI's
 interpreter, so neither waits for the other's interpreter lock.
 
-`TrainingProcess` starts the child when it is created (the Train tab creates one when it
-is built, just after the window's first paint, so the child's imports are done before
-the student presses Start) and gives a `ProcessTrainWorker`, which has the signals and
-methods of `TrainWorker`:
+`TrainingProcess` starts the child when it is created, or takes the one `start_ahead()`
+started (the window calls it just after its first paint, before it builds the Train tab,
+so the child's imports are done before the student presses Start), and gives a
+`ProcessTrainWorker`, which has the signals and methods of `TrainWorker`:
 
 - requests (set_run, run_loop, step, publish, pause, allow, stop, lr) become messages,
   written by a sending thread so the GUI thread never waits on the pipe;
@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from app.train.live_grids import MAX_HZ_BESIDE, LiveGrids
+from app.train.live_grids import MAX_HZ_BESIDE, LiveGrids, MapAxes
 from app.train.trainer_process import read_message, write_message
 from nncore.training import TrainingRun
 
@@ -52,6 +52,51 @@ def _child_environment() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
     env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
     return env
+
+
+def _spawn() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.train.trainer_process"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=_child_environment(),
+    )
+
+
+_started: list[subprocess.Popen] = []  # a child started ahead of need, not yet taken
+
+
+def start_ahead() -> None:
+    """Start a training process now, for the next worker to take: the window calls this
+    just after its first paint, so the child's imports (NumPy, nncore: a few tenths of a
+    second) run on the other core while the Train tab is being built. It ends with the app
+    if no worker takes it (the end of its input)."""
+    if not _started:
+        _started.append(_spawn())
+        atexit.register(_end_unused)
+
+
+def _take_started() -> subprocess.Popen | None:
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            return process
+    return None
+
+
+def _end_unused() -> None:
+    """At exit: a child started ahead and never taken reads the end of its input."""
+    while _started:
+        process = _started.pop()
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
 
 
 class ProcessTrainWorker(QObject):
@@ -66,7 +111,7 @@ class ProcessTrainWorker(QObject):
         self._idle = threading.Event()
         self._idle.set()
         self._closing = False
-        self._neuron_maps_domain: tuple[float, float, float, float] | None = None
+        self._neuron_maps: tuple = (None, None)  # (plane, colours) for the next runs' grids
         # (run_id, the run as handed over, its grids): replaced as a whole, read by the
         # receiving thread without a lock
         self._current: tuple[int, TrainingRun | None, LiveGrids | None] = (0, None, None)
@@ -76,12 +121,7 @@ class ProcessTrainWorker(QObject):
 
     # ---- the child ------------------------------------------------------------------------
     def _start_child(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "app.train.trainer_process"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=_child_environment(),
-        )
+        self._process = _take_started() or _spawn()
         self._outgoing = queue.Queue()
         process = self._process
         self._sender = threading.Thread(
@@ -167,23 +207,29 @@ class ProcessTrainWorker(QObject):
         run_id: int,
         grid_X: np.ndarray | None = None,
         truth: np.ndarray | None = None,
+        axes: MapAxes | None = None,
     ) -> None:
         """Hand over a run (only while idle); see `TrainWorker.set_run`."""
         if not self._idle.is_set():
             raise RuntimeError("set_run needs an idle worker; pause it and wait_idle() first")
         if not self.alive() and not self._closing:
             self._start_child()
-        grids = LiveGrids(grid_X, truth, share=None, max_hz=MAX_HZ_BESIDE)
-        grids.neuron_maps_domain = self._neuron_maps_domain
+        grids = LiveGrids(grid_X, truth, share=None, max_hz=MAX_HZ_BESIDE, axes=axes)
+        grids.neuron_maps_domain, grids.neuron_colours = self._neuron_maps
         self._current = (run_id, run, grids)
         self._send("run", run_id, run)
 
-    def show_neuron_maps(self, domain: tuple[float, float, float, float] | None) -> None:
-        """Compute every neuron's maps on this plane with the grids (None: not on show)."""
-        self._neuron_maps_domain = domain
+    def show_neuron_maps(
+        self,
+        domain: tuple[float, float, float, float] | None,
+        colours: tuple[np.ndarray, np.uint32] | None = None,
+    ) -> None:
+        """Compute every neuron's maps on this plane with the grids (None: not on show),
+        coloured with `colours` (the view's `colour_table()`) when given."""
+        self._neuron_maps = (domain, colours)
         grids = self._current[2]
         if grids is not None:
-            grids.neuron_maps_domain = domain
+            grids.neuron_maps_domain, grids.neuron_colours = domain, colours
 
     def run_loop(self, run_id: int) -> None:
         if run_id == self._current[0] and self.alive():
@@ -263,4 +309,4 @@ class TrainingProcess:
         return self.worker.close(timeout_ms / 1000)
 
 
-__all__ = ["ProcessTrainWorker", "TrainingProcess"]
+__all__ = ["ProcessTrainWorker", "TrainingProcess", "start_ahead"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.widgets.map_lines import MapLines
 from nncore.classification import DecisionMap
 from nncore.neuron_maps import NeuronMaps
 from nncore.training import EpochReport, RunState
@@ -33,7 +34,10 @@ class TrainingSnapshot:
     images, `confusion` the confusion matrix (k, k) of the same weights on the points
     named by `confusion_split` ("validation" or "training"). `neuron_maps`, when the
     Neuron maps tab is on show, are every neuron's maps for the same weights, computed on
-    `neuron_maps_domain` (x_lo, x_hi, y_lo, y_hi) off the GUI thread.
+    `neuron_maps_domain` (x_lo, x_hi, y_lo, y_hi) off the GUI thread, and coloured
+    (`neuron_tiles`, one image array per layer) with the colour table `neuron_tiles_lut`.
+    `lines` are the maps' contour lines (and a classifier's boundary), also computed off
+    the GUI thread.
     """
 
     run_id: int
@@ -49,6 +53,9 @@ class TrainingSnapshot:
     confusion_split: str = ""
     neuron_maps: NeuronMaps | None = None
     neuron_maps_domain: tuple[float, float, float, float] | None = None
+    neuron_tiles: list[np.ndarray] | None = None
+    neuron_tiles_lut: np.ndarray | None = None
+    lines: MapLines | None = None
 
     @property
     def has_grid(self) -> bool:
@@ -60,10 +67,10 @@ class TrainingSnapshot:
         self.prediction, self.error = previous.prediction, previous.error
         self.decision, self.confusion = previous.decision, previous.confusion
         self.confusion_split = previous.confusion_split
-        self.neuron_maps, self.neuron_maps_domain = (
-            previous.neuron_maps,
-            previous.neuron_maps_domain,
-        )
+        self.lines = previous.lines
+        self.neuron_maps = previous.neuron_maps
+        self.neuron_maps_domain = previous.neuron_maps_domain
+        self.neuron_tiles, self.neuron_tiles_lut = previous.neuron_tiles, previous.neuron_tiles_lut
 
     @property
     def epoch(self) -> int:

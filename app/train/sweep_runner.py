@@ -99,13 +99,7 @@ class SweepRunner(QObject):
 
     def can_start(self) -> bool:
         tab = self.tab
-        return (
-            not self.active
-            and not tab._closed
-            and tab.state.can_start
-            and not tab._locked()
-            and tab._settings_ok()
-        )
+        return not self.active and tab.ready_to_start()
 
     def ask(self) -> None:
         """The dialog, then the sweep with the rates chosen."""
@@ -137,7 +131,7 @@ class SweepRunner(QObject):
     def _next(self) -> None:
         """Prepare and start the run of the next rate, or end the sweep."""
         sweep, tab = self.sweep, self.tab
-        if sweep is None or tab._closed:
+        if sweep is None or tab.closed:
             return
         rate = sweep.current
         if rate is None:
@@ -154,7 +148,7 @@ class SweepRunner(QObject):
             sweep.stopped = True
             self._end("The sweep could not start its next run.")
             return
-        self._run_id = tab._run_id
+        self._run_id = tab.run_id
         tab.run_controls.show_sweep(sweep.progress())
 
     def _on_run_finished(self, reason) -> None:
@@ -197,9 +191,9 @@ class SweepRunner(QObject):
         sweep, tab = self.sweep, self.tab
         tab.run_controls.sweeping = False
         tab.run_controls.show_sweep("")
-        if sweep is None or tab._closed:
+        if sweep is None or tab.closed:
             return
-        tab._update_controls()
+        tab.update_controls()
         has_val = tab.prepared is not None and tab.prepared.val is not None
         if sweep.results:
             title, details = sweep.summary("validation loss" if has_val else "training loss")

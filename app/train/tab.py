@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from app.train import lesson_settings, limits
 from app.train.data_panel import DataPanel
 from app.train.form import scrolling_column, set_elided
+from app.train.live_grids import MapAxes
 from app.train.model_panel import ModelPanel
 from app.train.opening import build_while_drawing, read_weights_while_drawing
 from app.train.pacing import GUI_CPU_BUDGET, GUI_CPU_BUDGET_ALONE, RefreshPacer
@@ -127,6 +128,7 @@ class TrainTab(QWidget):
         self._hidden_pause = False
         self._opening = False  # a weight file is being read or written (controls locked)
         self._replacing = False  # an opened file replaces the run: its snapshots are stale
+        self._run_shown = True  # False while the data on show is not the run's (too few points)
         self.settings_locked = False  # a lesson file fixes the settings (app.step.locks)
 
         self._build_controls()
@@ -155,6 +157,7 @@ class TrainTab(QWidget):
         self.worker.snapshot.connect(self._on_snapshot, Qt.QueuedConnection)
         self.worker.loop_ended.connect(self._on_loop_ended, Qt.QueuedConnection)
         self.worker.failed.connect(self._on_failed, Qt.QueuedConnection)
+        self.lower_tabs.currentChanged.connect(lambda _i: self._ask_for_neuron_maps())
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -162,7 +165,12 @@ class TrainTab(QWidget):
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self._refresh)
+        self._refresh_timer.timeout.connect(self._live_refresh)
+        # a live refresh draws the maps first, then, after the window has painted them,
+        # the curves and the neuron maps: two short paints instead of one long one
+        self._second_half = QTimer(self)
+        self._second_half.setSingleShot(True)
+        self._second_half.timeout.connect(self._refresh_curves)
 
         self.data_panel.changed.connect(self._on_data_changed)
         self.data_panel.validity_changed.connect(self._update_controls)
@@ -245,7 +253,11 @@ class TrainTab(QWidget):
         """Rebuild the data from the data panel and redraw the truth and the points."""
         prepared = self.data_panel.prepare()
         if prepared is None:
+            if self.data_panel.drawing:  # too few points: nothing of the old data may stay
+                self.views.show_no_data("no prediction until there are enough points")
+                self._run_shown = False  # and the run's snapshots are of other data
             return False
+        self._run_shown = True
         self.prepared = prepared
         with QSignalBlocker(self.model_panel):  # the caller builds the run: no second one
             self.model_panel.set_task(prepared.n_classes)  # the output follows the data
@@ -316,7 +328,7 @@ class TrainTab(QWidget):
             self.history.extend(run.history)
         self.last_snapshot = None
         p = self.prepared
-        self.worker.set_run(run, self._run_id, p.grid_X, p.truth)
+        self.worker.set_run(run, self._run_id, p.grid_X, p.truth, MapAxes.of(p))
         self.health_plots.set_layers(run.network.n_layers, run.network.n_layers - 1)
         self.loss_plot.set_span(run.config.epochs)
         self.health_plots.set_span(run.config.epochs)
@@ -480,11 +492,10 @@ class TrainTab(QWidget):
     # ---- worker signals -------------------------------------------------------------------
     @Slot(object)
     def _on_snapshot(self, snap: TrainingSnapshot) -> None:
-        if snap.run_id != self._run_id or self._closed or self._replacing:
+        if snap.run_id != self._run_id or self._closed or self._replacing or not self._run_shown:
             return
         self.history.extend(snap.reports)
-        # the worker computes the neuron maps with the grids while their tab is on show
-        self.worker.show_neuron_maps(self.views.neuron_maps.wanted_domain())
+        self._ask_for_neuron_maps()
         previous = self.last_snapshot
         if not snap.has_grid and previous is not None:
             snap.take_grid_from(previous)
@@ -553,6 +564,34 @@ class TrainTab(QWidget):
             self._update_progress(self.last_snapshot)  # no speed or time left when idle
         if changed:
             self.state_changed.emit(new.value)
+
+    # ---- what the sweep runner (app.train.sweep_runner) may ask and do -------------------
+    @property
+    def closed(self) -> bool:
+        """The tab was shut down: nothing may start any more."""
+        return self._closed
+
+    @property
+    def run_id(self) -> int:
+        """The number of the current run (the worker's snapshots carry it)."""
+        return self._run_id
+
+    def ready_to_start(self) -> bool:
+        """A new run may start now: the tab is open and idle, no file is being read, and
+        the data and model settings are valid."""
+        return (
+            not self._closed and self.state.can_start and not self._locked() and self._settings_ok()
+        )
+
+    def update_controls(self) -> None:
+        """Enable and disable the controls for the current state (after a sweep ended)."""
+        self._update_controls()
+
+    def _ask_for_neuron_maps(self) -> None:
+        """The worker computes the neuron maps with the grids while their tab is on show
+        (on its plane, in the theme's colours), and not at all while it is hidden."""
+        panel = self.views.neuron_maps
+        self.worker.show_neuron_maps(panel.wanted_domain(), panel.colour_table())
 
     def _run_done(self) -> bool:
         """Whether the current run has ended. The run may train in another process: then
@@ -626,18 +665,42 @@ class TrainTab(QWidget):
 
     # ---- drawing --------------------------------------------------------------------------
     def _refresh(self) -> None:
-        """Redraw the views from the latest snapshot (GUI thread; no arithmetic here)."""
+        """Redraw the views from the latest snapshot, now (GUI thread; no arithmetic here)."""
         self._refresh_timer.stop()
+        self._second_half.stop()
+        if self._closed:
+            return
+        self._refresh_maps()
+        self._refresh_curves()
+
+    def _live_refresh(self) -> None:
+        """The paced refresh while training: the maps now, the rest in a moment.
+
+        Between the two halves the event loop paints what the first changed, so the GUI
+        thread is never busy for one long stretch (a 10 ms timer stays on time). A run's
+        last snapshot, or a tab at rest, is drawn in one go."""
+        snap = self.last_snapshot
+        if self.state != RUNNING or snap is None or snap.final:
+            self._refresh()
+            return
+        self._refresh_maps()
+        self._second_half.start(0)
+
+    def _refresh_maps(self) -> None:
+        snap = self.last_snapshot
+        if self._dirty_maps and snap is not None and not self._closed:
+            self.views.show_prediction(snap)
+        self._dirty_maps = False
+
+    def _refresh_curves(self) -> None:
         if self._closed:
             return
         snap = self.last_snapshot
-        if self._dirty_maps and snap is not None:
-            self.views.show_prediction(snap)
         if self._dirty_curves:
             # the health and weight views change slowly: a few times a second is plenty
             settled = self.state != RUNNING or snap is None or snap.final
             self._draw_curves(snap, lower=self.pacer.lower_due(force=settled))
-        self._dirty_maps = self._dirty_curves = False
+        self._dirty_curves = False
         self.pacer.refreshed(training=self.state == RUNNING)
         self.refreshed.emit()
 
@@ -674,6 +737,7 @@ class TrainTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._ask_for_neuron_maps()
         self._mark_dirty(maps=True, curves=True)
 
     # ---- weight files ---------------------------------------------------------------------
@@ -910,6 +974,7 @@ class TrainTab(QWidget):
             return
         self._closed = True
         self._refresh_timer.stop()
+        self._second_half.stop()
         self.data_panel.cancel_csv()  # a CSV file's reading child ends with the tab
         self._thread.shutdown()
 

@@ -17,8 +17,9 @@ below it, and a fifth lower tab holds the confusion matrix.
 `TrainViews` only draws what it is handed: `show_data` the prepared data (truth and
 points), `show_prediction` a snapshot's grid prediction and error, `show_history` the
 run's history and latest network (a history longer than a few thousand epochs through
-`session.drawn_rows`, which keeps the curve's shape and its spikes). Choosing colour ranges and round contour levels is the
-only work it does, with `app.widgets.marching_squares`.
+`session.drawn_rows`, which keeps the curve's shape and its spikes). Choosing colour ranges
+and round contour levels is the only work it does, with `app.widgets.map_lines`; a snapshot
+may bring its maps' contour lines computed already (`MapLines`), else they are found here.
 """
 
 from __future__ import annotations
@@ -50,13 +51,18 @@ from app.train.worker import TrainingSnapshot
 from app.widgets.colormaps import diverging_colormap, value_colormap
 from app.widgets.confusion_view import ConfusionView
 from app.widgets.contour_view import ContourView, ScatterView
-from app.widgets.marching_squares import nice_levels, symmetric_limit
+from app.widgets.map_lines import (
+    CONTOUR_LINES,
+    ERROR_CONTOUR_LINES,
+    MapLines,
+    confidence_contour_levels,
+    same_levels,
+    value_contour_levels,
+)
+from app.widgets.marching_squares import error_scale
 from app.widgets.plots import HealthPlots, LossPlot, RunList, WeightMatricesView
 
-CONTOUR_LINES = 8  # about this many contour lines per value map
-ERROR_CONTOUR_LINES = 4  # and on the error map, whose range changes as the run learns
 HOVER_HINT = "Hover over a map to read x, y and the values there."
-CONFIDENCE_LINES = 4  # contour lines on a classifier's "how sure" map
 
 
 class TrainViews(QWidget):
@@ -67,7 +73,7 @@ class TrainViews(QWidget):
         self.levels: tuple[float, float] = (0.0, 1.0)  # colour range of the value maps
         self.class_names: tuple[str, ...] | None = None  # a classifier's classes, else None
         self.confidence_levels: tuple[float, float] = (0.5, 1.0)
-        self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
+        self.contour_levels = value_contour_levels(self.levels)
         self.banner = Banner()
         self.truth_view = ContourView("True function", bar_label="z")
         self.prediction_view = ContourView("Prediction", bar_label="z")
@@ -170,6 +176,13 @@ class TrainViews(QWidget):
         layout.addWidget(split, 1)
 
     # ---- drawing --------------------------------------------------------------------------
+    def show_no_data(self, message: str) -> None:
+        """No data set to train on (too few points drawn yet): the prediction and error
+        maps are blank, the first saying why, so no earlier run's maps stay on show."""
+        self.prediction_view.clear_values(message)
+        self.error_view.clear_values("")
+        self.clear_hover()
+
     def show_data(self, p: PreparedData) -> None:
         """Draw the data: the true function (or, for CSV data, the points themselves), the
         training points, and blank prediction and error maps on the same colour scale; for
@@ -182,7 +195,7 @@ class TrainViews(QWidget):
         self.levels = p.value_range()
         self.clear_hover()  # the values it read belong to the data before
         drawn = drawn_points(len(p.train))  # every point trains; the views draw a sample
-        self.contour_levels = nice_levels(*self.levels, CONTOUR_LINES)
+        self.contour_levels = value_contour_levels(self.levels)
         for view in self.maps:
             view.set_grid(p.xs, p.ys)
         if p.truth is not None:
@@ -292,13 +305,24 @@ class TrainViews(QWidget):
 
     def show_prediction(self, snap: TrainingSnapshot) -> None:
         """Draw a snapshot's grid prediction, and its error on a round symmetric scale; for
-        a classifier its decision regions, how sure it is, and the confusion matrix."""
+        a classifier its decision regions, how sure it is, and the confusion matrix.
+
+        A snapshot may carry its maps' lines computed already (`snap.lines`, a `MapLines`
+        from `live_map_lines`, off the GUI thread); lines of other levels than the maps
+        show, or none, are found here."""
+        lines: MapLines = getattr(snap, "lines", None) or MapLines()
         if snap.decision is not None:
             d = snap.decision
-            self.prediction_view.set_regions(d.chosen, d.confidence, d.probabilities, d.margins)
-            lo, hi = self.confidence_levels
+            self.prediction_view.set_regions(
+                d.chosen, d.confidence, d.probabilities, d.margins, boundary=lines.boundary
+            )
+            levels = confidence_contour_levels(self.confidence_levels)
+            same = same_levels(lines.confidence_levels, levels)
             self.error_view.set_values(
-                d.confidence, self.confidence_levels, nice_levels(lo, hi, CONFIDENCE_LINES)
+                d.confidence,
+                self.confidence_levels,
+                levels,
+                contours=lines.confidence if same else None,
             )
             if snap.confusion is not None and self.class_names is not None:
                 self.confusion_view.set_counts(
@@ -307,12 +331,19 @@ class TrainViews(QWidget):
             return
         if snap.prediction is None:
             return
-        self.prediction_view.set_values(snap.prediction, self.levels, self.contour_levels)
+        same = same_levels(lines.prediction_levels, self.contour_levels)
+        self.prediction_view.set_values(
+            snap.prediction,
+            self.levels,
+            self.contour_levels,
+            contours=lines.prediction if same else None,
+        )
         if snap.error is not None:
-            bound = symmetric_limit(snap.error)
-            self.error_view.set_values(
-                snap.error, (-bound, bound), nice_levels(-bound, bound, ERROR_CONTOUR_LINES)
-            )
+            if lines.error is not None and lines.error_bound is not None:
+                bound, levels, contours = lines.error_bound, lines.error_levels, lines.error
+            else:
+                (bound, levels), contours = error_scale(snap.error, ERROR_CONTOUR_LINES), None
+            self.error_view.set_values(snap.error, (-bound, bound), levels, contours=contours)
 
     def show_history(
         self, history: HistoryArrays, snap: TrainingSnapshot | None, lower: bool = True

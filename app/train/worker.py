@@ -26,7 +26,7 @@ import weakref
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.train.live_grids import LiveGrids
+from app.train.live_grids import LiveGrids, MapAxes
 from app.train.snapshot import TrainingSnapshot
 from app.train.training_loop import SNAPSHOT_HZ, TrainingLoop
 from nncore.training import StopReason, TrainingRun
@@ -66,18 +66,27 @@ class TrainWorker(QObject):
         run_id: int,
         grid_X: np.ndarray | None = None,
         truth: np.ndarray | None = None,
+        axes: MapAxes | None = None,
     ) -> None:
         """Hand over a run (only while idle). `grid_X` (n², 2) are the contour grid's points
         in original units, row-major; `truth` the true values there as (n, n) or None."""
-        domain = self.loop.grids.neuron_maps_domain if self.loop.grids is not None else None
-        grids = LiveGrids(grid_X, truth)
-        grids.neuron_maps_domain = domain
+        previous = self.loop.grids
+        grids = LiveGrids(grid_X, truth, axes=axes)
+        if previous is not None:
+            grids.neuron_maps_domain = previous.neuron_maps_domain
+            grids.neuron_colours = previous.neuron_colours
         self.loop.set_run(run, run_id, grids)
 
-    def show_neuron_maps(self, domain: tuple[float, float, float, float] | None) -> None:
-        """Compute every neuron's maps on this plane with the grids (None: not on show)."""
-        if self.loop.grids is not None:
-            self.loop.grids.neuron_maps_domain = domain
+    def show_neuron_maps(
+        self,
+        domain: tuple[float, float, float, float] | None,
+        colours: tuple[np.ndarray, np.uint32] | None = None,
+    ) -> None:
+        """Compute every neuron's maps on this plane with the grids (None: not on show),
+        coloured with `colours` (the view's `colour_table()`) when given."""
+        grids = self.loop.grids
+        if grids is not None:
+            grids.neuron_maps_domain, grids.neuron_colours = domain, colours
 
     def request_pause(self) -> None:
         self.loop.request_pause()

@@ -5,7 +5,8 @@ network's prediction and their difference. Each map (`ContourView`) is an `Image
 coloured pixel per grid point, `axisOrder="row-major"` so `Z[row=y, col=x]` reads like the
 data) with contour lines drawn on top and a colour bar beside it. The lines come from
 `app.widgets.marching_squares.contour_segments`, all levels in one array, drawn by a single
-`PlotCurveItem(connect="pairs")`. `ScatterView` shows data points coloured by their value.
+`PlotCurveItem(connect="pairs")`; they may come computed already (`contours=`, from
+`app.widgets.map_lines`, off the GUI thread), else the view finds them. `ScatterView` shows data points coloured by their value.
 
 A classifier's map (`set_regions`) is an RGB image instead, on an image item of its own (the
 colour bar's would recolour it): each class's region in its colour, shaded by how sure the
@@ -40,7 +41,7 @@ from app.pictures import SaveImageMenu
 from app.theme import class_color
 from app.widgets.class_colors import class_symbol, hex_rgb, region_image
 from app.widgets.colormaps import theme_colors, value_colormap
-from app.widgets.marching_squares import contour_segments
+from app.widgets.marching_squares import contour_segments, region_boundaries
 
 
 def text_size(factor: float = 1.0) -> str:
@@ -179,7 +180,10 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.boundary.setZValue(6)
         self.plot.addItem(self.boundary, ignoreBounds=True)
         self._regions: tuple | None = None  # (chosen, probabilities) of the map shown
+        # drawn as separate lines (one drawLines of a buffer), not one path: the same
+        # pixels, stroked faster than a path of thousands of pieces
         self.contours = pg.PlotCurveItem(connect="pairs", antialias=False)
+        self.contours.setSegmentedLineMode("on")
         self.contours.setZValue(5)
         self.plot.addItem(self.contours, ignoreBounds=True)
         self.points = pg.ScatterPlotItem(size=4, pen=None)
@@ -259,9 +263,15 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             self.ci.layout.setContentsMargins(wanted[0], wanted[1], wanted[0], wanted[1])
 
     def set_values(
-        self, Z: np.ndarray, levels: tuple[float, float], contour_levels: Sequence[float] = ()
+        self,
+        Z: np.ndarray,
+        levels: tuple[float, float],
+        contour_levels: Sequence[float] = (),
+        contours: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Show grid values `Z[row=y, col=x]` coloured over `levels` with contour lines."""
+        """Show grid values `Z[row=y, col=x]` coloured over `levels` with contour lines:
+        `contours`, what `contour_segments(Z, xs, ys, contour_levels)` returned (computed
+        elsewhere, off the GUI thread), or, without them, found here."""
         if self._regions is not None:  # a classifier's map was shown here before
             self.clear_regions()
         self._Z = Z
@@ -280,8 +290,9 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
             self.colorbar.setLevels(levels)
             self._applied_levels = levels
         self._applied_rect = (self._rect, Z.shape)
-        px, py = contour_segments(Z, self._xs, self._ys, contour_levels)
-        self.contours.setData(px, py)
+        if contours is None:
+            contours = contour_segments(Z, self._xs, self._ys, contour_levels)
+        self.contours.setData(*contours)
         if not self.image.isVisible():
             self.image.setVisible(True)
             self.contours.setVisible(True)
@@ -314,10 +325,12 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         confidence: np.ndarray,
         probabilities: np.ndarray,
         margins: np.ndarray,
+        boundary: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         """Show a classifier's decision regions: `chosen` (rows, cols) class indices and
         `confidence` their probability, `probabilities` (rows, cols, k) for the hover, and
-        `margins` (rows, cols, k), whose zero line is drawn as the boundary."""
+        `margins` (rows, cols, k), whose zero line is drawn as the boundary: `boundary`,
+        what `region_boundaries(margins, xs, ys)` returned elsewhere, or found here."""
         k = probabilities.shape[-1]
         if self.message.toPlainText():
             self.message.setText("")
@@ -325,12 +338,9 @@ class ContourView(FollowsTextSize, SaveImageMenu, pg.GraphicsLayoutWidget):
         self.regions.setImage(image, levels=(0, 255), autoLevels=False, rect=self._rect)
         self.regions.setVisible(True)
         self._regions = (chosen, probabilities)
-        xs, ys = [], []
-        for c in range(k):  # each region's edge; a shared edge is drawn by both, in one place
-            px, py = contour_segments(margins[..., c], self._xs, self._ys, (0.0,))
-            xs.append(px)
-            ys.append(py)
-        self.boundary.setData(np.concatenate(xs), np.concatenate(ys))
+        if boundary is None:
+            boundary = region_boundaries(margins, self._xs, self._ys)
+        self.boundary.setData(*boundary)
         self.boundary.setVisible(True)
 
     def clear_regions(self) -> None:

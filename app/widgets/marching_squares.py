@@ -16,7 +16,9 @@ against 20-22 ms with five pyqtgraph `IsocurveItem`s (6 against 33-35 ms with ni
 matters when the maps refresh up to twenty times a second.
 
 `nice_step`, `nice_levels` and `symmetric_limit` choose round contour levels and colour
-ranges, so that the numbers on a map read well and do not flicker as training creeps on.
+ranges, so that the numbers on a map read well and do not flicker as training creeps on;
+`error_scale` is the error map's choice of both. `region_boundaries` draws a classifier's
+decision boundary: the zero line of every class's margin, all in one pair of arrays.
 
 This module needs only NumPy (no Qt), so it is tested without a display.
 """
@@ -182,4 +184,30 @@ def _edge_points(edge, vals, level, x0, x1, y0, y1):
     return x, y
 
 
-__all__ = ["contour_segments", "nice_levels", "nice_step", "symmetric_limit"]
+def error_scale(error: np.ndarray, n_lines: int) -> tuple[float, np.ndarray]:
+    """The error map's colour range ±B (`symmetric_limit`) and its contour levels, about
+    `n_lines` round ones inside it: one choice, wherever the lines are computed."""
+    bound = symmetric_limit(error)
+    return bound, nice_levels(-bound, bound, n_lines)
+
+
+def region_boundaries(
+    margins: np.ndarray, xs: np.ndarray, ys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A classifier's decision boundary as segments (like `contour_segments`): for every
+    class c the zero line of `margins[..., c]` (rows, cols, k), where c stops being the
+    most likely class. An edge two regions share is drawn by both, in the same place."""
+    parts = [contour_segments(margins[..., c], xs, ys, (0.0,)) for c in range(margins.shape[-1])]
+    if not parts:
+        return np.empty(0), np.empty(0)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+__all__ = [
+    "contour_segments",
+    "error_scale",
+    "nice_levels",
+    "nice_step",
+    "region_boundaries",
+    "symmetric_limit",
+]

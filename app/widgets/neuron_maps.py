@@ -11,6 +11,10 @@ darker grey tile with a thin cross, and the layer's label counts them ("12 of 64
 It is painted fast on purpose: one RGB image per layer (tiled by the Qt-free
 `app.widgets.neuron_maps_layout`, which also decides where every thumbnail goes), drawn
 thumbnail by thumbnail from that image with QPainter; no widget or scene item per neuron.
+The thumbnails' rectangles are made once per arrangement, the dead neurons' crosses drawn
+in one call. The images may come coloured already (`set_maps(maps, tiles)`, from
+`colour_layers(maps, *view.colour_table())` run off the GUI thread), else they are
+coloured here.
 Hovering a thumbnail emits `hovered(layer, neuron)` (−1, −1 off the thumbnails), a click
 `clicked(layer, neuron)`.
 
@@ -23,7 +27,7 @@ that its owner can ask nncore for the neuron's exact value there and show it
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -42,7 +46,7 @@ from app.widgets.neuron_maps_layout import (
     Arrangement,
     arrange,
     colour_indices,
-    colour_tiles,
+    colour_layers,
     packed_lut,
 )
 from nncore.neuron_maps import LayerMaps, NeuronDetail, NeuronMaps, layer_scale
@@ -78,6 +82,13 @@ def _qimage(pixels: np.ndarray) -> QImage:
     return QImage(pixels.data, w, h, 4 * w, FORMAT).copy()
 
 
+def _qimage_view(pixels: np.ndarray) -> QImage:
+    """A QImage over a C-contiguous (h, w) uint32 array's own memory, without a copy: the
+    caller keeps the array alive (and unchanged) as long as the image is drawn."""
+    h, w = pixels.shape
+    return QImage(pixels.data, w, h, 4 * w, FORMAT)
+
+
 def _lut(colors: dict) -> np.ndarray:
     """The diverging colour map as 256 packed pixels (see `packed_lut`)."""
     return packed_lut(diverging_colormap(colors).getLookupTable(0.0, 1.0, 256, alpha=False))
@@ -103,17 +114,24 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.maps: NeuronMaps | None = None
         self.images: list[QImage] = []  # one per layer
+        self._pixels: list[np.ndarray] = []  # the images' pixels (they share the memory)
         self.labels: list[tuple[str, str]] = []
         self.selected: tuple[int, int] | None = None
         self._hover: tuple[int, int] | None = None
         self._arrangement: Arrangement | None = None
+        self._tile_rects: tuple | None = None  # (arrangement, grid, rectangles): `_tiles`
+        # the paint covers every pixel: Qt need not paint the widgets behind it first
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.apply_theme()
 
     # ---- data -----------------------------------------------------------------------------
-    def set_maps(self, maps: NeuronMaps | None) -> None:
-        """Show these maps (None: the empty view with a sentence)."""
+    def set_maps(self, maps: NeuronMaps | None, tiles: list[np.ndarray] | None = None) -> None:
+        """Show these maps (None: the empty view with a sentence). `tiles`: what
+        `colour_layers(maps, *self.colour_table())` returned, computed elsewhere (off the
+        GUI thread; the view draws from them as they are, so they must not change after);
+        without them the maps are coloured here."""
         self.maps = maps
-        self._colour()
+        self._colour(tiles)
         sizes = [layer.n_neurons for layer in maps.layers] if maps is not None else []
         old = self._arrangement
         if old is None or [b.n for b in old.blocks] != sizes:
@@ -124,16 +142,21 @@ class NeuronMapsView(SaveImageMenu, QWidget):
                 self.selected = None
         self.update()
 
-    def _colour(self) -> None:
+    def colour_table(self) -> tuple[np.ndarray, np.uint32]:
+        """(look-up table, dead neuron's pixel) of the current theme, for `colour_layers`."""
+        return self._lut, self._dead_pixel
+
+    def _colour(self, tiles: list[np.ndarray] | None = None) -> None:
         maps = self.maps
         if maps is None:
-            self.images, self.labels = [], []
+            self.images, self.labels, self._pixels = [], [], []
             return
         n_layers = len(maps.layers)
-        self.images = [
-            _qimage(colour_tiles(layer.maps, layer.limit, self._lut, layer.dead, self._dead_pixel))
-            for layer in maps.layers
-        ]
+        if tiles is None or len(tiles) != n_layers:
+            tiles = colour_layers(maps, self._lut, self._dead_pixel)
+        # the images share the arrays' memory (no copy): the view keeps the arrays alive
+        self._pixels = [np.ascontiguousarray(t, dtype=np.uint32) for t in tiles]
+        self.images = [_qimage_view(pixels) for pixels in self._pixels]
         self.labels = [layer_label(layer, n_layers) for layer in maps.layers]
 
     def select(self, cell: tuple[int, int] | None) -> None:
@@ -154,6 +177,22 @@ class NeuronMapsView(SaveImageMenu, QWidget):
         return QPointF(x + w / 2, y + h / 2)
 
     # ---- painting -------------------------------------------------------------------------
+    def _tiles(self) -> list[list[tuple[QRectF, QRectF]]]:
+        """Per layer, every thumbnail's (place in the view, square in its layer's image),
+        made once per arrangement and grid rather than at every paint (193 of each)."""
+        a, g = self.arrangement(), self.maps.grid
+        if self._tile_rects is None or self._tile_rects[0] is not a or self._tile_rects[1] != g:
+            rects = []
+            for k, block in enumerate(a.blocks):
+                layer = []
+                for j in range(block.n):
+                    row, col = divmod(j, block.cols)
+                    target = QRectF(*a.tile_rect(k, j))
+                    layer.append((target, QRectF(col * g, row * g, g, g)))
+                rects.append(layer)
+            self._tile_rects = (a, g, rects)
+        return self._tile_rects[2]
+
     def resizeEvent(self, event) -> None:
         self._arrangement = None
         super().resizeEvent(event)
@@ -167,20 +206,23 @@ class NeuronMapsView(SaveImageMenu, QWidget):
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         a = self.arrangement()
-        g = self.maps.grid
         cross = QPen(self._muted, 1)
-        for k, (layer, image) in enumerate(zip(self.maps.layers, self.images)):
+        for k, (layer, image, tiles) in enumerate(
+            zip(self.maps.layers, self.images, self._tiles())
+        ):
             block = a.blocks[k]
             self._paint_label(painter, k, block.x, block.y, a.block_width(k))
-            for j in range(layer.n_neurons):
-                row, col = divmod(j, block.cols)
-                x, y, w, h = a.tile_rect(k, j)
-                target = QRectF(x, y, w, h)
-                painter.drawImage(target, image, QRectF(col * g, row * g, g, g))
-                if layer.dead[j]:
-                    painter.setPen(cross)
-                    painter.drawLine(target.topLeft(), target.bottomRight())
-                    painter.drawLine(target.topRight(), target.bottomLeft())
+            for target, source in tiles:
+                painter.drawImage(target, image, source)
+            # the crosses after the images: each stays on its own tile and the gap beside it
+            crosses = []
+            for j in np.flatnonzero(layer.dead):
+                target = tiles[j][0]
+                crosses.append(QLineF(target.topLeft(), target.bottomRight()))
+                crosses.append(QLineF(target.topRight(), target.bottomLeft()))
+            if crosses:
+                painter.setPen(cross)
+                painter.drawLines(crosses)
         if self.selected is not None:
             x, y, w, h = a.tile_rect(*self.selected)
             painter.setPen(QPen(self._highlight, 2))

@@ -15,7 +15,8 @@ be tested without a display:
   pixel (`tile_at`);
 - `colour_tiles(maps, limit, lut, dead, dead_rgb)`: one layer's maps as ONE RGB image, its
   thumbnails tiled like the block, each value coloured through a diverging look-up table
-  on the symmetric scale −limit … +limit; a dead neuron's thumbnail is a flat grey.
+  on the symmetric scale −limit … +limit; a dead neuron's thumbnail is a flat grey;
+  `colour_layers(maps, lut, dead_rgb)` does it for every layer (in any thread or process).
 """
 
 from __future__ import annotations
@@ -151,8 +152,9 @@ def colour_indices(values: np.ndarray, limit: float) -> np.ndarray:
     """Values on the scale −limit … +limit as look-up-table rows 0 … 255 (0 at 127.5)."""
     scaled = values * (127.5 / limit)  # a new array: the rest works in place
     scaled += 127.5
-    np.nan_to_num(scaled, copy=False, nan=127.5)  # a value that is not a number: "zero"
-    np.clip(scaled, 0, 255, out=scaled)
+    np.copyto(scaled, 127.5, where=np.isnan(scaled))  # a value that is not a number: "zero"
+    np.minimum(scaled, 255, out=scaled)  # what np.clip does, without its wrapper's cost
+    np.maximum(scaled, 0, out=scaled)
     return scaled.astype(np.uint8)
 
 
@@ -177,15 +179,25 @@ def colour_tiles(
     `packed_lut` (the image is (h, w)); `dead_colour` is one pixel of the same kind."""
     n, g, _ = maps.shape
     rows, cols = tile_grid(n)
-    pixel = lut.shape[1:]  # () for packed pixels, (3,) for RGB bytes
-    coloured = lut[colour_indices(maps[:, ::-1, :], limit)]  # (n, g, g, *pixel), top = high y
-    coloured[dead] = dead_colour
-    padded = np.zeros((rows * cols, g, g, *pixel), lut.dtype)
-    padded[:n] = coloured
+    # Tile the one-byte colour indices first and look the pixels up once, into the final
+    # image: moving 4-byte pixels around (pad, transpose) cost as much as colouring them.
+    # Two more table rows: 256 for a dead neuron's grey, 257 for an empty slot (all zero).
+    table = np.concatenate([lut, np.asarray(dead_colour, lut.dtype)[None], np.zeros_like(lut[:1])])
+    indices = np.full((rows * cols, g, g), 257, np.uint16)
+    indices[:n] = colour_indices(maps[:, ::-1, :], limit)  # top = high y
+    indices[:n][np.asarray(dead, bool)] = 256
     # (rows, cols, g, g) -> (rows, g, cols, g): thumbnail rows next to each other
-    order = (0, 2, 1, 3, *range(4, 4 + len(pixel)))
-    tiled = padded.reshape(rows, cols, g, g, *pixel).transpose(order)
-    return np.ascontiguousarray(tiled.reshape(rows * g, cols * g, *pixel))
+    tiled = indices.reshape(rows, cols, g, g).transpose(0, 2, 1, 3).reshape(rows * g, cols * g)
+    return table[tiled]
+
+
+def colour_layers(maps, lut: np.ndarray, dead_colour) -> list[np.ndarray]:
+    """Every layer of `maps` (an `nncore.neuron_maps.NeuronMaps`) coloured by `colour_tiles`
+    on its own scale: the images the neuron-maps view draws, computable in any thread or
+    process (`NeuronMapsView.colour_table()` gives `lut` and `dead_colour`)."""
+    return [
+        colour_tiles(layer.maps, layer.limit, lut, layer.dead, dead_colour) for layer in maps.layers
+    ]
 
 
 __all__ = [
@@ -197,6 +209,7 @@ __all__ = [
     "tile_grid",
     "arrange",
     "colour_indices",
+    "colour_layers",
     "colour_tiles",
     "packed_lut",
 ]

@@ -164,3 +164,10 @@ def test_the_format_pages_examples_are_lesson_files():
     assert len(examples) == 2 and with_points[0] is None
     assert with_points[1].classes == ("class 0", "class 1", "class 2")
     assert with_points[1].values == (0.0, 2.0, 1.0)
+
+
+def test_points_may_lie_where_the_train_tab_draws_them():
+    from nncore.data import CLASS_DOMAIN
+    from nncore.lessonfile import POINT_DOMAIN
+
+    assert POINT_DOMAIN == CLASS_DOMAIN

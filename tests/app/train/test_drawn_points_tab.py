@@ -180,3 +180,24 @@ def test_settings_from_elsewhere_end_drawing(tab, qtbot):
     assert tab.configure(DataSettings(function="saddle", samples=100))
     assert not tab.data_panel.drawing and not tab.truth_view.drawing
     assert tab.prepared.function is not None
+
+
+def test_too_few_points_leave_no_earlier_prediction_on_show(tab, qtbot):
+    """A trained run's prediction must not stay beside points it was never trained on."""
+    shown_tab(tab, qtbot)
+    tab.configure(config=SMALL)
+    tab.run_synchronously(SMALL.epochs)
+    assert tab.state == "finished" and tab.prediction_view.values() is not None
+    drawing_from_none(tab)
+    tab.data_panel.add_point(1.0, 2.0)
+    assert tab.prediction_view.values() is None and tab.error_view.values() is None
+    # a snapshot of the earlier run arriving late (the training process answers when it
+    # can) is not drawn on the new data either
+    arrived = []
+    tab.worker.snapshot.connect(arrived.append, Qt.ConnectionType.QueuedConnection)
+    tab._publish.emit(tab.run_id)
+    qtbot.waitUntil(lambda: len(arrived) > 0, timeout=30_000)  # after the tab's own handler
+    assert tab.prediction_view.values() is None and tab.error_view.values() is None
+    for i in range(MIN_POINTS):  # enough points: a new run, drawn as usual
+        tab.data_panel.add_point(i - 5.0, 1.0)
+    qtbot.waitUntil(lambda: tab.prediction_view.values() is not None, timeout=30_000)

@@ -20,6 +20,7 @@ QT_FREE = [
     "app.train.limits",
     "app.train.reader_process",
     "app.widgets.marching_squares",
+    "app.widgets.map_lines",
     "app.widgets.neuron_maps_layout",
     "app.train.step_handoff",
     "app.train.run_names",

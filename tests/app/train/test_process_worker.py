@@ -257,3 +257,20 @@ def test_no_orphan_process_when_the_app_ends_without_closing(tmp_path, ending):
     if not _gone(pid):
         os.kill(pid, signal.SIGKILL)
         pytest.fail("the training process outlived the app")
+
+
+def test_a_process_started_ahead_is_the_one_the_next_worker_takes(qtbot, small_data, driver_for):
+    from app.train import process_worker
+
+    process_worker.start_ahead()
+    ahead = process_worker._started[0]
+    trainer = TrainingProcess()
+    try:
+        assert trainer.worker.process is ahead and not process_worker._started
+        driver = driver_for(trainer.worker)
+        train, val, _, _ = small_data
+        _, reason = run_to_end(qtbot, trainer, driver, make_run(train, val, epochs=6), 1)
+        assert reason.kind == "epochs"
+    finally:
+        trainer.shutdown()
+    assert ahead.poll() is not None

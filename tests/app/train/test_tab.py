@@ -441,3 +441,78 @@ def test_an_illegal_phase_change_is_refused_loudly(tab):
     with pytest.raises(IllegalTransition, match="from fresh to finished"):
         tab._set_state(RunPhase.FINISHED)  # a run that never ran cannot have finished
     assert tab.state is RunPhase.FRESH and tab.start_button.isEnabled()
+
+
+def test_the_tab_trains_the_same_numbers_in_a_process_and_in_a_thread(qtbot, monkeypatch):
+    """Where the network trains changes the speed, never a number."""
+    from app.train.tab import TrainTab
+
+    results = {}
+    for mode in ("process", "thread"):
+        monkeypatch.setenv("NN_TUTOR_TRAINING", mode)
+        tab = TrainTab()
+        qtbot.addWidget(tab)
+        assert tab.training_mode == mode
+        tab.configure(SMALL_DATA, small_config(epochs=8))
+        run_to_end(tab, qtbot)
+        results[mode] = (
+            [r.train_loss for r in tab.history.reports],
+            tab.last_snapshot.state.network.weights[0].copy(),
+            tab.prediction_view.values().copy(),
+        )
+        assert tab.state == "finished"
+        tab.shutdown()
+    (p_losses, p_w, p_map), (t_losses, t_w, t_map) = results["process"], results["thread"]
+    assert p_losses == t_losses and len(p_losses) == 8
+    assert np.array_equal(p_w, t_w) and np.array_equal(p_map, t_map)
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_while_training_the_gui_thread_only_draws_what_the_worker_computed(
+    tab, qtbot, monkeypatch, task
+):
+    """Contour lines, the decision boundary, the neuron maps and their colours are computed
+    beside the training (off the GUI thread); the views only draw them."""
+    import threading
+
+    import app.widgets.contour_view as contour_view
+    import app.widgets.neuron_maps as neuron_maps_view
+    import nncore.neuron_maps as nncore_neuron_maps
+    from app.train import neuron_maps_panel
+
+    gui = threading.get_ident()
+    on_gui_thread = []
+
+    def watch(module, name):
+        real = getattr(module, name)
+
+        def watched(*args, **kwargs):
+            if threading.get_ident() == gui:
+                on_gui_thread.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+
+    watch(contour_view, "contour_segments")
+    watch(contour_view, "region_boundaries")
+    watch(neuron_maps_view, "colour_layers")
+    watch(neuron_maps_panel, "neuron_maps")
+    watch(nncore_neuron_maps, "neuron_maps")
+    if task == "classification":
+        data = DataSettings(task="classification", dataset="circle", classes=2, samples=300)
+        config = training.recipe("classify", sizes=(2, 12, 12, 2), epochs=40, batch_size=32)
+    else:
+        data, config = SMALL_DATA, small_config(epochs=40)
+    tab.configure(data, config)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.lower_tabs.setCurrentWidget(tab.views.neuron_maps)
+    # the fresh run's maps, drawn when shown, are the GUI's own work; from now on the worker
+    # knows the panel is on show
+    qtbot.waitUntil(lambda: tab.views.neuron_maps.maps is not None)
+    on_gui_thread.clear()
+    run_to_end(tab, qtbot)
+    snap = tab.last_snapshot
+    assert snap.lines is not None and snap.neuron_tiles is not None
+    assert tab.views.neuron_maps.maps is snap.neuron_maps
+    assert on_gui_thread == []

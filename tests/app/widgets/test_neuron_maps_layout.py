@@ -83,3 +83,26 @@ def test_the_layout_module_loads_no_gui_library():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_colour_layers_colours_every_layer_on_its_own_scale_as_colour_tiles_does():
+    from types import SimpleNamespace
+
+    from app.widgets.neuron_maps_layout import colour_layers, packed_lut
+
+    lut = packed_lut(np.stack([np.arange(256)] * 3, axis=1).astype(np.uint8))
+    rng = np.random.default_rng(1)
+    layers = [
+        SimpleNamespace(maps=rng.normal(size=(5, 3, 3)), limit=2.0, dead=np.arange(5) == 1),
+        SimpleNamespace(
+            maps=np.array([[[np.inf, -np.inf], [np.nan, 0.0]]]), limit=1.0, dead=np.array([False])
+        ),
+    ]
+    images = colour_layers(SimpleNamespace(layers=layers), lut, np.uint32(7))
+    for image, layer in zip(images, layers):
+        want = colour_tiles(layer.maps, layer.limit, lut, layer.dead, np.uint32(7))
+        assert image.dtype == np.uint32 and np.array_equal(image, want)
+    assert np.all(images[0][:3, 3:6] == 7)  # the dead neuron
+    assert np.all(images[0][3:6, 6:9] == 0)  # the empty slot after the last neuron
+    # +inf at the top of the scale, −inf at the bottom, NaN at zero; top row = high y
+    assert (images[1] & 0xFF).tolist() == [[127, 127], [255, 0]]
