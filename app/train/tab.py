@@ -628,7 +628,7 @@ class TrainTab(QWidget):
             self.open_button.setEnabled(False)
         self.data_panel.setEnabled(not s.live and not self._opening and not self.settings_locked)
         # drawn points are locked while a run is live, like the rest of the data panel
-        self.truth_view.set_drawing(self.data_panel.drawing and self.data_panel.isEnabled())
+        self.views.set_drawing(self.data_panel.drawing, self.data_panel.isEnabled())
         self.model_panel.set_running(s.live or self._opening)
         self.model_panel.setEnabled(not self.settings_locked)
         if self._locked():

@@ -64,6 +64,10 @@ from app.widgets.plots import HealthPlots, LossPlot, RunList, WeightMatricesView
 
 HOVER_HINT = "Hover over a map to read x, y and the values there."
 
+# the first map while drawing: clicks add points, or (a run is on) nothing changes them
+DRAWING_TITLE = "Your points: click to add"
+LOCKED_DRAWING_TITLE = "Your points (locked while a run is on)"
+
 
 class TrainViews(QWidget):
     """The banner, maps, loss curve and lower tabs of the Train tab (see module doc)."""
@@ -235,7 +239,14 @@ class TrainViews(QWidget):
             # a few points placed by hand are drawn large; a whole data set as ever
             view.set_points(X, values, levels, size=7 if len(X) <= 200 else None)
             view.show_colorbar(True, levels)
-        view.set_title("Your points: click to add")
+        view.set_title(DRAWING_TITLE if view.drawing else LOCKED_DRAWING_TITLE)
+
+    def set_drawing(self, drawing: bool, editable: bool) -> None:
+        """Drawing mode (`drawing`), and whether clicks may change the points now
+        (`editable`: not while a run is live); the first map's title says which."""
+        self.truth_view.set_drawing(drawing and editable)
+        if drawing:
+            self.truth_view.set_title(DRAWING_TITLE if editable else LOCKED_DRAWING_TITLE)
 
     def _set_task(self, p: PreparedData) -> None:
         """Dress the views for the data's task: regression's maps and loss, or a
@@ -450,4 +461,4 @@ class TrainViews(QWidget):
         self.hover_label.setText(text)
 
 
-__all__ = ["TrainViews", "CONTOUR_LINES", "HOVER_HINT"]
+__all__ = ["TrainViews", "DRAWING_TITLE", "LOCKED_DRAWING_TITLE", "CONTOUR_LINES", "HOVER_HINT"]

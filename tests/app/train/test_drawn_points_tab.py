@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.train.drawn_points import MIN_POINTS
 from app.train.session import DRAWN_POINTS, DataSettings
+from app.train.views import DRAWING_TITLE, LOCKED_DRAWING_TITLE
 from nncore import training
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -137,8 +138,10 @@ def test_the_run_trains_on_exactly_the_drawn_points_and_drawing_is_locked_meanwh
     np.testing.assert_allclose(tab.run._X, tab.run.normaliser.transform_x(points))
     tab.start_button.click()
     assert tab.state.live and not tab.truth_view.drawing  # no drawing while live
+    assert tab.truth_view._title == LOCKED_DRAWING_TITLE  # and the map does not invite clicks
     qtbot.waitUntil(lambda: tab.state == "finished", timeout=30_000)
     assert tab.truth_view.drawing and len(tab.history) == 3
+    assert tab.truth_view._title == DRAWING_TITLE
 
 
 def test_save_then_load_brings_the_same_points_back(tab, qtbot, tmp_path):
