@@ -288,7 +288,7 @@ class ProcessTrainWorker(QObject):
 class TrainingProcess:
     """A ProcessTrainWorker with a clean, idempotent shutdown (as `TrainingThread`)."""
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self):
         self.worker = ProcessTrainWorker()
         self._closed = False
         this = weakref.ref(self)

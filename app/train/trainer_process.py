@@ -19,7 +19,7 @@ Requests (parent → child):
                                  take effect between chunks, even mid-loop
   ("quit",)                      end the process (so does the end of the input)
 Answers (child → parent):
-  ("ready",)  ("snapshot", TrainingSnapshot)  ("ended", run_id, StopReason | None)
+  ("snapshot", TrainingSnapshot)  ("ended", run_id, StopReason | None)
   ("failed", run_id, text)
 
 A listening thread reads the requests as they come, so that Pause, Stop and learning-rate
@@ -155,7 +155,6 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                 work.put(message)
 
     threading.Thread(target=listen, name="requests", daemon=True).start()
-    outbox.put(("ready",))
     while (message := work.get())[0] != "quit":
         kind, run_id = message[0], message[1]
         try:

@@ -4,6 +4,8 @@
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
+from nncore import data as nndata
+
 
 class Driver(QObject):
     """Sends requests to a worker through queued signals, as the Train tab does, and
@@ -50,3 +52,14 @@ def tab(qtbot):
     qtbot.addWidget(widget)
     yield widget
     widget.shutdown()
+
+
+@pytest.fixture
+def small_data():
+    """(train, val, grid_X, truth): a small saddle data set and its 12 × 12 contour grid,
+    for the training workers' tests."""
+    fn = nndata.FUNCTIONS["saddle"]
+    train, val = nndata.sample_uniform(fn, 150, seed=1).split(0.2, seed=1)
+    grid = nndata.grid(fn, 12)
+    _, _, truth = nndata.grid_axes(fn, 12)
+    return train, val, grid.X, truth

@@ -6,17 +6,7 @@ import numpy as np
 import pytest
 
 from app.train.worker import TrainingThread
-from nncore import data as nndata
 from nncore import training
-
-
-@pytest.fixture
-def small_data():
-    fn = nndata.FUNCTIONS["saddle"]
-    train, val = nndata.sample_uniform(fn, 150, seed=1).split(0.2, seed=1)
-    grid = nndata.grid(fn, 12)
-    _, _, truth = nndata.grid_axes(fn, 12)
-    return train, val, grid.X, truth
 
 
 @pytest.fixture
